@@ -1,0 +1,133 @@
+package checks
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultProbeTimeout bounds one probe: long enough for a slow mobile or
+// satellite link to finish a TLS handshake, short enough that a port that
+// drops packets is reported while the user still watches.
+const DefaultProbeTimeout = 10 * time.Second
+
+// DefaultDeadline bounds a whole run: the probes overlap, so a run needs about
+// two probe timeouts at worst (a handshake, then the echo after it).
+const DefaultDeadline = 25 * time.Second
+
+// Options are what the user can set for a run.
+type Options struct {
+	// Headers are extra request headers for the upgrade and the plain GET
+	// (Cookie, Origin, Authorization, ...).
+	Headers http.Header
+	// Subprotocols are offered in Sec-WebSocket-Protocol.
+	Subprotocols []string
+	// ClientCert and ClientKey are PEM files for a TLS client certificate.
+	ClientCert, ClientKey string
+	// CAFile is a PEM file of extra roots to trust (a private CA).
+	CAFile string
+	// Insecure skips certificate verification for the connections that
+	// follow the tls probe. The tls probe still reports what is wrong.
+	Insecure bool
+	// ProbeTimeout bounds each probe; zero means DefaultProbeTimeout.
+	ProbeTimeout time.Duration
+	// Deadline bounds the whole run; zero means DefaultDeadline.
+	Deadline time.Duration
+}
+
+func (o Options) probeTimeout() time.Duration {
+	if o.ProbeTimeout > 0 {
+		return o.ProbeTimeout
+	}
+	return DefaultProbeTimeout
+}
+
+func (o Options) deadline() time.Duration {
+	if o.Deadline > 0 {
+		return o.Deadline
+	}
+	return DefaultDeadline
+}
+
+// TLSSetup is what the options' files hold, loaded once per run.
+type TLSSetup struct {
+	// Roots are the OS roots plus CAFile; nil means the OS roots alone.
+	Roots *x509.CertPool
+	// ExtraRoots are the certificates from CAFile alone.
+	ExtraRoots *x509.CertPool
+	// ClientCerts holds the client certificate, if one was given.
+	ClientCerts []tls.Certificate
+	// Insecure mirrors Options.Insecure.
+	Insecure bool
+}
+
+// LoadTLS reads the certificate files named in o. Errors name the file.
+func (o Options) LoadTLS() (TLSSetup, error) {
+	s := TLSSetup{Insecure: o.Insecure}
+	if o.CAFile != "" {
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return s, fmt.Errorf("read CA file: %w", err)
+		}
+		extra := x509.NewCertPool()
+		if !extra.AppendCertsFromPEM(pem) {
+			return s, fmt.Errorf("read CA file %s: no PEM certificate in it", o.CAFile)
+		}
+		roots, err := x509.SystemCertPool()
+		if err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		roots.AppendCertsFromPEM(pem)
+		s.Roots, s.ExtraRoots = roots, extra
+	}
+	if (o.ClientCert == "") != (o.ClientKey == "") {
+		return s, fmt.Errorf("client certificate: give both the certificate and the key file")
+	}
+	if o.ClientCert != "" {
+		c, err := tls.LoadX509KeyPair(o.ClientCert, o.ClientKey)
+		if err != nil {
+			return s, fmt.Errorf("load client certificate: %w", err)
+		}
+		s.ClientCerts = []tls.Certificate{c}
+	}
+	return s, nil
+}
+
+// Config is a TLS client configuration for host with these settings and the
+// given ALPN protocols.
+func (s TLSSetup) Config(host string, alpn ...string) *tls.Config {
+	return &tls.Config{
+		ServerName:         host,
+		RootCAs:            s.Roots,
+		Certificates:       s.ClientCerts,
+		InsecureSkipVerify: s.Insecure,
+		NextProtos:         alpn,
+		// The tls probe lowers this to see what an old server offers;
+		// the connections the app would make need TLS 1.2.
+		MinVersion: tls.VersionTLS12,
+	}
+}
+
+// sensitiveHeaders are request headers whose values are secrets.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"X-Api-Key":           true,
+	"X-Auth-Token":        true,
+}
+
+// IsSensitiveHeader reports whether a header's value must not be shown or
+// exported by default.
+func IsSensitiveHeader(name string) bool {
+	n := http.CanonicalHeaderKey(name)
+	if sensitiveHeaders[n] {
+		return true
+	}
+	l := strings.ToLower(n)
+	return strings.Contains(l, "token") || strings.Contains(l, "secret") || strings.Contains(l, "password")
+}

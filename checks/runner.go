@@ -1,0 +1,299 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// EventKind says what an Event reports.
+type EventKind string
+
+// The kinds of progress event a run emits.
+const (
+	// EventStarted: a probe started.
+	EventStarted EventKind = "started"
+	// EventPhase: a probe entered a phase (resolve, connect, tls, ...).
+	EventPhase EventKind = "phase"
+	// EventFinished: a probe ended; Result is set.
+	EventFinished EventKind = "finished"
+)
+
+// Event is one step of a run's progress, for the CLI's lines and the GUI's
+// rows.
+type Event struct {
+	Kind   EventKind
+	Probe  string
+	Phase  Phase
+	Result *Result
+	Time   time.Time
+}
+
+// Runner runs probes against a target. The zero value runs DefaultProbes
+// with the system's dialer, resolver and clock; tests replace the edges.
+type Runner struct {
+	// Probes to run; nil means DefaultProbes().
+	Probes []Probe
+	// Dial opens connections; nil means a net.Dialer.
+	Dial DialFunc
+	// Lookup resolves names; nil means net.DefaultResolver.
+	Lookup LookupFunc
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// OnEvent receives progress. Calls are serialised, so it needs no lock
+	// of its own, and must return quickly: it runs on the probes' time.
+	OnEvent func(Event)
+}
+
+// Outcome is everything a run observed.
+type Outcome struct {
+	Target   Target
+	Options  Options
+	Started  time.Time
+	Finished time.Time
+	// Results are in the order of the probes, one per probe.
+	Results []Result
+	// Cancelled is set when the run was stopped before it ended by itself.
+	Cancelled bool
+	// DeadlineHit is set when the run's overall deadline cut it short.
+	DeadlineHit bool
+}
+
+// Result returns the result of the named probe.
+func (o Outcome) Result(name string) (Result, bool) {
+	for _, r := range o.Results {
+		if r.Probe == name {
+			return r, true
+		}
+	}
+	return Result{}, false
+}
+
+// DefaultProbes are the probes of a quick check, in report order.
+func DefaultProbes() []Probe {
+	return []Probe{
+		DNSProbe(),
+		TCPProbe(),
+		TLSProbe(),
+		HTTPProbe(),
+		UpgradeProbe(),
+		EchoProbe(),
+	}
+}
+
+// Run checks target with opts. Probes run concurrently as their Needs allow;
+// Run returns when every probe has ended, and no goroutine it started is
+// left running. Cancelling ctx stops every probe at once.
+func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome, error) {
+	tlsSetup, err := opts.LoadTLS()
+	if err != nil {
+		return Outcome{}, err
+	}
+	probes := rn.Probes
+	if probes == nil {
+		probes = DefaultProbes()
+	}
+	if err := validateGraph(probes); err != nil {
+		return Outcome{}, err
+	}
+	sh := &shared{
+		dial:    rn.Dial,
+		lookup:  rn.Lookup,
+		now:     rn.Now,
+		results: map[string]Result{},
+	}
+	if sh.dial == nil {
+		d := &net.Dialer{}
+		sh.dial = d.DialContext
+	}
+	if sh.lookup == nil {
+		sh.lookup = net.DefaultResolver.LookupNetIP
+	}
+	if sh.now == nil {
+		sh.now = time.Now
+	}
+	var emitMu sync.Mutex
+	sh.emit = func(e Event) {
+		if rn.OnEvent == nil {
+			return
+		}
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		rn.OnEvent(e)
+	}
+
+	out := Outcome{Target: target, Options: opts, Started: sh.now()}
+	runCtx, cancel := context.WithTimeout(ctx, opts.deadline())
+	defer cancel()
+
+	done := make(map[string]chan struct{}, len(probes))
+	for _, p := range probes {
+		done[p.Name] = make(chan struct{})
+	}
+	results := make([]Result, len(probes))
+	var wg sync.WaitGroup
+	for i, p := range probes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[p.Name])
+			res := rn.runOne(runCtx, p, done, sh, target, opts, tlsSetup)
+			sh.mu.Lock()
+			sh.results[p.Name] = res
+			sh.mu.Unlock()
+			results[i] = res
+			sh.emit(Event{Kind: EventFinished, Probe: p.Name, Result: &res, Time: sh.now()})
+		}()
+	}
+	wg.Wait()
+	if c := (&Run{shared: sh}).TakeConn(); c != nil {
+		c.Close()
+	}
+	out.Results = results
+	out.Finished = sh.now()
+	out.Cancelled = ctx.Err() != nil
+	out.DeadlineHit = !out.Cancelled && errors.Is(runCtx.Err(), context.DeadlineExceeded)
+	return out, nil
+}
+
+// runOne waits for p's needs, runs it under its own timeout and settles its
+// status against the probes it comes after.
+func (rn *Runner) runOne(ctx context.Context, p Probe, done map[string]chan struct{}, sh *shared, target Target, opts Options, ts TLSSetup) Result {
+	skip := func(code, format string, args ...any) Result {
+		return Result{Probe: p.Name, Status: Skip, Code: code, Reason: fmt.Sprintf(format, args...), Started: sh.now()}
+	}
+	for _, n := range p.Needs {
+		select {
+		case <-done[n]:
+		case <-ctx.Done():
+			return skip(stopCode(ctx), "stopped before it started (%s)", stopWhy(ctx))
+		}
+		sh.mu.Lock()
+		nr := sh.results[n]
+		sh.mu.Unlock()
+		if !nr.OK() {
+			return skip("needs_"+n, "needs %s, which %s", n, outcomeWords(nr))
+		}
+	}
+	if ctx.Err() != nil {
+		return skip(stopCode(ctx), "stopped before it started (%s)", stopWhy(ctx))
+	}
+	r := &Run{Target: target, Options: opts, TLS: ts, shared: sh, probe: p.Name, start: sh.now()}
+	sh.emit(Event{Kind: EventStarted, Probe: p.Name, Time: r.start})
+	pctx, cancel := context.WithTimeout(ctx, opts.probeTimeout())
+	res := r.finish(p.Run(pctx, r))
+	cancel()
+	if res.Status == "" {
+		res.Status = Fail
+		res.Reason = "probe returned no status"
+	}
+	if res.Status == Fail && ctx.Err() != nil && res.Code == "" {
+		res.Code = stopCode(ctx)
+	}
+	if res.Status != Fail {
+		return res
+	}
+	for _, a := range p.After {
+		<-done[a]
+		sh.mu.Lock()
+		ar := sh.results[a]
+		sh.mu.Unlock()
+		if ar.Status == Fail {
+			res.Status = Skip
+			res.Reason = fmt.Sprintf("not tested on its own: %s %s", a, outcomeWords(ar))
+			if res.Code == "" {
+				res.Code = "after_" + a
+			}
+			return res
+		}
+	}
+	return res
+}
+
+// validateGraph rejects unknown names and cycles, which would deadlock.
+func validateGraph(probes []Probe) error {
+	idx := map[string]int{}
+	for i, p := range probes {
+		if p.Name == "" || p.Run == nil {
+			return fmt.Errorf("run: probe %d has no name or no Run", i)
+		}
+		if _, dup := idx[p.Name]; dup {
+			return fmt.Errorf("run: probe %q is listed twice", p.Name)
+		}
+		idx[p.Name] = i
+	}
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(string) error
+	visit = func(n string) error {
+		switch state[n] {
+		case 1:
+			return fmt.Errorf("run: probe dependencies form a cycle through %q", n)
+		case 2:
+			return nil
+		}
+		state[n] = 1
+		p := probes[idx[n]]
+		for _, d := range append(append([]string(nil), p.Needs...), p.After...) {
+			if _, ok := idx[d]; !ok {
+				return fmt.Errorf("run: probe %q depends on unknown probe %q", n, d)
+			}
+			if err := visit(d); err != nil {
+				return err
+			}
+		}
+		state[n] = 2
+		return nil
+	}
+	for _, p := range probes {
+		if err := visit(p.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func outcomeWords(r Result) string {
+	verb := "failed"
+	if r.Status == Skip {
+		verb = "was skipped"
+	}
+	why := r.Reason
+	if why == "" {
+		why = r.Error
+	}
+	if why == "" {
+		return verb
+	}
+	return verb + ": " + why
+}
+
+func stopCode(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return "deadline"
+	}
+	return "cancelled"
+}
+
+func stopWhy(ctx context.Context) string {
+	if stopCode(ctx) == "deadline" {
+		return "the run's time limit was reached"
+	}
+	return "the run was cancelled"
+}
+
+// Environment describes the machine a run happened on, for reports.
+type Environment struct {
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	Go   string `json:"go"`
+}
+
+// CurrentEnvironment describes this machine.
+func CurrentEnvironment() Environment {
+	return Environment{OS: runtime.GOOS, Arch: runtime.GOARCH, Go: strings.TrimPrefix(runtime.Version(), "go")}
+}

@@ -1,0 +1,195 @@
+package checks
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Target is the WebSocket endpoint under test, normalised to ws:// or wss://.
+type Target struct {
+	// Scheme is "ws" or "wss".
+	Scheme string
+	// Host is the host name in ASCII (punycode for internationalised names),
+	// or an IP address without brackets.
+	Host string
+	// DisplayHost is Host as the user would write it (Unicode).
+	DisplayHost string
+	// Port is the TCP port, always set (80 or 443 when the input had none).
+	Port int
+	// Path is the request path with its query, always starting with "/".
+	Path string
+	// User is the userinfo of the input URL, if any; it is never sent in the
+	// request line and is kept apart so reports can redact it.
+	User *url.Userinfo
+}
+
+// TargetError says which part of a target address is wrong.
+type TargetError struct {
+	Input string
+	// Part is "address", "scheme", "host", "port" or "path".
+	Part string
+	Msg  string
+}
+
+// Error implements error.
+func (e *TargetError) Error() string {
+	return fmt.Sprintf("invalid address %q: %s: %s", e.Input, e.Part, e.Msg)
+}
+
+// maxTargetLen bounds the input: no real WebSocket URL is longer, and it keeps
+// error messages readable.
+const maxTargetLen = 4096
+
+// ParseTarget reads what a user typed or pasted: wss://, ws://, https:// and
+// http:// URLs (the latter two mapped to wss and ws), or a bare
+// host[:port][/path], which is assumed to be wss.
+func ParseTarget(input string) (Target, error) {
+	s := strings.TrimSpace(input)
+	bad := func(part, format string, args ...any) (Target, error) {
+		return Target{}, &TargetError{Input: input, Part: part, Msg: fmt.Sprintf(format, args...)}
+	}
+	if s == "" {
+		return bad("address", "it is empty; enter an address such as wss://example.com/socket")
+	}
+	if len(s) > maxTargetLen {
+		return bad("address", "it is longer than %d characters", maxTargetLen)
+	}
+	if strings.ContainsAny(s, " \t\r\n") {
+		return bad("address", "it contains spaces")
+	}
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme := strings.ToLower(s[:i])
+		switch scheme {
+		case "ws", "wss", "http", "https":
+		default:
+			return bad("scheme", "%q is not one of ws, wss, http or https", s[:i])
+		}
+	} else if strings.Contains(s, ":/") || strings.HasPrefix(s, "/") {
+		return bad("scheme", "expected \"://\" after the scheme, as in wss://example.com")
+	} else {
+		s = "wss://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		if strings.Contains(msg, "port") {
+			return bad("port", "%s", msg)
+		}
+		if strings.Contains(msg, "host") || strings.Contains(msg, "IPv6") {
+			return bad("host", "%s", msg)
+		}
+		return bad("address", "%s", msg)
+	}
+	t := Target{User: u.User}
+	switch strings.ToLower(u.Scheme) {
+	case "ws", "http":
+		t.Scheme = "ws"
+	default:
+		t.Scheme = "wss"
+	}
+	if u.Opaque != "" {
+		return bad("scheme", "expected \"://\" after the scheme")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return bad("host", "there is no host name")
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		t.Host, t.DisplayHost = ip.String(), ip.String()
+	} else if strings.HasPrefix(u.Host, "[") {
+		return bad("host", "%q is not an IPv6 address", host)
+	} else {
+		ascii, err := idna.Lookup.ToASCII(strings.TrimSuffix(host, "."))
+		if err != nil {
+			return bad("host", "%q is not a valid host name (%v)", host, err)
+		}
+		uni, err := idna.Lookup.ToUnicode(ascii)
+		if err != nil {
+			uni = ascii
+		}
+		t.Host, t.DisplayHost = ascii, uni
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return bad("port", "%q is not a port number between 1 and 65535", p)
+		}
+		t.Port = n
+	} else if strings.HasSuffix(u.Host, ":") {
+		return bad("port", "the port after \":\" is empty")
+	} else if t.Scheme == "ws" {
+		t.Port = 80
+	} else {
+		t.Port = 443
+	}
+	if u.Fragment != "" {
+		return bad("path", "a WebSocket address cannot have a #fragment")
+	}
+	t.Path = u.EscapedPath()
+	if t.Path == "" {
+		t.Path = "/"
+	}
+	if u.RawQuery != "" {
+		t.Path += "?" + u.RawQuery
+	}
+	return t, nil
+}
+
+// Secure reports whether the target uses TLS (wss).
+func (t Target) Secure() bool { return t.Scheme == "wss" }
+
+// HostPort is the host and port to dial, with IPv6 literals bracketed.
+func (t Target) HostPort() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }
+
+// defaultPort reports whether Port is the scheme's default, which URLs omit.
+func (t Target) defaultPort() bool {
+	return (t.Scheme == "ws" && t.Port == 80) || (t.Scheme == "wss" && t.Port == 443)
+}
+
+// authority is host[:port] as it belongs in a URL and a Host header.
+func (t Target) authority() string {
+	h := t.Host
+	if strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	if t.defaultPort() {
+		return h
+	}
+	return h + ":" + strconv.Itoa(t.Port)
+}
+
+// URL is the ws:// or wss:// URL to dial, without userinfo.
+func (t Target) URL() string { return t.Scheme + "://" + t.authority() + t.Path }
+
+// HTTPURL is the same resource as an http:// or https:// URL, for the plain
+// GET probe.
+func (t Target) HTTPURL() string {
+	s := "http"
+	if t.Secure() {
+		s = "https"
+	}
+	return s + "://" + t.authority() + t.Path
+}
+
+// String is the URL as shown to people: Unicode host, no userinfo.
+func (t Target) String() string {
+	d := t
+	d.Host = t.DisplayHost
+	if d.Host == "" {
+		d.Host = t.Host
+	}
+	return d.Scheme + "://" + d.authority() + d.Path
+}
+
+// IsIP reports whether the host is an IP literal, which needs no DNS.
+func (t Target) IsIP() bool { return net.ParseIP(t.Host) != nil }
