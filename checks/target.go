@@ -64,14 +64,19 @@ func ParseTarget(input string) (Target, error) {
 		return bad("address", "it contains spaces")
 	}
 	if i := strings.Index(s, "://"); i >= 0 {
-		scheme := strings.ToLower(s[:i])
-		switch scheme {
-		case "ws", "wss", "http", "https":
-		default:
+		if !knownScheme(s[:i]) {
 			return bad("scheme", "%q is not one of ws, wss, http or https", s[:i])
 		}
-	} else if strings.Contains(s, ":/") || strings.HasPrefix(s, "/") {
+	} else if strings.HasPrefix(s, "/") {
+		return bad("host", "there is no host name before the path")
+	} else if scheme, _, ok := strings.Cut(s, ":/"); ok && knownScheme(scheme) {
 		return bad("scheme", "expected \"://\" after the scheme, as in wss://example.com")
+	} else if scheme, rest, ok := strings.Cut(s, ":"); ok && !strings.HasPrefix(s, "[") && !isPort(rest) {
+		// "mailto:x" or "localhost:abc": a scheme we do not know, or no port.
+		if rest == "" || strings.HasPrefix(rest, "/") {
+			return bad("port", "the port after \":\" is empty")
+		}
+		return bad("scheme", "%q is not one of ws, wss, http or https", scheme)
 	} else {
 		s = "wss://" + s
 	}
@@ -143,6 +148,30 @@ func ParseTarget(input string) (Target, error) {
 		t.Path += "?" + u.RawQuery
 	}
 	return t, nil
+}
+
+func knownScheme(s string) bool {
+	switch strings.ToLower(s) {
+	case "ws", "wss", "http", "https":
+		return true
+	}
+	return false
+}
+
+// isPort reports whether s starts with a port number ending at "/", "?" or
+// the end, as in the "8080/ws" of "example.com:8080/ws".
+func isPort(s string) bool {
+	p, _, _ := strings.Cut(s, "/")
+	p, _, _ = strings.Cut(p, "?")
+	if p == "" {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Secure reports whether the target uses TLS (wss).
