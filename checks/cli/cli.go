@@ -1,0 +1,334 @@
+// Package cli is the headless front end: `wsdoctor check`, `serve`,
+// `version` and `help`. It prints the runner's events as lines and the
+// report as text or JSON. It knows nothing of the GUI.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/assets"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+)
+
+// Build information, set with -ldflags "-X wsdoctor/checks/cli.Version=...".
+var (
+	Version = "dev"
+	Commit  = ""
+	Date    = ""
+)
+
+// Exit codes of the headless commands.
+const (
+	ExitOK          = 0   // WebSockets work
+	ExitProblem     = 1   // a problem was found, or the check could not finish
+	ExitUsage       = 2   // bad usage or input
+	ExitInterrupted = 130 // stopped with Ctrl-C, as shells expect
+)
+
+// Main runs a headless command with args (without the program name) and
+// returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	switch args[0] {
+	case "check":
+		return Check(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return Serve(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, VersionString())
+		return ExitOK
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return ExitUsage
+}
+
+// VersionString is the version line: version, commit and build date where
+// known.
+func VersionString() string {
+	s := "wsdoctor " + Version
+	if Commit != "" {
+		s += " (" + Commit
+		if Date != "" {
+			s += ", " + Date
+		}
+		s += ")"
+	}
+	return s
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `WebSocket Doctor finds out why WebSockets do not work on this machine.
+
+Usage:
+  wsdoctor                      open the window
+  wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
+  wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
+  wsdoctor version              print the version
+  wsdoctor help                 print this help
+
+URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
+With no URL, check uses the preset's target, or else starts the reference
+server on this machine and checks it.
+
+Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
+`)
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// checkFlags are the flags of `wsdoctor check`.
+type checkFlags struct {
+	json, insecure, quiet, noRedact bool
+	headers, subprotocols           listFlag
+	cookie, origin                  string
+	cert, key, ca                   string
+	timeout, deadline               time.Duration
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+	fs.Var(&f.headers, "header", "extra request header `\"Name: value\"` (repeatable)")
+	fs.Var(&f.headers, "H", "short for --header")
+	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
+	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
+	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
+	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
+	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")
+	fs.StringVar(&f.ca, "ca", "", "extra CA certificate `file` to trust (PEM)")
+	fs.BoolVar(&f.insecure, "insecure", false, "do not verify certificates (shown in every output)")
+	fs.DurationVar(&f.timeout, "timeout", checks.DefaultProbeTimeout, "time limit for each probe")
+	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
+}
+
+func (f *checkFlags) options() (checks.Options, error) {
+	o := checks.Options{
+		Subprotocols: f.subprotocols,
+		ClientCert:   f.cert,
+		ClientKey:    f.key,
+		CAFile:       f.ca,
+		Insecure:     f.insecure,
+		ProbeTimeout: f.timeout,
+		Deadline:     f.deadline,
+		Headers:      http.Header{},
+	}
+	if f.timeout <= 0 || f.deadline <= 0 {
+		return o, errors.New("--timeout and --deadline must be more than zero")
+	}
+	for _, h := range f.headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return o, fmt.Errorf("--header %q: want \"Name: value\"", h)
+		}
+		o.Headers.Add(name, strings.TrimSpace(value))
+	}
+	if f.cookie != "" {
+		o.Headers.Set("Cookie", f.cookie)
+	}
+	if f.origin != "" {
+		o.Headers.Set("Origin", f.origin)
+	}
+	return o, nil
+}
+
+// parseInterleaved parses flags that may come before or after the
+// positional arguments, as in `check URL --json`.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// Check runs `wsdoctor check`.
+func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var f checkFlags
+	fs := flag.NewFlagSet("wsdoctor check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: wsdoctor check [URL] [flags]\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	f.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) > 1 {
+		fmt.Fprintf(stderr, "wsdoctor check: one address at a time, got %d: %s\n", len(pos), strings.Join(pos, " "))
+		return ExitUsage
+	}
+	opts, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+
+	var raw string
+	if len(pos) == 1 {
+		raw = pos[0]
+	} else if raw, err = presetTarget(assets.Preset); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+	if raw == "" {
+		srv, err := refserver.Start("127.0.0.1:0", "", "")
+		if err != nil {
+			fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+			return ExitProblem
+		}
+		defer srv.Close()
+		raw = srv.URL
+		fmt.Fprintf(stderr, "No address given: checking the built-in reference server at %s.\n", raw)
+	}
+	target, err := checks.ParseTarget(raw)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+	if opts.Insecure {
+		fmt.Fprintln(stderr, report.InsecureBanner)
+	}
+
+	rn := &checks.Runner{}
+	if !f.quiet && isTerminal(stderr) {
+		rn.OnEvent = progress(stderr)
+	}
+	out, err := rn.Run(ctx, target, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+	rep := report.New(report.Tool{Name: "wsdoctor", Version: Version}, out, nil, f.noRedact)
+	if f.json {
+		b, err := rep.JSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+			return ExitProblem
+		}
+		stdout.Write(b)
+	} else if err := report.Text(stdout, rep); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: write: %v\n", err)
+		return ExitProblem
+	}
+	switch {
+	case out.Cancelled:
+		return ExitInterrupted
+	case rep.Verdict.Works():
+		return ExitOK
+	}
+	return ExitProblem
+}
+
+// presetTarget is the first target of the embedded preset, or "".
+func presetTarget(b []byte) (string, error) {
+	var p struct {
+		Targets []struct {
+			URL string `json:"url"`
+		} `json:"targets"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return "", fmt.Errorf("embedded preset: %w", err)
+	}
+	if len(p.Targets) == 0 {
+		return "", nil
+	}
+	return p.Targets[0].URL, nil
+}
+
+// progress prints a line as each probe starts and ends.
+func progress(w io.Writer) func(checks.Event) {
+	return func(e checks.Event) {
+		switch e.Kind {
+		case checks.EventStarted:
+			fmt.Fprintf(w, "  ...   %s\n", e.Probe)
+		case checks.EventFinished:
+			r := e.Result
+			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.Detail(*r))
+		}
+	}
+}
+
+// isTerminal reports whether w is a terminal, where progress lines help.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Serve runs `wsdoctor serve` until ctx ends (Ctrl-C).
+func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("wsdoctor serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8765", "address to listen on")
+	cert := fs.String("tls-cert", "", "certificate `file` (PEM) to serve wss")
+	key := fs.String("tls-key", "", "key `file` (PEM) for --tls-cert")
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "wsdoctor serve: unexpected argument %q\n", pos[0])
+		return ExitUsage
+	}
+	if (*cert == "") != (*key == "") {
+		fmt.Fprintln(stderr, "wsdoctor serve: give both --tls-cert and --tls-key")
+		return ExitUsage
+	}
+	srv, err := refserver.Start(*addr, *cert, *key)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor serve: %v\n", err)
+		return ExitProblem
+	}
+	fmt.Fprintf(stdout, "WebSocket echo on %s (page on /). Ctrl-C stops.\n", srv.URL)
+	<-ctx.Done()
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor serve: %v\n", err)
+		return ExitProblem
+	}
+	fmt.Fprintln(stdout, "stopped")
+	return ExitOK
+}
