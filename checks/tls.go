@@ -84,7 +84,6 @@ const minAppTLSVersion = tls.VersionTLS12
 //   - "trusted_by": "public", "os_only", "ca_file" or "none".
 //   - "hostname_match": "yes" or "no".
 //   - "insecure": "yes" when the user chose --insecure.
-//   - "handshake_error": the raw handshake error, when it failed.
 func TLSProbe() Probe {
 	return Probe{Name: "tls", Needs: []string{"dns"}, After: []string{"tcp"}, Run: probeTLS}
 }
@@ -126,9 +125,15 @@ func probeTLS(ctx context.Context, r *Run) Result {
 		res.Reason = "ws:// target: no TLS"
 		return res
 	}
+	res = handshakeAndVerify(ctx, r, res)
 	if r.TLS.Insecure {
 		res.Evidence.Set("insecure", "yes")
 	}
+	return res
+}
+
+// handshakeAndVerify is the tls probe for a wss target.
+func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	conn, err := r.DialTarget(ctx)
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, Classify(err), err.Error()
@@ -147,7 +152,6 @@ func probeTLS(ctx context.Context, r *Run) Result {
 	if r.Target.IsIP() {
 		sni = "none"
 	}
-	res.Evidence.Set("server_name", sni)
 
 	tc := tls.Client(conn, cfg)
 	end := r.Begin(PhaseTLS)
@@ -155,7 +159,7 @@ func probeTLS(ctx context.Context, r *Run) Result {
 	end()
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, handshakeCode(err), err.Error()
-		res.Evidence.Set("handshake_error", err.Error())
+		res.Evidence.Set("server_name", sni)
 		res.Reason = "the TLS handshake failed"
 		return res
 	}
@@ -169,6 +173,7 @@ func probeTLS(ctx context.Context, r *Run) Result {
 		alpn = "none"
 	}
 	res.Evidence.Set("alpn", alpn)
+	res.Evidence.Set("server_name", sni)
 
 	chain := st.PeerCertificates
 	if len(chain) == 0 {
