@@ -53,6 +53,8 @@ func Classify(err error) string {
 		return CodeReset
 	case isErrno(err, errUnreachable):
 		return CodeUnreachable
+	case isErrno(err, errTimedOut):
+		return CodeTimeout
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {

@@ -204,11 +204,13 @@ func (rn *Runner) runOne(ctx context.Context, p Probe, done map[string]chan stru
 		ar := sh.results[a]
 		sh.mu.Unlock()
 		if ar.Status == Fail {
-			res.Status = Skip
-			res.Reason = fmt.Sprintf("not tested on its own: %s %s", a, outcomeWords(ar))
-			if res.Code == "" {
-				res.Code = "after_" + a
+			// The code names the cause, so the diagnosis counts it once;
+			// what this probe saw itself stays in the evidence.
+			if res.Code != "" {
+				res.Evidence.Set("own_code", res.Code)
 			}
+			res.Status, res.Code = Skip, "after_"+a
+			res.Reason = fmt.Sprintf("not tested on its own: %s %s", a, outcomeWords(ar))
 			return res
 		}
 	}

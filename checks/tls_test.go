@@ -186,7 +186,7 @@ func TestTLSProbeNoHandshake(t *testing.T) {
 		{
 			name:   "refused port is explained by tcp",
 			target: func(t *testing.T) string { return "wss://127.0.0.1:" + strconv.Itoa(closedPort(t)) + "/" },
-			tcp:    checks.Fail, status: checks.Skip, code: "refused", reason: "tcp failed",
+			tcp:    checks.Fail, status: checks.Skip, code: "after_tcp", reason: "tcp failed",
 		},
 		{
 			name: "server that never answers the hello",
@@ -226,6 +226,9 @@ func TestTLSProbeNoHandshake(t *testing.T) {
 			}
 			if tt.status == checks.Fail && r.Error == "" {
 				t.Error("no raw error kept")
+			}
+			if tt.code == "after_tcp" && r.Evidence.Value("own_code") != "refused" {
+				t.Errorf("own_code %q, want refused: the probe's own observation is kept", r.Evidence.Value("own_code"))
 			}
 		})
 	}
