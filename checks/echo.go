@@ -228,6 +228,7 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	// the server's answer. After a read error the connection is unusable:
 	// send the close frame if it goes at once, then close.
 	var werr error
+	closeReply := ""
 	if readErr == nil && ctx.Err() == nil {
 		werr = <-writeDone
 		ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), bound(closeReplyWait))
@@ -243,7 +244,7 @@ func probeEcho(ctx context.Context, r *Run) Result {
 				break
 			}
 		}
-		res.Evidence.Set("close_reply", reply)
+		closeReply = reply
 		ws.Close()
 	} else {
 		ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), bound(closeReplyWait/10))
@@ -275,6 +276,9 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	}
 	if werr != nil {
 		res.Evidence.Set("write_error", werr.Error())
+	}
+	if closeReply != "" {
+		res.Evidence.Set("close_reply", closeReply)
 	}
 	if closedCode != 0 {
 		res.Evidence.Set("close_code", strconv.Itoa(closedCode))

@@ -199,10 +199,6 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		hdr[ck] = append([]string(nil), vs...)
 		sent = append(sent, ck)
 	}
-	if len(sent) > 0 {
-		slices.Sort(sent)
-		res.Evidence.Set("sent_headers", strings.Join(sent, ","))
-	}
 
 	// gorilla 1.5.3 watches ctx only while dialing; closing the connection
 	// when ctx ends unblocks the request write and the response read.
@@ -232,15 +228,19 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	if rc != nil {
 		reqBytes, wroteAt, firstByte = rc.seal()
 	}
-	if !connectedAt.IsZero() {
-		r.Record(PhaseUpgrade, connectedAt, done.Sub(connectedAt))
-		res.Evidence.Set("upgrade_ms", msString(done.Sub(connectedAt)))
+	if resp != nil {
+		upgradeEvidence(&res.Evidence, resp, reqBytes)
 	}
 	if !firstByte.IsZero() && !wroteAt.IsZero() {
 		res.Evidence.Set("ttfb_ms", msString(firstByte.Sub(wroteAt)))
 	}
-	if resp != nil {
-		upgradeEvidence(&res.Evidence, resp, reqBytes)
+	if !connectedAt.IsZero() {
+		r.Record(PhaseUpgrade, connectedAt, done.Sub(connectedAt))
+		res.Evidence.Set("upgrade_ms", msString(done.Sub(connectedAt)))
+	}
+	if len(sent) > 0 {
+		slices.Sort(sent)
+		res.Evidence.Set("sent_headers", strings.Join(sent, ","))
 	}
 
 	if err != nil {
