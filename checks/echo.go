@@ -306,6 +306,12 @@ func probeEcho(ctx context.Context, r *Run) Result {
 			// gorilla reports a connection closed without a close
 			// frame as 1006, the code RFC 6455 reserves for that.
 			res.Code = CodeEOF
+			if ce.Code == websocket.CloseAbnormalClosure && Classify(werr) == CodeReset {
+				// A reset is reported to the first system call
+				// that meets it: when the writer did, the reader
+				// sees a plain end of stream.
+				res.Code = CodeReset
+			}
 			res.Evidence.Set("close_code", strconv.Itoa(ce.Code))
 			res.Evidence.Set("close_frame", yesNo(ce.Code != websocket.CloseAbnormalClosure))
 			if ce.Code != websocket.CloseAbnormalClosure {

@@ -74,7 +74,9 @@ const (
 // "sec_websocket_extensions", "sec_websocket_protocol", "content_type",
 // "location" and the middle-box tell-tales ("via", "x_cache", ...); for a
 // non-101 answer "body" (its first 1 KiB) and "body_title" (for HTML);
-// "sent_headers" (names of the user's extra headers, never values);
+// "sent_headers" (names of the user's extra headers sent, never values;
+// Upgrade, Connection and Sec-WebSocket-* are gorilla's and dropped, except
+// Sec-WebSocket-Protocol when Options.Subprotocols is empty);
 // "ttfb_ms" (request sent to first response byte), "upgrade_ms";
 // "failed_at" (connect, tls or response) when the handshake did not finish.
 func UpgradeProbe() Probe {
@@ -193,7 +195,8 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	var sent []string
 	for k, vs := range r.Options.Headers {
 		ck := http.CanonicalHeaderKey(k)
-		if ck == "Upgrade" || ck == "Connection" || strings.HasPrefix(ck, "Sec-Websocket-") {
+		owned := ck == "Upgrade" || ck == "Connection" || strings.HasPrefix(ck, "Sec-Websocket-")
+		if owned && !(ck == "Sec-Websocket-Protocol" && len(r.Options.Subprotocols) == 0) {
 			continue // gorilla writes these itself and refuses duplicates
 		}
 		hdr[ck] = append([]string(nil), vs...)
@@ -298,6 +301,8 @@ func transportFailure(ctx context.Context, err error, reached string, gotBytes b
 		return CodeEOF, "the connection was closed without a complete answer to the upgrade"
 	case reached == "response":
 		return class, "the connection failed before the upgrade was answered"
+	case reached == "":
+		return class, "the upgrade request could not be made"
 	case timedOut:
 		return CodeTimeout, fmt.Sprintf("timed out in %s, before the upgrade request was sent", reached)
 	}
