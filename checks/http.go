@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +37,8 @@ const maxTitle = 200
 // code.
 //
 // Evidence: "status", "proto", "server", "content_type", "location",
-// "title" (of an HTML answer), "body_bytes" (read, at most 64 KiB), and the
+// "title" (of an HTML answer), "body_bytes" (read, at most 64 KiB),
+// "plain_http" (yes: an https GET was answered in plain HTTP), and the
 // middle-box tell-tales of tellTaleHeaders under their snake_case names
 // ("via", "x_cache", "proxy_agent", "x_squid_error", "cf_ray", ...).
 func HTTPProbe() Probe {
@@ -137,7 +140,17 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 	}
 	if err != nil {
 		res.Status, res.Error = Fail, err.Error()
-		res.Code = Classify(err)
+		// Classify reads the cause, not the client's "Get URL:" frame.
+		cause := err
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			cause = ue.Err
+		}
+		res.Code = Classify(cause)
+		if strings.Contains(cause.Error(), "server gave HTTP response to HTTPS client") {
+			// net/http says so in words, without the TLS error's type.
+			res.Code = CodeTLSError
+			res.Evidence.Set("plain_http", "yes")
+		}
 		if connAt.IsZero() {
 			res.Reason = "no connection for the GET"
 		} else {
@@ -189,7 +202,8 @@ func (r *Run) dialTLS(ctx context.Context, alpn ...string) (net.Conn, error) {
 	end()
 	if err != nil {
 		raw.Close()
-		return nil, fmt.Errorf("tls handshake: %w", err)
+		// Unwrapped: Classify knows TLS errors by their "tls: " prefix.
+		return nil, err
 	}
 	return tc, nil
 }

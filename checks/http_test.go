@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"wsdoctor/checks"
 	"wsdoctor/checks/checktest"
@@ -85,14 +86,21 @@ func TestHTTP(t *testing.T) {
 			ev: map[string]string{"title": "-", "content_type": "text/plain"},
 		},
 		{
+			name: "https to a plain server", url: func(t testing.TB) string { return "wss" + strings.TrimPrefix(startRef(t, nil), "ws") },
+			status: checks.Fail, code: "tls_error",
+			ev: map[string]string{"plain_http": "yes"},
+		},
+		{
 			name: "no answer", url: checktest.Silent,
 			status: checks.Fail, code: "timeout",
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out := runCheck(t, nil, tc.url(t), checks.Options{ProbeTimeout: 2e9,
-				Headers: http.Header{"X-Probe": []string{"yes"}}})
+			out := runCheck(t, nil, tc.url(t), checks.Options{
+				ProbeTimeout: 2 * time.Second,
+				Headers:      http.Header{"X-Probe": []string{"yes"}},
+			})
 			res := result(t, out, "http")
 			want(t, res, tc.status, tc.code, tc.ev)
 			if tc.status != checks.Fail {

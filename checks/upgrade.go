@@ -159,7 +159,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 			end()
 			if err != nil {
 				c.Close()
-				return nil, fmt.Errorf("tls handshake: %w", err)
+				return nil, err // unwrapped, for Classify
 			}
 			c = tc
 		}

@@ -176,6 +176,12 @@ func TestUpgrade(t *testing.T) {
 			echo: checks.Skip,
 		},
 		{
+			name: "wss to a plain server", url: func(t testing.TB) string { return "wss" + strings.TrimPrefix(startRef(t, nil), "ws") },
+			status: checks.Fail, code: "tls_error",
+			ev:   map[string]string{"failed_at": "tls"},
+			echo: checks.Skip,
+		},
+		{
 			name: "block page", url: checktest.DeniedPage,
 			status: checks.Fail, code: "status_200",
 			ev: map[string]string{
