@@ -388,13 +388,6 @@ func mangledEcho(plan []*echoMsg, kind int, msg []byte) *echoMsg {
 	return nil
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func errText(err error) string {
 	if err == nil {
 		return ""

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"wsdoctor/checks"
-	"wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 )
 
 func TestEcho(t *testing.T) {

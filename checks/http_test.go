@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"wsdoctor/checks"
-	"wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 )
 
 func TestHTTP(t *testing.T) {

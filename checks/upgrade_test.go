@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"wsdoctor/checks"
-	"wsdoctor/checks/checktest"
-	"wsdoctor/checks/refserver"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 // stubProbe stands in for a probe these tests do not cover (tcp, tls), so
@@ -58,15 +58,6 @@ func runCheck(t *testing.T, rn *checks.Runner, url string, opts checks.Options) 
 		t.Fatalf("Run: %v", err)
 	}
 	return out
-}
-
-func result(t *testing.T, out checks.Outcome, probe string) checks.Result {
-	t.Helper()
-	res, ok := out.Result(probe)
-	if !ok {
-		t.Fatalf("no %s result", probe)
-	}
-	return res
 }
 
 // want checks a result's status and code and evidence values; a want value
