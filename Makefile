@@ -12,7 +12,7 @@ LDFLAGS := -X $(MODULE)/checks/cli.Version=$(VERSION) -X $(MODULE)/checks/cli.Co
 BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # Tests: a real X server for the window, and the real proxies and servers
 # the network scenarios run against (on loopback only).
-TEST_PACKAGES  := xvfb xauth x11-apps nginx-light haproxy squid tinyproxy microsocks iproute2 iptables
+TEST_PACKAGES  := xvfb xauth x11-apps x11-utils nginx-light haproxy squid tinyproxy microsocks iproute2 iptables
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps run test test-fast build bench clean
