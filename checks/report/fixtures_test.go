@@ -2,7 +2,7 @@ package report
 
 import (
 	"net/http"
-	"net/url"
+
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
@@ -123,4 +123,4 @@ func failingInput() Input {
 	}
 }
 
-var _ = url.Parse
+

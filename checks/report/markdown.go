@@ -89,10 +89,10 @@ func Markdown(w io.Writer, r Report) error {
 			fmt.Fprintf(&b, "- %s: %s\n", strings.ToLower(words.Timings), mdEscape(strings.Join(parts, ", ")))
 		}
 		if res.Error != "" {
-			fmt.Fprintf(&b, "- %s: %s\n", words.Error, mdCode(oneLine(res.Error)))
+			fmt.Fprintf(&b, "- %s: %s\n", words.Error, mdCode(flat(res.Error)))
 		}
 		for _, kv := range res.Evidence {
-			fmt.Fprintf(&b, "- %s: %s\n", mdCode(kv.Key), mdCode(oneLine(kv.Value)))
+			fmt.Fprintf(&b, "- %s: %s\n", mdCode(kv.Key), mdCode(flat(kv.Value)))
 		}
 		b.WriteString("\n")
 	}

@@ -88,10 +88,10 @@ func Text(w io.Writer, r Report) error {
 			fmt.Fprintf(&b, "  %s: %s\n", strings.ToLower(words.Timings), strings.Join(parts, ", "))
 		}
 		if res.Error != "" {
-			fmt.Fprintf(&b, "  %s: %s\n", words.Error, oneLine(res.Error))
+			b.WriteString(wrap(words.Error+": "+res.Error, textWidth, "  ") + "\n")
 		}
 		for _, kv := range res.Evidence {
-			fmt.Fprintf(&b, "  %s: %s\n", kv.Key, oneLine(kv.Value))
+			b.WriteString(wrap(kv.Key+": "+kv.Value, textWidth, "  ") + "\n")
 		}
 	}
 	fmt.Fprintf(&b, "\n%s:\n", words.RunInfo)

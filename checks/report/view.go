@@ -304,6 +304,9 @@ func fmtMS(ms float64) string {
 	return fmt.Sprintf("%.1f ms", ms)
 }
 
+// flat folds s onto one line, whole.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 // oneLine folds a value onto one bounded line for a table.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
