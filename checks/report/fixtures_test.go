@@ -122,5 +122,3 @@ func failingInput() Input {
 		Local: time.FixedZone("PDT", -7*3600), Environment: &fixtureEnv,
 	}
 }
-
-
