@@ -17,25 +17,25 @@ const NoRedactBanner = "NOTE: this report was written with --no-redact and may c
 // formats say the same thing and a translation has one table to change.
 // What a finding says comes from the diagnosis, not from here.
 type wordsTable struct {
-	Title, Redacted                                          string
-	Verdict                                                  map[diagnose.Verdict]string
-	VerdictHint                                              map[diagnose.Verdict]string
-	Status                                                   map[checks.Status]string
-	Severity                                                 map[diagnose.Severity]string
-	Probe                                                    map[string]string
-	FirstFailure, NoFailure                                  string
-	WhatToDo, ForAdmin, OtherFindings, Explanation, Evidence string
-	Environment, Path, Probes, Timings, Details, RunInfo     string
-	Target, App, OS, Proxy, VPN, NotChecked, NoProxy, NoVPN  string
-	VPNDefaultRoute, From                                    string
-	RunID, StartedUTC, StartedLocal, Duration, Options       string
-	Cancelled, DeadlineHit                                   string
-	Error, Code, Took                                        string
-	Computer, Internet, Service, Failed                      string
-	Footer                                                   string
-	Columns                                                  [4]string
-	OptSubprotocols, OptCAFile, OptClientCert, OptInsecure   string
-	OptTimeouts                                              string
+	Title, Redacted                                         string
+	Verdict                                                 map[diagnose.Verdict]string
+	VerdictHint                                             map[diagnose.Verdict]string
+	Status                                                  map[checks.Status]string
+	Severity                                                map[diagnose.Severity]string
+	Probe                                                   map[string]string
+	FirstFailure                                            string
+	WhatToDo, ForAdmin, OtherFindings                       string
+	Environment, Path, Probes, Timings, Details, RunInfo    string
+	Target, App, OS, Proxy, VPN, NotChecked, NoProxy, NoVPN string
+	VPNDefaultRoute, From                                   string
+	RunID, StartedUTC, StartedLocal, Duration, Options      string
+	Cancelled, DeadlineHit                                  string
+	Error, Code                                             string
+	Computer, Internet, Service, Failed                     string
+	Footer                                                  string
+	Columns                                                 [4]string
+	OptSubprotocols, OptCAFile, OptClientCert, OptInsecure  string
+	OptTimeouts                                             string
 }
 
 // words is the table in use.
@@ -75,13 +75,10 @@ var words = wordsTable{
 		"echo":    "Messages both ways",
 		"idle":    "Idle connection",
 	},
-	FirstFailure:    "First step that failed",
-	NoFailure:       "No step failed.",
+	FirstFailure:    "First step that did not work",
 	WhatToDo:        "What to do",
 	ForAdmin:        "For the network administrator",
 	OtherFindings:   "Also found",
-	Explanation:     "Why",
-	Evidence:        "Evidence",
 	Environment:     "This computer",
 	Path:            "Connection path",
 	Probes:          "Steps checked",
@@ -107,7 +104,6 @@ var words = wordsTable{
 	DeadlineHit:     "The check reached its time limit before it finished.",
 	Error:           "error",
 	Code:            "code",
-	Took:            "took",
 	Computer:        "This computer",
 	Internet:        "Internet",
 	Service:         "Service",

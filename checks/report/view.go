@@ -85,12 +85,7 @@ func newView(r Report) view {
 		}
 	}
 	if v.Top == nil && !r.Verdict.Works() {
-		for i, res := range r.Results {
-			if res.Status == checks.Fail {
-				v.FirstFailure = &r.Results[i]
-				break
-			}
-		}
+		v.FirstFailure = firstFailure(r.Results)
 	}
 	v.Env = []pair{
 		{words.OS, osLine(r.Environment)},
@@ -101,6 +96,23 @@ func newView(r Report) view {
 	v.Rows = rows(r)
 	v.Run = runInfo(r)
 	return v
+}
+
+// firstFailure is the result to name when there is no finding: the first
+// failure, else the first step that did not run for a reason of its own
+// (not because of another step).
+func firstFailure(rs []Result) *Result {
+	for i, res := range rs {
+		if res.Status == checks.Fail {
+			return &rs[i]
+		}
+	}
+	for i, res := range rs {
+		if res.Status == checks.Skip && !strings.HasPrefix(res.Code, "needs_") && !strings.HasPrefix(res.Code, "after_") && res.Code != checks.CodeNotApplicable {
+			return &rs[i]
+		}
+	}
+	return nil
 }
 
 func topSlice(f *diagnose.Finding) []diagnose.Finding {
