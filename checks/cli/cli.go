@@ -51,6 +51,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Check(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
+	case "report":
+		return Report(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, VersionString())
 		return ExitOK
@@ -84,12 +86,15 @@ Usage:
   wsdoctor                      open the window
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
+  wsdoctor report FILE.json     show a saved JSON report again, in any format
+                                (--format html|json|md|text, --output FILE)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 
 URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
 With no URL, check uses the preset's target, or else starts the reference
-server on this machine and checks it.
+server on this machine and checks it. check --output FILE saves the report
+(.html, .json, .md or .txt); secrets are left out unless --no-redact.
 
 Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
 `)
@@ -108,6 +113,7 @@ type checkFlags struct {
 	cookie, origin                  string
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
+	out                             outputFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -125,6 +131,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
+	f.out.register(fs)
 }
 
 func (f *checkFlags) options() (checks.Options, error) {
@@ -200,6 +207,11 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
+	format, err := f.out.resolve(report.FormatText)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
 
 	var raw string
 	if len(pos) == 1 {
@@ -237,16 +249,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	rep := report.New(report.Tool{Name: "wsdoctor", Version: Version}, out, nil, f.noRedact)
-	if f.json {
-		b, err := rep.JSON()
-		if err != nil {
-			fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-			return ExitProblem
-		}
-		stdout.Write(b)
-	} else if err := report.Text(stdout, rep); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: write: %v\n", err)
-		return ExitProblem
+	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
+		return code
 	}
 	switch {
 	case out.Cancelled:
