@@ -116,7 +116,15 @@ func redact(r Report, secrets []string) Report {
 	r.Results = results
 	findings := make([]diagnose.Finding, len(r.Findings))
 	for i, f := range r.Findings {
-		f.Explanation, f.AdminNote = t(f.Explanation), t(f.AdminNote)
+		f.Title, f.Explanation, f.AdminNote = t(f.Title), t(f.Explanation), t(f.AdminNote)
+		steps := make([]string, len(f.Steps))
+		for j, s := range f.Steps {
+			steps[j] = t(s)
+		}
+		if f.Steps == nil {
+			steps = nil
+		}
+		f.Steps = steps
 		ev := make([]diagnose.EvidenceRef, len(f.Evidence))
 		for j, e := range f.Evidence {
 			e.Value = t(e.Value)
@@ -126,6 +134,12 @@ func redact(r Report, secrets []string) Report {
 		findings[i] = f
 	}
 	r.Findings = findings
+	r.AdminNote = t(r.AdminNote)
+	if r.Summary != nil {
+		s := *r.Summary
+		s.CauseText = t(s.CauseText)
+		r.Summary = &s
+	}
 	return r
 }
 

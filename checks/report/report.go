@@ -54,6 +54,11 @@ type Report struct {
 	Verdict       diagnose.Verdict   `json:"verdict"`
 	Results       []checks.Result    `json:"results"`
 	Findings      []diagnose.Finding `json:"findings"`
+	// Summary is the verdict in words, the most likely cause and who can
+	// fix it; nil in reports made without a diagnosis.
+	Summary *diagnose.Summary `json:"summary,omitempty"`
+	// AdminNote is the note for the network administrator.
+	AdminNote string `json:"admin_note,omitempty"`
 }
 
 // New builds the report of a run. Unless noRedact is set, secrets (cookie

@@ -24,7 +24,8 @@ var verdictLine = map[diagnose.Verdict]string{
 const InsecureBanner = "WARNING: --insecure was used: certificates were NOT verified, so a TLS interception or an attack would not be noticed."
 
 // Text writes the report for a terminal or an e-mail: the verdict first,
-// then a table of probes with status, time and what each saw.
+// then the findings with their steps, the note for the network
+// administrator, and a table of probes with status, time and what each saw.
 func Text(w io.Writer, r Report) error {
 	var b strings.Builder
 	if r.Insecure {
@@ -32,9 +33,7 @@ func Text(w io.Writer, r Report) error {
 	}
 	fmt.Fprintf(&b, "%s %s: %s\n", r.Tool.Name, r.Tool.Version, r.Target)
 	fmt.Fprintf(&b, "Verdict: %s (%s)\n", verdictLine[r.Verdict], fmtMS(r.DurationMS))
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "  [%s] %s: %s\n", f.Severity, f.ID, f.Title)
-	}
+	writeDiagnosis(&b, r)
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROBE\tSTATUS\tTIME\tDETAIL")
@@ -110,4 +109,87 @@ func oneLine(s string) string {
 		return string(r[:max-1]) + "…"
 	}
 	return s
+}
+
+// textWidth is where the text output wraps its sentences: it reads well in
+// a terminal and in an e-mail.
+const textWidth = 78
+
+// writeDiagnosis writes the summary, each finding with its numbered steps
+// and who can fix it, and the admin note.
+func writeDiagnosis(b *strings.Builder, r Report) {
+	if s := r.Summary; s != nil {
+		for _, line := range []string{s.CauseText, s.WhoCanFixText, s.UncertainText} {
+			if line != "" {
+				wrap(b, line, "", "")
+			}
+		}
+	}
+	for i, f := range r.Findings {
+		b.WriteString("\n")
+		head := fmt.Sprintf("%d. [%s] %s (%s", i+1, orKey(diagnose.Label("severity."+string(f.Severity)), string(f.Severity)), f.Title, f.ID)
+		if f.Confidence != "" && f.Confidence != diagnose.Sure {
+			head += ", " + orKey(diagnose.Label("confidence."+string(f.Confidence)), string(f.Confidence))
+		}
+		wrap(b, head+")", "", "   ")
+		if f.Explanation != "" {
+			wrap(b, f.Explanation, "   ", "   ")
+		}
+		if len(f.Steps) > 0 {
+			fmt.Fprintf(b, "   %s:\n", orKey(diagnose.Label("steps"), "steps"))
+			for j, st := range f.Steps {
+				wrap(b, st, fmt.Sprintf("     %d. ", j+1), "        ")
+			}
+		}
+		if f.WhoCanFix != "" {
+			wrap(b, fmt.Sprintf("%s: %s", orKey(diagnose.Label("who_can_fix"), "who can fix"), orKey(diagnose.Label("fixer."+string(f.WhoCanFix)), string(f.WhoCanFix))), "   ", "   ")
+		}
+		if len(f.Evidence) > 0 {
+			var refs []string
+			for _, e := range f.Evidence {
+				refs = append(refs, fmt.Sprintf("%s %s=%s", e.Probe, e.Key, oneLine(e.Value)))
+			}
+			wrap(b, orKey(diagnose.Label("evidence"), "evidence")+": "+strings.Join(refs, "; "), "   ", "     ")
+		}
+	}
+	if r.AdminNote != "" {
+		fmt.Fprintf(b, "\n%s:\n", orKey(diagnose.Label("admin_note"), "admin note"))
+		for _, line := range strings.Split(r.AdminNote, "\n") {
+			if line == "" {
+				b.WriteString("\n")
+				continue
+			}
+			cont := "  "
+			if strings.HasPrefix(line, "- ") {
+				cont = "    "
+			}
+			wrap(b, line, "  ", cont)
+		}
+	}
+}
+
+func orKey(label, key string) string {
+	if label == "" {
+		return key
+	}
+	return label
+}
+
+// wrap writes s folded to textWidth: first prefixes the first line, rest
+// the others.
+func wrap(b *strings.Builder, s, first, rest string) {
+	line := first
+	empty := true
+	for _, w := range strings.Fields(s) {
+		if !empty && len([]rune(line))+1+len([]rune(w)) > textWidth {
+			b.WriteString(line + "\n")
+			line, empty = rest, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += w
+		empty = false
+	}
+	b.WriteString(line + "\n")
 }
