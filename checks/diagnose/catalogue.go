@@ -75,9 +75,9 @@ var placeholderNames = []string{
 // requiredLabels are the labels renderers and the summary use.
 var requiredLabels = []string{
 	"verdict.works", "verdict.works_with_warnings", "verdict.does_not_work", "verdict.incomplete",
-	"cause", "who", "uncertain",
+	"cause", "attention", "who", "uncertain",
 	"fixer.you", "fixer.network_admin", "fixer.service_admin",
-	"steps", "who_can_fix", "admin_note", "evidence", "severity.ok", "severity.info",
+	"steps", "who_can_fix", "admin_note", "evidence", "terms", "severity.ok", "severity.info",
 	"severity.warning", "severity.problem", "confidence.sure", "confidence.likely", "confidence.possible",
 	"source.env", "source.wininet", "source.winhttp", "source.macos", "source.gnome",
 	"source.kde", "source.option", "source.pac", "source.wpad",
@@ -272,8 +272,8 @@ func (c *Catalogue) withLabels(vars map[string]string) map[string]string {
 }
 
 // render gives the raised findings their words, in order. Each glossary
-// term is explained once, at the start of the explanation of the first
-// finding that uses one of its words.
+// term is explained once, in the Terms of the first finding that uses one of
+// its words.
 func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 	vars := c.withLabels(rawVars)
 	explained := map[string]bool{}
@@ -323,9 +323,7 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 			explained[term.ID] = true
 			defs = append(defs, term.Text)
 		}
-		if len(defs) > 0 {
-			f.Explanation = strings.Join(defs, " ") + " " + f.Explanation
-		}
+		f.Terms = defs
 		out = append(out, f)
 	}
 	return out
@@ -373,7 +371,11 @@ func (c *Catalogue) summary(v Verdict, fs []Finding, rs []raised) Summary {
 		return s
 	}
 	s.Cause = top.ID
-	s.CauseText = c.fill(c.Labels["cause"], map[string]string{"cause": top.Title})
+	causeLabel := c.Labels["cause"]
+	if v.Works() {
+		causeLabel = c.Labels["attention"]
+	}
+	s.CauseText = c.fill(causeLabel, map[string]string{"cause": top.Title})
 	if top.WhoCanFix != "" {
 		s.WhoCanFix = top.WhoCanFix
 		s.WhoCanFixText = c.fill(c.Labels["who"], map[string]string{"who": c.Labels["fixer."+string(top.WhoCanFix)]})
@@ -393,15 +395,17 @@ func (c *Catalogue) summary(v Verdict, fs []Finding, rs []raised) Summary {
 
 // adminNote is the note for the network administrator: what to open, what
 // the proxy must do, the idle timeout measured against the one needed, what
-// to exempt from TLS inspection, then each finding's request. It is empty
-// when no finding asks anything of the network.
+// to exempt from TLS inspection, then the request of each finding the
+// network's side can fix. It is empty when no finding asks anything of the
+// network.
 func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
-	asks := false
-	for _, x := range fs {
-		if x.AdminNote != "" && (x.Severity == SeverityProblem || x.Severity == SeverityWarning) {
-			asks = true
-		}
+	// The note asks the network's side; what the service's side must fix
+	// stays on its finding, for the user to forward to support.
+	forAdmin := func(x Finding) bool {
+		return x.AdminNote != "" && x.WhoCanFix != FixerServiceAdmin &&
+			(x.Severity == SeverityProblem || x.Severity == SeverityWarning)
 	}
+	asks := slices.ContainsFunc(fs, forAdmin)
 	if !asks {
 		return ""
 	}
@@ -445,7 +449,7 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	b.WriteString("\n")
 	line("findings")
 	for _, x := range fs {
-		if x.AdminNote == "" || x.Severity == SeverityOK || x.Severity == SeverityInfo {
+		if !forAdmin(x) {
 			continue
 		}
 		fmt.Fprintf(&b, "- %s (%s): %s\n", x.Title, x.ID, x.AdminNote)

@@ -106,11 +106,15 @@ type Finding struct {
 	// to explain one failure are listed likeliest first.
 	Confidence Confidence `json:"confidence,omitempty"`
 	// WhoCanFix is who can act on it; Label("fixer."+WhoCanFix) names them.
-	WhoCanFix   Fixer    `json:"who_can_fix,omitempty"`
-	Title       string   `json:"title"`
-	Explanation string   `json:"explanation,omitempty"`
-	Steps       []string `json:"steps,omitempty"`
-	AdminNote   string   `json:"admin_note,omitempty"`
+	WhoCanFix   Fixer  `json:"who_can_fix,omitempty"`
+	Title       string `json:"title"`
+	Explanation string `json:"explanation,omitempty"`
+	// Terms explain the technical words the finding uses, one short
+	// sentence each; a word is explained in the first finding that uses
+	// it and not again.
+	Terms     []string `json:"terms,omitempty"`
+	Steps     []string `json:"steps,omitempty"`
+	AdminNote string   `json:"admin_note,omitempty"`
 	// Evidence are the observations that raised it.
 	Evidence []EvidenceRef `json:"evidence,omitempty"`
 }
@@ -121,7 +125,8 @@ type Finding struct {
 type Summary struct {
 	Verdict  Verdict `json:"verdict"`
 	Headline string  `json:"headline"`
-	// Cause is the ID of the most likely cause, when something is wrong.
+	// Cause is the ID of the most likely cause when something is wrong, or
+	// of the first warning when WebSockets work.
 	Cause     string `json:"cause,omitempty"`
 	CauseText string `json:"cause_text,omitempty"`
 	// WhoCanFix is who can fix the most likely cause.

@@ -50,8 +50,8 @@ var IDs = []string{
 	IDProxyUnreachable,
 	IDProxyAuthRequired,
 	IDProxyBlocksCONN,
+	IDPlainWSBlocked, // before the blocked port it explains: "use https" is the way out
 	IDTCPBlocked,
-	IDPlainWSBlocked,
 	IDTLSVersion,
 	IDTLSIntercepted,
 	IDTLSCertInvalid,
@@ -76,7 +76,7 @@ var Cases = map[string][]string{
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
 	IDProxyAuthRequired: {"schemes"},
 	IDProxyBlocksCONN:   {"block_page"},
-	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn"},
+	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
 	IDTLSVersion:        {"middle_box"},
 	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct"},
@@ -238,6 +238,14 @@ func (f *facts) endToEnd() bool {
 	return (tb == checks.TrustedPublic || tb == checks.TrustedCAFile) && interceptor(tls) == ""
 }
 
+// secureWorksInstead reports whether the run is ws:// and the same host
+// works over wss://: the service does WebSockets, so a ws:// refusal more
+// likely comes from a filter that reads unencrypted traffic.
+func (f *facts) secureWorksInstead() bool {
+	o := f.in.Other
+	return !f.secure && o != nil && o.Target.Scheme == "wss" && o.Target.Host == f.o.Target.Host && works(*o)
+}
+
 func ruleIncomplete(f *facts, fd *found) {
 	if !f.o.Cancelled && !f.o.DeadlineHit {
 		return
@@ -282,7 +290,9 @@ func ruleNetwork(f *facts, fd *found) {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Likely, fixer: FixerYou,
 			cases: []string{"unreachable"}, refs: refs(tcp, "connect_ipv6", "connect_ipv4")})
 	}
-	if dns, ok := f.get("dns"); ok && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
+	// Behind a proxy, the proxy looks names up: a local lookup failure says
+	// nothing about the connection.
+	if dns, ok := f.get("dns"); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Possible, fixer: FixerYou,
 			cases: []string{"no_answer"}, refs: refs(dns, "a_error", "aaaa_error")})
 	}
@@ -438,6 +448,8 @@ func ruleTCP(f *facts, fd *found) {
 	}
 	if f.in.Env.VPNActive {
 		r.cases = append(r.cases, "vpn")
+	} else {
+		r.cases = append(r.cases, "vpn_unknown")
 	}
 	fd.add(r)
 }
@@ -704,7 +716,7 @@ func ruleUpgrade(f *facts, fd *found) {
 			server(Sure, sc...)
 		case endToEnd:
 			server(Sure, append(sc, "end_to_end")...)
-		case f.viaProxy:
+		case f.viaProxy || f.secureWorksInstead():
 			proxy(Likely, pc...)
 			server(Possible, sc...)
 		default:
