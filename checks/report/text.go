@@ -135,6 +135,9 @@ func writeDiagnosis(b *strings.Builder, r Report) {
 		if f.Explanation != "" {
 			wrap(b, f.Explanation, "   ", "   ")
 		}
+		if len(f.Terms) > 0 {
+			wrap(b, "("+orKey(diagnose.Label("terms"), "terms")+": "+strings.Join(f.Terms, " ")+")", "   ", "   ")
+		}
 		if len(f.Steps) > 0 {
 			fmt.Fprintf(b, "   %s:\n", orKey(diagnose.Label("steps"), "steps"))
 			for j, st := range f.Steps {
