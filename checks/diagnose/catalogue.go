@@ -195,7 +195,7 @@ func (c *Catalogue) validate() error {
 	}
 	for _, p := range placeholderNames {
 		switch p {
-		case "cause", "who", "verdict", "ended_by", "addresses", "ports":
+		case "cause", "who", "verdict", "ended_by":
 			continue // always filled by the code that uses them
 		}
 		if strings.TrimSpace(c.Placeholders[p]) == "" {
@@ -411,8 +411,6 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	vars := c.withLabels(f.vars)
 	vars["verdict"] = c.Labels["verdict."+string(verdictFor(f, rs))]
-	vars["addresses"] = addressesOf(f)
-	vars["ports"] = portsOf(f)
 	if e := f.ev(ProbeIdle, KeyIdleEndedBy); e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
@@ -492,7 +490,7 @@ func addressesOf(f *facts) string {
 		all = append(all[:most], "…")
 	}
 	if len(all) == 0 {
-		return "-"
+		return ""
 	}
 	return clean(strings.Join(all, ", "))
 }

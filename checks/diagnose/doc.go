@@ -31,8 +31,10 @@
 //     Server and page title means the upgrade was served as a page visit
 //     (its Upgrade/Connection headers were dropped on the way).
 //   - Server, Via, Proxy-Agent, X-Squid-Error, block-page titles and CDN
-//     headers say which side answered (signs.go); Sec-WebSocket-Accept, the
-//     TLS issuer and ALPN say whether the end is the real service.
+//     headers say which side answered (signs.go); Sec-WebSocket-Accept says
+//     whether a 101 is a real WebSocket answer, and the TLS issuer whether
+//     the encrypted end is the service or an inspecting device. ALPN is not
+//     used: the probes offer http/1.1 alone, so it cannot tell more.
 //
 // When the evidence cannot tell, both causes are listed with confidence
 // "likely" and "possible", the likelier first, and the summary says so.

@@ -157,6 +157,8 @@ func (f *facts) placeholders() map[string]string {
 		set("other_address", other+"://"+bracket(host))
 		set("secure_address", "wss://"+bracket(host))
 	}
+	set("ports", portsOf(f))
+	set("addresses", addressesOf(f))
 	set("proxy", proxyDisplay(f.in.Env.ProxyURL))
 	set("proxy_source", f.in.Env.ProxySource)
 	set("proxy_origin", f.in.Env.ProxyOrigin)
