@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,6 +33,7 @@ type probeRow struct {
 	spin   *widget.Activity
 	name   *widget.Label
 	status *widget.Label
+	detail *widget.Label
 	time   *widget.Label
 	root   fyne.CanvasObject
 }
@@ -46,18 +48,23 @@ func newProbeRow(name string) *probeRow {
 		spin:   widget.NewActivity(),
 		name:   widget.NewLabelWithStyle(words, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		status: widget.NewLabel(""),
-		time:   widget.NewLabel(""),
+		detail: widget.NewLabel(""),
+		time:   widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}),
 	}
-	r.status.Wrapping = fyne.TextWrapWord
-	r.status.SizeName = theme.SizeNameCaptionText
+	r.detail.Wrapping = fyne.TextWrapWord
+	r.detail.SizeName = theme.SizeNameCaptionText
+	r.detail.Hide()
+	timeBox := container.NewGridWrap(fyne.NewSize(90, r.time.MinSize().Height), r.time)
 	pic := container.NewGridWrap(fyne.NewSquareSize(theme.IconInlineSize()*1.5), container.NewStack(r.icon, r.spin))
-	r.root = container.NewBorder(nil, nil, container.NewCenter(pic), r.time, container.NewVBox(r.name, r.status))
-	r.set(rowWaiting, T.StateWaiting, "")
+	r.root = container.NewBorder(nil, nil, container.NewCenter(pic), container.NewHBox(r.status, timeBox),
+		container.NewVBox(r.name, r.detail))
+	r.set(rowWaiting, T.StateWaiting, "", "")
 	return r
 }
 
-// set shows state s with its words and time.
-func (r *probeRow) set(s rowState, status, took string) {
+// set shows state s with its words, a detail line (hidden when empty) and
+// its time.
+func (r *probeRow) set(s rowState, status, detail, took string) {
 	r.state = s
 	r.spin.Hide()
 	r.spin.Stop()
@@ -79,6 +86,15 @@ func (r *probeRow) set(s rowState, status, took string) {
 		r.icon.SetResource(theme.NewDisabledResource(theme.ContentRemoveIcon()))
 	}
 	r.status.SetText(status)
+	// The icon carries the colour; only a failure is also written in red,
+	// since the default theme's green and amber are faint on white.
+	r.status.Importance = widget.MediumImportance
+	if s == rowFail {
+		r.status.Importance = widget.DangerImportance
+	}
+	r.status.Refresh()
+	r.detail.SetText(detail)
+	r.detail.Hidden = detail == ""
 	r.time.SetText(took)
 }
 
@@ -145,7 +161,7 @@ func (s *checkingScreen) reset(req Request) {
 		s.target.SetText(fmt.Sprintf(T.CheckingOf, req.Address))
 	}
 	for _, r := range s.rows {
-		r.set(rowWaiting, T.StateWaiting, "")
+		r.set(rowWaiting, T.StateWaiting, "", "")
 	}
 	s.progress.Max = float64(len(s.order))
 	s.progress.SetValue(0)
@@ -166,21 +182,18 @@ func (s *checkingScreen) onEvent(e checks.Event) {
 	}
 	switch e.Kind {
 	case checks.EventStarted:
-		r.set(rowRunning, T.StateChecking, "")
+		r.set(rowRunning, T.StateChecking, "", "")
 	case checks.EventFinished:
 		if e.Result == nil {
 			return
 		}
 		res := *e.Result
 		state, words := rowOf(res)
-		if d := report.Detail(res); d != "" && res.Status != checks.Pass {
-			words += " — " + d
-		}
 		took := ""
-		if res.Status != checks.Skip || res.Duration > 0 {
+		if res.Status != checks.Skip {
 			took = fmtProbeTime(res.Duration)
 		}
-		r.set(state, words, took)
+		r.set(state, words, rowDetail(res), took)
 		s.progress.SetValue(float64(s.finished()))
 	}
 }
@@ -196,6 +209,23 @@ func rowOf(res checks.Result) (rowState, string) {
 		return rowFail, T.StateFail
 	}
 	return rowSkip, T.StateSkip
+}
+
+// rowDetail is the second line of a finished row: why a probe was not
+// tested in plain words, and for a failure or warning the engine's own
+// short reason, which support reads.
+func rowDetail(res checks.Result) string {
+	switch {
+	case res.Status == checks.Pass:
+		return ""
+	case res.Status == checks.Skip && res.Code == "not_applicable":
+		return T.SkipNotNeeded
+	case res.Status == checks.Skip && (strings.HasPrefix(res.Code, "needs_") || strings.HasPrefix(res.Code, "after_")):
+		return T.SkipBecause
+	case res.Status == checks.Skip && (res.Code == "cancelled" || res.Code == "deadline"):
+		return ""
+	}
+	return report.Detail(res)
 }
 
 func (s *checkingScreen) finished() int {
@@ -237,7 +267,7 @@ func (s *checkingScreen) failed(err error) {
 func (s *checkingScreen) stopSpinners() {
 	for _, r := range s.rows {
 		if r.state == rowRunning || r.state == rowWaiting {
-			r.set(rowSkip, T.StateSkip, "")
+			r.set(rowSkip, T.StateSkip, "", "")
 		}
 	}
 }

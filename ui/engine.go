@@ -310,6 +310,9 @@ func fmtDuration(d time.Duration) string {
 
 // fmtProbeTime is a probe's time for its row.
 func fmtProbeTime(d time.Duration) string {
+	if d < time.Millisecond {
+		return T.TimeUnderMS
+	}
 	if d < 10*time.Second {
 		return fmt.Sprintf(T.TimeMS, d.Milliseconds())
 	}

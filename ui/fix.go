@@ -59,7 +59,7 @@ type fixScreen struct {
 	next      *button
 	testAgain *button
 	copyNote  *button
-	copied    *widget.Label
+	copied    *notice
 	nothing   *widget.Label
 	walk      *fyne.Container
 }
@@ -67,13 +67,13 @@ type fixScreen struct {
 func newFixScreen(z *Wizard) *fixScreen {
 	s := &fixScreen{z: z}
 	s.counter = widget.NewLabel("")
-	s.counter.Importance = widget.LowImportance
+	s.counter.TextStyle.Bold = true
 	s.forWhat = wrapped("")
 	s.forWhat.TextStyle.Italic = true
 	s.text = wrapped("")
 	s.text.SizeName = theme.SizeNameSubHeadingText
 	s.who = widget.NewLabel("")
-	s.who.Importance = widget.LowImportance
+	s.who.TextStyle.Italic = true
 	s.prev = newButton(T.FixPrevStep, func() { s.move(-1) }, z.escape)
 	s.prev.Icon = theme.NavigateBackIcon()
 	s.next = newButton(T.FixNextStep, func() { s.move(1) }, z.escape)
@@ -84,17 +84,15 @@ func newFixScreen(z *Wizard) *fixScreen {
 	s.testAgain.Icon = theme.ViewRefreshIcon()
 	s.copyNote = newButton(T.CopyAdminNote, s.copyAdminNote, z.escape)
 	s.copyNote.Icon = theme.ContentCopyIcon()
-	s.copied = wrapped("")
-	s.copied.Importance = widget.SuccessImportance
-	s.copied.Hide()
+	s.copied = newNotice()
 	s.nothing = wrapped("")
 	hint := wrapped(T.FixTestHint)
-	hint.Importance = widget.LowImportance
+	hint.TextStyle.Italic = true
 	s.walk = container.NewVBox(
 		s.counter, s.forWhat, widget.NewSeparator(), s.text, s.who, widget.NewSeparator(),
 		hint,
 		container.NewHBox(s.prev, s.next, s.testAgain),
-		container.NewHBox(s.copyNote), s.copied,
+		container.NewHBox(s.copyNote), s.copied.root,
 	)
 	s.root = container.NewVBox(heading(T.FixTitle), s.nothing, s.walk)
 	return s
@@ -158,8 +156,7 @@ func (s *fixScreen) copyAdminNote() {
 	}
 	f := s.steps[s.at].finding
 	s.z.copyText(adminNote(s.z.eng.Preset, s.z.run, *f))
-	s.copied.SetText(T.CopiedAdminNote)
-	s.copied.Show()
+	s.copied.Say(noticeDone, T.CopiedAdminNote)
 }
 
 // adminNote is the text copied for the IT team.

@@ -75,6 +75,13 @@ func (z *Wizard) startCheck() {
 	z.show(StepChecking)
 	z.spawn("check", func(ctx context.Context) {
 		out, err := z.eng.Check(ctx, req, z.bridge(z.checking.onEvent))
+		if err == nil && !out.Cancelled && z.settle > 0 {
+			z.do(z.checking.done)
+			select {
+			case <-time.After(z.settle):
+			case <-ctx.Done():
+			}
+		}
 		z.do(func() { z.finishCheck(req, out, err) })
 	})
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -63,3 +65,52 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	}
 	e.Entry.TypedKey(ev)
 }
+
+// notice is a line of feedback with a picture, so that "done" and "that
+// failed" do not rest on colour alone (the default theme's green is faint
+// on white).
+type notice struct {
+	icon  *widget.Icon
+	label *widget.Label
+	root  *fyne.Container
+}
+
+// The kinds of notice.
+const (
+	noticeInfo = iota
+	noticeDone
+	noticeError
+)
+
+func newNotice() *notice {
+	n := &notice{icon: widget.NewIcon(nil), label: widget.NewLabel("")}
+	n.label.Wrapping = fyne.TextWrapWord
+	n.root = container.NewBorder(nil, nil, n.icon, nil, n.label)
+	n.root.Hide()
+	return n
+}
+
+// Say shows text as kind.
+func (n *notice) Say(kind int, text string) {
+	n.label.Importance = widget.MediumImportance
+	switch kind {
+	case noticeDone:
+		n.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	case noticeError:
+		n.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		n.label.Importance = widget.DangerImportance
+	default:
+		n.icon.SetResource(theme.InfoIcon())
+	}
+	n.label.SetText(text)
+	n.root.Show()
+}
+
+// Hide hides the notice.
+func (n *notice) Hide() { n.root.Hide() }
+
+// Visible reports whether the notice is shown.
+func (n *notice) Visible() bool { return n.root.Visible() }
+
+// Text is the notice's text.
+func (n *notice) Text() string { return n.label.Text }

@@ -72,10 +72,14 @@ var hopOfProbe = map[string]hopKind{
 	"tcp":     hopMiddle,
 	"tls":     hopMiddle,
 	"http":    hopService,
-	"upgrade": hopMiddle,
-	"echo":    hopMiddle,
+	"upgrade": hopAnswer,
+	"echo":    hopAnswer,
 	"idle":    hopMiddle,
 }
+
+// hopAnswer is the proxy when there is one, else the service: what
+// answered the upgrade.
+const hopAnswer hopKind = "answer"
 
 // pathOf is the path picture of a run: this computer, a VPN and a proxy
 // where present, the Internet and the service, the failing hop marked and
@@ -119,6 +123,12 @@ func pathOf(run *Run, host string) []hop {
 // probe) puts the trouble; "" when nothing failed.
 func failingHop(run *Run, hasProxy bool) hopKind {
 	resolve := func(k hopKind) hopKind {
+		if k == hopAnswer {
+			if hasProxy {
+				return hopProxy
+			}
+			return hopService
+		}
 		if k == hopMiddle {
 			if hasProxy {
 				return hopProxy

@@ -72,25 +72,31 @@ type bannerRenderer struct {
 	label *widget.RichText
 }
 
-func (r *bannerRenderer) names() (bg, fg fyne.ThemeColorName, icon fyne.Resource) {
+func (r *bannerRenderer) names() (fyne.ThemeColorName, fyne.Resource) {
 	switch r.b.level {
 	case bannerGreen:
-		return theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess, theme.ConfirmIcon()
+		return theme.ColorNameSuccess, theme.ConfirmIcon()
 	case bannerRed:
-		return theme.ColorNameError, theme.ColorNameForegroundOnError, theme.ErrorIcon()
+		return theme.ColorNameError, theme.ErrorIcon()
 	}
-	return theme.ColorNameWarning, theme.ColorNameForegroundOnWarning, theme.WarningIcon()
+	return theme.ColorNameWarning, theme.WarningIcon()
 }
 
+// Refresh tints the band with the level's colour and keeps the text in the
+// theme's foreground: white on the default theme's bright green or amber
+// is hard to read.
 func (r *bannerRenderer) Refresh() {
-	bg, fg, icon := r.names()
-	th := r.b.Theme()
-	r.bg.FillColor = th.Color(bg, fyne.CurrentApp().Settings().ThemeVariant())
+	name, icon := r.names()
+	c := r.b.Theme().Color(name, fyne.CurrentApp().Settings().ThemeVariant())
+	cr, cg, cb, _ := c.RGBA()
+	r.bg.FillColor = color.NRGBA{R: uint8(cr >> 8), G: uint8(cg >> 8), B: uint8(cb >> 8), A: 0x38}
+	r.bg.StrokeColor = c
+	r.bg.StrokeWidth = 2
 	r.bg.CornerRadius = theme.InputRadiusSize() * 2
-	r.icon.SetResource(theme.NewColoredResource(icon, fg))
+	r.icon.SetResource(theme.NewColoredResource(icon, name))
 	r.label.Segments = []widget.RichTextSegment{&widget.TextSegment{
 		Text:  r.b.text,
-		Style: widget.RichTextStyle{ColorName: fg, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		Style: widget.RichTextStyle{SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
 	}}
 	r.label.Refresh()
 	r.bg.Refresh()
@@ -266,7 +272,7 @@ func findingCard(f diagnose.Finding) fyne.CanvasObject {
 		body.Add(wrapped(f.Explanation))
 	}
 	who := widget.NewLabel(fmt.Sprintf(T.WhoFixes, fixerOf(f)))
-	who.Importance = widget.LowImportance
+	who.Importance = widget.MediumImportance
 	who.TextStyle.Italic = true
 	body.Add(who)
 	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(icon), nil, body), widget.NewSeparator())

@@ -22,7 +22,7 @@ type shareScreen struct {
 	save   *button
 	copy   *button
 	mail   *button
-	status *widget.Label
+	status *notice
 	again  *button
 }
 
@@ -47,8 +47,7 @@ func newShareScreen(z *Wizard) *shareScreen {
 	s.copy.Icon = theme.ContentCopyIcon()
 	s.mail = newButton(T.EmailSupport, s.email, z.escape)
 	s.mail.Icon = theme.MailComposeIcon()
-	s.status = wrapped("")
-	s.status.Hide()
+	s.status = newNotice()
 	s.again = newButton(T.StartOver, func() { z.show(StepWelcome) }, z.escape)
 	s.again.Icon = theme.HomeIcon()
 	formatLabel := widget.NewLabelWithStyle(T.FormatLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -58,7 +57,7 @@ func newShareScreen(z *Wizard) *shareScreen {
 		container.NewHBox(s.save),
 		widget.NewSeparator(),
 		container.NewHBox(s.copy, s.mail),
-		s.status,
+		s.status.root,
 		widget.NewSeparator(),
 		container.NewHBox(s.again),
 	)
@@ -72,19 +71,15 @@ func (s *shareScreen) update() {
 	setEnabled(s.copy, has)
 	setEnabled(s.mail, has && s.z.eng.Mail != nil && s.z.eng.Preset.SupportEmail != "")
 	if has && (s.z.eng.Mail == nil || s.z.eng.Preset.SupportEmail == "") {
-		s.say(widget.LowImportance, T.EmailNoAddress)
+		s.say(noticeInfo, T.EmailNoAddress)
 	} else if !has {
-		s.say(widget.LowImportance, T.SummaryNoRun)
+		s.say(noticeInfo, T.SummaryNoRun)
 	} else {
 		s.status.Hide()
 	}
 }
 
-func (s *shareScreen) say(imp widget.Importance, text string) {
-	s.status.Importance = imp
-	s.status.SetText(text)
-	s.status.Show()
-}
+func (s *shareScreen) say(kind int, text string) { s.status.Say(kind, text) }
 
 // selectedFormat is the format chosen.
 func (s *shareScreen) selectedFormat() string {
@@ -117,7 +112,7 @@ func (s *shareScreen) saveReport() {
 	format := s.selectedFormat()
 	data, err := s.z.eng.Export(*run, format)
 	if err != nil {
-		s.say(widget.DangerImportance, fmt.Sprintf(T.SaveFailed, err))
+		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
 		return
 	}
 	s.z.saveFile(reportName(run, format), func(w io.WriteCloser, name string, err error) {
@@ -131,10 +126,10 @@ func (s *shareScreen) saveReport() {
 			}
 		}
 		if err != nil {
-			s.say(widget.DangerImportance, fmt.Sprintf(T.SaveFailed, err))
+			s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
 			return
 		}
-		s.say(widget.SuccessImportance, fmt.Sprintf(T.Saved, filepath.Base(name)))
+		s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(name)))
 	})
 }
 
@@ -144,7 +139,7 @@ func (s *shareScreen) copySummary() {
 		return
 	}
 	s.z.copyText(summaryOf(s.z.eng.Preset, s.z.run))
-	s.say(widget.SuccessImportance, T.CopiedSummary)
+	s.say(noticeDone, T.CopiedSummary)
 }
 
 // email opens a message to support with the summary.
@@ -155,10 +150,10 @@ func (s *shareScreen) email() {
 	}
 	subject := fmt.Sprintf(T.EmailSubject, T.VerdictShort[run.Verdict])
 	if err := s.z.eng.Mail(to, subject, summaryOf(s.z.eng.Preset, run)); err != nil {
-		s.say(widget.DangerImportance, fmt.Sprintf(T.EmailFailed, err))
+		s.say(noticeError, fmt.Sprintf(T.EmailFailed, err))
 		return
 	}
-	s.say(widget.SuccessImportance, fmt.Sprintf(T.EmailOpened, to))
+	s.say(noticeDone, fmt.Sprintf(T.EmailOpened, to))
 }
 
 // summaryOf is a few lines a person can paste into a chat or an e-mail:

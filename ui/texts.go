@@ -81,12 +81,15 @@ type Words struct {
 	StateWarn       string
 	StateFail       string
 	StateSkip       string
+	SkipNotNeeded   string
+	SkipBecause     string
 	Progress        string // %d of %d
 	Cancel          string
 	Cancelling      string
 	Stopped         string
 	CheckAgain      string
 	CouldNotStart   string // %v
+	TimeUnderMS     string
 	TimeMS          string // %d
 	TimeS           string // %.1f
 	TimeWaitingDash string
@@ -258,12 +261,15 @@ var English = Words{
 	StateWarn:       "Works, with a warning",
 	StateFail:       "Does not work",
 	StateSkip:       "Not tested",
+	SkipNotNeeded:   "Not needed for this address.",
+	SkipBecause:     "Not tested, because an earlier step did not work.",
 	Progress:        "%d of %d done",
 	Cancel:          "Cancel",
 	Cancelling:      "Stopping…",
 	Stopped:         "You stopped the check. Nothing was changed on this computer.",
 	CheckAgain:      "Check again",
 	CouldNotStart:   "The check could not start: %v",
+	TimeUnderMS:     "< 1 ms",
 	TimeMS:          "%d ms",
 	TimeS:           "%.1f s",
 	TimeWaitingDash: "",

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -106,7 +108,7 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	addrLabel := widget.NewLabelWithStyle(T.AddressLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.root = container.NewVBox(
 		title, intro,
-		layout.NewSpacer(),
+		gap(),
 		addrLabel, s.address, s.hint,
 		big,
 		s.advanced,
@@ -139,7 +141,6 @@ func (s *welcomeScreen) updateHint() {
 	case text == s.z.eng.Preset.Address:
 		s.hint.SetText(T.AddressPreset)
 	default:
-		s.hint.Importance = widget.SuccessImportance
 		s.hint.SetText(T.AddressOK)
 	}
 }
@@ -214,4 +215,11 @@ func wrapped(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// gap is a little vertical air between groups.
+func gap() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(1, theme.Padding()*3))
+	return r
 }

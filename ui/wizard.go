@@ -9,6 +9,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,6 +19,11 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
+
+// settleTime keeps the finished rows in view for a moment: a check of a
+// healthy local service ends in milliseconds, and a screen that flashes by
+// leaves a person wondering what happened.
+const settleTime = 900 * time.Millisecond
 
 // Step is one screen of the wizard.
 type Step int
@@ -46,6 +52,9 @@ type Wizard struct {
 	saveFile func(suggested string, done func(w io.WriteCloser, name string, err error))
 	// openFile asks for a file to read; done gets "" when cancelled.
 	openFile func(done func(path string))
+	// settle is how long the finished rows stay on screen before the
+	// result replaces them; tests set it to zero.
+	settle time.Duration
 
 	step     Step
 	stepBar  []*widget.Label
@@ -80,7 +89,7 @@ type Wizard struct {
 // NewWizard builds the wizard on w. Closing the window cancels whatever
 // runs and waits for it to end.
 func NewWizard(w fyne.Window, eng Engine) *Wizard {
-	z := &Wizard{Window: w, eng: eng, do: fyne.Do, cancels: map[string]context.CancelFunc{}}
+	z := &Wizard{Window: w, eng: eng, do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
 	if z.eng.Export == nil {
 		z.eng.Export = DefaultExport(eng.Version)
 		if z.eng.Formats == nil {
@@ -150,14 +159,11 @@ func (z *Wizard) show(s Step) {
 	z.scroll.ScrollToTop()
 	for i, l := range z.stepBar {
 		l.TextStyle.Bold = Step(i) == s
-		l.Importance = widget.LowImportance
+		l.Importance = widget.MediumImportance
 		if Step(i) == s {
 			l.Importance = widget.HighImportance
 		}
 		l.Refresh()
-	}
-	if s == StepConnection && z.eng.Environment == nil {
-		z.stepBar[s].Importance = widget.LowImportance
 	}
 	switch s {
 	case StepResult:
@@ -198,7 +204,7 @@ func (z *Wizard) updateNav() {
 	back, next := z.backTarget(), z.nextTarget()
 	z.back.Hidden = z.step == StepWelcome
 	setEnabled(z.back, back >= 0)
-	z.next.Hidden = z.step == StepShare
+	z.next.Hidden = z.step == StepShare || (z.step == StepWelcome && next < 0)
 	setEnabled(z.next, next >= 0)
 	z.back.Refresh()
 	z.next.Refresh()

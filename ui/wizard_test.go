@@ -117,6 +117,7 @@ func newHarness(t *testing.T, eng Engine) *harness {
 	z := NewWizard(w, eng)
 	h := &harness{t: t, z: z, q: make(uiLoop, 256), app: a, w: w}
 	z.do = func(f func()) { h.q <- f }
+	z.settle = 0
 	z.saveFile = func(name string, done func(io.WriteCloser, string, error)) {
 		h.name = name
 		done(nopCloser{&h.saved}, "/tmp/"+name, nil)
@@ -391,8 +392,8 @@ func TestExport(t *testing.T) {
 	if !strings.HasSuffix(h.name, ".json") || !strings.Contains(h.name, "chat.acme.example") {
 		t.Errorf("suggested name %q", h.name)
 	}
-	if !strings.Contains(h.z.share.status.Text, "Saved as") {
-		t.Errorf("status %q", h.z.share.status.Text)
+	if !strings.Contains(h.z.share.status.Text(), "Saved as") {
+		t.Errorf("status %q", h.z.share.status.Text())
 	}
 
 	h.saved.Reset()
@@ -427,12 +428,12 @@ func TestExportFailureAndMailMissing(t *testing.T) {
 	if h.z.share.format.Selected != T.FormatNames["html"] {
 		t.Errorf("default format %q, want HTML when the engine offers it", h.z.share.format.Selected)
 	}
-	if !h.z.share.mail.Disabled() || !strings.Contains(h.z.share.status.Text, "No support address") {
+	if !h.z.share.mail.Disabled() || !strings.Contains(h.z.share.status.Text(), "No support address") {
 		t.Error("e-mail is offered without a support address")
 	}
 	test.Tap(h.z.share.save)
-	if !strings.Contains(h.z.share.status.Text, "disk full") || h.saved.Len() != 0 {
-		t.Errorf("status %q", h.z.share.status.Text)
+	if !strings.Contains(h.z.share.status.Text(), "disk full") || h.saved.Len() != 0 {
+		t.Errorf("status %q", h.z.share.status.Text())
 	}
 }
 
