@@ -26,7 +26,7 @@ func newConnScreen(z *Wizard) *connScreen {
 	s.start.Importance = widget.HighImportance
 	s.start.Icon = theme.MediaPlayIcon()
 	big := container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.start))
-	s.root = container.NewVBox(heading(T.ConnTitle), wrapped(T.ConnIntro), s.lines, layout.NewSpacer(), big)
+	s.root = container.NewVBox(heading(T.ConnTitle), wrapped(T.ConnIntro), s.lines, gap(), big)
 	return s
 }
 

@@ -292,7 +292,10 @@ func (r *pathRenderer) applyTheme() {
 			b.bg.StrokeColor = col(theme.ColorNameDisabled)
 			b.label.Color = col(theme.ColorNameDisabled)
 		}
-		b.label.Text, b.detail.Text = h.Label, ellipsis(h.Detail, 22)
+		b.label.Text, b.detail.Text = h.Label, h.Detail
+		if w := b.bg.Size().Width; w > 0 {
+			b.detail.Text = fitText(h.Detail, b.detail.TextSize, w-theme.Padding()*2)
+		}
 	}
 	for i, l := range r.lines {
 		// A line is green when both ends were passed, red into the failure.
@@ -307,11 +310,19 @@ func (r *pathRenderer) applyTheme() {
 	}
 }
 
-func ellipsis(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
+// fitText shortens s with an ellipsis until it fits width at size.
+func fitText(s string, size, width float32) string {
+	r := []rune(s)
+	for n := len(r); n > 1; n-- {
+		t := string(r[:n])
+		if n < len(r) {
+			t += "…"
+		}
+		if fyne.MeasureText(t, size, fyne.TextStyle{}).Width <= width {
+			return t
+		}
 	}
-	return s
+	return ""
 }
 
 func (r *pathRenderer) Layout(size fyne.Size) {
@@ -331,6 +342,7 @@ func (r *pathRenderer) Layout(size fyne.Size) {
 		b.icon.Resize(fyne.NewSize(iconSize, iconSize))
 		b.label.Move(fyne.NewPos(x, pad*2+iconSize+pad))
 		b.label.Resize(fyne.NewSize(w, lineH))
+		b.detail.Text = fitText(r.built[i].Detail, b.detail.TextSize, w-pad*2)
 		b.detail.Move(fyne.NewPos(x, pad*2+iconSize+pad+lineH))
 		b.detail.Resize(fyne.NewSize(w, b.detail.MinSize().Height))
 		b.mark.Move(fyne.NewPos(x, pathBoxH+pathMarkGap))

@@ -6,6 +6,9 @@
 package ui
 
 import (
+	// Sorts before fyne.io, so Fyne starts quietly in the C locale.
+	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
+
 	"context"
 	"io"
 	"sync"
@@ -155,8 +158,6 @@ func (z *Wizard) Step() Step { return z.step }
 func (z *Wizard) show(s Step) {
 	z.step = s
 	z.content.Objects = []fyne.CanvasObject{z.screens[s]}
-	z.content.Refresh()
-	z.scroll.ScrollToTop()
 	for i, l := range z.stepBar {
 		l.TextStyle.Bold = Step(i) == s
 		l.Importance = widget.MediumImportance
@@ -173,6 +174,10 @@ func (z *Wizard) show(s Step) {
 	case StepShare:
 		z.share.update()
 	}
+	// Lay the screen out after it was updated: what Show revealed gets
+	// its size now, not at the next resize.
+	z.content.Refresh()
+	z.scroll.ScrollToTop()
 	z.updateNav()
 	if f := z.focusFor(s); f != nil {
 		z.Window.Canvas().Focus(f)
