@@ -120,14 +120,15 @@ func newCheckingScreen(z *Wizard) *checkingScreen {
 		return fmt.Sprintf(T.Progress, int(s.progress.Value), int(s.progress.Max))
 	}
 	s.message = wrapped("")
-	s.message.Hide()
 	s.action = newButton(T.Cancel, s.act, z.escape)
 	s.action.Icon = theme.CancelIcon()
 	for _, name := range z.eng.Probes {
 		s.addRow(name)
 	}
-	s.root = container.NewVBox(heading(T.CheckingTitle), s.target, s.progress, s.list, s.message,
-		container.NewHBox(s.action))
+	// The button and the message sit above the rows, so they stay in view
+	// in a small window.
+	s.root = container.NewVBox(heading(T.CheckingTitle), s.target, s.progress,
+		container.NewBorder(nil, nil, nil, s.action, s.message), s.list)
 	return s
 }
 
@@ -165,7 +166,7 @@ func (s *checkingScreen) reset(req Request) {
 	}
 	s.progress.Max = float64(len(s.order))
 	s.progress.SetValue(0)
-	s.message.Hide()
+	s.message.SetText("")
 	s.action.SetText(T.Cancel)
 	s.action.Icon = theme.CancelIcon()
 	s.action.Importance = widget.MediumImportance
@@ -189,6 +190,11 @@ func (s *checkingScreen) onEvent(e checks.Event) {
 		}
 		res := *e.Result
 		state, words := rowOf(res)
+		if res.Code == "cancelled" {
+			// Stopped by the user: not a verdict on the network.
+			state, words = rowSkip, T.StateStopped
+			res.Status = checks.Skip
+		}
 		took := ""
 		if res.Status != checks.Skip {
 			took = fmtProbeTime(res.Duration)
@@ -252,7 +258,7 @@ func (s *checkingScreen) stopped() {
 	s.done()
 	s.action.Importance = widget.HighImportance
 	s.message.SetText(T.Stopped)
-	s.message.Importance = widget.WarningImportance
+	s.message.Importance = widget.MediumImportance
 	s.message.Show()
 }
 

@@ -81,6 +81,7 @@ type Words struct {
 	StateWarn       string
 	StateFail       string
 	StateSkip       string
+	StateStopped    string
 	SkipNotNeeded   string
 	SkipBecause     string
 	Progress        string // %d of %d
@@ -261,6 +262,7 @@ var English = Words{
 	StateWarn:       "Works, with a warning",
 	StateFail:       "Does not work",
 	StateSkip:       "Not tested",
+	StateStopped:    "Stopped",
 	SkipNotNeeded:   "Not needed for this address.",
 	SkipBecause:     "Not tested, because an earlier step did not work.",
 	Progress:        "%d of %d done",

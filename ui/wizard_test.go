@@ -303,7 +303,7 @@ func TestCancelMidRun(t *testing.T) {
 			} else {
 				h.z.checking.action.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 			}
-			h.until("the stopped message", func() bool { return h.z.checking.message.Visible() })
+			h.until("the stopped message", func() bool { return h.z.checking.message.Text == T.Stopped })
 			if !f.cancelled.Load() {
 				t.Error("the check's context was not cancelled")
 			}
