@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 	"os"
 
 	// Sorts before fyne.io, so it is initialised before Fyne: see its doc.
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -24,15 +27,25 @@ func main() {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	a := app.NewWithID("io.github.wsdoctor")
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("WebSocket Doctor")
 	w.Resize(fyne.NewSize(900, 640))
-	ui.NewChecker(w, "", check)
+	ui.NewWizard(w, ui.Engine{
+		Check:   check,
+		Preset:  preset(),
+		Version: cli.Version,
+		Mail: func(to, subject, body string) error {
+			q := url.Values{"subject": {subject}, "body": {body}}
+			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
+		},
+	})
 	w.ShowAndRun()
 }
 
 // check runs one check for the window; an empty address checks the built-in
 // reference server on this computer.
-func check(ctx context.Context, raw string, onEvent func(checks.Event)) (checks.Outcome, error) {
+func check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
+	raw := req.Address
 	if raw == "" {
 		srv, err := refserver.Start("127.0.0.1:0", "", "")
 		if err != nil {
@@ -46,5 +59,24 @@ func check(ctx context.Context, raw string, onEvent func(checks.Event)) (checks.
 		return checks.Outcome{}, err
 	}
 	rn := &checks.Runner{OnEvent: onEvent}
-	return rn.Run(ctx, t, checks.Options{})
+	return rn.Run(ctx, t, req.Options())
+}
+
+// preset reads the embedded preset's first target and support contact.
+func preset() ui.Preset {
+	var p struct {
+		ProductName  string `json:"product_name"`
+		SupportEmail string `json:"support_email"`
+		Targets      []struct {
+			URL string `json:"url"`
+		} `json:"targets"`
+	}
+	if json.Unmarshal(assets.Preset, &p) != nil {
+		return ui.Preset{}
+	}
+	out := ui.Preset{ProductName: p.ProductName, SupportEmail: p.SupportEmail}
+	if len(p.Targets) > 0 {
+		out.Address = p.Targets[0].URL
+	}
+	return out
 }
