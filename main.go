@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -18,7 +19,9 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/ui"
 )
 
@@ -31,9 +34,12 @@ func main() {
 	w := a.NewWindow("WebSocket Doctor")
 	w.Resize(fyne.NewSize(900, 640))
 	ui.NewWizard(w, ui.Engine{
-		Check:   check,
-		Preset:  preset(),
-		Version: cli.Version,
+		Check:    check,
+		Diagnose: func(out checks.Outcome, env *ui.Environment) []diagnose.Finding { return diagnosis(out, env).Findings },
+		Export:   export,
+		Formats:  []string{"html", "json", "md", "text"},
+		Preset:   preset(),
+		Version:  cli.Version,
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
@@ -60,6 +66,33 @@ func check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (che
 	}
 	rn := &checks.Runner{OnEvent: onEvent}
 	return rn.Run(ctx, t, req.Options())
+}
+
+// diagnosis diagnoses a run with what the window knows of the machine.
+func diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
+	in := diagnose.Input{Outcome: out}
+	if env != nil && env.Proxy != nil {
+		in.Env.ProxyURL, in.Env.ProxySource = env.Proxy.Address, env.Proxy.Source
+	}
+	if env != nil && env.VPN != nil {
+		in.Env.VPNActive, in.Env.VPNName = true, env.VPN.Name
+	}
+	return diagnose.Diagnose(in)
+}
+
+// export writes a run as a report in format (html, json, md or text),
+// redacted.
+func export(run ui.Run, format string) ([]byte, error) {
+	out := run.Outcome
+	if run.Idle != nil {
+		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)
+	}
+	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: cli.Version}, out, diagnosis(out, run.Env), false)
+	var b bytes.Buffer
+	if err := report.Render(&b, rep, report.Format(format)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // preset reads the embedded preset's first target and support contact.

@@ -278,9 +278,20 @@ func addressError(err error) string {
 	return fmt.Sprintf(T.AddressBadOther, err)
 }
 
-// fixerOf says who can fix a finding. The IDs are those of the shared
-// catalogue (FINDINGS.md).
+// fixerOf says who can fix a finding: the diagnosis says so; findings
+// without it (from an older report) go by the shared catalogue's IDs.
 func fixerOf(f diagnose.Finding) string {
+	if f.Severity == diagnose.SeverityOK || f.Severity == diagnose.SeverityInfo {
+		return T.FixerNobody
+	}
+	switch f.WhoCanFix {
+	case diagnose.FixerYou:
+		return T.FixerYou
+	case diagnose.FixerNetworkAdmin:
+		return T.FixerIT
+	case diagnose.FixerServiceAdmin:
+		return T.FixerService
+	}
 	switch f.ID {
 	case "websocket-ok", "proxy-configured":
 		return T.FixerNobody

@@ -121,7 +121,22 @@ func (z *Wizard) diagnose(run *Run) {
 	if z.eng.Diagnose != nil {
 		run.Findings = z.eng.Diagnose(run.Outcome, run.Env)
 	}
-	run.Verdict = diagnose.VerdictOf(run.Outcome)
+	run.Verdict = verdictOf(run.Outcome, run.Findings)
+}
+
+// verdictOf is the run's verdict: whether a WebSocket worked, and, when it
+// did, whether a finding asks for attention (a proxy that closed the idle
+// connection, say).
+func verdictOf(o checks.Outcome, findings []diagnose.Finding) diagnose.Verdict {
+	v := diagnose.VerdictOf(o)
+	if v == diagnose.Works {
+		for _, f := range findings {
+			if f.Severity == diagnose.SeverityProblem || f.Severity == diagnose.SeverityWarning {
+				return diagnose.WorksWithWarnings
+			}
+		}
+	}
+	return v
 }
 
 // startIdle holds a connection open in the background while the result is

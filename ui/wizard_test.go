@@ -399,7 +399,7 @@ func TestExport(t *testing.T) {
 	h.saved.Reset()
 	h.z.share.format.SetSelected(T.FormatNames["text"])
 	test.Tap(h.z.share.save)
-	if !strings.Contains(h.saved.String(), "Verdict: WebSockets do not work") || !strings.HasSuffix(h.name, ".txt") {
+	if !strings.Contains(h.saved.String(), "\nWebSockets do not work (") || !strings.HasSuffix(h.name, ".txt") {
 		t.Errorf("text report %q as %q", h.saved.String(), h.name)
 	}
 
