@@ -31,6 +31,10 @@ const IdleResolution = time.Second
 // idleRungs+3 connections to the server.
 const idleRungs = 6
 
+// maxRungDials bounds the ladder connections opened in all: a rung that
+// dies testing a period is replaced by a fresh one while it lasts.
+const maxRungDials = 3 * idleRungs
+
 // idleCloseWait bounds the goodbye at the end: close frames go out at once
 // on a working connection, and a dead one is closed anyway.
 const idleCloseWait = time.Second
@@ -187,44 +191,68 @@ func (l *ladder) failed(d time.Duration) {
 	l.log = append(l.log, secs(d)+":dead")
 }
 
-// plan gives free rungs (no ping out), by their idle ages, the age to ping
-// at: points spread evenly over the open bracket, the oldest rung taking the
-// longest point it has not outgrown, each before the end (left from now).
-// A zero target is no test; retire reports rungs past a known limit.
-func (l *ladder) plan(ages []time.Duration, left time.Duration) (targets []time.Duration, retire []bool) {
-	targets = make([]time.Duration, len(ages))
-	retire = make([]bool, len(ages))
+// plan gives free rungs (no ping out), by their idle ages and current
+// targets, the idle age to ping at (zero: none), and says which to retire.
+// left is the time to the end: no test may start after it.
+//
+// Before any test failed, the first ladder stands: targets evenly over the
+// length, set once; a rung whose test passed is a spare, kept fresh by a
+// ping whenever its age reaches the longest period known to survive (lo),
+// so that it is still alive, and as old as is safe, when it is needed.
+// Once a test failed (hi), every rung younger than hi gets a point of the
+// bracket (lo, hi), spread evenly, the oldest rung the middle one, the next
+// the points nearest it: the first answer halves the bracket, and each
+// answer re-plans. A rung already older than its point pings at once, which
+// tests its own age. A rung as old as hi is dead, and retired.
+func (l *ladder) plan(ages, current []time.Duration, left time.Duration) (targets []time.Duration, retire []bool) {
+	n := len(ages)
+	targets = make([]time.Duration, n)
+	retire = make([]bool, n)
 	if l.done() {
 		for i := range retire {
 			retire[i] = true
 		}
 		return targets, retire
 	}
-	ceil := l.length
-	if l.hi > 0 {
-		ceil = l.hi
-	}
-	n := len(ages)
-	points := make([]time.Duration, n)
-	for k := range points {
-		points[k] = l.lo + (ceil-l.lo)*time.Duration(k+1)/time.Duration(n+1)
-	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ages[b], ages[a]) })
-	used := make([]bool, n)
-	for _, i := range order {
-		if l.hi > 0 && ages[i] >= l.hi {
-			retire[i] = true
-			continue
+	spare := func(i int) {
+		if l.lo > ages[i] && l.lo-ages[i] <= left {
+			targets[i] = l.lo
 		}
-		for k := n - 1; k >= 0; k-- {
-			if !used[k] && points[k] > ages[i] && points[k]-ages[i] <= left {
-				used[k], targets[i] = true, points[k]
-				break
+	}
+	if l.hi == 0 {
+		for i := range ages {
+			if current[i] > ages[i] {
+				targets[i] = current[i]
+			} else {
+				spare(i)
 			}
+		}
+		return targets, retire
+	}
+	var usable []int
+	for i, a := range ages {
+		if a >= l.hi {
+			retire[i] = true
+		} else {
+			usable = append(usable, i)
+		}
+	}
+	slices.SortFunc(usable, func(a, b int) int { return cmp.Compare(ages[b], ages[a]) })
+	points := make([]time.Duration, len(usable))
+	for k := range points {
+		points[k] = l.lo + (l.hi-l.lo)*time.Duration(k+1)/time.Duration(len(usable)+1)
+	}
+	mid := (l.lo + l.hi) / 2
+	slices.SortFunc(points, func(a, b time.Duration) int { return cmp.Compare((a - mid).Abs(), (b - mid).Abs()) })
+	for k, i := range usable {
+		p := points[k]
+		switch {
+		case p <= ages[i]:
+			targets[i] = ages[i]
+		case p-ages[i] <= left:
+			targets[i] = p
+		default:
+			spare(i)
 		}
 	}
 	return targets, retire
@@ -311,13 +339,16 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			live = append(live, c)
 		}
 	}
-	res.Evidence.Set("connections", strconv.Itoa(len(live)))
 	idle, pinger := conns[0], conns[1]
 	keeper := conns[2]
+	opened := len(live)
 
 	// Cancelling ends everything at once: the readers fail on the closed
-	// connections, and the loop below sees ctx done.
+	// connections, replacement dials stop, and the loop sees ctx done.
+	var liveMu sync.Mutex // live grows as rungs are replaced
 	closeAll := func() {
+		liveMu.Lock()
+		defer liveMu.Unlock()
 		for _, c := range live {
 			c.ws.Close()
 		}
@@ -325,18 +356,52 @@ func probeIdle(ctx context.Context, r *Run) Result {
 	stopClose := context.AfterFunc(ctx, closeAll)
 	defer stopClose()
 
-	events := make(chan idleEvent, 4*len(live))
+	events := make(chan idleEvent, 4*(len(live)+maxRungDials))
+	dialed := make(chan *idleConn, maxRungDials)
 	quit := make(chan struct{})
+	rctx, rcancel := context.WithCancel(ctx)
 	var rwg sync.WaitGroup
 	for _, c := range live {
 		rwg.Add(1)
 		go idleReader(r, c, events, quit, &rwg)
 	}
 	defer func() {
+		rcancel()
 		close(quit)
 		closeAll()
 		rwg.Wait()
+		// Replacements dialled too late: every dial has ended.
+		for range len(dialed) {
+			if c := <-dialed; c != nil {
+				c.ws.Close()
+			}
+		}
 	}()
+	rungDials, dialing := idleRungs, 0
+	// redial replaces a dead rung with a fresh connection, in the
+	// background, while the budget lasts and there is something to learn.
+	redial := func() {
+		rungDials++
+		dialing++
+		rwg.Add(1)
+		go func() {
+			defer rwg.Done()
+			dctx, cancel := context.WithTimeout(rctx, r.Options.upgradeTimeout())
+			defer cancel()
+			d := r.dialWS(dctx, func(c net.Conn) {
+				if ka, ok := c.(interface {
+					SetKeepAliveConfig(net.KeepAliveConfig) error
+				}); ok {
+					ka.SetKeepAliveConfig(net.KeepAliveConfig{Enable: false, Idle: -1, Interval: -1, Count: -1})
+				}
+			})
+			var c *idleConn
+			if d.err == nil {
+				c = &idleConn{role: "rung", ws: d.ws, opened: d.done, last: d.done}
+			}
+			dialed <- c
+		}()
+	}
 
 	start := r.Now()
 	end := start.Add(length)
@@ -370,14 +435,15 @@ func probeIdle(ctx context.Context, r *Run) Result {
 	}
 	replan := func(now time.Time) {
 		var free []*idleConn
-		var ages []time.Duration
+		var ages, current []time.Duration
 		for _, c := range live {
 			if c.role == "rung" && !c.ended && c.ping == "" {
 				free = append(free, c)
 				ages = append(ages, now.Sub(c.last))
+				current = append(current, c.target)
 			}
 		}
-		targets, retire := lad.plan(ages, end.Sub(now))
+		targets, retire := lad.plan(ages, current, end.Sub(now))
 		for i, c := range free {
 			c.target = targets[i]
 			if retire[i] {
@@ -387,8 +453,24 @@ func probeIdle(ctx context.Context, r *Run) Result {
 				c.ended, c.how, c.endedAt = true, EndOpen, now
 			}
 		}
+		rungs := dialing
+		for _, c := range live {
+			if c.role == "rung" && !c.ended {
+				rungs++
+			}
+		}
+		for ; rungs < idleRungs && rungDials < maxRungDials && !lad.done() && now.Before(end) && lad.hi > 0; rungs++ {
+			redial()
+		}
 	}
-	replan(start)
+	// The first ladder: the rungs' tests spread evenly over the length.
+	k := 0
+	for _, c := range live {
+		if c.role == "rung" {
+			k++
+			c.target = length * time.Duration(k) / time.Duration(idleRungs+1)
+		}
+	}
 
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -481,6 +563,22 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			idleEvidence(&res.Evidence, lad, conns, keeper)
 			return res
 		case <-timer.C:
+		case c := <-dialed:
+			dialing--
+			if c == nil {
+				continue
+			}
+			if lad.done() || ctx.Err() != nil {
+				c.ws.Close()
+				continue
+			}
+			liveMu.Lock()
+			live = append(live, c)
+			liveMu.Unlock()
+			opened++
+			rwg.Add(1)
+			go idleReader(r, c, events, quit, &rwg)
+			replan(r.Now())
 		case ev := <-events:
 			c := ev.c
 			if c.ended {
@@ -530,6 +628,7 @@ func probeIdle(ctx context.Context, r *Run) Result {
 		}
 	}
 
+	res.Evidence.Set("connections", strconv.Itoa(opened))
 	// Say goodbye on what is still open.
 	for _, c := range live {
 		if !c.ended {
