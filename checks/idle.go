@@ -69,7 +69,10 @@ const (
 //     answer means it died silently.
 //   - "ping": pings every Options.PingInterval; a pong must come within
 //     min(interval, 5 s), else it is silently dead. Whether it outlives the
-//     idle one says whether keep-alive pings fix the problem.
+//     idle one says whether keep-alive pings fix the problem. When the limit
+//     turns out shorter than the interval, and time is left to outlive it,
+//     a "ping_retry" connection pings at half the limit, so the answer is
+//     still known ("ping_interval_ok" then says the app's interval is not).
 //   - "keepalive": idle, with TCP keep-alive at the ping interval (where the
 //     connection is a TCP one; "keepalive" evidence says), as some NAT and
 //     firewall timers count it and proxies do not.
@@ -104,12 +107,15 @@ const (
 // (how the idle limit showed: close_frame, fin, reset, silent), "closed_by"
 // ("remote": the far end of the TCP connection, server or proxy, closed it;
 // "nobody": it went dead silently), "close_code" and "close_reason";
-// "pings_help" and "keepalive_helps" (yes or no, when the idle connection
-// ended); per connection ("idle", "ping", "keepalive"): "<role>_end" (open,
+// "pings_help" (yes, no, or unknown when the pings were further apart than
+// the limit and no time was left to retry) and "ping_interval_ok" (whether
+// the configured interval did), "keepalive_helps" (yes or no), all set when
+// the idle connection ended; "ping_retry_interval_s"; per connection
+// ("idle", "ping", "keepalive", "ping_retry"): "<role>_end" (open,
 // close_frame, fin, reset, silent, error), "<role>_end_s" (seconds after it
 // opened that the end was seen), "<role>_idle_s" (its idle age then),
 // "<role>_close_code", "<role>_close_reason", "<role>_error"; "ping_pings",
-// "ping_pongs"; "keepalive" (on, or unavailable); "ladder" (the periods
+// "ping_pongs" (and "ping_retry_..."); "keepalive" (on, or unavailable); "ladder" (the periods
 // tested: "3.0:ok 4.5:dead ..."); "connections" (opened in all).
 func IdleProbe() Probe {
 	return Probe{Name: "idle", Needs: []string{"upgrade"}, Run: probeIdle, Timeout: idleTimeout, Long: true}
@@ -131,8 +137,10 @@ func pongWait(o Options) time.Duration { return min(o.pingInterval(), maxPongWai
 
 // idleConn is one connection of the idle probe.
 type idleConn struct {
-	role string // idle, ping, keepalive, rung
+	role string // idle, ping, keepalive, rung, ping_retry
 	ws   *websocket.Conn
+
+	interval time.Duration // a ping connection's
 
 	opened time.Time
 	last   time.Time     // its last traffic: opened, a ping's pong
@@ -357,7 +365,11 @@ func probeIdle(ctx context.Context, r *Run) Result {
 	defer stopClose()
 
 	events := make(chan idleEvent, 4*(len(live)+maxRungDials))
-	dialed := make(chan *idleConn, maxRungDials)
+	type dialResult struct {
+		role string
+		c    *idleConn
+	}
+	dialed := make(chan dialResult, maxRungDials+1)
 	quit := make(chan struct{})
 	rctx, rcancel := context.WithCancel(ctx)
 	var rwg sync.WaitGroup
@@ -372,17 +384,21 @@ func probeIdle(ctx context.Context, r *Run) Result {
 		rwg.Wait()
 		// Replacements dialled too late: every dial has ended.
 		for range len(dialed) {
-			if c := <-dialed; c != nil {
-				c.ws.Close()
+			if d := <-dialed; d.c != nil {
+				d.c.ws.Close()
 			}
 		}
 	}()
-	rungDials, dialing := idleRungs, 0
+	rungDials, rungDialing, retryDialing := idleRungs, 0, false
 	// redial replaces a dead rung with a fresh connection, in the
 	// background, while the budget lasts and there is something to learn.
-	redial := func() {
-		rungDials++
-		dialing++
+	redial := func(role string, every time.Duration) {
+		if role == "rung" {
+			rungDials++
+			rungDialing++
+		} else {
+			retryDialing = true
+		}
 		rwg.Add(1)
 		go func() {
 			defer rwg.Done()
@@ -397,15 +413,19 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			})
 			var c *idleConn
 			if d.err == nil {
-				c = &idleConn{role: "rung", ws: d.ws, opened: d.done, last: d.done}
+				c = &idleConn{role: role, ws: d.ws, opened: d.done, last: d.done, interval: every}
+				c.nextAt = d.done.Add(every)
 			}
-			dialed <- c
+			dialed <- dialResult{role, c}
 		}()
 	}
 
 	start := r.Now()
 	end := start.Add(length)
+	pinger.interval = interval
 	pinger.nextAt = pinger.opened.Add(interval)
+	var retry *idleConn
+	retryStarted := false
 	lad := &ladder{length: length}
 	seq := 0
 
@@ -453,14 +473,14 @@ func probeIdle(ctx context.Context, r *Run) Result {
 				c.ended, c.how, c.endedAt = true, EndOpen, now
 			}
 		}
-		rungs := dialing
+		rungs := rungDialing
 		for _, c := range live {
 			if c.role == "rung" && !c.ended {
 				rungs++
 			}
 		}
 		for ; rungs < idleRungs && rungDials < maxRungDials && !lad.done() && now.Before(end) && lad.hi > 0; rungs++ {
-			redial()
+			redial("rung", 0)
 		}
 	}
 	// The first ladder: the rungs' tests spread evenly over the length.
@@ -506,7 +526,7 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			}
 			var due time.Time
 			switch {
-			case c.role == "ping":
+			case c.role == "ping" || c.role == "ping_retry":
 				due = c.nextAt
 			case c.role == "rung" && c.target > 0:
 				due = c.last.Add(c.target)
@@ -523,8 +543,8 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			if c.role == "idle" || c.role == "keepalive" {
 				c.final = true
 			}
-			if c.role == "ping" {
-				c.nextAt = now.Add(interval)
+			if c.interval > 0 {
+				c.nextAt = now.Add(c.interval)
 			}
 			sendPing(c, now)
 			if c.ended {
@@ -538,10 +558,17 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			replan(now)
 			continue
 		}
+		// Pings further apart than the limit cannot show whether pings
+		// help: once the limit is known and time is left to outlive it,
+		// one more connection pings at half of it.
+		if bound := max(lad.exact, lad.hi); !retryStarted && bound > 0 && interval > bound-IdleResolution/2 && end.Sub(now) >= bound+IdleResolution {
+			retryStarted = true
+			redial("ping_retry", max(bound/2, IdleResolution/2).Round(100*time.Millisecond))
+		}
 		// Finished: the length is over, or nothing is left to watch, and
 		// no answer is awaited.
 		if !pending {
-			rest := false
+			rest := retryDialing
 			for _, c := range live {
 				rest = rest || !c.ended
 			}
@@ -560,15 +587,22 @@ func probeIdle(ctx context.Context, r *Run) Result {
 				res.Code = stopCode(ctx)
 			}
 			res.Reason = "stopped before the idle test ended"
-			idleEvidence(&res.Evidence, lad, conns, keeper)
+			idleEvidence(&res.Evidence, lad, append(conns[:3:3], retry), keeper)
 			return res
 		case <-timer.C:
-		case c := <-dialed:
-			dialing--
+		case d := <-dialed:
+			c := d.c
+			if d.role == "rung" {
+				rungDialing--
+			} else {
+				retryDialing = false
+			}
 			if c == nil {
 				continue
 			}
-			if lad.done() || ctx.Err() != nil {
+			if c.role == "ping_retry" {
+				retry = c
+			} else if lad.done() || ctx.Err() != nil {
 				c.ws.Close()
 				continue
 			}
@@ -595,7 +629,7 @@ func probeIdle(ctx context.Context, r *Run) Result {
 				switch c.role {
 				case "idle", "rung":
 					lad.survived(age)
-				case "ping":
+				case "ping", "ping_retry":
 					lad.lo = max(lad.lo, age)
 				}
 				// Keep-alive may hold a NAT open that would close an
@@ -635,8 +669,8 @@ func probeIdle(ctx context.Context, r *Run) Result {
 			c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), r.Now().Add(idleCloseWait))
 		}
 	}
-	idleEvidence(&res.Evidence, lad, conns, keeper)
-	idleVerdict(&res, lad, idle, pinger, interval, r.Options.idleRequired())
+	idleEvidence(&res.Evidence, lad, append(conns[:3:3], retry), keeper)
+	idleVerdict(&res, lad, idle, pinger, retry, interval, r.Options.idleRequired())
 	return res
 }
 
@@ -690,7 +724,7 @@ func endOf(err error, code int) string {
 
 // idleEvidence writes what the connections and the ladder saw.
 func idleEvidence(e *Evidence, lad *ladder, conns []*idleConn, keeper *idleConn) {
-	for _, c := range conns[:3] {
+	for _, c := range conns {
 		if c == nil {
 			continue
 		}
@@ -710,9 +744,14 @@ func idleEvidence(e *Evidence, lad *ladder, conns []*idleConn, keeper *idleConn)
 			e.Set(p+"error", c.err.Error())
 		}
 	}
-	if p := conns[1]; p != nil {
-		e.Set("ping_pings", strconv.Itoa(p.pings))
-		e.Set("ping_pongs", strconv.Itoa(p.pongs))
+	for _, p := range conns {
+		if p != nil && p.interval > 0 {
+			e.Set(p.role+"_pings", strconv.Itoa(p.pings))
+			e.Set(p.role+"_pongs", strconv.Itoa(p.pongs))
+		}
+	}
+	if p := conns[3]; p != nil {
+		e.Set("ping_retry_interval_s", secs(p.interval))
 	}
 	if len(lad.log) > 0 {
 		e.Set("ladder", strings.Join(lad.log, " "))
@@ -720,7 +759,7 @@ func idleEvidence(e *Evidence, lad *ladder, conns []*idleConn, keeper *idleConn)
 }
 
 // idleVerdict settles status, code and the summary evidence.
-func idleVerdict(res *Result, lad *ladder, idle, pinger *idleConn, interval, required time.Duration) {
+func idleVerdict(res *Result, lad *ladder, idle, pinger, retry *idleConn, interval, required time.Duration) {
 	e := &res.Evidence
 	// The limit is the idle connection's: exact when it ended loudly,
 	// else the ladder's bracket, topped by the idle connection's own
@@ -740,14 +779,19 @@ func idleVerdict(res *Result, lad *ladder, idle, pinger *idleConn, interval, req
 	// The ping connection died of idleness only if it was idle longer than
 	// it had ever survived (its pings were too far apart for the limit);
 	// dying at an age it had survived before, it was dropped while in use.
-	pingDropped := pinger.ended &&
-		(!idle.ended || pinger.age <= pinger.maxOK+IdleResolution/2 || pinger.age < limit-IdleResolution)
+	dropped := func(c *idleConn) bool {
+		return c != nil && c.ended &&
+			(!idle.ended || c.age <= c.maxOK+IdleResolution/2 || c.age < limit-IdleResolution)
+	}
+	if dropped(retry) {
+		pinger = retry
+	}
 
 	switch {
-	case pingDropped:
+	case dropped(pinger):
 		res.Status, res.Code = Fail, CodeDropped
 		res.Error = errText(pinger.err)
-		res.Reason = fmt.Sprintf("a WebSocket in use (pinged every %s) ended after %s (%s)", interval, pinger.endedAt.Sub(pinger.opened).Round(100*time.Millisecond), pinger.how)
+		res.Reason = fmt.Sprintf("a WebSocket in use (pinged every %s) ended after %s (%s)", pinger.interval, pinger.endedAt.Sub(pinger.opened).Round(100*time.Millisecond), pinger.how)
 		endEvidence(e, pinger)
 		e.Set("survived_s", secs(lad.lo))
 		return
@@ -756,16 +800,32 @@ func idleVerdict(res *Result, lad *ladder, idle, pinger *idleConn, interval, req
 		if limit >= required {
 			res.Status = Pass
 		}
-		help := "pings every " + interval.String() + " kept a connection open"
-		if pinger.ended {
-			help = "pings every " + interval.String() + " did not keep a connection open"
+		// Whether pings help: the configured interval's answer, or,
+		// when it was longer than the limit, the retry's at half of it.
+		decisive, helps := pinger, "yes"
+		if retry != nil {
+			decisive = retry
+		}
+		switch {
+		case decisive.ended && decisive == pinger && retry == nil && pinger.age >= limit-IdleResolution:
+			helps = "unknown" // too far apart, and no time to try closer
+		case decisive.ended:
+			helps = "no"
+		}
+		help := fmt.Sprintf("pings every %s kept a connection open", decisive.interval)
+		switch helps {
+		case "no":
+			help = fmt.Sprintf("pings every %s did not keep a connection open", decisive.interval)
+		case "unknown":
+			help = fmt.Sprintf("pings every %s are too far apart to tell whether pings help", decisive.interval)
 		}
 		res.Reason = fmt.Sprintf("an idle WebSocket ended after about %s (%s); %s", limit.Round(100*time.Millisecond), idle.how, help)
 		e.Set("limit_s", secs(limit))
 		e.Set("limit_min_s", secs(lo))
 		e.Set("limit_max_s", secs(hi))
 		endEvidence(e, idle)
-		e.Set("pings_help", yesNo(!pinger.ended))
+		e.Set("pings_help", helps)
+		e.Set("ping_interval_ok", yesNo(!pinger.ended))
 		if v, ok := e.Get("keepalive_end"); ok {
 			e.Set("keepalive_helps", yesNo(v == EndOpen))
 		}

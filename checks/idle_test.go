@@ -66,32 +66,45 @@ func TestIdleThroughProxies(t *testing.T) {
 		name  string
 		start func(t testing.TB) string
 		limit time.Duration
+		// ping is the configured interval when not testPingInterval;
+		// longer than the limit, a retry at half the limit must answer.
+		ping time.Duration
 	}{
 		{"haproxy timeout tunnel 5s", func(t testing.TB) string {
 			return checktest.HAProxy(t, backend, "timeout tunnel 5s")
-		}, 5 * time.Second},
+		}, 5 * time.Second, 0},
 		{"haproxy timeout client 8s", func(t testing.TB) string {
 			return checktest.HAProxy(t, backend, "timeout client 8s", "timeout server 30s")
-		}, 8 * time.Second},
+		}, 8 * time.Second, 0},
 		{"nginx proxy_read_timeout 5s", func(t testing.TB) string {
 			return checktest.Nginx(t, backend, "proxy_read_timeout 5s;")
-		}, 5 * time.Second},
+		}, 5 * time.Second, 0},
 		{"nginx proxy_read_timeout 8s", func(t testing.TB) string {
 			return checktest.Nginx(t, backend, "proxy_read_timeout 8s;")
-		}, 8 * time.Second},
+		}, 8 * time.Second, 0},
+		{"haproxy timeout tunnel 5s, pings every 20s", func(t testing.TB) string {
+			return checktest.HAProxy(t, backend, "timeout tunnel 5s")
+		}, 5 * time.Second, checks.DefaultPingInterval},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			addr := tc.start(t)
-			length := tc.limit + 3*time.Second
+			length, ping := tc.limit+3*time.Second, testPingInterval
+			ev := map[string]string{
+				"closed_by": "remote", "pings_help": "yes", "ping_end": checks.EndOpen, "ping_interval_ok": "yes",
+				"keepalive": "on", "keepalive_helps": "no", "ping_retry_end": "-",
+			}
+			if tc.ping != 0 {
+				// The retry must outlive the limit after it is found.
+				length, ping = 2*tc.limit+2*time.Second, tc.ping
+				ev["ping_end"], ev["ping_interval_ok"] = checks.EndFIN, "no"
+				ev["ping_retry_end"], ev["ping_retry_interval_s"] = checks.EndOpen, "2.5"
+			}
 			start := time.Now()
-			res := runIdle(t, context.Background(), "ws://"+addr+"/ws", checks.Options{Idle: length, PingInterval: testPingInterval})
+			res := runIdle(t, context.Background(), "ws://"+addr+"/ws", checks.Options{Idle: length, PingInterval: ping})
 			t.Logf("%s %s: %s; %v", res.Status, res.Code, res.Reason, res.Evidence)
-			want(t, res, checks.Warn, checks.CodeIdleLimit, map[string]string{
-				"closed_by": "remote", "pings_help": "yes", "ping_end": checks.EndOpen,
-				"keepalive": "on", "keepalive_helps": "no",
-			})
+			want(t, res, checks.Warn, checks.CodeIdleLimit, ev)
 			if how := res.Evidence.Value("ended_by"); how != checks.EndFIN && how != checks.EndReset && how != checks.EndCloseFrame {
 				t.Errorf("ended_by = %q, want a loud ending", how)
 			}
