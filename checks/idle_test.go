@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +17,13 @@ import (
 const testPingInterval = 2 * time.Second
 
 // runIdle runs the idle run (dns, upgrade, idle) against url.
-func runIdle(t *testing.T, ctx context.Context, url string, opts checks.Options) checks.Result {
-	t.Helper()
+func runIdle(ctx context.Context, url string, opts checks.Options) (checks.Outcome, error) {
 	target, err := checks.ParseTarget(url)
 	if err != nil {
-		t.Fatal(err)
+		return checks.Outcome{}, err
 	}
 	rn := &checks.Runner{Probes: checks.IdleProbes()}
-	out, err := rn.Run(ctx, target, opts)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	if up := result(t, out, "upgrade"); !up.OK() {
-		t.Fatalf("upgrade: %s %s %s", up.Status, up.Code, up.Reason)
-	}
-	return result(t, out, "idle")
+	return rn.Run(ctx, target, opts)
 }
 
 // seconds reads an evidence value in seconds.
@@ -57,133 +50,192 @@ func near(t *testing.T, what string, got, want time.Duration) {
 	}
 }
 
-// TestIdleThroughProxies measures the idle limits of real proxies in front
-// of the reference server: the limit is found within a second, it is the
-// proxy that closed, and the pinged connection survives it.
-func TestIdleThroughProxies(t *testing.T) {
+// idleCase is one idle scenario: what to start, how long to hold, what to
+// check in the idle probe's result.
+type idleCase struct {
+	name string
+	// needs names a real part that must be installed (haproxy, nginx).
+	needs string
+	// setup starts the path under test and returns the ws:// URL; it may
+	// arm an event timed from the start of the run (start).
+	setup func(t *testing.T) (url string, start func())
+	opts  checks.Options
+	check func(t *testing.T, res checks.Result, took time.Duration)
+}
+
+// TestIdle runs every idle scenario at once, as each mostly waits on the
+// clock: real proxies whose idle limits are measured within a second, a
+// middle box dropping idle connections silently, a network going dark under
+// a pinged connection, the reference server keeping everything open. They
+// share the wall clock, not -parallel slots, so the whole takes as long as
+// the longest.
+func TestIdle(t *testing.T) {
+	t.Parallel()
 	backend := strings.TrimSuffix(strings.TrimPrefix(startRef(t, nil), "ws://"), "/ws")
-	tests := []struct {
-		name  string
-		start func(t testing.TB) string
-		limit time.Duration
-		// ping is the configured interval when not testPingInterval;
-		// longer than the limit, a retry at half the limit must answer.
-		ping time.Duration
-	}{
-		{"haproxy timeout tunnel 5s", func(t testing.TB) string {
+	proxied := func(name string, limit time.Duration, start func(t testing.TB) string) idleCase {
+		length := limit + 3*time.Second
+		return idleCase{
+			name: name, needs: strings.Fields(name)[0],
+			setup: func(t *testing.T) (string, func()) { return "ws://" + start(t) + "/ws", nil },
+			opts:  checks.Options{Idle: length, PingInterval: testPingInterval},
+			check: func(t *testing.T, res checks.Result, took time.Duration) {
+				want(t, res, checks.Warn, checks.CodeIdleLimit, map[string]string{
+					"closed_by": "remote", "pings_help": "yes", "ping_end": checks.EndOpen, "ping_interval_ok": "yes",
+					"keepalive": "on", "keepalive_helps": "no", "ping_retry_end": "-",
+				})
+				if how := res.Evidence.Value("ended_by"); how != checks.EndFIN && how != checks.EndReset && how != checks.EndCloseFrame {
+					t.Errorf("ended_by = %q, want a loud ending", how)
+				}
+				near(t, "limit_s", seconds(t, res, "limit_s"), limit)
+				near(t, "survived_s", seconds(t, res, "survived_s"), limit)
+				if took > length+5*time.Second {
+					t.Errorf("the idle run took %v for a %v length", took, length)
+				}
+			},
+		}
+	}
+	var cut *checktest.DropRelay
+	cases := []idleCase{
+		proxied("haproxy timeout tunnel 5s", 5*time.Second, func(t testing.TB) string {
 			return checktest.HAProxy(t, backend, "timeout tunnel 5s")
-		}, 5 * time.Second, 0},
-		{"haproxy timeout client 8s", func(t testing.TB) string {
-			return checktest.HAProxy(t, backend, "timeout client 8s", "timeout server 30s")
-		}, 8 * time.Second, 0},
-		{"nginx proxy_read_timeout 5s", func(t testing.TB) string {
+		}),
+		proxied("haproxy timeout client 8s", 8*time.Second, func(t testing.TB) string {
+			return checktest.HAProxy(t, backend, "timeout client 8s")
+		}),
+		proxied("nginx proxy_read_timeout 5s", 5*time.Second, func(t testing.TB) string {
 			return checktest.Nginx(t, backend, "proxy_read_timeout 5s;")
-		}, 5 * time.Second, 0},
-		{"nginx proxy_read_timeout 8s", func(t testing.TB) string {
+		}),
+		proxied("nginx proxy_read_timeout 8s", 8*time.Second, func(t testing.TB) string {
 			return checktest.Nginx(t, backend, "proxy_read_timeout 8s;")
-		}, 8 * time.Second, 0},
-		{"haproxy timeout tunnel 5s, pings every 20s", func(t testing.TB) string {
-			return checktest.HAProxy(t, backend, "timeout tunnel 5s")
-		}, 5 * time.Second, checks.DefaultPingInterval},
+		}),
+		{
+			// The app's 20 s pings cannot beat a 5 s limit; the
+			// retry at half the limit shows that pings would.
+			name: "haproxy timeout tunnel 5s, pings every 20s", needs: "haproxy",
+			setup: func(t *testing.T) (string, func()) {
+				return "ws://" + checktest.HAProxy(t, backend, "timeout tunnel 5s") + "/ws", nil
+			},
+			opts: checks.Options{Idle: 12 * time.Second, PingInterval: checks.DefaultPingInterval},
+			check: func(t *testing.T, res checks.Result, _ time.Duration) {
+				want(t, res, checks.Warn, checks.CodeIdleLimit, map[string]string{
+					"pings_help": "yes", "ping_interval_ok": "no", "ping_end": checks.EndFIN,
+					"ping_retry_end": checks.EndOpen, "ping_retry_interval_s": "2.5",
+				})
+				near(t, "limit_s", seconds(t, res, "limit_s"), 5*time.Second)
+			},
+		},
+		{
+			// A middle box that forgets idle connections without a
+			// word: the ladder brackets the limit within a second,
+			// the idle connection is found dead one pong wait after
+			// its last ping, and pings keep a connection alive.
+			name: "silent drop after 3s",
+			setup: func(t *testing.T) (string, func()) {
+				return "ws://" + checktest.NewDropRelay(t, backend, 3*time.Second).Addr + "/ws", nil
+			},
+			opts: checks.Options{Idle: 8 * time.Second, PingInterval: testPingInterval},
+			check: func(t *testing.T, res checks.Result, took time.Duration) {
+				const limit, length = 3 * time.Second, 8 * time.Second
+				want(t, res, checks.Warn, checks.CodeIdleLimit, map[string]string{
+					"ended_by": checks.EndSilent, "closed_by": "nobody", "idle_end": checks.EndSilent,
+					"pings_help": "yes", "ping_end": checks.EndOpen, "keepalive_end": checks.EndSilent,
+				})
+				near(t, "limit_s", seconds(t, res, "limit_s"), limit)
+				lo, hi := seconds(t, res, "limit_min_s"), seconds(t, res, "limit_max_s")
+				if hi-lo > checks.IdleResolution || lo > limit || hi < limit {
+					t.Errorf("limit bracket [%v, %v], want %v inside, at most %v wide", lo, hi, limit, checks.IdleResolution)
+				}
+				wait := seconds(t, res, "pong_wait_s")
+				if end := seconds(t, res, "idle_end_s"); end > length+wait+500*time.Millisecond {
+					t.Errorf("idle connection found dead %v after it opened, want by %v + %v", end, length, wait)
+				}
+				if took > length+wait+time.Second {
+					t.Errorf("the run took %v", took)
+				}
+			},
+		},
+		{
+			// A network that stops passing anything under a pinged
+			// connection: found silently dead within its interval
+			// and pong wait, and reported as a dropped connection.
+			name: "blackhole after 3s",
+			setup: func(t *testing.T) (string, func()) {
+				cut = checktest.NewDropRelay(t, backend, time.Hour)
+				return "ws://" + cut.Addr + "/ws", func() {
+					tm := time.AfterFunc(3*time.Second, cut.Blackhole) // the event under test
+					t.Cleanup(func() { tm.Stop() })
+				}
+			},
+			opts: checks.Options{Idle: 8 * time.Second, PingInterval: testPingInterval},
+			check: func(t *testing.T, res checks.Result, _ time.Duration) {
+				want(t, res, checks.Fail, checks.CodeDropped, map[string]string{"ping_end": checks.EndSilent, "closed_by": "nobody", "limit_s": "-"})
+				wait := seconds(t, res, "pong_wait_s")
+				if end := seconds(t, res, "ping_end_s"); end > 3*time.Second+testPingInterval+wait+500*time.Millisecond {
+					t.Errorf("ping connection found dead %v after it opened, want within 3s + %v + %v", end, testPingInterval, wait)
+				}
+			},
+		},
+		{
+			name:  "reference server keeps them open",
+			setup: func(t *testing.T) (string, func()) { return startRef(t, nil), nil },
+			opts:  checks.Options{Idle: 3 * time.Second, PingInterval: time.Second},
+			check: func(t *testing.T, res checks.Result, _ time.Duration) {
+				want(t, res, checks.Pass, checks.CodeOK, map[string]string{
+					"idle_end": checks.EndOpen, "ping_end": checks.EndOpen, "keepalive_end": checks.EndOpen,
+					"limit_s": "-", "length_s": "3.0", "required_s": "120.0",
+				})
+				if s := seconds(t, res, "survived_s"); s < 3*time.Second {
+					t.Errorf("survived_s = %v, want 3s", s)
+				}
+				if n, _ := strconv.Atoi(res.Evidence.Value("ping_pongs")); n < 2 {
+					t.Errorf("ping_pongs = %d, want at least 2 in 3 s at 1 s", n)
+				}
+			},
+		},
 	}
-	for _, tc := range tests {
+
+	type outcome struct {
+		out  checks.Outcome
+		err  error
+		took time.Duration
+	}
+	results := make([]outcome, len(cases))
+	skipped := make([]bool, len(cases))
+	var wg sync.WaitGroup
+	for i, tc := range cases {
+		if tc.needs != "" && !checktest.Installed(tc.needs) {
+			skipped[i] = true
+			continue
+		}
+		url, start := tc.setup(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if start != nil {
+				start()
+			}
+			t0 := time.Now()
+			out, err := runIdle(context.Background(), url, tc.opts)
+			results[i] = outcome{out, err, time.Since(t0)}
+		}()
+	}
+	wg.Wait()
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			addr := tc.start(t)
-			length, ping := tc.limit+3*time.Second, testPingInterval
-			ev := map[string]string{
-				"closed_by": "remote", "pings_help": "yes", "ping_end": checks.EndOpen, "ping_interval_ok": "yes",
-				"keepalive": "on", "keepalive_helps": "no", "ping_retry_end": "-",
+			if skipped[i] {
+				t.Skipf("%s is not installed (Debian: apt-get install haproxy nginx-light)", tc.needs)
 			}
-			if tc.ping != 0 {
-				// The retry must outlive the limit after it is found.
-				length, ping = 2*tc.limit+2*time.Second, tc.ping
-				ev["ping_end"], ev["ping_interval_ok"] = checks.EndFIN, "no"
-				ev["ping_retry_end"], ev["ping_retry_interval_s"] = checks.EndOpen, "2.5"
+			r := results[i]
+			if r.err != nil {
+				t.Fatalf("Run: %v", r.err)
 			}
-			start := time.Now()
-			res := runIdle(t, context.Background(), "ws://"+addr+"/ws", checks.Options{Idle: length, PingInterval: ping})
-			t.Logf("%s %s: %s; %v", res.Status, res.Code, res.Reason, res.Evidence)
-			want(t, res, checks.Warn, checks.CodeIdleLimit, ev)
-			if how := res.Evidence.Value("ended_by"); how != checks.EndFIN && how != checks.EndReset && how != checks.EndCloseFrame {
-				t.Errorf("ended_by = %q, want a loud ending", how)
+			if up := result(t, r.out, "upgrade"); !up.OK() {
+				t.Fatalf("upgrade: %s %s %s", up.Status, up.Code, up.Reason)
 			}
-			near(t, "limit_s", seconds(t, res, "limit_s"), tc.limit)
-			near(t, "survived_s", seconds(t, res, "survived_s"), tc.limit)
-			if el := time.Since(start); el > length+5*time.Second {
-				t.Errorf("the idle run took %v for a %v length", el, length)
-			}
+			res := result(t, r.out, "idle")
+			t.Logf("%s %s in %v: %s; %v", res.Status, res.Code, r.took.Round(time.Millisecond), res.Reason, res.Evidence)
+			tc.check(t, res, r.took)
 		})
-	}
-}
-
-// TestIdleSilentDrop: a middle box that forgets idle connections without a
-// word. The ladder finds the limit within a second, the connection is
-// reported silently dead within the pong wait of the ping that found it,
-// and pings keep a connection alive.
-func TestIdleSilentDrop(t *testing.T) {
-	t.Parallel()
-	const limit = 3 * time.Second
-	backend := strings.TrimSuffix(strings.TrimPrefix(startRef(t, nil), "ws://"), "/ws")
-	relay := checktest.NewDropRelay(t, backend, limit)
-	const length = 8 * time.Second
-	start := time.Now()
-	res := runIdle(t, context.Background(), "ws://"+relay.Addr+"/ws", checks.Options{Idle: length, PingInterval: testPingInterval})
-	took := time.Since(start)
-	t.Logf("%s %s: %s; %v (in %v)", res.Status, res.Code, res.Reason, res.Evidence, took)
-	want(t, res, checks.Warn, checks.CodeIdleLimit, map[string]string{
-		"ended_by": checks.EndSilent, "closed_by": "nobody", "idle_end": checks.EndSilent,
-		"pings_help": "yes", "ping_end": checks.EndOpen, "keepalive_end": checks.EndSilent,
-	})
-	near(t, "limit_s", seconds(t, res, "limit_s"), limit)
-	lo, hi := seconds(t, res, "limit_min_s"), seconds(t, res, "limit_max_s")
-	if hi-lo > checks.IdleResolution || lo > limit || hi < limit {
-		t.Errorf("limit bracket [%v, %v], want %v inside, at most %v wide", lo, hi, limit, checks.IdleResolution)
-	}
-	// The idle connection's last ping goes at the end of the length: it
-	// is found dead one pong wait later, not after some long timeout.
-	wait := seconds(t, res, "pong_wait_s")
-	if end := seconds(t, res, "idle_end_s"); end > length+wait+500*time.Millisecond {
-		t.Errorf("idle connection found dead %v after it opened, want by %v + %v", end, length, wait)
-	}
-	if took > length+wait+checks.DefaultProbeTimeout {
-		t.Errorf("the run took %v", took)
-	}
-}
-
-// TestIdleBlackhole: a network that stops passing anything while a pinged
-// connection is open. The ping connection is found silently dead within
-// its interval and pong wait, and the probe reports a dropped connection.
-func TestIdleBlackhole(t *testing.T) {
-	t.Parallel()
-	backend := strings.TrimSuffix(strings.TrimPrefix(startRef(t, nil), "ws://"), "/ws")
-	relay := checktest.NewDropRelay(t, backend, time.Hour)
-	const after = 3 * time.Second
-	cut := time.AfterFunc(after, relay.Blackhole) // the event under test
-	defer cut.Stop()
-	res := runIdle(t, context.Background(), "ws://"+relay.Addr+"/ws", checks.Options{Idle: 8 * time.Second, PingInterval: testPingInterval})
-	t.Logf("%s %s: %s; %v", res.Status, res.Code, res.Reason, res.Evidence)
-	want(t, res, checks.Fail, checks.CodeDropped, map[string]string{"ping_end": checks.EndSilent, "closed_by": "nobody"})
-	wait := seconds(t, res, "pong_wait_s")
-	if end := seconds(t, res, "ping_end_s"); end > after+testPingInterval+wait+500*time.Millisecond {
-		t.Errorf("ping connection found dead %v after it opened, want within %v + %v + %v", end, after, testPingInterval, wait)
-	}
-}
-
-// TestIdleSurvives: the reference server keeps idle WebSockets open.
-func TestIdleSurvives(t *testing.T) {
-	t.Parallel()
-	const length = 3 * time.Second
-	res := runIdle(t, context.Background(), startRef(t, nil), checks.Options{Idle: length, PingInterval: time.Second})
-	want(t, res, checks.Pass, checks.CodeOK, map[string]string{
-		"idle_end": checks.EndOpen, "ping_end": checks.EndOpen, "keepalive_end": checks.EndOpen,
-		"limit_s": "-", "length_s": "3.0", "required_s": "120.0",
-	})
-	if s := seconds(t, res, "survived_s"); s < length {
-		t.Errorf("survived_s = %v, want %v", s, length)
-	}
-	if n, _ := strconv.Atoi(res.Evidence.Value("ping_pongs")); n < 2 {
-		t.Errorf("ping_pongs = %d, want at least 2 in %v at 1 s", n, length)
 	}
 }
 
@@ -223,6 +275,18 @@ func TestIdleOptions(t *testing.T) {
 	for _, d := range []time.Duration{-time.Second, checks.MaxIdle + time.Second} {
 		if _, err := (&checks.Runner{}).Run(context.Background(), target, checks.Options{Idle: d}); err == nil || !strings.Contains(err.Error(), "idle") {
 			t.Errorf("Idle %v: err = %v, want one about the idle length", d, err)
+		}
+	}
+	for _, tc := range []struct {
+		idle time.Duration
+		has  bool
+	}{{0, false}, {time.Second, true}} {
+		out, err := (&checks.Runner{}).Run(context.Background(), target, checks.Options{Idle: tc.idle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := out.Result("idle"); ok != tc.has {
+			t.Errorf("Idle %v: idle probe in the run = %v, want %v", tc.idle, ok, tc.has)
 		}
 	}
 }

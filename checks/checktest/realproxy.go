@@ -93,16 +93,33 @@ http {
 
 func lookBin(t testing.TB, name, pkg string) string {
 	t.Helper()
-	bin, err := exec.LookPath(name)
+	bin, err := findBin(name)
 	if err != nil {
-		for _, d := range []string{"/usr/sbin", "/usr/local/sbin"} {
-			if p := filepath.Join(d, name); fileExists(p) {
-				return p
-			}
-		}
 		t.Skipf("%s is not installed (Debian: apt-get install %s): %v", name, pkg, err)
 	}
 	return bin
+}
+
+// Installed reports whether a real part (haproxy, nginx) can be started,
+// for tests that set several up before they run and skip case by case.
+func Installed(name string) bool {
+	_, err := findBin(name)
+	return err == nil
+}
+
+// findBin looks name up in PATH, then in the sbin directories a user's
+// PATH often lacks.
+func findBin(name string) (string, error) {
+	bin, err := exec.LookPath(name)
+	if err == nil {
+		return bin, nil
+	}
+	for _, d := range []string{"/usr/sbin", "/usr/local/sbin"} {
+		if p := filepath.Join(d, name); fileExists(p) {
+			return p, nil
+		}
+	}
+	return "", err
 }
 
 func fileExists(p string) bool {
