@@ -671,7 +671,24 @@ func probeIdle(ctx context.Context, r *Run) Result {
 	}
 	idleEvidence(&res.Evidence, lad, append(conns[:3:3], retry), keeper)
 	idleVerdict(&res, lad, idle, pinger, retry, interval, r.Options.idleRequired())
+	res.Timings = firstTimings(r)
 	return res
+}
+
+// firstTimings are the first timing of each phase: every connection of the
+// idle probe times its own handshake, and one of each says enough.
+func firstTimings(r *Run) []Timing {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Timing
+	seen := map[Phase]bool{}
+	for _, t := range r.timings {
+		if !seen[t.Phase] {
+			seen[t.Phase] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // idleReader reads c until it ends, reporting pongs and the end.
