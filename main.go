@@ -36,6 +36,7 @@ func main() {
 	ui.NewWizard(w, ui.Engine{
 		Check:    check,
 		Diagnose: func(out checks.Outcome, env *ui.Environment) []diagnose.Finding { return diagnosis(out, env).Findings },
+		Idle:     idle,
 		Export:   export,
 		Formats:  []string{"html", "json", "md", "text"},
 		Preset:   preset(),
@@ -48,24 +49,57 @@ func main() {
 	w.ShowAndRun()
 }
 
-// check runs one check for the window; an empty address checks the built-in
-// reference server on this computer.
+// check runs one check for the window.
 func check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
-	raw := req.Address
-	if raw == "" {
-		srv, err := refserver.Start("127.0.0.1:0", "", "")
-		if err != nil {
-			return checks.Outcome{}, err
-		}
-		defer srv.Close()
-		raw = srv.URL
-	}
-	t, err := checks.ParseTarget(raw)
+	t, stop, err := target(req.Address)
 	if err != nil {
 		return checks.Outcome{}, err
 	}
+	defer stop()
 	rn := &checks.Runner{OnEvent: onEvent}
 	return rn.Run(ctx, t, req.Options())
+}
+
+// idle runs the idle test the window starts after the quick verdict: the
+// idle probe and what it needs, for req.IdleTest.
+func idle(ctx context.Context, req ui.Request) checks.Result {
+	skipped := checks.Result{Probe: "idle", Status: checks.Skip, Code: checks.CodeCancelled}
+	t, stop, err := target(req.Address)
+	if err != nil {
+		skipped.Reason = err.Error()
+		return skipped
+	}
+	defer stop()
+	opts := req.Options()
+	opts.Idle = req.IdleTest
+	out, err := (&checks.Runner{Probes: checks.IdleProbes()}).Run(ctx, t, opts)
+	if err != nil {
+		skipped.Reason = err.Error()
+		return skipped
+	}
+	if ctx.Err() != nil {
+		return skipped
+	}
+	r, _ := out.Result("idle")
+	return r
+}
+
+// target is the address to check; an empty address checks the built-in
+// reference server, started on this computer until stop is called.
+func target(raw string) (t checks.Target, stop func(), err error) {
+	stop = func() {}
+	if raw == "" {
+		srv, err := refserver.Start("127.0.0.1:0", "", "")
+		if err != nil {
+			return t, stop, err
+		}
+		stop, raw = func() { srv.Close() }, srv.URL
+	}
+	t, err = checks.ParseTarget(raw)
+	if err != nil {
+		stop()
+	}
+	return t, stop, err
 }
 
 // diagnosis diagnoses a run with what the window knows of the machine.

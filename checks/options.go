@@ -16,8 +16,23 @@ import (
 const DefaultProbeTimeout = 10 * time.Second
 
 // DefaultDeadline bounds a whole run: the probes overlap, so a run needs about
-// two probe timeouts at worst (a handshake, then the echo after it).
+// two probe timeouts at worst (a handshake, then the echo after it); the
+// upgrade probe's longer bound only matters when its answer is slow, and
+// the echo after a slow answer is quick.
 const DefaultDeadline = 25 * time.Second
+
+// MaxIdle bounds Options.Idle: past ten minutes nobody watches the
+// countdown, and the middle boxes worth finding cut well before it.
+const MaxIdle = 10 * time.Minute
+
+// DefaultIdleRequired is how long an idle WebSocket must stay open when the
+// preset does not say: the articles ask proxies for 120-180 s, and many
+// default to 60-90 s.
+const DefaultIdleRequired = 120 * time.Second
+
+// DefaultPingInterval is how often the idle probe's ping connection pings
+// when the options do not say: the interval many client libraries use.
+const DefaultPingInterval = 20 * time.Second
 
 // Options are what the user can set for a run.
 type Options struct {
@@ -35,8 +50,63 @@ type Options struct {
 	Insecure bool
 	// ProbeTimeout bounds each probe; zero means DefaultProbeTimeout.
 	ProbeTimeout time.Duration
-	// Deadline bounds the whole run; zero means DefaultDeadline.
+	// Deadline bounds the whole run; zero means DefaultDeadline. It does
+	// not bound the idle probe, which has its own.
 	Deadline time.Duration
+	// SlowUpgradeAfter is how long an upgrade may take to be answered
+	// before it is reported slow; zero means SlowUpgrade. It is capped
+	// at the probe timeout, so that it can fire.
+	SlowUpgradeAfter time.Duration
+	// Idle is how long the idle probe holds WebSockets open; zero leaves
+	// the probe out of the run. At most MaxIdle.
+	Idle time.Duration
+	// IdleRequired is how long the service needs an idle WebSocket to
+	// stay open (the preset's value); zero means DefaultIdleRequired.
+	IdleRequired time.Duration
+	// PingInterval is how often the idle probe's ping connection sends a
+	// WebSocket ping; zero means DefaultPingInterval.
+	PingInterval time.Duration
+}
+
+// validate rejects settings no run can honour.
+func (o Options) validate() error {
+	switch {
+	case o.ProbeTimeout < 0 || o.Deadline < 0 || o.SlowUpgradeAfter < 0 || o.IdleRequired < 0:
+		return fmt.Errorf("options: time limits cannot be negative")
+	case o.Idle < 0 || o.Idle > MaxIdle:
+		return fmt.Errorf("options: the idle test lasts 0 (off) to %s, not %s", MaxIdle, o.Idle)
+	case o.PingInterval < 0:
+		return fmt.Errorf("options: the ping interval cannot be negative")
+	}
+	return nil
+}
+
+// upgradeTimeout bounds the upgrade probe: twice the probe timeout, so
+// that an answer coming after the slow threshold (at most the probe
+// timeout) is seen and reported slow, with its time, rather than as none.
+func (o Options) upgradeTimeout() time.Duration { return 2 * o.probeTimeout() }
+
+// slowUpgrade is the time after which an answered upgrade is slow.
+func (o Options) slowUpgrade() time.Duration {
+	s := o.SlowUpgradeAfter
+	if s <= 0 {
+		s = SlowUpgrade
+	}
+	return min(s, o.probeTimeout())
+}
+
+func (o Options) idleRequired() time.Duration {
+	if o.IdleRequired > 0 {
+		return o.IdleRequired
+	}
+	return DefaultIdleRequired
+}
+
+func (o Options) pingInterval() time.Duration {
+	if o.PingInterval > 0 {
+		return o.PingInterval
+	}
+	return DefaultPingInterval
 }
 
 func (o Options) probeTimeout() time.Duration {

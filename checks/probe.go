@@ -25,6 +25,22 @@ type Probe struct {
 	After []string
 	// Run does the probe. It must return by the time ctx is done.
 	Run func(ctx context.Context, r *Run) Result
+	// Timeout is the probe's own bound, from the options; nil means
+	// Options.ProbeTimeout. The upgrade probe needs longer than the others
+	// to tell a slow answer from none; the idle probe as long as asked.
+	Timeout func(Options) time.Duration
+	// Long marks a probe meant to outlast the run's deadline (the idle
+	// probe): the deadline bounds its wait for its Needs, Timeout alone
+	// bounds its run, and the quick probes never wait for it.
+	Long bool
+}
+
+// timeout is p's own bound with opts.
+func (p Probe) timeout(opts Options) time.Duration {
+	if p.Timeout != nil {
+		return p.Timeout(opts)
+	}
+	return opts.probeTimeout()
 }
 
 // DialFunc opens a network connection, like net.Dialer.DialContext.

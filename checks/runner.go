@@ -74,7 +74,8 @@ func (o Outcome) Result(name string) (Result, bool) {
 	return Result{}, false
 }
 
-// DefaultProbes are the probes of a quick check, in report order.
+// DefaultProbes are the probes of a quick check, in report order. Runner
+// adds IdleProbe to them when Options.Idle is set.
 func DefaultProbes() []Probe {
 	return []Probe{
 		DNSProbe(),
@@ -90,6 +91,9 @@ func DefaultProbes() []Probe {
 // Run returns when every probe has ended, and no goroutine it started is
 // left running. Cancelling ctx stops every probe at once.
 func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome, error) {
+	if err := opts.validate(); err != nil {
+		return Outcome{}, err
+	}
 	tlsSetup, err := opts.LoadTLS()
 	if err != nil {
 		return Outcome{}, err
@@ -97,6 +101,9 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	probes := rn.Probes
 	if probes == nil {
 		probes = DefaultProbes()
+		if opts.Idle > 0 {
+			probes = append(probes, IdleProbe())
+		}
 	}
 	if err := validateGraph(probes); err != nil {
 		return Outcome{}, err
@@ -136,13 +143,19 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		done[p.Name] = make(chan struct{})
 	}
 	results := make([]Result, len(probes))
-	var wg sync.WaitGroup
+	// The quick probes are waited for first: the deadline is theirs, and
+	// a long probe running past it has not hit it.
+	var quick, long sync.WaitGroup
 	for i, p := range probes {
+		wg := &quick
+		if p.Long {
+			wg = &long
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer close(done[p.Name])
-			res := rn.runOne(runCtx, p, done, sh, target, opts, tlsSetup)
+			res := rn.runOne(ctx, runCtx, p, done, sh, target, opts, tlsSetup)
 			sh.mu.Lock()
 			sh.results[p.Name] = res
 			sh.mu.Unlock()
@@ -150,20 +163,25 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 			sh.emit(Event{Kind: EventFinished, Probe: p.Name, Result: &res, Time: sh.now()})
 		}()
 	}
-	wg.Wait()
+	quick.Wait()
+	deadlineHit := errors.Is(runCtx.Err(), context.DeadlineExceeded)
+	long.Wait()
 	if c := (&Run{shared: sh}).TakeConn(); c != nil {
 		c.Close()
 	}
 	out.Results = results
 	out.Finished = sh.now()
 	out.Cancelled = ctx.Err() != nil
-	out.DeadlineHit = !out.Cancelled && errors.Is(runCtx.Err(), context.DeadlineExceeded)
+	out.DeadlineHit = !out.Cancelled && deadlineHit
 	return out, nil
 }
 
-// runOne waits for p's needs, runs it under its own timeout and settles its
-// status against the probes it comes after.
-func (rn *Runner) runOne(ctx context.Context, p Probe, done map[string]chan struct{}, sh *shared, target Target, opts Options, ts TLSSetup) Result {
+// runOne waits for p's needs (within the run's deadline, runCtx), runs it
+// under its own timeout and settles its status against the probes it comes
+// after. A Long probe runs under parent, the caller's context, instead of
+// the deadline.
+func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[string]chan struct{}, sh *shared, target Target, opts Options, ts TLSSetup) Result {
+	ctx := runCtx
 	skip := func(code, format string, args ...any) Result {
 		return Result{Probe: p.Name, Status: Skip, Code: code, Reason: fmt.Sprintf(format, args...), Started: sh.now()}
 	}
@@ -183,9 +201,12 @@ func (rn *Runner) runOne(ctx context.Context, p Probe, done map[string]chan stru
 	if ctx.Err() != nil {
 		return skip(stopCode(ctx), "stopped before it started (%s)", stopWhy(ctx))
 	}
+	if p.Long {
+		ctx = parent
+	}
 	r := &Run{Target: target, Options: opts, TLS: ts, shared: sh, probe: p.Name, start: sh.now()}
 	sh.emit(Event{Kind: EventStarted, Probe: p.Name, Time: r.start})
-	pctx, cancel := context.WithTimeout(ctx, opts.probeTimeout())
+	pctx, cancel := context.WithTimeout(ctx, p.timeout(opts))
 	res := r.finish(p.Run(pctx, r))
 	cancel()
 	if res.Status == "" {

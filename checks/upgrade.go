@@ -24,7 +24,9 @@ import (
 
 // SlowUpgrade is how long an upgrade may take to be answered before it is
 // reported as slow: browsers and client libraries commonly give up after
-// about this long.
+// about this long. The upgrade probe's bound is twice the probe timeout, so
+// that an answer after it is seen (Options.SlowUpgradeAfter overrides it;
+// it is capped at the probe timeout).
 const SlowUpgrade = 10 * time.Second
 
 // maxRecordedRequest bounds the request bytes the upgrade probe keeps to
@@ -61,7 +63,12 @@ const (
 // permessage-deflate offered) and keeps the open connection for the echo
 // probe.
 //
-// Codes: "ok"; "slow" (warn, answered after SlowUpgrade); "status_NNN" (an
+// Its bound is twice Options.ProbeTimeout (20 s by default), so that a slow
+// answer is told apart from none: a server or middle box that holds the
+// request is "handshake_timeout" once that bound passes.
+//
+// Codes: "ok"; "slow" (warn, answered after SlowUpgrade, or the probe
+// timeout if shorter; "slow_after_ms" says which); "status_NNN" (an
 // answer other than 101); "bad_accept", "bad_upgrade_headers",
 // "bad_extension" (a 101 the client cannot accept); "handshake_timeout"
 // (connected, no answer in time); "closed" (connection closed without an
@@ -80,7 +87,7 @@ const (
 // "ttfb_ms" (request sent to first response byte), "upgrade_ms";
 // "failed_at" (connect, tls or response) when the handshake did not finish.
 func UpgradeProbe() Probe {
-	return Probe{Name: "upgrade", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeUpgrade}
+	return Probe{Name: "upgrade", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeUpgrade, Timeout: Options.upgradeTimeout}
 }
 
 // recConn records what the handshake needs to know of a connection: the
@@ -130,9 +137,30 @@ func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time) {
 	return c.req, c.wroteAt, c.firstByte
 }
 
-func probeUpgrade(ctx context.Context, r *Run) Result {
-	res := r.Result()
+// wsDial is one opening handshake and what was seen of it.
+type wsDial struct {
+	ws   *websocket.Conn // the open WebSocket, when err is nil
+	resp *http.Response
+	err  error
+	// reached is how far the connection got: connect, tls or response.
+	reached string
+	// connectedAt is when the connection (and TLS) was up; done when the
+	// handshake ended.
+	connectedAt, done time.Time
+	// req are the request bytes written; wroteAt when the last were, and
+	// firstByte when the answer's first byte came.
+	req                []byte
+	wroteAt, firstByte time.Time
+	// sent are the names of the user's extra headers sent.
+	sent []string
+}
 
+// dialWS does the WebSocket opening handshake the way an application would
+// (gorilla/websocket, with the user's headers and subprotocols, and
+// permessage-deflate offered), timing its phases. tune, if set, sees the
+// TCP connection before TLS (the idle probe sets its keep-alive there).
+// Cancelling ctx ends the handshake at once.
+func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	// What the dial saw, shared with the AfterFunc below and the trace.
 	var (
 		mu      sync.Mutex
@@ -148,6 +176,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		c, err := r.DialTarget(dctx)
 		if err != nil {
 			return nil, err
+		}
+		if tune != nil {
+			tune(c)
 		}
 		if secure {
 			mu.Lock()
@@ -191,8 +222,8 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		},
 	}
 
+	var hd wsDial
 	hdr := http.Header{}
-	var sent []string
 	for k, vs := range r.Options.Headers {
 		ck := http.CanonicalHeaderKey(k)
 		owned := ck == "Upgrade" || ck == "Connection" || strings.HasPrefix(ck, "Sec-Websocket-")
@@ -200,8 +231,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 			continue // gorilla writes these itself and refuses duplicates
 		}
 		hdr[ck] = append([]string(nil), vs...)
-		sent = append(sent, ck)
+		hd.sent = append(hd.sent, ck)
 	}
+	slices.Sort(hd.sent)
 
 	// gorilla 1.5.3 watches ctx only while dialing; closing the connection
 	// when ctx ends unblocks the request write and the response read.
@@ -215,22 +247,30 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		}
 	})
 	ws, resp, err := d.DialContext(httptrace.WithClientTrace(ctx, trace), r.Target.URL(), hdr)
-	done := r.Now()
+	hd.done = r.Now()
 	if !stop() && err == nil {
 		// ctx ended as the handshake finished and the connection was
 		// closed under it.
 		ws.Close()
 		ws, err = nil, fmt.Errorf("upgrade: %w", context.Cause(ctx))
 	}
+	hd.ws, hd.resp, hd.err = ws, resp, err
 
 	mu.Lock()
-	rc, connectedAt, reached := conn, gotConn, stage
+	rc := conn
+	hd.connectedAt, hd.reached = gotConn, stage
 	mu.Unlock()
-	var reqBytes []byte
-	var wroteAt, firstByte time.Time
 	if rc != nil {
-		reqBytes, wroteAt, firstByte = rc.seal()
+		hd.req, hd.wroteAt, hd.firstByte = rc.seal()
 	}
+	return hd
+}
+
+func probeUpgrade(ctx context.Context, r *Run) Result {
+	res := r.Result()
+	hd := r.dialWS(ctx, nil)
+	ws, resp, err, reached := hd.ws, hd.resp, hd.err, hd.reached
+	connectedAt, done, reqBytes, wroteAt, firstByte, sent := hd.connectedAt, hd.done, hd.req, hd.wroteAt, hd.firstByte, hd.sent
 	if resp != nil {
 		upgradeEvidence(&res.Evidence, resp, reqBytes)
 	}
@@ -242,7 +282,6 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		res.Evidence.Set("upgrade_ms", msString(done.Sub(connectedAt)))
 	}
 	if len(sent) > 0 {
-		slices.Sort(sent)
 		res.Evidence.Set("sent_headers", strings.Join(sent, ","))
 	}
 
@@ -271,8 +310,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	}
 
 	res.Evidence.Set("subprotocol", ws.Subprotocol())
-	if took := done.Sub(connectedAt); !connectedAt.IsZero() && took > SlowUpgrade {
+	if took := done.Sub(connectedAt); !connectedAt.IsZero() && took > r.Options.slowUpgrade() {
 		res.Status, res.Code = Warn, CodeSlow
+		res.Evidence.Set("slow_after_ms", msString(r.Options.slowUpgrade()))
 		res.Reason = fmt.Sprintf("the upgrade was answered after %s", took.Round(time.Millisecond))
 	} else {
 		res.Status, res.Code = Pass, CodeOK

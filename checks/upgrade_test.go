@@ -284,3 +284,35 @@ func TestUpgradeHandshakeTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestUpgradeSlow: an upgrade answered after the slow threshold is a
+// warning with its time, not a failure; the upgrade probe waits longer than
+// the probe timeout so that even an answer after it is seen.
+func TestUpgradeSlow(t *testing.T) {
+	const delay = 450 * time.Millisecond
+	tests := []struct {
+		name   string
+		opts   checks.Options
+		status checks.Status
+		code   string
+		slow   string
+	}{
+		{"past a short threshold", checks.Options{SlowUpgradeAfter: 200 * time.Millisecond}, checks.Warn, "slow", "200.000"},
+		{"past the probe timeout", checks.Options{ProbeTimeout: 300 * time.Millisecond}, checks.Warn, "slow", "300.000"},
+		{"under the threshold", checks.Options{SlowUpgradeAfter: 2 * time.Second}, checks.Pass, "ok", "-"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := runCheck(t, nil, checktest.SlowUpgrade(t, delay), tc.opts)
+			up := result(t, out, "upgrade")
+			want(t, up, tc.status, tc.code, map[string]string{"slow_after_ms": tc.slow, "status": "101"})
+			if d, ok := up.Timing(checks.PhaseUpgrade); !ok || d < delay {
+				t.Errorf("upgrade took %v, want at least %v", d, delay)
+			}
+			if tc.status == checks.Warn && !strings.Contains(up.Reason, "answered after") {
+				t.Errorf("reason %q does not give the time", up.Reason)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strconv"
 	"strings"
 	"time"
 
@@ -330,16 +331,33 @@ func compareText(prev, now *Run) string {
 	return strings.Join(lines, "\n")
 }
 
-// idleWords says how the idle test went.
+// idleWords says how the idle test went, from the idle probe's evidence
+// (checks/idle.go): the measured limit, the time verified to survive, and
+// whether pings kept a connection open.
 func idleWords(r checks.Result) string {
-	switch r.Status {
-	case checks.Pass, checks.Warn:
-		return fmt.Sprintf(T.IdleHeld, fmtDuration(r.Duration))
-	case checks.Fail:
-		if r.Code == "closed" || r.Code == "idle_closed" || strings.Contains(r.Code, "close") {
-			return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
+	seconds := func(key string) (time.Duration, bool) {
+		f, err := strconv.ParseFloat(r.Evidence.Value(key), 64)
+		return time.Duration(f * float64(time.Second)), err == nil
+	}
+	switch {
+	case r.Code == "idle_limit":
+		limit, ok := seconds("limit_s")
+		if !ok {
+			limit = r.Duration
 		}
-		return fmt.Sprintf(T.IdleFailed, report.Detail(r))
+		s := fmt.Sprintf(T.IdleClosed, fmtDuration(limit))
+		if r.Evidence.Value("pings_help") == "yes" {
+			s += " " + T.IdlePingsHelp
+		}
+		return s
+	case r.Status == checks.Pass || r.Status == checks.Warn:
+		held, ok := seconds("survived_s")
+		if !ok {
+			held = r.Duration
+		}
+		return fmt.Sprintf(T.IdleHeld, fmtDuration(held))
+	case r.Status == checks.Fail && strings.Contains(r.Code, "close"):
+		return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
 	}
 	return fmt.Sprintf(T.IdleFailed, report.Detail(r))
 }

@@ -120,6 +120,7 @@ type Words struct {
 	IdleSkipped      string
 	IdleHeld         string // %s duration
 	IdleClosed       string // %s duration
+	IdlePingsHelp    string
 	IdleNotRun       string
 	IdleFailed       string // %s detail
 	BeforeAfter      string // %s before, %s now
@@ -310,6 +311,7 @@ var English = Words{
 	IdleSkipped:   "You skipped the test of a quiet connection.",
 	IdleHeld:      "A quiet connection stayed open for %s.",
 	IdleClosed:    "A quiet connection was closed after %s.",
+	IdlePingsHelp: "Connections that send a small signal now and then stayed open.",
 	IdleNotRun:    "",
 	IdleFailed:    "The test of a quiet connection did not work: %s",
 	BeforeAfter:   "Before: %s. Now: %s.",

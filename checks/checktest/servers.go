@@ -377,3 +377,66 @@ func (e *Echo) Header() http.Header {
 	defer e.mu.Unlock()
 	return e.hdr.Clone()
 }
+
+// SlowUpgrade starts an echo server that holds every upgrade request for
+// delay before answering it, as a slow server or a busy proxy does. It
+// returns the ws:// URL.
+func SlowUpgrade(t testing.TB, delay time.Duration) string {
+	s := listen(t)
+	stop := make(chan struct{})
+	s.mu.Lock()
+	s.onClose = append(s.onClose, func() { close(stop) })
+	s.mu.Unlock()
+	// The delay is the server's slowness, which the test measures: a
+	// listener wrapper holds each connection's first read.
+	s.ln = &slowListener{Listener: s.ln, delay: delay, stop: stop}
+	up := upgrader
+	s.serveWS(&up, func(c *websocket.Conn, _ *http.Request) {
+		for {
+			kind, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(kind, msg); err != nil {
+				return
+			}
+		}
+	})
+	return s.url()
+}
+
+// slowListener delays the first read of each connection it accepts.
+type slowListener struct {
+	net.Listener
+	delay time.Duration
+	stop  <-chan struct{}
+}
+
+func (l *slowListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &slowConn{Conn: c, delay: l.delay, stop: l.stop}, nil
+}
+
+// slowConn waits before its first read.
+type slowConn struct {
+	net.Conn
+	delay  time.Duration
+	stop   <-chan struct{}
+	waited bool
+}
+
+func (c *slowConn) Read(p []byte) (int, error) {
+	if !c.waited {
+		c.waited = true
+		t := time.NewTimer(c.delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-c.stop:
+		}
+	}
+	return c.Conn.Read(p)
+}

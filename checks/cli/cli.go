@@ -115,6 +115,7 @@ type checkFlags struct {
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
 	out                             outputFlags
+	idle, pingInterval              time.Duration
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -130,6 +131,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify certificates (shown in every output)")
 	fs.DurationVar(&f.timeout, "timeout", checks.DefaultProbeTimeout, "time limit for each probe")
 	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
+	fs.DurationVar(&f.idle, "idle", 0, "also hold WebSockets open this long to measure the network's idle limit (0 off, at most 10m)")
+	fs.DurationVar(&f.pingInterval, "ping-interval", checks.DefaultPingInterval, "how often the idle test's ping connection pings")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
@@ -148,6 +151,9 @@ func (f *checkFlags) options() (checks.Options, error) {
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
 		return o, errors.New("--timeout and --deadline must be more than zero")
+	}
+	if err := f.idleOptions(&o); err != nil {
+		return o, err
 	}
 	for _, h := range f.headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -242,7 +248,9 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	rn := &checks.Runner{}
 	if !f.quiet && isTerminal(stderr) {
-		rn.OnEvent = progress(stderr)
+		var stop func()
+		rn.OnEvent, stop = withCountdown(stderr, opts.Idle, progress(stderr))
+		defer stop()
 	}
 	out, err := rn.Run(ctx, target, opts)
 	if err != nil {

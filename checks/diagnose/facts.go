@@ -13,14 +13,16 @@ import (
 // Evidence keys this package expects from probes that are being written
 // alongside it. They are listed here so those probes and this package agree.
 //
-// The idle probe (probe "idle") holds an open WebSocket quiet and reports:
-//   - "idle_limit_s": seconds after which the idle connection was ended;
-//     absent when it survived the whole wait.
+// The idle probe (probe "idle", checks/idle.go) holds open WebSockets quiet
+// and reports:
+//   - "limit_s": seconds after which an idle connection was ended; absent
+//     when it survived the whole wait.
 //   - "ended_by": "close_frame", "fin", "reset" or "silent" (the
 //     connection went dead without a word: a ping found it gone).
-//   - "pings_kept_alive": "yes" when a second connection that sent pings
-//     survived longer than the quiet one, "no" when it did not.
-//   - "survived_s": seconds the idle connection stayed open in all.
+//   - "pings_help": "yes" when a connection that sent pings outlived the
+//     limit, "no" when it did not, "unknown".
+//   - "survived_s": the longest idle time verified to survive.
+//   - code "dropped": a connection that was kept busy ended anyway.
 //
 // The proxy hop (probe "proxy", or these keys on the upgrade and http
 // results when the proxy is dialled inside them) reports:
@@ -34,9 +36,9 @@ const (
 	ProbeIdle  = "idle"
 	ProbeProxy = "proxy"
 
-	KeyIdleLimit      = "idle_limit_s"
+	KeyIdleLimit      = "limit_s"
 	KeyIdleEndedBy    = "ended_by"
-	KeyPingsKeptAlive = "pings_kept_alive"
+	KeyPingsKeptAlive = "pings_help"
 	KeySurvived       = "survived_s"
 	KeyProxyStatus    = "proxy_status"
 	KeyProxyAuth      = "proxy_authenticate"

@@ -823,6 +823,11 @@ func ruleIdle(f *facts, fd *found) {
 	if !ok || idle.Status == checks.Skip {
 		return
 	}
+	if idle.Code == "dropped" {
+		// A connection kept busy with pings ended anyway: not an idle limit.
+		fd.add(raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
+			cases: []string{"no_frame"}, refs: refs(idle, KeyIdleEndedBy, "ping_end_s", "ping_error")})
+	}
 	limit, ok := secondsOf(idle.Evidence.Value(KeyIdleLimit))
 	if !ok || limit >= f.in.requiredIdle().Seconds() {
 		return

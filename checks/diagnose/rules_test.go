@@ -249,12 +249,20 @@ func ruleCases() []ruleCase {
 		{
 			name: "idle WebSockets cut after 60 s by the proxy",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("idle", checks.Fail, "closed", "idle_limit_s", "60", "ended_by", "fin", "pings_kept_alive", "yes", "survived_s", "60")),
+				res("idle", checks.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),
 				Env: proxyEnv},
 			want:     []string{"proxy-idle-timeout warning sure", "websocket-ok ok sure", "proxy-configured info sure"},
 			verdict:  diagnose.WorksWithWarnings,
 			who:      diagnose.FixerNetworkAdmin,
 			contains: []string{"after 60 seconds", "at least 120 seconds"},
+		},
+		{
+			name: "a WebSocket kept busy with pings is cut anyway",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", checks.Fail, "dropped", "ended_by", "silent", "ping_end_s", "6.0"))},
+			want:    []string{"connection-dropped warning likely", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
 		},
 		{
 			name: "idle WebSockets last long enough",

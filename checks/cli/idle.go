@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/assets"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// idleOptions checks --idle and --ping-interval and sets them, with the
+// preset's required idle time, in o.
+func (f *checkFlags) idleOptions(o *checks.Options) error {
+	if f.idle < 0 || f.idle > checks.MaxIdle {
+		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, checks.MaxIdle)
+	}
+	if f.pingInterval <= 0 {
+		return fmt.Errorf("--ping-interval %s: must be more than zero, such as --ping-interval 20s", f.pingInterval)
+	}
+	o.Idle, o.PingInterval = f.idle, f.pingInterval
+	req, err := presetIdleRequired(assets.Preset)
+	if err != nil {
+		return err
+	}
+	o.IdleRequired = req
+	return nil
+}
+
+// presetIdleRequired is how long the preset says an idle WebSocket must stay
+// open ("idle_required_s"), or 0 for the default.
+func presetIdleRequired(b []byte) (time.Duration, error) {
+	var p struct {
+		IdleRequired float64 `json:"idle_required_s"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return 0, fmt.Errorf("embedded preset: %w", err)
+	}
+	if p.IdleRequired < 0 {
+		return 0, fmt.Errorf("embedded preset: idle_required_s %v is negative", p.IdleRequired)
+	}
+	return time.Duration(p.IdleRequired * float64(time.Second)), nil
+}
+
+// withCountdown wraps a progress printer: while the idle probe runs, it
+// keeps one line counting down the time left, redrawn each second and
+// cleared before any other line. stop ends it.
+func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (onEvent func(checks.Event), stop func()) {
+	if idle <= 0 {
+		return inner, func() {}
+	}
+	var (
+		mu    sync.Mutex
+		shown bool
+		quit  = make(chan struct{})
+		once  sync.Once
+		wg    sync.WaitGroup
+	)
+	stop = func() {
+		once.Do(func() { close(quit) })
+		wg.Wait()
+	}
+	draw := func(end time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		select {
+		case <-quit:
+			return // the idle probe's result line is out
+		default:
+		}
+		left := max(time.Until(end), 0).Round(time.Second)
+		fmt.Fprintf(w, "\r  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\033[K", left)
+		shown = true
+	}
+	onEvent = func(e checks.Event) {
+		if e.Probe == "idle" && e.Kind == checks.EventFinished {
+			once.Do(func() { close(quit) })
+		}
+		mu.Lock()
+		if shown {
+			io.WriteString(w, "\r\033[K")
+			shown = false
+		}
+		inner(e)
+		mu.Unlock()
+		if e.Probe == "idle" && e.Kind == checks.EventStarted {
+			end := e.Time.Add(idle)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tick := time.NewTicker(time.Second)
+				defer tick.Stop()
+				draw(end)
+				for {
+					select {
+					case <-quit:
+						return
+					case <-tick.C:
+						draw(end)
+					}
+				}
+			}()
+		}
+	}
+	return onEvent, stop
+}

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckIdleFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--idle", "11m"}, "--idle 11m0s: give 0 (off) up to 10m0s"},
+		{[]string{"--idle", "-1s"}, "--idle -1s"},
+		{[]string{"--idle", "90s", "--ping-interval", "0"}, "--ping-interval 0s: must be more than zero"},
+	} {
+		var out, errb bytes.Buffer
+		code := Check(context.Background(), append([]string{"ws://127.0.0.1:1/"}, tc.args...), &out, &errb)
+		if code != ExitUsage || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.msg)
+		}
+	}
+}
+
+func TestPresetIdleRequired(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		`{"targets":[]}`:            0,
+		`{"idle_required_s": 180}`:  180 * time.Second,
+		`{"idle_required_s": 90.5}`: 90500 * time.Millisecond,
+	} {
+		got, err := presetIdleRequired([]byte(in))
+		if err != nil || got != want {
+			t.Errorf("%s: %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := presetIdleRequired([]byte(`{"idle_required_s": -1}`)); err == nil {
+		t.Error("a negative idle_required_s was accepted")
+	}
+}
