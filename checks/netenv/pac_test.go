@@ -31,8 +31,10 @@ func testPACEnv() *PACEnv {
 			}
 			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 		},
-		Now:     func() time.Time { return time.Date(2025, 3, 12, 14, 30, 15, 0, zone) },
-		MyAddrs: func() []netip.Addr { return []netip.Addr{netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("127.0.0.1")} },
+		Now: func() time.Time { return time.Date(2025, 3, 12, 14, 30, 15, 0, zone) },
+		MyAddrs: func() []netip.Addr {
+			return []netip.Addr{netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("127.0.0.1")}
+		},
 	}
 }
 
@@ -379,7 +381,9 @@ func TestResolverRoute(t *testing.T) {
 			"http://secure.corp.example:3129", SourceWinINET, "org.gnome.system.proxy.https", true},
 		{"pac missing, direct", Resolver{Settings: settings(Config{Source: SourceMacOS, Enabled: true, PACURL: filepath.Join(dir, "none.pac")}), PAC: env}, "", "chat.example.com", "DIRECT", SourceMacOS, "", true},
 		{"wpad", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, AutoDetect: true}), PAC: env,
-			WPAD: func(context.Context) WPADResult { return WPADResult{URL: "http://wpad.x/wpad.dat", Script: []byte(corpPAC)} }},
+			WPAD: func(context.Context) WPADResult {
+				return WPADResult{URL: "http://wpad.x/wpad.dat", Script: []byte(corpPAC)}
+			}},
 			"", "chat.example.com", "http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourceWPAD, "http://wpad.x/wpad.dat", false},
 		{"wpad none, pac", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, AutoDetect: true, PACURL: pac}), PAC: env,
 			WPAD: func(context.Context) WPADResult { return WPADResult{} }},
