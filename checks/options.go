@@ -37,6 +37,11 @@ type Options struct {
 	ProbeTimeout time.Duration
 	// Deadline bounds the whole run; zero means DefaultDeadline.
 	Deadline time.Duration
+	// Proxy says how connections to the target go: "system" (or "") as
+	// the machine's settings say (environment, OS settings, PAC, WPAD),
+	// "none" directly, or through the proxy URL given (http://, https://,
+	// socks4://, socks5://, credentials in the URL).
+	Proxy string
 }
 
 func (o Options) probeTimeout() time.Duration {
