@@ -25,11 +25,12 @@ const (
 	// CodeProxyUnreachable: no TCP (or TLS, for an https proxy)
 	// connection to the proxy.
 	CodeProxyUnreachable = "proxy_unreachable"
-	// CodeProxyAuthRequired: the proxy wants credentials (HTTP 407, or a
-	// SOCKS5 proxy that refused our authentication).
+	// CodeProxyAuthRequired: the proxy wants credentials (HTTP 407, or 401
+	// to CONNECT, or a SOCKS5 proxy that refused our authentication).
 	CodeProxyAuthRequired = "proxy_auth_required"
 	// CodeProxyRefusedConnect: the proxy refused the tunnel to the target
-	// (an HTTP status other than 2xx and 407, or a SOCKS failure reply).
+	// (an HTTP status other than 2xx, 401 and 407, or a SOCKS failure
+	// reply).
 	CodeProxyRefusedConnect = "proxy_refused_connect"
 	// CodeProxyError: the proxy answered something that is not the
 	// protocol, or closed or went silent during the handshake.
@@ -221,7 +222,9 @@ func connectHTTP(conn net.Conn, proxy *url.URL, target string, t *Tunnel) (net.C
 	}
 	pe := &ProxyError{Proxy: t.Proxy, Stage: "handshake", StatusCode: resp.StatusCode, Status: resp.Status,
 		Authenticate: resp.Header.Values("Proxy-Authenticate"), Via: t.Via, Server: t.Server, Code: CodeProxyRefusedConnect}
-	if resp.StatusCode == http.StatusProxyAuthRequired {
+	// A 401 to CONNECT comes from the proxy too (the target was never
+	// reached): tinyproxy answers wrong credentials so.
+	if resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized {
 		pe.Code = CodeProxyAuthRequired
 	}
 	conn.SetReadDeadline(time.Now().Add(proxyBodyWait))
