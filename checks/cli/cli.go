@@ -51,6 +51,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Check(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
+	case "env":
+		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, VersionString())
 		return ExitOK
@@ -84,6 +86,7 @@ Usage:
   wsdoctor                      open the window
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
+  wsdoctor env [URL] [flags]    show proxies, PAC and VPN, and the route to URL (see: wsdoctor env -h)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 
