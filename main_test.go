@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain lets a test run this binary as the wsdoctor command.
@@ -49,6 +50,46 @@ func TestQuietBeforeFyne(t *testing.T) {
 		}
 		if errOut != "" {
 			t.Errorf("%v: stderr is not empty:\n%s", env, errOut)
+		}
+	}
+}
+
+// TestWindowOpens starts the app with no arguments on the X display the
+// tests run under (make test uses xvfb-run) and waits for its window.
+func TestWindowOpens(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display; make test runs this under xvfb-run")
+	}
+	if _, err := exec.LookPath("xwininfo"); err != nil {
+		t.Skip("xwininfo (x11-utils) is not installed")
+	}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "WSDOCTOR_RUN_MAIN=1", "WSDOCTOR_ARGS=")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		tree, _ := exec.Command("xwininfo", "-root", "-tree").Output()
+		if bytes.Contains(tree, []byte(`"WebSocket Doctor"`)) {
+			break
+		}
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("the app exited before its window appeared: %v\n%s", err, errOut.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window titled WebSocket Doctor within 30 s\n%s", errOut.String())
 		}
 	}
 }

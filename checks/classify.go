@@ -82,11 +82,32 @@ func Classify(err error) string {
 	}
 	var alert tls.AlertError
 	var recHdr tls.RecordHeaderError
-	if errors.As(err, &alert) || errors.As(err, &recHdr) || strings.HasPrefix(err.Error(), "tls: ") {
+	if errors.As(err, &alert) || errors.As(err, &recHdr) || hasTLSMessage(err) {
 		return CodeTLSError
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 		return CodeEOF
 	}
 	return CodeError
+}
+
+// hasTLSMessage reports whether err or an error it wraps is one of
+// crypto/tls's own (they are plain errors whose text starts with "tls: "),
+// however net/http or url.Error wrapped it.
+func hasTLSMessage(err error) bool {
+	for err != nil {
+		if strings.HasPrefix(err.Error(), "tls: ") {
+			return true
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				if hasTLSMessage(e) {
+					return true
+				}
+			}
+			return false
+		}
+		err = errors.Unwrap(err)
+	}
+	return false
 }

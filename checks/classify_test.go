@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"sync"
@@ -39,6 +40,8 @@ func TestClassify(t *testing.T) {
 		{"nxdomain", &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}, CodeNXDomain},
 		{"dns timeout", &net.DNSError{Err: "i/o timeout", Name: "x", IsTimeout: true}, CodeTimeout},
 		{"dns other", &net.DNSError{Err: "server misbehaving", Name: "x"}, CodeDNSError},
+		{"tls message wrapped by url.Error", &url.Error{Op: "Get", URL: "https://x/", Err: fmt.Errorf("handshake: %w", errors.New("tls: first record does not look like a TLS handshake"))}, CodeTLSError},
+		{"timed out errno", opErr("dial", errTimedOut[0]), CodeTimeout},
 		{"unknown authority", x509.UnknownAuthorityError{}, CodeCertInvalid},
 		{"hostname", x509.HostnameError{Host: "x"}, CodeCertInvalid},
 		{"expired", x509.CertificateInvalidError{Reason: x509.Expired}, CodeCertInvalid},

@@ -13,21 +13,27 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 func proxyProbes() []checks.Probe {
-	return []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.TLSProbe(), checks.UpgradeDirectProbe()}
+	return []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.TLSProbe()}
 }
 
 // runRoute runs the proxy probes against target with the route given
 // (nil: the one Options.Proxy says).
 func runRoute(t *testing.T, target string, opts checks.Options, route *netenv.Route) checks.Outcome {
 	t.Helper()
+	return runProbesRoute(t, proxyProbes(), target, opts, route)
+}
+
+func runProbesRoute(t *testing.T, probes []checks.Probe, target string, opts checks.Options, route *netenv.Route) checks.Outcome {
+	t.Helper()
 	tg, err := checks.ParseTarget(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn := &checks.Runner{Probes: proxyProbes()}
+	rn := &checks.Runner{Probes: probes}
 	if route != nil {
 		rn.Route = func(context.Context, checks.Target, checks.Options) netenv.Route { return *route }
 	}
@@ -93,9 +99,6 @@ func TestProxyProbeThroughRealProxies(t *testing.T) {
 					}
 				}
 			}
-			if d := result(t, out, "upgrade_direct"); d.Code == checks.CodeNoProxy {
-				t.Errorf("upgrade_direct skipped with a proxy: %+v", d)
-			}
 		})
 	}
 }
@@ -111,7 +114,6 @@ func TestProxyProbeRoutes(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "none"}, nil)
 		wantStatus(t, result(t, out, "proxy"), checks.Skip, checks.CodeNoProxy)
-		wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
 		tr := result(t, out, "tls")
 		wantStatus(t, tr, checks.Pass, "ok")
 		if _, ok := tr.Evidence.Get("proxy"); ok {
@@ -154,4 +156,38 @@ func TestClassifyProxyError(t *testing.T) {
 	if got := checks.Classify(cancelled); got != checks.CodeCancelled {
 		t.Errorf("cancelled proxy dial = %s", got)
 	}
+}
+
+// TestUpgradeThroughProxyAndDirect runs the WebSocket upgrade through a
+// real proxy and, with upgrade_direct, around it, against the reference
+// echo server; echo uses the proxied connection.
+func TestUpgradeThroughProxyAndDirect(t *testing.T) {
+	srv, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	tiny := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{})
+	probes := []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.UpgradeProbe(), checks.UpgradeDirectProbe(), checks.EchoProbe()}
+
+	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: tiny.URL("http", "", "").String()}, nil)
+	wantStatus(t, result(t, out, "proxy"), checks.Pass, "ok")
+	up := result(t, out, "upgrade")
+	wantStatus(t, up, checks.Pass, "ok")
+	wantEvidence(t, up, map[string]string{"proxy": tiny.URL("http", "", "").String(), "proxy_status": "200 Connection established"})
+	if _, ok := up.Timing(checks.PhaseProxy); !ok {
+		t.Errorf("upgrade: no proxy timing in %v", up.Timings)
+	}
+	direct := result(t, out, "upgrade_direct")
+	wantStatus(t, direct, checks.Pass, "ok")
+	wantEvidence(t, direct, map[string]string{"bypassed_proxy": tiny.URL("http", "", "").String()})
+	if _, ok := direct.Evidence.Get("proxy_status"); ok {
+		t.Errorf("upgrade_direct went through the proxy: %v", direct.Evidence)
+	}
+	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
+
+	// With no proxy, upgrade_direct has nothing to compare.
+	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: "none"}, nil)
+	wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
+	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
 }

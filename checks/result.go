@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -87,7 +88,7 @@ func Millis(d time.Duration) float64 {
 
 // FromMillis is the inverse of Millis.
 func FromMillis(ms float64) time.Duration {
-	return time.Duration(ms*1000) * time.Microsecond
+	return time.Duration(math.Round(ms*1000)) * time.Microsecond
 }
 
 // KV is one piece of evidence: what a probe saw, by name.

@@ -217,6 +217,9 @@ func (rn *Runner) runOne(ctx context.Context, p Probe, done map[string]chan stru
 		return res
 	}
 	for _, a := range p.After {
+		if done[a] == nil {
+			continue
+		}
 		<-done[a]
 		sh.mu.Lock()
 		ar := sh.results[a]
@@ -261,9 +264,14 @@ func validateGraph(probes []Probe) error {
 		}
 		state[n] = 1
 		p := probes[idx[n]]
+		for _, d := range p.Needs {
+			if _, ok := idx[d]; !ok {
+				return fmt.Errorf("run: probe %q needs unknown probe %q", n, d)
+			}
+		}
 		for _, d := range append(append([]string(nil), p.Needs...), p.After...) {
 			if _, ok := idx[d]; !ok {
-				return fmt.Errorf("run: probe %q depends on unknown probe %q", n, d)
+				continue // an After probe left out of the run explains nothing
 			}
 			if err := visit(d); err != nil {
 				return err

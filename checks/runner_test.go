@@ -78,6 +78,11 @@ func TestRunnerDependencies(t *testing.T) {
 			want:   map[string]Status{"a": Fail, "b": Pass},
 		},
 		{
+			name:   "after a probe left out of the run is ignored",
+			probes: []Probe{fixed("b", Fail, nil, []string{"not-in-this-run"})},
+			want:   map[string]Status{"b": Fail},
+		},
+		{
 			name:   "after passed keeps the failure",
 			probes: []Probe{fixed("a", Pass, nil, nil), fixed("b", Fail, nil, []string{"a"})},
 			want:   map[string]Status{"a": Pass, "b": Fail},

@@ -34,6 +34,8 @@ type Checker struct {
 	list    *fyne.Container
 
 	check CheckFunc
+	// do runs a function on Fyne's goroutine: fyne.Do, or a test's loop.
+	do func(func())
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -55,7 +57,7 @@ var statusText = map[checks.Status]string{
 // NewChecker builds the check window on w. Closing the window cancels a
 // running check.
 func NewChecker(w fyne.Window, initial string, check CheckFunc) *Checker {
-	c := &Checker{Window: w, check: check, rows: map[string]*row{}}
+	c := &Checker{Window: w, check: check, rows: map[string]*row{}, do: fyne.Do}
 	c.Address = widget.NewEntry()
 	c.Address.SetPlaceHolder("wss://example.com/socket (empty: test this computer with the built-in server)")
 	c.Address.SetText(initial)
@@ -87,7 +89,8 @@ func NewChecker(w fyne.Window, initial string, check CheckFunc) *Checker {
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro, c.Address, container.NewHBox(c.Start, c.Cancel), c.Verdict)
 	w.SetContent(container.NewBorder(top, nil, nil, nil, container.NewVScroll(c.list)))
-	w.SetOnClosed(c.Stop)
+	// Closing the window ends a running check before the app exits.
+	w.SetOnClosed(func() { c.Stop(); c.Wait() })
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			c.Stop()
@@ -122,26 +125,36 @@ func (c *Checker) Run() {
 	c.Verdict.SetText("Checking…")
 	go func() {
 		defer close(done)
-		out, err := c.check(ctx, raw, bridge(c.onEvent))
-		fyne.Do(func() { c.finish(out, err) })
+		out, err := c.check(ctx, raw, c.bridge(c.onEvent))
+		c.do(func() { c.finish(out, err) })
 	}()
 }
 
-// Stop cancels a running check and waits for it to end.
+// Stop cancels a running check. It does not wait: the run ends promptly
+// and its last update arrives through the bridge like any other.
 func (c *Checker) Stop() {
 	c.mu.Lock()
-	cancel, done := c.cancel, c.done
+	cancel := c.cancel
 	c.mu.Unlock()
 	if cancel != nil {
 		cancel()
+	}
+}
+
+// Wait blocks until the running check, if any, has ended.
+func (c *Checker) Wait() {
+	c.mu.Lock()
+	done := c.done
+	c.mu.Unlock()
+	if done != nil {
 		<-done
 	}
 }
 
 // bridge hands runner events, which arrive on the probes' goroutines, to
 // Fyne's goroutine: the one place where the engine meets the widgets.
-func bridge(f func(checks.Event)) func(checks.Event) {
-	return func(e checks.Event) { fyne.Do(func() { f(e) }) }
+func (c *Checker) bridge(f func(checks.Event)) func(checks.Event) {
+	return func(e checks.Event) { c.do(func() { f(e) }) }
 }
 
 func (c *Checker) onEvent(e checks.Event) {

@@ -51,6 +51,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Check(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
+	case "report":
+		return Report(args[1:], stdout, stderr)
 	case "env":
 		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
@@ -86,13 +88,16 @@ Usage:
   wsdoctor                      open the window
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
+  wsdoctor report FILE.json     show a saved JSON report again, in any format
+                                (--format html|json|md|text, --output FILE)
   wsdoctor env [URL] [flags]    show proxies, PAC and VPN, and the route to URL (see: wsdoctor env -h)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 
 URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
 With no URL, check uses the preset's target, or else starts the reference
-server on this machine and checks it.
+server on this machine and checks it. check --output FILE saves the report
+(.html, .json, .md or .txt); secrets are left out unless --no-redact.
 
 Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
 `)
@@ -111,6 +116,7 @@ type checkFlags struct {
 	cookie, origin                  string
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
+	out                             outputFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -128,6 +134,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
+	f.out.register(fs)
 }
 
 func (f *checkFlags) options() (checks.Options, error) {
@@ -203,6 +210,11 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
+	format, err := f.out.resolve(report.FormatText)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
 
 	var raw string
 	if len(pos) == 1 {
@@ -240,16 +252,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	rep := report.New(report.Tool{Name: "wsdoctor", Version: Version}, out, nil, f.noRedact)
-	if f.json {
-		b, err := rep.JSON()
-		if err != nil {
-			fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-			return ExitProblem
-		}
-		stdout.Write(b)
-	} else if err := report.Text(stdout, rep); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: write: %v\n", err)
-		return ExitProblem
+	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
+		return code
 	}
 	switch {
 	case out.Cancelled:

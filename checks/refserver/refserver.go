@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -98,9 +99,10 @@ type Server struct {
 	srv *http.Server
 	err chan error
 
-	mu    sync.Mutex
-	conns map[*websocket.Conn]bool
-	wg    sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[*websocket.Conn]bool
+	closed bool
+	wg     sync.WaitGroup
 }
 
 // Start listens on addr (":0" style addresses pick a free port) and serves
@@ -138,21 +140,32 @@ func StartTLS(addr string, cfg *tls.Config) (*Server, error) {
 		Handler:           newHandler(s.track),
 		ReadHeaderTimeout: handshakeTimeout,
 		IdleTimeout:       IdleTimeout,
+		// Probes and scanners that hang up mid-handshake are routine for a
+		// diagnostic endpoint, not errors worth a line each.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	go func() { s.err <- s.srv.Serve(ln) }()
 	return s, nil
 }
 
+// track registers a WebSocket as it opens and forgets it as it closes. One
+// that opens while the server is closing is closed at once.
 func (s *Server) track(c *websocket.Conn, open bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if open {
-		s.conns[c] = true
-		s.wg.Add(1)
+	if !open {
+		if s.conns[c] {
+			delete(s.conns, c)
+			s.wg.Done()
+		}
 		return
 	}
-	delete(s.conns, c)
-	s.wg.Done()
+	if s.closed {
+		c.Close()
+		return
+	}
+	s.conns[c] = true
+	s.wg.Add(1)
 }
 
 // shutdownGrace is how long open connections get to finish on shutdown.
@@ -168,6 +181,7 @@ func (s *Server) Close() error {
 	// Shutdown does not see hijacked connections: close the WebSockets
 	// and wait for their handlers to end.
 	s.mu.Lock()
+	s.closed = true
 	for c := range s.conns {
 		c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(100*time.Millisecond))
 		c.Close()

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -13,18 +14,74 @@ import (
 // Mask replaces a secret in every export.
 const Mask = "[redacted]"
 
-// sensitiveParams are URL query parameters that carry credentials.
-var sensitiveParams = regexp.MustCompile(`(?i)^(access_?token|token|id_?token|refresh_?token|api_?key|key|auth|authorization|sig|signature|password|passwd|pwd|secret|client_secret|session|sessionid|sid|code|jwt|ticket|credential|x-amz-signature|x-amz-credential|x-goog-signature)$`)
+// UserMask replaces the user name in a home folder path.
+const UserMask = "[user]"
 
-// queryParam finds name=value pairs in URLs inside free text.
-var queryParam = regexp.MustCompile(`([?&;])([A-Za-z0-9_.\-]+)=([^&#\s"'<>]*)`)
+// sensitiveWords are the words that, alone or as part of a name
+// ("access_token", "apiKey", "X-Amz-Signature"), mark a URL query parameter
+// as a credential.
+var sensitiveWords = map[string]bool{
+	"token": true, "key": true, "apikey": true, "auth": true, "authorization": true,
+	"sig": true, "signature": true, "password": true, "passwd": true, "pwd": true,
+	"pass": true, "secret": true, "session": true, "sessionid": true, "sid": true,
+	"code": true, "jwt": true, "ticket": true, "credential": true, "credentials": true,
+	"bearer": true, "otp": true, "accesstoken": true, "nonce": true,
+}
+
+// sensitiveParam reports whether a query parameter's value is a credential.
+func sensitiveParam(name string) bool {
+	l := strings.ToLower(name)
+	for _, w := range []string{"token", "secret", "passw", "signature", "apikey", "credential"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	// Split on punctuation and camelCase: "api_key", "apiKey", "X-Amz-Date".
+	var parts []string
+	var cur []rune
+	prevLower := false
+	for _, c := range name {
+		switch {
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			parts, cur = append(parts, string(cur)), nil
+			prevLower = false
+			continue
+		case unicode.IsUpper(c) && prevLower:
+			parts, cur = append(parts, string(cur)), nil
+		}
+		cur = append(cur, c)
+		prevLower = unicode.IsLower(c)
+	}
+	parts = append(parts, string(cur))
+	for _, p := range parts {
+		if sensitiveWords[strings.ToLower(p)] {
+			return true
+		}
+	}
+	return false
+}
+
+// queryParam finds name=value pairs of URLs (query or fragment) in free text.
+var queryParam = regexp.MustCompile(`([?&;#])([A-Za-z0-9_.\-\[\]]+)=([^&#\s"'<>]*)`)
 
 // userinfo finds credentials in URLs inside free text.
 var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@"'<>]+@`)
 
+// headerLine finds a secret header written out in free text ("Cookie: a=b",
+// "Authorization=Bearer x"); everything to the end of the line goes.
+var headerLine = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|(?:set-)?cookie|x-api-key|x-auth-token)(\s*[:=]\s*)([^\r\n]+)`)
+
+// authScheme finds credentials after an HTTP auth scheme ("Bearer eyJ...").
+var authScheme = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)`)
+
+// homePath finds the user's folder in a file path: /home/<user>,
+// /Users/<user>, C:\Users\<user> (also with doubled backslashes, as a quoted
+// error message writes them).
+var homePath = regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/Users/+|[A-Za-z]:[\\/]+Users[\\/]+|\\\\[^\\\s]+\\Users\\)([^\\/\s"'<>:;,|*?]+)`)
+
 // secretsOf collects the secret strings a run was given, so they can be
 // replaced wherever they reappear (an error message, a header echoed back).
-func secretsOf(o checks.Outcome) []string {
+func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 	var s []string
 	for k, vs := range o.Options.Headers {
 		if !checks.IsSensitiveHeader(k) {
@@ -35,7 +92,7 @@ func secretsOf(o checks.Outcome) []string {
 			// A cookie's parts also travel on their own.
 			for _, part := range strings.Split(v, ";") {
 				if _, val, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
-					s = append(s, val)
+					s = append(s, val, url.QueryEscape(val))
 				}
 			}
 			if _, cred, ok := strings.Cut(v, " "); ok {
@@ -43,17 +100,30 @@ func secretsOf(o checks.Outcome) []string {
 			}
 		}
 	}
-	if u := o.Target.User; u != nil {
+	addUser := func(u *url.Userinfo) {
+		if u == nil {
+			return
+		}
 		s = append(s, u.String())
 		if p, ok := u.Password(); ok {
-			s = append(s, p, url.QueryEscape(p))
+			s = append(s, p, url.QueryEscape(p), url.PathEscape(p))
+		}
+	}
+	addUser(o.Target.User)
+	if proxy != nil {
+		for _, raw := range []string{proxy.URL, proxy.PACURL} {
+			if u, err := url.Parse(raw); err == nil {
+				addUser(u.User)
+			}
 		}
 	}
 	if _, q, ok := strings.Cut(o.Target.Path, "?"); ok {
 		if vals, err := url.ParseQuery(q); err == nil {
 			for k, vs := range vals {
-				if sensitiveParams.MatchString(k) {
-					s = append(s, vs...)
+				if sensitiveParam(k) {
+					for _, v := range vs {
+						s = append(s, v, url.QueryEscape(v))
+					}
 				}
 			}
 		}
@@ -70,16 +140,26 @@ func secretsOf(o checks.Outcome) []string {
 	return out
 }
 
-// redactText removes known secrets, URL credentials and sensitive query
-// values from free text.
+// redactText removes known secrets, URL credentials, sensitive query
+// values, secret headers and home folder user names from free text.
 func redactText(s string, secrets []string) string {
 	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, Mask)
 	}
 	s = userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
+	s = headerLine.ReplaceAllString(s, "${1}${2}"+Mask)
+	s = authScheme.ReplaceAllStringFunc(s, func(m string) string {
+		p := authScheme.FindStringSubmatch(m)
+		// A plain word ("basic authentication") is not a credential.
+		if strings.IndexFunc(p[3], func(c rune) bool { return !unicode.IsLower(c) }) < 0 {
+			return m
+		}
+		return p[1] + p[2] + Mask
+	})
+	s = homePath.ReplaceAllString(s, "${1}${2}"+UserMask)
 	return queryParam.ReplaceAllStringFunc(s, func(m string) string {
 		p := queryParam.FindStringSubmatch(m)
-		if sensitiveParams.MatchString(p[2]) && p[3] != "" && p[3] != Mask {
+		if sensitiveParam(p[2]) && p[3] != "" && p[3] != Mask {
 			return p[1] + p[2] + "=" + Mask
 		}
 		return m
@@ -96,19 +176,42 @@ func redact(r Report, secrets []string) Report {
 			if checks.IsSensitiveHeader(k) {
 				v = Mask
 			}
-			h[k] = t(v)
+			h[t(k)] = t(v)
 		}
 		r.Options.Headers = h
 	}
-	results := make([]checks.Result, len(r.Results))
+	if r.Options.Subprotocols != nil {
+		sp := make([]string, len(r.Options.Subprotocols))
+		for i, p := range r.Options.Subprotocols {
+			// Some services carry a bearer token as a subprotocol.
+			if l := strings.ToLower(p); strings.Contains(l, "bearer") || strings.Contains(l, "token") || strings.Contains(l, "auth") {
+				p = Mask
+			}
+			sp[i] = t(p)
+		}
+		r.Options.Subprotocols = sp
+	}
+	r.Options.CAFile, r.Options.ClientCert = t(r.Options.CAFile), t(r.Options.ClientCert)
+	r.Environment.OSVersion = t(r.Environment.OSVersion)
+	if p := r.Environment.Proxy; p != nil {
+		c := *p
+		c.URL, c.Source, c.PACURL = t(c.URL), t(c.Source), t(c.PACURL)
+		r.Environment.Proxy = &c
+	}
+	if v := r.Environment.VPN; v != nil {
+		c := *v
+		c.Name, c.Interface = t(c.Name), t(c.Interface)
+		r.Environment.VPN = &c
+	}
+	results := make([]Result, len(r.Results))
 	for i, res := range r.Results {
-		res.Reason, res.Error = t(res.Reason), t(res.Error)
+		res.Code, res.Reason, res.Error = t(res.Code), t(res.Reason), t(res.Error)
 		ev := make(checks.Evidence, len(res.Evidence))
 		for j, kv := range res.Evidence {
 			if isSecretEvidenceKey(kv.Key) {
 				kv.Value = Mask
 			}
-			ev[j] = checks.KV{Key: kv.Key, Value: t(kv.Value)}
+			ev[j] = checks.KV{Key: t(kv.Key), Value: t(kv.Value)}
 		}
 		res.Evidence = ev
 		results[i] = res
@@ -116,13 +219,25 @@ func redact(r Report, secrets []string) Report {
 	r.Results = results
 	findings := make([]diagnose.Finding, len(r.Findings))
 	for i, f := range r.Findings {
-		f.Explanation, f.AdminNote = t(f.Explanation), t(f.AdminNote)
-		ev := make([]diagnose.EvidenceRef, len(f.Evidence))
-		for j, e := range f.Evidence {
-			e.Value = t(e.Value)
-			ev[j] = e
+		f.Title, f.Explanation, f.AdminNote = t(f.Title), t(f.Explanation), t(f.AdminNote)
+		if f.Steps != nil {
+			steps := make([]string, len(f.Steps))
+			for j, s := range f.Steps {
+				steps[j] = t(s)
+			}
+			f.Steps = steps
 		}
-		f.Evidence = ev
+		if f.Evidence != nil {
+			ev := make([]diagnose.EvidenceRef, len(f.Evidence))
+			for j, e := range f.Evidence {
+				if isSecretEvidenceKey(e.Key) {
+					e.Value = Mask
+				}
+				e.Value = t(e.Value)
+				ev[j] = e
+			}
+			f.Evidence = ev
+		}
 		findings[i] = f
 	}
 	r.Findings = findings

@@ -1,5 +1,9 @@
 // Package report turns a run into what leaves the machine: the JSON a script
-// reads and the text a person reads, with secrets redacted by default.
+// reads and the HTML, Markdown and text a person reads, with secrets redacted
+// by default and files written so that a failure never leaves half a report.
+//
+// Every renderer reads only the Report struct, so a report parsed back from
+// its JSON (what a user e-mailed to support) renders exactly as the original.
 package report
 
 import (
@@ -15,8 +19,8 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
-// SchemaVersion is the version of the JSON layout. It goes up when a field
-// changes meaning or goes away; new fields do not change it.
+// SchemaVersion is the version of the JSON layout (schema.json). It goes up
+// when a field changes meaning or goes away; new fields do not change it.
 const SchemaVersion = 1
 
 // Tool names the program that wrote a report.
@@ -36,37 +40,141 @@ type OptionsView struct {
 	DeadlineMS     float64           `json:"deadline_ms"`
 }
 
-// Report is one run, ready to export.
+// Environment is the machine the run happened on. Proxy and VPN are nil
+// when they were not looked at (they are filled by package netenv).
+type Environment struct {
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	Go   string `json:"go"`
+	// OSVersion is the OS's own name for its release ("Windows 11 23H2",
+	// "macOS 14.5", "Debian GNU/Linux 12"), when known.
+	OSVersion string `json:"os_version,omitempty"`
+	Proxy     *Proxy `json:"proxy"`
+	VPN       *VPN   `json:"vpn"`
+}
+
+// Proxy says whether a proxy applies to the target and which one.
+type Proxy struct {
+	// Configured is set when a proxy applies to the target.
+	Configured bool `json:"configured"`
+	// URL is the proxy's address (credentials redacted), or "" for none.
+	URL string `json:"url,omitempty"`
+	// Source says where the setting came from: "env HTTPS_PROXY",
+	// "system", "pac", "wpad", "option".
+	Source string `json:"source,omitempty"`
+	// PACURL is the proxy auto-configuration script's address, if any.
+	PACURL string `json:"pac_url,omitempty"`
+}
+
+// VPN says whether a VPN carries this machine's traffic.
+type VPN struct {
+	// Active is set when a VPN interface is up.
+	Active bool `json:"active"`
+	// Name is the VPN product or connection name, when known.
+	Name string `json:"name,omitempty"`
+	// Interface is the network interface ("tun0", "utun3", ...).
+	Interface string `json:"interface,omitempty"`
+	// DefaultRoute is set when the VPN carries the default route, so all
+	// traffic, the WebSocket's included, goes through it.
+	DefaultRoute bool `json:"default_route"`
+}
+
+// Timing is one measured phase of a probe, in milliseconds.
+type Timing struct {
+	Phase   checks.Phase `json:"phase"`
+	StartMS float64      `json:"start_ms"`
+	MS      float64      `json:"ms"`
+}
+
+// Result is one probe's result as the report keeps it: the fields of
+// checks.Result with every duration already in milliseconds, so a parsed
+// report writes back byte for byte.
+type Result struct {
+	Probe      string          `json:"probe"`
+	Status     checks.Status   `json:"status"`
+	Code       string          `json:"code,omitempty"`
+	Reason     string          `json:"reason,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Started    time.Time       `json:"started"`
+	Timings    []Timing        `json:"timings,omitempty"`
+	Evidence   checks.Evidence `json:"evidence,omitempty"`
+	DurationMS float64         `json:"duration_ms"`
+}
+
+// Report is one run, ready to export. Its JSON is documented by schema.json.
 type Report struct {
-	SchemaVersion int                `json:"schema_version"`
-	Tool          Tool               `json:"tool"`
-	RunID         string             `json:"run_id"`
-	Target        string             `json:"target"`
-	Insecure      bool               `json:"insecure"`
-	Redacted      bool               `json:"redacted"`
-	Options       OptionsView        `json:"options"`
-	Environment   checks.Environment `json:"environment"`
-	Started       time.Time          `json:"started"`
-	Finished      time.Time          `json:"finished"`
-	DurationMS    float64            `json:"duration_ms"`
-	Cancelled     bool               `json:"cancelled"`
-	DeadlineHit   bool               `json:"deadline_hit"`
-	Verdict       diagnose.Verdict   `json:"verdict"`
-	Results       []checks.Result    `json:"results"`
-	Findings      []diagnose.Finding `json:"findings"`
+	SchemaVersion int         `json:"schema_version"`
+	Tool          Tool        `json:"tool"`
+	RunID         string      `json:"run_id"`
+	Target        string      `json:"target"`
+	Insecure      bool        `json:"insecure"`
+	Redacted      bool        `json:"redacted"`
+	Options       OptionsView `json:"options"`
+	Environment   Environment `json:"environment"`
+	// Started and Finished are in UTC.
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// LocalOffsetMinutes and LocalTimeZone are the machine's clock at the
+	// start of the run, so the report can show the user's local time.
+	LocalOffsetMinutes int              `json:"local_offset_minutes"`
+	LocalTimeZone      string           `json:"local_time_zone,omitempty"`
+	DurationMS         float64          `json:"duration_ms"`
+	Cancelled          bool             `json:"cancelled"`
+	DeadlineHit        bool             `json:"deadline_hit"`
+	Verdict            diagnose.Verdict `json:"verdict"`
+	// TopFinding is the ID of the finding to read first (the most severe,
+	// first listed), or "" when there is none.
+	TopFinding string             `json:"top_finding"`
+	Results    []Result           `json:"results"`
+	Findings   []diagnose.Finding `json:"findings"`
+}
+
+// Input is what a report is built from.
+type Input struct {
+	Tool     Tool
+	Outcome  checks.Outcome
+	Findings []diagnose.Finding
+	// Proxy and VPN describe the network settings, when they were read.
+	Proxy *Proxy
+	VPN   *VPN
+	// OSVersion is the OS release name, when known.
+	OSVersion string
+	// Local is the user's time zone; nil means time.Local.
+	Local *time.Location
+	// NoRedact keeps secrets (the user's --no-redact).
+	NoRedact bool
+	// RunID overrides the random run ID (tests).
+	RunID string
+	// Environment overrides the machine's (tests); nil means this machine.
+	Environment *checks.Environment
 }
 
 // New builds the report of a run. Unless noRedact is set, secrets (cookie
 // and authorization values, URL credentials and tokens) are replaced before
 // anything is copied into it.
 func New(tool Tool, o checks.Outcome, findings []diagnose.Finding, noRedact bool) Report {
+	return Build(Input{Tool: tool, Outcome: o, Findings: findings, NoRedact: noRedact})
+}
+
+// Build builds the report of a run from in; see New.
+func Build(in Input) Report {
+	o := in.Outcome
+	env := checks.CurrentEnvironment()
+	if in.Environment != nil {
+		env = *in.Environment
+	}
+	loc := in.Local
+	if loc == nil {
+		loc = time.Local
+	}
+	zone, offset := o.Started.In(loc).Zone()
 	r := Report{
 		SchemaVersion: SchemaVersion,
-		Tool:          tool,
-		RunID:         newRunID(),
+		Tool:          in.Tool,
+		RunID:         in.RunID,
 		Target:        o.Target.String(),
 		Insecure:      o.Options.Insecure,
-		Redacted:      !noRedact,
+		Redacted:      !in.NoRedact,
 		Options: OptionsView{
 			Subprotocols:   o.Options.Subprotocols,
 			CAFile:         o.Options.CAFile,
@@ -75,19 +183,30 @@ func New(tool Tool, o checks.Outcome, findings []diagnose.Finding, noRedact bool
 			ProbeTimeoutMS: checks.Millis(orDefault(o.Options.ProbeTimeout, checks.DefaultProbeTimeout)),
 			DeadlineMS:     checks.Millis(orDefault(o.Options.Deadline, checks.DefaultDeadline)),
 		},
-		Environment: checks.CurrentEnvironment(),
-		Started:     o.Started.UTC(),
-		Finished:    o.Finished.UTC(),
-		DurationMS:  checks.Millis(o.Finished.Sub(o.Started)),
-		Cancelled:   o.Cancelled,
-		DeadlineHit: o.DeadlineHit,
-		Verdict:     diagnose.VerdictOf(o),
-		Results:     o.Results,
-		Findings:    findings,
+		Environment: Environment{
+			OS: env.OS, Arch: env.Arch, Go: env.Go,
+			OSVersion: in.OSVersion,
+			Proxy:     in.Proxy,
+			VPN:       in.VPN,
+		},
+		Started:            o.Started.UTC(),
+		Finished:           o.Finished.UTC(),
+		LocalOffsetMinutes: offset / 60,
+		LocalTimeZone:      zone,
+		DurationMS:         checks.Millis(o.Finished.Sub(o.Started)),
+		Cancelled:          o.Cancelled,
+		DeadlineHit:        o.DeadlineHit,
+		Verdict:            diagnose.VerdictOf(o),
+		Results:            make([]Result, 0, len(o.Results)),
+		Findings:           append([]diagnose.Finding{}, in.Findings...),
 	}
-	if r.Findings == nil {
-		r.Findings = []diagnose.Finding{}
+	if r.RunID == "" {
+		r.RunID = newRunID()
 	}
+	for _, res := range o.Results {
+		r.Results = append(r.Results, resultOf(res))
+	}
+	r.TopFinding = topFinding(r.Findings)
 	if len(o.Options.Headers) > 0 {
 		r.Options.Headers = map[string]string{}
 		for k, vs := range o.Options.Headers {
@@ -96,10 +215,68 @@ func New(tool Tool, o checks.Outcome, findings []diagnose.Finding, noRedact bool
 			}
 		}
 	}
-	if !noRedact {
-		r = redact(r, secretsOf(o))
+	if !in.NoRedact {
+		r = redact(r, secretsOf(o, in.Proxy))
 	}
 	return r
+}
+
+// resultOf copies a probe's result into the report's form.
+func resultOf(res checks.Result) Result {
+	out := Result{
+		Probe: res.Probe, Status: res.Status, Code: res.Code,
+		Reason: res.Reason, Error: res.Error,
+		Started:    res.Started.UTC(),
+		Evidence:   append(checks.Evidence(nil), res.Evidence...),
+		DurationMS: checks.Millis(res.Duration),
+	}
+	for _, t := range res.Timings {
+		out.Timings = append(out.Timings, Timing{t.Phase, checks.Millis(t.Start), checks.Millis(t.Duration)})
+	}
+	return out
+}
+
+// severityRank orders severities, mildest first.
+func severityRank(s diagnose.Severity) int {
+	switch s {
+	case diagnose.SeverityOK:
+		return 0
+	case diagnose.SeverityInfo:
+		return 1
+	case diagnose.SeverityWarning:
+		return 2
+	case diagnose.SeverityProblem:
+		return 3
+	}
+	return -1
+}
+
+// topFinding is the ID of the most severe finding, the first listed among
+// equals (the diagnosis lists causes before consequences).
+func topFinding(fs []diagnose.Finding) string {
+	best := -1
+	id := ""
+	for _, f := range fs {
+		if rk := severityRank(f.Severity); rk > best {
+			best, id = rk, f.ID
+		}
+	}
+	return id
+}
+
+// Top returns the finding named by TopFinding.
+func (r Report) Top() (diagnose.Finding, bool) {
+	for _, f := range r.Findings {
+		if f.ID == r.TopFinding && f.ID != "" {
+			return f, true
+		}
+	}
+	return diagnose.Finding{}, false
+}
+
+// LocalTime is t on the user's clock as recorded in the report.
+func (r Report) LocalTime(t time.Time) time.Time {
+	return t.In(time.FixedZone(r.LocalTimeZone, r.LocalOffsetMinutes*60))
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -118,6 +295,12 @@ func newRunID() string {
 
 // JSON is the report as indented JSON.
 func (r Report) JSON() ([]byte, error) {
+	if r.Results == nil {
+		r.Results = []Result{}
+	}
+	if r.Findings == nil {
+		r.Findings = []diagnose.Finding{}
+	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("report: encode JSON: %w", err)
@@ -125,14 +308,25 @@ func (r Report) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Parse reads a report written by JSON.
+// Parse reads a report written by JSON, checking it against the schema
+// first so that a damaged or foreign file is refused with the field at
+// fault rather than rendered half-empty.
 func Parse(b []byte) (Report, error) {
 	var r Report
-	if err := json.Unmarshal(b, &r); err != nil {
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
 		return r, fmt.Errorf("report: read JSON: %w", err)
 	}
-	if r.SchemaVersion == 0 || r.SchemaVersion > SchemaVersion {
-		return r, fmt.Errorf("report: schema_version %d is not one this version reads (1 to %d)", r.SchemaVersion, SchemaVersion)
+	if m, ok := doc.(map[string]any); ok {
+		if v, ok := m["schema_version"].(float64); ok && (v < 1 || v > SchemaVersion) {
+			return r, fmt.Errorf("report: schema_version %v is not one this version reads (1 to %d)", v, SchemaVersion)
+		}
+	}
+	if err := Validate(doc); err != nil {
+		return r, fmt.Errorf("report: not a wsdoctor report: %w", err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("report: read JSON: %w", err)
 	}
 	return r, nil
 }

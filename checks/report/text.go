@@ -4,110 +4,147 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
-// verdictLine is the one-line summary of each verdict in the text output.
-var verdictLine = map[diagnose.Verdict]string{
-	diagnose.Works:             "WebSockets work",
-	diagnose.WorksWithWarnings: "WebSockets work, with warnings",
-	diagnose.DoesNotWork:       "WebSockets do not work",
-	diagnose.Incomplete:        "The check did not finish",
-}
+// textWidth is where prose wraps: e-mail clients keep lines of this length
+// as they are.
+const textWidth = 76
 
-// InsecureBanner is shown at the top of every output of a run made with
-// certificate checks off.
-const InsecureBanner = "WARNING: --insecure was used: certificates were NOT verified, so a TLS interception or an attack would not be noticed."
-
-// Text writes the report for a terminal or an e-mail: the verdict first,
-// then a table of probes with status, time and what each saw.
+// Text writes the report for a terminal or an e-mail body: the verdict and
+// what to do first, then the path, this computer, a table of the steps and
+// what each saw.
 func Text(w io.Writer, r Report) error {
+	v := newView(r)
 	var b strings.Builder
-	if r.Insecure {
-		fmt.Fprintf(&b, "%s\n\n", InsecureBanner)
+	for _, s := range v.Banners {
+		b.WriteString(wrap(s, textWidth, "") + "\n\n")
 	}
-	fmt.Fprintf(&b, "%s %s: %s\n", r.Tool.Name, r.Tool.Version, r.Target)
-	fmt.Fprintf(&b, "Verdict: %s (%s)\n", verdictLine[r.Verdict], fmtMS(r.DurationMS))
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "  [%s] %s: %s\n", f.Severity, f.ID, f.Title)
+	fmt.Fprintf(&b, "%s: %s\n", words.Title, r.Target)
+	fmt.Fprintf(&b, "%s (%s)\n", v.Verdict, fmtMS(r.DurationMS))
+	b.WriteString(wrap(v.VerdictHint, textWidth, "") + "\n")
+	if v.Top != nil {
+		fmt.Fprintf(&b, "\n%s\n", findingHead(*v.Top))
+		if v.Top.Explanation != "" {
+			b.WriteString(wrap(v.Top.Explanation, textWidth, "  ") + "\n")
+		}
+		if len(v.Top.Steps) > 0 {
+			fmt.Fprintf(&b, "\n%s:\n", words.WhatToDo)
+			textSteps(&b, v.Top.Steps, "  ")
+		}
+	} else if v.FirstFailure != nil {
+		fmt.Fprintf(&b, "\n%s: %s: %s\n", words.FirstFailure, probeLabel(v.FirstFailure.Probe), detail(v.FirstFailure.Code, v.FirstFailure.Reason))
 	}
-	b.WriteString("\n")
-	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROBE\tSTATUS\tTIME\tDETAIL")
-	for _, res := range r.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", res.Probe, res.Status, fmtDur(res), Detail(res))
+	if len(v.Others) > 0 {
+		fmt.Fprintf(&b, "\n%s:\n", words.OtherFindings)
+		for _, f := range v.Others {
+			fmt.Fprintf(&b, "- %s\n", findingHead(f))
+			if f.Explanation != "" {
+				b.WriteString(wrap(f.Explanation, textWidth, "  ") + "\n")
+			}
+			textSteps(&b, f.Steps, "  ")
+		}
 	}
-	tw.Flush()
-	b.WriteString("\n")
-	for _, res := range r.Results {
+	if len(v.AdminNotes) > 0 {
+		fmt.Fprintf(&b, "\n%s:\n", words.ForAdmin)
+		for _, n := range v.AdminNotes {
+			b.WriteString(wrap(n.Title+": "+n.Note, textWidth, "  ") + "\n")
+		}
+	}
+	fmt.Fprintf(&b, "\n%s:\n", words.Path)
+	for i, h := range pathOf(r) {
+		arrow := "   "
+		if i > 0 {
+			arrow = "-> "
+		}
+		fmt.Fprintf(&b, "  %s%s\n", arrow, hopText(h))
+	}
+	fmt.Fprintf(&b, "\n%s:\n", words.Environment)
+	textPairs(&b, v.Env)
+
+	fmt.Fprintf(&b, "\n%s:\n", words.Probes)
+	nameW, statusW := 0, 0
+	for _, rw := range v.Rows {
+		nameW, statusW = max(nameW, len(rw.Res.Probe)), max(statusW, len(rw.Status))
+	}
+	for _, rw := range v.Rows {
+		fmt.Fprintf(&b, "  %-*s  %-*s  %8s\n", nameW, rw.Res.Probe, statusW, rw.Status, rw.Time)
+		if rw.Detail != "" {
+			b.WriteString(wrap(rw.Detail, textWidth, "    ") + "\n")
+		}
+	}
+	for _, rw := range v.Rows {
+		res := rw.Res
 		if len(res.Evidence) == 0 && res.Error == "" && len(res.Timings) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s:\n", res.Probe)
+		fmt.Fprintf(&b, "\n%s (%s):\n", rw.Label, res.Probe)
 		if len(res.Timings) > 0 {
 			var parts []string
 			for _, t := range res.Timings {
-				parts = append(parts, fmt.Sprintf("%s %s", t.Phase, fmtMS(checks.Millis(t.Duration))))
+				parts = append(parts, fmt.Sprintf("%s %s", t.Phase, fmtMS(t.MS)))
 			}
-			fmt.Fprintf(&b, "  timings: %s\n", strings.Join(parts, ", "))
+			fmt.Fprintf(&b, "  %s: %s\n", strings.ToLower(words.Timings), strings.Join(parts, ", "))
 		}
 		if res.Error != "" {
-			fmt.Fprintf(&b, "  error: %s\n", res.Error)
+			b.WriteString(wrap(words.Error+": "+res.Error, textWidth, "  ") + "\n")
 		}
 		for _, kv := range res.Evidence {
-			fmt.Fprintf(&b, "  %s: %s\n", kv.Key, oneLine(kv.Value))
+			b.WriteString(wrap(kv.Key+": "+kv.Value, textWidth, "  ") + "\n")
 		}
 	}
-	if !r.Redacted {
-		b.WriteString("\nNOTE: this report was written with --no-redact and may contain secrets.\n")
+	fmt.Fprintf(&b, "\n%s:\n", words.RunInfo)
+	textPairs(&b, v.Run)
+	if r.Redacted {
+		b.WriteString("\n" + wrap(words.Redacted, textWidth, "") + "\n")
 	}
-	fmt.Fprintf(&b, "\nrun %s, %s\n", r.RunID, r.Started.Format(time.RFC3339))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// Detail is the short explanation of a result shown next to its status.
-func Detail(res checks.Result) string {
-	d := res.Reason
-	if res.Code != "" && res.Code != checks.CodeOK && !strings.Contains(d, res.Code) {
-		if d == "" {
-			d = res.Code
-		} else {
-			d = res.Code + ": " + d
+func findingHead(f diagnose.Finding) string {
+	sev := words.Severity[f.Severity]
+	if sev == "" {
+		sev = string(f.Severity)
+	}
+	return fmt.Sprintf("[%s] %s (%s)", sev, f.Title, f.ID)
+}
+
+func textSteps(b *strings.Builder, steps []string, indent string) {
+	for i, s := range steps {
+		n := fmt.Sprintf("%d. ", i+1)
+		b.WriteString(indent + n + strings.TrimPrefix(wrap(s, textWidth, indent+strings.Repeat(" ", len(n))), indent+strings.Repeat(" ", len(n))) + "\n")
+	}
+}
+
+func textPairs(b *strings.Builder, ps []pair) {
+	for _, p := range ps {
+		if p.Label == "" {
+			b.WriteString(wrap(p.Value, textWidth, "  ") + "\n")
+			continue
 		}
+		b.WriteString(wrap(p.Label+": "+p.Value, textWidth, "  ") + "\n")
 	}
-	return oneLine(d)
 }
 
-func fmtDur(res checks.Result) string {
-	if res.Status == checks.Skip && res.Duration == 0 {
-		return "-"
+// wrap folds s into lines of at most width runes, each starting with
+// indent; a word longer than a line (a URL) stays whole.
+func wrap(s string, width int, indent string) string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		line := indent
+		for _, word := range strings.Fields(para) {
+			if line != indent && len([]rune(line))+1+len([]rune(word)) > width {
+				lines = append(lines, line)
+				line = indent
+			}
+			if line != indent {
+				line += " "
+			}
+			line += word
+		}
+		lines = append(lines, line)
 	}
-	return fmtMS(checks.Millis(res.Duration))
-}
-
-func fmtMS(ms float64) string {
-	switch {
-	case ms >= 10000:
-		return fmt.Sprintf("%.0f s", ms/1000)
-	case ms >= 1000:
-		return fmt.Sprintf("%.2f s", ms/1000)
-	case ms >= 10:
-		return fmt.Sprintf("%.0f ms", ms)
-	}
-	return fmt.Sprintf("%.1f ms", ms)
-}
-
-// oneLine folds a value onto one bounded line for a table.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	const max = 160
-	if r := []rune(s); len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
-	return s
+	return strings.Join(lines, "\n")
 }

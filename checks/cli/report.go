@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+)
+
+// outputFlags are --output and --format, shared by check and report.
+type outputFlags struct {
+	output, format string
+}
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (written whole or not at all); the format follows the extension: .html, .json, .md, .txt")
+	fs.StringVar(&o.output, "o", "", "short for --output")
+	fs.StringVar(&o.format, "format", "", "report `format`: html, json, md or text (default: from the --output extension, else text)")
+}
+
+// resolve picks the format: --format, else the extension of --output, else
+// def. With --output and no way to tell, it is an error rather than a guess,
+// so a "report.pdf" is not silently written as text. It also checks, before
+// any long work, that the output file can be written there.
+func (o *outputFlags) resolve(def report.Format) (report.Format, error) {
+	f := def
+	switch {
+	case o.format != "":
+		var err error
+		if f, err = report.ParseFormat(o.format); err != nil {
+			return "", fmt.Errorf("--format: %w", err)
+		}
+	case o.output != "":
+		var ok bool
+		if f, ok = report.FormatOf(o.output); !ok {
+			return "", fmt.Errorf("--output %s: cannot tell the format from the extension; name it .html, .json, .md or .txt, or add --format", o.output)
+		}
+	}
+	if o.output != "" {
+		if err := report.CheckWritable(o.output); err != nil {
+			return "", err
+		}
+	}
+	return f, nil
+}
+
+// write puts rep in the output file, or on stdout when there is none.
+func (o *outputFlags) write(rep report.Report, f report.Format, stdout io.Writer) error {
+	if o.output == "" {
+		return report.Render(stdout, rep, f)
+	}
+	return report.WriteFile(o.output, func(w io.Writer) error { return report.Render(w, rep, f) })
+}
+
+// Report runs `wsdoctor report FILE.json`: it reads a saved JSON report and
+// writes it again in any format, so support can turn what a user sent into
+// the page or the ticket text they need.
+func Report(args []string, stdout, stderr io.Writer) int {
+	var out outputFlags
+	fs := flag.NewFlagSet("wsdoctor report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: wsdoctor report FILE.json [--format html|json|md|text] [--output FILE]\n\nReads a report saved with `wsdoctor check --output FILE.json` and writes it again.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	out.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "wsdoctor report: give one saved JSON report, got %d argument(s)\n", len(pos))
+		fs.Usage()
+		return ExitUsage
+	}
+	format, err := out.resolve(report.FormatText)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
+		return ExitUsage
+	}
+	b, err := os.ReadFile(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
+		return ExitUsage
+	}
+	rep, err := report.Parse(b)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor report: %s: %v\n", pos[0], err)
+		return ExitUsage
+	}
+	if err := out.write(rep, format, stdout); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
+		return ExitProblem
+	}
+	if out.output != "" {
+		fmt.Fprintf(stderr, "Report written to %s\n", out.output)
+	}
+	return ExitOK
+}
+
+// emit prints the report of `check` as before (text, or JSON with --json)
+// or in --format, and writes the --output file.
+func (f *checkFlags) emit(rep report.Report, format report.Format, stdout, stderr io.Writer) int {
+	show := report.FormatText
+	switch {
+	case f.json:
+		show = report.FormatJSON
+	case f.out.format != "" && f.out.output == "":
+		show = format
+	}
+	if err := report.Render(stdout, rep, show); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: write: %v\n", err)
+		return ExitProblem
+	}
+	if f.out.output == "" {
+		return ExitOK
+	}
+	if err := f.out.write(rep, format, stdout); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitProblem
+	}
+	fmt.Fprintf(stderr, "Report written to %s\n", f.out.output)
+	return ExitOK
+}

@@ -1,0 +1,72 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// Format is an export format.
+type Format string
+
+// The formats a report is written in.
+const (
+	FormatHTML     Format = "html"
+	FormatJSON     Format = "json"
+	FormatMarkdown Format = "md"
+	FormatText     Format = "text"
+)
+
+// Formats lists the formats, for usage texts.
+var Formats = []Format{FormatHTML, FormatJSON, FormatMarkdown, FormatText}
+
+// ParseFormat reads a --format value; a few common spellings are accepted.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "html", "htm":
+		return FormatHTML, nil
+	case "json":
+		return FormatJSON, nil
+	case "md", "markdown":
+		return FormatMarkdown, nil
+	case "text", "txt":
+		return FormatText, nil
+	}
+	return "", fmt.Errorf("unknown format %q: use html, json, md or text", s)
+}
+
+// FormatOf infers the format from a file name's extension.
+func FormatOf(path string) (Format, bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".html", ".htm":
+		return FormatHTML, true
+	case ".json":
+		return FormatJSON, true
+	case ".md", ".markdown":
+		return FormatMarkdown, true
+	case ".txt", ".text":
+		return FormatText, true
+	}
+	return "", false
+}
+
+// Render writes r in format f.
+func Render(w io.Writer, r Report, f Format) error {
+	switch f {
+	case FormatHTML:
+		return HTML(w, r)
+	case FormatJSON:
+		b, err := r.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	case FormatMarkdown:
+		return Markdown(w, r)
+	case FormatText:
+		return Text(w, r)
+	}
+	return fmt.Errorf("report: unknown format %q", f)
+}

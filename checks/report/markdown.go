@@ -1,0 +1,182 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
+
+// Markdown writes the report to paste into a ticket: the same sections as
+// the HTML, as headings, lists and one table.
+func Markdown(w io.Writer, r Report) error {
+	v := newView(r)
+	var b strings.Builder
+	for _, s := range v.Banners {
+		fmt.Fprintf(&b, "> **%s**\n\n", mdEscape(s))
+	}
+	fmt.Fprintf(&b, "# %s: %s\n\n", words.Title, mdEscape(r.Target))
+	fmt.Fprintf(&b, "## %s\n\n%s\n\n", mdEscape(v.Verdict), mdEscape(v.VerdictHint))
+	if v.Top != nil {
+		fmt.Fprintf(&b, "### %s\n\n", mdFindingHead(*v.Top))
+		if v.Top.Explanation != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Top.Explanation))
+		}
+		if len(v.Top.Steps) > 0 {
+			fmt.Fprintf(&b, "**%s**\n\n", words.WhatToDo)
+			mdSteps(&b, v.Top.Steps, "")
+			b.WriteString("\n")
+		}
+	} else if v.FirstFailure != nil {
+		fmt.Fprintf(&b, "**%s:** %s: %s\n\n", words.FirstFailure, mdEscape(probeLabel(v.FirstFailure.Probe)), mdEscape(detail(v.FirstFailure.Code, v.FirstFailure.Reason)))
+	}
+	if len(v.Others) > 0 {
+		fmt.Fprintf(&b, "### %s\n\n", words.OtherFindings)
+		for _, f := range v.Others {
+			fmt.Fprintf(&b, "- **%s**", mdFindingHead(f))
+			if f.Explanation != "" {
+				fmt.Fprintf(&b, ": %s", mdEscape(f.Explanation))
+			}
+			b.WriteString("\n")
+			mdSteps(&b, f.Steps, "   ")
+		}
+		b.WriteString("\n")
+	}
+	if len(v.AdminNotes) > 0 {
+		fmt.Fprintf(&b, "### %s\n\n", words.ForAdmin)
+		for _, n := range v.AdminNotes {
+			fmt.Fprintf(&b, "> **%s:** %s\n\n", mdEscape(n.Title), mdEscape(n.Note))
+		}
+	}
+	fmt.Fprintf(&b, "### %s\n\n", words.Path)
+	for i, h := range pathOf(r) {
+		if i > 0 {
+			b.WriteString(" → ")
+		}
+		fail := h.State == hopFail
+		h.State = hopOK
+		b.WriteString(mdEscape(hopText(h)))
+		if fail {
+			fmt.Fprintf(&b, " **(✕ %s)**", words.Failed)
+		}
+	}
+	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "### %s\n\n", words.Environment)
+	mdPairs(&b, v.Env)
+
+	c := words.Columns
+	fmt.Fprintf(&b, "### %s\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", words.Probes, c[0], c[1], c[2], c[3])
+	for _, rw := range v.Rows {
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", mdCell(rw.Label), mdCode(rw.Res.Probe), mdCell(rw.Status), mdCell(rw.Time), mdCell(rw.Detail))
+	}
+	fmt.Fprintf(&b, "\n### %s\n\n", words.Details)
+	for _, rw := range v.Rows {
+		res := rw.Res
+		fmt.Fprintf(&b, "#### %s (%s): %s\n\n", mdEscape(rw.Label), mdCode(res.Probe), mdEscape(rw.Status))
+		if res.Code != "" {
+			fmt.Fprintf(&b, "- %s: %s\n", words.Code, mdCode(res.Code))
+		}
+		if res.Reason != "" {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(oneLine(res.Reason)))
+		}
+		if len(res.Timings) > 0 {
+			var parts []string
+			for _, t := range res.Timings {
+				parts = append(parts, fmt.Sprintf("%s %s", t.Phase, fmtMS(t.MS)))
+			}
+			fmt.Fprintf(&b, "- %s: %s\n", strings.ToLower(words.Timings), mdEscape(strings.Join(parts, ", ")))
+		}
+		if res.Error != "" {
+			fmt.Fprintf(&b, "- %s: %s\n", words.Error, mdCode(flat(res.Error)))
+		}
+		for _, kv := range res.Evidence {
+			fmt.Fprintf(&b, "- %s: %s\n", mdCode(kv.Key), mdCode(flat(kv.Value)))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "### %s\n\n", words.RunInfo)
+	mdPairs(&b, v.Run)
+	if r.Redacted {
+		fmt.Fprintf(&b, "_%s_\n", mdEscape(words.Redacted))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdFindingHead(f diagnose.Finding) string {
+	sev := words.Severity[f.Severity]
+	if sev == "" {
+		sev = string(f.Severity)
+	}
+	return fmt.Sprintf("%s: %s (%s)", mdEscape(sev), mdEscape(f.Title), mdCode(f.ID))
+}
+
+func mdSteps(b *strings.Builder, steps []string, indent string) {
+	for i, s := range steps {
+		fmt.Fprintf(b, "%s%d. %s\n", indent, i+1, mdEscape(oneLine(s)))
+	}
+}
+
+func mdPairs(b *strings.Builder, ps []pair) {
+	for _, p := range ps {
+		if p.Label == "" {
+			fmt.Fprintf(b, "- %s\n", mdEscape(p.Value))
+			continue
+		}
+		fmt.Fprintf(b, "- **%s:** %s\n", mdEscape(p.Label), mdEscape(p.Value))
+	}
+	b.WriteString("\n")
+}
+
+// mdEscape makes s plain text in Markdown (GitHub, GitLab, Jira's Markdown
+// mode), on one line, escaping only what would change its meaning so that
+// the raw text still reads well in a ticket that does not render Markdown.
+func mdEscape(s string) string {
+	rs := []rune(strings.Join(strings.Fields(s), " "))
+	word := func(i int) bool {
+		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
+	}
+	var b strings.Builder
+	for i, c := range rs {
+		switch c {
+		case '\\', '`', '*', '[', ']', '<', '~':
+			b.WriteByte('\\')
+		case '_':
+			// Inside a word ("not_public_root") it is never emphasis.
+			if !word(i-1) || !word(i+1) {
+				b.WriteByte('\\')
+			}
+		case '#', '>', '+', '-':
+			if i == 0 {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// mdCell is mdEscape for a table cell.
+func mdCell(s string) string { return strings.ReplaceAll(mdEscape(s), "|", `\|`) }
+
+// mdCode puts s in a code span whose fence is longer than any run of
+// backticks inside it.
+func mdCode(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	run, longest := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if s == "" || strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || longest > 0 {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}

@@ -1,0 +1,214 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fixtures are the runs the golden files show.
+func fixtures() map[string]Input {
+	return map[string]Input{"healthy": healthyInput(), "failing": failingInput()}
+}
+
+var extOf = map[Format]string{FormatHTML: ".html", FormatJSON: ".json", FormatMarkdown: ".md", FormatText: ".txt"}
+
+func render(t *testing.T, r Report, f Format) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, r, f); err != nil {
+		t.Fatalf("render %s: %v", f, err)
+	}
+	return b.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for name, in := range fixtures() {
+		r := Build(in)
+		for _, f := range Formats {
+			t.Run(name+extOf[f], func(t *testing.T) {
+				got := render(t, r, f)
+				path := filepath.Join("testdata", name+extOf[f])
+				if *update {
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", path, firstDiff(string(want), string(got)))
+				}
+			})
+		}
+	}
+}
+
+// firstDiff shows the first line that differs.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + itoa(i+1) + "\nwant: " + w + "\n got: " + g
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// TestRoundTrip: what support receives renders exactly as the original, in
+// every format, and writes back the same JSON byte for byte.
+func TestRoundTrip(t *testing.T) {
+	for name, in := range fixtures() {
+		t.Run(name, func(t *testing.T) {
+			r := Build(in)
+			j1 := render(t, r, FormatJSON)
+			back, err := Parse(j1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j2 := render(t, back, FormatJSON); !bytes.Equal(j1, j2) {
+				t.Fatalf("JSON -> report -> JSON changed:\n%s", firstDiff(string(j1), string(j2)))
+			}
+			for _, f := range Formats {
+				if a, b := render(t, r, f), render(t, back, f); !bytes.Equal(a, b) {
+					t.Errorf("%s of the parsed report differs:\n%s", f, firstDiff(string(a), string(b)))
+				}
+			}
+		})
+	}
+}
+
+func TestTopFinding(t *testing.T) {
+	r := Build(failingInput())
+	if r.TopFinding != "proxy-strips-upgrade" {
+		t.Errorf("top finding = %q, want the problem, not the info listed first", r.TopFinding)
+	}
+	in := failingInput()
+	in.Findings = nil
+	r = Build(in)
+	if r.TopFinding != "" || r.Findings == nil {
+		t.Errorf("no findings: top %q, findings %v; want \"\" and []", r.TopFinding, r.Findings)
+	}
+	// With no finding yet, the first failure stands in for it.
+	txt := string(render(t, r, FormatText))
+	if !strings.Contains(txt, words.FirstFailure+": "+probeLabel("upgrade")) {
+		t.Errorf("text without findings does not name the first failure:\n%s", txt)
+	}
+}
+
+func TestLocalTime(t *testing.T) {
+	r := Build(failingInput())
+	if r.LocalOffsetMinutes != -420 || r.LocalTimeZone != "PDT" {
+		t.Fatalf("local = %d %q", r.LocalOffsetMinutes, r.LocalTimeZone)
+	}
+	if got := localLine(r); got != "2026-03-14 01:30:00 PDT (UTC-07:00)" {
+		t.Errorf("localLine = %q", got)
+	}
+}
+
+// TestBanners: --no-redact and --insecure are said before anything else,
+// in every format.
+func TestBanners(t *testing.T) {
+	in := failingInput()
+	in.NoRedact = true
+	in.Outcome.Options.Insecure = true
+	r := Build(in)
+	for _, f := range []Format{FormatText, FormatMarkdown} {
+		out := string(render(t, r, f))
+		first := strings.SplitN(out, "\n", 2)[0]
+		if !strings.Contains(first, "--no-redact") {
+			t.Errorf("%s: first line %q does not say --no-redact", f, first)
+		}
+		if !strings.Contains(out[:600], "--insecure") {
+			t.Errorf("%s: no --insecure banner at the top", f)
+		}
+	}
+	h := string(render(t, r, FormatHTML))
+	body := h[strings.Index(h, "<main>"):]
+	if i := strings.Index(body, "--no-redact"); i < 0 || i > strings.Index(body, "<h1>") {
+		t.Errorf("HTML: --no-redact banner is not above the verdict")
+	}
+	var doc map[string]any
+	json.Unmarshal(render(t, r, FormatJSON), &doc)
+	if doc["redacted"] != false || doc["insecure"] != true {
+		t.Errorf("JSON: redacted=%v insecure=%v", doc["redacted"], doc["insecure"])
+	}
+}
+
+// TestPath: hops only where the report says they exist, the failing one
+// marked and the ones after it unknown.
+func TestPath(t *testing.T) {
+	states := func(r Report) string {
+		var s []string
+		for _, h := range pathOf(r) {
+			s = append(s, h.Kind+":"+h.State)
+		}
+		return strings.Join(s, " ")
+	}
+	cases := []struct {
+		name string
+		edit func(*Report)
+		want string
+	}{
+		{"healthy", func(r *Report) { *r = Build(healthyInput()) },
+			"computer:ok internet:ok service:ok"},
+		{"proxy strips upgrade", func(r *Report) { *r = Build(failingInput()) },
+			"computer:ok vpn:ok proxy:fail internet:unknown service:unknown"},
+		{"server refuses, no finding", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, nil, ""
+			r.Results[4].Status = "fail"
+		}, "computer:ok internet:ok service:fail"},
+		{"dns fails", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "dns-failure", Severity: "problem", Title: "x"}}, "dns-failure"
+		}, "computer:ok internet:fail service:unknown"},
+		{"intercepted, no proxy", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Findings, r.TopFinding = []diagnose.Finding{{ID: "tls-intercepted", Severity: "warning", Title: "x"}}, "tls-intercepted"
+		}, "computer:ok internet:fail service:unknown"},
+		{"cancelled", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Verdict, r.Findings, r.TopFinding = diagnose.Incomplete, nil, ""
+		}, "computer:ok internet:unknown service:unknown"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var r Report
+			c.edit(&r)
+			if got := states(r); got != c.want {
+				t.Errorf("path = %s\n want %s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFormatOf(t *testing.T) {
+	for path, want := range map[string]Format{"r.html": FormatHTML, "R.HTM": FormatHTML, "a/r.json": FormatJSON, "r.md": FormatMarkdown, "r.markdown": FormatMarkdown, "r.txt": FormatText, "r.pdf": "", "r": ""} {
+		if got, _ := FormatOf(path); got != want {
+			t.Errorf("FormatOf(%q) = %q, want %q", path, got, want)
+		}
+	}
+	if _, err := ParseFormat("pdf"); err == nil {
+		t.Error("ParseFormat(pdf) did not fail")
+	}
+}
