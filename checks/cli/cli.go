@@ -18,6 +18,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
@@ -251,7 +252,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	rep := report.New(report.Tool{Name: "wsdoctor", Version: Version}, out, nil, f.noRedact)
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out})
+	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: Version}, out, d, f.noRedact)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
 	}

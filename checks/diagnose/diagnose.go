@@ -1,9 +1,10 @@
-// Package diagnose turns what the probes observed into a verdict and
-// findings a person can act on. It is pure: no network, no clock, no I/O, so
-// every rule is tested from fixture results.
 package diagnose
 
-import "codeberg.org/wsdoctor/wsdoctor/checks"
+import (
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
 
 // Verdict is the one-word answer to "do WebSockets work here?".
 type Verdict string
@@ -34,7 +35,61 @@ const (
 	SeverityProblem Severity = "problem"
 )
 
-// EvidenceRef points at the observation that raised a finding.
+// rank orders severities for the findings list: problems, then warnings,
+// then the good news, then the background information.
+func (s Severity) rank() int {
+	switch s {
+	case SeverityProblem:
+		return 4
+	case SeverityWarning:
+		return 3
+	case SeverityOK:
+		return 2
+	}
+	return 1
+}
+
+// Confidence says how sure the evidence makes a finding. When the evidence
+// cannot tell two causes apart, both are listed, the likelier first.
+type Confidence string
+
+// The confidences, surest first.
+const (
+	// Sure: the evidence shows it.
+	Sure Confidence = "sure"
+	// Likely: the most probable reading of the evidence.
+	Likely Confidence = "likely"
+	// Possible: the evidence is also consistent with it.
+	Possible Confidence = "possible"
+)
+
+func (c Confidence) rank() int {
+	switch c {
+	case Sure:
+		return 3
+	case Likely:
+		return 2
+	}
+	return 1
+}
+
+// Fixer says who can fix what a finding reports.
+type Fixer string
+
+// The people a finding can send the user to.
+const (
+	// FixerYou: the person at the computer.
+	FixerYou Fixer = "you"
+	// FixerNetworkAdmin: whoever runs the network the computer is on
+	// (company IT, the proxy or firewall administrator).
+	FixerNetworkAdmin Fixer = "network_admin"
+	// FixerServiceAdmin: whoever runs the service being reached.
+	FixerServiceAdmin Fixer = "service_admin"
+)
+
+// EvidenceRef points at the observation that raised a finding: a probe's
+// evidence key ("upgrade", "via"), its result code (Key "code"), or the
+// environment (Probe "environment").
 type EvidenceRef struct {
 	Probe string `json:"probe"`
 	Key   string `json:"key"`
@@ -42,32 +97,141 @@ type EvidenceRef struct {
 }
 
 // Finding is one diagnosis with a stable ID from the catalogue
-// (shared FINDINGS.md), what it means, and what to do about it.
+// (shared FINDINGS.md), what it means, and what to do about it. Its words
+// come from the catalogue in assets/findings, filled in from this run.
 type Finding struct {
-	ID          string        `json:"id"`
-	Severity    Severity      `json:"severity"`
-	Title       string        `json:"title"`
-	Explanation string        `json:"explanation,omitempty"`
-	Steps       []string      `json:"steps,omitempty"`
-	AdminNote   string        `json:"admin_note,omitempty"`
-	Evidence    []EvidenceRef `json:"evidence,omitempty"`
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	// Confidence is how sure the evidence makes it; findings that compete
+	// to explain one failure are listed likeliest first.
+	Confidence Confidence `json:"confidence,omitempty"`
+	// WhoCanFix is who can act on it; Label("fixer."+WhoCanFix) names them.
+	WhoCanFix   Fixer  `json:"who_can_fix,omitempty"`
+	Title       string `json:"title"`
+	Explanation string `json:"explanation,omitempty"`
+	// Terms explain the technical words the finding uses, one short
+	// sentence each; a word is explained in the first finding that uses
+	// it and not again.
+	Terms     []string `json:"terms,omitempty"`
+	Steps     []string `json:"steps,omitempty"`
+	AdminNote string   `json:"admin_note,omitempty"`
+	// Evidence are the observations that raised it.
+	Evidence []EvidenceRef `json:"evidence,omitempty"`
 }
 
-// VerdictOf says whether a WebSocket could be opened and used in this run:
-// the upgrade answered 101 and the echo probe did not fail.
+// Summary is the answer in a few lines, for the top of every report: the
+// verdict in words, the most likely cause and who can fix it. The *Text
+// fields are ready to print; empty ones are left out.
+type Summary struct {
+	Verdict  Verdict `json:"verdict"`
+	Headline string  `json:"headline"`
+	// Cause is the ID of the most likely cause when something is wrong, or
+	// of the first warning when WebSockets work.
+	Cause     string `json:"cause,omitempty"`
+	CauseText string `json:"cause_text,omitempty"`
+	// WhoCanFix is who can fix the most likely cause.
+	WhoCanFix     Fixer  `json:"who_can_fix,omitempty"`
+	WhoCanFixText string `json:"who_can_fix_text,omitempty"`
+	// Uncertain is set when the evidence could not tell the causes apart;
+	// UncertainText says so to the user.
+	Uncertain     bool   `json:"uncertain,omitempty"`
+	UncertainText string `json:"uncertain_text,omitempty"`
+}
+
+// Diagnosis is what a run means: the summary, the findings ranked with the
+// most likely cause first, and the note for the network administrator.
+type Diagnosis struct {
+	Summary
+	Findings []Finding `json:"findings"`
+	// AdminNote is one block of text for the network administrator, built
+	// from this run; empty when there is nothing to ask of them.
+	AdminNote string `json:"admin_note,omitempty"`
+}
+
+// DefaultRequiredIdle is how long an idle WebSocket must stay open when the
+// caller does not say: the support articles ask proxies for 120-180 s.
+const DefaultRequiredIdle = 120 * time.Second
+
+// Input is everything the diagnosis reads. Only Outcome is required; every
+// other field adds a comparison or context that sharpens the findings.
+type Input struct {
+	// Outcome is the run as the application would connect: through the
+	// proxy in Env.ProxyURL when there is one.
+	Outcome checks.Outcome
+	// Other is the same host checked over the other scheme (wss:// for a
+	// ws:// Outcome and the reverse), when the caller ran it: it tells a
+	// filter on unencrypted traffic from one on WebSockets as such.
+	Other *checks.Outcome
+	// Direct is the same target checked without the proxy, when Outcome
+	// went through one: it tells the proxy from the server.
+	Direct *checks.Outcome
+	// Env is what the machine is set to.
+	Env Environment
+	// RequiredIdle is how long the service needs an idle WebSocket to
+	// stay open; zero means DefaultRequiredIdle.
+	RequiredIdle time.Duration
+	// Catalogue holds the words; nil means the embedded English one.
+	Catalogue *Catalogue
+}
+
+// Environment is what the machine is set to, as far as the diagnosis
+// needs it. Package checks/netenv fills it; every field is optional.
+type Environment struct {
+	// ProxyURL is the proxy that applies to the target
+	// ("http://proxy.corp:3128", "socks5://127.0.0.1:1080"), or "" for a
+	// direct connection. Credentials in it are never shown.
+	ProxyURL string
+	// ProxySource is where that proxy was configured, one of netenv's
+	// sources: "env", "wininet", "winhttp", "macos", "gnome", "kde",
+	// "option", "pac", "wpad".
+	ProxySource string
+	// ProxyOrigin says exactly where, for the admin ("HTTPS_PROXY",
+	// "HKCU\...\Internet Settings", a PAC file's URL).
+	ProxyOrigin string
+	// VPNActive is set when a VPN interface carries the default route.
+	VPNActive bool
+	// VPNName is the VPN's product or interface name ("WireGuard", "utun3").
+	VPNName string
+	// NoRoute is set when the machine has no default route at all (no
+	// network connection).
+	NoRoute bool
+}
+
+// requiredIdle is in.RequiredIdle or its default.
+func (in Input) requiredIdle() time.Duration {
+	if in.RequiredIdle > 0 {
+		return in.RequiredIdle
+	}
+	return DefaultRequiredIdle
+}
+
+// VerdictOf says whether a WebSocket could be opened and used in this run.
+// It is the verdict of Diagnose for the outcome alone.
 func VerdictOf(o checks.Outcome) Verdict {
+	return Diagnose(Input{Outcome: o}).Verdict
+}
+
+// works reports whether a WebSocket could be opened and used in o: the
+// upgrade answered 101 and the echo probe, if it ran, did not fail.
+func works(o checks.Outcome) bool {
 	up, _ := o.Result("upgrade")
 	echo, hasEcho := o.Result("echo")
-	switch {
-	case up.OK() && (!hasEcho || echo.OK()):
-		for _, r := range o.Results {
-			if r.Status == checks.Warn || r.Status == checks.Fail {
-				return WorksWithWarnings
-			}
-		}
-		return Works
-	case o.Cancelled || o.DeadlineHit:
-		return Incomplete
+	return up.OK() && (!hasEcho || echo.OK())
+}
+
+// Diagnose turns a run into a diagnosis. It is pure: the same input gives
+// the same diagnosis.
+func Diagnose(in Input) Diagnosis {
+	cat := in.Catalogue
+	if cat == nil {
+		cat = Default()
 	}
-	return DoesNotWork
+	f := newFacts(in)
+	raised := rank(applyRules(f))
+
+	verdict := verdictFor(f, raised)
+	d := Diagnosis{Findings: cat.render(raised, f.vars)}
+	d.Summary = cat.summary(verdict, d.Findings, raised)
+	d.AdminNote = cat.adminNote(f, raised, d.Findings)
+	return d
 }

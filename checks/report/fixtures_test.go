@@ -122,3 +122,18 @@ func failingInput() Input {
 		Local: time.FixedZone("PDT", -7*3600), Environment: &fixtureEnv,
 	}
 }
+
+// diagnosedInput is the failing run with the real diagnosis of it, as the
+// CLI and the GUI build their reports.
+func diagnosedInput() Input {
+	in := failingInput()
+	d := diagnose.Diagnose(diagnose.Input{
+		Outcome: in.Outcome,
+		Env: diagnose.Environment{
+			ProxyURL: in.Proxy.URL, ProxySource: "wininet", ProxyOrigin: `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`,
+			VPNActive: true, VPNName: in.VPN.Name,
+		},
+	})
+	in.Findings, in.Diagnosis = nil, &d
+	return in
+}

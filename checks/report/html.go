@@ -25,6 +25,8 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 		return string(s)
 	},
 	"probe":  probeLabel,
+	"meta":   findingMeta,
+	"terms":  findingTerms,
 	"detail": func(r *Result) string { return detail(r.Code, r.Reason) },
 	"timings": func(ts []Timing) string {
 		parts := make([]string, len(ts))

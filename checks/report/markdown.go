@@ -19,10 +19,18 @@ func Markdown(w io.Writer, r Report) error {
 	}
 	fmt.Fprintf(&b, "# %s: %s\n\n", words.Title, mdEscape(r.Target))
 	fmt.Fprintf(&b, "## %s\n\n%s\n\n", mdEscape(v.Verdict), mdEscape(v.VerdictHint))
+	for _, s := range v.Summary {
+		fmt.Fprintf(&b, "%s  \n", mdEscape(s))
+	}
+	if len(v.Summary) > 0 {
+		b.WriteString("\n")
+	}
 	if v.Top != nil {
 		fmt.Fprintf(&b, "### %s\n\n", mdFindingHead(*v.Top))
-		if v.Top.Explanation != "" {
-			fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Top.Explanation))
+		for _, s := range []string{findingMeta(*v.Top), v.Top.Explanation, findingTerms(*v.Top)} {
+			if s != "" {
+				fmt.Fprintf(&b, "%s\n\n", mdEscape(s))
+			}
 		}
 		if len(v.Top.Steps) > 0 {
 			fmt.Fprintf(&b, "**%s**\n\n", words.WhatToDo)
@@ -36,6 +44,9 @@ func Markdown(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "### %s\n\n", words.OtherFindings)
 		for _, f := range v.Others {
 			fmt.Fprintf(&b, "- **%s**", mdFindingHead(f))
+			if m := findingMeta(f); m != "" {
+				fmt.Fprintf(&b, " (%s)", mdEscape(m))
+			}
 			if f.Explanation != "" {
 				fmt.Fprintf(&b, ": %s", mdEscape(f.Explanation))
 			}
@@ -47,7 +58,12 @@ func Markdown(w io.Writer, r Report) error {
 	if len(v.AdminNotes) > 0 {
 		fmt.Fprintf(&b, "### %s\n\n", words.ForAdmin)
 		for _, n := range v.AdminNotes {
-			fmt.Fprintf(&b, "> **%s:** %s\n\n", mdEscape(n.Title), mdEscape(n.Note))
+			b.WriteString("> ")
+			if n.Title != "" {
+				fmt.Fprintf(&b, "**%s:** ", mdEscape(n.Title))
+			}
+			b.WriteString(strings.ReplaceAll(mdEscape(n.Note), "\n", "  \n> "))
+			b.WriteString("\n\n")
 		}
 	}
 	fmt.Fprintf(&b, "### %s\n\n", words.Path)

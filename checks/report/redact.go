@@ -241,6 +241,12 @@ func redact(r Report, secrets []string) Report {
 		findings[i] = f
 	}
 	r.Findings = findings
+	r.AdminNote = t(r.AdminNote)
+	if r.Summary != nil {
+		s := *r.Summary
+		s.Headline, s.CauseText, s.WhoCanFixText, s.UncertainText = t(s.Headline), t(s.CauseText), t(s.WhoCanFixText), t(s.UncertainText)
+		r.Summary = &s
+	}
 	return r
 }
 

@@ -127,6 +127,11 @@ type Report struct {
 	TopFinding string             `json:"top_finding"`
 	Results    []Result           `json:"results"`
 	Findings   []diagnose.Finding `json:"findings"`
+	// Summary is the verdict in words, the most likely cause and who can
+	// fix it; nil in a report made without a diagnosis.
+	Summary *diagnose.Summary `json:"summary,omitempty"`
+	// AdminNote is the diagnosis's note for the network administrator.
+	AdminNote string `json:"admin_note,omitempty"`
 }
 
 // Input is what a report is built from.
@@ -134,6 +139,9 @@ type Input struct {
 	Tool     Tool
 	Outcome  checks.Outcome
 	Findings []diagnose.Finding
+	// Diagnosis, when set, gives the verdict, summary, findings (instead of
+	// Findings) and admin note.
+	Diagnosis *diagnose.Diagnosis
 	// Proxy and VPN describe the network settings, when they were read.
 	Proxy *Proxy
 	VPN   *VPN
@@ -200,6 +208,11 @@ func Build(in Input) Report {
 		Results:            make([]Result, 0, len(o.Results)),
 		Findings:           append([]diagnose.Finding{}, in.Findings...),
 	}
+	if d := in.Diagnosis; d != nil {
+		s := d.Summary
+		r.Verdict, r.Summary, r.AdminNote = d.Verdict, &s, d.AdminNote
+		r.Findings = append([]diagnose.Finding{}, d.Findings...)
+	}
 	if r.RunID == "" {
 		r.RunID = newRunID()
 	}
@@ -207,6 +220,9 @@ func Build(in Input) Report {
 		r.Results = append(r.Results, resultOf(res))
 	}
 	r.TopFinding = topFinding(r.Findings)
+	if r.Summary != nil && r.Summary.Cause != "" {
+		r.TopFinding = r.Summary.Cause
+	}
 	if len(o.Options.Headers) > 0 {
 		r.Options.Headers = map[string]string{}
 		for k, vs := range o.Options.Headers {

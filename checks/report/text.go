@@ -24,11 +24,12 @@ func Text(w io.Writer, r Report) error {
 	fmt.Fprintf(&b, "%s: %s\n", words.Title, r.Target)
 	fmt.Fprintf(&b, "%s (%s)\n", v.Verdict, fmtMS(r.DurationMS))
 	b.WriteString(wrap(v.VerdictHint, textWidth, "") + "\n")
+	for _, s := range v.Summary {
+		b.WriteString(wrap(s, textWidth, "") + "\n")
+	}
 	if v.Top != nil {
 		fmt.Fprintf(&b, "\n%s\n", findingHead(*v.Top))
-		if v.Top.Explanation != "" {
-			b.WriteString(wrap(v.Top.Explanation, textWidth, "  ") + "\n")
-		}
+		textFindingBody(&b, *v.Top)
 		if len(v.Top.Steps) > 0 {
 			fmt.Fprintf(&b, "\n%s:\n", words.WhatToDo)
 			textSteps(&b, v.Top.Steps, "  ")
@@ -40,16 +41,20 @@ func Text(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "\n%s:\n", words.OtherFindings)
 		for _, f := range v.Others {
 			fmt.Fprintf(&b, "- %s\n", findingHead(f))
-			if f.Explanation != "" {
-				b.WriteString(wrap(f.Explanation, textWidth, "  ") + "\n")
-			}
+			textFindingBody(&b, f)
 			textSteps(&b, f.Steps, "  ")
 		}
 	}
 	if len(v.AdminNotes) > 0 {
 		fmt.Fprintf(&b, "\n%s:\n", words.ForAdmin)
 		for _, n := range v.AdminNotes {
-			b.WriteString(wrap(n.Title+": "+n.Note, textWidth, "  ") + "\n")
+			note := n.Note
+			if n.Title != "" {
+				note = n.Title + ": " + note
+			}
+			for _, line := range strings.Split(note, "\n") {
+				b.WriteString(wrap(line, textWidth, "  ") + "\n")
+			}
 		}
 	}
 	fmt.Fprintf(&b, "\n%s:\n", words.Path)
@@ -109,6 +114,16 @@ func findingHead(f diagnose.Finding) string {
 		sev = string(f.Severity)
 	}
 	return fmt.Sprintf("[%s] %s (%s)", sev, f.Title, f.ID)
+}
+
+// textFindingBody writes what follows a finding's title: how sure and who
+// can fix it, the explanation and the words it explains.
+func textFindingBody(b *strings.Builder, f diagnose.Finding) {
+	for _, s := range []string{findingMeta(f), f.Explanation, findingTerms(f)} {
+		if s != "" {
+			b.WriteString(wrap(s, textWidth, "  ") + "\n")
+		}
+	}
 }
 
 func textSteps(b *strings.Builder, steps []string, indent string) {

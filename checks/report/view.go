@@ -13,10 +13,13 @@ import (
 // view is what the human formats (HTML, Markdown, text) show, worked out
 // once from a Report so that they say the same things in the same order.
 type view struct {
-	R            Report
-	Banners      []string
-	Verdict      string
-	VerdictHint  string
+	R           Report
+	Banners     []string
+	Verdict     string
+	VerdictHint string
+	// Summary lines from the diagnosis: the most likely cause, who can
+	// fix it, and whether the evidence could not tell the causes apart.
+	Summary      []string
 	Top          *diagnose.Finding
 	FirstFailure *Result
 	Others       []diagnose.Finding
@@ -75,13 +78,30 @@ func newView(r Report) view {
 		}
 		v.Others = append(v.Others, f)
 	}
-	// Most severe first; the diagnosis's order among equals.
-	sort.SliceStable(v.Others, func(i, j int) bool {
-		return severityRank(v.Others[i].Severity) > severityRank(v.Others[j].Severity)
-	})
-	for _, f := range append(topSlice(v.Top), v.Others...) {
-		if f.AdminNote != "" {
-			v.AdminNotes = append(v.AdminNotes, adminNote{f.Title, f.AdminNote})
+	if s := r.Summary; s != nil {
+		// The diagnosis ranked the findings, most likely cause first.
+		if s.Headline != "" {
+			v.VerdictHint = s.Headline
+		}
+		for _, line := range []string{s.CauseText, s.WhoCanFixText, s.UncertainText} {
+			if line != "" {
+				v.Summary = append(v.Summary, line)
+			}
+		}
+	} else {
+		// Most severe first; the given order among equals.
+		sort.SliceStable(v.Others, func(i, j int) bool {
+			return severityRank(v.Others[i].Severity) > severityRank(v.Others[j].Severity)
+		})
+	}
+	if r.AdminNote != "" {
+		// The diagnosis wrote one note for the whole run.
+		v.AdminNotes = []adminNote{{Note: r.AdminNote}}
+	} else {
+		for _, f := range append(topSlice(v.Top), v.Others...) {
+			if f.AdminNote != "" {
+				v.AdminNotes = append(v.AdminNotes, adminNote{f.Title, f.AdminNote})
+			}
 		}
 	}
 	if v.Top == nil && !r.Verdict.Works() {
@@ -331,3 +351,25 @@ func oneLine(s string) string {
 
 // fmtTime is t in UTC as the reports show it.
 func fmtTime(t time.Time) string { return t.UTC().Format(utcLayout) }
+
+// findingMeta is the line under a finding's title: how sure the diagnosis
+// is and who can fix it, in the catalogue's words.
+func findingMeta(f diagnose.Finding) string {
+	var parts []string
+	if f.Confidence != "" {
+		parts = append(parts, diagnose.Label("confidence."+string(f.Confidence)))
+	}
+	if f.WhoCanFix != "" {
+		parts = append(parts, diagnose.Label("who_can_fix")+": "+diagnose.Label("fixer."+string(f.WhoCanFix)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// findingTerms is the finding's explanations of technical words, as one
+// paragraph, or "".
+func findingTerms(f diagnose.Finding) string {
+	if len(f.Terms) == 0 {
+		return ""
+	}
+	return diagnose.Label("terms") + ": " + strings.Join(f.Terms, " ")
+}

@@ -1,0 +1,289 @@
+package diagnose
+
+import (
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// Evidence keys this package expects from probes that are being written
+// alongside it. They are listed here so those probes and this package agree.
+//
+// The idle probe (probe "idle") holds an open WebSocket quiet and reports:
+//   - "idle_limit_s": seconds after which the idle connection was ended;
+//     absent when it survived the whole wait.
+//   - "ended_by": "close_frame", "fin", "reset" or "silent" (the
+//     connection went dead without a word: a ping found it gone).
+//   - "pings_kept_alive": "yes" when a second connection that sent pings
+//     survived longer than the quiet one, "no" when it did not.
+//   - "survived_s": seconds the idle connection stayed open in all.
+//
+// The proxy hop (probe "proxy", or these keys on the upgrade and http
+// results when the proxy is dialled inside them) reports:
+//   - code "status_NNN" for the proxy's answer to CONNECT that is not
+//     2xx, with evidence "proxy_status", "proxy_authenticate", "via",
+//     "proxy_agent", "server", "title"; code "ok" for an open tunnel;
+//   - a Classify code ("refused", "timeout", "unreachable", "nxdomain",
+//     "reset", ...) with "failed_at" "proxy" when the proxy itself could not
+//     be reached; "proxy" holds the proxy's address without credentials.
+const (
+	ProbeIdle  = "idle"
+	ProbeProxy = "proxy"
+
+	KeyIdleLimit      = "idle_limit_s"
+	KeyIdleEndedBy    = "ended_by"
+	KeyPingsKeptAlive = "pings_kept_alive"
+	KeySurvived       = "survived_s"
+	KeyProxyStatus    = "proxy_status"
+	KeyProxyAuth      = "proxy_authenticate"
+	KeyFailedAt       = "failed_at"
+)
+
+// facts is what the rules read: the results of every run by name, and
+// what can be said of them at a glance.
+type facts struct {
+	in    Input
+	o     checks.Outcome
+	res   map[string]checks.Result
+	works bool
+	// viaProxy: the run went through a proxy.
+	viaProxy bool
+	secure   bool
+	// vars fill the catalogue's placeholders.
+	vars map[string]string
+}
+
+func newFacts(in Input) *facts {
+	f := &facts{in: in, o: in.Outcome, res: map[string]checks.Result{}}
+	for _, r := range in.Outcome.Results {
+		f.res[r.Probe] = r
+	}
+	f.works = works(in.Outcome)
+	f.viaProxy = in.Env.ProxyURL != ""
+	f.secure = in.Outcome.Target.Scheme == "wss"
+	f.vars = f.placeholders()
+	return f
+}
+
+// get returns the result of a probe of the main run, and whether it ran.
+func (f *facts) get(probe string) (checks.Result, bool) {
+	r, ok := f.res[probe]
+	return r, ok
+}
+
+// failed reports whether probe ran and failed on its own (not skipped
+// because of another).
+func (f *facts) failed(probe string) bool {
+	r, ok := f.res[probe]
+	return ok && r.Status == checks.Fail
+}
+
+// ev is the value of an evidence key of a probe of the main run.
+func (f *facts) ev(probe, key string) string {
+	return f.res[probe].Evidence.Value(key)
+}
+
+// ref points at an evidence key of r, or at its code for key "code".
+func ref(r checks.Result, key string) EvidenceRef {
+	if key == "code" {
+		return EvidenceRef{Probe: r.Probe, Key: "code", Value: r.Code}
+	}
+	return EvidenceRef{Probe: r.Probe, Key: key, Value: r.Evidence.Value(key)}
+}
+
+// refs points at the code of r and at those of keys that are present.
+func refs(r checks.Result, keys ...string) []EvidenceRef {
+	out := []EvidenceRef{ref(r, "code")}
+	for _, k := range keys {
+		if _, ok := r.Evidence.Get(k); ok {
+			out = append(out, ref(r, k))
+		}
+	}
+	return out
+}
+
+func envRef(key, value string) EvidenceRef {
+	return EvidenceRef{Probe: "environment", Key: key, Value: value}
+}
+
+// httpStatus is the status of a "status_NNN" code, or 0.
+func httpStatus(code string) int {
+	s, ok := strings.CutPrefix(code, "status_")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// secondsOf reads a whole or decimal number of seconds.
+func secondsOf(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "s")), 64)
+	return v, err == nil && v >= 0
+}
+
+// placeholders are the values the catalogue's {names} take in this run.
+// Every value is cleaned (one line, bounded) and none carries a secret: the
+// target without its path and user, the proxy without its credentials.
+func (f *facts) placeholders() map[string]string {
+	t := f.o.Target
+	v := map[string]string{}
+	set := func(k, val string) {
+		if val = clean(val); val != "" {
+			v[k] = val
+		}
+	}
+	host := t.DisplayHost
+	if host == "" {
+		host = t.Host
+	}
+	set("host", host)
+	if t.Port != 0 {
+		set("port", strconv.Itoa(t.Port))
+	}
+	if host != "" {
+		set("address", t.Scheme+"://"+bracket(host)+portSuffix(t))
+		other := "wss"
+		if t.Scheme == "wss" {
+			other = "ws"
+		}
+		set("other_address", other+"://"+bracket(host))
+		set("secure_address", "wss://"+bracket(host))
+	}
+	set("ports", portsOf(f))
+	set("addresses", addressesOf(f))
+	set("proxy", proxyDisplay(f.in.Env.ProxyURL))
+	set("proxy_source", f.in.Env.ProxySource)
+	set("proxy_origin", f.in.Env.ProxyOrigin)
+	set("vpn", f.in.Env.VPNName)
+	set("idle_needed", strconv.Itoa(int(f.in.requiredIdle()/time.Second)))
+	if s, ok := secondsOf(f.ev(ProbeIdle, KeyIdleLimit)); ok {
+		set("idle_limit", strconv.Itoa(int(s+0.5)))
+	}
+	if s, ok := secondsOf(f.ev(ProbeIdle, KeySurvived)); ok {
+		set("idle_survived", strconv.Itoa(int(s+0.5)))
+	}
+	up := f.res["upgrade"]
+	if n := httpStatus(up.Code); n != 0 {
+		set("status", strconv.Itoa(n))
+	}
+	set("server", up.Evidence.Value("server"))
+	if v["server"] == "" {
+		set("server", f.ev("http", "server"))
+	}
+	set("location", up.Evidence.Value("location"))
+	issuer := f.ev("tls", "leaf_issuer_org")
+	if issuer == "" {
+		issuer = f.ev("tls", "leaf_issuer")
+	}
+	// Texts put the name at the end of a sentence: "Zscaler Inc." would
+	// end it twice.
+	set("issuer", strings.TrimRight(issuer, "."))
+	set("tls_version", f.ev("tls", "version"))
+	set("close_code", f.ev("echo", "close_code"))
+	if a := f.proxyAuth(); a != "" {
+		set("auth_schemes", authSchemes(a))
+	}
+	return v
+}
+
+func bracket(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+func portSuffix(t checks.Target) string {
+	if (t.Scheme == "ws" && t.Port == 80) || (t.Scheme == "wss" && t.Port == 443) || t.Port == 0 {
+		return ""
+	}
+	return ":" + strconv.Itoa(t.Port)
+}
+
+// proxyDisplay is a proxy URL as it can be shown: scheme, host and port,
+// never credentials or a path.
+func proxyDisplay(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		// Not a URL: keep what looks like host:port, drop anything
+		// before an "@".
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			raw = raw[i+1:]
+		}
+		return raw
+	}
+	if u.Scheme == "" {
+		return u.Host
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// authSchemes names the schemes of Proxy-Authenticate values ("Basic,
+// NTLM, Negotiate"), without their parameters.
+func authSchemes(v string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(v, ",") {
+		fields := strings.Fields(part)
+		if len(fields) == 0 || strings.Contains(fields[0], "=") {
+			continue // a parameter of the previous scheme
+		}
+		s := fields[0]
+		if !seen[strings.ToLower(s)] {
+			seen[strings.ToLower(s)] = true
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// maxPlaceholder bounds a value put into a sentence, in runes.
+const maxPlaceholder = 80
+
+// clean makes a value safe to put in a sentence: printable, one line,
+// bounded, with no braces that could read as a placeholder.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '{' || r == '}':
+			return -1
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxPlaceholder {
+		s = string(r[:maxPlaceholder-1]) + "…"
+	}
+	return s
+}
+
+// internalHost reports whether host names something inside a private
+// network, where a company's own certificate authority is expected.
+func internalHost(host string) bool {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast()
+	}
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if !strings.Contains(h, ".") {
+		return true
+	}
+	for _, suf := range []string{".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".home.arpa", ".localdomain", ".test", ".localhost"} {
+		if strings.HasSuffix(h, suf) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,913 @@
+package diagnose
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// The finding IDs. The first nineteen are the contract of the shared
+// FINDINGS.md; they never change meaning.
+const (
+	IDWebSocketOK       = "websocket-ok"
+	IDNoNetwork         = "no-network"
+	IDDNSFailure        = "dns-failure"
+	IDTCPBlocked        = "tcp-blocked"
+	IDPlainWSBlocked    = "plain-ws-blocked"
+	IDProxyStripsUpg    = "proxy-strips-upgrade"
+	IDProxyBlocksCONN   = "proxy-blocks-connect"
+	IDProxyAuthRequired = "proxy-auth-required"
+	IDProxyUnreachable  = "proxy-unreachable"
+	IDProxyIdleTimeout  = "proxy-idle-timeout"
+	IDHandshakeTimeout  = "handshake-timeout"
+	IDTLSIntercepted    = "tls-intercepted"
+	IDTLSCertInvalid    = "tls-cert-invalid"
+	IDTLSVersion        = "tls-version-unsupported"
+	IDServerNoWebSocket = "server-no-websocket"
+	IDMessagesBlocked   = "messages-blocked"
+	IDVPNActive         = "vpn-active"
+	IDProxyConfigured   = "proxy-configured"
+	IDConnectionDropped = "connection-dropped"
+	// IDServerRefused: the service itself said no to the upgrade (401, 403):
+	// it wants a login or does not accept this client.
+	IDServerRefused = "server-refused"
+	// IDCauseUnknown: WebSockets fail and no rule explains why.
+	IDCauseUnknown = "cause-unknown"
+	// IDCheckIncomplete: the run was stopped before it finished.
+	IDCheckIncomplete = "check-incomplete"
+)
+
+// IDs lists every finding ID in the order of the connection's path (the
+// network, name lookup, proxy, connection, encryption, WebSocket,
+// messages, idle), which breaks ties between equally ranked findings: the
+// earlier step explains the later ones.
+var IDs = []string{
+	IDCheckIncomplete,
+	IDNoNetwork,
+	IDDNSFailure,
+	IDProxyUnreachable,
+	IDProxyAuthRequired,
+	IDProxyBlocksCONN,
+	IDPlainWSBlocked, // before the blocked port it explains: "use https" is the way out
+	IDTCPBlocked,
+	IDTLSVersion,
+	IDTLSIntercepted,
+	IDTLSCertInvalid,
+	IDProxyStripsUpg,
+	IDServerRefused,
+	IDServerNoWebSocket,
+	IDHandshakeTimeout,
+	IDMessagesBlocked,
+	IDConnectionDropped,
+	IDProxyIdleTimeout,
+	IDVPNActive,
+	IDProxyConfigured,
+	IDCauseUnknown,
+	IDWebSocketOK,
+}
+
+// Cases are the variants of a finding's text a rule can ask for; the
+// catalogue must have every one (checked when it is loaded).
+var Cases = map[string][]string{
+	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
+	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
+	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
+	IDProxyAuthRequired: {"schemes"},
+	IDProxyBlocksCONN:   {"block_page"},
+	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown"},
+	IDPlainWSBlocked:    {"target_plain", "target_secure"},
+	IDTLSVersion:        {"middle_box"},
+	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct"},
+	IDTLSCertInvalid:    {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
+	IDProxyStripsUpg:    {"direct_works", "same_as_get", "closed", "plain", "hidden"},
+	IDServerRefused:     {"login", "forbidden"},
+	IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same"},
+	IDHandshakeTimeout:  {"slow", "via_proxy", "no_proxy"},
+	IDMessagesBlocked:   {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end"},
+	IDConnectionDropped: {"reset", "no_frame"},
+	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
+	IDVPNActive:         {"with_failure"},
+	IDProxyConfigured:   {"pac"},
+	IDCauseUnknown:      {},
+	IDCheckIncomplete:   {"cancelled", "deadline"},
+	IDWebSocketOK:       {},
+}
+
+// raised is a finding decided by the rules, before it has words.
+type raised struct {
+	id    string
+	sev   Severity
+	conf  Confidence
+	fixer Fixer
+	cases []string
+	refs  []EvidenceRef
+}
+
+// found collects raised findings, one per ID: a finding raised twice keeps
+// the higher severity and confidence and the evidence of both.
+type found struct {
+	list []*raised
+}
+
+func (fd *found) add(r raised) *raised {
+	for _, old := range fd.list {
+		if old.id != r.id {
+			continue
+		}
+		if r.sev.rank() > old.sev.rank() {
+			old.sev = r.sev
+		}
+		if r.conf.rank() > old.conf.rank() {
+			old.conf = r.conf
+		}
+		if old.fixer == "" {
+			old.fixer = r.fixer
+		}
+		for _, c := range r.cases {
+			if !slices.Contains(old.cases, c) {
+				old.cases = append(old.cases, c)
+			}
+		}
+		for _, e := range r.refs {
+			if !slices.Contains(old.refs, e) {
+				old.refs = append(old.refs, e)
+			}
+		}
+		return old
+	}
+	fd.list = append(fd.list, &r)
+	return fd.list[len(fd.list)-1]
+}
+
+func (fd *found) has(id string) bool { return fd.get(id) != nil }
+
+func (fd *found) get(id string) *raised {
+	for _, r := range fd.list {
+		if r.id == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// anyProblem reports whether a problem was found.
+func (fd *found) anyProblem() bool {
+	for _, r := range fd.list {
+		if r.sev == SeverityProblem {
+			return true
+		}
+	}
+	return false
+}
+
+// rules run in this order: later ones read what earlier ones found.
+var rules = []func(*facts, *found){
+	ruleIncomplete,
+	ruleNetwork,
+	ruleDNS,
+	ruleProxy,
+	ruleTCP,
+	ruleTLS,
+	ruleSchemes,
+	ruleUpgrade,
+	ruleEcho,
+	ruleIdle,
+	ruleUnknown,
+	ruleContext,
+	ruleOK,
+}
+
+// applyRules decides the findings of a run.
+func applyRules(f *facts) []raised {
+	var fd found
+	for _, rule := range rules {
+		rule(f, &fd)
+	}
+	out := make([]raised, 0, len(fd.list))
+	for _, r := range fd.list {
+		// A WebSocket that works cannot have a problem, only warnings.
+		if f.works && r.sev == SeverityProblem {
+			r.sev = SeverityWarning
+		}
+		out = append(out, *r)
+	}
+	return out
+}
+
+// rank orders findings: severity, then confidence, then the path order of
+// IDs.
+func rank(rs []raised) []raised {
+	idx := map[string]int{}
+	for i, id := range IDs {
+		idx[id] = i
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.sev.rank() != b.sev.rank() {
+			return a.sev.rank() > b.sev.rank()
+		}
+		if a.conf.rank() != b.conf.rank() {
+			return a.conf.rank() > b.conf.rank()
+		}
+		return idx[a.id] < idx[b.id]
+	})
+	return rs
+}
+
+// problemSev is a problem, or a warning when the WebSocket works anyway.
+func (f *facts) problemSev() Severity {
+	if f.works {
+		return SeverityWarning
+	}
+	return SeverityProblem
+}
+
+// endToEnd reports whether the encrypted connection ends at the service
+// itself: wss, no proxy, and a certificate for the host that a public root
+// (or the user's own CA file) vouches for. Nothing on the user's network can
+// then read or answer the WebSocket request, so whatever answered it is on
+// the service's side.
+func (f *facts) endToEnd() bool {
+	tls, ok := f.get("tls")
+	if !f.secure || f.viaProxy || !ok || tls.Status != checks.Pass {
+		return false
+	}
+	tb := tls.Evidence.Value("trusted_by")
+	return (tb == checks.TrustedPublic || tb == checks.TrustedCAFile) && interceptor(tls) == ""
+}
+
+// secureWorksInstead reports whether the run is ws:// and the same host
+// works over wss://: the service does WebSockets, so a ws:// refusal more
+// likely comes from a filter that reads unencrypted traffic.
+func (f *facts) secureWorksInstead() bool {
+	o := f.in.Other
+	return !f.secure && o != nil && o.Target.Scheme == "wss" && o.Target.Host == f.o.Target.Host && works(*o)
+}
+
+func ruleIncomplete(f *facts, fd *found) {
+	if !f.o.Cancelled && !f.o.DeadlineHit {
+		return
+	}
+	r := raised{id: IDCheckIncomplete, sev: SeverityWarning, conf: Sure, fixer: FixerYou}
+	if f.o.Cancelled {
+		r.cases = []string{"cancelled"}
+		r.refs = []EvidenceRef{{Probe: "run", Key: "cancelled", Value: "yes"}}
+	} else {
+		r.cases = []string{"deadline"}
+		r.refs = []EvidenceRef{{Probe: "run", Key: "deadline_hit", Value: "yes"}}
+	}
+	if f.works {
+		r.sev = SeverityInfo
+	}
+	fd.add(r)
+}
+
+// proxyTunnelOK reports whether a proxy in the path was reached.
+func (f *facts) proxyTunnelOK() bool {
+	p, ok := f.get(ProbeProxy)
+	return ok && p.OK()
+}
+
+func ruleNetwork(f *facts, fd *found) {
+	if f.works || f.proxyTunnelOK() {
+		return
+	}
+	if f.in.Env.NoRoute {
+		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
+			cases: []string{"no_route"}, refs: []EvidenceRef{envRef("no_route", "yes")}})
+		return
+	}
+	httpOK := false
+	if h, ok := f.get("http"); ok {
+		httpOK = h.OK()
+	}
+	if httpOK {
+		return
+	}
+	if tcp, ok := f.get("tcp"); ok && tcp.Status == checks.Fail && tcp.Code == checks.CodeUnreachable {
+		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Likely, fixer: FixerYou,
+			cases: []string{"unreachable"}, refs: refs(tcp, "connect_ipv6", "connect_ipv4")})
+	}
+	// Behind a proxy, the proxy looks names up: a local lookup failure says
+	// nothing about the connection.
+	if dns, ok := f.get("dns"); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
+		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Possible, fixer: FixerYou,
+			cases: []string{"no_answer"}, refs: refs(dns, "a_error", "aaaa_error")})
+	}
+}
+
+func ruleDNS(f *facts, fd *found) {
+	dns, ok := f.get("dns")
+	if !ok || dns.Status != checks.Fail {
+		return
+	}
+	r := raised{id: IDDNSFailure, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+		refs: refs(dns, "a_error", "aaaa_error")}
+	switch dns.Code {
+	case checks.CodeNXDomain:
+		r.cases = []string{"nxdomain"}
+		r.fixer = FixerYou
+	case checks.CodeCancelled, "deadline":
+		return
+	default:
+		r.cases = []string{"no_answer"}
+		if fd.has(IDNoNetwork) {
+			r.conf = Likely
+		}
+	}
+	if f.viaProxy {
+		r.cases = append(r.cases, "proxy_may_resolve")
+		if f.works {
+			r.sev = SeverityInfo
+		}
+	}
+	fd.add(r)
+}
+
+// proxyAnswers are the results that carry the proxy's own answer: the proxy
+// probe, and the upgrade and http results when they dialled the proxy
+// themselves.
+func (f *facts) proxyAnswers() []checks.Result {
+	var out []checks.Result
+	if p, ok := f.get(ProbeProxy); ok && p.Status != checks.Skip {
+		out = append(out, p)
+	}
+	for _, name := range []string{"upgrade", "http"} {
+		r, ok := f.get(name)
+		if !ok {
+			continue
+		}
+		_, hasStatus := r.Evidence.Get(KeyProxyStatus)
+		if hasStatus || r.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(r.Code) == 407 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
+func (f *facts) proxyAuth() string {
+	for _, r := range f.proxyAnswers() {
+		if v := r.Evidence.Value(KeyProxyAuth); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// proxyStatusOf is the HTTP status of the proxy's answer in r, or 0.
+func proxyStatusOf(r checks.Result) int {
+	if s := r.Evidence.Value(KeyProxyStatus); s != "" {
+		n, _ := strconv.Atoi(s)
+		return n
+	}
+	if r.Probe == ProbeProxy || httpStatus(r.Code) == 407 {
+		return httpStatus(r.Code)
+	}
+	return 0
+}
+
+func ruleProxy(f *facts, fd *found) {
+	for _, r := range f.proxyAnswers() {
+		st := proxyStatusOf(r)
+		switch {
+		case st == 407:
+			x := raised{id: IDProxyAuthRequired, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
+				refs: refs(r, KeyProxyStatus, KeyProxyAuth)}
+			if f.vars["auth_schemes"] != "" {
+				x.cases = []string{"schemes"}
+			}
+			fd.add(x)
+		case st >= 300 || (st != 0 && st < 200):
+			x := raised{id: IDProxyBlocksCONN, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				refs: refs(r, KeyProxyStatus, "title", "via", "proxy_agent", "server")}
+			if r.Evidence.Value("title") != "" {
+				x.cases = []string{"block_page"}
+			}
+			fd.add(x)
+		case st == 0 && r.Status == checks.Fail && (r.Probe == ProbeProxy || r.Evidence.Value(KeyFailedAt) == "proxy"):
+			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
+				refs: refs(r, "proxy", KeyFailedAt)}
+			switch r.Code {
+			case checks.CodeRefused:
+				x.cases = []string{"refused"}
+			case checks.CodeTimeout:
+				x.cases = []string{"timeout"}
+			case checks.CodeNXDomain, checks.CodeDNSError:
+				x.cases = []string{"nxdomain"}
+			case checks.CodeCancelled, "deadline":
+				continue
+			}
+			fd.add(x)
+		}
+	}
+}
+
+func ruleTCP(f *facts, fd *found) {
+	tcp, ok := f.get("tcp")
+	if !ok {
+		return
+	}
+	switch tcp.Status {
+	case checks.Warn:
+		if tcp.Code == checks.CodePartial {
+			fd.add(raised{id: IDTCPBlocked, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"partial"}, refs: refs(tcp, "port", "connect_ipv6", "connect_ipv4")})
+		}
+		return
+	case checks.Fail:
+	default:
+		return
+	}
+	if f.viaProxy && (f.works || f.proxyTunnelOK()) {
+		return // direct connections are closed; the proxy is the way out
+	}
+	r := raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
+		refs: refs(tcp, "port", "connect_ipv6", "connect_ipv4")}
+	switch tcp.Code {
+	case checks.CodeRefused, checks.CodeTimeout, checks.CodeReset:
+		r.cases = []string{tcp.Code}
+	case checks.CodeUnreachable:
+		r.cases = []string{"unreachable"}
+		r.conf = Possible
+	case checks.CodeNoAddress, checks.CodeCancelled, "deadline":
+		return
+	default:
+		r.conf = Possible
+	}
+	// The same host answers on the other scheme's port: it is up, and
+	// this port is what is closed.
+	if o := f.in.Other; o != nil {
+		if ot, ok := o.Result("tcp"); ok && ot.OK() && ot.Evidence.Value("port") != tcp.Evidence.Value("port") {
+			r.cases = append(r.cases, "other_port_ok")
+			r.conf = Sure
+			r.refs = append(r.refs, otherRef("other", ot, "port"))
+		}
+	}
+	if f.in.Env.VPNActive {
+		r.cases = append(r.cases, "vpn")
+	} else {
+		r.cases = append(r.cases, "vpn_unknown")
+	}
+	fd.add(r)
+}
+
+// otherRef points at evidence of an extra run; its probe is prefixed with
+// the run's name ("other:tcp", "direct:upgrade").
+func otherRef(run string, r checks.Result, key string) EvidenceRef {
+	e := ref(r, key)
+	e.Probe = run + ":" + e.Probe
+	return e
+}
+
+// certCodes are the tls probe's codes for a certificate that does not
+// verify.
+var certCodes = []string{
+	checks.CodeCertExpired, checks.CodeCertNotYetValid, checks.CodeCertHostname,
+	checks.CodeCertSelfSigned, checks.CodeCertUnknownAuthority, checks.CodeCertInvalid,
+}
+
+func ruleTLS(f *facts, fd *found) {
+	tls, ok := f.get("tls")
+	if !ok || tls.Status == checks.Skip {
+		return
+	}
+	product := interceptor(tls)
+	insecure := tls.Evidence.Value("insecure") == "yes"
+	tlsRefs := refs(tls, "leaf_issuer_org", "leaf_issuer", "trusted_by")
+
+	// The proxied and the direct run saw different certificates: something
+	// on the way re-signs the connection.
+	if d := f.in.Direct; d != nil && f.viaProxy {
+		if dt, ok := d.Result("tls"); ok {
+			a, b := tls.Evidence.Value("leaf_issuer"), dt.Evidence.Value("leaf_issuer")
+			if a != "" && b != "" && a != b {
+				fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+					cases: []string{"differs_direct"},
+					refs:  append(tlsRefs, otherRef("direct", dt, "leaf_issuer"))})
+			}
+		}
+	}
+
+	switch {
+	case tls.Code == checks.CodeTLSVersion:
+		r := raised{id: IDTLSVersion, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
+			refs: refs(tls, "version", "leaf_issuer_org")}
+		if product != "" || f.viaProxy {
+			r.cases = []string{"middle_box"}
+			r.conf = Likely
+			r.fixer = FixerNetworkAdmin
+		}
+		fd.add(r)
+	case slices.Contains(certCodes, tls.Code):
+		cert := raised{id: IDTLSCertInvalid, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
+			cases: []string{tls.Code}, refs: refs(tls, "leaf_issuer", "hostname_match", "cert0_not_after", "cert0_not_before", "verified_os")}
+		if tls.Code == checks.CodeCertNotYetValid {
+			cert.fixer = FixerYou // nearly always this computer's clock
+		}
+		if insecure {
+			cert.cases = append(cert.cases, "insecure")
+		}
+		switch {
+		case product != "":
+			// An inspection product whose authority this machine lacks.
+			fd.add(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"product", "not_trusted"}, refs: tlsRefs})
+		case tls.Code == checks.CodeCertUnknownAuthority && (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host):
+			fd.add(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
+				cases: []string{"not_trusted"}, refs: tlsRefs})
+			cert.conf = Possible
+			fd.add(cert)
+		default:
+			fd.add(cert)
+		}
+	case tls.Code == checks.CodeNotPublicRoot:
+		r := raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Likely, fixer: FixerNetworkAdmin, refs: tlsRefs}
+		switch {
+		case product != "":
+			r.cases, r.conf = []string{"product"}, Sure
+		case internalHost(f.o.Target.Host):
+			r.cases, r.conf, r.sev = []string{"internal"}, Possible, SeverityInfo
+		default:
+			r.cases = []string{"company_ca"}
+		}
+		fd.add(r)
+	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
+		// TCP connected, then the handshake was cut: a filter that reads
+		// the name the handshake carries.
+		if tcp, ok := f.get("tcp"); ok && tcp.OK() {
+			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
+				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
+		}
+	}
+}
+
+func ruleSchemes(f *facts, fd *found) {
+	o := f.in.Other
+	if o == nil || o.Target.Scheme == f.o.Target.Scheme || o.Target.Host != f.o.Target.Host {
+		return
+	}
+	ws, wss := f.o, *o
+	mainPlain := f.o.Target.Scheme == "ws"
+	if !mainPlain {
+		ws, wss = *o, f.o
+	}
+	if works(ws) || !works(wss) {
+		return
+	}
+	wsRun, wssRun := "other", "main"
+	if mainPlain {
+		wsRun, wssRun = "main", "other"
+	}
+	wsUp, _ := ws.Result("upgrade")
+	wssUp, _ := wss.Result("upgrade")
+	wsRef := ref(wsUp, "code")
+	wssRef := ref(wssUp, "code")
+	if wsRun == "other" {
+		wsRef = otherRef("other", wsUp, "code")
+	}
+	if wssRun == "other" {
+		wssRef = otherRef("other", wssUp, "code")
+	}
+	r := raised{id: IDPlainWSBlocked, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
+		cases: []string{"target_plain"}, refs: []EvidenceRef{wsRef, wssRef}}
+	if !mainPlain {
+		r.sev, r.cases = SeverityInfo, []string{"target_secure"}
+	}
+	fd.add(r)
+}
+
+func ruleUpgrade(f *facts, fd *found) {
+	up, ok := f.get("upgrade")
+	if !ok || up.Status == checks.Skip {
+		return
+	}
+	if up.Code == checks.CodeSlow {
+		fd.add(raised{id: IDHandshakeTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+			cases: []string{"slow"}, refs: refs(up, "upgrade_ms", "ttfb_ms")})
+		return
+	}
+	if up.OK() {
+		return
+	}
+	// The proxy's own answers are ruleProxy's.
+	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 {
+		return
+	}
+	st := httpStatus(up.Code)
+	sd, signs := answerSide(up)
+	plain := !f.secure
+	withPlain := func(cs ...string) []string {
+		if plain {
+			cs = append(cs, "plain")
+		}
+		return cs
+	}
+
+	// The same request without the proxy tells them apart for sure.
+	var direct *checks.Result
+	directWorks := false
+	if f.viaProxy && f.in.Direct != nil {
+		if du, ok := f.in.Direct.Result("upgrade"); ok {
+			direct = &du
+			directWorks = works(*f.in.Direct)
+		}
+	}
+	if directWorks {
+		id, cases := IDProxyStripsUpg, withPlain("direct_works")
+		if (st == 403 || st == 451) && sd == sideClient {
+			id, cases = IDProxyBlocksCONN, []string{"block_page"}
+		}
+		fd.add(raised{id: id, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin, cases: cases,
+			refs: append(append(refs(up, "status", "server", "via"), signs...), otherRef("direct", *direct, "code"))})
+		return
+	}
+	directSame := direct != nil && direct.Code == up.Code
+
+	server := func(conf Confidence, cases ...string) {
+		r := raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: FixerServiceAdmin,
+			cases: cases, refs: append(refs(up, "status", "server", "upgrade", "connection", "accept_ok", "location", "body_title"), signs...)}
+		if directSame {
+			r.conf, r.cases = Sure, append(r.cases, "direct_same")
+			r.refs = append(r.refs, otherRef("direct", *direct, "code"))
+		}
+		fd.add(r)
+	}
+	proxy := func(conf Confidence, cases ...string) {
+		if directSame {
+			return // the same without the proxy: not the proxy
+		}
+		if !f.viaProxy && !slices.Contains(cases, "hidden") {
+			cases = append(cases, "hidden")
+		}
+		fd.add(raised{id: IDProxyStripsUpg, sev: SeverityProblem, conf: conf, fixer: FixerNetworkAdmin,
+			cases: withPlain(cases...), refs: append(refs(up, "status", "server", "via", "upgrade", "connection"), signs...)})
+	}
+	endToEnd := f.endToEnd()
+
+	switch {
+	case up.Code == checks.CodeHandshakeTimeout:
+		r := raised{id: IDHandshakeTimeout, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
+			refs: refs(up, "failed_at", "ttfb_ms")}
+		switch {
+		case directSame || endToEnd:
+			r.fixer = FixerServiceAdmin
+		case f.viaProxy:
+			r.cases = []string{"via_proxy"}
+		default:
+			r.cases = []string{"no_proxy"}
+		}
+		fd.add(r)
+
+	case st != 0:
+		sameAsGet := false
+		if g, ok := f.get("http"); ok && g.OK() && httpStatus(g.Code) == st &&
+			g.Evidence.Value("server") == up.Evidence.Value("server") &&
+			g.Evidence.Value("title") == up.Evidence.Value("body_title") {
+			sameAsGet = true
+		}
+		var sc []string // what the answer says of the server
+		switch {
+		case isIIS(up):
+			sc = append(sc, "iis")
+		}
+		switch {
+		case st >= 300 && st < 400:
+			sc = append(sc, "redirect")
+		case st == 404:
+			sc = append(sc, "not_found")
+		case st >= 500:
+			sc = append(sc, "server_error")
+		}
+		if sd == sideService {
+			sc = append(sc, "reverse_proxy")
+		}
+		if sameAsGet {
+			sc = append(sc, "same_as_get")
+		}
+		var pc []string
+		if sameAsGet {
+			pc = append(pc, "same_as_get")
+		}
+		switch {
+		case st == 401 || (st == 403 && sd != sideClient):
+			r := raised{id: IDServerRefused, sev: SeverityProblem, conf: Likely, fixer: FixerServiceAdmin,
+				refs: refs(up, "status", "server", "www_authenticate", "sent_headers")}
+			if st == 401 || up.Evidence.Value("www_authenticate") != "" {
+				r.cases, r.fixer = []string{"login"}, FixerYou
+			} else {
+				r.cases = []string{"forbidden"}
+			}
+			if directSame || endToEnd {
+				r.conf = Sure
+			}
+			fd.add(r)
+			if st == 403 && f.viaProxy && !directSame {
+				fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin, refs: refs(up, "status")})
+			}
+		case sd == sideClient && (st == 403 || st == 451):
+			fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"block_page"}, refs: append(refs(up, "status"), signs...)})
+		case sd == sideClient:
+			proxy(Sure, pc...)
+		case directSame:
+			server(Sure, sc...)
+		case endToEnd:
+			server(Sure, append(sc, "end_to_end")...)
+		case f.viaProxy || f.secureWorksInstead():
+			proxy(Likely, pc...)
+			server(Possible, sc...)
+		default:
+			server(Likely, sc...)
+			proxy(Possible, pc...)
+		}
+
+	case up.Code == checks.CodeBadAccept || up.Code == checks.CodeBadUpgradeHeaders || up.Code == checks.CodeBadExtension:
+		if sd == sideClient {
+			proxy(Likely)
+			server(Possible, "bad_accept")
+			return
+		}
+		server(Likely, "bad_accept")
+		if f.viaProxy {
+			proxy(Possible)
+		}
+
+	case up.Code == checks.CodeEOF || up.Code == checks.CodeReset:
+		g, ok := f.get("http")
+		if !ok || !g.OK() {
+			// Nothing answers at all on this connection.
+			fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
+				cases: []string{"reset"}, refs: refs(up, KeyFailedAt)})
+			return
+		}
+		// A plain GET is answered but the upgrade request is cut: something
+		// reads the request and dislikes it.
+		switch {
+		case directSame || endToEnd:
+			server(Sure, "closed")
+		case f.viaProxy || plain:
+			proxy(Likely, "closed")
+			server(Possible, "closed")
+		default:
+			server(Likely, "closed")
+			proxy(Possible, "closed")
+		}
+
+	case up.Evidence.Value(KeyFailedAt) == "connect" || up.Evidence.Value(KeyFailedAt) == "tls":
+		fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
+			refs: refs(up, KeyFailedAt)})
+	}
+}
+
+func ruleEcho(f *facts, fd *found) {
+	echo, ok := f.get("echo")
+	if !ok || echo.Status == checks.Skip {
+		return
+	}
+	echoed, _ := strconv.Atoi(echo.Evidence.Value("messages_echoed"))
+	base := func(sev Severity, conf Confidence, cases ...string) raised {
+		if !f.secure {
+			cases = append(cases, "plain")
+		} else if f.endToEnd() {
+			cases = append(cases, "end_to_end")
+		}
+		fixer := FixerNetworkAdmin
+		if f.endToEnd() {
+			fixer = FixerServiceAdmin
+		}
+		return raised{id: IDMessagesBlocked, sev: sev, conf: conf, fixer: fixer, cases: cases,
+			refs: refs(echo, "messages_sent", "messages_echoed", "missing", "mangled", "close_code", "close_reason")}
+	}
+	switch echo.Code {
+	case checks.CodeMangled:
+		fd.add(base(SeverityProblem, Sure, "mangled"))
+	case checks.CodeNoEcho:
+		fd.add(base(SeverityWarning, Possible, "no_echo"))
+	case checks.CodePartialEcho:
+		fd.add(base(SeverityWarning, Likely, "partial"))
+	case checks.CodeNoPong:
+		fd.add(base(SeverityInfo, Possible, "no_pong"))
+	case checks.CodeEOF, checks.CodeReset:
+		cc := echo.Evidence.Value("close_code")
+		frame := echo.Evidence.Value("close_frame") == "yes" || (cc != "" && cc != "1006")
+		dropped := raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
+			refs: refs(echo, "messages_echoed", "close_code", "write_error")}
+		if echo.Code == checks.CodeReset {
+			dropped.cases = []string{"reset"}
+		} else {
+			dropped.cases = []string{"no_frame"}
+		}
+		switch {
+		case echoed == 0 && frame:
+			fd.add(base(SeverityProblem, Likely, "closed", "close_frame"))
+		case echoed == 0:
+			fd.add(base(SeverityProblem, Likely, "closed"))
+			dropped.conf = Possible
+			fd.add(dropped)
+		default:
+			fd.add(dropped)
+		}
+	case checks.CodeOK, checks.CodeCancelled, "deadline", checks.CodeNoConn:
+	default:
+		if echo.Status == checks.Fail {
+			fd.add(base(SeverityProblem, Possible))
+		}
+	}
+}
+
+func ruleIdle(f *facts, fd *found) {
+	idle, ok := f.get(ProbeIdle)
+	if !ok || idle.Status == checks.Skip {
+		return
+	}
+	limit, ok := secondsOf(idle.Evidence.Value(KeyIdleLimit))
+	if !ok || limit >= f.in.requiredIdle().Seconds() {
+		return
+	}
+	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+		refs: refs(idle, KeyIdleLimit, KeyIdleEndedBy, KeyPingsKeptAlive, KeySurvived)}
+	switch e := idle.Evidence.Value(KeyIdleEndedBy); e {
+	case "close_frame", "fin", "reset", "silent":
+		r.cases = append(r.cases, e)
+	}
+	switch idle.Evidence.Value(KeyPingsKeptAlive) {
+	case "yes":
+		r.cases = append(r.cases, "pings_help")
+	case "no":
+		r.cases = append(r.cases, "pings_no_help")
+	}
+	if f.viaProxy {
+		r.cases = append(r.cases, "via_proxy")
+	}
+	fd.add(r)
+}
+
+func ruleUnknown(f *facts, fd *found) {
+	if f.works || fd.anyProblem() || fd.has(IDCheckIncomplete) {
+		return
+	}
+	r := raised{id: IDCauseUnknown, sev: SeverityProblem, conf: Possible, fixer: FixerServiceAdmin}
+	for _, res := range f.o.Results {
+		if res.Status == checks.Fail {
+			r.refs = append(r.refs, ref(res, "code"))
+		}
+	}
+	fd.add(r)
+}
+
+// vpnRelated are failures a VPN can cause: it changes the route, the name
+// servers and often adds its own filter.
+var vpnRelated = []string{
+	IDNoNetwork, IDDNSFailure, IDTCPBlocked, IDProxyStripsUpg, IDHandshakeTimeout,
+	IDMessagesBlocked, IDConnectionDropped, IDTLSIntercepted, IDProxyBlocksCONN,
+	IDProxyIdleTimeout, IDCauseUnknown,
+}
+
+func ruleContext(f *facts, fd *found) {
+	env := f.in.Env
+	if env.ProxyURL != "" {
+		r := raised{id: IDProxyConfigured, sev: SeverityInfo, conf: Sure,
+			refs: []EvidenceRef{envRef("proxy", f.vars["proxy"])}}
+		if env.ProxySource != "" {
+			r.refs = append(r.refs, envRef("proxy_source", env.ProxySource))
+		}
+		if env.ProxySource == "pac" || env.ProxySource == "wpad" {
+			r.cases = []string{"pac"}
+		}
+		fd.add(r)
+	}
+	if env.VPNActive {
+		r := raised{id: IDVPNActive, sev: SeverityInfo, conf: Possible, fixer: FixerYou,
+			refs: []EvidenceRef{envRef("vpn_active", "yes")}}
+		if env.VPNName != "" {
+			r.refs = append(r.refs, envRef("vpn", env.VPNName))
+		}
+		for _, id := range vpnRelated {
+			if x := fd.get(id); x != nil && x.sev.rank() >= SeverityWarning.rank() {
+				r.sev, r.cases = SeverityWarning, []string{"with_failure"}
+				break
+			}
+		}
+		fd.add(r)
+	}
+}
+
+func ruleOK(f *facts, fd *found) {
+	if !f.works {
+		return
+	}
+	up, _ := f.get("upgrade")
+	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, "status")}
+	if echo, ok := f.get("echo"); ok {
+		switch echo.Code {
+		case checks.CodeOK, checks.CodeNoPong:
+			r.refs = append(r.refs, ref(echo, "messages_echoed"))
+		default:
+			return // the messages were not seen going both ways
+		}
+	}
+	fd.add(r)
+}

@@ -1,0 +1,503 @@
+package diagnose_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
+
+// want is a finding as the table checks it: "id severity confidence".
+func got(d diagnose.Diagnosis) []string {
+	var s []string
+	for _, f := range d.Findings {
+		s = append(s, fmt.Sprintf("%s %s %s", f.ID, f.Severity, f.Confidence))
+	}
+	return s
+}
+
+type ruleCase struct {
+	name      string
+	in        diagnose.Input
+	want      []string // "id severity confidence", in order
+	verdict   diagnose.Verdict
+	who       diagnose.Fixer
+	uncertain bool
+	// contains: text that must appear in the findings' words.
+	contains []string
+}
+
+var proxyEnv = diagnose.Environment{ProxyURL: corpProxy, ProxySource: "wininet", ProxyOrigin: `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`}
+
+func ruleCases() []ruleCase {
+	failNet := func(raw string, rs ...checks.Result) checks.Outcome {
+		return outcome(raw, rs...)
+	}
+	return []ruleCase{
+		{
+			name:    "works",
+			in:      diagnose.Input{Outcome: wssWorks},
+			want:    []string{"websocket-ok ok sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name: "no route at all",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.com",
+				res("dns", checks.Fail, "timeout", "a_error", "timeout", "aaaa_error", "timeout"),
+				res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
+				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho),
+				Env: diagnose.Environment{NoRoute: true}},
+			want:    []string{"no-network problem sure", "dns-failure problem likely"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerYou,
+		},
+		{
+			name: "every address unreachable: no network, or a port blocked (ranked)",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
+				res("tcp", checks.Fail, "unreachable", "port", "443", "connect_ipv6", "unreachable", "connect_ipv4", "unreachable"),
+				res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)},
+			want:      []string{"no-network problem likely", "tcp-blocked problem possible"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerYou,
+			uncertain: true,
+		},
+		{
+			name: "name does not exist",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.invalid",
+				res("dns", checks.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain"),
+				res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
+				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho)},
+			want:     []string{"dns-failure problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"does not exist", "company VPN"},
+		},
+		{
+			name: "lookup fails locally but the proxy may resolve",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.com",
+				res("dns", checks.Fail, "dns_error"), res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
+				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho), Env: proxyEnv},
+			want:     []string{"dns-failure problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"looks names up by itself"},
+		},
+		{
+			name: "port refused",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
+				res("tcp", checks.Fail, "refused", "port", "443"), res("tls", checks.Skip, "after_tcp"),
+				res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)},
+			want:     []string{"tcp-blocked problem likely"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"port 443", "refusal"},
+		},
+		{
+			name: "VPN active and port blocked: both, the block first",
+			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
+				res("tcp", checks.Fail, "timeout", "port", "443"), res("tls", checks.Skip, "after_tcp"),
+				res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				Env: diagnose.Environment{VPNActive: true, VPNName: "WireGuard"}},
+			want:     []string{"tcp-blocked problem likely", "vpn-active warning possible"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"Turn the VPN (WireGuard) off", "worth ruling out"},
+		},
+		{
+			name: "port blocked, other port of the same host answers",
+			in: diagnose.Input{
+				Outcome: failNet("ws://app.example.com", dnsOK, res("tcp", checks.Fail, "timeout", "port", "80"), tlsNA,
+					res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				Other: &wssWorks},
+			want:    []string{"plain-ws-blocked problem sure", "tcp-blocked problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerYou,
+		},
+		{
+			name: "IPv6 broken, IPv4 works",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", checks.Warn, "partial", "port", "443",
+				"connect_ipv6", "unreachable", "connect_ipv4", "ok"))},
+			want:    []string{"tcp-blocked warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "ws:// refused by a filter, wss:// works",
+			in: diagnose.Input{
+				Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_400", "status", "400", "server", "nginx", "accept_ok", "missing"), skipEcho),
+				Other:   &wssWorks},
+			want:      []string{"plain-ws-blocked problem sure", "proxy-strips-upgrade problem likely", "server-no-websocket problem possible"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerYou,
+			uncertain: false,
+			contains:  []string{"https://"},
+		},
+		{
+			name: "wss:// works, ws:// is filtered: only informs",
+			in: diagnose.Input{Outcome: wssWorks,
+				Other: ptr(with(wsWorks, res("upgrade", checks.Fail, "status_403", "status", "403", "x_squid_error", "ERR_ACCESS_DENIED 0"), skipEcho))},
+			want:    []string{"websocket-ok ok sure", "plain-ws-blocked info sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name: "proxy answers the upgrade itself (Squid)",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", checks.Fail, "status_400", "status", "400", "server", "squid/5.7", "via", "1.1 proxy.corp (squid/5.7)", "x_squid_error", "ERR_INVALID_REQ 0"), skipEcho),
+				Env: proxyEnv},
+			want:     []string{"proxy-strips-upgrade problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"Upgrade and Connection headers", "HTTP/1.1"},
+		},
+		{
+			name: "200 like the plain GET, through a proxy: proxy likelier than server",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho),
+				Env: proxyEnv},
+			want:      []string{"proxy-strips-upgrade problem likely", "server-no-websocket problem possible", "proxy-configured info sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerNetworkAdmin,
+			uncertain: true,
+			contains:  []string{"ordinary page"},
+		},
+		{
+			name: "426 on ws:// without a proxy: server likelier than a hidden filter",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", checks.Fail, "status_426", "status", "426", "server", "nginx"), skipEcho)},
+			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerServiceAdmin,
+			uncertain: true,
+			contains:  []string{"invisible filter"},
+		},
+		{
+			name: "IIS over wss end to end: the service, for sure",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), skipEcho)},
+			want:     []string{"server-no-websocket problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"IIS", "targetFramework"},
+		},
+		{
+			name: "the same through the proxy and directly: the service",
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Fail, "status_404", "status", "404"), skipEcho), Env: proxyEnv,
+				Direct: ptr(with(wssWorks, res("upgrade", checks.Fail, "status_404", "status", "404"), skipEcho))},
+			want:    []string{"server-no-websocket problem sure", "proxy-configured info sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerServiceAdmin,
+		},
+		{
+			name: "fails through the proxy, works directly: the proxy",
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Fail, "status_400", "status", "400"), skipEcho), Env: proxyEnv,
+				Direct: &wssWorks},
+			want:     []string{"proxy-strips-upgrade problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"without the proxy worked"},
+		},
+		{
+			name: "bad Sec-WebSocket-Accept",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "bad_accept", "status", "101", "accept_ok", "no"), skipEcho)},
+			want:    []string{"server-no-websocket problem likely"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerServiceAdmin,
+		},
+		{
+			name: "proxy refuses the tunnel",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Fail, "status_403", "proxy_status", "403", "title", "Access blocked by policy", "proxy_agent", "Zscaler"),
+				res("tcp", checks.Skip, "after_proxy"), res("tls", checks.Skip, "after_proxy"), res("http", checks.Skip, "after_proxy"),
+				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-blocks-connect problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"page saying the address is blocked"},
+		},
+		{
+			name: "block page on the upgrade",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", checks.Fail, "status_403", "status", "403", "body_title", "Web Filter Block Page", "server", "FortiGate"), skipEcho)},
+			want:    []string{"proxy-blocks-connect problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "proxy wants credentials",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `NTLM, Negotiate, Basic realm="corp"`),
+				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"NTLM, Negotiate, Basic"},
+		},
+		{
+			name: "proxy does not answer",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Fail, "refused", "proxy", "http://proxy.corp.example:3128", "failed_at", "proxy"),
+				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-unreachable problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"the Windows internet settings"},
+		},
+		{
+			name: "idle WebSockets cut after 60 s by the proxy",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", checks.Fail, "closed", "idle_limit_s", "60", "ended_by", "fin", "pings_kept_alive", "yes", "survived_s", "60")),
+				Env: proxyEnv},
+			want:     []string{"proxy-idle-timeout warning sure", "websocket-ok ok sure", "proxy-configured info sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"after 60 seconds", "at least 120 seconds"},
+		},
+		{
+			name: "idle WebSockets last long enough",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", checks.Pass, "ok", "survived_s", "180"))},
+			want:    []string{"websocket-ok ok sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name: "upgrade gets no answer through the proxy",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
+			want:     []string{"handshake-timeout problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"holding the request back"},
+		},
+		{
+			name:    "upgrade answered slowly",
+			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Warn, "slow", "status", "101", "upgrade_ms", "12500.000"))},
+			want:    []string{"handshake-timeout warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "TLS inspection by Zscaler, WebSockets still work",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root", "version", "TLS 1.3",
+				"leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc.", "trusted_by", "os_only"))},
+			want:     []string{"tls-intercepted warning sure", "websocket-ok ok sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"Zscaler Inc."},
+		},
+		{
+			name: "company CA on a public name: inspection likely",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root",
+				"leaf_issuer", "CN=Corp Issuing CA,O=Example Corp", "leaf_issuer_org", "Example Corp", "trusted_by", "os_only"))},
+			want:    []string{"tls-intercepted warning likely", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "inspection product not trusted here",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_unknown_authority",
+				"leaf_issuer", "CN=FortiGate CA,O=Fortinet", "leaf_issuer_org", "Fortinet", "trusted_by", "none"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			want:    []string{"tls-intercepted problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "unknown authority through a proxy: inspection or the service's CA (ranked)",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_unknown_authority",
+				"leaf_issuer", "CN=Some CA", "trusted_by", "none"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho), Env: proxyEnv},
+			want:      []string{"tls-intercepted problem likely", "tls-cert-invalid problem possible", "proxy-configured info sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerNetworkAdmin,
+			uncertain: true,
+		},
+		{
+			name: "expired certificate",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_expired", "leaf_issuer", "CN=R11,O=Let's Encrypt", "trusted_by", "none"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			want:     []string{"tls-cert-invalid problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"expired"},
+		},
+		{
+			name: "certificate not yet valid: the clock",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_not_yet_valid", "trusted_by", "none"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			want:     []string{"tls-cert-invalid problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"date, time and time zone"},
+		},
+		{
+			name:    "wrong host name, checks switched off",
+			in:      diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "cert_hostname", "hostname_match", "no", "trusted_by", "public", "insecure", "yes"))},
+			want:    []string{"tls-cert-invalid warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerServiceAdmin,
+		},
+		{
+			name: "old TLS only",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "tls_version", "version", "TLS 1.0"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			want:     []string{"tls-version-unsupported problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"TLS 1.0"},
+		},
+		{
+			name: "handshake cut after the name was sent",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "reset", "server_name", "app.example.com"),
+				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			want:    []string{"tcp-blocked problem likely"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "the service wants a login",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "status_401", "status", "401", "www_authenticate", "Bearer"), skipEcho)},
+			want:    []string{"server-refused problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerYou,
+		},
+		{
+			name: "messages come back changed",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("echo", checks.Fail, "mangled", "messages_sent", "6", "messages_echoed", "2", "mangled", "text_64kib"))},
+			want:     []string{"messages-blocked problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"changed", "wss://app.example.com"},
+		},
+		{
+			name: "nothing echoed: may be a quiet service",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("echo", checks.Warn, "no_echo", "messages_sent", "6", "messages_echoed", "0"))},
+			want:    []string{"messages-blocked warning possible"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerServiceAdmin,
+		},
+		{
+			name: "closed right after the first messages",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("echo", checks.Fail, "closed", "messages_sent", "6", "messages_echoed", "0", "close_code", "1006", "close_frame", "no"))},
+			want:      []string{"messages-blocked problem likely", "connection-dropped problem possible"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerNetworkAdmin,
+			uncertain: true,
+		},
+		{
+			name: "dropped while in use",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("echo", checks.Fail, "reset", "messages_sent", "6", "messages_echoed", "3", "close_code", "1006", "close_frame", "no"))},
+			want:    []string{"connection-dropped problem likely"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name:    "VPN on, all good",
+			in:      diagnose.Input{Outcome: wssWorks, Env: diagnose.Environment{VPNActive: true, VPNName: "GlobalProtect"}},
+			want:    []string{"websocket-ok ok sure", "vpn-active info possible"},
+			verdict: diagnose.Works,
+		},
+		{
+			name:     "proxy set by a PAC script, all good",
+			in:       diagnose.Input{Outcome: wssWorks, Env: diagnose.Environment{ProxyURL: "http://proxy.corp.example:8080", ProxySource: "pac"}},
+			want:     []string{"websocket-ok ok sure", "proxy-configured info sure"},
+			verdict:  diagnose.Works,
+			contains: []string{"automatic setup script", "proxy.corp.example:8080"},
+		},
+		{
+			name: "a failure nothing explains",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", checks.Fail, "error", "failed_at", "response"), skipEcho)},
+			want:    []string{"cause-unknown problem possible"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerServiceAdmin,
+		},
+		{
+			name: "stopped by hand",
+			in: diagnose.Input{Outcome: func() checks.Outcome {
+				o := with(wssWorks, res("upgrade", checks.Skip, "cancelled"), res("echo", checks.Skip, "cancelled"))
+				o.Cancelled = true
+				return o
+			}()},
+			want:    []string{"check-incomplete warning sure"},
+			verdict: diagnose.Incomplete,
+			who:     diagnose.FixerYou,
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRules(t *testing.T) {
+	for _, tc := range ruleCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			d := diagnose.Diagnose(tc.in)
+			if g := got(d); !slices.Equal(g, tc.want) {
+				t.Errorf("findings:\n got %q\nwant %q", g, tc.want)
+			}
+			if d.Verdict != tc.verdict {
+				t.Errorf("verdict %s, want %s", d.Verdict, tc.verdict)
+			}
+			if d.WhoCanFix != tc.who {
+				t.Errorf("who can fix %q, want %q", d.WhoCanFix, tc.who)
+			}
+			if d.Uncertain != tc.uncertain {
+				t.Errorf("uncertain %v, want %v", d.Uncertain, tc.uncertain)
+			}
+			words := allWords(d)
+			for _, c := range tc.contains {
+				if !strings.Contains(words, c) {
+					t.Errorf("words lack %q:\n%s", c, words)
+				}
+			}
+			if strings.Contains(words, "s3cret") || strings.Contains(words, "jane") {
+				t.Errorf("proxy credentials shown:\n%s", words)
+			}
+			if strings.ContainsAny(words, "{}") {
+				t.Errorf("a placeholder was left unfilled:\n%s", words)
+			}
+			for _, f := range d.Findings {
+				if f.Title == "" || f.Explanation == "" || len(f.Evidence) == 0 {
+					t.Errorf("%s: incomplete finding %+v", f.ID, f)
+				}
+			}
+			if d.Verdict != diagnose.VerdictOf(tc.in.Outcome) && tc.in.Env == (diagnose.Environment{}) && tc.in.Other == nil && tc.in.Direct == nil {
+				t.Errorf("VerdictOf %s disagrees with Diagnose %s", diagnose.VerdictOf(tc.in.Outcome), d.Verdict)
+			}
+		})
+	}
+}
+
+// TestEveryIDHasAFixture: the table above raises every finding of the
+// catalogue at least once.
+func TestEveryIDHasAFixture(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tc := range ruleCases() {
+		for _, f := range diagnose.Diagnose(tc.in).Findings {
+			seen[f.ID] = true
+		}
+	}
+	for _, id := range diagnose.IDs {
+		if !seen[id] {
+			t.Errorf("no fixture raises %s", id)
+		}
+	}
+}
+
+func allWords(d diagnose.Diagnosis) string {
+	var b strings.Builder
+	b.WriteString(d.Headline + "\n" + d.CauseText + "\n" + d.WhoCanFixText + "\n" + d.UncertainText + "\n")
+	for _, f := range d.Findings {
+		b.WriteString(f.Title + "\n" + f.Explanation + "\n" + strings.Join(f.Terms, "\n") + "\n" + strings.Join(f.Steps, "\n") + "\n" + f.AdminNote + "\n")
+	}
+	b.WriteString(d.AdminNote)
+	return b.String()
+}

@@ -1,0 +1,395 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
+
+// hopKind names a box of the path picture.
+type hopKind string
+
+// The hops a connection can pass, in order.
+const (
+	hopComputer hopKind = "computer"
+	hopVPN      hopKind = "vpn"
+	hopProxy    hopKind = "proxy"
+	hopInternet hopKind = "internet"
+	hopService  hopKind = "service"
+	// hopMiddle is the proxy when there is one, else the way there.
+	hopMiddle hopKind = "middle"
+)
+
+// hopState is how a hop is drawn.
+type hopState int
+
+const (
+	hopOK      hopState = iota // reached and passed
+	hopFail                    // where it stops
+	hopUnknown                 // after the failure, or not reached
+)
+
+// hop is one box of the path picture.
+type hop struct {
+	Kind   hopKind
+	Label  string
+	Detail string
+	State  hopState
+}
+
+// hopOfFinding says where along the path a finding puts the trouble. It
+// follows the report's path picture, so both show the same place.
+var hopOfFinding = map[string]hopKind{
+	"no-network":              hopComputer,
+	"dns-failure":             hopInternet,
+	"tcp-blocked":             hopInternet,
+	"plain-ws-blocked":        hopMiddle,
+	"connection-dropped":      hopInternet,
+	"proxy-strips-upgrade":    hopMiddle,
+	"proxy-blocks-connect":    hopProxy,
+	"proxy-auth-required":     hopProxy,
+	"proxy-unreachable":       hopProxy,
+	"proxy-idle-timeout":      hopMiddle,
+	"handshake-timeout":       hopMiddle,
+	"messages-blocked":        hopMiddle,
+	"tls-intercepted":         hopMiddle,
+	"tls-cert-invalid":        hopService,
+	"tls-version-unsupported": hopService,
+	"server-no-websocket":     hopService,
+	"vpn-active":              hopVPN,
+}
+
+// hopOfProbe says where a failing probe puts the trouble when there are no
+// findings to go by.
+var hopOfProbe = map[string]hopKind{
+	"dns":     hopInternet,
+	"tcp":     hopMiddle,
+	"tls":     hopMiddle,
+	"http":    hopService,
+	"upgrade": hopAnswer,
+	"echo":    hopAnswer,
+	"idle":    hopMiddle,
+}
+
+// hopAnswer is the proxy when there is one, else the service: what
+// answered the upgrade.
+const hopAnswer hopKind = "answer"
+
+// pathOf is the path picture of a run: this computer, a VPN and a proxy
+// where present, the Internet and the service, the failing hop marked and
+// the hops after it unknown.
+func pathOf(run *Run, host string) []hop {
+	hops := []hop{{Kind: hopComputer, Label: T.HopComputer}}
+	env := run.Env
+	if env != nil && env.VPN != nil {
+		hops = append(hops, hop{Kind: hopVPN, Label: T.HopVPN, Detail: firstOf(env.VPN.Name, env.VPN.Interface)})
+	}
+	hasProxy := env != nil && env.Proxy != nil
+	if hasProxy {
+		hops = append(hops, hop{Kind: hopProxy, Label: T.HopProxy, Detail: env.Proxy.Address})
+	}
+	hops = append(hops, hop{Kind: hopInternet, Label: T.HopInternet},
+		hop{Kind: hopService, Label: T.HopService, Detail: host})
+
+	at := failingHop(run, hasProxy)
+	if at == "" && run.Verdict.Works() {
+		return hops
+	}
+	state := hopOK
+	for i := range hops {
+		if hops[i].Kind == at {
+			hops[i].State = hopFail
+			state = hopUnknown
+			continue
+		}
+		hops[i].State = state
+	}
+	if at == "" {
+		// It failed, but nothing says where: only this computer is known.
+		for i := range hops[1:] {
+			hops[i+1].State = hopUnknown
+		}
+	}
+	return hops
+}
+
+// failingHop is where the first problem (or, with none, the first failed
+// probe) puts the trouble; "" when nothing failed.
+func failingHop(run *Run, hasProxy bool) hopKind {
+	resolve := func(k hopKind) hopKind {
+		if k == hopAnswer {
+			if hasProxy {
+				return hopProxy
+			}
+			return hopService
+		}
+		if k == hopMiddle {
+			if hasProxy {
+				return hopProxy
+			}
+			return hopInternet
+		}
+		if k == hopProxy && !hasProxy {
+			return hopInternet
+		}
+		if k == hopVPN && (run.Env == nil || run.Env.VPN == nil) {
+			return ""
+		}
+		return k
+	}
+	for _, f := range run.Findings {
+		if f.Severity != diagnose.SeverityProblem {
+			continue
+		}
+		if k, ok := hopOfFinding[f.ID]; ok {
+			return resolve(k)
+		}
+	}
+	if run.Verdict.Works() {
+		return ""
+	}
+	for _, r := range run.Outcome.Results {
+		if r.Status == checks.Fail {
+			if k, ok := hopOfProbe[r.Probe]; ok {
+				return resolve(k)
+			}
+		}
+	}
+	return ""
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// hopIcon is the picture in each hop's box.
+func hopIcon(k hopKind) fyne.Resource {
+	switch k {
+	case hopComputer:
+		return theme.ComputerIcon()
+	case hopVPN:
+		return theme.VisibilityOffIcon()
+	case hopProxy:
+		return theme.MailForwardIcon()
+	case hopInternet:
+		return theme.GridIcon()
+	}
+	return theme.StorageIcon()
+}
+
+// pathView draws the path as boxes joined by lines: a small custom widget
+// so the picture scales with the window and follows the theme.
+type pathView struct {
+	widget.BaseWidget
+	hops []hop
+}
+
+func newPathView() *pathView {
+	p := &pathView{}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// SetHops replaces the picture.
+func (p *pathView) SetHops(h []hop) {
+	p.hops = h
+	p.Refresh()
+}
+
+func (p *pathView) CreateRenderer() fyne.WidgetRenderer {
+	r := &pathRenderer{p: p}
+	r.rebuild()
+	return r
+}
+
+type hopBox struct {
+	bg     *canvas.Rectangle
+	icon   *widget.Icon
+	label  *canvas.Text
+	detail *canvas.Text
+	mark   *canvas.Text
+}
+
+type pathRenderer struct {
+	p     *pathView
+	boxes []hopBox
+	lines []*canvas.Line
+	objs  []fyne.CanvasObject
+	built []hop
+}
+
+const (
+	pathGap     = 28
+	pathBoxH    = 92
+	pathMarkGap = 4
+)
+
+func (r *pathRenderer) rebuild() {
+	r.boxes, r.lines, r.objs = nil, nil, nil
+	r.built = append([]hop(nil), r.p.hops...)
+	for i, h := range r.p.hops {
+		if i > 0 {
+			l := canvas.NewLine(color.Transparent)
+			l.StrokeWidth = 3
+			r.lines = append(r.lines, l)
+			r.objs = append(r.objs, l)
+		}
+		b := hopBox{
+			bg:     canvas.NewRectangle(color.Transparent),
+			icon:   widget.NewIcon(hopIcon(h.Kind)),
+			label:  canvas.NewText(h.Label, color.Black),
+			detail: canvas.NewText(h.Detail, color.Black),
+			mark:   canvas.NewText("", color.Black),
+		}
+		b.bg.CornerRadius = theme.InputRadiusSize() * 2
+		b.bg.StrokeWidth = 2
+		b.label.TextStyle.Bold = true
+		b.label.Alignment = fyne.TextAlignCenter
+		b.detail.Alignment = fyne.TextAlignCenter
+		b.mark.Alignment = fyne.TextAlignCenter
+		b.mark.TextStyle.Bold = true
+		r.boxes = append(r.boxes, b)
+		r.objs = append(r.objs, b.bg, b.icon, b.label, b.detail, b.mark)
+	}
+	r.applyTheme()
+}
+
+func (r *pathRenderer) applyTheme() {
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	th := r.p.Theme()
+	col := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
+	size := th.Size(theme.SizeNameText)
+	for i, b := range r.boxes {
+		h := r.built[i]
+		b.bg.FillColor = col(theme.ColorNameInputBackground)
+		b.label.Color = col(theme.ColorNameForeground)
+		b.detail.Color = col(theme.ColorNamePlaceHolder)
+		b.label.TextSize = size
+		b.detail.TextSize = size * 0.85
+		b.mark.TextSize = size * 0.9
+		b.mark.Text = ""
+		b.bg.StrokeWidth = 2
+		switch h.State {
+		case hopOK:
+			b.bg.StrokeColor = col(theme.ColorNameSuccess)
+		case hopFail:
+			b.bg.StrokeColor = col(theme.ColorNameError)
+			b.bg.StrokeWidth = 4
+			b.mark.Text = "✕ " + T.HopStopsHere
+			b.mark.Color = col(theme.ColorNameError)
+		default:
+			b.bg.StrokeColor = col(theme.ColorNameDisabled)
+			b.label.Color = col(theme.ColorNameDisabled)
+		}
+		b.label.Text, b.detail.Text = h.Label, h.Detail
+		if w := b.bg.Size().Width; w > 0 {
+			b.detail.Text = fitText(h.Detail, b.detail.TextSize, w-theme.Padding()*2)
+		}
+	}
+	for i, l := range r.lines {
+		// A line is green when both ends were passed, red into the failure.
+		switch {
+		case r.built[i+1].State == hopFail:
+			l.StrokeColor = col(theme.ColorNameError)
+		case r.built[i+1].State == hopOK:
+			l.StrokeColor = col(theme.ColorNameSuccess)
+		default:
+			l.StrokeColor = col(theme.ColorNameDisabled)
+		}
+	}
+}
+
+// fitText shortens s with an ellipsis until it fits width at size.
+func fitText(s string, size, width float32) string {
+	r := []rune(s)
+	for n := len(r); n > 1; n-- {
+		t := string(r[:n])
+		if n < len(r) {
+			t += "…"
+		}
+		if fyne.MeasureText(t, size, fyne.TextStyle{}).Width <= width {
+			return t
+		}
+	}
+	return ""
+}
+
+func (r *pathRenderer) Layout(size fyne.Size) {
+	n := len(r.boxes)
+	if n == 0 {
+		return
+	}
+	pad := theme.Padding()
+	w := (size.Width - float32(n-1)*pathGap) / float32(n)
+	iconSize := float32(32)
+	lineH := r.boxes[0].label.MinSize().Height
+	for i, b := range r.boxes {
+		x := float32(i) * (w + pathGap)
+		b.bg.Move(fyne.NewPos(x, 0))
+		b.bg.Resize(fyne.NewSize(w, pathBoxH))
+		b.icon.Move(fyne.NewPos(x+(w-iconSize)/2, pad*2))
+		b.icon.Resize(fyne.NewSize(iconSize, iconSize))
+		b.label.Move(fyne.NewPos(x, pad*2+iconSize+pad))
+		b.label.Resize(fyne.NewSize(w, lineH))
+		b.detail.Text = fitText(r.built[i].Detail, b.detail.TextSize, w-pad*2)
+		b.detail.Move(fyne.NewPos(x, pad*2+iconSize+pad+lineH))
+		b.detail.Resize(fyne.NewSize(w, b.detail.MinSize().Height))
+		b.mark.Move(fyne.NewPos(x, pathBoxH+pathMarkGap))
+		b.mark.Resize(fyne.NewSize(w, b.mark.MinSize().Height))
+		if i > 0 {
+			l := r.lines[i-1]
+			l.Position1 = fyne.NewPos(x-pathGap+2, pathBoxH/2)
+			l.Position2 = fyne.NewPos(x-2, pathBoxH/2)
+		}
+	}
+}
+
+func (r *pathRenderer) MinSize() fyne.Size {
+	n := len(r.boxes)
+	markH := float32(0)
+	if n > 0 {
+		markH = r.boxes[0].mark.MinSize().Height
+		if markH == 0 {
+			markH = theme.TextSize()
+		}
+	}
+	return fyne.NewSize(float32(n)*90+float32(max(n-1, 0))*pathGap, pathBoxH+pathMarkGap+markH)
+}
+
+func (r *pathRenderer) Refresh() {
+	if !sameHops(r.built, r.p.hops) {
+		r.rebuild()
+		r.Layout(r.p.Size())
+	} else {
+		r.applyTheme()
+	}
+	for _, o := range r.objs {
+		o.Refresh()
+	}
+}
+
+func sameHops(a, b []hop) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *pathRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *pathRenderer) Destroy()                     {}

@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// shareScreen is step 6: save the report, copy a summary, e-mail support.
+type shareScreen struct {
+	z      *Wizard
+	root   fyne.CanvasObject
+	format *widget.RadioGroup
+	names  map[string]string // label -> format
+	save   *button
+	copy   *button
+	mail   *button
+	status *notice
+	again  *button
+}
+
+func newShareScreen(z *Wizard) *shareScreen {
+	s := &shareScreen{z: z, names: map[string]string{}}
+	var labels []string
+	for _, f := range z.eng.Formats {
+		l := T.FormatNames[f]
+		if l == "" {
+			l = f
+		}
+		s.names[l] = f
+		labels = append(labels, l)
+	}
+	s.format = widget.NewRadioGroup(labels, nil)
+	s.format.Required = true
+	s.format.SetSelected(labels[0])
+	s.save = newButton(T.SaveReport, s.saveReport, z.escape)
+	s.save.Importance = widget.HighImportance
+	s.save.Icon = theme.DocumentSaveIcon()
+	s.copy = newButton(T.CopySummary, s.copySummary, z.escape)
+	s.copy.Icon = theme.ContentCopyIcon()
+	s.mail = newButton(T.EmailSupport, s.email, z.escape)
+	s.mail.Icon = theme.MailComposeIcon()
+	s.status = newNotice()
+	s.again = newButton(T.StartOver, func() { z.show(StepWelcome) }, z.escape)
+	s.again.Icon = theme.HomeIcon()
+	formatLabel := widget.NewLabelWithStyle(T.FormatLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.root = container.NewVBox(
+		heading(T.ShareTitle), wrapped(T.ShareIntro),
+		formatLabel, s.format,
+		container.NewHBox(s.save),
+		widget.NewSeparator(),
+		container.NewHBox(s.copy, s.mail),
+		s.status.root,
+		widget.NewSeparator(),
+		container.NewHBox(s.again),
+	)
+	return s
+}
+
+// update enables what makes sense now.
+func (s *shareScreen) update() {
+	has := s.z.run != nil
+	setEnabled(s.save, has)
+	setEnabled(s.copy, has)
+	setEnabled(s.mail, has && s.z.eng.Mail != nil && s.z.eng.Preset.SupportEmail != "")
+	if has && (s.z.eng.Mail == nil || s.z.eng.Preset.SupportEmail == "") {
+		s.say(noticeInfo, T.EmailNoAddress)
+	} else if !has {
+		s.say(noticeInfo, T.SummaryNoRun)
+	} else {
+		s.status.Hide()
+	}
+}
+
+func (s *shareScreen) say(kind int, text string) { s.status.Say(kind, text) }
+
+// selectedFormat is the format chosen.
+func (s *shareScreen) selectedFormat() string {
+	if f, ok := s.names[s.format.Selected]; ok {
+		return f
+	}
+	return s.z.eng.Formats[0]
+}
+
+// reportName is the file name offered for a report.
+func reportName(run *Run, format string) string {
+	host := run.Outcome.Target.Host
+	if host == "" {
+		host = "this-computer"
+	}
+	host = strings.NewReplacer(":", "-", "/", "-", "\\", "-").Replace(host)
+	day := run.Outcome.Finished
+	if day.IsZero() {
+		day = time.Now()
+	}
+	return fmt.Sprintf("wsdoctor-%s-%s%s", host, day.Format("2006-01-02-1504"), formatExt[format])
+}
+
+// saveReport exports the run and asks where to put it.
+func (s *shareScreen) saveReport() {
+	run := s.z.run
+	if run == nil {
+		return
+	}
+	format := s.selectedFormat()
+	data, err := s.z.eng.Export(*run, format)
+	if err != nil {
+		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
+		return
+	}
+	s.z.saveFile(reportName(run, format), func(w io.WriteCloser, name string, err error) {
+		if err == nil && w == nil {
+			return // the user cancelled
+		}
+		if err == nil {
+			_, err = w.Write(data)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
+			return
+		}
+		s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(name)))
+	})
+}
+
+// copySummary puts the summary on the clipboard.
+func (s *shareScreen) copySummary() {
+	if s.z.run == nil {
+		return
+	}
+	s.z.copyText(summaryOf(s.z.eng.Preset, s.z.run))
+	s.say(noticeDone, T.CopiedSummary)
+}
+
+// email opens a message to support with the summary.
+func (s *shareScreen) email() {
+	run, to := s.z.run, s.z.eng.Preset.SupportEmail
+	if run == nil || to == "" || s.z.eng.Mail == nil {
+		return
+	}
+	subject := fmt.Sprintf(T.EmailSubject, T.VerdictShort[run.Verdict])
+	if err := s.z.eng.Mail(to, subject, summaryOf(s.z.eng.Preset, run)); err != nil {
+		s.say(noticeError, fmt.Sprintf(T.EmailFailed, err))
+		return
+	}
+	s.say(noticeDone, fmt.Sprintf(T.EmailOpened, to))
+}
+
+// summaryOf is a few lines a person can paste into a chat or an e-mail:
+// what was checked, the verdict and the findings, no secrets.
+func summaryOf(p Preset, run *Run) string {
+	var b strings.Builder
+	addr := shownAddress(run)
+	fmt.Fprintf(&b, T.SummaryHead+"\n", firstOf(p.ProductName, T.AppName), addr)
+	fmt.Fprintf(&b, T.SummaryVerdict+"\n", T.VerdictText[run.Verdict])
+	if len(run.Findings) > 0 {
+		b.WriteString(T.SummaryFindings + "\n")
+		for _, f := range run.Findings {
+			fmt.Fprintf(&b, "- %s (%s)\n", f.Title, f.ID)
+		}
+	}
+	if run.Idle != nil {
+		b.WriteString(idleWords(*run.Idle) + "\n")
+	}
+	if !run.Outcome.Finished.IsZero() {
+		fmt.Fprintf(&b, "%s\n", run.Outcome.Finished.UTC().Format(time.RFC3339))
+	}
+	return b.String()
+}
+
+// shownAddress is the address checked, for summaries and notes: without
+// the query, where tokens hide, and "this computer" for the self-test.
+func shownAddress(run *Run) string {
+	t := run.Outcome.Target
+	if t.Host == "" {
+		if run.Request.Address == "" {
+			return T.HopComputer
+		}
+		addr, _, _ := strings.Cut(run.Request.Address, "?")
+		return addr
+	}
+	addr, _, _ := strings.Cut(t.String(), "?")
+	return addr
+}

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
+
+// Words are the window's own sentences: every word the wizard shows that is
+// not a finding's text (those come from package diagnose). They live here,
+// in one value, so a translation is one more value of this type.
+type Words struct {
+	AppName string
+
+	// The step bar, in the order of the steps.
+	Steps [stepCount]string
+	Back  string
+	Next  string
+
+	// Welcome.
+	WelcomeTitle     string
+	WelcomeIntro     string
+	AddressLabel     string
+	AddressExample   string
+	AddressSelfTest  string
+	AddressPreset    string
+	AddressOK        string
+	AddressBad       map[string]string // by checks.TargetError.Part
+	AddressBadOther  string
+	CheckButton      string
+	Advanced         string
+	HeadersLabel     string
+	HeadersHint      string
+	HeadersBad       string
+	CookieLabel      string
+	CookieHint       string
+	ProxyLabel       string
+	ProxySystem      string
+	ProxyNone        string
+	ProxyURL         string
+	ProxyURLHint     string
+	ProxyURLBad      string
+	ClientCertLabel  string
+	ClientCertHint   string
+	ClientKeyLabel   string
+	CAFileLabel      string
+	CAFileHint       string
+	ChooseFile       string
+	IdleLabel        string
+	IdleOff          string
+	IdleChoices      []string // labels of idleChoices, in order
+	IdleUnavailable  string
+	AdvancedMismatch string
+
+	// Your connection.
+	ConnTitle       string
+	ConnIntro       string
+	ConnLooking     string
+	ConnNotChecked  string
+	ConnFailed      string // %v: the error
+	ConnProxy       string // %s: where it was set
+	ConnProxyAt     string // %s: address
+	ConnProxyAuto   string // %s: where it was set
+	ConnProxyOwn    string // %s: address (the user chose it in Advanced)
+	ConnNoProxyUser string
+	ConnNoProxy     string
+	ConnVPN         string // %s: VPN name
+	ConnVPNUnnamed  string
+	ConnNoVPN       string
+	ConnStart       string
+	SourceWords     map[string]string // by netenv source
+	SourceCompany   string            // %s: the source words, for a managed setting
+	SourceOther     string            // %s: the raw source name
+
+	// Checking.
+	CheckingTitle   string
+	CheckingOf      string // %s: the address
+	CheckingSelf    string
+	ProbeWords      map[string]string // by probe name
+	StateWaiting    string
+	StateChecking   string
+	StatePass       string
+	StateWarn       string
+	StateFail       string
+	StateSkip       string
+	StateStopped    string
+	SkipNotNeeded   string
+	SkipBecause     string
+	Progress        string // %d of %d
+	Cancel          string
+	Cancelling      string
+	Stopped         string
+	CheckAgain      string
+	CouldNotStart   string // %v
+	TimeUnderMS     string
+	TimeMS          string // %d
+	TimeS           string // %.1f
+	TimeWaitingDash string
+
+	// Result.
+	ResultTitle      string
+	VerdictText      map[diagnose.Verdict]string
+	VerdictShort     map[diagnose.Verdict]string
+	PathTitle        string
+	HopComputer      string
+	HopVPN           string
+	HopProxy         string
+	HopInternet      string
+	HopService       string
+	HopStopsHere     string
+	FindingsTitle    string
+	NoFindings       string
+	NoFindingsBad    string
+	WhoFixes         string // %s
+	FixerYou         string
+	FixerIT          string
+	FixerService     string
+	FixerNobody      string
+	FailedProbe      string // %s probe words, %s detail
+	IdleRunning      string // %s time left
+	IdleSkip         string
+	IdleSkipped      string
+	IdleHeld         string // %s duration
+	IdleClosed       string // %s duration
+	IdleNotRun       string
+	IdleFailed       string // %s detail
+	BeforeAfter      string // %s before, %s now
+	Solved           string // %s titles
+	StillThere       string // %s titles
+	FixButton        string
+	ShareButton      string
+	TestAgain        string
+	ChangeAddress    string
+	SeverityWords    map[diagnose.Severity]string
+	ResultCancelled  string
+	ResultNoProblems string
+
+	// Fix it.
+	FixTitle        string
+	FixStepOf       string // %d of %d
+	FixFor          string // %s: finding title
+	FixPrevStep     string
+	FixNextStep     string
+	FixTestHint     string
+	CopyAdminNote   string
+	CopiedAdminNote string
+	AdminNoteHead   string // %s: product, %s address
+	NothingToFix    string
+	GenericSteps    []string
+
+	// Share.
+	ShareTitle      string
+	ShareIntro      string
+	FormatLabel     string
+	FormatNames     map[string]string
+	SaveReport      string
+	Saved           string // %s: file name
+	SaveFailed      string // %v
+	CopySummary     string
+	CopiedSummary   string
+	EmailSupport    string
+	EmailNoAddress  string
+	EmailOpened     string // %s: address
+	EmailFailed     string // %v
+	EmailSubject    string // %s: verdict short
+	SummaryHead     string // %s product/app, %s address
+	SummaryVerdict  string // %s
+	SummaryFindings string
+	SummaryNoRun    string
+	StartOver       string
+}
+
+// English is the window's text in English, the default.
+var English = Words{
+	AppName: "WebSocket Doctor",
+	Steps:   [stepCount]string{"Start", "Your connection", "Checking", "Result", "Fix it", "Share"},
+	Back:    "Back",
+	Next:    "Next",
+
+	WelcomeTitle:    "Do live updates work on this computer?",
+	WelcomeIntro:    "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
+	AddressLabel:    "Address to test",
+	AddressExample:  "for example wss://chat.example.com/socket",
+	AddressSelfTest: "Leave this empty to test this computer with the app's own test server, or paste the address your support team gave you.",
+	AddressPreset:   "This address was set for you by your support team. You can usually leave it as it is.",
+	AddressOK:       "This address looks right.",
+	AddressBad: map[string]string{
+		"address": "This does not look like an address: %s.",
+		"scheme":  "The start of the address is not right: %s. It should begin with wss:// or https://.",
+		"host":    "The name of the service in the address is not right: %s.",
+		"port":    "The number after the colon is not right: %s.",
+		"path":    "The part after the service's name is not right: %s.",
+	},
+	AddressBadOther:  "This does not look like an address: %s.",
+	CheckButton:      "Check my connection",
+	Advanced:         "Advanced settings (for your support team)",
+	HeadersLabel:     "Extra headers",
+	HeadersHint:      "One per line, as Name: value",
+	HeadersBad:       "Line %d should look like Name: value.",
+	CookieLabel:      "Cookie",
+	CookieHint:       "Sent as the Cookie header; left out of reports",
+	ProxyLabel:       "Proxy",
+	ProxySystem:      "Use this computer's settings",
+	ProxyNone:        "Connect directly, without a proxy",
+	ProxyURL:         "Use this proxy:",
+	ProxyURLHint:     "http://proxy.example.com:8080",
+	ProxyURLBad:      "The proxy address should look like http://host:port, https://host:port or socks5://host:port.",
+	ClientCertLabel:  "Client certificate",
+	ClientCertHint:   "certificate file (PEM)",
+	ClientKeyLabel:   "Certificate key",
+	CAFileLabel:      "Trust this CA",
+	CAFileHint:       "CA certificate file (PEM)",
+	ChooseFile:       "Choose…",
+	IdleLabel:        "Idle test",
+	IdleOff:          "Off",
+	IdleChoices:      []string{"Off", "30 seconds", "1 minute", "2 minutes", "3 minutes", "5 minutes"},
+	IdleUnavailable:  "The idle test is not available in this version.",
+	AdvancedMismatch: "Give both the certificate and its key.",
+
+	ConnTitle:       "Your connection",
+	ConnIntro:       "This is how this computer reaches the Internet. The check will go the same way.",
+	ConnLooking:     "Looking at this computer's network settings…",
+	ConnNotChecked:  "This version cannot look at the network settings yet; the check itself will still run.",
+	ConnFailed:      "The network settings could not be read (%v); the check itself will still run.",
+	ConnProxy:       "You connect through a proxy set %s.",
+	ConnProxyAt:     "The proxy is %s.",
+	ConnProxyAuto:   "A script set %s chooses the proxy for each address.",
+	ConnProxyOwn:    "You asked to connect through the proxy %s.",
+	ConnNoProxyUser: "You asked to connect directly, without a proxy.",
+	ConnNoProxy:     "No proxy: this computer connects directly.",
+	ConnVPN:         "A VPN is on (%s).",
+	ConnVPNUnnamed:  "A VPN is on.",
+	ConnNoVPN:       "No VPN is on.",
+	ConnStart:       "Start the check",
+	SourceWords: map[string]string{
+		"env":     "environment variables",
+		"wininet": "Windows settings",
+		"winhttp": "Windows system settings",
+		"macos":   "macOS network settings",
+		"gnome":   "GNOME settings",
+		"kde":     "KDE settings",
+		"option":  "this app's settings",
+		"pac":     "a proxy script",
+		"wpad":    "automatic discovery on your network",
+	},
+	SourceCompany: "by your company (%s)",
+	SourceOther:   "on this computer (%s)",
+
+	CheckingTitle: "Checking",
+	CheckingOf:    "Checking %s",
+	CheckingSelf:  "Checking this computer with the app's own test server",
+	ProbeWords: map[string]string{
+		"dns":     "Finding the service on the Internet",
+		"tcp":     "Reaching the service",
+		"tls":     "Setting up a secure connection",
+		"http":    "Loading a normal web page from it",
+		"upgrade": "Opening a live connection",
+		"echo":    "Sending and receiving messages",
+		"idle":    "Keeping a quiet connection open",
+	},
+	StateWaiting:    "Waiting",
+	StateChecking:   "Checking…",
+	StatePass:       "Works",
+	StateWarn:       "Works, with a warning",
+	StateFail:       "Does not work",
+	StateSkip:       "Not tested",
+	StateStopped:    "Stopped",
+	SkipNotNeeded:   "Not needed for this address.",
+	SkipBecause:     "Not tested, because an earlier step did not work.",
+	Progress:        "%d of %d done",
+	Cancel:          "Cancel",
+	Cancelling:      "Stopping…",
+	Stopped:         "You stopped the check. Nothing was changed on this computer.",
+	CheckAgain:      "Check again",
+	CouldNotStart:   "The check could not start: %v",
+	TimeUnderMS:     "< 1 ms",
+	TimeMS:          "%d ms",
+	TimeS:           "%.1f s",
+	TimeWaitingDash: "",
+
+	ResultTitle: "Result",
+	VerdictText: map[diagnose.Verdict]string{
+		diagnose.Works:             "Live updates work from this computer.",
+		diagnose.WorksWithWarnings: "Live updates work, but something may get in their way.",
+		diagnose.DoesNotWork:       "Live updates do not work from this computer.",
+		diagnose.Incomplete:        "The check did not finish, so there is no answer yet.",
+	},
+	VerdictShort: map[diagnose.Verdict]string{
+		diagnose.Works:             "live updates worked",
+		diagnose.WorksWithWarnings: "live updates worked, with warnings",
+		diagnose.DoesNotWork:       "live updates did not work",
+		diagnose.Incomplete:        "the check did not finish",
+	},
+	PathTitle:     "The way your connection goes",
+	HopComputer:   "This computer",
+	HopVPN:        "VPN",
+	HopProxy:      "Proxy",
+	HopInternet:   "Internet",
+	HopService:    "Service",
+	HopStopsHere:  "Stops here",
+	FindingsTitle: "What we found, most likely first",
+	NoFindings:    "Nothing is wrong. If the app you use still does not update, share the report with its support team.",
+	NoFindingsBad: "We could not tell exactly why. The list below shows where it stopped; please share the report with your support team.",
+	WhoFixes:      "Who can fix it: %s",
+	FixerYou:      "you",
+	FixerIT:       "your IT team",
+	FixerService:  "the service's team",
+	FixerNobody:   "nothing to fix",
+	FailedProbe:   "%s: %s",
+	IdleRunning:   "Still checking that a quiet connection stays open: %s left.",
+	IdleSkip:      "Skip",
+	IdleSkipped:   "You skipped the test of a quiet connection.",
+	IdleHeld:      "A quiet connection stayed open for %s.",
+	IdleClosed:    "A quiet connection was closed after %s.",
+	IdleNotRun:    "",
+	IdleFailed:    "The test of a quiet connection did not work: %s",
+	BeforeAfter:   "Before: %s. Now: %s.",
+	Solved:        "Solved: %s.",
+	StillThere:    "Still there: %s.",
+	FixButton:     "Show me how to fix it",
+	ShareButton:   "Share the report",
+	TestAgain:     "Test again",
+	ChangeAddress: "Change the address",
+	SeverityWords: map[diagnose.Severity]string{
+		diagnose.SeverityOK:      "Fine",
+		diagnose.SeverityInfo:    "Good to know",
+		diagnose.SeverityWarning: "Worth a look",
+		diagnose.SeverityProblem: "Problem",
+	},
+	ResultCancelled:  "You stopped the check before it finished.",
+	ResultNoProblems: "There is nothing to fix.",
+
+	FixTitle:        "Fix it",
+	FixStepOf:       "Step %d of %d",
+	FixFor:          "For: %s",
+	FixPrevStep:     "Previous step",
+	FixNextStep:     "Next step",
+	FixTestHint:     "Done this step? Press Test again to see whether it helped.",
+	CopyAdminNote:   "Copy the note for your IT team",
+	CopiedAdminNote: "The note is copied. Paste it into an e-mail or a ticket for your IT team.",
+	AdminNoteHead:   "Note for the network administrator, from %s (checking %s):",
+	NothingToFix:    "There is nothing to fix: live updates work from this computer.",
+	GenericSteps: []string{
+		"Try another network, for example your phone's hotspot, then press Test again.",
+		"If it works on the other network, the problem is on your usual network: share the report with your IT team.",
+		"If it does not work anywhere, share the report with the support team of the service.",
+	},
+
+	ShareTitle:  "Share the report",
+	ShareIntro:  "The report lets your support team see what the check saw. Passwords and cookies are left out.",
+	FormatLabel: "Save as",
+	FormatNames: map[string]string{
+		"html": "Web page (HTML)",
+		"json": "Data for support tools (JSON)",
+		"md":   "Markdown",
+		"text": "Plain text",
+	},
+	SaveReport:      "Save the report…",
+	Saved:           "Saved as %s.",
+	SaveFailed:      "The report could not be saved: %v",
+	CopySummary:     "Copy a summary",
+	CopiedSummary:   "The summary is copied. Paste it where your support team asked for it.",
+	EmailSupport:    "E-mail support",
+	EmailNoAddress:  "No support address is set in this version; save the report and send it to your support team.",
+	EmailOpened:     "Your e-mail program should open with a message to %s. Attach the saved report before sending.",
+	EmailFailed:     "The e-mail program could not be opened: %v",
+	EmailSubject:    "WebSocket check: %s",
+	SummaryHead:     "%s checked %s.",
+	SummaryVerdict:  "Result: %s.",
+	SummaryFindings: "Findings:",
+	SummaryNoRun:    "No check has been run yet.",
+	StartOver:       "Start over",
+}
+
+// T is the text the window shows; a translation replaces it before the
+// window is built.
+var T = English

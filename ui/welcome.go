@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// welcomeScreen is step 1: what the app does, the address, one button, and
+// the advanced settings folded away.
+type welcomeScreen struct {
+	z    *Wizard
+	root fyne.CanvasObject
+
+	address *entry
+	hint    *widget.Label
+	check   *button
+
+	advanced   *widget.Accordion
+	headers    *entry
+	cookie     *entry
+	proxy      *widget.RadioGroup
+	proxyURL   *entry
+	clientCert *entry
+	clientKey  *entry
+	caFile     *entry
+	idle       *widget.Select
+	advError   *widget.Label
+}
+
+func newWelcome(z *Wizard) *welcomeScreen {
+	s := &welcomeScreen{z: z}
+	title := heading(T.WelcomeTitle)
+	intro := wrapped(T.WelcomeIntro)
+
+	s.address = newEntry(z.escape)
+	s.address.SetPlaceHolder(T.AddressExample)
+	s.address.SetText(z.eng.Preset.Address)
+	s.address.OnChanged = func(string) { s.updateHint() }
+	s.address.OnSubmitted = func(string) { s.submit() }
+	s.address.Validator = func(text string) error {
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		_, err := checks.ParseTarget(text)
+		return err
+	}
+	s.hint = wrapped("")
+	s.updateHint()
+
+	s.check = newButton(T.CheckButton, s.submit, z.escape)
+	s.check.Importance = widget.HighImportance
+	s.check.Icon = theme.MediaPlayIcon()
+	big := container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.check))
+
+	s.headers = newMultiLineEntry(z.escape)
+	s.headers.SetPlaceHolder("Origin: https://app.example.com")
+	s.headers.SetMinRowsVisible(3)
+	s.cookie = newEntry(z.escape)
+	s.cookie.Password = true
+	s.proxyURL = newEntry(z.escape)
+	s.proxyURL.SetPlaceHolder(T.ProxyURLHint)
+	s.proxyURL.Disable()
+	s.proxy = widget.NewRadioGroup([]string{T.ProxySystem, T.ProxyNone, T.ProxyURL}, func(v string) {
+		setEnabled(s.proxyURL, v == T.ProxyURL)
+	})
+	s.proxy.Required = true
+	s.proxy.SetSelected(T.ProxySystem)
+	s.clientCert = newEntry(z.escape)
+	s.clientCert.SetPlaceHolder(T.ClientCertHint)
+	s.clientKey = newEntry(z.escape)
+	s.caFile = newEntry(z.escape)
+	s.caFile.SetPlaceHolder(T.CAFileHint)
+	s.advError = wrapped("")
+	s.advError.Importance = widget.DangerImportance
+	s.advError.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem(T.HeadersLabel, s.headers),
+		widget.NewFormItem(T.CookieLabel, s.cookie),
+		widget.NewFormItem(T.ProxyLabel, container.NewVBox(s.proxy, s.proxyURL)),
+		widget.NewFormItem(T.ClientCertLabel, s.withChooser(s.clientCert)),
+		widget.NewFormItem(T.ClientKeyLabel, s.withChooser(s.clientKey)),
+		widget.NewFormItem(T.CAFileLabel, s.withChooser(s.caFile)),
+	)
+	form.Items[0].HintText = T.HeadersHint
+	form.Items[1].HintText = T.CookieHint
+	s.idle = widget.NewSelect(T.IdleChoices, nil)
+	for i, d := range idleChoices {
+		if d == defaultIdle {
+			s.idle.SetSelectedIndex(i)
+		}
+	}
+	if z.eng.Idle != nil {
+		form.Append(T.IdleLabel, s.idle)
+	}
+	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T.Advanced, container.NewVBox(form, s.advError)))
+
+	addrLabel := widget.NewLabelWithStyle(T.AddressLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.root = container.NewVBox(
+		title, intro,
+		gap(),
+		addrLabel, s.address, s.hint,
+		big,
+		s.advanced,
+	)
+	return s
+}
+
+// withChooser puts a "Choose…" button after a file entry.
+func (s *welcomeScreen) withChooser(e *entry) fyne.CanvasObject {
+	b := newButton(T.ChooseFile, func() {
+		s.z.openFile(func(path string) {
+			if path != "" {
+				e.SetText(path)
+			}
+		})
+	}, s.z.escape)
+	return container.NewBorder(nil, nil, nil, b, e)
+}
+
+// updateHint says, as the user types, whether the address looks right.
+func (s *welcomeScreen) updateHint() {
+	text := strings.TrimSpace(s.address.Text)
+	s.hint.Importance = widget.MediumImportance
+	switch _, err := checks.ParseTarget(text); {
+	case text == "":
+		s.hint.SetText(T.AddressSelfTest)
+	case err != nil:
+		s.hint.Importance = widget.DangerImportance
+		s.hint.SetText(addressError(err))
+	case text == s.z.eng.Preset.Address:
+		s.hint.SetText(T.AddressPreset)
+	default:
+		s.hint.SetText(T.AddressOK)
+	}
+}
+
+// request reads the screen into a Request, or says what is wrong.
+func (s *welcomeScreen) request() (Request, string, fyne.Focusable) {
+	r := Request{Address: strings.TrimSpace(s.address.Text)}
+	if r.Address != "" {
+		if _, err := checks.ParseTarget(r.Address); err != nil {
+			return r, addressError(err), s.address
+		}
+	}
+	hs, bad := parseHeaders(s.headers.Text)
+	if bad > 0 {
+		return r, fmt.Sprintf(T.HeadersBad, bad), s.headers
+	}
+	r.Headers = hs
+	r.Cookie = strings.TrimSpace(s.cookie.Text)
+	switch s.proxy.Selected {
+	case T.ProxyNone:
+		r.Proxy = ProxyNone
+	case T.ProxyURL:
+		r.Proxy, r.ProxyURL = ProxyURL, strings.TrimSpace(s.proxyURL.Text)
+		if !validProxyURL(r.ProxyURL) {
+			return r, T.ProxyURLBad, s.proxyURL
+		}
+	default:
+		r.Proxy = ProxySystem
+	}
+	r.ClientCert = strings.TrimSpace(s.clientCert.Text)
+	r.ClientKey = strings.TrimSpace(s.clientKey.Text)
+	if (r.ClientCert == "") != (r.ClientKey == "") {
+		return r, T.AdvancedMismatch, s.clientKey
+	}
+	r.CAFile = strings.TrimSpace(s.caFile.Text)
+	if s.z.eng.Idle != nil && s.idle.SelectedIndex() >= 0 {
+		r.IdleTest = idleChoices[s.idle.SelectedIndex()]
+	}
+	return r, "", nil
+}
+
+// submit is the big button: check the input, then look at the connection
+// or start the check.
+func (s *welcomeScreen) submit() {
+	req, problem, at := s.request()
+	s.advError.Hide()
+	if problem != "" {
+		if at == s.address {
+			s.hint.Importance = widget.DangerImportance
+			s.hint.SetText(problem)
+		} else {
+			s.advanced.Open(0)
+			s.advError.SetText(problem)
+			s.advError.Show()
+		}
+		s.z.Window.Canvas().Focus(at)
+		return
+	}
+	s.z.begin(req)
+}
+
+// heading is a screen's title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// wrapped is a label that wraps at word boundaries.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// gap is a little vertical air between groups.
+func gap() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(1, theme.Padding()*3))
+	return r
+}

@@ -1,0 +1,386 @@
+// Package ui is the window: a wizard that takes a person who has never
+// heard the word "proxy" from one button to a verdict, the steps to fix it
+// and a report to share. It renders state and forwards intent; everything
+// that touches the network or the disk's reports comes in through Engine,
+// so the package holds no network code and is tested over fakes.
+package ui
+
+import (
+	// Sorts before fyne.io, so Fyne starts quietly in the C locale.
+	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
+
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// settleTime keeps the finished rows in view for a moment: a check of a
+// healthy local service ends in milliseconds, and a screen that flashes by
+// leaves a person wondering what happened.
+const settleTime = 900 * time.Millisecond
+
+// Step is one screen of the wizard.
+type Step int
+
+// The steps, in order.
+const (
+	StepWelcome Step = iota
+	StepConnection
+	StepChecking
+	StepResult
+	StepFix
+	StepShare
+	stepCount
+)
+
+// Wizard is the window's state. Its widgets and fields are only touched on
+// Fyne's goroutine; the engine's goroutines reach them through bridge.
+type Wizard struct {
+	Window fyne.Window
+
+	eng Engine
+	// do runs a function on Fyne's goroutine: fyne.Do, or a test's loop.
+	do func(func())
+	// saveFile asks where to save a report; done gets nil, "" when the
+	// user cancels. Tests replace it; the default is Fyne's file dialog.
+	saveFile func(suggested string, done func(w io.WriteCloser, name string, err error))
+	// openFile asks for a file to read; done gets "" when cancelled.
+	openFile func(done func(path string))
+	// settle is how long the finished rows stay on screen before the
+	// result replaces them; tests set it to zero.
+	settle time.Duration
+
+	step     Step
+	stepBar  []*widget.Label
+	content  *fyne.Container
+	scroll   *container.Scroll
+	back     *button
+	next     *button
+	screens  [stepCount]fyne.CanvasObject
+	welcome  *welcomeScreen
+	conn     *connScreen
+	checking *checkingScreen
+	result   *resultScreen
+	fix      *fixScreen
+	share    *shareScreen
+
+	// State of the current check, on Fyne's goroutine.
+	req      Request
+	env      *Environment
+	envErr   error
+	envBusy  bool
+	envKey   string
+	running  bool
+	run      *Run
+	prev     *Run
+	idleBusy bool
+
+	mu      sync.Mutex
+	cancels map[string]context.CancelFunc
+	tasks   sync.WaitGroup
+}
+
+// NewWizard builds the wizard on w. Closing the window cancels whatever
+// runs and waits for it to end.
+func NewWizard(w fyne.Window, eng Engine) *Wizard {
+	z := &Wizard{Window: w, eng: eng, do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
+	if z.eng.Export == nil {
+		z.eng.Export = DefaultExport(eng.Version)
+		if z.eng.Formats == nil {
+			z.eng.Formats = DefaultFormats
+		}
+	}
+	if len(z.eng.Formats) == 0 {
+		z.eng.Formats = DefaultFormats
+	}
+	if z.eng.Probes == nil {
+		for _, p := range checks.DefaultProbes() {
+			z.eng.Probes = append(z.eng.Probes, p.Name)
+		}
+	}
+	z.saveFile = z.fileSaveDialog
+	z.openFile = z.fileOpenDialog
+
+	z.welcome = newWelcome(z)
+	z.conn = newConnScreen(z)
+	z.checking = newCheckingScreen(z)
+	z.result = newResultScreen(z)
+	z.fix = newFixScreen(z)
+	z.share = newShareScreen(z)
+	z.screens = [stepCount]fyne.CanvasObject{
+		z.welcome.root, z.conn.root, z.checking.root, z.result.root, z.fix.root, z.share.root,
+	}
+
+	bar := container.NewHBox()
+	for i, name := range T.Steps {
+		l := widget.NewLabel(name)
+		z.stepBar = append(z.stepBar, l)
+		if i > 0 {
+			bar.Add(widget.NewLabel("›"))
+		}
+		bar.Add(l)
+	}
+	z.back = newButton(T.Back, z.goBack, z.escape)
+	z.next = newButton(T.Next, z.goNext, z.escape)
+	nav := container.NewHBox(z.back, layout.NewSpacer(), z.next)
+	z.content = container.NewStack()
+	z.scroll = container.NewVScroll(container.NewPadded(z.content))
+	top := container.NewVBox(container.NewCenter(bar), widget.NewSeparator())
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
+	w.SetContent(container.NewBorder(top, bottom, nil, nil, z.scroll))
+
+	w.SetOnClosed(func() { z.Stop(); z.Wait() })
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyEscape:
+			z.escape()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			z.enter()
+		}
+	})
+	z.show(StepWelcome)
+	return z
+}
+
+// Step is the screen shown.
+func (z *Wizard) Step() Step { return z.step }
+
+// show puts step s on screen and sets the buttons for it.
+func (z *Wizard) show(s Step) {
+	z.step = s
+	z.content.Objects = []fyne.CanvasObject{z.screens[s]}
+	for i, l := range z.stepBar {
+		l.TextStyle.Bold = Step(i) == s
+		l.Importance = widget.MediumImportance
+		if Step(i) == s {
+			l.Importance = widget.HighImportance
+		}
+		l.Refresh()
+	}
+	switch s {
+	case StepResult:
+		z.result.update()
+	case StepFix:
+		z.fix.update()
+	case StepShare:
+		z.share.update()
+	}
+	// Lay the screen out after it was updated: what Show revealed gets
+	// its size now, not at the next resize.
+	z.content.Refresh()
+	z.scroll.ScrollToTop()
+	z.updateNav()
+	if f := z.focusFor(s); f != nil {
+		z.Window.Canvas().Focus(f)
+	}
+}
+
+// focusFor is the widget that has the keyboard when a step opens, so Enter
+// does the obvious thing there.
+func (z *Wizard) focusFor(s Step) fyne.Focusable {
+	switch s {
+	case StepWelcome:
+		return z.welcome.address
+	case StepConnection:
+		return z.conn.start
+	case StepChecking:
+		return z.checking.action
+	case StepResult:
+		return z.result.primary()
+	case StepFix:
+		return z.fix.testAgain
+	case StepShare:
+		return z.share.save
+	}
+	return nil
+}
+
+// updateNav sets Back and Next for the current step and state.
+func (z *Wizard) updateNav() {
+	back, next := z.backTarget(), z.nextTarget()
+	z.back.Hidden = z.step == StepWelcome
+	setEnabled(z.back, back >= 0)
+	z.next.Hidden = z.step == StepShare || (z.step == StepWelcome && next < 0)
+	setEnabled(z.next, next >= 0)
+	z.back.Refresh()
+	z.next.Refresh()
+}
+
+func setEnabled(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}
+
+// backTarget is where Back goes, or -1.
+func (z *Wizard) backTarget() Step {
+	switch z.step {
+	case StepConnection, StepResult:
+		return StepWelcome
+	case StepChecking:
+		if z.running {
+			return -1
+		}
+		return StepWelcome
+	case StepFix:
+		return StepResult
+	case StepShare:
+		if z.run != nil && len(z.fix.steps) > 0 {
+			return StepFix
+		}
+		return StepResult
+	}
+	return -1
+}
+
+// nextTarget is where Next goes without starting anything, or -1.
+func (z *Wizard) nextTarget() Step {
+	switch z.step {
+	case StepWelcome:
+		if z.run != nil && !z.running {
+			return StepResult
+		}
+	case StepConnection:
+		return StepChecking // starts the check
+	case StepChecking:
+		if z.run != nil && !z.running {
+			return StepResult
+		}
+	case StepResult:
+		if len(fixSteps(z.run)) > 0 {
+			return StepFix
+		}
+		return StepShare
+	case StepFix:
+		return StepShare
+	}
+	return -1
+}
+
+func (z *Wizard) goBack() {
+	if s := z.backTarget(); s >= 0 {
+		z.show(s)
+	}
+}
+
+func (z *Wizard) goNext() {
+	s := z.nextTarget()
+	switch {
+	case s < 0:
+	case z.step == StepConnection:
+		z.startCheck()
+	default:
+		z.show(s)
+	}
+}
+
+// escape stops a running check; otherwise it goes back.
+func (z *Wizard) escape() {
+	if z.running {
+		z.StopCheck()
+		return
+	}
+	z.goBack()
+}
+
+// enter does the step's main action when nothing has the keyboard.
+func (z *Wizard) enter() {
+	switch z.step {
+	case StepWelcome:
+		z.welcome.submit()
+	case StepConnection:
+		z.startCheck()
+	case StepResult, StepFix:
+		z.goNext()
+	}
+}
+
+// spawn runs f on its own goroutine as a named task that Stop cancels and
+// Wait waits for. A task of the same name is cancelled first.
+func (z *Wizard) spawn(name string, f func(ctx context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	z.mu.Lock()
+	if old := z.cancels[name]; old != nil {
+		old()
+	}
+	z.cancels[name] = cancel
+	z.mu.Unlock()
+	z.tasks.Add(1)
+	go func() {
+		defer z.tasks.Done()
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// cancelTask cancels the named task, if it runs.
+func (z *Wizard) cancelTask(name string) {
+	z.mu.Lock()
+	cancel := z.cancels[name]
+	z.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// Stop cancels everything that runs: the check, the idle test and the look
+// at the settings. It does not wait: each ends promptly and its last update
+// arrives through the bridge like any other.
+func (z *Wizard) Stop() {
+	z.mu.Lock()
+	for _, c := range z.cancels {
+		c()
+	}
+	z.mu.Unlock()
+}
+
+// StopCheck cancels the running check (the Cancel button).
+func (z *Wizard) StopCheck() { z.cancelTask("check") }
+
+// Wait blocks until every task has ended.
+func (z *Wizard) Wait() { z.tasks.Wait() }
+
+// bridge hands runner events, which arrive on the probes' goroutines, to
+// Fyne's goroutine: the one place where the engine meets the widgets.
+func (z *Wizard) bridge(f func(checks.Event)) func(checks.Event) {
+	return func(e checks.Event) { z.do(func() { f(e) }) }
+}
+
+// fileSaveDialog is Fyne's save dialog.
+func (z *Wizard) fileSaveDialog(suggested string, done func(io.WriteCloser, string, error)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if wc == nil || err != nil {
+			done(nil, "", err)
+			return
+		}
+		done(wc, wc.URI().Path(), nil)
+	}, z.Window)
+	d.SetFileName(suggested)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// fileOpenDialog is Fyne's open dialog, for the certificate files.
+func (z *Wizard) fileOpenDialog(done func(string)) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if rc == nil || err != nil {
+			done("")
+			return
+		}
+		rc.Close()
+		done(rc.URI().Path())
+	}, z.Window)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}

@@ -1,0 +1,574 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+)
+
+// fake is an engine with no network: each probe ends with the status in
+// fail (pass when absent), optionally waiting for block first.
+type fake struct {
+	fail      map[string]checks.Status
+	block     chan struct{}
+	runs      atomic.Int32
+	cancelled atomic.Bool
+	lastReq   Request
+}
+
+func (f *fake) check(ctx context.Context, req Request, onEvent func(checks.Event)) (checks.Outcome, error) {
+	f.runs.Add(1)
+	f.lastReq = req
+	t, _ := checks.ParseTarget(firstOf(req.Address, "ws://127.0.0.1:8765/echo"))
+	out := checks.Outcome{Target: t, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
+	for _, p := range checks.DefaultProbes() {
+		onEvent(checks.Event{Kind: checks.EventStarted, Probe: p.Name})
+		if f.block != nil {
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				f.cancelled.Store(true)
+				out.Cancelled = true
+				return out, nil
+			}
+		}
+		st := checks.Pass
+		if s, ok := f.fail[p.Name]; ok {
+			st = s
+		}
+		r := checks.Result{Probe: p.Name, Status: st, Duration: 12 * time.Millisecond, Code: "ok"}
+		if st == checks.Fail {
+			r.Code, r.Reason = "status_200", "the answer was 200 OK instead of 101"
+		}
+		onEvent(checks.Event{Kind: checks.EventFinished, Probe: p.Name, Result: &r})
+		out.Results = append(out.Results, r)
+	}
+	out.Finished = out.Started.Add(time.Second)
+	return out, nil
+}
+
+// stripFinding is what a diagnosis says about a proxy that drops Upgrade.
+var stripFinding = diagnose.Finding{
+	ID:          "proxy-strips-upgrade",
+	Severity:    diagnose.SeverityProblem,
+	Title:       "Your company proxy removes what live updates need",
+	Explanation: "The proxy answered in place of the service.",
+	Steps:       []string{"Turn off your VPN, then press Test again.", "Ask your IT team to let the service through the proxy."},
+	AdminNote:   "Pass Upgrade and Connection; HTTP/1.1 to the origin.",
+}
+
+// fakeDiagnose finds stripFinding when the upgrade failed, and an idle
+// timeout when the idle test failed.
+func fakeDiagnose(out checks.Outcome, env *Environment) []diagnose.Finding {
+	var fs []diagnose.Finding
+	if r, _ := out.Result("upgrade"); r.Status == checks.Fail {
+		fs = append(fs, stripFinding)
+	}
+	if r, ok := out.Result("idle"); ok && r.Status == checks.Fail {
+		fs = append(fs, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning,
+			Title: "Quiet connections are closed after a minute", Steps: []string{"Ask your IT team to raise the idle timeout."},
+			AdminNote: "Raise the idle timeout to 180 s."})
+	}
+	if len(fs) == 0 {
+		fs = append(fs, diagnose.Finding{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "Live updates work"})
+	}
+	return fs
+}
+
+func companyProxy(context.Context, Request) (Environment, error) {
+	return Environment{
+		Proxy: &ProxyInfo{Address: "proxy.corp.example:8080", Source: "wininet", Managed: true},
+		VPN:   &VPNInfo{Name: "WireGuard", Interface: "wg0"},
+	}, nil
+}
+
+// uiLoop stands in for Fyne's goroutine: the wizard's updates queue here
+// and the test runs them, so widgets are only touched by the test goroutine.
+type uiLoop chan func()
+
+type harness struct {
+	t     *testing.T
+	z     *Wizard
+	q     uiLoop
+	app   fyne.App
+	w     fyne.Window
+	saved bytes.Buffer
+	name  string
+}
+
+func newHarness(t *testing.T, eng Engine) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("test")
+	w.Resize(fyne.NewSize(900, 640))
+	z := NewWizard(w, eng)
+	h := &harness{t: t, z: z, q: make(uiLoop, 256), app: a, w: w}
+	z.do = func(f func()) { h.q <- f }
+	z.settle = 0
+	z.saveFile = func(name string, done func(io.WriteCloser, string, error)) {
+		h.name = name
+		done(nopCloser{&h.saved}, "/tmp/"+name, nil)
+	}
+	t.Cleanup(func() {
+		z.Stop()
+		ended := make(chan struct{})
+		go func() { z.Wait(); close(ended) }()
+		for {
+			select {
+			case f := <-h.q:
+				f()
+			case <-ended:
+				for len(h.q) > 0 {
+					(<-h.q)()
+				}
+				return
+			}
+		}
+	})
+	return h
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// until runs queued updates until cond holds, for a bounded time.
+func (h *harness) until(what string, cond func() bool) {
+	h.t.Helper()
+	timeout := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case f := <-h.q:
+			f()
+		case <-timeout:
+			h.t.Fatalf("timed out waiting for %s (on step %d)", what, h.z.step)
+		}
+	}
+}
+
+func (h *harness) atStep(s Step) {
+	h.t.Helper()
+	h.until(fmt.Sprintf("step %d", s), func() bool { return h.z.step == s })
+}
+
+// runToResult presses the big button (and Start on the connection screen
+// when there is one) and waits for the result.
+func (h *harness) runToResult() {
+	h.t.Helper()
+	test.Tap(h.z.welcome.check)
+	if h.z.eng.Environment != nil {
+		h.atStep(StepConnection)
+		h.until("the environment", func() bool { return !h.z.envBusy })
+		test.Tap(h.z.conn.start)
+	}
+	h.atStep(StepResult)
+}
+
+func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check})
+	if h.z.back.Visible() {
+		t.Error("Back is shown on the first screen")
+	}
+	h.runToResult()
+	if h.z.run.Verdict != diagnose.Works || h.z.result.banner.level != bannerGreen {
+		t.Fatalf("verdict %s, banner %d", h.z.run.Verdict, h.z.result.banner.level)
+	}
+	if got := h.z.result.banner.text; got != T.VerdictText[diagnose.Works] {
+		t.Errorf("banner %q", got)
+	}
+	for _, hp := range pathOf(h.z.run, "x") {
+		if hp.Kind == hopProxy || hp.Kind == hopVPN || hp.State != hopOK {
+			t.Errorf("path hop %+v in a healthy run without proxy", hp)
+		}
+	}
+	if !h.z.result.fixBtn.Hidden {
+		t.Error("Fix it is offered for a run that works")
+	}
+	test.Tap(h.z.next)
+	if h.z.step != StepShare {
+		t.Errorf("Next from a working result goes to step %d, want Share", h.z.step)
+	}
+}
+
+func TestEveryStepTransition(t *testing.T) {
+	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	h := newHarness(t, Engine{Check: f.check, Environment: companyProxy, Diagnose: fakeDiagnose})
+	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
+	test.Tap(h.z.welcome.check)
+	h.atStep(StepConnection)
+	h.until("the environment", func() bool { return h.z.env != nil })
+	text := markupText(h.z.conn.root)
+	for _, want := range []string{"set by your company (Windows settings)", "A VPN is on (WireGuard)", "proxy.corp.example:8080"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("connection screen lacks %q:\n%s", want, text)
+		}
+	}
+	// Back keeps what was typed.
+	test.Tap(h.z.back)
+	if h.z.step != StepWelcome || h.z.welcome.address.Text != "wss://chat.example.com/socket" {
+		t.Fatalf("Back went to %d with address %q", h.z.step, h.z.welcome.address.Text)
+	}
+	test.Tap(h.z.welcome.check)
+	h.atStep(StepConnection)
+	if h.z.envBusy {
+		t.Error("the same request looked at the environment again")
+	}
+	test.Tap(h.z.next) // Start the check
+	h.atStep(StepChecking)
+	if !h.z.back.Disabled() || !h.z.next.Disabled() {
+		t.Error("Back or Next is enabled during a run")
+	}
+	h.atStep(StepResult)
+	if h.z.result.banner.level != bannerRed {
+		t.Errorf("banner level %d, want red", h.z.result.banner.level)
+	}
+	hops := pathOf(h.z.run, "chat.example.com")
+	kinds := ""
+	for _, hp := range hops {
+		kinds += string(hp.Kind) + ":" + fmt.Sprint(hp.State) + " "
+	}
+	if kinds != "computer:0 vpn:0 proxy:1 internet:2 service:2 " {
+		t.Errorf("path %s", kinds)
+	}
+	if !strings.Contains(markupText(h.z.result.root), "Who can fix it: your IT team") {
+		t.Error("the finding does not say who can fix it")
+	}
+
+	test.Tap(h.z.next)
+	h.atStep(StepFix)
+	if h.z.fix.text.Text != stripFinding.Steps[0] || h.z.fix.counter.Text != "Step 1 of 2" {
+		t.Errorf("first step %q (%q)", h.z.fix.text.Text, h.z.fix.counter.Text)
+	}
+	if !h.z.fix.prev.Disabled() {
+		t.Error("Previous step is enabled on the first step")
+	}
+	test.Tap(h.z.fix.next)
+	if h.z.fix.text.Text != stripFinding.Steps[1] || !h.z.fix.next.Disabled() {
+		t.Errorf("second step %q", h.z.fix.text.Text)
+	}
+	test.Tap(h.z.fix.copyNote)
+	if clip := h.app.Clipboard().Content(); !strings.Contains(clip, stripFinding.AdminNote) || !strings.Contains(clip, "chat.example.com/socket") {
+		t.Errorf("clipboard after Copy the note: %q", clip)
+	}
+
+	test.Tap(h.z.next)
+	h.atStep(StepShare)
+	if h.z.next.Visible() {
+		t.Error("Next is shown on the last step")
+	}
+	test.Tap(h.z.back)
+	if h.z.step != StepFix || h.z.fix.at != 1 {
+		t.Errorf("Back from Share: step %d at %d, want Fix at the second step", h.z.step, h.z.fix.at)
+	}
+	test.Tap(h.z.back)
+	test.Tap(h.z.back)
+	if h.z.step != StepWelcome || h.z.welcome.address.Text != "wss://chat.example.com/socket" {
+		t.Fatalf("back to step %d, address %q", h.z.step, h.z.welcome.address.Text)
+	}
+	test.Tap(h.z.next)
+	if h.z.step != StepResult {
+		t.Errorf("Next from the first screen after a run goes to %d, want the result", h.z.step)
+	}
+	if f.runs.Load() != 1 {
+		t.Errorf("%d runs, want 1: navigation must not re-run", f.runs.Load())
+	}
+}
+
+func TestCancelMidRun(t *testing.T) {
+	for _, how := range []string{"button", "escape"} {
+		t.Run(how, func(t *testing.T) {
+			f := &fake{block: make(chan struct{})}
+			h := newHarness(t, Engine{Check: f.check})
+			test.Tap(h.z.welcome.check)
+			h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
+			if h.z.checking.action.Text != T.Cancel {
+				t.Fatalf("button %q during a run", h.z.checking.action.Text)
+			}
+			if how == "button" {
+				test.Tap(h.z.checking.action)
+			} else {
+				h.z.checking.action.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+			}
+			h.until("the stopped message", func() bool { return h.z.checking.message.Text == T.Stopped })
+			if !f.cancelled.Load() {
+				t.Error("the check's context was not cancelled")
+			}
+			if h.z.step != StepChecking || h.z.run != nil {
+				t.Errorf("after cancel: step %d, run %v", h.z.step, h.z.run)
+			}
+			if h.z.checking.rows["dns"].state != rowSkip {
+				t.Error("the running row still spins")
+			}
+			if h.z.back.Disabled() || h.z.checking.action.Text != T.CheckAgain {
+				t.Error("after cancel, Back should work and the button should offer to check again")
+			}
+			test.Tap(h.z.back)
+			if h.z.step != StepWelcome {
+				t.Errorf("Back went to %d", h.z.step)
+			}
+		})
+	}
+}
+
+func TestCloseWindowCancelsRun(t *testing.T) {
+	f := &fake{block: make(chan struct{})}
+	h := newHarness(t, Engine{Check: f.check})
+	test.Tap(h.z.welcome.check)
+	h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
+	h.w.Close() // runs Stop and Wait, as the real window does
+	if !f.cancelled.Load() {
+		t.Fatal("closing the window did not cancel the check")
+	}
+}
+
+func TestTestAgainShowsBeforeAfter(t *testing.T) {
+	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose})
+	h.runToResult()
+	if h.z.result.compare.Visible() {
+		t.Error("a first run shows a before/after")
+	}
+	test.Tap(h.z.result.fixBtn)
+	h.atStep(StepFix)
+	f.fail = nil // the user turned the VPN off
+	test.Tap(h.z.fix.testAgain)
+	h.atStep(StepChecking)
+	h.atStep(StepResult)
+	got := h.z.result.compare.Text
+	want := "Before: live updates did not work. Now: live updates worked.\nSolved: " + stripFinding.Title + "."
+	if got != want || !h.z.result.compare.Visible() {
+		t.Errorf("before/after:\n%s\nwant:\n%s", got, want)
+	}
+	if h.z.result.banner.level != bannerGreen {
+		t.Error("banner not green after the fix")
+	}
+	if f.runs.Load() != 2 {
+		t.Errorf("%d runs, want 2", f.runs.Load())
+	}
+}
+
+func TestExport(t *testing.T) {
+	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	var mailed []string
+	eng := Engine{Check: f.check, Diagnose: fakeDiagnose,
+		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", Address: "wss://chat.acme.example/ws?token=s3cret"},
+		Mail: func(to, subject, body string) error {
+			mailed = []string{to, subject, body}
+			return nil
+		}}
+	h := newHarness(t, eng)
+	if h.z.welcome.address.Text != eng.Preset.Address {
+		t.Fatalf("address not pre-filled from the preset: %q", h.z.welcome.address.Text)
+	}
+	h.runToResult()
+	test.Tap(h.z.result.shareBtn)
+	h.atStep(StepShare)
+	if h.z.share.format.Selected != T.FormatNames["json"] {
+		t.Errorf("default format %q, want JSON while there is no HTML", h.z.share.format.Selected)
+	}
+
+	test.Tap(h.z.share.save)
+	rep, err := report.Parse(h.saved.Bytes())
+	if err != nil {
+		t.Fatalf("saved JSON: %v\n%s", err, h.saved.String())
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].ID != "proxy-strips-upgrade" || rep.Verdict != diagnose.DoesNotWork {
+		t.Errorf("report verdict %s findings %+v", rep.Verdict, rep.Findings)
+	}
+	if !strings.HasSuffix(h.name, ".json") || !strings.Contains(h.name, "chat.acme.example") {
+		t.Errorf("suggested name %q", h.name)
+	}
+	if !strings.Contains(h.z.share.status.Text(), "Saved as") {
+		t.Errorf("status %q", h.z.share.status.Text())
+	}
+
+	h.saved.Reset()
+	h.z.share.format.SetSelected(T.FormatNames["text"])
+	test.Tap(h.z.share.save)
+	if !strings.Contains(h.saved.String(), "\nWebSockets do not work (") || !strings.HasSuffix(h.name, ".txt") {
+		t.Errorf("text report %q as %q", h.saved.String(), h.name)
+	}
+
+	test.Tap(h.z.share.copy)
+	clip := h.app.Clipboard().Content()
+	if !strings.Contains(clip, "Acme Chat checked wss://chat.acme.example/ws.") || !strings.Contains(clip, "proxy-strips-upgrade") {
+		t.Errorf("summary:\n%s", clip)
+	}
+	if strings.Contains(clip, "s3cret") {
+		t.Error("the summary carries the token from the address")
+	}
+
+	test.Tap(h.z.share.mail)
+	if len(mailed) != 3 || mailed[0] != "help@acme.example" || !strings.Contains(mailed[1], "did not work") || mailed[2] != clip {
+		t.Errorf("mail %q", mailed)
+	}
+}
+
+func TestExportFailureAndMailMissing(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check,
+		Export:  func(Run, string) ([]byte, error) { return nil, errors.New("disk full") },
+		Formats: []string{"html", "json"}})
+	h.runToResult()
+	test.Tap(h.z.result.shareBtn)
+	if h.z.share.format.Selected != T.FormatNames["html"] {
+		t.Errorf("default format %q, want HTML when the engine offers it", h.z.share.format.Selected)
+	}
+	if !h.z.share.mail.Disabled() || !strings.Contains(h.z.share.status.Text(), "No support address") {
+		t.Error("e-mail is offered without a support address")
+	}
+	test.Tap(h.z.share.save)
+	if !strings.Contains(h.z.share.status.Text(), "disk full") || h.saved.Len() != 0 {
+		t.Errorf("status %q", h.z.share.status.Text())
+	}
+}
+
+func TestBadAddressInput(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check})
+	s := h.z.welcome
+	if s.hint.Text != T.AddressSelfTest {
+		t.Errorf("empty address hint %q", s.hint.Text)
+	}
+	test.Type(s.address, "ht!tp://x")
+	if !strings.Contains(s.hint.Text, "start of the address") {
+		t.Errorf("hint while typing a bad scheme: %q", s.hint.Text)
+	}
+	test.Tap(s.check)
+	if f.runs.Load() != 0 || h.z.step != StepWelcome {
+		t.Fatal("a bad address was checked")
+	}
+	if h.w.Canvas().Focused() != s.address {
+		t.Error("the address field does not have the keyboard after a bad address")
+	}
+	s.address.SetText("")
+	test.Type(s.address, "chat.example.com:99999")
+	if !strings.Contains(s.hint.Text, "number after the colon") {
+		t.Errorf("hint for a bad port: %q", s.hint.Text)
+	}
+	s.address.SetText("")
+	test.Type(s.address, "chat.example.com/socket")
+	if s.hint.Text != T.AddressOK {
+		t.Errorf("hint for a good address: %q", s.hint.Text)
+	}
+
+	s.headers.SetText("Origin: https://a.example\nnot a header")
+	test.Tap(s.check)
+	if f.runs.Load() != 0 || !s.advError.Visible() || !strings.Contains(s.advError.Text, "Line 2") || !s.advanced.Items[0].Open {
+		t.Errorf("bad header line: runs %d, message %q", f.runs.Load(), s.advError.Text)
+	}
+	s.headers.SetText("Origin: https://a.example")
+	s.proxy.SetSelected(T.ProxyURL)
+	s.proxyURL.SetText("proxy:8080")
+	test.Tap(s.check)
+	if f.runs.Load() != 0 || s.advError.Text != T.ProxyURLBad {
+		t.Errorf("bad proxy URL accepted: %q", s.advError.Text)
+	}
+	s.proxyURL.SetText("http://proxy.example:8080")
+	s.cookie.SetText("sid=1")
+	s.address.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field checks
+	h.atStep(StepResult)
+	r := f.lastReq
+	if r.Address != "chat.example.com/socket" || r.Proxy != ProxyURL || r.ProxyURL != "http://proxy.example:8080" || r.Cookie != "sid=1" || len(r.Headers) != 1 {
+		t.Errorf("request %+v", r)
+	}
+}
+
+func TestIdleTestUpdatesVerdict(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprintf("skip=%v", skip), func(t *testing.T) {
+			f := &fake{}
+			release := make(chan checks.Result)
+			idle := func(ctx context.Context, req Request) checks.Result {
+				select {
+				case r := <-release:
+					return r
+				case <-ctx.Done():
+					return checks.Result{Probe: "idle", Status: checks.Skip}
+				}
+			}
+			h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose, Idle: idle})
+			h.z.welcome.idle.SetSelectedIndex(2) // 1 minute
+			h.runToResult()
+			if !h.z.result.idleBox.Visible() || !strings.Contains(h.z.result.idleText.Text, "1 min left") {
+				t.Fatalf("idle countdown %q", h.z.result.idleText.Text)
+			}
+			if h.z.result.banner.level != bannerGreen {
+				t.Fatal("not green before the idle test ends")
+			}
+			if skip {
+				test.Tap(h.z.result.idleSkip)
+				h.until("the skip", func() bool { return !h.z.idleBusy })
+				if h.z.result.idleDone.Text != T.IdleSkipped || h.z.result.banner.level != bannerGreen {
+					t.Errorf("after skip: %q, banner %d", h.z.result.idleDone.Text, h.z.result.banner.level)
+				}
+				return
+			}
+			release <- checks.Result{Probe: "idle", Status: checks.Fail, Code: "closed", Duration: 61 * time.Second}
+			h.until("the idle result", func() bool { return !h.z.idleBusy })
+			if h.z.result.banner.level != bannerAmber {
+				t.Errorf("banner %d after the idle connection was closed, want amber", h.z.result.banner.level)
+			}
+			if h.z.result.idleDone.Text != "A quiet connection was closed after 1 min 1 s." {
+				t.Errorf("idle line %q", h.z.result.idleDone.Text)
+			}
+			if len(h.z.run.Findings) != 1 || h.z.run.Findings[0].ID != "proxy-idle-timeout" {
+				t.Errorf("findings after idle %+v", h.z.run.Findings)
+			}
+			if _, ok := h.z.run.Outcome.Result("idle"); !ok {
+				t.Error("the idle result is not part of the run, so the report would miss it")
+			}
+		})
+	}
+}
+
+func TestIdleSettingHiddenWithoutIdleProbe(t *testing.T) {
+	h := newHarness(t, Engine{Check: (&fake{}).check})
+	if strings.Contains(markupText(h.z.welcome.root), T.IdleLabel) {
+		t.Error("the idle setting is offered without an idle test")
+	}
+}
+
+func TestKeyboard(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose})
+	if h.w.Canvas().Focused() != h.z.welcome.address {
+		t.Error("the address field does not have the keyboard at start")
+	}
+	h.w.Canvas().Unfocus()
+	h.w.Canvas().(interface {
+		OnTypedKey() func(*fyne.KeyEvent)
+	}).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.atStep(StepResult)
+	focused, ok := h.w.Canvas().Focused().(*button)
+	if !ok || focused != h.z.result.shareBtn {
+		t.Fatalf("focus on the result is %T, want the share button", h.w.Canvas().Focused())
+	}
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.z.step != StepShare {
+		t.Errorf("Enter on the focused button went to %d", h.z.step)
+	}
+	h.z.share.save.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.z.step != StepResult {
+		t.Errorf("Escape went to %d, want back to the result", h.z.step)
+	}
+}
+
+// markupText is the text of every label in o, for loose checks.
+func markupText(o fyne.CanvasObject) string {
+	return test.RenderObjectToMarkup(o)
+}
