@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"strings"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // The codes Classify gives network errors; the diagnosis matches on them.
@@ -24,7 +26,12 @@ const (
 	CodeCertInvalid = "cert_invalid"
 	CodeTLSError    = "tls_error"
 	CodeCancelled   = "cancelled"
-	CodeError       = "error"
+	// The proxy codes: see netenv.ProxyError.
+	CodeProxyUnreachable    = netenv.CodeProxyUnreachable
+	CodeProxyAuthRequired   = netenv.CodeProxyAuthRequired
+	CodeProxyRefusedConnect = netenv.CodeProxyRefusedConnect
+	CodeProxyError          = netenv.CodeProxyError
+	CodeError               = "error"
 )
 
 // Classify names the kind of a network error in one stable word, telling
@@ -35,6 +42,10 @@ func Classify(err error) string {
 	}
 	if errors.Is(err, context.Canceled) {
 		return CodeCancelled
+	}
+	var pe *netenv.ProxyError
+	if errors.As(err, &pe) {
+		return pe.Code
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {

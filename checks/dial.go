@@ -2,12 +2,16 @@ package checks
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // fallbackDelay is how long a dial to one address may go unanswered before
@@ -18,7 +22,24 @@ const fallbackDelay = 250 * time.Millisecond
 // DialTarget opens a TCP connection to the target the way an application
 // would: to the addresses the dns probe found, racing them Happy Eyeballs
 // style, and returns the first that connects. The connect phase is timed.
+//
+// When a proxy applies to the target (see Route), the connection goes
+// through it instead: the TCP connection to the proxy is timed as the
+// connect phase and the tunnel handshake as the proxy phase; what the proxy
+// answered is noted in the probe's evidence (see noteTunnel), and a refusal
+// is a *netenv.ProxyError, which Classify codes proxy_unreachable,
+// proxy_auth_required, proxy_refused_connect or proxy_error.
 func (r *Run) DialTarget(ctx context.Context) (net.Conn, error) {
+	if !r.direct {
+		if route := r.Route(); !route.Direct() || route.Err != nil {
+			return r.dialRoute(ctx, route)
+		}
+	}
+	return r.dialDirect(ctx)
+}
+
+// dialDirect is DialTarget without a proxy.
+func (r *Run) dialDirect(ctx context.Context) (net.Conn, error) {
 	end := r.Begin(PhaseConnect)
 	defer end()
 	addrs := r.Addrs()
@@ -86,4 +107,107 @@ func raceDial(ctx context.Context, dial DialFunc, addrs []netip.Addr, port int) 
 		return winner, nil
 	}
 	return nil, errors.Join(errs...)
+}
+
+// RouteFor works out the route of a run with the machine's settings: the
+// proxy Options.Proxy names, none, or what the system settings (and any
+// PAC or WPAD they point to) say for the target.
+func RouteFor(ctx context.Context, t Target, opts Options) netenv.Route {
+	rv := &netenv.Resolver{}
+	return rv.Route(ctx, opts.Proxy, t.Secure(), t.Host, t.Port, t.Path)
+}
+
+// dialRoute dials the target through the route's proxies in order, as
+// browsers do: the next one is tried only when a proxy cannot be reached,
+// never after it refused. A DIRECT entry dials directly.
+//
+// Evidence noted on the probe:
+//   - "proxy": the proxy used (password hidden); "proxy_source" (env,
+//     wininet, macos, gnome, kde, pac, wpad, option) and "proxy_origin"
+//     (the variable, key or PAC address it came from);
+//   - "proxy_status": the proxy's answer ("200 Connection established",
+//     "407 Proxy Authentication Required", SOCKS "succeeded"...);
+//     "proxy_authenticate" (the Proxy-Authenticate values, comma
+//     separated), "proxy_via", "proxy_server", "proxy_body" (the start of
+//     a refusal's body);
+//   - "proxy_stage" (connect, tls, handshake) and "proxy_error" when the
+//     tunnel failed;
+//   - "proxy_failover": proxies tried before, which could not be reached;
+//   - "proxy_route_error": the settings asked for a proxy that could not
+//     be worked out (a PAC file that failed); the fallback was used.
+func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, error) {
+	if route.Err != nil {
+		r.Note("proxy_route_error", route.Err.Error())
+	}
+	proxies := route.Proxies
+	if len(proxies) == 0 {
+		return r.dialDirect(ctx)
+	}
+	pd := &netenv.ProxyDialer{
+		Dial: r.Dial,
+		TLSConfig: func(host string) *tls.Config {
+			c := r.TLS.Config(host, "http/1.1")
+			c.Certificates = nil // the client certificate is for the target
+			return c
+		},
+		Phase: func(name string) func() {
+			if name == "connect" {
+				return r.Begin(PhaseConnect)
+			}
+			return r.Begin(PhaseProxy)
+		},
+	}
+	var failed []string
+	var lastErr error
+	for _, p := range proxies {
+		if p == nil {
+			r.Note("proxy", "DIRECT")
+			return r.dialDirect(ctx)
+		}
+		r.mu.Lock()
+		r.viaProxy = true
+		r.mu.Unlock()
+		r.Note("proxy", p.Redacted())
+		r.Note("proxy_source", string(route.Source))
+		if route.Origin != "" {
+			r.Note("proxy_origin", route.Origin)
+		}
+		c, tun, err := pd.DialVia(ctx, p, r.Target.HostPort())
+		r.noteTunnel(tun, err)
+		if err == nil {
+			return c, nil
+		}
+		lastErr = err
+		var pe *netenv.ProxyError
+		if !errors.As(err, &pe) || pe.Code != netenv.CodeProxyUnreachable || ctx.Err() != nil {
+			break
+		}
+		failed = append(failed, p.Redacted())
+		if len(failed) < len(proxies) {
+			r.Note("proxy_failover", strings.Join(failed, ", "))
+		}
+	}
+	return nil, lastErr
+}
+
+// noteTunnel keeps what the proxy answered as the probe's evidence.
+func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
+	status, via, server := t.Status, t.Via, t.Server
+	var pe *netenv.ProxyError
+	if errors.As(err, &pe) {
+		status, via, server = pe.Status, pe.Via, pe.Server
+		r.Note("proxy_stage", pe.Stage)
+		r.Note("proxy_error", err.Error())
+		if len(pe.Authenticate) > 0 {
+			r.Note("proxy_authenticate", strings.Join(pe.Authenticate, ", "))
+		}
+		if pe.Body != "" {
+			r.Note("proxy_body", pe.Body)
+		}
+	}
+	for _, kv := range [][2]string{{"proxy_status", status}, {"proxy_via", via}, {"proxy_server", server}} {
+		if kv[1] != "" {
+			r.Note(kv[0], kv[1])
+		}
+	}
 }

@@ -66,6 +66,11 @@ type Options struct {
 	// PingInterval is how often the idle probe's ping connection sends a
 	// WebSocket ping; zero means DefaultPingInterval.
 	PingInterval time.Duration
+	// Proxy says how connections to the target go: "system" (or "") as
+	// the machine's settings say (environment, OS settings, PAC, WPAD),
+	// "none" directly, or through the proxy URL given (http://, https://,
+	// socks4://, socks5://, credentials in the URL).
+	Proxy string
 }
 
 // validate rejects settings no run can honour.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"github.com/gorilla/websocket"
 )
 
@@ -64,8 +65,14 @@ type Run struct {
 	probe  string
 	start  time.Time
 
-	mu      sync.Mutex
-	timings []Timing
+	// direct makes DialTarget ignore the proxy (upgrade_direct), and
+	// noKeep makes KeepConn close the connection instead of keeping it.
+	direct, noKeep bool
+
+	mu       sync.Mutex
+	timings  []Timing
+	notes    Evidence
+	viaProxy bool
 }
 
 // shared is the state all probes of one run see.
@@ -75,10 +82,14 @@ type shared struct {
 	now    func() time.Time
 	emit   func(Event)
 
-	mu      sync.Mutex
-	results map[string]Result
-	addrs   []netip.Addr
-	ws      *websocket.Conn
+	// route is the proxy decision, worked out once, on first use.
+	route func() netenv.Route
+
+	mu       sync.Mutex
+	results  map[string]Result
+	viaProxy map[string]bool
+	addrs    []netip.Addr
+	ws       *websocket.Conn
 }
 
 // Now is the run's clock.
@@ -128,6 +139,10 @@ func (r *Run) Addrs() []netip.Addr {
 // KeepConn hands an open WebSocket to the probes that follow (echo). The
 // runner closes it when the run ends if no probe took it.
 func (r *Run) KeepConn(c *websocket.Conn) {
+	if r.noKeep {
+		c.Close()
+		return
+	}
 	r.shared.mu.Lock()
 	old := r.shared.ws
 	r.shared.ws = c
@@ -169,6 +184,24 @@ func (r *Run) Record(p Phase, start time.Time, d time.Duration) {
 	r.mu.Unlock()
 }
 
+// Route is how connections to the target go (directly or through which
+// proxy, and which setting said so), worked out once per run from
+// Options.Proxy.
+func (r *Run) Route() netenv.Route {
+	if r.shared.route == nil {
+		return netenv.Route{}
+	}
+	return r.shared.route()
+}
+
+// Note adds evidence to this probe's result from code the probe calls
+// (DialTarget notes what the proxy said). The probe's own keys win.
+func (r *Run) Note(key, value string) {
+	r.mu.Lock()
+	r.notes.Set(key, value)
+	r.mu.Unlock()
+}
+
 // Result starts a result for this probe.
 func (r *Run) Result() Result {
 	return Result{Probe: r.probe, Started: r.start}
@@ -182,6 +215,17 @@ func (r *Run) finish(res Result) Result {
 	if len(res.Timings) == 0 {
 		res.Timings = append([]Timing(nil), r.timings...)
 	}
+	for _, kv := range r.notes {
+		if _, ok := res.Evidence.Get(kv.Key); !ok {
+			res.Evidence = append(res.Evidence, kv)
+		}
+	}
+	via := r.viaProxy
 	r.mu.Unlock()
+	if via {
+		r.shared.mu.Lock()
+		r.shared.viaProxy[r.probe] = true
+		r.shared.mu.Unlock()
+	}
 	return res
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // EventKind says what an Event reports.
@@ -45,6 +47,10 @@ type Runner struct {
 	Lookup LookupFunc
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Route works out how connections to the target go; nil means
+	// RouteFor, which reads the machine's proxy settings when
+	// Options.Proxy is "system".
+	Route func(ctx context.Context, target Target, opts Options) netenv.Route
 	// OnEvent receives progress. Calls are serialised, so it needs no lock
 	// of its own, and must return quickly: it runs on the probes' time.
 	OnEvent func(Event)
@@ -80,9 +86,11 @@ func DefaultProbes() []Probe {
 	return []Probe{
 		DNSProbe(),
 		TCPProbe(),
+		ProxyProbe(),
 		TLSProbe(),
 		HTTPProbe(),
 		UpgradeProbe(),
+		UpgradeDirectProbe(),
 		EchoProbe(),
 	}
 }
@@ -109,10 +117,11 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		return Outcome{}, err
 	}
 	sh := &shared{
-		dial:    rn.Dial,
-		lookup:  rn.Lookup,
-		now:     rn.Now,
-		results: map[string]Result{},
+		dial:     rn.Dial,
+		lookup:   rn.Lookup,
+		now:      rn.Now,
+		results:  map[string]Result{},
+		viaProxy: map[string]bool{},
 	}
 	if sh.dial == nil {
 		d := &net.Dialer{}
@@ -137,6 +146,15 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	out := Outcome{Target: target, Options: opts, Started: sh.now()}
 	runCtx, cancel := context.WithTimeout(ctx, opts.deadline())
 	defer cancel()
+	routeFor := rn.Route
+	if routeFor == nil {
+		routeFor = RouteFor
+	}
+	sh.route = sync.OnceValue(func() netenv.Route {
+		rctx, cancel := context.WithTimeout(runCtx, netenv.RouteTimeout())
+		defer cancel()
+		return routeFor(rctx, target, opts)
+	})
 
 	done := make(map[string]chan struct{}, len(probes))
 	for _, p := range probes {
@@ -226,8 +244,11 @@ func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[strin
 		<-done[a]
 		sh.mu.Lock()
 		ar := sh.results[a]
+		// A probe that went through the proxy is not explained by one
+		// that went direct (tcp), nor the other way round.
+		samePath := sh.viaProxy[p.Name] == sh.viaProxy[a]
 		sh.mu.Unlock()
-		if ar.Status == Fail {
+		if ar.Status == Fail && samePath {
 			// The code names the cause, so the diagnosis counts it once;
 			// what this probe saw itself stays in the evidence.
 			if res.Code != "" {

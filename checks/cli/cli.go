@@ -54,6 +54,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Serve(ctx, args[1:], stdout, stderr)
 	case "report":
 		return Report(args[1:], stdout, stderr)
+	case "env":
+		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, VersionString())
 		return ExitOK
@@ -89,6 +91,7 @@ Usage:
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
   wsdoctor report FILE.json     show a saved JSON report again, in any format
                                 (--format html|json|md|text, --output FILE)
+  wsdoctor env [URL] [flags]    show proxies, PAC and VPN, and the route to URL (see: wsdoctor env -h)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 

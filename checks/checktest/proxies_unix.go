@@ -1,0 +1,236 @@
+//go:build unix
+
+package checktest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// proxyStartTimeout bounds a proxy daemon's start: squid, the slowest,
+// listens within a second.
+const proxyStartTimeout = 15 * time.Second
+
+// Proxy is a forward proxy a test started on 127.0.0.1.
+type Proxy struct {
+	// Addr is its 127.0.0.1:port.
+	Addr string
+	// Dir holds its configuration and logs.
+	Dir string
+}
+
+// URL is the proxy's URL with scheme and, if user is not empty, the
+// credentials.
+func (p *Proxy) URL(scheme, user, pass string) *url.URL {
+	u := &url.URL{Scheme: scheme, Host: p.Addr}
+	if user != "" {
+		u.User = url.UserPassword(user, pass)
+	}
+	return u
+}
+
+// ProxyAuth is the Basic (or SOCKS5 user/password) credential a test proxy
+// requires; the zero value requires none.
+type ProxyAuth struct{ User, Pass string }
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// needBinary skips the test when a Debian package's program is missing.
+func needBinary(tb testing.TB, name, pkg string) string {
+	tb.Helper()
+	for _, dir := range []string{"", "/usr/sbin/", "/usr/bin/"} {
+		if p, err := exec.LookPath(dir + name); err == nil {
+			return p
+		}
+	}
+	tb.Skipf("%s is not installed (Debian package %s); skipping the test that needs a real %s", name, pkg, name)
+	return ""
+}
+
+// proxyDir is a temporary directory the proxy's own user can use: squid
+// and tinyproxy may drop root for an unprivileged user.
+func proxyDir(tb testing.TB) string {
+	tb.Helper()
+	d := tb.TempDir()
+	for p := d; p != os.TempDir() && p != "/" && p != "."; p = filepath.Dir(p) {
+		if err := os.Chmod(p, 0o777); err != nil {
+			break
+		}
+	}
+	return d
+}
+
+// startDaemon runs path with args in its own process group, waits until
+// addr accepts connections, and stops the whole group when the test ends.
+func startDaemon(tb testing.TB, dir, addr, path string, args ...string) {
+	tb.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.Dir = dir
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("start %s: %v", path, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+	}
+	tb.Cleanup(stop)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(proxyStartTimeout)
+	for {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case err := <-exited:
+			stopped = true
+			tb.Fatalf("%s exited before listening on %s: %v\n%s", filepath.Base(path), addr, err, out.String())
+		case <-deadline:
+			stop()
+			tb.Fatalf("%s did not listen on %s within %s\n%s", filepath.Base(path), addr, proxyStartTimeout, out.String())
+		case <-tick.C:
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TinyproxyOptions configure a tinyproxy instance.
+type TinyproxyOptions struct {
+	// ConnectPorts are the only ports CONNECT may reach (others get 403);
+	// none means every port.
+	ConnectPorts []int
+	// Auth, when set, makes it answer 407 to requests without it.
+	Auth ProxyAuth
+}
+
+// StartTinyproxy runs tinyproxy on 127.0.0.1 with a configuration the test
+// writes, in the foreground (-d), and stops it when the test ends.
+func StartTinyproxy(tb testing.TB, opt TinyproxyOptions) *Proxy {
+	tb.Helper()
+	bin := needBinary(tb, "tinyproxy", "tinyproxy")
+	dir := proxyDir(tb)
+	port := FreePort(tb)
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "Port %d\nListen 127.0.0.1\nTimeout 30\nMaxClients 50\nLogLevel Info\nLogFile \"%s/tinyproxy.log\"\nAllow 127.0.0.1\nViaProxyName \"wsdoctor-tinyproxy\"\n", port, dir)
+	for _, p := range opt.ConnectPorts {
+		fmt.Fprintf(&conf, "ConnectPort %d\n", p)
+	}
+	if opt.Auth.User != "" {
+		fmt.Fprintf(&conf, "BasicAuth %s %s\n", opt.Auth.User, opt.Auth.Pass)
+	}
+	cf := filepath.Join(dir, "tinyproxy.conf")
+	if err := os.WriteFile(cf, []byte(conf.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	startDaemon(tb, dir, addr, bin, "-d", "-c", cf)
+	return &Proxy{Addr: addr, Dir: dir}
+}
+
+// SquidOptions configure a squid instance.
+type SquidOptions struct {
+	// DenyConnectPorts are ports CONNECT may not reach (403).
+	DenyConnectPorts []int
+	// Auth, when set, makes it answer 407 to requests without it.
+	Auth ProxyAuth
+}
+
+// StartSquid runs squid on 127.0.0.1 (-N, in the foreground) with a
+// configuration, pid file and logs in a temporary directory, no disk cache,
+// and stops it when the test ends. Basic authentication uses a small shell
+// helper that accepts Auth alone.
+func StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
+	tb.Helper()
+	bin := needBinary(tb, "squid", "squid")
+	dir := proxyDir(tb)
+	port := FreePort(tb)
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "http_port 127.0.0.1:%d\npid_filename %[2]s/squid.pid\ncache_log %[2]s/cache.log\naccess_log %[2]s/access.log\ncache deny all\ncache_mem 8 MB\ncoredump_dir %[2]s\npinger_enable off\nnetdb_filename none\nshutdown_lifetime 0 seconds\n", port, dir)
+	if len(opt.DenyConnectPorts) > 0 {
+		var ports []string
+		for _, p := range opt.DenyConnectPorts {
+			ports = append(ports, strconv.Itoa(p))
+		}
+		fmt.Fprintf(&conf, "acl denied_port port %s\nhttp_access deny CONNECT denied_port\n", strings.Join(ports, " "))
+	}
+	if opt.Auth.User != "" {
+		helper := filepath.Join(dir, "auth.sh")
+		script := fmt.Sprintf("#!/bin/sh\nwhile read user pass; do\n  if [ \"$user\" = %q ] && [ \"$pass\" = %q ]; then echo OK; else echo ERR; fi\ndone\n", opt.Auth.User, opt.Auth.Pass)
+		if err := os.WriteFile(helper, []byte(script), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		fmt.Fprintf(&conf, "auth_param basic program %s\nauth_param basic realm wsdoctor-test\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n", helper)
+	} else {
+		conf.WriteString("http_access allow all\n")
+	}
+	cf := filepath.Join(dir, "squid.conf")
+	if err := os.WriteFile(cf, []byte(conf.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	startDaemon(tb, dir, addr, bin, "-N", "-f", cf)
+	return &Proxy{Addr: addr, Dir: dir}
+}
+
+// StartMicrosocks runs the microsocks SOCKS5 server on 127.0.0.1, with
+// user/password authentication when auth is set.
+func StartMicrosocks(tb testing.TB, auth ProxyAuth) *Proxy {
+	tb.Helper()
+	bin := needBinary(tb, "microsocks", "microsocks")
+	dir := proxyDir(tb)
+	port := FreePort(tb)
+	args := []string{"-i", "127.0.0.1", "-p", strconv.Itoa(port)}
+	if auth.User != "" {
+		args = append(args, "-u", auth.User, "-P", auth.Pass)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	startDaemon(tb, dir, addr, bin, args...)
+	return &Proxy{Addr: addr, Dir: dir}
+}

@@ -1,0 +1,193 @@
+//go:build unix
+
+package checks_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
+)
+
+func proxyProbes() []checks.Probe {
+	return []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.TLSProbe()}
+}
+
+// runRoute runs the proxy probes against target with the route given
+// (nil: the one Options.Proxy says).
+func runRoute(t *testing.T, target string, opts checks.Options, route *netenv.Route) checks.Outcome {
+	t.Helper()
+	return runProbesRoute(t, proxyProbes(), target, opts, route)
+}
+
+func runProbesRoute(t *testing.T, probes []checks.Probe, target string, opts checks.Options, route *netenv.Route) checks.Outcome {
+	t.Helper()
+	tg, err := checks.ParseTarget(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := &checks.Runner{Probes: probes}
+	if route != nil {
+		rn.Route = func(context.Context, checks.Target, checks.Options) netenv.Route { return *route }
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testDeadline)
+	defer cancel()
+	out, err := rn.Run(ctx, tg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestProxyProbeThroughRealProxies(t *testing.T) {
+	ca := checktest.NewCA(t)
+	caFile := ca.WriteFile(t)
+	srv := checktest.StartCertServer(t, ca.Valid(t), 0, 0)
+	target := "wss://127.0.0.1:" + strconv.Itoa(srv.Port) + "/socket"
+	open := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{ConnectPorts: []int{srv.Port}})
+	refusing := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{ConnectPorts: []int{1}})
+	squidAuth := checktest.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cret"}})
+	socks := checktest.StartMicrosocks(t, checktest.ProxyAuth{User: "alice", Pass: "s3cret"})
+	dead := "http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t))
+
+	for _, tc := range []struct {
+		name     string
+		proxy    string
+		status   checks.Status
+		code     string
+		evidence map[string]string
+	}{
+		{"tinyproxy tunnel", open.URL("http", "", "").String(), checks.Pass, "ok",
+			map[string]string{"route_source": "option", "route_origin": "--proxy", "proxy_source": "option", "proxy_status": "200 Connection established", "proxy_server": "tinyproxy*"}},
+		{"tinyproxy refuses the port", refusing.URL("http", "", "").String(), checks.Fail, "proxy_refused_connect",
+			map[string]string{"proxy_status": "403 *", "proxy_stage": "handshake", "proxy_body": "*"}},
+		{"squid wants a password", squidAuth.URL("http", "", "").String(), checks.Fail, "proxy_auth_required",
+			map[string]string{"proxy_status": "407 Proxy Authentication Required", "proxy_authenticate": `Basic realm="wsdoctor-test"`, "proxy_via": "1.1 *", "proxy_server": "squid*"}},
+		{"squid with the password", squidAuth.URL("http", "alice", "s3cret").String(), checks.Pass, "ok",
+			map[string]string{"proxy": "http://alice:xxxxx@" + squidAuth.Addr, "proxy_status": "200*"}},
+		{"socks5 with the password", socks.URL("socks5", "alice", "s3cret").String(), checks.Pass, "ok",
+			map[string]string{"proxy_status": "succeeded"}},
+		{"socks5 without it", socks.URL("socks5", "", "").String(), checks.Fail, "proxy_auth_required",
+			map[string]string{"proxy_status": "authentication refused"}},
+		{"nothing listens", dead, checks.Fail, "proxy_unreachable",
+			map[string]string{"proxy_stage": "connect", "proxy_error": "proxy http://127.0.0.1:*"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: tc.proxy}, nil)
+			p := result(t, out, "proxy")
+			wantStatus(t, p, tc.status, tc.code)
+			wantEvidence(t, p, tc.evidence)
+			if strings.Contains(p.Error, "s3cret") || strings.Contains(p.Evidence.Value("route"), "s3cret") {
+				t.Errorf("password shown: %q %q", p.Error, p.Evidence)
+			}
+			// The tls probe dials through the same proxy, so it fails
+			// the same way, and the direct tcp probe does not explain it.
+			tr := result(t, out, "tls")
+			wantStatus(t, tr, tc.status, tc.code)
+			wantEvidence(t, tr, map[string]string{"proxy_source": "option"})
+			if tc.status == checks.Pass {
+				for _, ph := range []checks.Phase{checks.PhaseConnect, checks.PhaseProxy, checks.PhaseTLS} {
+					if _, ok := tr.Timing(ph); !ok {
+						t.Errorf("tls: no %s timing in %v", ph, tr.Timings)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestProxyProbeRoutes(t *testing.T) {
+	ca := checktest.NewCA(t)
+	caFile := ca.WriteFile(t)
+	srv := checktest.StartCertServer(t, ca.Valid(t), 0, 0)
+	target := "wss://127.0.0.1:" + strconv.Itoa(srv.Port) + "/"
+	open := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{})
+	dead, _ := url.Parse("http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)))
+
+	t.Run("none", func(t *testing.T) {
+		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "none"}, nil)
+		wantStatus(t, result(t, out, "proxy"), checks.Skip, checks.CodeNoProxy)
+		tr := result(t, out, "tls")
+		wantStatus(t, tr, checks.Pass, "ok")
+		if _, ok := tr.Evidence.Get("proxy"); ok {
+			t.Errorf("direct tls has proxy evidence: %v", tr.Evidence)
+		}
+	})
+	t.Run("system setting with failover", func(t *testing.T) {
+		route := netenv.Route{Proxies: []*url.URL{dead, open.URL("http", "", "")}, Source: netenv.SourcePAC, Origin: "http://pac.corp.example/proxy.pac", Setting: netenv.SourceWinINET, PACResult: "PROXY a:1; PROXY b:2"}
+		out := runRoute(t, target, checks.Options{CAFile: caFile}, &route)
+		p := result(t, out, "proxy")
+		wantStatus(t, p, checks.Pass, "ok")
+		wantEvidence(t, p, map[string]string{
+			"route_source": "pac", "route_setting": "wininet", "route_origin": "http://pac.corp.example/proxy.pac",
+			"pac_result": "PROXY a:1; PROXY b:2", "proxy_failover": dead.String(), "proxy": open.URL("http", "", "").String(), "settings": "*",
+		})
+	})
+	t.Run("broken PAC falls back to direct", func(t *testing.T) {
+		route := netenv.Route{Source: netenv.SourcePAC, Err: errors.New("PAC: the script threw: boom")}
+		out := runRoute(t, target, checks.Options{CAFile: caFile}, &route)
+		p := result(t, out, "proxy")
+		wantStatus(t, p, checks.Warn, checks.CodeProxyRouteError)
+		tr := result(t, out, "tls")
+		wantStatus(t, tr, checks.Pass, "ok")
+		wantEvidence(t, tr, map[string]string{"proxy_route_error": "PAC: the script threw*"})
+	})
+	t.Run("bad --proxy", func(t *testing.T) {
+		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "gopher://x"}, nil)
+		wantStatus(t, result(t, out, "proxy"), checks.Warn, checks.CodeProxyRouteError)
+	})
+}
+
+func TestClassifyProxyError(t *testing.T) {
+	for _, code := range []string{checks.CodeProxyUnreachable, checks.CodeProxyAuthRequired, checks.CodeProxyRefusedConnect, checks.CodeProxyError} {
+		err := &netenv.ProxyError{Proxy: "http://p:1", Code: code, Err: errors.New("x")}
+		if got := checks.Classify(errors.Join(errors.New("upgrade"), err)); got != code {
+			t.Errorf("Classify(%s) = %s", code, got)
+		}
+	}
+	cancelled := &netenv.ProxyError{Code: checks.CodeProxyUnreachable, Err: context.Canceled}
+	if got := checks.Classify(cancelled); got != checks.CodeCancelled {
+		t.Errorf("cancelled proxy dial = %s", got)
+	}
+}
+
+// TestUpgradeThroughProxyAndDirect runs the WebSocket upgrade through a
+// real proxy and, with upgrade_direct, around it, against the reference
+// echo server; echo uses the proxied connection.
+func TestUpgradeThroughProxyAndDirect(t *testing.T) {
+	srv, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	tiny := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{})
+	probes := []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.UpgradeProbe(), checks.UpgradeDirectProbe(), checks.EchoProbe()}
+
+	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: tiny.URL("http", "", "").String()}, nil)
+	wantStatus(t, result(t, out, "proxy"), checks.Pass, "ok")
+	up := result(t, out, "upgrade")
+	wantStatus(t, up, checks.Pass, "ok")
+	wantEvidence(t, up, map[string]string{"proxy": tiny.URL("http", "", "").String(), "proxy_status": "200 Connection established"})
+	if _, ok := up.Timing(checks.PhaseProxy); !ok {
+		t.Errorf("upgrade: no proxy timing in %v", up.Timings)
+	}
+	direct := result(t, out, "upgrade_direct")
+	wantStatus(t, direct, checks.Pass, "ok")
+	wantEvidence(t, direct, map[string]string{"bypassed_proxy": tiny.URL("http", "", "").String()})
+	if _, ok := direct.Evidence.Get("proxy_status"); ok {
+		t.Errorf("upgrade_direct went through the proxy: %v", direct.Evidence)
+	}
+	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
+
+	// With no proxy, upgrade_direct has nothing to compare.
+	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: "none"}, nil)
+	wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
+	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
+}
