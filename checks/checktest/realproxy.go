@@ -58,6 +58,20 @@ backend be
 // stops it when the test ends.
 func Nginx(t testing.TB, backend string, location string) string {
 	t.Helper()
+	return nginx(t, backend, "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection \"upgrade\";\n            "+location)
+}
+
+// NginxWithoutWebSocket starts nginx as a reverse proxy to backend the way
+// it is configured by default: HTTP/1.0 to the backend and no Upgrade or
+// Connection headers passed on, so WebSockets cannot get through it. It is
+// the service-side gateway the support articles warn about.
+func NginxWithoutWebSocket(t testing.TB, backend string) string {
+	t.Helper()
+	return nginx(t, backend, "")
+}
+
+func nginx(t testing.TB, backend string, location string) string {
+	t.Helper()
 	bin := lookBin(t, "nginx", "nginx-light")
 	dir := t.TempDir()
 	port := freePort(t)
@@ -76,9 +90,6 @@ http {
         listen 127.0.0.1:%[2]d;
         location / {
             proxy_pass http://%[3]s;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection "upgrade";
             %[4]s
         }
     }

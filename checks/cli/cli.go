@@ -19,6 +19,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
@@ -114,7 +115,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 type checkFlags struct {
 	json, insecure, quiet, noRedact bool
 	headers, subprotocols           listFlag
-	cookie, origin                  string
+	cookie, origin, proxy           string
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
 	out                             outputFlags
@@ -127,6 +128,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "short for --header")
 	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
 	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
+	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks5://)")
 	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
 	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
 	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")
@@ -151,6 +153,10 @@ func (f *checkFlags) options() (checks.Options, error) {
 		ProbeTimeout: f.timeout,
 		Deadline:     f.deadline,
 		Headers:      http.Header{},
+		Proxy:        f.proxy,
+	}
+	if _, _, err := netenv.ParseMode(f.proxy); err != nil {
+		return o, fmt.Errorf("--proxy: %w", err)
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
 		return o, errors.New("--timeout and --deadline must be more than zero")

@@ -60,6 +60,7 @@ type facts struct {
 }
 
 func newFacts(in Input) *facts {
+	in = fromEvidence(in)
 	f := &facts{in: in, o: in.Outcome, res: map[string]checks.Result{}}
 	for _, r := range in.Outcome.Results {
 		f.res[r.Probe] = r
@@ -288,4 +289,30 @@ func internalHost(host string) bool {
 		}
 	}
 	return false
+}
+
+// fromEvidence fills in what the caller did not give from the run's own
+// evidence: the proxy the probes went through (DialTarget notes "proxy",
+// "proxy_source" and "proxy_origin" on every probe that used it), and the
+// upgrade made around the proxy (probe "upgrade_direct") as the direct run.
+func fromEvidence(in Input) Input {
+	o := in.Outcome
+	if in.Env.ProxyURL == "" {
+		for _, name := range []string{ProbeProxy, "upgrade", "http", "tls"} {
+			r, _ := o.Result(name)
+			if p := r.Evidence.Value("proxy"); p != "" {
+				in.Env.ProxyURL = p
+				in.Env.ProxySource = r.Evidence.Value("proxy_source")
+				in.Env.ProxyOrigin = r.Evidence.Value("proxy_origin")
+				break
+			}
+		}
+	}
+	if in.Direct == nil {
+		if d, ok := o.Result("upgrade_direct"); ok && d.Status != checks.Skip {
+			d.Probe = "upgrade"
+			in.Direct = &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
+		}
+	}
+	return in
 }

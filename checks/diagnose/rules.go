@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
@@ -340,7 +341,7 @@ func (f *facts) proxyAnswers() []checks.Result {
 			continue
 		}
 		_, hasStatus := r.Evidence.Get(KeyProxyStatus)
-		if hasStatus || r.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(r.Code) == 407 {
+		if hasStatus || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
 			out = append(out, r)
 		}
 	}
@@ -360,7 +361,9 @@ func (f *facts) proxyAuth() string {
 // proxyStatusOf is the HTTP status of the proxy's answer in r, or 0.
 func proxyStatusOf(r checks.Result) int {
 	if s := r.Evidence.Value(KeyProxyStatus); s != "" {
-		n, _ := strconv.Atoi(s)
+		// "407 Proxy Authentication Required": the number leads.
+		code, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+		n, _ := strconv.Atoi(code)
 		return n
 	}
 	if r.Probe == ProbeProxy || httpStatus(r.Code) == 407 {
@@ -387,7 +390,7 @@ func ruleProxy(f *facts, fd *found) {
 				x.cases = []string{"block_page"}
 			}
 			fd.add(x)
-		case st == 0 && r.Status == checks.Fail && (r.Probe == ProbeProxy || r.Evidence.Value(KeyFailedAt) == "proxy"):
+		case st == 0 && r.Status == checks.Fail && (r.Probe == ProbeProxy || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
 			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
 				refs: refs(r, "proxy", KeyFailedAt)}
 			switch r.Code {

@@ -110,6 +110,10 @@ func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 		}
 	}
 	addUser(o.Target.User)
+	// A proxy given with --proxy may carry its credentials.
+	if u, err := url.Parse(o.Options.Proxy); err == nil {
+		addUser(u.User)
+	}
 	if proxy != nil {
 		for _, raw := range []string{proxy.URL, proxy.PACURL} {
 			if u, err := url.Parse(raw); err == nil {
