@@ -20,6 +20,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/ui"
@@ -34,13 +35,14 @@ func main() {
 	w := a.NewWindow("WebSocket Doctor")
 	w.Resize(fyne.NewSize(900, 640))
 	ui.NewWizard(w, ui.Engine{
-		Check:    check,
-		Diagnose: func(out checks.Outcome, env *ui.Environment) []diagnose.Finding { return diagnosis(out, env).Findings },
-		Idle:     idle,
-		Export:   export,
-		Formats:  []string{"html", "json", "md", "text"},
-		Preset:   preset(),
-		Version:  cli.Version,
+		Check:       check,
+		Diagnose:    func(out checks.Outcome, env *ui.Environment) []diagnose.Finding { return diagnosis(out, env).Findings },
+		Idle:        idle,
+		Environment: environment,
+		Export:      export,
+		Formats:     []string{"html", "json", "md", "text"},
+		Preset:      preset(),
+		Version:     cli.Version,
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
@@ -82,6 +84,29 @@ func idle(ctx context.Context, req ui.Request) checks.Result {
 	}
 	r, _ := out.Result("idle")
 	return r
+}
+
+// environment says how this computer reaches the address: the proxy that
+// applies and where it was set, and a VPN that carries the traffic.
+func environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
+	var env ui.Environment
+	raw := req.Address
+	if raw == "" {
+		raw = "ws://127.0.0.1/" // the self-test's server
+	}
+	t, err := checks.ParseTarget(raw)
+	if err != nil {
+		return env, err
+	}
+	route := checks.RouteFor(ctx, t, req.Options())
+	if p := route.Proxy(); p != nil {
+		auto := route.Source == netenv.SourcePAC || route.Source == netenv.SourceWPAD
+		env.Proxy = &ui.ProxyInfo{Address: p.Redacted(), Source: string(route.Source), Managed: auto, Auto: auto}
+	}
+	if v := netenv.ReadVPN(ctx); v.Active {
+		env.VPN = &ui.VPNInfo{Name: v.Product, Interface: v.Via}
+	}
+	return env, nil
 }
 
 // target is the address to check; an empty address checks the built-in

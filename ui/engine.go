@@ -109,14 +109,19 @@ type Request struct {
 	IdleTest time.Duration
 }
 
-// Options are the run options the request asks for. The proxy choice is
-// not among them: checks.Options has no proxy field yet, so Check reads
-// req.Proxy itself.
+// Options are the run options the request asks for.
 func (r Request) Options() checks.Options {
 	o := checks.Options{
 		ClientCert: r.ClientCert,
 		ClientKey:  r.ClientKey,
 		CAFile:     r.CAFile,
+		Proxy:      "system",
+	}
+	switch r.Proxy {
+	case ProxyNone:
+		o.Proxy = "none"
+	case ProxyURL:
+		o.Proxy = strings.TrimSpace(r.ProxyURL)
 	}
 	if len(r.Headers) > 0 || r.Cookie != "" {
 		h := map[string][]string{}
