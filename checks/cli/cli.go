@@ -5,7 +5,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
@@ -40,6 +38,11 @@ const (
 // Main runs a headless command with args (without the program name) and
 // returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	presetFile, args, err := SplitPreset(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor: %v\n", err)
+		return ExitUsage
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return ExitUsage
@@ -48,7 +51,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	switch args[0] {
 	case "check":
+		if presetFile != "" {
+			args = append([]string{"check", "--preset", presetFile}, args[1:]...)
+		}
 		return Check(ctx, args[1:], stdout, stderr)
+	case "preset":
+		return Preset(args[1:], presetFile, stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
@@ -84,12 +92,16 @@ Usage:
   wsdoctor                      open the window
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
+  wsdoctor preset check FILE    check a support preset (see: wsdoctor preset help)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 
 URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
-With no URL, check uses the preset's target, or else starts the reference
+With no URL, check uses the preset's first target, or else starts the reference
 server on this machine and checks it.
+
+--preset FILE (before the command, or a flag of check) uses that preset instead
+of `+"`wsdoctor-preset.json`"+` beside the program or the built-in one.
 
 Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
 `)
@@ -108,6 +120,7 @@ type checkFlags struct {
 	cookie, origin                  string
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
+	preset                          string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -125,6 +138,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
+	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
 func (f *checkFlags) options() (checks.Options, error) {
@@ -201,12 +215,17 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
+	pre, err := LoadPreset(f.preset)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+	applyPreset(&opts, pre.Preset)
 	var raw string
 	if len(pos) == 1 {
 		raw = pos[0]
-	} else if raw, err = presetTarget(assets.Preset); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
+	} else if raw = pre.FirstURL(); raw != "" {
+		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", raw, pre.Source)
 	}
 	if raw == "" {
 		srv, err := refserver.Start("127.0.0.1:0", "", "")
@@ -255,22 +274,6 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	}
 	return ExitProblem
-}
-
-// presetTarget is the first target of the embedded preset, or "".
-func presetTarget(b []byte) (string, error) {
-	var p struct {
-		Targets []struct {
-			URL string `json:"url"`
-		} `json:"targets"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return "", fmt.Errorf("embedded preset: %w", err)
-	}
-	if len(p.Targets) == 0 {
-		return "", nil
-	}
-	return p.Targets[0].URL, nil
 }
 
 // progress prints a line as each probe starts and ends.

@@ -127,6 +127,7 @@ func Parse(b []byte) (*Preset, error) {
 
 	var p Preset
 	var errs []error
+	unknown := 0 // unknown fields: the values can still be checked
 	add := func(field, format string, args ...any) {
 		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
@@ -149,32 +150,40 @@ func Parse(b []byte) (*Preset, error) {
 		case "language":
 			err = decodeField(raw, &p.Language)
 		case "targets":
-			p.Targets, errs = decodeTargets(raw, errs)
+			var u int
+			p.Targets, errs, u = decodeTargets(raw, errs)
+			unknown += u
 			continue
 		default:
 			add(k, "unknown field%s; the fields are: %s", suggest(k, fields), strings.Join(fields, ", "))
+			unknown++
 			continue
 		}
 		if err != nil {
 			add(k, "%v", err)
 		}
 	}
-	if len(errs) > 0 {
+	if len(errs) > unknown {
 		// Values that did not decode would only add confusing follow-ups.
 		return nil, errors.Join(errs...)
 	}
 	if err := p.Validate(); err != nil {
-		return nil, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return &p, nil
 }
 
 // decodeTargets reads the targets array, checking each target's fields.
-func decodeTargets(raw json.RawMessage, errs []error) ([]Target, []error) {
+// It returns the errors with its own added, and how many are unknown fields.
+func decodeTargets(raw json.RawMessage, errs []error) ([]Target, []error, int) {
 	var items []json.RawMessage
 	if err := decodeField(raw, &items); err != nil {
-		return nil, append(errs, &FieldError{Field: "targets", Msg: err.Error() + `; write [{"url": "wss://...", "label": "..."}]`})
+		return nil, append(errs, &FieldError{Field: "targets", Msg: err.Error() + `; write [{"url": "wss://...", "label": "..."}]`}), 0
 	}
+	unknown := 0
 	ts := make([]Target, 0, len(items))
 	for i, item := range items {
 		name := fmt.Sprintf("targets[%d]", i)
@@ -197,6 +206,7 @@ func decodeTargets(raw json.RawMessage, errs []error) ([]Target, []error) {
 				err = decodeField(m[k], &t.Label)
 			default:
 				err = fmt.Errorf("unknown field%s; a target has: %s", suggest(k, targetFields), strings.Join(targetFields, ", "))
+				unknown++
 			}
 			if err != nil {
 				errs = append(errs, &FieldError{Field: name + "." + k, Msg: err.Error()})
@@ -204,7 +214,7 @@ func decodeTargets(raw json.RawMessage, errs []error) ([]Target, []error) {
 		}
 		ts = append(ts, t)
 	}
-	return ts, errs
+	return ts, errs, unknown
 }
 
 // Validate checks the values of a preset. The error lists every problem,

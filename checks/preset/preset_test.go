@@ -188,6 +188,15 @@ func TestParseListsEveryProblem(t *testing.T) {
 	}
 }
 
+func TestParseUnknownFieldAndBadValue(t *testing.T) {
+	_, err := Parse([]byte(`{"product_nmae": "Acme", "targets": [{"url": "ftp://x", "labl": "X"}]}`))
+	want := "product_nmae: unknown field (did you mean \"product_name\"?)"
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "targets[0].labl: unknown field") ||
+		!strings.Contains(err.Error(), "targets[0].url: \"ftp://x\"") {
+		t.Errorf("want the unknown fields and the bad URL, got:\n%v", err)
+	}
+}
+
 func TestIssuerExpected(t *testing.T) {
 	p := &Preset{ExpectedTLSIssuers: []string{"Let's Encrypt", "Acme Issuing CA 2"}}
 	tests := []struct {
