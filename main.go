@@ -12,7 +12,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
+	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -20,13 +22,19 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 {
+	presetFile, args, err := cli.SplitPreset(os.Args[1:])
+	if err != nil || len(args) > 0 {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	pre, presetErr := cli.LoadPreset(presetFile)
 	a := app.NewWithID("io.github.wsdoctor")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	w := a.NewWindow("WebSocket Doctor")
 	w.Resize(fyne.NewSize(900, 640))
-	ui.NewChecker(w, "", check)
+	ui.NewChecker(w, pre.FirstURL(), check)
+	if presetErr != nil {
+		dialog.ShowError(presetErr, w)
+	}
 	w.ShowAndRun()
 }
 
