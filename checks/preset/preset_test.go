@@ -307,3 +307,18 @@ func TestLoadBesideMacBundle(t *testing.T) {
 		t.Errorf("BesidePaths = %q, want %q", got, want)
 	}
 }
+
+// TestPresetFile checks the preset file named by WSDOCTOR_PRESET_FILE, so
+// that `make package PRESET=file` refuses a bad preset before building with
+// it. Without the variable there is nothing to check.
+func TestPresetFile(t *testing.T) {
+	f := os.Getenv("WSDOCTOR_PRESET_FILE")
+	if f == "" {
+		t.Skip("WSDOCTOR_PRESET_FILE is not set")
+	}
+	p, err := ReadFile(f)
+	if err != nil {
+		t.Fatalf("\n%v", err)
+	}
+	t.Logf("%s: good, %d target(s)", f, len(p.Targets))
+}
