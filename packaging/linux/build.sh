@@ -12,6 +12,7 @@ src=$1 version=$2 debversion=$3 work=$4 out_tar=$5 out_deb=$6
 here=$(cd "$(dirname "$0")" && pwd)
 
 rm -rf "$work" && mkdir -p "$work/tar" "$work/deb"
+work=$(cd "$work" && pwd)
 tar -xJf "$src" -C "$work/tar"
 top=$(ls "$work/tar")
 root=$work/tar/$top
@@ -39,10 +40,11 @@ install -Dm644 "$icon" "$deb/usr/share/icons/hicolor/512x512/apps/$appid.png"
 install -Dm644 "$here/copyright" "$deb/usr/share/doc/wsdoctor/copyright"
 
 # The libraries the binary links, as Debian package names (dpkg-shlibdeps
-# wants a debian/control to read).
+# wants a debian/control to read). GLFW opens more X libraries at run time;
+# control.in names those.
 mkdir -p "$work/shlibs/debian"
 printf 'Source: wsdoctor\n\nPackage: wsdoctor\nArchitecture: amd64\n' >"$work/shlibs/debian/control"
-depends=$(cd "$work/shlibs" && dpkg-shlibdeps -O "$deb/usr/bin/wsdoctor" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+depends=$(cd "$work/shlibs" && dpkg-shlibdeps -O "$deb/usr/bin/wsdoctor" 2>"$work/shlibs/warnings" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "build.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
 size=$(du -sk "$deb/usr" | cut -f1)
