@@ -8,6 +8,8 @@
 ;   OUTFILE    the installer to write
 Unicode true
 SetCompressor /SOLID lzma
+; No file times in the archive: one commit gives the same installer.
+SetDateSave off
 !include "MUI2.nsh"
 
 !define APPNAME "WebSocket Doctor"
