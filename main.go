@@ -24,6 +24,7 @@ import (
 func main() {
 	presetFile, args, err := cli.SplitPreset(os.Args[1:])
 	if err != nil || len(args) > 0 {
+		cli.AttachConsole()
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	pre, presetErr := cli.LoadPreset(presetFile)
