@@ -101,7 +101,7 @@ With no URL, check uses the preset's first target, or else starts the reference
 server on this machine and checks it.
 
 --preset FILE (before the command, or a flag of check) uses that preset instead
-of `+"`wsdoctor-preset.json`"+` beside the program or the built-in one.
+of wsdoctor-preset.json beside the program, or else the built-in one.
 
 Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
 `)
