@@ -37,7 +37,9 @@ TEST_PACKAGES  := xvfb xauth x11-apps x11-utils nginx-light haproxy squid tinypr
 PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file
 # Only to redraw the icon from assets/icon.svg (make icon).
 ICON_PACKAGES  := librsvg2-bin icoutils
-PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES)
+# CI checks the packages too (make package-check), so make test installs
+# the packaging tools as well.
+PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES)
 
 .PHONY: deps deps-package run test test-fast build bench clean
 
