@@ -3,9 +3,28 @@
 
 GO      ?= go
 MODULE  := codeberg.org/wsdoctor/wsdoctor
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
-DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# The app's identity and version live in FyneApp.toml.
+APP_NAME     := WebSocket Doctor
+APP_ID       := $(shell sed -n 's/^ *ID *= *"\(.*\)"/\1/p' FyneApp.toml)
+APP_VERSION  := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+BUILD_NUMBER := $(shell sed -n 's/^ *Build *= *\([0-9][0-9]*\).*/\1/p' FyneApp.toml)
+
+# VERSION is the tag vX.Y.Z on this commit without its v, or else
+# FyneApp.toml's version marked as a development build of this commit.
+# The build date is the commit's date (SOURCE_DATE_EPOCH), so one commit
+# always builds the same bytes. All can be set: make package VERSION=1.2.3
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+VERSION ?= $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null | sed 's/^v//' | grep . || \
+	echo "$(APP_VERSION)-dev+$(COMMIT)$$(git diff --quiet HEAD 2>/dev/null || echo .dirty)")
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+DATE    ?= $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r $(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
+# Evaluate each once, not at every use.
+VERSION := $(VERSION)
+COMMIT  := $(COMMIT)
+SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
+DATE    := $(DATE)
+export SOURCE_DATE_EPOCH
 LDFLAGS := -X $(MODULE)/checks/cli.Version=$(VERSION) -X $(MODULE)/checks/cli.Commit=$(COMMIT) -X $(MODULE)/checks/cli.Date=$(DATE)
 
 # Build: a C compiler and the OpenGL/X11 headers for Fyne's GLFW driver.
@@ -13,12 +32,21 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # Tests: a real X server for the window, and the real proxies and servers
 # the network scenarios run against (on loopback only).
 TEST_PACKAGES  := xvfb xauth x11-apps x11-utils nginx-light haproxy squid tinyproxy microsocks iproute2 iptables
-PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES)
+# Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
+# that build and check the Linux packages.
+PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file
+# Only to redraw the icon from assets/icon.svg (make icon).
+ICON_PACKAGES  := librsvg2-bin icoutils
+# CI checks the packages too (make package-check), so make test installs
+# the packaging tools as well.
+PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES)
 
-.PHONY: deps run test test-fast build bench clean
+.PHONY: deps deps-package run test test-fast build bench clean
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+deps: DEPS = $(PACKAGES)
+deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
+deps deps-package:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "installing: $$missing"; \
@@ -53,3 +81,83 @@ bench:
 
 clean:
 	rm -f wsdoctor
+	rm -rf $(DIST)
+
+# ---- Installers -------------------------------------------------------------
+# Each package target starts from a fresh copy of the source tree in
+# dist/src (with PRESET=file as assets/preset.json, if given), so a build
+# never leaves files in the tree and a support team's preset never touches
+# it. fyne is the pinned go tool of go.mod, built once into dist/tools: run
+# as `go tool fyne` it would be built with the Windows C compiler too.
+
+DIST    := dist
+STAGE   := $(DIST)/src
+FYNE    := $(abspath $(DIST)/tools/fyne)
+PRESET  ?=
+# Numbers for fyne and the Windows version resource: x.y.z and x.y.z.build.
+NUM_VERSION := $(or $(shell echo '$(VERSION)' | sed -n 's/^\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p'),$(APP_VERSION))
+DEB_VERSION := $(subst -,~,$(VERSION))
+# fyne passes -ldflags=... entries of GOFLAGS to go build (values without spaces).
+PKG_GOFLAGS := -buildvcs=false -ldflags=-X=$(MODULE)/checks/cli.Version=$(VERSION) \
+	-ldflags=-X=$(MODULE)/checks/cli.Commit=$(COMMIT) -ldflags=-X=$(MODULE)/checks/cli.Date=$(DATE)
+FYNE_ARGS   := -release -app-version $(NUM_VERSION) -app-build $(BUILD_NUMBER)
+
+LINUX_TARXZ   := $(DIST)/wsdoctor-$(VERSION)-linux-amd64.tar.xz
+LINUX_DEB     := $(DIST)/wsdoctor_$(DEB_VERSION)_amd64.deb
+WINDOWS_EXE   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.exe
+WINDOWS_SETUP := $(DIST)/wsdoctor-$(VERSION)-windows-amd64-installer.exe
+
+.PHONY: package package-linux package-windows package-darwin package-check stage icon
+
+package: package-linux package-windows
+
+$(FYNE): go.mod go.sum
+	$(GO) build -o $@ fyne.io/tools/cmd/fyne
+
+stage:
+	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	git ls-files -co --exclude-standard | while IFS= read -r f; do [ -e "$$f" ] && echo "$$f"; done | tar -cf - -T - | tar -xf - -C $(STAGE)
+ifneq ($(PRESET),)
+	WSDOCTOR_PRESET_FILE='$(abspath $(PRESET))' CGO_ENABLED=0 $(GO) test ./checks/preset -run '^TestPresetFile$$' -count=1
+	cp '$(PRESET)' $(STAGE)/assets/preset.json
+endif
+
+# Linux: fyne's .tar.xz (binary, .desktop, icon, and a Makefile that installs
+# them), made reproducible, and a .deb of the same files.
+package-linux: deps-package $(FYNE) stage
+	cd $(STAGE) && GOFLAGS='$(PKG_GOFLAGS)' $(FYNE) package -os linux $(FYNE_ARGS) -executable wsdoctor
+	sh packaging/linux/build.sh '$(STAGE)/$(APP_NAME).tar.xz' '$(VERSION)' '$(DEB_VERSION)' $(DIST)/linux $(LINUX_TARXZ) $(LINUX_DEB)
+
+# Windows: fyne cross-compiles with MinGW (GUI subsystem, icon, manifest and
+# version resource); NSIS wraps it in a per-user installer. The empty .exe
+# makes fyne skip its first build: fyne drops GOFLAGS' -ldflags after one
+# build, and only its second build (with the resource) is kept. Fyne's
+# hardening flags need MinGW's stack protector, linked in statically.
+package-windows: deps-package $(FYNE) stage
+	touch $(STAGE)/wsdoctor.exe
+	cd $(STAGE) && GOFLAGS='$(PKG_GOFLAGS) -ldflags=-extldflags=-l:libssp.a' \
+		GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(FYNE) package -os windows $(FYNE_ARGS) -executable wsdoctor.exe
+	cp '$(STAGE)/$(APP_NAME).exe' $(WINDOWS_EXE)
+	makensis -V2 -DVERSION='$(VERSION)' -DVIVERSION=$(NUM_VERSION).$(BUILD_NUMBER) -DAPPID=$(APP_ID) \
+		-DEXE='$(abspath $(WINDOWS_EXE))' -DICON='$(abspath assets/icon.ico)' -DOUTFILE='$(abspath $(WINDOWS_SETUP))' \
+		packaging/windows/wsdoctor.nsi
+
+# macOS: only on a Mac (Xcode's command line tools give the C compiler and
+# the frameworks Fyne links; Apple's SDK cannot be used on Linux). Makes an
+# unsigned WebSocket Doctor.app, zipped. .github/workflows/release-macos.yml
+# runs it on macOS runners.
+MAC_ARCH ?= $(shell go env GOARCH)
+MACOS_ZIP := $(DIST)/wsdoctor-$(VERSION)-macos-$(MAC_ARCH).zip
+package-darwin: $(FYNE) stage
+	cd $(STAGE) && GOFLAGS='$(PKG_GOFLAGS)' $(FYNE) package -os darwin $(FYNE_ARGS) -executable wsdoctor
+	cd $(STAGE) && ditto -c -k --keepParent '$(APP_NAME).app' '$(abspath $(MACOS_ZIP))'
+
+# Both packages, then what can be checked of them on Linux.
+package-check: package
+	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP)
+
+# Redraw the PNG and the Windows .ico from the SVG (commit the results).
+icon:
+	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png
+	d=$$(mktemp -d) && for s in 16 24 32 48 64 256; do rsvg-convert -w $$s -h $$s assets/icon.svg -o $$d/$$s.png; done && \
+	icotool -c -o assets/icon.ico $$d/16.png $$d/24.png $$d/32.png $$d/48.png $$d/64.png -r $$d/256.png && rm -rf $$d

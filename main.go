@@ -6,7 +6,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/url"
 	"os"
 
@@ -15,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
@@ -27,10 +27,14 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 {
+	presetFile, args, err := cli.SplitPreset(os.Args[1:])
+	if err != nil || len(args) > 0 {
+		cli.AttachConsole()
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	pre, presetErr := cli.LoadPreset(presetFile)
 	a := app.NewWithID("io.github.wsdoctor")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("WebSocket Doctor")
 	w.Resize(fyne.NewSize(900, 640))
@@ -41,13 +45,16 @@ func main() {
 		Environment: environment,
 		Export:      export,
 		Formats:     []string{"html", "json", "md", "text"},
-		Preset:      preset(),
+		Preset:      ui.Preset{Address: pre.FirstURL(), ProductName: pre.ProductName, SupportEmail: pre.SupportEmail},
 		Version:     cli.Version,
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
 		},
 	})
+	if presetErr != nil {
+		dialog.ShowError(presetErr, w)
+	}
 	w.ShowAndRun()
 }
 
@@ -152,23 +159,4 @@ func export(run ui.Run, format string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// preset reads the embedded preset's first target and support contact.
-func preset() ui.Preset {
-	var p struct {
-		ProductName  string `json:"product_name"`
-		SupportEmail string `json:"support_email"`
-		Targets      []struct {
-			URL string `json:"url"`
-		} `json:"targets"`
-	}
-	if json.Unmarshal(assets.Preset, &p) != nil {
-		return ui.Preset{}
-	}
-	out := ui.Preset{ProductName: p.ProductName, SupportEmail: p.SupportEmail}
-	if len(p.Targets) > 0 {
-		out.Address = p.Targets[0].URL
-	}
-	return out
 }

@@ -5,7 +5,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
@@ -42,6 +40,11 @@ const (
 // Main runs a headless command with args (without the program name) and
 // returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	presetFile, args, err := SplitPreset(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor: %v\n", err)
+		return ExitUsage
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return ExitUsage
@@ -50,7 +53,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	switch args[0] {
 	case "check":
+		if presetFile != "" {
+			args = append([]string{"check", "--preset", presetFile}, args[1:]...)
+		}
 		return Check(ctx, args[1:], stdout, stderr)
+	case "preset":
+		return Preset(args[1:], presetFile, stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
 	case "report":
@@ -93,13 +101,17 @@ Usage:
   wsdoctor report FILE.json     show a saved JSON report again, in any format
                                 (--format html|json|md|text, --output FILE)
   wsdoctor env [URL] [flags]    show proxies, PAC and VPN, and the route to URL (see: wsdoctor env -h)
+  wsdoctor preset check FILE    check a support preset (see: wsdoctor preset help)
   wsdoctor version              print the version
   wsdoctor help                 print this help
 
 URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
-With no URL, check uses the preset's target, or else starts the reference
+With no URL, check uses the preset's first target, or else starts the reference
 server on this machine and checks it. check --output FILE saves the report
 (.html, .json, .md or .txt); secrets are left out unless --no-redact.
+
+--preset FILE (before the command, or a flag of check) uses that preset instead
+of wsdoctor-preset.json beside the program, or else the built-in one.
 
 Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
 `)
@@ -120,6 +132,7 @@ type checkFlags struct {
 	timeout, deadline               time.Duration
 	out                             outputFlags
 	idle, pingInterval              time.Duration
+	preset                          string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -141,6 +154,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
+	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
 func (f *checkFlags) options() (checks.Options, error) {
@@ -229,12 +243,17 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
+	pre, err := LoadPreset(f.preset)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
+		return ExitUsage
+	}
+	applyPreset(&opts, pre.Preset)
 	var raw string
 	if len(pos) == 1 {
 		raw = pos[0]
-	} else if raw, err = presetTarget(assets.Preset); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
+	} else if raw = pre.FirstURL(); raw != "" {
+		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", raw, pre.Source)
 	}
 	if raw == "" {
 		srv, err := refserver.Start("127.0.0.1:0", "", "")
@@ -266,7 +285,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out})
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, RequiredIdle: opts.IdleRequired})
 	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: Version}, out, d, f.noRedact)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
@@ -278,22 +297,6 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	}
 	return ExitProblem
-}
-
-// presetTarget is the first target of the embedded preset, or "".
-func presetTarget(b []byte) (string, error) {
-	var p struct {
-		Targets []struct {
-			URL string `json:"url"`
-		} `json:"targets"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return "", fmt.Errorf("embedded preset: %w", err)
-	}
-	if len(p.Targets) == 0 {
-		return "", nil
-	}
-	return p.Targets[0].URL, nil
 }
 
 // progress prints a line as each probe starts and ends.

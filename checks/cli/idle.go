@@ -1,18 +1,16 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
-// idleOptions checks --idle and --ping-interval and sets them, with the
-// preset's required idle time, in o.
+// idleOptions checks --idle and --ping-interval and sets them in o (the
+// preset's required idle time comes with applyPreset).
 func (f *checkFlags) idleOptions(o *checks.Options) error {
 	if f.idle < 0 || f.idle > checks.MaxIdle {
 		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, checks.MaxIdle)
@@ -21,27 +19,7 @@ func (f *checkFlags) idleOptions(o *checks.Options) error {
 		return fmt.Errorf("--ping-interval %s: must be more than zero, such as --ping-interval 20s", f.pingInterval)
 	}
 	o.Idle, o.PingInterval = f.idle, f.pingInterval
-	req, err := presetIdleRequired(assets.Preset)
-	if err != nil {
-		return err
-	}
-	o.IdleRequired = req
 	return nil
-}
-
-// presetIdleRequired is how long the preset says an idle WebSocket must stay
-// open ("idle_required_s"), or 0 for the default.
-func presetIdleRequired(b []byte) (time.Duration, error) {
-	var p struct {
-		IdleRequired float64 `json:"idle_required_s"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return 0, fmt.Errorf("embedded preset: %w", err)
-	}
-	if p.IdleRequired < 0 {
-		return 0, fmt.Errorf("embedded preset: idle_required_s %v is negative", p.IdleRequired)
-	}
-	return time.Duration(p.IdleRequired * float64(time.Second)), nil
 }
 
 // withCountdown wraps a progress printer: while the idle probe runs, it

@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestCheckIdleFlags(t *testing.T) {
@@ -22,21 +21,5 @@ func TestCheckIdleFlags(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errb.String(), tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.msg)
 		}
-	}
-}
-
-func TestPresetIdleRequired(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		`{"targets":[]}`:            0,
-		`{"idle_required_s": 180}`:  180 * time.Second,
-		`{"idle_required_s": 90.5}`: 90500 * time.Millisecond,
-	} {
-		got, err := presetIdleRequired([]byte(in))
-		if err != nil || got != want {
-			t.Errorf("%s: %v, %v; want %v", in, got, err, want)
-		}
-	}
-	if _, err := presetIdleRequired([]byte(`{"idle_required_s": -1}`)); err == nil {
-		t.Error("a negative idle_required_s was accepted")
 	}
 }

@@ -97,7 +97,9 @@ func TestScenarios(t *testing.T) {
 		},
 		{
 			name: "closed port",
-			args: func(t *testing.T) []string { return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"} },
+			args: func(t *testing.T) []string {
+				return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
+			},
 			code: ExitProblem, first: "tcp-blocked",
 		},
 	}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"time"
+
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"codeberg.org/wsdoctor/wsdoctor/assets"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
+)
+
+// SplitPreset takes the global "--preset FILE" (or "--preset=FILE") from the
+// front of args, as in `wsdoctor --preset acme.json` (the window) or
+// `wsdoctor --preset acme.json check`.
+func SplitPreset(args []string) (file string, rest []string, err error) {
+	for len(args) > 0 {
+		a := args[0]
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "preset" {
+			break
+		}
+		if !hasValue {
+			if len(args) < 2 || args[1] == "" {
+				return "", nil, fmt.Errorf("--preset needs a file name")
+			}
+			value, args = args[1], args[1:]
+		}
+		file, args = value, args[1:]
+	}
+	return file, args, nil
+}
+
+// LoadPreset loads the preset in force: file (from --preset) if given, else
+// preset.FileName beside the executable, else the one built in.
+func LoadPreset(file string) (preset.Loaded, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "" // unknown: only the flag and the built-in preset apply
+	}
+	return preset.Load(file, exe, assets.Preset)
+}
+
+// Preset runs `wsdoctor preset check FILE...` and `wsdoctor preset show`.
+func Preset(args []string, presetFile string, stdout, stderr io.Writer) int {
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, `Usage:
+  wsdoctor preset check FILE...   check preset files; every problem is named by its field
+  wsdoctor preset show            print the preset in force and where it comes from
+                                  (--preset FILE, else `+preset.FileName+` beside the program, else the built-in one)
+`)
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "check":
+		if len(args) < 2 {
+			fmt.Fprintln(stderr, "wsdoctor preset check: name the preset file to check")
+			return ExitUsage
+		}
+		code := ExitOK
+		for _, f := range args[1:] {
+			p, err := preset.ReadFile(f)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				code = ExitUsage
+				continue
+			}
+			fmt.Fprintf(stdout, "%s: good. %s\n", f, summary(p))
+		}
+		return code
+	case "show":
+		l, err := LoadPreset(presetFile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return ExitUsage
+		}
+		where := string(l.Source)
+		if l.Path != "" {
+			where += ": " + l.Path
+		}
+		fmt.Fprintf(stderr, "Preset in force (%s). %s\n", where, summary(l.Preset))
+		b, _ := json.MarshalIndent(l.Preset, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", b)
+		return ExitOK
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "wsdoctor preset: unknown command %q\n", args[0])
+	usage(stderr)
+	return ExitUsage
+}
+
+// summary says in one line what a preset sets.
+func summary(p *preset.Preset) string {
+	name := p.ProductName
+	if name == "" {
+		name = "(no product name)"
+	}
+	switch len(p.Targets) {
+	case 0:
+		return name + ": no target, so the app offers its built-in self-test."
+	case 1:
+		return name + ": 1 target, " + p.Targets[0].URL + "."
+	}
+	return fmt.Sprintf("%s: %d targets, %s first.", name, len(p.Targets), p.Targets[0].URL)
+}
+
+// applyPreset adds the preset's headers to o (headers given as flags win)
+// and how long the service needs an idle WebSocket to stay open.
+func applyPreset(o *checks.Options, p *preset.Preset) {
+	if p.RequiredIdleSeconds > 0 {
+		o.IdleRequired = time.Duration(p.RequiredIdleSeconds) * time.Second
+	}
+	for k, v := range p.Header() {
+		if o.Headers.Get(k) == "" {
+			o.Headers[k] = v
+		}
+	}
+}
