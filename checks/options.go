@@ -63,6 +63,11 @@ type Options struct {
 	// IdleRequired is how long the service needs an idle WebSocket to
 	// stay open (the preset's value); zero means DefaultIdleRequired.
 	IdleRequired time.Duration
+	// ExpectedIssuers name the authorities that issue the service's
+	// certificates, by the issuer's organisation (O=) or common name (CN=),
+	// as the support team's preset says. The tls probe records whether the
+	// certificate it saw came from one of them; empty means no expectation.
+	ExpectedIssuers []string
 	// PingInterval is how often the idle probe's ping connection sends a
 	// WebSocket ping; zero means DefaultPingInterval.
 	PingInterval time.Duration

@@ -185,6 +185,10 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	describeChain(&res.Evidence, chain)
 
 	leaf := chain[0]
+	if exp := r.Options.ExpectedIssuers; len(exp) > 0 {
+		res.Evidence.Set("expected_issuers", strings.Join(exp, "; "))
+		res.Evidence.Set("issuer_expected", yesNo(IssuerExpected(exp, leaf.Issuer.CommonName, leaf.Issuer.Organization)))
+	}
 	now := r.Now()
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
@@ -289,6 +293,31 @@ func chainProblem(err error, chain []*x509.Certificate, now time.Time) (code, re
 		return CodeCertUnknownAuthority, "the chain leads to an authority this machine does not trust"
 	}
 	return CodeCertInvalid, "the certificate chain does not verify"
+}
+
+// IssuerExpected reports whether a certificate issued by an issuer with
+// this common name and these organisations comes from one of the expected
+// issuers. Names compare without regard to case or surrounding spaces.
+// Every issuer is expected when expected is empty.
+func IssuerExpected(expected []string, commonName string, organizations []string) bool {
+	if len(expected) == 0 {
+		return true
+	}
+	for _, want := range expected {
+		want = strings.TrimSpace(want)
+		if want == "" {
+			continue
+		}
+		if strings.EqualFold(want, strings.TrimSpace(commonName)) {
+			return true
+		}
+		for _, o := range organizations {
+			if strings.EqualFold(want, strings.TrimSpace(o)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // selfSigned reports whether c names itself as issuer and its own key

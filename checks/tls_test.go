@@ -347,3 +347,26 @@ func TestTLSProbeNotPublicRoot(t *testing.T) {
 		})
 	}
 }
+
+func TestTLSProbeExpectedIssuer(t *testing.T) {
+	ca := checktest.NewCA(t)
+	srv := checktest.StartCertServer(t, ca.Valid(t), 0, 0)
+	for _, tt := range []struct {
+		expected []string
+		want     string
+	}{
+		{[]string{"Let's Encrypt", "WSDOCTOR TESTS"}, "yes"}, // the organisation, any case
+		{[]string{" wsdoctor Test CA "}, "yes"},              // the common name
+		{[]string{"Let's Encrypt", "DigiCert Inc"}, "no"},    // someone else's
+		{nil, ""}, // no expectation: nothing said
+	} {
+		opts := checks.Options{CAFile: ca.WriteFile(t), ExpectedIssuers: tt.expected}
+		r := result(t, runChecks(t, tlsProbes(), "wss://"+srv.Addr+"/", opts, nil), "tls")
+		if got := r.Evidence.Value("issuer_expected"); got != tt.want {
+			t.Errorf("expected %q: issuer_expected = %q, want %q (issuer %s)", tt.expected, got, tt.want, r.Evidence.Value("leaf_issuer"))
+		}
+		if got, want := r.Evidence.Value("expected_issuers"), strings.Join(tt.expected, "; "); got != want {
+			t.Errorf("expected_issuers = %q, want %q", got, want)
+		}
+	}
+}

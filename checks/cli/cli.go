@@ -248,7 +248,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	applyPreset(&opts, pre.Preset)
+	ApplyPreset(&opts, pre.Preset)
 	var raw string
 	if len(pos) == 1 {
 		raw = pos[0]

@@ -10,7 +10,7 @@ import (
 )
 
 // idleOptions checks --idle and --ping-interval and sets them in o (the
-// preset's required idle time comes with applyPreset).
+// preset's required idle time comes with ApplyPreset).
 func (f *checkFlags) idleOptions(o *checks.Options) error {
 	if f.idle < 0 || f.idle > checks.MaxIdle {
 		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, checks.MaxIdle)

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"time"
-
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
@@ -113,9 +113,19 @@ func summary(p *preset.Preset) string {
 	return fmt.Sprintf("%s: %d targets, %s first.", name, len(p.Targets), p.Targets[0].URL)
 }
 
-// applyPreset adds the preset's headers to o (headers given as flags win)
-// and how long the service needs an idle WebSocket to stay open.
-func applyPreset(o *checks.Options, p *preset.Preset) {
+// ApplyPreset adds the preset's headers to o (headers already set win),
+// how long the service needs an idle WebSocket to stay open and the
+// issuers its certificates come from.
+func ApplyPreset(o *checks.Options, p *preset.Preset) {
+	if p == nil {
+		return
+	}
+	if len(p.ExpectedTLSIssuers) > 0 {
+		o.ExpectedIssuers = append([]string(nil), p.ExpectedTLSIssuers...)
+	}
+	if o.Headers == nil && len(p.Headers) > 0 {
+		o.Headers = http.Header{}
+	}
 	if p.RequiredIdleSeconds > 0 {
 		o.IdleRequired = time.Duration(p.RequiredIdleSeconds) * time.Second
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"crypto/tls"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
@@ -125,7 +127,7 @@ func TestApplyPresetHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	applyPreset(&o, &preset.Preset{Headers: map[string]string{"Origin": "https://preset.example", "X-Client": "acme"}})
+	ApplyPreset(&o, &preset.Preset{Headers: map[string]string{"Origin": "https://preset.example", "X-Client": "acme"}})
 	if o.Headers.Get("Origin") != "https://flag.example" || o.Headers.Get("X-Client") != "acme" {
 		t.Errorf("headers = %v: the flag's Origin should win and the preset's X-Client be added", o.Headers)
 	}
@@ -150,5 +152,34 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	fillFromBuildInfo(&debug.BuildInfo{Main: debug.Module{Version: "v9.9.9"}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "ffff"}}})
 	if got, want := VersionString(), "wsdoctor 0.1.0 (abc1234, 2026-11-01T00:00:00Z)"; got != want {
 		t.Errorf("VersionString = %q, want %q", got, want)
+	}
+}
+
+// TestPresetExpectedIssuers: a certificate from an issuer the preset does
+// not name is reported as TLS inspection; the issuer it names is not.
+func TestPresetExpectedIssuers(t *testing.T) {
+	ca := checktest.NewCA(t)
+	wss, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{ca.Valid(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wss.Close() })
+	caFile := ca.WriteFile(t)
+	for _, tt := range []struct {
+		issuers     string
+		intercepted bool
+	}{
+		{`["DigiCert Inc", "Let's Encrypt"]`, true},
+		{`["wsdoctor tests"]`, false},
+	} {
+		f := writePreset(t, `{"product_name": "Acme", "expected_tls_issuers": `+tt.issuers+`}`)
+		out, errOut, code := runMain(t, "check", "--quiet", "--json", "--ca", caFile, "--preset", f, wss.URL)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", tt.issuers, code, errOut)
+		}
+		got := strings.Contains(out, `"id": "tls-intercepted"`)
+		if got != tt.intercepted || !strings.Contains(out, `"issuer_expected"`) {
+			t.Errorf("expected issuers %s: tls-intercepted = %v, want %v\n%s", tt.issuers, got, tt.intercepted, out)
+		}
 	}
 }

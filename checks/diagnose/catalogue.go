@@ -67,7 +67,7 @@ var placeholderNames = []string{
 	"host", "port", "address", "other_address", "secure_address",
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
-	"status", "server", "location", "issuer", "tls_version", "close_code",
+	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
 	"auth_schemes", "addresses", "ports",
 	"cause", "who", "verdict",
 }

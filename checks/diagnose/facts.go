@@ -189,6 +189,7 @@ func (f *facts) placeholders() map[string]string {
 	// Texts put the name at the end of a sentence: "Zscaler Inc." would
 	// end it twice.
 	set("issuer", strings.TrimRight(issuer, "."))
+	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev("tls", "expected_issuers"), "; ", " or "), "."))
 	set("tls_version", f.ev("tls", "version"))
 	set("close_code", f.ev("echo", "close_code"))
 	if a := f.proxyAuth(); a != "" {

@@ -80,7 +80,7 @@ var Cases = map[string][]string{
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
 	IDTLSVersion:        {"middle_box"},
-	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct"},
+	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
 	IDTLSCertInvalid:    {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
 	IDProxyStripsUpg:    {"direct_works", "same_as_get", "closed", "plain", "hidden"},
 	IDServerRefused:     {"login", "forbidden"},
@@ -479,7 +479,19 @@ func ruleTLS(f *facts, fd *found) {
 	}
 	product := interceptor(tls)
 	insecure := tls.Evidence.Value("insecure") == "yes"
-	tlsRefs := refs(tls, "leaf_issuer_org", "leaf_issuer", "trusted_by")
+	tlsRefs := refs(tls, "leaf_issuer_org", "leaf_issuer", "trusted_by", "expected_issuers")
+	// The support team's preset names the issuers of the service's
+	// certificates: another one is a re-signed connection, the service's
+	// own (private) one is no sign of inspection.
+	unexpected := tls.Evidence.Value("issuer_expected") == "no"
+	expected := tls.Evidence.Value("issuer_expected") == "yes"
+	withExpectation := func(r raised) raised {
+		if unexpected {
+			r.cases = append(r.cases, "unexpected_issuer")
+			r.conf = Sure
+		}
+		return r
+	}
 
 	// The proxied and the direct run saw different certificates: something
 	// on the way re-signs the connection.
@@ -516,11 +528,11 @@ func ruleTLS(f *facts, fd *found) {
 		switch {
 		case product != "":
 			// An inspection product whose authority this machine lacks.
-			fd.add(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"product", "not_trusted"}, refs: tlsRefs})
-		case tls.Code == checks.CodeCertUnknownAuthority && (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host):
-			fd.add(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
-				cases: []string{"not_trusted"}, refs: tlsRefs})
+			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"product", "not_trusted"}, refs: tlsRefs}))
+		case tls.Code == checks.CodeCertUnknownAuthority && (unexpected || (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host)):
+			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
+				cases: []string{"not_trusted"}, refs: tlsRefs}))
 			cert.conf = Possible
 			fd.add(cert)
 		default:
@@ -531,12 +543,26 @@ func ruleTLS(f *facts, fd *found) {
 		switch {
 		case product != "":
 			r.cases, r.conf = []string{"product"}, Sure
+		case expected:
+			return // the service's own authority, as its support team says
+		case unexpected:
 		case internalHost(f.o.Target.Host):
 			r.cases, r.conf, r.sev = []string{"internal"}, Possible, SeverityInfo
 		default:
 			r.cases = []string{"company_ca"}
 		}
-		fd.add(r)
+		fd.add(withExpectation(r))
+	case unexpected && tls.Status != checks.Fail && tls.Evidence.Value("trusted_by") == "public":
+		// A public authority, but not the service's: an inspecting device
+		// cannot get such a certificate, so more likely the service changed
+		// where it gets them; the support team can tell.
+		fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Possible, fixer: FixerServiceAdmin,
+			cases: []string{"unexpected_issuer", "public_issuer"}, refs: tlsRefs})
+	case unexpected && tls.Status != checks.Fail:
+		// Trusted only through a CA file given for the run: not the
+		// service's authority, so something re-signs the connection.
+		fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Likely, fixer: FixerNetworkAdmin,
+			cases: []string{"unexpected_issuer"}, refs: tlsRefs})
 	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.

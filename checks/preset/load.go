@@ -1,6 +1,8 @@
 package preset
 
 import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+
 	"errors"
 	"fmt"
 	"io"
@@ -140,18 +142,8 @@ func (p *Preset) Header() http.Header {
 // Without ExpectedTLSIssuers every issuer is expected. Names compare
 // without regard to case.
 func (p *Preset) IssuerExpected(commonName string, organizations []string) bool {
-	if p == nil || len(p.ExpectedTLSIssuers) == 0 {
+	if p == nil {
 		return true
 	}
-	for _, want := range p.ExpectedTLSIssuers {
-		if strings.EqualFold(want, commonName) {
-			return true
-		}
-		for _, o := range organizations {
-			if strings.EqualFold(want, o) {
-				return true
-			}
-		}
-	}
-	return false
+	return checks.IssuerExpected(p.ExpectedTLSIssuers, commonName, organizations)
 }
