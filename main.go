@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"time"
 
 	// Sorts before fyne.io, so it is initialised before Fyne: see its doc.
 	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
@@ -21,6 +22,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/ui"
@@ -33,20 +35,31 @@ func main() {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	pre, presetErr := cli.LoadPreset(presetFile)
+	if presetErr != nil || pre.Preset == nil {
+		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
+	}
+	e := engine{preset: pre.Preset}
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.Theme())
-	w := a.NewWindow("WebSocket Doctor")
+	title := "WebSocket Doctor"
+	if pre.ProductName != "" {
+		title = pre.ProductName + " – " + title
+	}
+	w := a.NewWindow(title)
 	w.Resize(fyne.NewSize(900, 640))
 	ui.NewWizard(w, ui.Engine{
-		Check:       check,
-		Diagnose:    func(out checks.Outcome, env *ui.Environment) []diagnose.Finding { return diagnosis(out, env).Findings },
-		Idle:        idle,
-		Environment: environment,
-		Export:      export,
+		Check: e.check,
+		Diagnose: func(out checks.Outcome, env *ui.Environment) []diagnose.Finding {
+			return e.diagnosis(out, env).Findings
+		},
+		Idle:        e.idle,
+		Environment: e.environment,
+		Export:      e.export,
 		Formats:     []string{"html", "json", "md", "text"},
-		Preset:      ui.Preset{Address: pre.FirstURL(), ProductName: pre.ProductName, SupportEmail: pre.SupportEmail},
+		Preset:      uiPreset(pre.Preset),
 		Version:     cli.Version,
+		About:       cli.VersionString() + "\n" + presetLine(pre),
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
@@ -58,20 +71,55 @@ func main() {
 	w.ShowAndRun()
 }
 
+// engine runs the window's checks with the preset in force.
+type engine struct {
+	preset *preset.Preset
+}
+
+// uiPreset is what the window shows of the preset.
+func uiPreset(p *preset.Preset) ui.Preset {
+	u := ui.Preset{
+		ProductName:  p.ProductName,
+		SupportEmail: p.SupportEmail,
+		SupportURL:   p.SupportURL,
+		IdleRequired: time.Duration(p.RequiredIdleSeconds) * time.Second,
+	}
+	for _, t := range p.Targets {
+		u.Targets = append(u.Targets, ui.Target{URL: t.URL, Label: t.Label})
+	}
+	return u
+}
+
+// presetLine says in the About box which preset is in force.
+func presetLine(p preset.Loaded) string {
+	if p.Path != "" {
+		return "Preset: " + p.Path + " (" + string(p.Source) + ")"
+	}
+	return "Preset: built in"
+}
+
+// options are the run's options: what the window set, with the preset's
+// headers, idle requirement and certificate issuers.
+func (e engine) options(req ui.Request) checks.Options {
+	o := req.Options()
+	cli.ApplyPreset(&o, e.preset)
+	return o
+}
+
 // check runs one check for the window.
-func check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
+func (e engine) check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
 	t, stop, err := target(req.Address)
 	if err != nil {
 		return checks.Outcome{}, err
 	}
 	defer stop()
 	rn := &checks.Runner{OnEvent: onEvent}
-	return rn.Run(ctx, t, req.Options())
+	return rn.Run(ctx, t, e.options(req))
 }
 
 // idle runs the idle test the window starts after the quick verdict: the
 // idle probe and what it needs, for req.IdleTest.
-func idle(ctx context.Context, req ui.Request) checks.Result {
+func (e engine) idle(ctx context.Context, req ui.Request) checks.Result {
 	skipped := checks.Result{Probe: "idle", Status: checks.Skip, Code: checks.CodeCancelled}
 	t, stop, err := target(req.Address)
 	if err != nil {
@@ -79,7 +127,7 @@ func idle(ctx context.Context, req ui.Request) checks.Result {
 		return skipped
 	}
 	defer stop()
-	opts := req.Options()
+	opts := e.options(req)
 	opts.Idle = req.IdleTest
 	out, err := (&checks.Runner{Probes: checks.IdleProbes()}).Run(ctx, t, opts)
 	if err != nil {
@@ -95,7 +143,7 @@ func idle(ctx context.Context, req ui.Request) checks.Result {
 
 // environment says how this computer reaches the address: the proxy that
 // applies and where it was set, and a VPN that carries the traffic.
-func environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
+func (e engine) environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
 	var env ui.Environment
 	raw := req.Address
 	if raw == "" {
@@ -105,7 +153,7 @@ func environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
 	if err != nil {
 		return env, err
 	}
-	route := checks.RouteFor(ctx, t, req.Options())
+	route := checks.RouteFor(ctx, t, e.options(req))
 	if p := route.Proxy(); p != nil {
 		auto := route.Source == netenv.SourcePAC || route.Source == netenv.SourceWPAD
 		env.Proxy = &ui.ProxyInfo{Address: p.Redacted(), Source: string(route.Source), Managed: auto, Auto: auto}
@@ -135,8 +183,8 @@ func target(raw string) (t checks.Target, stop func(), err error) {
 }
 
 // diagnosis diagnoses a run with what the window knows of the machine.
-func diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
-	in := diagnose.Input{Outcome: out}
+func (e engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
+	in := diagnose.Input{Outcome: out, RequiredIdle: time.Duration(e.preset.RequiredIdleSeconds) * time.Second}
 	if env != nil && env.Proxy != nil {
 		in.Env.ProxyURL, in.Env.ProxySource = env.Proxy.Address, env.Proxy.Source
 	}
@@ -148,12 +196,12 @@ func diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
 
 // export writes a run as a report in format (html, json, md or text),
 // redacted.
-func export(run ui.Run, format string) ([]byte, error) {
+func (e engine) export(run ui.Run, format string) ([]byte, error) {
 	out := run.Outcome
 	if run.Idle != nil {
 		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)
 	}
-	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: cli.Version}, out, diagnosis(out, run.Env), false)
+	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: cli.Version}, out, e.diagnosis(out, run.Env), false)
 	var b bytes.Buffer
 	if err := report.Render(&b, rep, report.Format(format)); err != nil {
 		return nil, err

@@ -58,16 +58,43 @@ type Engine struct {
 
 	// Version is the program's version, for the default export.
 	Version string
+	// About is what the About box says of this copy of the program beyond
+	// its name: the version line, where the preset came from. Empty: the
+	// About box shows Version.
+	About string
 }
 
 // Preset is what a support team sets in the checker they hand out.
 type Preset struct {
-	// Address is filled in on the first screen.
+	// Address is filled in on the first screen; empty means the first of
+	// Targets, if any.
 	Address string
+	// Targets are the addresses the support team set, each with its label;
+	// with more than one the first screen offers a choice.
+	Targets []Target
 	// ProductName names the service in sentences ("Acme Chat").
 	ProductName string
 	// SupportEmail receives the summary from the Share screen.
 	SupportEmail string
+	// SupportURL is the support team's help page.
+	SupportURL string
+	// IdleRequired is how long the service needs an idle WebSocket to stay
+	// open: the idle test lasts at least that long by default.
+	IdleRequired time.Duration
+}
+
+// Target is an address the support team set, with its label.
+type Target struct {
+	URL   string
+	Label string
+}
+
+// address is the address the first screen starts with.
+func (p Preset) address() string {
+	if p.Address == "" && len(p.Targets) > 0 {
+		return p.Targets[0].URL
+	}
+	return p.Address
 }
 
 // ProxyChoice is what the user chose for the proxy in the advanced
@@ -189,6 +216,21 @@ var idleChoices = []time.Duration{0, 30 * time.Second, time.Minute, 2 * time.Min
 
 // defaultIdle is the idle test's length unless the user changes it.
 const defaultIdle = 2 * time.Minute
+
+// idleFor is the idle test's length for a service that needs an idle
+// WebSocket to stay open for required: the shortest choice that covers it
+// (the longest if none does), defaultIdle when it says nothing.
+func idleFor(required time.Duration) time.Duration {
+	if required <= 0 {
+		return defaultIdle
+	}
+	for _, d := range idleChoices {
+		if d >= required {
+			return d
+		}
+	}
+	return idleChoices[len(idleChoices)-1]
+}
 
 // Environment is what the wizard shows of how this computer reaches the
 // network.

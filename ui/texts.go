@@ -17,7 +17,16 @@ type Words struct {
 
 	// Welcome.
 	WelcomeTitle     string
+	WelcomeTitleFor  string // %s: the product's name
 	WelcomeIntro     string
+	TargetLabel      string
+	YourSupportTeam  string
+	SupportBy        string // %s: the product's name or YourSupportTeam
+	SupportPage      string
+	About            string
+	AboutTitle       string
+	AboutText        string
+	Close            string
 	AddressLabel     string
 	AddressExample   string
 	AddressSelfTest  string
@@ -177,6 +186,15 @@ var English = Words{
 	Next:    "Next",
 
 	WelcomeTitle:    "Do live updates work on this computer?",
+	WelcomeTitleFor: "Do live updates from %s work on this computer?",
+	TargetLabel:     "Service to test",
+	YourSupportTeam: "your support team",
+	SupportBy:       "Help from %s:",
+	SupportPage:     "help page",
+	About:           "About",
+	Close:           "Close",
+	AboutTitle:      "About WebSocket Doctor",
+	AboutText:       "Finds out why WebSockets do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
 	WelcomeIntro:    "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
 	AddressLabel:    "Address to test",
 	AddressExample:  "for example wss://chat.example.com/socket",

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,7 @@ type welcomeScreen struct {
 	z    *Wizard
 	root fyne.CanvasObject
 
+	target  *widget.Select // the preset's targets, when there are several
 	address *entry
 	hint    *widget.Label
 	check   *button
@@ -39,12 +41,16 @@ type welcomeScreen struct {
 
 func newWelcome(z *Wizard) *welcomeScreen {
 	s := &welcomeScreen{z: z}
+	pre := z.eng.Preset
 	title := heading(T.WelcomeTitle)
+	if pre.ProductName != "" {
+		title.SetText(fmt.Sprintf(T.WelcomeTitleFor, pre.ProductName))
+	}
 	intro := wrapped(T.WelcomeIntro)
 
 	s.address = newEntry(z.escape)
 	s.address.SetPlaceHolder(T.AddressExample)
-	s.address.SetText(z.eng.Preset.Address)
+	s.address.SetText(pre.address())
 	s.address.OnChanged = func(string) { s.updateHint() }
 	s.address.OnSubmitted = func(string) { s.submit() }
 	s.address.Validator = func(text string) error {
@@ -96,7 +102,7 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	form.Items[1].HintText = T.CookieHint
 	s.idle = widget.NewSelect(T.IdleChoices, nil)
 	for i, d := range idleChoices {
-		if d == defaultIdle {
+		if d == idleFor(pre.IdleRequired) {
 			s.idle.SetSelectedIndex(i)
 		}
 	}
@@ -106,14 +112,79 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T.Advanced, container.NewVBox(form, s.advError)))
 
 	addrLabel := widget.NewLabelWithStyle(T.AddressLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.root = container.NewVBox(
-		title, intro,
-		gap(),
-		addrLabel, s.address, s.hint,
-		big,
-		s.advanced,
-	)
+	box := container.NewVBox(title, intro, gap())
+	if len(pre.Targets) > 1 {
+		var labels []string
+		for _, t := range pre.Targets {
+			labels = append(labels, targetLabel(t))
+		}
+		s.target = widget.NewSelect(labels, func(string) {
+			if i := s.target.SelectedIndex(); i >= 0 {
+				s.address.SetText(pre.Targets[i].URL)
+			}
+		})
+		for i, t := range pre.Targets {
+			if t.URL == pre.address() {
+				s.target.SetSelectedIndex(i)
+			}
+		}
+		box.Add(widget.NewLabelWithStyle(T.TargetLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(s.target)
+	}
+	box.Add(addrLabel)
+	box.Add(s.address)
+	box.Add(s.hint)
+	box.Add(big)
+	box.Add(s.advanced)
+	if support := supportLine(pre); support != nil {
+		box.Add(gap())
+		box.Add(support)
+	}
+	s.root = box
 	return s
+}
+
+// targetLabel is how a preset's target is named in the choice: its label,
+// else its host.
+func targetLabel(t Target) string {
+	if t.Label != "" {
+		return t.Label
+	}
+	if tg, err := checks.ParseTarget(t.URL); err == nil {
+		return tg.Host
+	}
+	return t.URL
+}
+
+// isPreset reports whether addr is one the support team set.
+func (s *welcomeScreen) isPreset(addr string) bool {
+	pre := s.z.eng.Preset
+	if addr != "" && addr == pre.Address {
+		return true
+	}
+	for _, t := range pre.Targets {
+		if t.URL == addr {
+			return true
+		}
+	}
+	return false
+}
+
+// supportLine says who set this copy up and how to reach them: the
+// preset's support e-mail and help page; nil when it names neither.
+func supportLine(p Preset) fyne.CanvasObject {
+	if p.SupportEmail == "" && p.SupportURL == "" {
+		return nil
+	}
+	who := firstOf(p.ProductName, T.YourSupportTeam)
+	parts := []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf(T.SupportBy, who))}
+	if p.SupportEmail != "" {
+		parts = append(parts, widget.NewLabel(p.SupportEmail))
+	}
+	if u, err := url.Parse(p.SupportURL); err == nil && p.SupportURL != "" {
+		parts = append(parts, widget.NewHyperlink(T.SupportPage, u))
+	}
+	return container.NewHBox(parts...)
 }
 
 // withChooser puts a "Choose…" button after a file entry.
@@ -138,7 +209,7 @@ func (s *welcomeScreen) updateHint() {
 	case err != nil:
 		s.hint.Importance = widget.DangerImportance
 		s.hint.SetText(addressError(err))
-	case text == s.z.eng.Preset.Address:
+	case s.isPreset(text):
 		s.hint.SetText(T.AddressPreset)
 	default:
 		s.hint.SetText(T.AddressOK)

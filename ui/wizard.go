@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"image/color"
 	// Sorts before fyne.io, so Fyne starts quietly in the C locale.
 	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
 
@@ -15,9 +16,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
@@ -65,6 +68,7 @@ type Wizard struct {
 	scroll   *container.Scroll
 	back     *button
 	next     *button
+	about    *button
 	screens  [stepCount]fyne.CanvasObject
 	welcome  *welcomeScreen
 	conn     *connScreen
@@ -134,7 +138,10 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	nav := container.NewHBox(z.back, layout.NewSpacer(), z.next)
 	z.content = container.NewStack()
 	z.scroll = container.NewVScroll(container.NewPadded(z.content))
-	top := container.NewVBox(container.NewCenter(bar), widget.NewSeparator())
+	z.about = newButton(T.About, z.showAbout, z.escape)
+	z.about.Importance = widget.LowImportance
+	z.about.Icon = theme.InfoIcon()
+	top := container.NewVBox(container.NewStack(container.NewCenter(bar), container.NewHBox(layout.NewSpacer(), z.about)), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
 	w.SetContent(container.NewBorder(top, bottom, nil, nil, z.scroll))
 
@@ -383,4 +390,23 @@ func (z *Wizard) fileOpenDialog(done func(string)) {
 	}, z.Window)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
+}
+
+// showAbout opens the About box: what the program is, its version and
+// where its preset came from.
+func (z *Wizard) showAbout() {
+	about := firstOf(z.eng.About, z.eng.Version)
+	text := widget.NewLabel(T.AboutText)
+	text.Wrapping = fyne.TextWrapWord
+	version := widget.NewLabel(about)
+	version.Wrapping = fyne.TextWrapWord
+	version.TextStyle.Monospace = true
+	box := container.NewVBox(text, version)
+	if support := supportLine(z.eng.Preset); support != nil {
+		box.Add(support)
+	}
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(460, 1))
+	box.Add(width)
+	dialog.NewCustom(T.AboutTitle, T.Close, box, z.Window).Show()
 }

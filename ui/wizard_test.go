@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -571,4 +573,84 @@ func TestKeyboard(t *testing.T) {
 // markupText is the text of every label in o, for loose checks.
 func markupText(o fyne.CanvasObject) string {
 	return test.RenderObjectToMarkup(o)
+}
+
+// TestPresetOnStart: a support team's preset names the service in the
+// title, offers its targets by label, says how to reach support, makes the
+// idle test cover the service's requirement and is named in the About box.
+func TestPresetOnStart(t *testing.T) {
+	f := &fake{}
+	eng := Engine{Check: f.check, Idle: func(context.Context, Request) checks.Result { return checks.Result{Probe: "idle"} },
+		About: "wsdoctor 1.2.3 (abc, 2026-11-22)\nPreset: /tmp/acme.json (--preset)",
+		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", SupportURL: "https://acme.example/help",
+			IdleRequired: 150 * time.Second,
+			Targets: []Target{
+				{URL: "wss://chat.acme.example/socket", Label: "Chat server"},
+				{URL: "wss://push.acme.example:8443/ws"},
+			}}}
+	h := newHarness(t, eng)
+	s := h.z.welcome
+	if title := s.root.(*fyne.Container).Objects[0].(*widget.Label).Text; !strings.Contains(title, "Acme Chat") {
+		t.Errorf("title %q does not name the product", title)
+	}
+	if s.target == nil || strings.Join(s.target.Options, "|") != "Chat server|push.acme.example" || s.target.Selected != "Chat server" {
+		t.Fatalf("target choice: %+v", s.target)
+	}
+	if s.address.Text != "wss://chat.acme.example/socket" || s.hint.Text != T.AddressPreset {
+		t.Errorf("address %q, hint %q", s.address.Text, s.hint.Text)
+	}
+	s.target.SetSelectedIndex(1)
+	if s.address.Text != "wss://push.acme.example:8443/ws" || s.hint.Text != T.AddressPreset {
+		t.Errorf("after choosing the second target: address %q, hint %q", s.address.Text, s.hint.Text)
+	}
+	if got := idleChoices[s.idle.SelectedIndex()]; got != 3*time.Minute {
+		t.Errorf("idle test %s by default, want 3m0s to cover the 150 s the service needs", got)
+	}
+	if !strings.Contains(rendered(s.root), "help@acme.example") {
+		t.Errorf("the start screen does not show the support address")
+	}
+	test.Tap(h.z.about)
+	overlay := h.z.Window.Canvas().Overlays().Top()
+	if overlay == nil || !strings.Contains(rendered(overlay), "Preset: /tmp/acme.json") || !strings.Contains(rendered(overlay), "wsdoctor 1.2.3") {
+		t.Fatalf("About box missing or without the version and preset")
+	}
+}
+
+func TestIdleFor(t *testing.T) {
+	for _, tt := range []struct{ required, want time.Duration }{
+		{0, defaultIdle}, {30 * time.Second, 30 * time.Second}, {61 * time.Second, 2 * time.Minute}, {time.Hour, 5 * time.Minute},
+	} {
+		if got := idleFor(tt.required); got != tt.want {
+			t.Errorf("idleFor(%s) = %s, want %s", tt.required, got, tt.want)
+		}
+	}
+}
+
+// rendered is the text of every label, entry and hyperlink under o.
+func rendered(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Hyperlink:
+			b.WriteString(w.Text + "\n")
+		case *canvas.Text:
+			b.WriteString(w.Text + "\n")
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(w)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
 }
