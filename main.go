@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 
 	// Sorts before fyne.io, so it is initialised before Fyne: see its doc.
@@ -38,7 +39,7 @@ func main() {
 	if presetErr != nil || pre.Preset == nil {
 		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
 	}
-	e := engine{preset: pre.Preset}
+	e := &engine{preset: pre.Preset, others: map[string]*checks.Outcome{}}
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.Theme())
@@ -74,6 +75,23 @@ func main() {
 // engine runs the window's checks with the preset in force.
 type engine struct {
 	preset *preset.Preset
+
+	// others holds the wss:// runs made beside plain ws:// runs that
+	// failed (see checks.RunWithCounterpart), by runKey, for the diagnosis.
+	mu     sync.Mutex
+	others map[string]*checks.Outcome
+}
+
+// runKey names a run: its address and start time.
+func runKey(out checks.Outcome) string {
+	return out.Target.URL() + " " + out.Started.Format(time.RFC3339Nano)
+}
+
+// other is the wss:// run made beside out, or nil.
+func (e *engine) other(out checks.Outcome) *checks.Outcome {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.others[runKey(out)]
 }
 
 // uiPreset is what the window shows of the preset.
@@ -100,26 +118,35 @@ func presetLine(p preset.Loaded) string {
 
 // options are the run's options: what the window set, with the preset's
 // headers, idle requirement and certificate issuers.
-func (e engine) options(req ui.Request) checks.Options {
+func (e *engine) options(req ui.Request) checks.Options {
 	o := req.Options()
 	cli.ApplyPreset(&o, e.preset)
 	return o
 }
 
 // check runs one check for the window.
-func (e engine) check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
+func (e *engine) check(ctx context.Context, req ui.Request, onEvent func(checks.Event)) (checks.Outcome, error) {
 	t, stop, err := target(req.Address)
 	if err != nil {
 		return checks.Outcome{}, err
 	}
 	defer stop()
 	rn := &checks.Runner{OnEvent: onEvent}
-	return rn.Run(ctx, t, e.options(req))
+	out, other, err := checks.RunWithCounterpart(ctx, rn, t, e.options(req))
+	if other != nil {
+		e.mu.Lock()
+		if len(e.others) >= 16 {
+			clear(e.others) // only the latest runs are looked at again
+		}
+		e.others[runKey(out)] = other
+		e.mu.Unlock()
+	}
+	return out, err
 }
 
 // idle runs the idle test the window starts after the quick verdict: the
 // idle probe and what it needs, for req.IdleTest.
-func (e engine) idle(ctx context.Context, req ui.Request) checks.Result {
+func (e *engine) idle(ctx context.Context, req ui.Request) checks.Result {
 	skipped := checks.Result{Probe: "idle", Status: checks.Skip, Code: checks.CodeCancelled}
 	t, stop, err := target(req.Address)
 	if err != nil {
@@ -143,7 +170,7 @@ func (e engine) idle(ctx context.Context, req ui.Request) checks.Result {
 
 // environment says how this computer reaches the address: the proxy that
 // applies and where it was set, and a VPN that carries the traffic.
-func (e engine) environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
+func (e *engine) environment(ctx context.Context, req ui.Request) (ui.Environment, error) {
 	var env ui.Environment
 	raw := req.Address
 	if raw == "" {
@@ -183,8 +210,8 @@ func target(raw string) (t checks.Target, stop func(), err error) {
 }
 
 // diagnosis diagnoses a run with what the window knows of the machine.
-func (e engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
-	in := diagnose.Input{Outcome: out, RequiredIdle: time.Duration(e.preset.RequiredIdleSeconds) * time.Second}
+func (e *engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
+	in := diagnose.Input{Outcome: out, Other: e.other(out), RequiredIdle: time.Duration(e.preset.RequiredIdleSeconds) * time.Second}
 	if env != nil && env.Proxy != nil {
 		in.Env.ProxyURL, in.Env.ProxySource = env.Proxy.Address, env.Proxy.Source
 	}
@@ -196,7 +223,7 @@ func (e engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diag
 
 // export writes a run as a report in format (html, json, md or text),
 // redacted.
-func (e engine) export(run ui.Run, format string) ([]byte, error) {
+func (e *engine) export(run ui.Run, format string) ([]byte, error) {
 	out := run.Outcome
 	if run.Idle != nil {
 		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)

@@ -280,12 +280,14 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rn.OnEvent, stop = withCountdown(stderr, opts.Idle, progress(stderr))
 		defer stop()
 	}
-	out, err := rn.Run(ctx, target, opts)
+	// A plain ws:// address is checked over wss:// at the same time: a
+	// network that stops only unencrypted WebSockets is told apart.
+	out, other, err := checks.RunWithCounterpart(ctx, rn, target, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out, RequiredIdle: opts.IdleRequired})
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired})
 	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: Version}, out, d, f.noRedact)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
