@@ -226,6 +226,8 @@ func rowDetail(res checks.Result) string {
 		return ""
 	case res.Status == checks.Skip && res.Code == "not_applicable":
 		return T.SkipNotNeeded
+	case res.Status == checks.Skip && res.Code == checks.CodeNoProxy:
+		return T.SkipNoProxy
 	case res.Status == checks.Skip && (strings.HasPrefix(res.Code, "needs_") || strings.HasPrefix(res.Code, "after_")):
 		return T.SkipBecause
 	case res.Status == checks.Skip && (res.Code == "cancelled" || res.Code == "deadline"):

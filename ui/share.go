@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -11,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
 // shareScreen is step 6: save the report, copy a summary, e-mail support.
@@ -19,11 +24,14 @@ type shareScreen struct {
 	root   fyne.CanvasObject
 	format *widget.RadioGroup
 	names  map[string]string // label -> format
+	folder *widget.Label     // where reports go; its text is the folder's path
+	change *button
 	save   *button
 	copy   *button
 	mail   *button
 	status *notice
 	again  *button
+	saved  string // the last report's path
 }
 
 func newShareScreen(z *Wizard) *shareScreen {
@@ -40,6 +48,16 @@ func newShareScreen(z *Wizard) *shareScreen {
 	s.format = widget.NewRadioGroup(labels, nil)
 	s.format.Required = true
 	s.format.SetSelected(labels[0])
+	s.folder = widget.NewLabel(defaultFolder())
+	s.folder.Truncation = fyne.TextTruncateEllipsis
+	s.change = newButton(T.ChangeFolder, func() {
+		z.chooseFolder(s.folder.Text, func(dir string) {
+			if dir != "" {
+				s.folder.SetText(dir)
+			}
+		})
+	}, z.escape)
+	s.change.Icon = theme.FolderOpenIcon()
 	s.save = newButton(T.SaveReport, s.saveReport, z.escape)
 	s.save.Importance = widget.HighImportance
 	s.save.Icon = theme.DocumentSaveIcon()
@@ -54,6 +72,7 @@ func newShareScreen(z *Wizard) *shareScreen {
 	s.root = container.NewVBox(
 		heading(T.ShareTitle), wrapped(T.ShareIntro),
 		formatLabel, s.format,
+		container.NewBorder(nil, nil, widget.NewLabel(T.SaveIn), s.change, s.folder),
 		container.NewHBox(s.save),
 		widget.NewSeparator(),
 		container.NewHBox(s.copy, s.mail),
@@ -103,7 +122,9 @@ func reportName(run *Run, format string) string {
 	return fmt.Sprintf("wsdoctor-%s-%s%s", host, day.Format("2006-01-02-1504"), formatExt[format])
 }
 
-// saveReport exports the run and asks where to put it.
+// saveReport exports the run and writes it into the chosen folder under a
+// new name, all or nothing: a file already there is never replaced, and a
+// write that fails leaves nothing behind.
 func (s *shareScreen) saveReport() {
 	run := s.z.run
 	if run == nil {
@@ -115,22 +136,47 @@ func (s *shareScreen) saveReport() {
 		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
 		return
 	}
-	s.z.saveFile(reportName(run, format), func(w io.WriteCloser, name string, err error) {
-		if err == nil && w == nil {
-			return // the user cancelled
-		}
-		if err == nil {
-			_, err = w.Write(data)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
-			return
-		}
-		s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(name)))
+	dir := s.folder.Text
+	path := freeName(dir, reportName(run, format))
+	err = report.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
 	})
+	if err != nil {
+		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
+		return
+	}
+	s.saved = path
+	s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(path), dir))
+}
+
+// freeName is name in dir, or name-2, name-3, ... if that is taken.
+func freeName(dir, name string) string {
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	p := filepath.Join(dir, name)
+	for i := 2; i < 1000; i++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		p = filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, i, ext))
+	}
+	return p
+}
+
+// defaultFolder is where reports go unless the user picks another folder:
+// Documents in the home folder, else the home folder itself.
+func defaultFolder() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return os.TempDir()
+	}
+	for _, d := range []string{"Documents", "Desktop"} {
+		if st, err := os.Stat(filepath.Join(home, d)); err == nil && st.IsDir() {
+			return filepath.Join(home, d)
+		}
+	}
+	return home
 }
 
 // copySummary puts the summary on the clipboard.

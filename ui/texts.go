@@ -92,6 +92,7 @@ type Words struct {
 	StateSkip       string
 	StateStopped    string
 	SkipNotNeeded   string
+	SkipNoProxy     string
 	SkipBecause     string
 	Progress        string // %d of %d
 	Cancel          string
@@ -162,7 +163,9 @@ type Words struct {
 	FormatLabel     string
 	FormatNames     map[string]string
 	SaveReport      string
-	Saved           string // %s: file name
+	Saved           string // %s: file name, %s: folder
+	SaveIn          string
+	ChangeFolder    string
 	SaveFailed      string // %v
 	CopySummary     string
 	CopiedSummary   string
@@ -285,6 +288,7 @@ var English = Words{
 	StateSkip:       "Not tested",
 	StateStopped:    "Stopped",
 	SkipNotNeeded:   "Not needed for this address.",
+	SkipNoProxy:     "No proxy is used for this address.",
 	SkipBecause:     "Not tested, because an earlier step did not work.",
 	Progress:        "%d of %d done",
 	Cancel:          "Cancel",
@@ -375,8 +379,10 @@ var English = Words{
 		"md":   "Markdown",
 		"text": "Plain text",
 	},
-	SaveReport:      "Save the report…",
-	Saved:           "Saved as %s.",
+	SaveReport:      "Save the report",
+	Saved:           "Saved as %s in %s.",
+	SaveIn:          "Save in:",
+	ChangeFolder:    "Change folder…",
 	SaveFailed:      "The report could not be saved: %v",
 	CopySummary:     "Copy a summary",
 	CopiedSummary:   "The summary is copied. Paste it where your support team asked for it.",

@@ -11,7 +11,6 @@ import (
 	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
 
 	"context"
-	"io"
 	"sync"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,9 +53,10 @@ type Wizard struct {
 	eng Engine
 	// do runs a function on Fyne's goroutine: fyne.Do, or a test's loop.
 	do func(func())
-	// saveFile asks where to save a report; done gets nil, "" when the
-	// user cancels. Tests replace it; the default is Fyne's file dialog.
-	saveFile func(suggested string, done func(w io.WriteCloser, name string, err error))
+	// chooseFolder asks for the folder reports go into, starting at
+	// start; done gets "" when the user cancels. Tests replace it; the
+	// default is Fyne's folder dialog.
+	chooseFolder func(start string, done func(dir string))
 	// openFile asks for a file to read; done gets "" when cancelled.
 	openFile func(done func(path string))
 	// settle is how long the finished rows stay on screen before the
@@ -111,7 +112,7 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 			z.eng.Probes = append(z.eng.Probes, p.Name)
 		}
 	}
-	z.saveFile = z.fileSaveDialog
+	z.chooseFolder = z.folderDialog
 	z.openFile = z.fileOpenDialog
 
 	z.welcome = newWelcome(z)
@@ -364,16 +365,18 @@ func (z *Wizard) bridge(f func(checks.Event)) func(checks.Event) {
 	return func(e checks.Event) { z.do(func() { f(e) }) }
 }
 
-// fileSaveDialog is Fyne's save dialog.
-func (z *Wizard) fileSaveDialog(suggested string, done func(io.WriteCloser, string, error)) {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if wc == nil || err != nil {
-			done(nil, "", err)
+// folderDialog is Fyne's folder dialog, opened at start when it can be.
+func (z *Wizard) folderDialog(start string, done func(string)) {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if u == nil || err != nil {
+			done("")
 			return
 		}
-		done(wc, wc.URI().Path(), nil)
+		done(u.Path())
 	}, z.Window)
-	d.SetFileName(suggested)
+	if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
+		d.SetLocation(l)
+	}
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 }

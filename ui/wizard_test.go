@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -102,13 +102,25 @@ func companyProxy(context.Context, Request) (Environment, error) {
 type uiLoop chan func()
 
 type harness struct {
-	t     *testing.T
-	z     *Wizard
-	q     uiLoop
-	app   fyne.App
-	w     fyne.Window
-	saved bytes.Buffer
-	name  string
+	t   *testing.T
+	z   *Wizard
+	q   uiLoop
+	app fyne.App
+	w   fyne.Window
+}
+
+// saved is the last report the Share screen saved: its name and content.
+func (h *harness) saved() (name string, data []byte) {
+	h.t.Helper()
+	p := h.z.share.saved
+	if p == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return filepath.Base(p), b
 }
 
 func newHarness(t *testing.T, eng Engine) *harness {
@@ -120,10 +132,8 @@ func newHarness(t *testing.T, eng Engine) *harness {
 	h := &harness{t: t, z: z, q: make(uiLoop, 256), app: a, w: w}
 	z.do = func(f func()) { h.q <- f }
 	z.settle = 0
-	z.saveFile = func(name string, done func(io.WriteCloser, string, error)) {
-		h.name = name
-		done(nopCloser{&h.saved}, "/tmp/"+name, nil)
-	}
+	z.share.folder.SetText(t.TempDir())
+	z.chooseFolder = func(string, func(string)) { t.Error("a folder dialog opened") }
 	t.Cleanup(func() {
 		z.Stop()
 		ended := make(chan struct{})
@@ -142,10 +152,6 @@ func newHarness(t *testing.T, eng Engine) *harness {
 	})
 	return h
 }
-
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
 
 // until runs queued updates until cond holds, for a bounded time.
 func (h *harness) until(what string, cond func() bool) {
@@ -384,25 +390,32 @@ func TestExport(t *testing.T) {
 	}
 
 	test.Tap(h.z.share.save)
-	rep, err := report.Parse(h.saved.Bytes())
+	name, data := h.saved()
+	rep, err := report.Parse(data)
 	if err != nil {
-		t.Fatalf("saved JSON: %v\n%s", err, h.saved.String())
+		t.Fatalf("saved JSON: %v\n%s", err, data)
 	}
 	if len(rep.Findings) != 1 || rep.Findings[0].ID != "proxy-strips-upgrade" || rep.Verdict != diagnose.DoesNotWork {
 		t.Errorf("report verdict %s findings %+v", rep.Verdict, rep.Findings)
 	}
-	if !strings.HasSuffix(h.name, ".json") || !strings.Contains(h.name, "chat.acme.example") {
-		t.Errorf("suggested name %q", h.name)
+	if !strings.HasSuffix(name, ".json") || !strings.Contains(name, "chat.acme.example") {
+		t.Errorf("saved as %q", name)
 	}
 	if !strings.Contains(h.z.share.status.Text(), "Saved as") {
 		t.Errorf("status %q", h.z.share.status.Text())
 	}
 
-	h.saved.Reset()
 	h.z.share.format.SetSelected(T.FormatNames["text"])
 	test.Tap(h.z.share.save)
-	if !strings.Contains(h.saved.String(), "\nWebSockets do not work (") || !strings.HasSuffix(h.name, ".txt") {
-		t.Errorf("text report %q as %q", h.saved.String(), h.name)
+	name, data = h.saved()
+	if !strings.Contains(string(data), "\nWebSockets do not work (") || !strings.HasSuffix(name, ".txt") {
+		t.Errorf("text report %q as %q", data, name)
+	}
+	// Saving again never replaces the earlier file: it gets a new name.
+	test.Tap(h.z.share.save)
+	again, _ := h.saved()
+	if again == name || !strings.HasSuffix(again, "-2.txt") {
+		t.Errorf("saved again as %q after %q", again, name)
 	}
 
 	test.Tap(h.z.share.copy)
@@ -434,7 +447,7 @@ func TestExportFailureAndMailMissing(t *testing.T) {
 		t.Error("e-mail is offered without a support address")
 	}
 	test.Tap(h.z.share.save)
-	if !strings.Contains(h.z.share.status.Text(), "disk full") || h.saved.Len() != 0 {
+	if !strings.Contains(h.z.share.status.Text(), "disk full") || h.z.share.saved != "" {
 		t.Errorf("status %q", h.z.share.status.Text())
 	}
 }
