@@ -54,9 +54,7 @@ type Words struct {
 	CAFileHint       string
 	ChooseFile       string
 	IdleLabel        string
-	IdleOff          string
 	IdleChoices      []string // labels of idleChoices, in order
-	IdleUnavailable  string
 	AdvancedMismatch string
 
 	// Your connection.
@@ -80,69 +78,63 @@ type Words struct {
 	SourceOther     string            // %s: the raw source name
 
 	// Checking.
-	CheckingTitle   string
-	CheckingOf      string // %s: the address
-	CheckingSelf    string
-	ProbeWords      map[string]string // by probe name
-	StateWaiting    string
-	StateChecking   string
-	StatePass       string
-	StateWarn       string
-	StateFail       string
-	StateSkip       string
-	StateStopped    string
-	SkipNotNeeded   string
-	SkipNoProxy     string
-	SkipBecause     string
-	Progress        string // %d of %d
-	Cancel          string
-	Cancelling      string
-	Stopped         string
-	CheckAgain      string
-	CouldNotStart   string // %v
-	TimeUnderMS     string
-	TimeMS          string // %d
-	TimeS           string // %.1f
-	TimeWaitingDash string
+	CheckingTitle string
+	CheckingOf    string // %s: the address
+	CheckingSelf  string
+	ProbeWords    map[string]string // by probe name
+	StateWaiting  string
+	StateChecking string
+	StatePass     string
+	StateWarn     string
+	StateFail     string
+	StateSkip     string
+	StateStopped  string
+	SkipNotNeeded string
+	SkipNoProxy   string
+	SkipBecause   string
+	Progress      string // %d of %d
+	Cancel        string
+	Cancelling    string
+	Stopped       string
+	CheckAgain    string
+	CouldNotStart string // %v
+	TimeUnderMS   string
+	TimeMS        string // %d
+	TimeS         string // %.1f
 
 	// Result.
-	ResultTitle      string
-	VerdictText      map[diagnose.Verdict]string
-	VerdictShort     map[diagnose.Verdict]string
-	PathTitle        string
-	HopComputer      string
-	HopVPN           string
-	HopProxy         string
-	HopInternet      string
-	HopService       string
-	HopStopsHere     string
-	FindingsTitle    string
-	NoFindings       string
-	NoFindingsBad    string
-	WhoFixes         string // %s
-	FixerYou         string
-	FixerIT          string
-	FixerService     string
-	FixerNobody      string
-	FailedProbe      string // %s probe words, %s detail
-	IdleRunning      string // %s time left
-	IdleSkip         string
-	IdleSkipped      string
-	IdleHeld         string // %s duration
-	IdleClosed       string // %s duration
-	IdlePingsHelp    string
-	IdleNotRun       string
-	IdleFailed       string // %s detail
-	BeforeAfter      string // %s before, %s now
-	Solved           string // %s titles
-	StillThere       string // %s titles
-	FixButton        string
-	ShareButton      string
-	TestAgain        string
-	ChangeAddress    string
-	SeverityWords    map[diagnose.Severity]string
-	ResultCancelled  string
-	ResultNoProblems string
+	VerdictText   map[diagnose.Verdict]string
+	VerdictShort  map[diagnose.Verdict]string
+	PathTitle     string
+	HopComputer   string
+	HopVPN        string
+	HopProxy      string
+	HopInternet   string
+	HopService    string
+	HopStopsHere  string
+	FindingsTitle string
+	NoFindings    string
+	NoFindingsBad string
+	WhoFixes      string // %s
+	FixerYou      string
+	FixerIT       string
+	FixerService  string
+	FixerNobody   string
+	FailedProbe   string // %s probe words, %s detail
+	IdleRunning   string // %s time left
+	IdleSkip      string
+	IdleSkipped   string
+	IdleHeld      string // %s duration
+	IdleClosed    string // %s duration
+	IdlePingsHelp string
+	IdleFailed    string // %s detail
+	BeforeAfter   string // %s before, %s now
+	Solved        string // %s titles
+	StillThere    string // %s titles
+	FixButton     string
+	ShareButton   string
+	TestAgain     string
+	SeverityWords map[diagnose.Severity]string
 
 	// Fix it.
 	FixTitle        string
@@ -232,9 +224,7 @@ var English = Words{
 	CAFileHint:       "CA certificate file (PEM)",
 	ChooseFile:       "Choose…",
 	IdleLabel:        "Idle test",
-	IdleOff:          "Off",
 	IdleChoices:      []string{"Off", "30 seconds", "1 minute", "2 minutes", "3 minutes", "5 minutes"},
-	IdleUnavailable:  "The idle test is not available in this version.",
 	AdvancedMismatch: "Give both the certificate and its key.",
 
 	ConnTitle:       "Your connection",
@@ -280,28 +270,26 @@ var English = Words{
 		"echo":           "Sending and receiving messages",
 		"idle":           "Keeping a quiet connection open",
 	},
-	StateWaiting:    "Waiting",
-	StateChecking:   "Checking…",
-	StatePass:       "Works",
-	StateWarn:       "Works, with a warning",
-	StateFail:       "Does not work",
-	StateSkip:       "Not tested",
-	StateStopped:    "Stopped",
-	SkipNotNeeded:   "Not needed for this address.",
-	SkipNoProxy:     "No proxy is used for this address.",
-	SkipBecause:     "Not tested, because an earlier step did not work.",
-	Progress:        "%d of %d done",
-	Cancel:          "Cancel",
-	Cancelling:      "Stopping…",
-	Stopped:         "You stopped the check. Nothing was changed on this computer.",
-	CheckAgain:      "Check again",
-	CouldNotStart:   "The check could not start: %v",
-	TimeUnderMS:     "< 1 ms",
-	TimeMS:          "%d ms",
-	TimeS:           "%.1f s",
-	TimeWaitingDash: "",
+	StateWaiting:  "Waiting",
+	StateChecking: "Checking…",
+	StatePass:     "Works",
+	StateWarn:     "Works, with a warning",
+	StateFail:     "Does not work",
+	StateSkip:     "Not tested",
+	StateStopped:  "Stopped",
+	SkipNotNeeded: "Not needed for this address.",
+	SkipNoProxy:   "No proxy is used for this address.",
+	SkipBecause:   "Not tested, because an earlier step did not work.",
+	Progress:      "%d of %d done",
+	Cancel:        "Cancel",
+	Cancelling:    "Stopping…",
+	Stopped:       "You stopped the check. Nothing was changed on this computer.",
+	CheckAgain:    "Check again",
+	CouldNotStart: "The check could not start: %v",
+	TimeUnderMS:   "< 1 ms",
+	TimeMS:        "%d ms",
+	TimeS:         "%.1f s",
 
-	ResultTitle: "Result",
 	VerdictText: map[diagnose.Verdict]string{
 		diagnose.Works:             "Live updates work from this computer.",
 		diagnose.WorksWithWarnings: "Live updates work, but something may get in their way.",
@@ -336,7 +324,6 @@ var English = Words{
 	IdleHeld:      "A quiet connection stayed open for %s.",
 	IdleClosed:    "A quiet connection was closed after %s.",
 	IdlePingsHelp: "Connections that send a small signal now and then stayed open.",
-	IdleNotRun:    "",
 	IdleFailed:    "The test of a quiet connection did not work: %s",
 	BeforeAfter:   "Before: %s. Now: %s.",
 	Solved:        "Solved: %s.",
@@ -344,15 +331,12 @@ var English = Words{
 	FixButton:     "Show me how to fix it",
 	ShareButton:   "Share the report",
 	TestAgain:     "Test again",
-	ChangeAddress: "Change the address",
 	SeverityWords: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "Fine",
 		diagnose.SeverityInfo:    "Good to know",
 		diagnose.SeverityWarning: "Worth a look",
 		diagnose.SeverityProblem: "Problem",
 	},
-	ResultCancelled:  "You stopped the check before it finished.",
-	ResultNoProblems: "There is nothing to fix.",
 
 	FixTitle:        "Fix it",
 	FixStepOf:       "Step %d of %d",
