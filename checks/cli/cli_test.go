@@ -41,13 +41,7 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
-	ca := checktest.NewCA(t)
-	wss, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{ca.Valid(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wss.Close() })
-	caFile := ca.WriteFile(t)
+	wss, caFile := startWSS(t)
 
 	tests := []struct {
 		name     string
@@ -177,4 +171,17 @@ func TestUsage(t *testing.T) {
 	if code := Main([]string{"version"}, &o, &e); code != ExitOK || !strings.HasPrefix(o.String(), "wsdoctor ") {
 		t.Errorf("version: %d %q", code, o.String())
 	}
+}
+
+// startWSS starts a wss:// reference server with a certificate from a new
+// test CA, and returns it with the CA's file for --ca.
+func startWSS(t *testing.T) (*refserver.Server, string) {
+	t.Helper()
+	ca := checktest.NewCA(t)
+	wss, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{ca.Valid(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wss.Close() })
+	return wss, ca.WriteFile(t)
 }

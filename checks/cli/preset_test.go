@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/tls"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
-	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
@@ -158,13 +156,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 // TestPresetExpectedIssuers: a certificate from an issuer the preset does
 // not name is reported as TLS inspection; the issuer it names is not.
 func TestPresetExpectedIssuers(t *testing.T) {
-	ca := checktest.NewCA(t)
-	wss, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{ca.Valid(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wss.Close() })
-	caFile := ca.WriteFile(t)
+	wss, caFile := startWSS(t)
 	for _, tt := range []struct {
 		issuers     string
 		intercepted bool
