@@ -33,6 +33,7 @@ func TestScenarios(t *testing.T) {
 		code   int
 		first  string   // the finding listed first
 		has    []string // other findings that must be there
+		not    []string // findings that must not be there
 		secret string   // must appear nowhere in the output
 	}{
 		{
@@ -64,7 +65,7 @@ func TestScenarios(t *testing.T) {
 			args: func(t *testing.T) []string {
 				return []string{"--proxy", "http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)), srv.URL}
 			},
-			code: ExitProblem, first: "proxy-unreachable",
+			code: ExitProblem, first: "proxy-unreachable", not: []string{"proxy-strips-upgrade"},
 		},
 		{
 			name: "SOCKS5 proxy works",
@@ -126,6 +127,11 @@ func TestScenarios(t *testing.T) {
 			for _, id := range tc.has {
 				if !slices.Contains(ids, id) {
 					t.Errorf("findings %v lack %s", ids, id)
+				}
+			}
+			for _, id := range tc.not {
+				if slices.Contains(ids, id) {
+					t.Errorf("findings %v have %s", ids, id)
 				}
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
