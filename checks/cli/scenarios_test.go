@@ -400,9 +400,12 @@ func (l *labTable) markdown() string {
 	return b.String()
 }
 
-// seconds is d as the table shows it: "40 ms", "4.1 s".
+// seconds is d as the table shows it: "0.4 ms", "40 ms", "4.1 s".
 func seconds(d time.Duration) string {
-	if d < time.Second {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
