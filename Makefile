@@ -29,9 +29,11 @@ LDFLAGS := -X $(MODULE)/checks/cli.Version=$(VERSION) -X $(MODULE)/checks/cli.Co
 
 # Build: a C compiler and the OpenGL/X11 headers for Fyne's GLFW driver.
 BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
-# Tests: a real X server for the window, and the real proxies and servers
-# the network scenarios run against (on loopback only).
-TEST_PACKAGES  := xvfb xauth x11-apps x11-utils nginx-light haproxy squid tinyproxy microsocks iproute2 iptables
+# Tests: a real X server for the window (xwininfo is in x11-utils), the
+# real proxies and servers the network scenarios run against (on loopback
+# only), and ip and iptables for the scenarios in a network namespace of
+# their own (a transparent proxy, a dead proxy setting, a name server).
+TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables
 # Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
 # that build and check the Linux packages.
 PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file
@@ -41,7 +43,7 @@ ICON_PACKAGES  := librsvg2-bin icoutils
 # the packaging tools as well.
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES)
 
-.PHONY: deps deps-package run test test-fast build bench clean
+.PHONY: deps deps-package run test test-fast lab build bench clean
 
 deps: DEPS = $(PACKAGES)
 deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
@@ -75,6 +77,16 @@ test: deps
 # The fast loop: the engine only, no cgo.
 test-fast:
 	CGO_ENABLED=0 $(GO) test ./checks/...
+
+# Every scenario with real parts (checks/cli/scenarios_test.go), then the
+# table of what the check made of each, for README's "What it recognises".
+# The scenarios in a network namespace need root; they show as skipped
+# otherwise.
+LAB_TABLE ?= $(DIST)/lab.md
+lab: deps
+	@mkdir -p $(dir $(LAB_TABLE)) && rm -f $(LAB_TABLE)
+	@WSDOCTOR_LAB='$(abspath $(LAB_TABLE))' CGO_ENABLED=0 $(GO) test ./checks/cli -run '^TestScenarios$$' -count=1 -v; \
+		status=$$?; echo; cat $(LAB_TABLE) 2>/dev/null; exit $$status
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./checks/

@@ -18,9 +18,14 @@ import (
 	"time"
 )
 
-// proxyStartTimeout bounds a proxy daemon's start: squid, the slowest,
-// listens within a second.
+// proxyStartTimeout bounds a proxy daemon's start: squid, the slowest of
+// the C ones, listens within a second.
 const proxyStartTimeout = 15 * time.Second
+
+// mitmStartTimeout bounds mitmdump's start: Python loads mitmproxy's
+// modules and, the first time, makes its CA, which takes a few seconds on
+// an idle machine and more on a busy one.
+const mitmStartTimeout = time.Minute
 
 // Proxy is a forward proxy a test started on 127.0.0.1.
 type Proxy struct {
@@ -84,13 +89,25 @@ func proxyDir(tb testing.TB) string {
 // addr accepts connections, and stops the whole group when the test ends.
 func startDaemon(tb testing.TB, dir, addr, path string, args ...string) {
 	tb.Helper()
-	cmd := exec.Command(path, args...)
+	startDaemonIn(tb, nil, proxyStartTimeout, dir, addr, exec.Command(path, args...))
+}
+
+// startDaemonIn runs cmd in dir, in its own process group, waits at most
+// within until dial (nil means net.DialTimeout) reaches addr, and stops
+// the whole group when the test ends.
+func startDaemonIn(tb testing.TB, dial func(addr string, timeout time.Duration) (net.Conn, error), within time.Duration, dir, addr string, cmd *exec.Cmd) {
+	tb.Helper()
+	if dial == nil {
+		dial = func(addr string, timeout time.Duration) (net.Conn, error) {
+			return net.DialTimeout("tcp", addr, timeout)
+		}
+	}
 	cmd.Dir = dir
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start %s: %v", path, err)
+		tb.Fatalf("start %s: %v", cmd, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -106,19 +123,19 @@ func startDaemon(tb testing.TB, dir, addr, path string, args ...string) {
 	tb.Cleanup(stop)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(proxyStartTimeout)
+	deadline := time.After(within)
 	for {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		if c, err := dial(addr, time.Second); err == nil {
 			c.Close()
 			return
 		}
 		select {
 		case err := <-exited:
 			stopped = true
-			tb.Fatalf("%s exited before listening on %s: %v\n%s", filepath.Base(path), addr, err, out.String())
+			tb.Fatalf("%s exited before listening on %s: %v\n%s", cmd, addr, err, out.String())
 		case <-deadline:
 			stop()
-			tb.Fatalf("%s did not listen on %s within %s\n%s", filepath.Base(path), addr, proxyStartTimeout, out.String())
+			tb.Fatalf("%s did not listen on %s within %s\n%s", cmd, addr, within, out.String())
 		case <-tick.C:
 		}
 	}
@@ -191,6 +208,20 @@ func StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
 	bin := needBinary(tb, "squid", "squid")
 	dir := proxyDir(tb)
 	port := FreePort(tb)
+	cf := filepath.Join(dir, "squid.conf")
+	if err := os.WriteFile(cf, []byte(squidConf(tb, dir, port, opt)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	startDaemon(tb, dir, addr, bin, "-N", "-f", cf)
+	return &Proxy{Addr: addr, Dir: dir}
+}
+
+// squidConf is the configuration of a squid listening on 127.0.0.1:port,
+// with its files in dir; the helper for Basic authentication is written
+// there too.
+func squidConf(tb testing.TB, dir string, port int, opt SquidOptions) string {
+	tb.Helper()
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "http_port 127.0.0.1:%d\npid_filename %[2]s/squid.pid\ncache_log %[2]s/cache.log\naccess_log %[2]s/access.log\ncache deny all\ncache_mem 8 MB\ncoredump_dir %[2]s\npinger_enable off\nnetdb_filename none\nshutdown_lifetime 0 seconds\n", port, dir)
 	if len(opt.DenyConnectPorts) > 0 {
@@ -210,13 +241,7 @@ func StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
 	} else {
 		conf.WriteString("http_access allow all\n")
 	}
-	cf := filepath.Join(dir, "squid.conf")
-	if err := os.WriteFile(cf, []byte(conf.String()), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	startDaemon(tb, dir, addr, bin, "-N", "-f", cf)
-	return &Proxy{Addr: addr, Dir: dir}
+	return conf.String()
 }
 
 // StartMicrosocks runs the microsocks SOCKS5 server on 127.0.0.1, with
@@ -232,5 +257,25 @@ func StartMicrosocks(tb testing.TB, auth ProxyAuth) *Proxy {
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	startDaemon(tb, dir, addr, bin, args...)
+	return &Proxy{Addr: addr, Dir: dir}
+}
+
+// StartMitmproxy runs mitmdump (Debian package mitmproxy) on 127.0.0.1 as a
+// forward proxy that inspects TLS, as the security products the support
+// articles name do: it accepts CONNECT, answers the client's TLS handshake
+// with a certificate for the target signed by its own CA (CN=mitmproxy,
+// O=mitmproxy, made on start in Dir/mitmproxy-ca-cert.pem), and makes its
+// own TLS connection to the target without verifying it (--ssl-insecure:
+// the targets are the tests' own loopback servers). Its configuration
+// directory is Dir, so ~/.mitmproxy is left alone.
+func StartMitmproxy(tb testing.TB) *Proxy {
+	tb.Helper()
+	bin := needBinary(tb, "mitmdump", "mitmproxy")
+	dir := proxyDir(tb)
+	port := FreePort(tb)
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(bin, "--listen-host", "127.0.0.1", "--listen-port", strconv.Itoa(port),
+		"--set", "confdir="+dir, "--ssl-insecure", "--quiet")
+	startDaemonIn(tb, nil, mitmStartTimeout, dir, addr, cmd)
 	return &Proxy{Addr: addr, Dir: dir}
 }

@@ -5,7 +5,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,10 +23,27 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
+// labEnv names the Markdown file TestScenarios writes its table to, one
+// row per scenario: `make lab` sets it and prints the file.
+const labEnv = "WSDOCTOR_LAB"
+
+// scenarioTimeout bounds one check: the default deadline is 25 s, and the
+// idle scenario holds its WebSockets 4 s more.
+const scenarioTimeout = time.Minute
+
+// nsCheck is a check run as a process of its own inside a network
+// namespace the scenario made: its environment gets env too.
+type nsCheck struct {
+	ns   *checktest.Netns
+	env  []string
+	args []string
+}
+
 // TestScenarios runs `wsdoctor check --json` through the real middle boxes
-// the support articles blame, started on loopback from Debian's packages,
-// and checks the diagnosis names the right cause first. Each skips when its
-// package is missing.
+// the support articles blame, started on loopback from Debian's packages
+// (or inside a network namespace the test makes, where only it can reach
+// them), and checks the diagnosis names the right cause first. Each skips
+// when its package is missing, and those in a namespace when not root.
 func TestScenarios(t *testing.T) {
 	srv, err := refserver.Start("127.0.0.1:0", "", "")
 	if err != nil {
@@ -28,15 +52,19 @@ func TestScenarios(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 
 	tests := []struct {
-		name   string
-		args   func(t *testing.T) []string
+		name string
+		args func(t *testing.T) []string
+		// netns, instead of args, sets up a namespace and the check to
+		// run in it.
+		netns  func(t *testing.T) nsCheck
 		code   int
-		first  string   // the finding listed first
+		first  string   // the finding listed first (and the report's top_finding)
 		has    []string // other findings that must be there
+		not    []string // findings that must not be there
 		secret string   // must appear nowhere in the output
 	}{
 		{
-			name: "proxy asks for a password",
+			name: "tinyproxy asks for a password",
 			args: func(t *testing.T) []string {
 				p := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
 				return []string{"--proxy", "http://" + p.Addr, srv.URL}
@@ -44,7 +72,7 @@ func TestScenarios(t *testing.T) {
 			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
 		},
 		{
-			name: "proxy with the password works",
+			name: "tinyproxy with the password works",
 			args: func(t *testing.T) []string {
 				p := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
 				return []string{"--proxy", "http://alice:s3cretpass@" + p.Addr, srv.URL}
@@ -52,7 +80,7 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 		},
 		{
-			name: "proxy refuses the tunnel to this port",
+			name: "tinyproxy refuses the tunnel to this port",
 			args: func(t *testing.T) []string {
 				p := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{ConnectPorts: []int{443}})
 				return []string{"--proxy", "http://" + p.Addr, srv.URL}
@@ -60,14 +88,30 @@ func TestScenarios(t *testing.T) {
 			code: ExitProblem, first: "proxy-blocks-connect",
 		},
 		{
-			name: "proxy not running",
+			name: "the proxy given with --proxy is not running",
 			args: func(t *testing.T) []string {
 				return []string{"--proxy", "http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)), srv.URL}
 			},
-			code: ExitProblem, first: "proxy-unreachable",
+			code: ExitProblem, first: "proxy-unreachable", not: []string{"proxy-strips-upgrade"},
 		},
 		{
-			name: "SOCKS5 proxy works",
+			// Go (x/net/http/httpproxy) never proxies a loopback target, and
+			// a real name would be looked up by the system's resolver: the
+			// target is an address of the namespace's own, 10.77.0.2.
+			name: "HTTPS_PROXY names a proxy that is not running (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ca := checktest.NewCA(t)
+				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				dead := "http://127.0.0.1:" + strconv.Itoa(ns.FreePort(t))
+				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=" + dead},
+					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+			},
+			code: ExitProblem, first: "proxy-unreachable", has: []string{"proxy-configured"}, not: []string{"proxy-strips-upgrade"},
+		},
+		{
+			name: "microsocks (SOCKS5) works",
 			args: func(t *testing.T) []string {
 				p := checktest.StartMicrosocks(t, checktest.ProxyAuth{})
 				return []string{"--proxy", "socks5://" + p.Addr, srv.URL}
@@ -75,43 +119,123 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "websocket-ok",
 		},
 		{
-			name: "the service's gateway does not pass WebSockets",
+			// Browsers and WebSocket libraries send ws:// through an HTTP
+			// proxy in a CONNECT tunnel too, and squid passes it untouched.
+			name: "squid as the proxy for ws:// (a CONNECT tunnel) works",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{})
+				return []string{"--proxy", "http://" + p.Addr, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+		},
+		{
+			// A proxy the computer does not know of: squid intercepting
+			// port-80-style traffic forwards the upgrade as a plain GET.
+			name: "a transparent squid drops Upgrade (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ws := startRefserverIn(t, ns, "127.0.0.1:0", tls.Certificate{})
+				_, port, _ := net.SplitHostPort(ws.Addr)
+				p, _ := strconv.Atoi(port)
+				ns.StartTransparentSquid(t, p)
+				return nsCheck{ns: ns, args: []string{ws.URL}}
+			},
+			code: ExitProblem, first: "proxy-strips-upgrade", not: []string{"server-no-websocket"},
+		},
+		{
+			name: "mitmproxy re-signs wss:// (TLS inspection)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				p := checktest.StartMitmproxy(t)
+				return []string{"--proxy", "http://" + p.Addr, "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "tls-intercepted", has: []string{"proxy-configured"}, not: []string{"tls-cert-invalid"},
+		},
+		{
+			name: "the server's certificate has expired",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Expired(t))
+				return []string{"--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "tls-cert-invalid", not: []string{"tls-intercepted"},
+		},
+		{
+			// The namespace's resolv.conf names a server the test runs in
+			// it, which answers NXDOMAIN: nothing asks the system resolver.
+			name: "the name does not exist (.invalid, network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				var pc net.PacketConn
+				if err := ns.Do(func() (err error) {
+					pc, err = net.ListenPacket("udp", "127.0.0.1:53")
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				dns := checktest.ServeNXDOMAIN(t, pc)
+				ns.SetResolvConf(t, "nameserver 127.0.0.1\noptions timeout:2 attempts:1\n")
+				const host = "chat.wsdoctor.invalid"
+				t.Cleanup(func() {
+					if !slices.Contains(dns.Names(), host+".") {
+						t.Errorf("the namespace's name server was asked %v, not %s", dns.Names(), host)
+					}
+				})
+				return nsCheck{ns: ns, args: []string{"ws://" + host + "/ws"}}
+			},
+			code: ExitProblem, first: "dns-failure",
+		},
+		{
+			name: "nginx in front of the service does not pass WebSockets",
 			args: func(t *testing.T) []string {
 				return []string{"ws://" + checktest.NginxWithoutWebSocket(t, srv.Addr) + "/ws"}
 			},
 			code: ExitProblem, first: "server-no-websocket",
 		},
 		{
-			name: "a gateway that passes WebSockets",
+			name: "nginx configured for WebSockets works",
 			args: func(t *testing.T) []string {
 				return []string{"ws://" + checktest.Nginx(t, srv.Addr, "") + "/ws"}
 			},
 			code: ExitOK, first: "websocket-ok",
 		},
 		{
-			name: "a proxy cuts quiet WebSockets after 2 s",
+			name: "haproxy cuts quiet WebSockets after 2 s",
 			args: func(t *testing.T) []string {
 				return []string{"--idle", "4s", "--ping-interval", "1s", "ws://" + checktest.HAProxy(t, srv.Addr, "timeout tunnel 2s") + "/ws"}
 			},
 			code: ExitOK, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
 		},
 		{
-			name: "closed port",
+			name: "nothing listens on the port",
 			args: func(t *testing.T) []string {
 				return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
 			},
 			code: ExitProblem, first: "tcp-blocked",
 		},
 	}
+	lab := newLabTable(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"--json", "--quiet", "--proxy", "none"}, tc.args(t)...)
-			var out, errOut bytes.Buffer
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			row := lab.row(t, tc.name, tc.first)
+			ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
 			defer cancel()
-			code := Check(ctx, args, &out, &errOut)
+			// A scenario's own --proxy comes later and wins.
+			args := []string{"--json", "--quiet", "--proxy", "none"}
+			var out, errOut bytes.Buffer
+			var code int
+			if tc.netns != nil {
+				c := tc.netns(t)
+				code = checkInNetns(ctx, t, c, append(args, c.args...), &out, &errOut)
+			} else {
+				code = Check(ctx, append(args, tc.args(t)...), &out, &errOut)
+			}
 			var rep struct {
-				Findings []struct{ ID string } `json:"findings"`
+				Verdict    string                `json:"verdict"`
+				TopFinding string                `json:"top_finding"`
+				DurationMS float64               `json:"duration_ms"`
+				Findings   []struct{ ID string } `json:"findings"`
 			}
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatalf("exit %d, output is not JSON: %v\n%s\n%s", code, err, out.String(), errOut.String())
@@ -120,12 +244,26 @@ func TestScenarios(t *testing.T) {
 			for _, f := range rep.Findings {
 				ids = append(ids, f.ID)
 			}
+			row.verdict, row.took = rep.Verdict, time.Duration(rep.DurationMS*float64(time.Millisecond))
+			if len(ids) > 0 {
+				row.top = ids[0]
+			}
 			if code != tc.code || len(ids) == 0 || ids[0] != tc.first {
-				t.Errorf("exit %d, findings %v; want exit %d, %s first\n%s", code, ids, tc.code, tc.first, out.String())
+				t.Errorf("exit %d, findings %v; want exit %d, %s first\n%s\n%s", code, ids, tc.code, tc.first, out.String(), errOut.String())
+			}
+			// The report's top finding is the most severe: through a proxy
+			// that works, proxy-configured (info) outranks websocket-ok.
+			if tc.first != "websocket-ok" && rep.TopFinding != tc.first {
+				t.Errorf("top_finding %q, want %s", rep.TopFinding, tc.first)
 			}
 			for _, id := range tc.has {
 				if !slices.Contains(ids, id) {
 					t.Errorf("findings %v lack %s", ids, id)
+				}
+			}
+			for _, id := range tc.not {
+				if slices.Contains(ids, id) {
+					t.Errorf("findings %v have %s", ids, id)
 				}
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
@@ -133,4 +271,142 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startRefserver starts the reference server on loopback, over TLS with
+// cert, and stops it when the test ends.
+func startRefserver(t *testing.T, cert tls.Certificate) *refserver.Server {
+	t.Helper()
+	s, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// startRefserverIn starts the reference server on addr inside ns, over TLS
+// with cert unless it is the zero value, and stops it when the test ends.
+func startRefserverIn(t *testing.T, ns *checktest.Netns, addr string, cert tls.Certificate) *refserver.Server {
+	t.Helper()
+	var cfg *tls.Config
+	if cert.Certificate != nil {
+		cfg = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	var s *refserver.Server
+	if err := ns.Do(func() (err error) {
+		s, err = refserver.StartTLS(addr, cfg)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// checkInNetns runs `wsdoctor check args` inside the namespace as a process
+// of its own (this test binary, see TestMain) and returns its exit code.
+// Its environment names no proxy and no desktop, so only c.env decides the
+// route; it uses Go's own resolver, which reads the namespace's
+// resolv.conf (glibc's could ask systemd-resolved over a socket that no
+// namespace separates).
+func checkInNetns(ctx context.Context, t *testing.T, c nsCheck, args []string, stdout, stderr io.Writer) int {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := c.ns.Command(ctx, exe, append([]string{"check"}, args...)...)
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		// REQUEST_METHOD would make Go ignore HTTP_PROXY, as under CGI.
+		switch strings.ToUpper(name) {
+		case "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD",
+			"XDG_CURRENT_DESKTOP", "XDG_CONFIG_HOME", "GSETTINGS_BACKEND", "GODEBUG", cliHelperEnv:
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, cliHelperEnv+"=1", "GODEBUG=netdns=go", "GSETTINGS_BACKEND=memory", "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(cmd.Env, c.env...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.WaitDelay = time.Second
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.ExitCode() >= 0:
+		return exit.ExitCode()
+	}
+	t.Fatalf("run the check in namespace %s: %v\n%s", c.ns.Name, err, stderr)
+	return -1
+}
+
+// labTable collects a row per scenario and, when labEnv names a file,
+// writes them there as a Markdown table when the test ends.
+type labTable struct {
+	rows []*labRow
+}
+
+type labRow struct {
+	name, want, verdict, top string
+	// took is the check's own time; all the scenario's, with its parts
+	// started and stopped.
+	took, all       time.Duration
+	skipped, failed bool
+}
+
+func newLabTable(t *testing.T) *labTable {
+	lab := &labTable{}
+	path := os.Getenv(labEnv)
+	if path == "" {
+		return lab
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(path, []byte(lab.markdown()), 0o644); err != nil {
+			t.Errorf("write the lab table: %v", err)
+		}
+	})
+	return lab
+}
+
+// row adds the row of the running scenario; it is marked skipped or failed
+// when the scenario ends.
+func (l *labTable) row(t *testing.T, name, want string) *labRow {
+	r := &labRow{name: name, want: want}
+	l.rows = append(l.rows, r)
+	start := time.Now()
+	// The first cleanup registered runs last, after the parts are stopped.
+	t.Cleanup(func() { r.skipped, r.failed, r.all = t.Skipped(), t.Failed(), time.Since(start) })
+	return r
+}
+
+func (l *labTable) markdown() string {
+	var b strings.Builder
+	b.WriteString("| Scenario | Verdict | Top finding | Check took | With set-up |\n|---|---|---|---:|---:|\n")
+	for _, r := range l.rows {
+		verdict, top, took := "`"+r.verdict+"`", "`"+r.top+"`", seconds(r.took)
+		switch {
+		case r.skipped:
+			verdict, top, took = "skipped", "", ""
+		case r.failed && r.verdict == "":
+			verdict, top, took = "**failed**", "(want `"+r.want+"`)", ""
+		case r.failed:
+			top += " **failed** (want `" + r.want + "`)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.name, verdict, top, took, seconds(r.all))
+	}
+	return b.String()
+}
+
+// seconds is d as the table shows it: "0.4 ms", "40 ms", "4.1 s".
+func seconds(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }

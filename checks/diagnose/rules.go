@@ -608,6 +608,12 @@ func ruleSchemes(f *facts, fd *found) {
 	fd.add(r)
 }
 
+// proxyCodes are the codes of a connection the proxy did not tunnel.
+var proxyCodes = []string{
+	checks.CodeProxyUnreachable, checks.CodeProxyAuthRequired,
+	checks.CodeProxyRefusedConnect, checks.CodeProxyError,
+}
+
 func ruleUpgrade(f *facts, fd *found) {
 	up, ok := f.get("upgrade")
 	if !ok || up.Status == checks.Skip {
@@ -621,8 +627,10 @@ func ruleUpgrade(f *facts, fd *found) {
 	if up.OK() {
 		return
 	}
-	// The proxy's own answers are ruleProxy's.
-	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 {
+	// The proxy's own answers are ruleProxy's, and so is a tunnel the
+	// proxy never opened: the upgrade request did not reach anything that
+	// could drop its headers.
+	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)

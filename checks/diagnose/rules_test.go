@@ -247,6 +247,20 @@ func ruleCases() []ruleCase {
 			contains: []string{"the Windows internet settings"},
 		},
 		{
+			// As the runner leaves it: the upgrade fails at the proxy on
+			// its own (its After probes are tcp and tls), and the upgrade
+			// around the proxy works.
+			name: "proxy does not answer, the direct upgrade works",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("proxy", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("http", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("upgrade", checks.Fail, "proxy_unreachable", "failed_at", "connect", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("upgrade_direct", checks.Pass, "ok", "status", "101", "accept_ok", "yes"), skipEcho)},
+			want:    []string{"proxy-unreachable problem sure", "proxy-configured info sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerYou,
+		},
+		{
 			name: "idle WebSockets cut after 60 s by the proxy",
 			in: diagnose.Input{Outcome: with(wssWorks,
 				res("idle", checks.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),

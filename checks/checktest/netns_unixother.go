@@ -1,0 +1,11 @@
+//go:build unix && !linux
+
+package checktest
+
+import "testing"
+
+// StartTransparentSquid fails the test outside Linux.
+func (n *Netns) StartTransparentSquid(tb testing.TB, port int) *Proxy {
+	tb.Fatal(errNoNetns)
+	return nil
+}
