@@ -166,7 +166,7 @@ func (n *Netns) SetResolvConf(tb testing.TB, text string) {
 // proxy). Squid 5 forwards a request without its Upgrade header unless
 // http_upgrade_request_protocols allows the protocol, so a WebSocket
 // upgrade through it reaches the server as a plain GET.
-func (n *Netns) StartTransparentSquid(tb testing.TB, port int) *Proxy {
+func (n *Netns) StartTransparentSquid(tb testing.TB, dst string, port int) *Proxy {
 	tb.Helper()
 	bin := needBinary(tb, "squid", "squid")
 	iptables := needBinary(tb, "iptables", "iptables")
@@ -184,7 +184,7 @@ func (n *Netns) StartTransparentSquid(tb testing.TB, port int) *Proxy {
 	// accepting on that port.
 	startDaemonIn(tb, n.dial, proxyStartTimeout, dir, "127.0.0.1:"+strconv.Itoa(fwd), n.Command(context.Background(), bin, "-N", "-f", cf))
 	addr := "127.0.0.1:" + strconv.Itoa(icpt)
-	n.Run(tb, iptables, "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", "127.0.0.1", "--dport", strconv.Itoa(port),
+	n.Run(tb, iptables, "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", dst, "--dport", strconv.Itoa(port),
 		"-m", "owner", "!", "--uid-owner", "proxy", "-j", "REDIRECT", "--to-ports", strconv.Itoa(icpt))
 	return &Proxy{Addr: addr, Dir: dir}
 }

@@ -5,7 +5,7 @@ package checktest
 import "testing"
 
 // StartTransparentSquid fails the test outside Linux.
-func (n *Netns) StartTransparentSquid(tb testing.TB, port int) *Proxy {
+func (n *Netns) StartTransparentSquid(tb testing.TB, dst string, port int) *Proxy {
 	tb.Fatal(errNoNetns)
 	return nil
 }

@@ -137,10 +137,25 @@ func TestScenarios(t *testing.T) {
 				ws := startRefserverIn(t, ns, "127.0.0.1:0", tls.Certificate{})
 				_, port, _ := net.SplitHostPort(ws.Addr)
 				p, _ := strconv.Atoi(port)
-				ns.StartTransparentSquid(t, p)
+				ns.StartTransparentSquid(t, "127.0.0.1", p)
 				return nsCheck{ns: ns, args: []string{ws.URL}}
 			},
 			code: ExitProblem, first: "proxy-strips-upgrade", not: []string{"server-no-websocket"},
+		},
+		{
+			// The same squid on port 80 of a service that also has wss://
+			// on 443: the check tries that at the same time.
+			name: "plain ws:// on port 80 is filtered, wss:// on 443 works (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ca := checktest.NewCA(t)
+				startRefserverIn(t, ns, "10.77.0.2:80", tls.Certificate{})
+				startRefserverIn(t, ns, "10.77.0.2:443", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				ns.StartTransparentSquid(t, "10.77.0.2", 80)
+				return nsCheck{ns: ns, args: []string{"--ca", ca.WriteFile(t), "ws://10.77.0.2/ws"}}
+			},
+			code: ExitProblem, first: "plain-ws-blocked", not: []string{"server-no-websocket"},
 		},
 		{
 			name: "mitmproxy re-signs wss:// (TLS inspection)",
