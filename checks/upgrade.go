@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"crypto/tls"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -153,6 +154,8 @@ type wsDial struct {
 	wroteAt, firstByte time.Time
 	// sent are the names of the user's extra headers sent.
 	sent []string
+	// issuer is the issuer of the server's certificate, when TLS was up.
+	issuer *pkix.Name
 }
 
 // dialWS does the WebSocket opening handshake the way an application would
@@ -168,6 +171,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 		ended   bool   // ctx ended; a late connection must be closed
 		stage   string // how far the connection got: connect, tls, response
 		gotConn time.Time
+		issuer  *pkix.Name
 	)
 	dial := func(dctx context.Context, secure bool) (net.Conn, error) {
 		mu.Lock()
@@ -191,6 +195,11 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 			if err != nil {
 				c.Close()
 				return nil, err // unwrapped, for Classify
+			}
+			if pc := tc.ConnectionState().PeerCertificates; len(pc) > 0 {
+				mu.Lock()
+				issuer = &pc[0].Issuer
+				mu.Unlock()
 			}
 			c = tc
 		}
@@ -258,7 +267,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 
 	mu.Lock()
 	rc := conn
-	hd.connectedAt, hd.reached = gotConn, stage
+	hd.connectedAt, hd.reached, hd.issuer = gotConn, stage, issuer
 	mu.Unlock()
 	if rc != nil {
 		hd.req, hd.wroteAt, hd.firstByte = rc.seal()
@@ -283,6 +292,12 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	}
 	if len(sent) > 0 {
 		res.Evidence.Set("sent_headers", strings.Join(sent, ","))
+	}
+	if hd.issuer != nil {
+		// Who vouched for the server on this path: beside the tls probe's,
+		// it shows a middle box that re-signs one path and not the other.
+		res.Evidence.Set("leaf_issuer", hd.issuer.String())
+		res.Evidence.Set("leaf_issuer_org", strings.Join(hd.issuer.Organization, ", "))
 	}
 
 	if err != nil {

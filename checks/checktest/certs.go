@@ -34,11 +34,18 @@ type CA struct {
 // dates.
 func NewCA(tb testing.TB) *CA {
 	tb.Helper()
+	return NewNamedCA(tb, pkix.Name{CommonName: "wsdoctor Test CA", Organization: []string{"wsdoctor tests"}})
+}
+
+// NewNamedCA is NewCA with the subject given, for a second authority that
+// must be told apart from the first (a company's inspection CA).
+func NewNamedCA(tb testing.TB, subject pkix.Name) *CA {
+	tb.Helper()
 	key := newKey(tb)
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(tb),
-		Subject:               pkix.Name{CommonName: "wsdoctor Test CA", Organization: []string{"wsdoctor tests"}},
+		Subject:               subject,
 		NotBefore:             now.Add(-365 * 24 * time.Hour),
 		NotAfter:              now.Add(365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
@@ -273,4 +280,15 @@ func (s *CertServer) Close() {
 	s.mu.Unlock()
 	s.ln.Close()
 	s.wg.Wait()
+}
+
+// KeyAndCertPEM is the CA's private key (PKCS #8) and certificate, PEM
+// encoded one after the other, as mitmproxy reads its authority.
+func (ca *CA) KeyAndCertPEM(tb testing.TB) []byte {
+	tb.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(ca.Key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), ca.PEM...)
 }

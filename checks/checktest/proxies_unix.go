@@ -270,8 +270,21 @@ func StartMicrosocks(tb testing.TB, auth ProxyAuth) *Proxy {
 // directory is Dir, so ~/.mitmproxy is left alone.
 func StartMitmproxy(tb testing.TB) *Proxy {
 	tb.Helper()
+	return StartMitmproxyCA(tb, nil)
+}
+
+// StartMitmproxyCA is StartMitmproxy signing with ca instead of an
+// authority of its own making (named mitmproxy): a company's inspection
+// device, whose name no list of products knows. A nil ca is mitmproxy's.
+func StartMitmproxyCA(tb testing.TB, ca *CA) *Proxy {
+	tb.Helper()
 	bin := needBinary(tb, "mitmdump", "mitmproxy")
 	dir := proxyDir(tb)
+	if ca != nil {
+		if err := os.WriteFile(filepath.Join(dir, "mitmproxy-ca.pem"), ca.KeyAndCertPEM(tb), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	port := FreePort(tb)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	cmd := exec.Command(bin, "--listen-host", "127.0.0.1", "--listen-port", strconv.Itoa(port),

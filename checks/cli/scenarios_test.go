@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,6 +167,20 @@ func TestScenarios(t *testing.T) {
 				return []string{"--proxy", "http://" + p.Addr, "--ca", ca.WriteFile(t), wss.URL}
 			},
 			code: ExitProblem, first: "tls-intercepted", has: []string{"proxy-configured"}, not: []string{"tls-cert-invalid"},
+		},
+		{
+			// An inspection device whose name is on no list: the direct
+			// handshake's certificate, from the server's own CA, shows the
+			// proxy is the one re-signing.
+			name: "a company proxy re-signs wss:// with its own CA (mitmproxy)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				corp := checktest.NewNamedCA(t, pkix.Name{CommonName: "Example Corp Inspection CA", Organization: []string{"Example Corp"}})
+				p := checktest.StartMitmproxyCA(t, corp)
+				return []string{"--proxy", "http://" + p.Addr, "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "tls-intercepted", has: []string{"proxy-configured"},
 		},
 		{
 			name: "the server's certificate has expired",

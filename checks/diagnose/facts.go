@@ -312,7 +312,16 @@ func fromEvidence(in Input) Input {
 	if in.Direct == nil {
 		if d, ok := o.Result("upgrade_direct"); ok && d.Status != checks.Skip {
 			d.Probe = "upgrade"
-			in.Direct = &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
+			direct := &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
+			// The certificate the direct handshake saw stands in for a
+			// direct tls probe: who issued it is all the rules compare.
+			if issuer := d.Evidence.Value("leaf_issuer"); issuer != "" {
+				tls := checks.Result{Probe: "tls", Status: checks.Pass, Code: checks.CodeOK}
+				tls.Evidence.Set("leaf_issuer", issuer)
+				tls.Evidence.Set("leaf_issuer_org", d.Evidence.Value("leaf_issuer_org"))
+				direct.Results = append(direct.Results, tls)
+			}
+			in.Direct = direct
 		}
 	}
 	return in

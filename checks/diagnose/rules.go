@@ -495,15 +495,18 @@ func ruleTLS(f *facts, fd *found) {
 
 	// The proxied and the direct run saw different certificates: something
 	// on the way re-signs the connection.
+	var differs []EvidenceRef
 	if d := f.in.Direct; d != nil && f.viaProxy {
 		if dt, ok := d.Result("tls"); ok {
 			a, b := tls.Evidence.Value("leaf_issuer"), dt.Evidence.Value("leaf_issuer")
 			if a != "" && b != "" && a != b {
-				fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-					cases: []string{"differs_direct"},
-					refs:  append(tlsRefs, otherRef("direct", dt, "leaf_issuer"))})
+				differs = append(tlsRefs, otherRef("direct", dt, "leaf_issuer"))
 			}
 		}
+	}
+	if differs != nil && !slices.Contains(certCodes, tls.Code) {
+		fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+			cases: []string{"differs_direct"}, refs: differs})
 	}
 
 	switch {
@@ -530,6 +533,13 @@ func ruleTLS(f *facts, fd *found) {
 			// An inspection product whose authority this machine lacks.
 			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
 				cases: []string{"product", "not_trusted"}, refs: tlsRefs}))
+		case differs != nil:
+			// Through the proxy a certificate this machine does not trust,
+			// without it the server's own: the proxy re-signs.
+			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"not_trusted", "differs_direct"}, refs: differs}))
+			cert.conf = Possible
+			fd.add(cert)
 		case tls.Code == checks.CodeCertUnknownAuthority && (unexpected || (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host)):
 			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"not_trusted"}, refs: tlsRefs}))
