@@ -113,7 +113,8 @@ server on this machine and checks it. check --output FILE saves the report
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.
 
-Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
+Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input,
+130 stopped with Ctrl-C.
 `)
 }
 
@@ -141,7 +142,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "short for --header")
 	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
 	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
-	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks5://)")
+	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://)")
 	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
 	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
 	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")

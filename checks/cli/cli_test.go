@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
@@ -176,5 +178,32 @@ func TestUsage(t *testing.T) {
 	o.Reset()
 	if code := Main([]string{"version"}, &o, &e); code != ExitOK || !strings.HasPrefix(o.String(), "wsdoctor ") {
 		t.Errorf("version: %d %q", code, o.String())
+	}
+}
+
+// TestHelpIsComplete: the help names every exit code check returns and
+// every proxy scheme --proxy accepts.
+func TestHelpIsComplete(t *testing.T) {
+	var o, e bytes.Buffer
+	if code := Main([]string{"help"}, &o, &e); code != ExitOK {
+		t.Fatalf("help: exit %d", code)
+	}
+	help := o.String()
+	for _, c := range []int{ExitOK, ExitProblem, ExitUsage, ExitInterrupted} {
+		if !regexp.MustCompile(`\b` + strconv.Itoa(c) + ` [a-zA-Z]`).MatchString(help) {
+			t.Errorf("help does not explain exit code %d:\n%s", c, help)
+		}
+	}
+	_, checkHelp, code := run(t, "-h")
+	if code != ExitOK {
+		t.Fatalf("check -h: exit %d", code)
+	}
+	for _, scheme := range []string{"http", "https", "socks4", "socks4a", "socks5", "socks5h"} {
+		if _, _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
+			t.Errorf("--proxy %s:// is refused: %v", scheme, err)
+		}
+		if !strings.Contains(checkHelp, scheme+"://") {
+			t.Errorf("check -h does not name %s:// for --proxy", scheme)
+		}
 	}
 }
