@@ -74,6 +74,11 @@ func pathOf(r Report) []hop {
 	hops = append(hops, hop{Kind: hopService, Label: words.Service, Detail: host})
 
 	at := failingHop(r, hasProxy)
+	if at == hopInternet && loopbackTarget(r.Target) {
+		// Nothing lies between this computer and itself: a refused port
+		// there is the service's (nothing listens), not the network's.
+		at = hopService
+	}
 	state := hopOK
 	if at == "" && !r.Verdict.Works() {
 		state = hopUnknown
@@ -157,6 +162,12 @@ func proxyOf(r Report) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// loopbackTarget reports whether the report's target is this computer.
+func loopbackTarget(target string) bool {
+	u, err := url.Parse(target)
+	return err == nil && checks.Target{Host: u.Hostname()}.IsLoopback()
 }
 
 func hostOf(s string) string {

@@ -183,6 +183,16 @@ func TestPath(t *testing.T) {
 			*r = Build(healthyInput())
 			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "dns-failure", Severity: "problem", Title: "x"}}, "dns-failure"
 		}, "computer:ok internet:fail service:unknown"},
+		{"nothing listens on this computer", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Target = "ws://127.0.0.1:8765/ws"
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
+		}, "computer:ok internet:ok service:fail"},
+		{"port blocked elsewhere", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Target = "ws://203.0.113.10:8765/ws"
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
+		}, "computer:ok internet:fail service:unknown"},
 		{"intercepted, no proxy", func(r *Report) {
 			*r = Build(healthyInput())
 			r.Findings, r.TopFinding = []diagnose.Finding{{ID: "tls-intercepted", Severity: "warning", Title: "x"}}, "tls-intercepted"
