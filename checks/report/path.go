@@ -60,7 +60,7 @@ var hopOfFinding = map[string]string{
 func pathOf(r Report) []hop {
 	proxy, hasProxy := proxyOf(r)
 	hops := []hop{{Kind: hopComputer, Label: words.Computer, Detail: r.Environment.OS}}
-	if v := r.Environment.VPN; v != nil && v.Active {
+	if v := r.Environment.VPN; vpnCarries(v) {
 		hops = append(hops, hop{Kind: hopVPN, Label: words.VPN, Detail: firstNonEmpty(v.Name, v.Interface)})
 	}
 	if hasProxy {
@@ -110,10 +110,8 @@ func failingHop(r Report, hasProxy bool) string {
 		if h == hopProxy && !hasProxy {
 			return hopInternet
 		}
-		if h == hopVPN {
-			if v := r.Environment.VPN; v == nil || !v.Active {
-				return hopInternet
-			}
+		if h == hopVPN && !vpnCarries(r.Environment.VPN) {
+			return hopInternet
 		}
 		return h
 	}
@@ -163,6 +161,11 @@ func proxyOf(r Report) (string, bool) {
 	}
 	return "", false
 }
+
+// vpnCarries reports whether a VPN carries the connection: one that is
+// on but does not hold the default route (a split tunnel) is not on the
+// way to the service.
+func vpnCarries(v *VPN) bool { return v != nil && v.Active && v.DefaultRoute }
 
 // loopbackTarget reports whether the report's target is this computer.
 func loopbackTarget(target string) bool {

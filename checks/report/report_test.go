@@ -183,6 +183,10 @@ func TestPath(t *testing.T) {
 			*r = Build(healthyInput())
 			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "dns-failure", Severity: "problem", Title: "x"}}, "dns-failure"
 		}, "computer:ok internet:fail service:unknown"},
+		{"a VPN that does not carry the traffic is not on the way", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Environment.VPN = &VPN{Active: true, Name: "Tailscale", Interface: "tailscale0"}
+		}, "computer:ok internet:ok service:ok"},
 		{"nothing listens on this computer", func(r *Report) {
 			*r = Build(healthyInput())
 			r.Target = "ws://127.0.0.1:8765/ws"

@@ -27,7 +27,7 @@ type wordsTable struct {
 	WhatToDo, ForAdmin, OtherFindings                       string
 	Environment, Path, Probes, Timings, Details, RunInfo    string
 	Target, App, OS, Proxy, VPN, NotChecked, NoProxy, NoVPN string
-	VPNDefaultRoute, From                                   string
+	VPNDefaultRoute, From, NoProxyFrom                      string
 	RunID, StartedUTC, StartedLocal, Duration, Options      string
 	Cancelled, DeadlineHit                                  string
 	Error, Code                                             string
@@ -94,6 +94,7 @@ var words = wordsTable{
 	VPN:             "VPN",
 	NotChecked:      "not checked",
 	NoProxy:         "none (direct connection)",
+	NoProxyFrom:     "none (direct connection; %s)",
 	NoVPN:           "none active",
 	VPNDefaultRoute: "carries all traffic",
 	From:            "from",
