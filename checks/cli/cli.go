@@ -281,13 +281,20 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rn.OnEvent, stop = withCountdown(stderr, opts.Idle, progress(stderr))
 		defer stop()
 	}
+	waitMachine, stopMachine := readMachine(ctx)
+	defer stopMachine()
 	out, err := rn.Run(ctx, target, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out, RequiredIdle: opts.IdleRequired})
-	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: Version}, out, d, f.noRedact)
+	m := waitMachine()
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, RequiredIdle: opts.IdleRequired, Env: diagnosisEnv(out, m)})
+	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: Version}, Outcome: out, Diagnosis: &d, NoRedact: f.noRedact, OSVersion: m.osVersion}
+	if m.vpn != nil {
+		in.VPN = report.VPNOf(*m.vpn)
+	}
+	rep := report.Build(in)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
 	}
