@@ -40,6 +40,7 @@ func main() {
 		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
 	}
 	e := &engine{preset: pre.Preset, others: map[string]*checks.Outcome{}}
+	go osVersion() // read while the window opens; reports name the release
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.Theme())
@@ -180,16 +181,34 @@ func (e *engine) environment(ctx context.Context, req ui.Request) (ui.Environmen
 	if err != nil {
 		return env, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, netenv.RouteTimeout())
+	defer cancel()
 	route := checks.RouteFor(ctx, t, e.options(req))
 	if p := route.Proxy(); p != nil {
 		auto := route.Source == netenv.SourcePAC || route.Source == netenv.SourceWPAD
 		env.Proxy = &ui.ProxyInfo{Address: p.Redacted(), Source: string(route.Source), Managed: auto, Auto: auto}
 	}
-	if v := netenv.ReadVPN(ctx); v.Active {
+	v := netenv.ReadVPN(ctx)
+	if v.Active {
 		env.VPN = &ui.VPNInfo{Name: v.Product, Interface: v.Via}
 	}
+	env.Raw = machine{vpn: v}
+	osVersion()
 	return env, nil
 }
+
+// machine is what the window read of this computer with the environment,
+// handed back in ui.Environment.Raw for the reports: the whole VPN
+// detection, split tunnels included.
+type machine struct {
+	vpn netenv.VPN
+}
+
+// osVersion is this computer's OS release, read once (bounded by
+// netenv.OSVersionTimeout) and then remembered.
+var osVersion = sync.OnceValue(func() string {
+	return netenv.ReadOSVersion(context.Background(), nil)
+})
 
 // target is the address to check; an empty address checks the built-in
 // reference server, started on this computer until stop is called.
@@ -217,8 +236,31 @@ func (e *engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Dia
 	}
 	if env != nil && env.VPN != nil {
 		in.Env.VPNActive, in.Env.VPNName = true, env.VPN.Name
+		if in.Env.VPNName == "" {
+			in.Env.VPNName = env.VPN.Interface
+		}
 	}
 	return diagnose.Diagnose(in)
+}
+
+// reportInput is what a report of a run is made of: the diagnosis, the
+// proxy route the run took (from the outcome), the VPN as the window read
+// it, and the OS release. A VPN the window did not look at (the check
+// started before the look ended) is "not checked".
+func (e *engine) reportInput(out checks.Outcome, env *ui.Environment) report.Input {
+	d := e.diagnosis(out, env)
+	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: cli.Version}, Outcome: out, Diagnosis: &d, OSVersion: osVersion()}
+	if env == nil {
+		return in
+	}
+	in.VPN = &report.VPN{}
+	if v := env.VPN; v != nil {
+		in.VPN = &report.VPN{Active: true, Name: v.Name, Interface: v.Interface, DefaultRoute: true}
+	}
+	if m, ok := env.Raw.(machine); ok {
+		in.VPN = report.VPNOf(m.vpn)
+	}
+	return in
 }
 
 // export writes a run as a report in format (html, json, md or text),
@@ -228,7 +270,7 @@ func (e *engine) export(run ui.Run, format string) ([]byte, error) {
 	if run.Idle != nil {
 		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)
 	}
-	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: cli.Version}, out, e.diagnosis(out, run.Env), false)
+	rep := report.Build(e.reportInput(out, run.Env))
 	var b bytes.Buffer
 	if err := report.Render(&b, rep, report.Format(format)); err != nil {
 		return nil, err

@@ -64,6 +64,11 @@ type Outcome struct {
 	Finished time.Time
 	// Results are in the order of the probes, one per probe.
 	Results []Result
+	// Route is how connections to the target went (directly, or through
+	// which proxy, and which setting said so), as worked out once for the
+	// run; nil when no probe asked for it. Reports show it as the proxy
+	// that applied.
+	Route *netenv.Route
 	// Cancelled is set when the run was stopped before it ended by itself.
 	Cancelled bool
 	// DeadlineHit is set when the run's overall deadline cut it short.
@@ -150,10 +155,18 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	if routeFor == nil {
 		routeFor = RouteFor
 	}
+	var routed struct {
+		sync.Mutex
+		route *netenv.Route
+	}
 	sh.route = sync.OnceValue(func() netenv.Route {
 		rctx, cancel := context.WithTimeout(runCtx, netenv.RouteTimeout())
 		defer cancel()
-		return routeFor(rctx, target, opts)
+		r := routeFor(rctx, target, opts)
+		routed.Lock()
+		routed.route = &r
+		routed.Unlock()
+		return r
 	})
 
 	done := make(map[string]chan struct{}, len(probes))
@@ -188,6 +201,9 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		c.Close()
 	}
 	out.Results = results
+	routed.Lock()
+	out.Route = routed.route
+	routed.Unlock()
 	out.Finished = sh.now()
 	out.Cancelled = ctx.Err() != nil
 	out.DeadlineHit = !out.Cancelled && deadlineHit

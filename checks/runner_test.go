@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 func TestMain(m *testing.M) {
@@ -350,4 +352,36 @@ func TestRaceDial(t *testing.T) {
 type namedConn struct {
 	net.Conn
 	host string
+}
+
+// TestRunnerKeepsRoute: the outcome carries the route the probes used,
+// worked out once, and none when no probe asked for one.
+func TestRunnerKeepsRoute(t *testing.T) {
+	calls := 0
+	route := netenv.Route{Source: netenv.SourceOption, Origin: "--proxy none", Bypass: "--proxy none"}
+	asks := func(name string) Probe {
+		return Probe{Name: name, Run: func(ctx context.Context, r *Run) Result {
+			res := r.Result()
+			res.Status, res.Reason = Pass, "route "+r.Route().Describe()
+			return res
+		}}
+	}
+	rn := &Runner{
+		Probes: []Probe{asks("a"), asks("b")},
+		Route: func(context.Context, Target, Options) netenv.Route {
+			calls++
+			return route
+		},
+	}
+	out, err := rn.Run(context.Background(), mustTarget(t, "ws://example.com/"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || out.Route == nil || out.Route.Origin != route.Origin || out.Route.Source != route.Source {
+		t.Errorf("route worked out %d times, outcome has %+v; want once, %+v", calls, out.Route, route)
+	}
+	rn.Probes = []Probe{fixed("a", Pass, nil, nil)}
+	if out, _ := rn.Run(context.Background(), mustTarget(t, "ws://example.com/"), Options{}); out.Route != nil {
+		t.Errorf("no probe asked for the route, outcome has %+v", out.Route)
+	}
 }

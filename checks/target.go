@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -222,3 +223,15 @@ func (t Target) String() string {
 
 // IsIP reports whether the host is an IP literal, which needs no DNS.
 func (t Target) IsIP() bool { return net.ParseIP(t.Host) != nil }
+
+// IsLoopback reports whether the host is this computer itself: localhost,
+// or an address of 127.0.0.0/8 or ::1. Only the host as given counts: a
+// name that a DNS filter answers with 127.0.0.1 is not this computer.
+func (t Target) IsLoopback() bool {
+	h := strings.TrimSuffix(strings.ToLower(t.Host), ".")
+	if h == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(strings.Trim(h, "[]"))
+	return err == nil && ip.Unmap().IsLoopback()
+}

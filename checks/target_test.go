@@ -104,3 +104,26 @@ func TestParseTargetBareForms(t *testing.T) {
 		}
 	}
 }
+
+func TestTargetIsLoopback(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"ws://127.0.0.1:8765/":        true,
+		"ws://127.200.1.9/":           true,
+		"ws://[::1]:8765/":            true,
+		"ws://[::ffff:127.0.0.1]/":    true,
+		"ws://localhost:8765/":        true,
+		"wss://LocalHost./":           true,
+		"ws://10.0.0.1/":              false,
+		"ws://[2001:db8::1]/":         false,
+		"wss://app.example.com/":      false,
+		"wss://localhost.example.com": false,
+	} {
+		tg, err := ParseTarget(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if got := tg.IsLoopback(); got != want {
+			t.Errorf("%s: IsLoopback() = %v, want %v", raw, got, want)
+		}
+	}
+}

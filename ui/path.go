@@ -98,6 +98,11 @@ func pathOf(run *Run, host string) []hop {
 		hop{Kind: hopService, Label: T.HopService, Detail: host})
 
 	at := failingHop(run, hasProxy)
+	if at == hopInternet && run.Outcome.Target.IsLoopback() {
+		// Nothing lies between this computer and itself: a refused port
+		// there is the service's (nothing listens), not the network's.
+		at = hopService
+	}
 	if at == "" && run.Verdict.Works() {
 		return hops
 	}

@@ -113,7 +113,8 @@ server on this machine and checks it. check --output FILE saves the report
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.
 
-Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input.
+Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input,
+130 stopped with Ctrl-C.
 `)
 }
 
@@ -141,7 +142,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "short for --header")
 	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
 	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
-	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks5://)")
+	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://)")
 	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
 	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
 	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")
@@ -280,6 +281,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rn.OnEvent, stop = withCountdown(stderr, opts.Idle, progress(stderr))
 		defer stop()
 	}
+	waitMachine, stopMachine := readMachine(ctx)
+	defer stopMachine()
 	// A plain ws:// address is checked over wss:// at the same time: a
 	// network that stops only unencrypted WebSockets is told apart.
 	out, other, err := checks.RunWithCounterpart(ctx, rn, target, opts)
@@ -287,8 +290,13 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired})
-	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: Version}, out, d, f.noRedact)
+	m := waitMachine()
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired, Env: diagnosisEnv(out, m)})
+	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: Version}, Outcome: out, Diagnosis: &d, NoRedact: f.noRedact, OSVersion: m.osVersion}
+	if m.vpn != nil {
+		in.VPN = report.VPNOf(*m.vpn)
+	}
+	rep := report.Build(in)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
 	}

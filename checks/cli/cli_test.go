@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
@@ -49,13 +51,13 @@ func TestCheckCommand(t *testing.T) {
 		code     int
 		stdout   []string // regexps the output must match
 		stderr   []string
-		noStdout []string
+		noStdout []string // text that must not appear (secrets, wrong advice)
 	}{
 		{"ws works", []string{ws.URL}, ExitOK, []string{`(?m)^WebSockets work \(`, `(?m)^\s+echo\s+OK`}, nil, nil},
 		{"wss with the CA works, flags after the URL", []string{wss.URL, "--ca", caFile}, ExitOK, []string{`(?m)^\s+tls\s+OK`, `(?m)^\s+upgrade\s+OK`}, nil, nil},
 		{"wss without the CA fails", []string{wss.URL}, ExitProblem, []string{`do not work`, `cert_unknown_authority`}, nil, nil},
 		{"insecure is shown", []string{"--insecure", wss.URL}, ExitOK, []string{`WARNING: --insecure`}, []string{`WARNING: --insecure`}, nil},
-		{"closed port", []string{"ws://" + closedPort(t) + "/ws"}, ExitProblem, []string{`(?m)^\s+tcp\s+Failed`, `refused`}, nil, nil},
+		{"closed port", []string{"ws://" + closedPort(t) + "/ws"}, ExitProblem, []string{`(?m)^\s+tcp\s+Failed`, `refused`, `Nothing is listening on port \d+ on this computer`}, nil, []string{"subdomain", "sub-address", "network administrator"}},
 		{"bad address", []string{"ht!tp://x"}, ExitUsage, nil, []string{`scheme`, `ht!tp`}, nil},
 		{"two addresses", []string{ws.URL, ws.URL}, ExitUsage, nil, []string{`one address at a time`}, nil},
 		{"bad header", []string{"-H", "nocolon", ws.URL}, ExitUsage, nil, []string{`Name: value`}, nil},
@@ -82,7 +84,7 @@ func TestCheckCommand(t *testing.T) {
 			}
 			for _, s := range tc.noStdout {
 				if strings.Contains(out, s) || strings.Contains(errOut, s) {
-					t.Errorf("output contains the secret %q", s)
+					t.Errorf("output contains %q", s)
 				}
 			}
 		})
@@ -184,4 +186,31 @@ func startWSS(t *testing.T) (*refserver.Server, string) {
 	}
 	t.Cleanup(func() { wss.Close() })
 	return wss, ca.WriteFile(t)
+}
+
+// TestHelpIsComplete: the help names every exit code check returns and
+// every proxy scheme --proxy accepts.
+func TestHelpIsComplete(t *testing.T) {
+	var o, e bytes.Buffer
+	if code := Main([]string{"help"}, &o, &e); code != ExitOK {
+		t.Fatalf("help: exit %d", code)
+	}
+	help := o.String()
+	for _, c := range []int{ExitOK, ExitProblem, ExitUsage, ExitInterrupted} {
+		if !regexp.MustCompile(`\b` + strconv.Itoa(c) + ` [a-zA-Z]`).MatchString(help) {
+			t.Errorf("help does not explain exit code %d:\n%s", c, help)
+		}
+	}
+	_, checkHelp, code := run(t, "-h")
+	if code != ExitOK {
+		t.Fatalf("check -h: exit %d", code)
+	}
+	for _, scheme := range []string{"http", "https", "socks4", "socks4a", "socks5", "socks5h"} {
+		if _, _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
+			t.Errorf("--proxy %s:// is refused: %v", scheme, err)
+		}
+		if !strings.Contains(checkHelp, scheme+"://") {
+			t.Errorf("check -h does not name %s:// for --proxy", scheme)
+		}
+	}
 }

@@ -55,8 +55,14 @@ type FindingText struct {
 	Cases       map[string]CaseText `json:"cases,omitempty"`
 }
 
-// CaseText is the text a variant of a finding adds.
+// CaseText is the text a variant of a finding adds. A case with Replace
+// set stands in for the finding's own words instead: its title (when it
+// has one), explanation, steps and admin text are used in place of the
+// finding's, for a variant where they would be wrong (a refused port on
+// this very computer is no firewall's doing); other cases still add to it.
 type CaseText struct {
+	Replace     bool     `json:"replace,omitempty"`
+	Title       string   `json:"title,omitempty"`
 	Explanation string   `json:"explanation,omitempty"`
 	Steps       []string `json:"steps,omitempty"`
 	Admin       string   `json:"admin,omitempty"`
@@ -64,7 +70,7 @@ type CaseText struct {
 
 // placeholderNames are the {names} a text may use.
 var placeholderNames = []string{
-	"host", "port", "address", "other_address", "secure_address",
+	"host", "host_and_subdomains", "host_and_subaddresses", "port", "address", "other_address", "secure_address",
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
@@ -82,11 +88,12 @@ var requiredLabels = []string{
 	"source.env", "source.wininet", "source.winhttp", "source.macos", "source.gnome",
 	"source.kde", "source.option", "source.pac", "source.wpad",
 	"ended_by.close_frame", "ended_by.fin", "ended_by.reset", "ended_by.silent",
+	"host.subdomains", "host.subaddresses",
 }
 
 // requiredAdmin are the sentences the admin note is built from.
 var requiredAdmin = []string{
-	"header", "verdict", "open", "proxy", "proxy_rules", "idle_measured", "idle_ok",
+	"header", "verdict", "open", "open_address", "proxy", "proxy_rules", "idle_measured", "idle_ok",
 	"idle_unmeasured", "tls_exempt", "findings", "footer",
 }
 
@@ -157,6 +164,15 @@ func (c *Catalogue) validate() error {
 			}
 			if ct.Explanation == "" && len(ct.Steps) == 0 && ct.Admin == "" {
 				bad("finding %s: case %s says nothing", id, cs)
+			}
+			if ct.Replace && (ct.Explanation == "" || len(ct.Steps) == 0) {
+				bad("finding %s: case %s replaces the finding's words without an explanation and steps", id, cs)
+			}
+			if ct.Title != "" {
+				checkText(id+"."+cs+".title", ct.Title)
+				if !ct.Replace {
+					bad("finding %s: case %s has a title but does not replace the finding's", id, cs)
+				}
 			}
 			if ct.Explanation != "" {
 				checkText(id+"."+cs+".explanation", ct.Explanation)
@@ -259,7 +275,8 @@ func (c *Catalogue) fill(s string, vars map[string]string) string {
 }
 
 // withLabels resolves the placeholders whose raw value is a key of a label
-// (the proxy source "wininet" reads "the Windows internet settings").
+// (the proxy source "wininet" reads "the Windows internet settings"), and
+// those made of a label and other values ({host_and_subdomains}).
 func (c *Catalogue) withLabels(vars map[string]string) map[string]string {
 	out := make(map[string]string, len(vars))
 	for k, v := range vars {
@@ -267,6 +284,14 @@ func (c *Catalogue) withLabels(vars map[string]string) map[string]string {
 	}
 	if s, ok := c.Labels["source."+vars["proxy_source"]]; ok {
 		out["proxy_source"] = s
+	}
+	if host := vars["host"]; host != "" {
+		// An address or localhost has no subdomains to allow.
+		out["host_and_subdomains"], out["host_and_subaddresses"] = host, host
+		if hasSubdomains(host) {
+			out["host_and_subdomains"] = c.fill(c.Labels["host.subdomains"], vars)
+			out["host_and_subaddresses"] = c.fill(c.Labels["host.subaddresses"], vars)
+		}
 	}
 	return out
 }
@@ -288,6 +313,14 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 			Title:      c.fill(t.Title, vars),
 			Evidence:   r.refs,
 		}
+		for _, cs := range r.cases {
+			if ct := t.Cases[cs]; ct.Replace {
+				t.Explanation, t.Steps, t.Admin = ct.Explanation, ct.Steps, ct.Admin
+				if ct.Title != "" {
+					f.Title = c.fill(ct.Title, vars)
+				}
+			}
+		}
 		expl := []string{c.fill(t.Explanation, vars)}
 		var caseSteps, admin []string
 		if t.Admin != "" {
@@ -295,6 +328,9 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 		}
 		for _, cs := range r.cases {
 			ct := t.Cases[cs]
+			if ct.Replace {
+				continue // its words are the finding's now
+			}
 			if ct.Explanation != "" {
 				expl = append(expl, c.fill(ct.Explanation, vars))
 			}
@@ -425,7 +461,11 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	line("header")
 	line("verdict")
 	b.WriteString("\n")
-	line("open")
+	if hasSubdomains(f.vars["host"]) {
+		line("open")
+	} else {
+		line("open_address")
+	}
 	if f.viaProxy {
 		line("proxy")
 		line("proxy_rules")

@@ -69,7 +69,14 @@ func TestCatalogueValidation(t *testing.T) {
 		{"case no rule raises", func(m map[string]any) {
 			finding(m, "vpn-active")["cases"].(map[string]any)["sometimes"] = map[string]any{"explanation": "x"}
 		}, "case sometimes is raised by no rule"},
+		{"replacing case without steps", func(m map[string]any) {
+			delete(finding(m, "tcp-blocked")["cases"].(map[string]any)["local_not_listening"].(map[string]any), "steps")
+		}, "case local_not_listening replaces the finding's words without an explanation and steps"},
+		{"case title that replaces nothing", func(m map[string]any) {
+			finding(m, "tcp-blocked")["cases"].(map[string]any)["refused"].(map[string]any)["title"] = "Refused"
+		}, "case refused has a title but does not replace"},
 		{"missing label", func(m map[string]any) { delete(m["labels"].(map[string]any), "fixer.you") }, "label fixer.you: missing"},
+		{"missing subdomains label", func(m map[string]any) { delete(m["labels"].(map[string]any), "host.subdomains") }, "label host.subdomains: missing"},
 		{"missing admin sentence", func(m map[string]any) { delete(m["admin"].(map[string]any), "proxy_rules") }, "admin proxy_rules: missing"},
 		{"missing fallback", func(m map[string]any) { delete(m["placeholders"].(map[string]any), "proxy") }, "placeholder proxy: no fallback"},
 		{"missing glossary term", func(m map[string]any) {

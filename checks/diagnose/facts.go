@@ -274,6 +274,17 @@ func clean(s string) string {
 	return s
 }
 
+// hasSubdomains reports whether host is a name that can have subdomains,
+// so that allowing "it and its subdomains" means something: not an IP
+// address, not localhost. An unknown (empty) host is spoken of as a name.
+func hasSubdomains(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil {
+		return false
+	}
+	return h != "localhost"
+}
+
 // internalHost reports whether host names something inside a private
 // network, where a company's own certificate authority is expected.
 func internalHost(host string) bool {

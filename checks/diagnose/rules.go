@@ -77,7 +77,7 @@ var Cases = map[string][]string{
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
 	IDProxyAuthRequired: {"schemes"},
 	IDProxyBlocksCONN:   {"block_page"},
-	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown"},
+	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
 	IDTLSVersion:        {"middle_box"},
 	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
@@ -429,6 +429,13 @@ func ruleTCP(f *facts, fd *found) {
 	}
 	r := raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
 		refs: refs(tcp, "port", "connect_ipv6", "connect_ipv4")}
+	if tcp.Code == checks.CodeRefused && f.o.Target.IsLoopback() {
+		// This computer itself said no: nothing listens on that port here.
+		// No firewall, network or VPN is on the way to blame.
+		r.conf, r.fixer, r.cases = Sure, FixerYou, []string{"local_not_listening"}
+		fd.add(r)
+		return
+	}
 	switch tcp.Code {
 	case checks.CodeRefused, checks.CodeTimeout, checks.CodeReset:
 		r.cases = []string{tcp.Code}
@@ -937,8 +944,9 @@ func ruleContext(f *facts, fd *found) {
 		if env.VPNName != "" {
 			r.refs = append(r.refs, envRef("vpn", env.VPNName))
 		}
+		// Traffic to this computer itself never goes through the VPN.
 		for _, id := range vpnRelated {
-			if x := fd.get(id); x != nil && x.sev.rank() >= SeverityWarning.rank() {
+			if x := fd.get(id); x != nil && x.sev.rank() >= SeverityWarning.rank() && !f.o.Target.IsLoopback() {
 				r.sev, r.cases = SeverityWarning, []string{"with_failure"}
 				break
 			}

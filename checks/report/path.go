@@ -60,7 +60,7 @@ var hopOfFinding = map[string]string{
 func pathOf(r Report) []hop {
 	proxy, hasProxy := proxyOf(r)
 	hops := []hop{{Kind: hopComputer, Label: words.Computer, Detail: r.Environment.OS}}
-	if v := r.Environment.VPN; v != nil && v.Active {
+	if v := r.Environment.VPN; vpnCarries(v) {
 		hops = append(hops, hop{Kind: hopVPN, Label: words.VPN, Detail: firstNonEmpty(v.Name, v.Interface)})
 	}
 	if hasProxy {
@@ -74,6 +74,11 @@ func pathOf(r Report) []hop {
 	hops = append(hops, hop{Kind: hopService, Label: words.Service, Detail: host})
 
 	at := failingHop(r, hasProxy)
+	if at == hopInternet && loopbackTarget(r.Target) {
+		// Nothing lies between this computer and itself: a refused port
+		// there is the service's (nothing listens), not the network's.
+		at = hopService
+	}
 	state := hopOK
 	if at == "" && !r.Verdict.Works() {
 		state = hopUnknown
@@ -105,10 +110,8 @@ func failingHop(r Report, hasProxy bool) string {
 		if h == hopProxy && !hasProxy {
 			return hopInternet
 		}
-		if h == hopVPN {
-			if v := r.Environment.VPN; v == nil || !v.Active {
-				return hopInternet
-			}
+		if h == hopVPN && !vpnCarries(r.Environment.VPN) {
+			return hopInternet
 		}
 		return h
 	}
@@ -157,6 +160,17 @@ func proxyOf(r Report) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// vpnCarries reports whether a VPN carries the connection: one that is
+// on but does not hold the default route (a split tunnel) is not on the
+// way to the service.
+func vpnCarries(v *VPN) bool { return v != nil && v.Active && v.DefaultRoute }
+
+// loopbackTarget reports whether the report's target is this computer.
+func loopbackTarget(target string) bool {
+	u, err := url.Parse(target)
+	return err == nil && checks.Target{Host: u.Hostname()}.IsLoopback()
 }
 
 func hostOf(s string) string {

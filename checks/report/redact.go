@@ -199,7 +199,7 @@ func redact(r Report, secrets []string) Report {
 	r.Environment.OSVersion = t(r.Environment.OSVersion)
 	if p := r.Environment.Proxy; p != nil {
 		c := *p
-		c.URL, c.Source, c.PACURL = t(c.URL), t(c.Source), t(c.PACURL)
+		c.URL, c.Source, c.Origin, c.PACURL = t(c.URL), t(c.Source), t(c.Origin), t(c.PACURL)
 		r.Environment.Proxy = &c
 	}
 	if v := r.Environment.VPN; v != nil {

@@ -59,14 +59,18 @@ type Proxy struct {
 	Configured bool `json:"configured"`
 	// URL is the proxy's address (credentials redacted), or "" for none.
 	URL string `json:"url,omitempty"`
-	// Source says where the setting came from: "env HTTPS_PROXY",
-	// "system", "pac", "wpad", "option".
+	// Source says where the setting came from, a netenv source name:
+	// "env", "wininet", "macos", "gnome", "kde", "option", "pac", "wpad".
 	Source string `json:"source,omitempty"`
+	// Origin is the exact place: the variable, registry or settings key,
+	// or "--proxy" (a PAC file's address is in PACURL).
+	Origin string `json:"origin,omitempty"`
 	// PACURL is the proxy auto-configuration script's address, if any.
 	PACURL string `json:"pac_url,omitempty"`
 }
 
-// VPN says whether a VPN carries this machine's traffic.
+// VPN says whether a VPN is on and whether it carries this machine's
+// traffic.
 type VPN struct {
 	// Active is set when a VPN interface is up.
 	Active bool `json:"active"`
@@ -143,6 +147,8 @@ type Input struct {
 	// Findings) and admin note.
 	Diagnosis *diagnose.Diagnosis
 	// Proxy and VPN describe the network settings, when they were read.
+	// A nil Proxy is taken from the run's own route (Outcome.Route), when
+	// it has one.
 	Proxy *Proxy
 	VPN   *VPN
 	// OSVersion is the OS release name, when known.
@@ -176,6 +182,10 @@ func Build(in Input) Report {
 		loc = time.Local
 	}
 	zone, offset := o.Started.In(loc).Zone()
+	proxy := in.Proxy
+	if proxy == nil && o.Route != nil {
+		proxy = ProxyOf(*o.Route)
+	}
 	r := Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          in.Tool,
@@ -194,7 +204,7 @@ func Build(in Input) Report {
 		Environment: Environment{
 			OS: env.OS, Arch: env.Arch, Go: env.Go,
 			OSVersion: in.OSVersion,
-			Proxy:     in.Proxy,
+			Proxy:     proxy,
 			VPN:       in.VPN,
 		},
 		Started:            o.Started.UTC(),
@@ -232,7 +242,7 @@ func Build(in Input) Report {
 		}
 	}
 	if !in.NoRedact {
-		r = redact(r, secretsOf(o, in.Proxy))
+		r = redact(r, secretsOf(o, proxy))
 	}
 	return r
 }

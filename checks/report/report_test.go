@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
@@ -182,6 +183,20 @@ func TestPath(t *testing.T) {
 			*r = Build(healthyInput())
 			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "dns-failure", Severity: "problem", Title: "x"}}, "dns-failure"
 		}, "computer:ok internet:fail service:unknown"},
+		{"a VPN that does not carry the traffic is not on the way", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Environment.VPN = &VPN{Active: true, Name: "Tailscale", Interface: "tailscale0"}
+		}, "computer:ok internet:ok service:ok"},
+		{"nothing listens on this computer", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Target = "ws://127.0.0.1:8765/ws"
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
+		}, "computer:ok internet:ok service:fail"},
+		{"port blocked elsewhere", func(r *Report) {
+			*r = Build(healthyInput())
+			r.Target = "ws://203.0.113.10:8765/ws"
+			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
+		}, "computer:ok internet:fail service:unknown"},
 		{"intercepted, no proxy", func(r *Report) {
 			*r = Build(healthyInput())
 			r.Findings, r.TopFinding = []diagnose.Finding{{ID: "tls-intercepted", Severity: "warning", Title: "x"}}, "tls-intercepted"
@@ -210,5 +225,30 @@ func TestFormatOf(t *testing.T) {
 	}
 	if _, err := ParseFormat("pdf"); err == nil {
 		t.Error("ParseFormat(pdf) did not fail")
+	}
+}
+
+// TestProbeLabels: every probe a run can have is named in words in the
+// text and Markdown reports, not by its code name twice ("proxy (proxy)").
+func TestProbeLabels(t *testing.T) {
+	probes := append(checks.DefaultProbes(), checks.IdleProbe())
+	in := healthyInput()
+	in.Outcome.Results = nil
+	for _, p := range probes {
+		in.Outcome.Results = append(in.Outcome.Results, res(p.Name, checks.Skip, "no_proxy", "", 0, 0, nil, "route", "DIRECT"))
+	}
+	r := Build(in)
+	text, md := string(render(t, r, FormatText)), string(render(t, r, FormatMarkdown))
+	for _, p := range probes {
+		l := probeLabel(p.Name)
+		if l == p.Name {
+			t.Errorf("probe %s has no label", p.Name)
+		}
+		if want := "\n" + l + " (" + p.Name + "):"; !strings.Contains(text, want) {
+			t.Errorf("text report lacks %q", want)
+		}
+		if want := "| " + l + " (`" + p.Name + "`) |"; !strings.Contains(md, want) {
+			t.Errorf("Markdown report lacks %q", want)
+		}
 	}
 }

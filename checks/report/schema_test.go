@@ -38,7 +38,7 @@ func TestSchemaDocumentsEveryField(t *testing.T) {
 	in := failingInput()
 	in.Outcome.Options.Subprotocols = []string{"chat"}
 	in.Outcome.Options.CAFile, in.Outcome.Options.ClientCert = "ca.pem", "c.pem"
-	in.Proxy.PACURL = "http://wpad/wpad.dat"
+	in.Proxy.PACURL, in.Proxy.Origin = "http://wpad/wpad.dat", "HTTPS_PROXY"
 	r := Build(in)
 	r.Options.Headers = map[string]string{"Origin": "x"}
 	var missing []string

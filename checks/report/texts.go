@@ -27,7 +27,7 @@ type wordsTable struct {
 	WhatToDo, ForAdmin, OtherFindings                       string
 	Environment, Path, Probes, Timings, Details, RunInfo    string
 	Target, App, OS, Proxy, VPN, NotChecked, NoProxy, NoVPN string
-	VPNDefaultRoute, From                                   string
+	VPNDefaultRoute, From, NoProxyFrom                      string
 	RunID, StartedUTC, StartedLocal, Duration, Options      string
 	Cancelled, DeadlineHit                                  string
 	Error, Code                                             string
@@ -67,13 +67,15 @@ var words = wordsTable{
 		diagnose.SeverityProblem: "Problem",
 	},
 	Probe: map[string]string{
-		"dns":     "Name lookup (DNS)",
-		"tcp":     "Connection (TCP)",
-		"tls":     "Secure connection (TLS)",
-		"http":    "Web request (HTTP)",
-		"upgrade": "WebSocket handshake",
-		"echo":    "Messages both ways",
-		"idle":    "Idle connection",
+		"dns":            "Name lookup (DNS)",
+		"tcp":            "Connection (TCP)",
+		"proxy":          "Through the proxy",
+		"tls":            "Secure connection (TLS)",
+		"http":           "Web request (HTTP)",
+		"upgrade":        "WebSocket handshake",
+		"upgrade_direct": "WebSocket handshake without the proxy",
+		"echo":           "Messages both ways",
+		"idle":           "Idle connection",
 	},
 	FirstFailure:    "First step that did not work",
 	WhatToDo:        "What to do",
@@ -92,6 +94,7 @@ var words = wordsTable{
 	VPN:             "VPN",
 	NotChecked:      "not checked",
 	NoProxy:         "none (direct connection)",
+	NoProxyFrom:     "none (direct connection; %s)",
 	NoVPN:           "none active",
 	VPNDefaultRoute: "carries all traffic",
 	From:            "from",

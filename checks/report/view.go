@@ -154,18 +154,28 @@ func osLine(e Environment) string {
 }
 
 func proxyLine(p *Proxy) string {
-	switch {
-	case p == nil:
+	if p == nil {
 		return words.NotChecked
-	case !p.Configured:
-		return words.NoProxy
+	}
+	var from []string
+	if src := strings.TrimSpace(p.Source + " " + p.Origin); src != "" {
+		from = append(from, words.From+" "+src)
+	}
+	if !p.Configured {
+		if p.PACURL != "" {
+			from = append(from, "PAC "+p.PACURL)
+		}
+		if len(from) == 0 {
+			return words.NoProxy
+		}
+		return fmt.Sprintf(words.NoProxyFrom, strings.Join(from, ", "))
 	}
 	s := p.URL
 	if s == "" {
 		s = p.PACURL
 	}
-	if p.Source != "" {
-		s += " (" + words.From + " " + p.Source + ")"
+	if len(from) > 0 {
+		s += " (" + strings.Join(from, ", ") + ")"
 	}
 	if p.PACURL != "" && p.URL != "" {
 		s += ", PAC " + p.PACURL
