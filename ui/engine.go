@@ -10,6 +10,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
@@ -199,14 +200,8 @@ func parseHeaders(text string) ([]Header, int) {
 
 // validProxyURL accepts the proxies a check can use.
 func validProxyURL(s string) bool {
-	s = strings.TrimSpace(s)
-	for _, p := range []string{"http://", "https://", "socks5://", "socks5h://", "socks4://"} {
-		if rest, ok := strings.CutPrefix(strings.ToLower(s), p); ok {
-			host := strings.SplitN(rest, "/", 2)[0]
-			return host != "" && !strings.ContainsAny(host, " \t")
-		}
-	}
-	return false
+	_, u, err := netenv.ParseMode(s)
+	return err == nil && u != nil
 }
 
 // idleChoices are the lengths offered for the idle test, matching

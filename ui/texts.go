@@ -216,7 +216,7 @@ var English = Words{
 	ProxyNone:        "Connect directly, without a proxy",
 	ProxyURL:         "Use this proxy:",
 	ProxyURLHint:     "http://proxy.example.com:8080",
-	ProxyURLBad:      "The proxy address should look like http://host:port, https://host:port or socks5://host:port.",
+	ProxyURLBad:      "The proxy address should look like http://host:port, https://host:port, socks5://host:port or socks4://host:port.",
 	ClientCertLabel:  "Client certificate",
 	ClientCertHint:   "certificate file (PEM)",
 	ClientKeyLabel:   "Certificate key",

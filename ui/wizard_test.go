@@ -667,3 +667,15 @@ func rendered(o fyne.CanvasObject) string {
 	walk(o)
 	return b.String()
 }
+
+func TestValidProxyURL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"http://proxy.corp:3128": true, "https://proxy.corp:443": true, "socks5://127.0.0.1:1080": true,
+		"socks5h://p:1080": true, "socks4://p:1080": true, "socks4a://p:1080": true, "proxy.corp:3128": true,
+		"": false, "system": false, "none": false, "ftp://p:21": false, "http://": false, "http://bad host:1": false,
+	} {
+		if got := validProxyURL(s); got != want {
+			t.Errorf("validProxyURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
