@@ -488,7 +488,7 @@ func TestBadAddressInput(t *testing.T) {
 	}
 	s.headers.SetText("Origin: https://a.example")
 	s.proxy.SetSelected(T.ProxyURL)
-	s.proxyURL.SetText("proxy:8080")
+	s.proxyURL.SetText("ftp://proxy:8080")
 	test.Tap(s.check)
 	if f.runs.Load() != 0 || s.advError.Text != T.ProxyURLBad {
 		t.Errorf("bad proxy URL accepted: %q", s.advError.Text)
