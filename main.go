@@ -234,6 +234,11 @@ func (e *engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Dia
 	if env != nil && env.Proxy != nil {
 		in.Env.ProxyURL, in.Env.ProxySource = env.Proxy.Address, env.Proxy.Source
 	}
+	if env != nil {
+		if m, ok := env.Raw.(machine); ok && m.vpn.NoDefaultRoute() {
+			in.Env.NoRoute = true
+		}
+	}
 	if env != nil && env.VPN != nil {
 		in.Env.VPNActive, in.Env.VPNName = true, env.VPN.Name
 		if in.Env.VPNName == "" {

@@ -75,6 +75,9 @@ func diagnosisEnv(out checks.Outcome, m machine) diagnose.Environment {
 			env.ProxyURL, env.ProxySource, env.ProxyOrigin = p.Redacted(), string(r.Source), r.Origin
 		}
 	}
+	if v := m.vpn; v != nil && v.NoDefaultRoute() {
+		env.NoRoute = true
+	}
 	if v := m.vpn; v != nil && v.Active {
 		env.VPNActive, env.VPNName = true, v.Product
 		if env.VPNName == "" {

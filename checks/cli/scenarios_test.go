@@ -217,6 +217,15 @@ func TestScenarios(t *testing.T) {
 			code: ExitProblem, first: "dns-failure",
 		},
 		{
+			// A namespace has no default route until one is added: the
+			// computer is cut off, whatever the address.
+			name: "no default route: not connected (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				return nsCheck{ns: checktest.NewNetns(t), args: []string{"wss://192.0.2.10/ws"}}
+			},
+			code: ExitProblem, first: "no-network", not: []string{"tcp-blocked"},
+		},
+		{
 			name: "nginx in front of the service does not pass WebSockets",
 			args: func(t *testing.T) []string {
 				return []string{"ws://" + checktest.NginxWithoutWebSocket(t, srv.Addr) + "/ws"}

@@ -275,7 +275,14 @@ func ruleNetwork(f *facts, fd *found) {
 	if f.works || f.proxyTunnelOK() {
 		return
 	}
-	if f.in.Env.NoRoute {
+	// No default route cuts the computer off from the internet; a target
+	// on a local network may still be reachable without one, and a name
+	// server that answered "no such name" was reached.
+	nxdomain := false
+	if dns, ok := f.get("dns"); ok {
+		nxdomain = dns.Code == checks.CodeNXDomain
+	}
+	if f.in.Env.NoRoute && !internalHost(f.o.Target.Host) && !nxdomain {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
 			cases: []string{"no_route"}, refs: []EvidenceRef{envRef("no_route", "yes")}})
 		return
@@ -440,6 +447,9 @@ func ruleTCP(f *facts, fd *found) {
 	case checks.CodeRefused, checks.CodeTimeout, checks.CodeReset:
 		r.cases = []string{tcp.Code}
 	case checks.CodeUnreachable:
+		if f.in.Env.NoRoute && !internalHost(f.o.Target.Host) {
+			return // no-network says it: there is no way out at all
+		}
 		r.cases = []string{"unreachable"}
 		r.conf = Possible
 	case checks.CodeNoAddress, checks.CodeCancelled, "deadline":

@@ -69,6 +69,13 @@ type VPN struct {
 	Error   string   `json:"error,omitempty"`
 }
 
+// NoDefaultRoute reports whether the routes were read without error and
+// there is no default route in either family: nothing outside the local
+// networks can be reached, whatever the proxy or the server.
+func (v VPN) NoDefaultRoute() bool {
+	return v.Error == "" && len(v.DefaultRoutes) == 0
+}
+
 // vpnNamePrefixes are interface name prefixes that VPN software uses.
 var vpnNamePrefixes = []string{"tun", "tap", "utun", "ppp", "wg", "ipsec", "vti", "xfrm", "tailscale", "zt", "nordlynx", "cscotun", "gpd", "zcctun", "proton", "mullvad", "fortissl", "vpn", "ovpn"}
 
