@@ -241,7 +241,9 @@ func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[strin
 	r := &Run{Target: target, Options: opts, TLS: ts, shared: sh, probe: p.Name, start: sh.now()}
 	sh.emit(Event{Kind: EventStarted, Probe: p.Name, Time: r.start})
 	pctx, cancel := context.WithTimeout(ctx, p.timeout(opts))
+	stopWatch := watchAfter(p, done, sh, cancel)
 	res := r.finish(p.Run(pctx, r))
+	stopWatch()
 	cancel()
 	if res.Status == "" {
 		res.Status = Fail
@@ -276,6 +278,46 @@ func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[strin
 		}
 	}
 	return res
+}
+
+// watchAfter stops p as soon as a probe it comes after times out on the
+// same, direct path: a port that drops packets then costs one probe timeout, not
+// the tcp probe's and then the upgrade's longer one. p's result is settled
+// as a skip "after_" that probe, as if it had failed on its own. stop ends
+// the watch.
+func watchAfter(p Probe, done map[string]chan struct{}, sh *shared, cancel context.CancelFunc) (stop func()) {
+	var after []chan struct{}
+	var names []string
+	for _, a := range p.After {
+		if done[a] != nil {
+			after, names = append(after, done[a]), append(names, a)
+		}
+	}
+	if len(after) == 0 {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		for i, ch := range after {
+			select {
+			case <-quit:
+				return
+			case <-ch:
+			}
+			sh.mu.Lock()
+			ar, via := sh.results[names[i]], sh.viaProxy[names[i]]
+			sh.mu.Unlock()
+			// Only a timeout: a quicker failure (refused, reset) ends p
+			// as quickly on its own, with what p saw itself.
+			if ar.Status == Fail && ar.Code == CodeTimeout && !via && sh.route().Proxy() == nil {
+				cancel()
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-ended }
 }
 
 // validateGraph rejects unknown names and cycles, which would deadlock.

@@ -385,3 +385,36 @@ func TestRunnerKeepsRoute(t *testing.T) {
 		t.Errorf("no probe asked for the route, outcome has %+v", out.Route)
 	}
 }
+
+// TestDroppedPortStopsDependents: when tcp times out on a direct route, the
+// probes that come after it are stopped then, not left to run into their
+// own (longer) timeouts, so a blocked check costs one probe timeout.
+func TestDroppedPortStopsDependents(t *testing.T) {
+	rn := &Runner{
+		// Every connection hangs until given up, as to a port whose
+		// packets a firewall drops.
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			<-ctx.Done()
+			return nil, &net.OpError{Op: "dial", Net: network, Err: ctx.Err()}
+		},
+	}
+	tg, _ := ParseTarget("wss://127.0.0.1:9/ws")
+	out, err := rn.Run(context.Background(), tg, Options{Proxy: "none", ProbeTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tcp, _ := out.Result("tcp")
+	if tcp.Code != CodeTimeout {
+		t.Fatalf("tcp %s %s", tcp.Status, tcp.Code)
+	}
+	for _, name := range []string{"tls", "http", "upgrade"} {
+		if r, _ := out.Result(name); r.Code != "after_tcp" {
+			t.Errorf("%s: %s %s, want skipped after tcp", name, r.Status, r.Code)
+		}
+	}
+	// The upgrade may take twice the probe timeout: stopped by the watch,
+	// it says cancelled, where running out its own time says timeout.
+	if up, _ := out.Result("upgrade"); up.Evidence.Value("own_code") != CodeCancelled {
+		t.Errorf("upgrade's own code %q, want it stopped when tcp timed out", up.Evidence.Value("own_code"))
+	}
+}

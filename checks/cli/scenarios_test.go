@@ -217,6 +217,20 @@ func TestScenarios(t *testing.T) {
 			code: ExitProblem, first: "dns-failure",
 		},
 		{
+			// A firewall that drops the packets instead of refusing them:
+			// the connection times out, one probe timeout in all.
+			name: "a firewall drops packets to the port (network namespace, iptables)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ws := startRefserverIn(t, ns, "10.77.0.2:0", tls.Certificate{})
+				_, port, _ := net.SplitHostPort(ws.Addr)
+				ns.Run(t, "iptables", "-A", "OUTPUT", "-p", "tcp", "-d", "10.77.0.2", "--dport", port, "-j", "DROP")
+				return nsCheck{ns: ns, args: []string{"--timeout", "2s", ws.URL}}
+			},
+			code: ExitProblem, first: "tcp-blocked",
+		},
+		{
 			// A namespace has no default route until one is added: the
 			// computer is cut off, whatever the address.
 			name: "no default route: not connected (network namespace)",
