@@ -70,7 +70,7 @@ type CaseText struct {
 
 // placeholderNames are the {names} a text may use.
 var placeholderNames = []string{
-	"host", "host_and_subdomains", "host_and_subaddresses", "port", "address", "other_address", "secure_address",
+	"host", "host_and_subdomains", "host_and_subaddresses", "port", "host_port", "address", "other_address", "secure_address",
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",

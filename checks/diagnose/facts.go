@@ -150,6 +150,9 @@ func (f *facts) placeholders() map[string]string {
 	set("host", host)
 	if t.Port != 0 {
 		set("port", strconv.Itoa(t.Port))
+		if host != "" {
+			set("host_port", bracket(host)+":"+strconv.Itoa(t.Port))
+		}
 	}
 	if host != "" {
 		set("address", t.Scheme+"://"+bracket(host)+portSuffix(t))

@@ -328,6 +328,15 @@ func ruleCases() []ruleCase {
 			contains: []string{"holding the request back"},
 		},
 		{
+			name: "an IPv6 address and its port are written as an address",
+			in: diagnose.Input{Outcome: outcome("wss://[2001:db8::7]:8443/socket", dnsOK, tcpOK, tlsOK, httpOK,
+				res("upgrade", checks.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
+			want:     []string{"handshake-timeout problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"upgrade request to [2001:db8::7]:8443 got no"},
+		},
+		{
 			name:    "upgrade answered slowly",
 			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Warn, "slow", "status", "101", "upgrade_ms", "12500.000"))},
 			want:    []string{"handshake-timeout warning sure", "websocket-ok ok sure"},

@@ -155,7 +155,7 @@ func proxyOf(r Report) (string, bool) {
 		return hostOf(firstNonEmpty(p.URL, p.PACURL)), true
 	}
 	for _, res := range r.Results {
-		if v := res.Evidence.Value("proxy"); v != "" && v != "none" && v != "direct" {
+		if v := res.Evidence.Value("proxy"); v != "" && v != "none" && !strings.EqualFold(v, "direct") {
 			return hostOf(v), true
 		}
 	}
