@@ -39,7 +39,7 @@ func main() {
 	if presetErr != nil || pre.Preset == nil {
 		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
 	}
-	e := &engine{preset: pre.Preset, others: map[string]*checks.Outcome{}}
+	e := &engine{preset: pre.Preset}
 	go osVersion() // read while the window opens; reports name the release
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
@@ -58,6 +58,7 @@ func main() {
 		Idle:        e.idle,
 		Environment: e.environment,
 		Export:      e.export,
+		AdminNote:   func(run ui.Run) string { return e.diagnosis(withIdle(run), run.Env).AdminNote },
 		Formats:     []string{"html", "json", "md", "text"},
 		Preset:      uiPreset(pre.Preset),
 		Version:     cli.Version,
@@ -136,8 +137,8 @@ func (e *engine) check(ctx context.Context, req ui.Request, onEvent func(checks.
 	out, other, err := checks.RunWithCounterpart(ctx, rn, t, e.options(req))
 	if other != nil {
 		e.mu.Lock()
-		if len(e.others) >= 16 {
-			clear(e.others) // only the latest runs are looked at again
+		if e.others == nil || len(e.others) >= 16 {
+			e.others = map[string]*checks.Outcome{} // only the latest runs are looked at again
 		}
 		e.others[runKey(out)] = other
 		e.mu.Unlock()
@@ -271,14 +272,20 @@ func (e *engine) reportInput(out checks.Outcome, env *ui.Environment) report.Inp
 // export writes a run as a report in format (html, json, md or text),
 // redacted.
 func (e *engine) export(run ui.Run, format string) ([]byte, error) {
-	out := run.Outcome
-	if run.Idle != nil {
-		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)
-	}
+	out := withIdle(run)
 	rep := report.Build(e.reportInput(out, run.Env))
 	var b bytes.Buffer
 	if err := report.Render(&b, rep, report.Format(format)); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// withIdle is the run's outcome with the idle test's result, once it ended.
+func withIdle(run ui.Run) checks.Outcome {
+	out := run.Outcome
+	if run.Idle != nil {
+		out.Results = append(append([]checks.Result(nil), out.Results...), *run.Idle)
+	}
+	return out
 }

@@ -44,6 +44,12 @@ type Engine struct {
 	// user pressed Skip). Nil: no idle test, and its setting is hidden.
 	Idle func(ctx context.Context, req Request) checks.Result
 
+	// AdminNote is the whole note for the network administrator about
+	// run: what the check needs of the network and every finding, as one
+	// block. Nil or empty: the Fix it screen copies the note of the finding
+	// the step is for.
+	AdminNote func(run Run) string
+
 	// Export writes the run in one of Formats. Nil: DefaultExport.
 	Export func(run Run, format string) ([]byte, error)
 	// Formats are the formats Export writes ("html", "json", "md",

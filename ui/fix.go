@@ -155,7 +155,14 @@ func (s *fixScreen) copyAdminNote() {
 		return
 	}
 	f := s.steps[s.at].finding
-	s.z.copyText(adminNote(s.z.eng.Preset, s.z.run, *f))
+	note := ""
+	if s.z.eng.AdminNote != nil && s.z.run != nil {
+		note = s.z.eng.AdminNote(*s.z.run)
+	}
+	if note == "" {
+		note = adminNote(s.z.eng.Preset, s.z.run, *f)
+	}
+	s.z.copyText(note)
 	s.copied.Say(noticeDone, T.CopiedAdminNote)
 }
 

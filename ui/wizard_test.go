@@ -272,6 +272,12 @@ func TestEveryStepTransition(t *testing.T) {
 	if clip := h.app.Clipboard().Content(); !strings.Contains(clip, stripFinding.AdminNote) || !strings.Contains(clip, "chat.example.com/socket") {
 		t.Errorf("clipboard after Copy the note: %q", clip)
 	}
+	// With the engine's whole note, that is what is copied.
+	h.z.eng.AdminNote = func(run Run) string { return "Whole note for " + run.Outcome.Target.Host }
+	test.Tap(h.z.fix.copyNote)
+	if clip := h.app.Clipboard().Content(); clip != "Whole note for chat.example.com" {
+		t.Errorf("clipboard with the engine's note: %q", clip)
+	}
 
 	test.Tap(h.z.next)
 	h.atStep(StepShare)
