@@ -49,29 +49,6 @@ func (p *Proxy) URL(scheme, user, pass string) *url.URL {
 // requires; the zero value requires none.
 type ProxyAuth struct{ User, Pass string }
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// needBinary skips the test when a Debian package's program is missing.
-func needBinary(tb testing.TB, name, pkg string) string {
-	tb.Helper()
-	for _, dir := range []string{"", "/usr/sbin/", "/usr/bin/"} {
-		if p, err := exec.LookPath(dir + name); err == nil {
-			return p
-		}
-	}
-	tb.Skipf("%s is not installed (Debian package %s); skipping the test that needs a real %s", name, pkg, name)
-	return ""
-}
-
 // proxyDir is a temporary directory the proxy's own user can use: squid
 // and tinyproxy may drop root for an unprivileged user.
 func proxyDir(tb testing.TB) string {

@@ -24,9 +24,9 @@ const proxyStartWait = 15 * time.Second
 // installed and stops it when the test ends.
 func HAProxy(t testing.TB, backend string, timeouts ...string) string {
 	t.Helper()
-	bin := lookBin(t, "haproxy", "haproxy")
+	bin := needBinary(t, "haproxy", "haproxy")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := FreePort(t)
 	var tos bytes.Buffer
 	for _, s := range timeouts {
 		fmt.Fprintf(&tos, "    %s\n", s)
@@ -72,9 +72,9 @@ func NginxWithoutWebSocket(t testing.TB, backend string) string {
 
 func nginx(t testing.TB, backend string, location string) string {
 	t.Helper()
-	bin := lookBin(t, "nginx", "nginx-light")
+	bin := needBinary(t, "nginx", "nginx-light")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := FreePort(t)
 	conf := fmt.Sprintf(`worker_processes 1;
 error_log %[1]s/error.log;
 pid %[1]s/nginx.pid;
@@ -100,53 +100,6 @@ http {
 		t.Fatal(err)
 	}
 	return startProxy(t, port, exec.Command(bin, "-p", dir, "-c", path, "-g", "daemon off;"))
-}
-
-func lookBin(t testing.TB, name, pkg string) string {
-	t.Helper()
-	bin, err := findBin(name)
-	if err != nil {
-		t.Skipf("%s is not installed (Debian: apt-get install %s): %v", name, pkg, err)
-	}
-	return bin
-}
-
-// Installed reports whether a real part (haproxy, nginx) can be started,
-// for tests that set several up before they run and skip case by case.
-func Installed(name string) bool {
-	_, err := findBin(name)
-	return err == nil
-}
-
-// findBin looks name up in PATH, then in the sbin directories a user's
-// PATH often lacks.
-func findBin(name string) (string, error) {
-	bin, err := exec.LookPath(name)
-	if err == nil {
-		return bin, nil
-	}
-	for _, d := range []string{"/usr/sbin", "/usr/local/sbin"} {
-		if p := filepath.Join(d, name); fileExists(p) {
-			return p, nil
-		}
-	}
-	return "", err
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
-
-// freePort is a loopback port free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // lockedBuffer collects a process's output.
