@@ -1,11 +1,19 @@
 package checktest
 
 import (
+	"bytes"
 	"net"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 )
+
+// daemonStartTimeout bounds a daemon's start: nginx, haproxy and the small
+// proxies listen within milliseconds and squid within a second; a loaded
+// CI machine takes a few.
+const daemonStartTimeout = 15 * time.Second
 
 // binDirs are where findBinary looks after PATH: the sbin directories a
 // user's PATH often lacks, where Debian puts the daemons.
@@ -54,4 +62,85 @@ func FreePort(tb testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startDaemon starts cmd in a process group of its own, waits at most
+// within until dial (nil: a TCP dial from this process) reaches addr, and
+// stops the whole group when the test ends. A daemon that exits before it
+// listens, or does not listen in time, fails the test with its output.
+func startDaemon(tb testing.TB, cmd *exec.Cmd, addr string, within time.Duration, dial func(addr string, timeout time.Duration) (net.Conn, error)) {
+	tb.Helper()
+	if dial == nil {
+		dial = func(addr string, timeout time.Duration) (net.Conn, error) {
+			return net.DialTimeout("tcp", addr, timeout)
+		}
+	}
+	d := &daemon{cmd: cmd, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = &d.out, &d.out
+	ownGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("start %s: %v", cmd, err)
+	}
+	go func() {
+		d.err = cmd.Wait()
+		close(d.exited)
+	}()
+	tb.Cleanup(d.stop)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	for {
+		if c, err := dial(addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-d.exited:
+			tb.Fatalf("%s exited before listening on %s: %v\n%s", cmd, addr, d.err, d.out.String())
+		case <-deadline.C:
+			d.stop()
+			tb.Fatalf("%s did not listen on %s within %s\n%s", cmd, addr, within, d.out.String())
+		case <-tick.C:
+		}
+	}
+}
+
+// daemon is a program startDaemon started.
+type daemon struct {
+	cmd *exec.Cmd
+	out syncBuffer
+	// exited is closed when cmd.Wait has returned err.
+	exited chan struct{}
+	err    error
+}
+
+// stop kills the daemon's process group and waits for it, unless it has
+// exited already.
+func (d *daemon) stop() {
+	select {
+	case <-d.exited:
+		return
+	default:
+	}
+	killGroup(d.cmd)
+	<-d.exited
+}
+
+// syncBuffer collects a daemon's output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -10,7 +10,10 @@ import (
 // ownGroup starts cmd in a process group of its own, so that its workers
 // are stopped with it.
 func ownGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
 }
 
 // killGroup kills cmd's process group.
