@@ -15,6 +15,12 @@ import (
 // CI machine takes a few.
 const daemonStartTimeout = 15 * time.Second
 
+// daemonStopTimeout bounds how long a daemon may take to exit once asked
+// to: squid takes one to two seconds (with shutdown_lifetime 0 it still
+// stops at a later turn of its event loop), mitmdump up to two, the others
+// milliseconds. One that takes longer is killed.
+const daemonStopTimeout = 10 * time.Second
+
 // binDirs are where findBinary looks after PATH: the sbin directories a
 // user's PATH often lacks, where Debian puts the daemons.
 var binDirs = []string{"/usr/sbin", "/usr/local/sbin", "/usr/bin"}
@@ -66,8 +72,9 @@ func FreePort(tb testing.TB) int {
 
 // startDaemon starts cmd in a process group of its own, waits at most
 // within until dial (nil: a TCP dial from this process) reaches addr, and
-// stops the whole group when the test ends. A daemon that exits before it
-// listens, or does not listen in time, fails the test with its output.
+// stops the whole group when the test ends (see stop). A daemon that exits
+// before it listens, or does not listen in time, fails the test with its
+// output.
 func startDaemon(tb testing.TB, cmd *exec.Cmd, addr string, within time.Duration, dial func(addr string, timeout time.Duration) (net.Conn, error)) {
 	tb.Helper()
 	if dial == nil {
@@ -85,7 +92,7 @@ func startDaemon(tb testing.TB, cmd *exec.Cmd, addr string, within time.Duration
 		d.err = cmd.Wait()
 		close(d.exited)
 	}()
-	tb.Cleanup(d.stop)
+	tb.Cleanup(func() { d.stop(tb) })
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.NewTimer(within)
@@ -99,7 +106,7 @@ func startDaemon(tb testing.TB, cmd *exec.Cmd, addr string, within time.Duration
 		case <-d.exited:
 			tb.Fatalf("%s exited before listening on %s: %v\n%s", cmd, addr, d.err, d.out.String())
 		case <-deadline.C:
-			d.stop()
+			d.stop(tb)
 			tb.Fatalf("%s did not listen on %s within %s\n%s", cmd, addr, within, d.out.String())
 		case <-tick.C:
 		}
@@ -115,14 +122,28 @@ type daemon struct {
 	err    error
 }
 
-// stop kills the daemon's process group and waits for it, unless it has
-// exited already.
-func (d *daemon) stop() {
+// stop ends the daemon, unless it has exited already: SIGTERM to its
+// process group, then, if it has not exited within daemonStopTimeout,
+// SIGKILL. Stopping it as its service manager would lets it clean up:
+// squid killed with SIGKILL leaves its shared memory segments behind
+// (/dev/shm/squid-cf__*.shm, owned by its user proxy when started as
+// root), and a later squid started by another user, unable to remove
+// them, stops with "shm_open(/squid-cf__metadata.shm): File exists".
+func (d *daemon) stop(tb testing.TB) {
 	select {
 	case <-d.exited:
 		return
 	default:
 	}
+	terminate(d.cmd)
+	t := time.NewTimer(daemonStopTimeout)
+	defer t.Stop()
+	select {
+	case <-d.exited:
+		return
+	case <-t.C:
+	}
+	tb.Logf("%s did not exit within %s of SIGTERM; killing it", d.cmd, daemonStopTimeout)
 	killGroup(d.cmd)
 	<-d.exited
 }

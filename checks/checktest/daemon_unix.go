@@ -16,6 +16,14 @@ func ownGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr.Setpgid = true
 }
 
+// terminate asks cmd's process group to stop (SIGTERM), as a service
+// manager does.
+func terminate(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+}
+
 // killGroup kills cmd's process group.
 func killGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {
