@@ -182,7 +182,9 @@ func (n *Netns) StartTransparentSquid(tb testing.TB, dst string, port int) *Prox
 	// forward one: a connection to the intercept port that no rule sent
 	// there fails squid's NAT lookup, after which squid 5.7 stops
 	// accepting on that port.
-	startDaemonIn(tb, n.dial, proxyStartTimeout, dir, "127.0.0.1:"+strconv.Itoa(fwd), n.Command(context.Background(), bin, "-N", "-f", cf))
+	cmd := n.Command(context.Background(), bin, "-N", "-f", cf)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, "127.0.0.1:"+strconv.Itoa(fwd), daemonStartTimeout, n.dial)
 	addr := "127.0.0.1:" + strconv.Itoa(icpt)
 	n.Run(tb, iptables, "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", dst, "--dport", strconv.Itoa(port),
 		"-m", "owner", "!", "--uid-owner", "proxy", "-j", "REDIRECT", "--to-ports", strconv.Itoa(icpt))

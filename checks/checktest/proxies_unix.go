@@ -3,24 +3,16 @@
 package checktest
 
 import (
-	"bytes"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// proxyStartTimeout bounds a proxy daemon's start: squid, the slowest of
-// the C ones, listens within a second.
-const proxyStartTimeout = 15 * time.Second
 
 // mitmStartTimeout bounds mitmdump's start: Python loads mitmproxy's
 // modules and, the first time, makes its CA, which takes a few seconds on
@@ -49,29 +41,6 @@ func (p *Proxy) URL(scheme, user, pass string) *url.URL {
 // requires; the zero value requires none.
 type ProxyAuth struct{ User, Pass string }
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// needBinary skips the test when a Debian package's program is missing.
-func needBinary(tb testing.TB, name, pkg string) string {
-	tb.Helper()
-	for _, dir := range []string{"", "/usr/sbin/", "/usr/bin/"} {
-		if p, err := exec.LookPath(dir + name); err == nil {
-			return p
-		}
-	}
-	tb.Skipf("%s is not installed (Debian package %s); skipping the test that needs a real %s", name, pkg, name)
-	return ""
-}
-
 // proxyDir is a temporary directory the proxy's own user can use: squid
 // and tinyproxy may drop root for an unprivileged user.
 func proxyDir(tb testing.TB) string {
@@ -83,79 +52,6 @@ func proxyDir(tb testing.TB) string {
 		}
 	}
 	return d
-}
-
-// startDaemon runs path with args in its own process group, waits until
-// addr accepts connections, and stops the whole group when the test ends.
-func startDaemon(tb testing.TB, dir, addr, path string, args ...string) {
-	tb.Helper()
-	startDaemonIn(tb, nil, proxyStartTimeout, dir, addr, exec.Command(path, args...))
-}
-
-// startDaemonIn runs cmd in dir, in its own process group, waits at most
-// within until dial (nil means net.DialTimeout) reaches addr, and stops
-// the whole group when the test ends.
-func startDaemonIn(tb testing.TB, dial func(addr string, timeout time.Duration) (net.Conn, error), within time.Duration, dir, addr string, cmd *exec.Cmd) {
-	tb.Helper()
-	if dial == nil {
-		dial = func(addr string, timeout time.Duration) (net.Conn, error) {
-			return net.DialTimeout("tcp", addr, timeout)
-		}
-	}
-	cmd.Dir = dir
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start %s: %v", cmd, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	}
-	tb.Cleanup(stop)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(within)
-	for {
-		if c, err := dial(addr, time.Second); err == nil {
-			c.Close()
-			return
-		}
-		select {
-		case err := <-exited:
-			stopped = true
-			tb.Fatalf("%s exited before listening on %s: %v\n%s", cmd, addr, err, out.String())
-		case <-deadline:
-			stop()
-			tb.Fatalf("%s did not listen on %s within %s\n%s", cmd, addr, within, out.String())
-		case <-tick.C:
-		}
-	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TinyproxyOptions configure a tinyproxy instance.
@@ -187,7 +83,9 @@ func StartTinyproxy(tb testing.TB, opt TinyproxyOptions) *Proxy {
 		tb.Fatal(err)
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	startDaemon(tb, dir, addr, bin, "-d", "-c", cf)
+	cmd := exec.Command(bin, "-d", "-c", cf)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, addr, daemonStartTimeout, nil)
 	return &Proxy{Addr: addr, Dir: dir}
 }
 
@@ -213,7 +111,9 @@ func StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
 		tb.Fatal(err)
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	startDaemon(tb, dir, addr, bin, "-N", "-f", cf)
+	cmd := exec.Command(bin, "-N", "-f", cf)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, addr, daemonStartTimeout, nil)
 	return &Proxy{Addr: addr, Dir: dir}
 }
 
@@ -256,7 +156,9 @@ func StartMicrosocks(tb testing.TB, auth ProxyAuth) *Proxy {
 		args = append(args, "-u", auth.User, "-P", auth.Pass)
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	startDaemon(tb, dir, addr, bin, args...)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, addr, daemonStartTimeout, nil)
 	return &Proxy{Addr: addr, Dir: dir}
 }
 
@@ -289,6 +191,7 @@ func StartMitmproxyCA(tb testing.TB, ca *CA) *Proxy {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	cmd := exec.Command(bin, "--listen-host", "127.0.0.1", "--listen-port", strconv.Itoa(port),
 		"--set", "confdir="+dir, "--ssl-insecure", "--quiet")
-	startDaemonIn(tb, nil, mitmStartTimeout, dir, addr, cmd)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, addr, mitmStartTimeout, nil)
 	return &Proxy{Addr: addr, Dir: dir}
 }

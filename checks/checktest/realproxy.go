@@ -8,14 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 )
-
-// proxyStartWait bounds how long a real proxy may take to listen; they take
-// milliseconds, a loaded CI machine a few seconds.
-const proxyStartWait = 15 * time.Second
 
 // HAProxy starts haproxy on a free loopback port in front of backend
 // (host:port), in HTTP mode with the given timeouts ("timeout tunnel 5s",
@@ -24,9 +18,9 @@ const proxyStartWait = 15 * time.Second
 // installed and stops it when the test ends.
 func HAProxy(t testing.TB, backend string, timeouts ...string) string {
 	t.Helper()
-	bin := lookBin(t, "haproxy", "haproxy")
+	bin := needBinary(t, "haproxy", "haproxy")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := FreePort(t)
 	var tos bytes.Buffer
 	for _, s := range timeouts {
 		fmt.Fprintf(&tos, "    %s\n", s)
@@ -49,7 +43,11 @@ backend be
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return startProxy(t, port, exec.Command(bin, "-db", "-f", path))
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	cmd := exec.Command(bin, "-db", "-f", path)
+	cmd.Dir = dir
+	startDaemon(t, cmd, addr, daemonStartTimeout, nil)
+	return addr
 }
 
 // Nginx starts nginx on a free loopback port as a WebSocket reverse proxy to
@@ -72,9 +70,9 @@ func NginxWithoutWebSocket(t testing.TB, backend string) string {
 
 func nginx(t testing.TB, backend string, location string) string {
 	t.Helper()
-	bin := lookBin(t, "nginx", "nginx-light")
+	bin := needBinary(t, "nginx", "nginx-light")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := FreePort(t)
 	conf := fmt.Sprintf(`worker_processes 1;
 error_log %[1]s/error.log;
 pid %[1]s/nginx.pid;
@@ -99,108 +97,9 @@ http {
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return startProxy(t, port, exec.Command(bin, "-p", dir, "-c", path, "-g", "daemon off;"))
-}
-
-func lookBin(t testing.TB, name, pkg string) string {
-	t.Helper()
-	bin, err := findBin(name)
-	if err != nil {
-		t.Skipf("%s is not installed (Debian: apt-get install %s): %v", name, pkg, err)
-	}
-	return bin
-}
-
-// Installed reports whether a real part (haproxy, nginx) can be started,
-// for tests that set several up before they run and skip case by case.
-func Installed(name string) bool {
-	_, err := findBin(name)
-	return err == nil
-}
-
-// findBin looks name up in PATH, then in the sbin directories a user's
-// PATH often lacks.
-func findBin(name string) (string, error) {
-	bin, err := exec.LookPath(name)
-	if err == nil {
-		return bin, nil
-	}
-	for _, d := range []string{"/usr/sbin", "/usr/local/sbin"} {
-		if p := filepath.Join(d, name); fileExists(p) {
-			return p, nil
-		}
-	}
-	return "", err
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
-
-// freePort is a loopback port free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// lockedBuffer collects a process's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startProxy runs cmd in its own process group, waits (bounded) until port
-// answers, and kills the group when the test ends. A proxy that exits
-// early fails the test with its output.
-func startProxy(t testing.TB, port int, cmd *exec.Cmd) string {
-	t.Helper()
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	ownGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", cmd.Path, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		killGroup(cmd)
-		<-exited
-	})
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	giveUp := time.NewTimer(proxyStartWait)
-	defer giveUp.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return addr
-		}
-		select {
-		case err := <-exited:
-			exited <- err // for the cleanup
-			t.Fatalf("%s exited before listening (%v):\n%s", filepath.Base(cmd.Path), err, out.String())
-		case <-giveUp.C:
-			t.Fatalf("%s not listening on %s after %s:\n%s", filepath.Base(cmd.Path), addr, proxyStartWait, out.String())
-		case <-tick.C:
-		}
-	}
+	cmd := exec.Command(bin, "-p", dir, "-c", path, "-g", "daemon off;")
+	cmd.Dir = dir
+	startDaemon(t, cmd, addr, daemonStartTimeout, nil)
+	return addr
 }
