@@ -190,3 +190,23 @@ func (n *Netns) StartTransparentSquid(tb testing.TB, dst string, port int) *Prox
 		"-m", "owner", "!", "--uid-owner", "proxy", "-j", "REDIRECT", "--to-ports", strconv.Itoa(icpt))
 	return &Proxy{Addr: addr, Dir: dir}
 }
+
+// StartSquid runs squid inside the namespace on 127.0.0.1, as StartSquid
+// does on the host, for a check in the namespace to reach through
+// HTTPS_PROXY (Go never proxies the host's own loopback targets, so the
+// target is an address of the namespace's).
+func (n *Netns) StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
+	tb.Helper()
+	bin := needBinary(tb, "squid", "squid")
+	dir := proxyDir(tb)
+	port := n.FreePort(tb)
+	cf := filepath.Join(dir, "squid.conf")
+	if err := os.WriteFile(cf, []byte(squidConf(tb, dir, port, opt)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := n.Command(context.Background(), bin, "-N", "-f", cf)
+	cmd.Dir = dir
+	startDaemon(tb, cmd, addr, daemonStartTimeout, n.dial)
+	return &Proxy{Addr: addr, Dir: dir}
+}

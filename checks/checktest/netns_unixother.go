@@ -9,3 +9,9 @@ func (n *Netns) StartTransparentSquid(tb testing.TB, dst string, port int) *Prox
 	tb.Fatal(errNoNetns)
 	return nil
 }
+
+// StartSquid fails the test outside Linux.
+func (n *Netns) StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
+	tb.Fatal(errNoNetns)
+	return nil
+}

@@ -128,7 +128,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 type checkFlags struct {
 	json, insecure, quiet, noRedact bool
 	headers, subprotocols           listFlag
-	cookie, origin, proxy           string
+	cookie, origin, proxy, pac      string
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
 	out                             outputFlags
@@ -142,7 +142,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "short for --header")
 	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
 	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
-	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, or a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://)")
+	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://), or pac:FILE|URL (what that PAC file answers)")
+	fs.StringVar(&f.pac, "pac", "", "connect as this PAC `file or URL` answers for the address (the same as --proxy pac:FILE)")
 	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
 	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
 	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")
@@ -170,7 +171,14 @@ func (f *checkFlags) options() (checks.Options, error) {
 		Headers:      http.Header{},
 		Proxy:        f.proxy,
 	}
-	if _, _, err := netenv.ParseMode(f.proxy); err != nil {
+	if f.pac != "" {
+		// --pac names the route; --proxy may only be left at system or none.
+		if m, _, _ := netenv.ParseMode(f.proxy); m != netenv.ModeSystem && m != netenv.ModeNone {
+			return o, fmt.Errorf("--pac and --proxy %s: give one of them", f.proxy)
+		}
+		o.Proxy = "pac:" + f.pac
+	}
+	if _, _, err := netenv.ParseMode(o.Proxy); err != nil {
 		return o, fmt.Errorf("--proxy: %w", err)
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {

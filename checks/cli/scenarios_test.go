@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ func TestScenarios(t *testing.T) {
 		has    []string // other findings that must be there
 		not    []string // findings that must not be there
 		secret string   // must appear nowhere in the output
+		// evidence are "probe key value" a result must carry (the value
+		// as a substring).
+		evidence []string
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -110,6 +114,57 @@ func TestScenarios(t *testing.T) {
 					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
 			},
 			code: ExitProblem, first: "proxy-unreachable", has: []string{"proxy-configured"}, not: []string{"proxy-strips-upgrade"},
+		},
+		{
+			// The proxy set the way most machines set it: HTTPS_PROXY.
+			name: "squid named by HTTPS_PROXY asks for a password (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ca := checktest.NewCA(t)
+				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				p := ns.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
+				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=http://" + p.Addr},
+					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+			},
+			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_status 407", "proxy proxy_authenticate Basic", "proxy proxy_source env",
+				"upgrade_direct status 101"},
+		},
+		{
+			name: "squid named by HTTPS_PROXY, with the password, works (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ca := checktest.NewCA(t)
+				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				p := ns.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
+				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=http://alice:s3cretpass@" + p.Addr},
+					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"upgrade status 101", "upgrade_direct status 101", "proxy proxy_source env"},
+		},
+		{
+			name: "a PAC file sends the check through squid (--pac)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				p := checktest.StartSquid(t, checktest.SquidOptions{})
+				pac := writePAC(t, `function FindProxyForURL(url, host) { return "PROXY `+p.Addr+`; DIRECT"; }`)
+				return []string{"--pac", pac, "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_source pac", "proxy pac_result PROXY 127.0.0.1", "proxy proxy_status 200", "upgrade_direct status 101"},
+		},
+		{
+			name: "a PAC file's first proxy is down, DIRECT after it is used (--pac)",
+			args: func(t *testing.T) []string {
+				pac := writePAC(t, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:`+strconv.Itoa(checktest.FreePort(t))+`; DIRECT"; }`)
+				return []string{"--pac", pac, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok",
+			evidence: []string{"upgrade proxy_failover 127.0.0.1", "upgrade status 101"},
 		},
 		{
 			name: "microsocks (SOCKS5) works",
@@ -289,6 +344,10 @@ func TestScenarios(t *testing.T) {
 				TopFinding string                `json:"top_finding"`
 				DurationMS float64               `json:"duration_ms"`
 				Findings   []struct{ ID string } `json:"findings"`
+				Results    []struct {
+					Probe    string            `json:"probe"`
+					Evidence map[string]string `json:"evidence"`
+				} `json:"results"`
 			}
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatalf("exit %d, output is not JSON: %v\n%s\n%s", code, err, out.String(), errOut.String())
@@ -317,6 +376,16 @@ func TestScenarios(t *testing.T) {
 			for _, id := range tc.not {
 				if slices.Contains(ids, id) {
 					t.Errorf("findings %v have %s", ids, id)
+				}
+			}
+			for _, e := range tc.evidence {
+				f := strings.SplitN(e, " ", 3)
+				found := false
+				for _, r := range rep.Results {
+					found = found || (r.Probe == f[0] && strings.Contains(r.Evidence[f[1]], f[2]))
+				}
+				if !found {
+					t.Errorf("no %s result with %s containing %q\n%s", f[0], f[1], f[2], out.String())
 				}
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
@@ -462,4 +531,14 @@ func seconds(d time.Duration) string {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// writePAC writes a PAC script to a file and returns its path.
+func writePAC(t *testing.T, script string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "proxy.pac")
+	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -141,7 +141,13 @@ func (r Route) MarshalJSON() ([]byte, error) {
 const (
 	ModeSystem = "system"
 	ModeNone   = "none"
+	// ModePAC is "pac:" and a PAC file's path or http(s) URL: the route is
+	// what that script answers, as if the system named it.
+	ModePAC = "pac"
 )
+
+// pacPrefix starts a ModePAC mode.
+const pacPrefix = "pac:"
 
 // Resolver works out routes. The zero value reads the machine.
 type Resolver struct {
@@ -163,6 +169,12 @@ type Resolver struct {
 // "none" (or "direct"), or a proxy URL (http, https, socks4, socks5;
 // host:port means http).
 func ParseMode(mode string) (string, *url.URL, error) {
+	if loc, ok := cutPAC(mode); ok {
+		if loc == "" {
+			return "", nil, fmt.Errorf("%q: name the PAC file after pac:, as in pac:/etc/proxy.pac or pac:http://wpad/wpad.dat", mode)
+		}
+		return ModePAC, nil, nil
+	}
 	switch m := strings.ToLower(strings.TrimSpace(mode)); m {
 	case "", ModeSystem:
 		return ModeSystem, nil, nil
@@ -188,6 +200,13 @@ func (rv *Resolver) Route(ctx context.Context, mode string, secure bool, host st
 		return Route{Proxies: []*url.URL{u}, Source: SourceOption, Origin: "--proxy"}
 	case m == ModeNone:
 		return Route{Source: SourceOption, Origin: "--proxy none", Bypass: "--proxy none"}
+	case m == ModePAC:
+		// Given by the user, the script decides alone: no implicit bypass
+		// of this computer's own addresses, as the system's PAC has.
+		loc, _ := cutPAC(mode)
+		r := rv.runPAC(ctx, SourcePAC, loc, nil, secure, host, port, path)
+		r.Setting = SourceOption
+		return r
 	}
 	s := rv.Settings
 	if s == nil {
@@ -292,3 +311,12 @@ const routeTimeout = PACFetchTimeout + PACEvalTimeout + WPADTimeout + time.Secon
 // RouteTimeout is how long Resolver.Route may take at most, for callers
 // that bound it themselves.
 func RouteTimeout() time.Duration { return routeTimeout }
+
+// cutPAC returns the PAC location of a "pac:" mode.
+func cutPAC(mode string) (string, bool) {
+	m := strings.TrimSpace(mode)
+	if len(m) < len(pacPrefix) || !strings.EqualFold(m[:len(pacPrefix)], pacPrefix) {
+		return "", false
+	}
+	return strings.TrimSpace(m[len(pacPrefix):]), true
+}
