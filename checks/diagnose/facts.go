@@ -312,15 +312,18 @@ func internalHost(host string) bool {
 // upgrade made around the proxy (probe "upgrade_direct") as the direct run.
 func fromEvidence(in Input) Input {
 	o := in.Outcome
-	if in.Env.ProxyURL == "" {
-		for _, name := range []string{ProbeProxy, "upgrade", "http", "tls"} {
-			r, _ := o.Result(name)
-			if p := r.Evidence.Value("proxy"); p != "" {
+	// The proxy the probes went through; it wins over the one the caller
+	// read from the settings when the first of a list could not be reached
+	// and the next one was used (proxy_failover).
+	for _, name := range []string{ProbeProxy, "upgrade", "http", "tls"} {
+		r, _ := o.Result(name)
+		if p := r.Evidence.Value("proxy"); p != "" {
+			if in.Env.ProxyURL == "" || r.Evidence.Value("proxy_failover") != "" {
 				in.Env.ProxyURL = p
 				in.Env.ProxySource = r.Evidence.Value("proxy_source")
 				in.Env.ProxyOrigin = r.Evidence.Value("proxy_origin")
-				break
 			}
+			break
 		}
 	}
 	if in.Direct == nil {

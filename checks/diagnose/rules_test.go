@@ -260,6 +260,17 @@ func ruleCases() []ruleCase {
 			who:     diagnose.FixerNetworkAdmin,
 		},
 		{
+			name: "the first proxy was down and the second asks for credentials: the second is named",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `Basic realm="corp"`,
+					"proxy", "http://backup.corp.example:8080", "proxy_failover", "http://proxy.corp.example:3128"),
+				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"backup.corp.example"},
+		},
+		{
 			name: "proxy wants credentials",
 			in: diagnose.Input{Outcome: with(wssWorks,
 				res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `NTLM, Negotiate, Basic realm="corp"`),
