@@ -105,13 +105,10 @@ func TestScenarios(t *testing.T) {
 			// target is an address of the namespace's own, 10.77.0.2.
 			name: "HTTPS_PROXY names a proxy that is not running (network namespace)",
 			netns: func(t *testing.T) nsCheck {
-				ns := checktest.NewNetns(t)
-				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
-				ca := checktest.NewCA(t)
-				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				ns, wss, caFile := netnsService(t)
 				dead := "http://127.0.0.1:" + strconv.Itoa(ns.FreePort(t))
 				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=" + dead},
-					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
 			},
 			code: ExitProblem, first: "proxy-unreachable", has: []string{"proxy-configured"}, not: []string{"proxy-strips-upgrade"},
 		},
@@ -119,13 +116,10 @@ func TestScenarios(t *testing.T) {
 			// The proxy set the way most machines set it: HTTPS_PROXY.
 			name: "squid named by HTTPS_PROXY asks for a password (network namespace)",
 			netns: func(t *testing.T) nsCheck {
-				ns := checktest.NewNetns(t)
-				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
-				ca := checktest.NewCA(t)
-				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				ns, wss, caFile := netnsService(t)
 				p := ns.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
 				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=http://" + p.Addr},
-					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
 			},
 			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
 			evidence: []string{"proxy proxy_status 407", "proxy proxy_authenticate Basic", "proxy proxy_source env",
@@ -134,13 +128,10 @@ func TestScenarios(t *testing.T) {
 		{
 			name: "squid named by HTTPS_PROXY, with the password, works (network namespace)",
 			netns: func(t *testing.T) nsCheck {
-				ns := checktest.NewNetns(t)
-				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
-				ca := checktest.NewCA(t)
-				wss := startRefserverIn(t, ns, "10.77.0.2:0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
+				ns, wss, caFile := netnsService(t)
 				p := ns.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
 				return nsCheck{ns: ns, env: []string{"HTTPS_PROXY=http://alice:s3cretpass@" + p.Addr},
-					args: []string{"--proxy", "system", "--ca", ca.WriteFile(t), wss.URL}}
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
 			},
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 			evidence: []string{"upgrade status 101", "upgrade_direct status 101", "proxy proxy_source env"},
@@ -203,8 +194,7 @@ func TestScenarios(t *testing.T) {
 			// on 443: the check tries that at the same time.
 			name: "plain ws:// on port 80 is filtered, wss:// on 443 works (network namespace)",
 			netns: func(t *testing.T) nsCheck {
-				ns := checktest.NewNetns(t)
-				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ns := netnsWithAddress(t)
 				ca := checktest.NewCA(t)
 				startRefserverIn(t, ns, "10.77.0.2:80", tls.Certificate{})
 				startRefserverIn(t, ns, "10.77.0.2:443", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{"10.77.0.2"}}))
@@ -276,8 +266,7 @@ func TestScenarios(t *testing.T) {
 			// the connection times out, one probe timeout in all.
 			name: "a firewall drops packets to the port (network namespace, iptables)",
 			netns: func(t *testing.T) nsCheck {
-				ns := checktest.NewNetns(t)
-				ns.Run(t, "ip", "addr", "add", "10.77.0.2/32", "dev", "lo")
+				ns := netnsWithAddress(t)
 				ws := startRefserverIn(t, ns, "10.77.0.2:0", tls.Certificate{})
 				_, port, _ := net.SplitHostPort(ws.Addr)
 				ns.Run(t, "iptables", "-A", "OUTPUT", "-p", "tcp", "-d", "10.77.0.2", "--dport", port, "-j", "DROP")
@@ -541,4 +530,28 @@ func writePAC(t *testing.T, script string) string {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// netnsHost is the address a namespace scenario's service has: an
+// address of the namespace's own, so no name is looked up and Go's
+// proxy rules (which never proxy loopback) apply as to any server.
+const netnsHost = "10.77.0.2"
+
+// netnsWithAddress makes a network namespace with netnsHost on its
+// loopback interface.
+func netnsWithAddress(t *testing.T) *checktest.Netns {
+	t.Helper()
+	ns := checktest.NewNetns(t)
+	ns.Run(t, "ip", "addr", "add", netnsHost+"/32", "dev", "lo")
+	return ns
+}
+
+// netnsService is netnsWithAddress with a wss:// reference server on
+// netnsHost, its certificate from a new test CA, and that CA's file.
+func netnsService(t *testing.T) (*checktest.Netns, *refserver.Server, string) {
+	t.Helper()
+	ns := netnsWithAddress(t)
+	ca := checktest.NewCA(t)
+	wss := startRefserverIn(t, ns, netnsHost+":0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{netnsHost}}))
+	return ns, wss, ca.WriteFile(t)
 }
