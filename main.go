@@ -60,9 +60,9 @@ func main() {
 		Export:      e.export,
 		AdminNote:   func(run ui.Run) string { return e.diagnosis(withIdle(run), run.Env).AdminNote },
 		Formats:     []string{"html", "json", "md", "text"},
-		Preset:      uiPreset(pre.Preset),
+		Preset:      uiPreset(pre),
 		Version:     cli.Version,
-		About:       cli.VersionString() + "\n" + presetLine(pre),
+		About:       cli.VersionString(),
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})
@@ -97,7 +97,8 @@ func (e *engine) other(out checks.Outcome) *checks.Outcome {
 }
 
 // uiPreset is what the window shows of the preset.
-func uiPreset(p *preset.Preset) ui.Preset {
+func uiPreset(l preset.Loaded) ui.Preset {
+	p := l.Preset
 	u := ui.Preset{
 		ProductName:  p.ProductName,
 		SupportEmail: p.SupportEmail,
@@ -107,15 +108,10 @@ func uiPreset(p *preset.Preset) ui.Preset {
 	for _, t := range p.Targets {
 		u.Targets = append(u.Targets, ui.Target{URL: t.URL, Label: t.Label})
 	}
-	return u
-}
-
-// presetLine says in the About box which preset is in force.
-func presetLine(p preset.Loaded) string {
-	if p.Path != "" {
-		return "Preset: " + p.Path + " (" + string(p.Source) + ")"
+	if l.Path != "" {
+		u.Source = l.Path + " (" + string(l.Source) + ")"
 	}
-	return "Preset: built in"
+	return u
 }
 
 // options are the run's options: what the window set, with the preset's

@@ -370,3 +370,25 @@ func TestTLSProbeExpectedIssuer(t *testing.T) {
 		}
 	}
 }
+
+func TestIssuerExpected(t *testing.T) {
+	expected := []string{"Let's Encrypt", "Acme Issuing CA 2"}
+	tests := []struct {
+		cn   string
+		orgs []string
+		want bool
+	}{
+		{"R11", []string{"Let's Encrypt"}, true},
+		{"acme issuing ca 2", nil, true},
+		{"Zscaler Intermediate Root CA", []string{"Zscaler Inc."}, false},
+		{"", nil, false},
+	}
+	for _, tc := range tests {
+		if got := checks.IssuerExpected(expected, tc.cn, tc.orgs); got != tc.want {
+			t.Errorf("IssuerExpected(%q, %q) = %v, want %v", tc.cn, tc.orgs, got, tc.want)
+		}
+	}
+	if !checks.IssuerExpected(nil, "Anything", nil) {
+		t.Error("without expected issuers every issuer should be expected")
+	}
+}

@@ -65,9 +65,8 @@ type Engine struct {
 
 	// Version is the program's version, for the default export.
 	Version string
-	// About is what the About box says of this copy of the program beyond
-	// its name: the version line, where the preset came from. Empty: the
-	// About box shows Version.
+	// About is the version line the About box shows (version, commit,
+	// build date). Empty: the About box shows Version.
 	About string
 }
 
@@ -88,6 +87,9 @@ type Preset struct {
 	// IdleRequired is how long the service needs an idle WebSocket to stay
 	// open: the idle test lasts at least that long by default.
 	IdleRequired time.Duration
+	// Source says where the preset came from ("/path/acme.json
+	// (--preset)"); empty means the one built into the program.
+	Source string
 }
 
 // Target is an address the support team set, with its label.

@@ -150,16 +150,22 @@ func (s *shareScreen) saveReport() {
 	s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(path), dir))
 }
 
-// freeName is name in dir, or name-2, name-3, ... if that is taken.
+// freeName is name in dir, or name-2, name-3, ... if that is taken; past
+// a hundred, a name with the time in nanoseconds, so that no earlier
+// report is ever written over.
 func freeName(dir, name string) string {
 	ext := filepath.Ext(name)
 	stem := strings.TrimSuffix(name, ext)
+	free := func(p string) bool {
+		_, err := os.Lstat(p)
+		return errors.Is(err, fs.ErrNotExist)
+	}
 	p := filepath.Join(dir, name)
-	for i := 2; i < 1000; i++ {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
+	for i := 2; i <= 100 && !free(p); i++ {
 		p = filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, i, ext))
+	}
+	if !free(p) {
+		p = filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, time.Now().UnixNano(), ext))
 	}
 	return p
 }

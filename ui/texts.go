@@ -16,46 +16,48 @@ type Words struct {
 	Next  string
 
 	// Welcome.
-	WelcomeTitle     string
-	WelcomeTitleFor  string // %s: the product's name
-	WelcomeIntro     string
-	TargetLabel      string
-	YourSupportTeam  string
-	SupportBy        string // %s: the product's name or YourSupportTeam
-	SupportPage      string
-	About            string
-	AboutTitle       string
-	AboutText        string
-	Close            string
-	AddressLabel     string
-	AddressExample   string
-	AddressSelfTest  string
-	AddressPreset    string
-	AddressOK        string
-	AddressBad       map[string]string // by checks.TargetError.Part
-	AddressBadOther  string
-	CheckButton      string
-	Advanced         string
-	HeadersLabel     string
-	HeadersHint      string
-	HeadersBad       string
-	CookieLabel      string
-	CookieHint       string
-	ProxyLabel       string
-	ProxySystem      string
-	ProxyNone        string
-	ProxyURL         string
-	ProxyURLHint     string
-	ProxyURLBad      string
-	ClientCertLabel  string
-	ClientCertHint   string
-	ClientKeyLabel   string
-	CAFileLabel      string
-	CAFileHint       string
-	ChooseFile       string
-	IdleLabel        string
-	IdleChoices      []string // labels of idleChoices, in order
-	AdvancedMismatch string
+	WelcomeTitle       string
+	WelcomeTitleFor    string // %s: the product's name
+	WelcomeIntro       string
+	TargetLabel        string
+	YourSupportTeam    string
+	SupportBy          string // %s: the product's name or YourSupportTeam
+	SupportPage        string
+	About              string
+	AboutTitle         string
+	AboutText          string
+	Close              string
+	AboutPreset        string // %s: the preset's file and how it was found
+	AboutPresetBuiltIn string
+	AddressLabel       string
+	AddressExample     string
+	AddressSelfTest    string
+	AddressPreset      string
+	AddressOK          string
+	AddressBad         map[string]string // by checks.TargetError.Part
+	AddressBadOther    string
+	CheckButton        string
+	Advanced           string
+	HeadersLabel       string
+	HeadersHint        string
+	HeadersBad         string
+	CookieLabel        string
+	CookieHint         string
+	ProxyLabel         string
+	ProxySystem        string
+	ProxyNone          string
+	ProxyURL           string
+	ProxyURLHint       string
+	ProxyURLBad        string
+	ClientCertLabel    string
+	ClientCertHint     string
+	ClientKeyLabel     string
+	CAFileLabel        string
+	CAFileHint         string
+	ChooseFile         string
+	IdleLabel          string
+	IdleChoices        []string // labels of idleChoices, in order
+	AdvancedMismatch   string
 
 	// Your connection.
 	ConnTitle       string
@@ -180,22 +182,24 @@ var English = Words{
 	Back:    "Back",
 	Next:    "Next",
 
-	WelcomeTitle:    "Do live updates work on this computer?",
-	WelcomeTitleFor: "Do live updates from %s work on this computer?",
-	TargetLabel:     "Service to test",
-	YourSupportTeam: "your support team",
-	SupportBy:       "Help from %s:",
-	SupportPage:     "help page",
-	About:           "About",
-	Close:           "Close",
-	AboutTitle:      "About WebSocket Doctor",
-	AboutText:       "Finds out why WebSockets do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
-	WelcomeIntro:    "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
-	AddressLabel:    "Address to test",
-	AddressExample:  "for example wss://chat.example.com/socket",
-	AddressSelfTest: "Leave this empty to test this computer with the app's own test server, or paste the address your support team gave you.",
-	AddressPreset:   "This address was set for you by your support team. You can usually leave it as it is.",
-	AddressOK:       "This address looks right.",
+	WelcomeTitle:       "Do live updates work on this computer?",
+	WelcomeTitleFor:    "Do live updates from %s work on this computer?",
+	TargetLabel:        "Service to test",
+	YourSupportTeam:    "your support team",
+	SupportBy:          "Help from %s:",
+	SupportPage:        "help page",
+	About:              "About",
+	Close:              "Close",
+	AboutPreset:        "Preset: %s",
+	AboutPresetBuiltIn: "Preset: built in",
+	AboutTitle:         "About WebSocket Doctor",
+	AboutText:          "Finds out why WebSockets do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
+	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
+	AddressLabel:       "Address to test",
+	AddressExample:     "for example wss://chat.example.com/socket",
+	AddressSelfTest:    "Leave this empty to test this computer with the app's own test server, or paste the address your support team gave you.",
+	AddressPreset:      "This address was set for you by your support team. You can usually leave it as it is.",
+	AddressOK:          "This address looks right.",
 	AddressBad: map[string]string{
 		"address": "This does not look like an address: %s.",
 		"scheme":  "The start of the address is not right: %s. It should begin with wss:// or https://.",

@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	// Sorts before fyne.io, so Fyne starts quietly in the C locale.
 	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
@@ -401,7 +402,11 @@ func (z *Wizard) showAbout() {
 	about := firstOf(z.eng.About, z.eng.Version)
 	text := widget.NewLabel(T.AboutText)
 	text.Wrapping = fyne.TextWrapWord
-	version := widget.NewLabel(about)
+	preset := T.AboutPresetBuiltIn
+	if src := z.eng.Preset.Source; src != "" {
+		preset = fmt.Sprintf(T.AboutPreset, src)
+	}
+	version := widget.NewLabel(about + "\n" + preset)
 	version.Wrapping = fyne.TextWrapWord
 	version.TextStyle.Monospace = true
 	box := container.NewVBox(text, version)

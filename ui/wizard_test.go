@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -600,9 +599,9 @@ func markupText(o fyne.CanvasObject) string {
 func TestPresetOnStart(t *testing.T) {
 	f := &fake{}
 	eng := Engine{Check: f.check, Idle: func(context.Context, Request) checks.Result { return checks.Result{Probe: "idle"} },
-		About: "wsdoctor 1.2.3 (abc, 2026-11-22)\nPreset: /tmp/acme.json (--preset)",
+		About: "wsdoctor 1.2.3 (abc, 2026-11-22)",
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", SupportURL: "https://acme.example/help",
-			IdleRequired: 150 * time.Second,
+			IdleRequired: 150 * time.Second, Source: "/tmp/acme.json (--preset)",
 			Targets: []Target{
 				{URL: "wss://chat.acme.example/socket", Label: "Chat server"},
 				{URL: "wss://push.acme.example:8443/ws"},
@@ -625,12 +624,12 @@ func TestPresetOnStart(t *testing.T) {
 	if got := idleChoices[s.idle.SelectedIndex()]; got != 3*time.Minute {
 		t.Errorf("idle test %s by default, want 3m0s to cover the 150 s the service needs", got)
 	}
-	if !strings.Contains(rendered(s.root), "help@acme.example") {
+	if !strings.Contains(markupText(s.root), "help@acme.example") {
 		t.Errorf("the start screen does not show the support address")
 	}
 	test.Tap(h.z.about)
 	overlay := h.z.Window.Canvas().Overlays().Top()
-	if overlay == nil || !strings.Contains(rendered(overlay), "Preset: /tmp/acme.json") || !strings.Contains(rendered(overlay), "wsdoctor 1.2.3") {
+	if overlay == nil || !strings.Contains(markupText(overlay), "Preset: /tmp/acme.json") || !strings.Contains(markupText(overlay), "wsdoctor 1.2.3") {
 		t.Fatalf("About box missing or without the version and preset")
 	}
 }
@@ -645,43 +644,24 @@ func TestIdleFor(t *testing.T) {
 	}
 }
 
-// rendered is the text of every label, entry and hyperlink under o.
-func rendered(o fyne.CanvasObject) string {
-	var b strings.Builder
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Label:
-			b.WriteString(w.Text + "\n")
-		case *widget.Hyperlink:
-			b.WriteString(w.Text + "\n")
-		case *canvas.Text:
-			b.WriteString(w.Text + "\n")
-		}
-		switch w := o.(type) {
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			r := test.WidgetRenderer(w)
-			for _, c := range r.Objects() {
-				walk(c)
-			}
+// TestFreeNameNeverOverwrites: with the name and its numbered variants all
+// taken, the report still gets a name of its own.
+func TestFreeNameNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	touch := func(name string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("earlier"), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	walk(o)
-	return b.String()
-}
-
-func TestValidProxyURL(t *testing.T) {
-	for s, want := range map[string]bool{
-		"http://proxy.corp:3128": true, "https://proxy.corp:443": true, "socks5://127.0.0.1:1080": true,
-		"socks5h://p:1080": true, "socks4://p:1080": true, "socks4a://p:1080": true, "proxy.corp:3128": true,
-		"": false, "system": false, "none": false, "ftp://p:21": false, "http://": false, "http://bad host:1": false,
-	} {
-		if got := validProxyURL(s); got != want {
-			t.Errorf("validProxyURL(%q) = %v, want %v", s, got, want)
-		}
+	if got := freeName(dir, "r.html"); got != filepath.Join(dir, "r.html") {
+		t.Errorf("free name %q", got)
+	}
+	touch("r.html")
+	for i := 2; i <= 100; i++ {
+		touch(fmt.Sprintf("r-%d.html", i))
+	}
+	got := freeName(dir, "r.html")
+	if _, err := os.Lstat(got); err == nil || !strings.HasSuffix(got, ".html") {
+		t.Errorf("freeName gave %q, which exists", got)
 	}
 }

@@ -211,14 +211,6 @@ func VerdictOf(o checks.Outcome) Verdict {
 	return Diagnose(Input{Outcome: o}).Verdict
 }
 
-// works reports whether a WebSocket could be opened and used in o: the
-// upgrade answered 101 and the echo probe, if it ran, did not fail.
-func works(o checks.Outcome) bool {
-	up, _ := o.Result("upgrade")
-	echo, hasEcho := o.Result("echo")
-	return up.OK() && (!hasEcho || echo.OK())
-}
-
 // Diagnose turns a run into a diagnosis. It is pure: the same input gives
 // the same diagnosis.
 func Diagnose(in Input) Diagnosis {

@@ -65,7 +65,7 @@ func newFacts(in Input) *facts {
 	for _, r := range in.Outcome.Results {
 		f.res[r.Probe] = r
 	}
-	f.works = works(in.Outcome)
+	f.works = in.Outcome.Works()
 	f.viaProxy = in.Env.ProxyURL != ""
 	f.secure = in.Outcome.Target.Scheme == "wss"
 	f.vars = f.placeholders()

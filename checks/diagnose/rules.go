@@ -244,7 +244,7 @@ func (f *facts) endToEnd() bool {
 // likely comes from a filter that reads unencrypted traffic.
 func (f *facts) secureWorksInstead() bool {
 	o := f.in.Other
-	return !f.secure && o != nil && o.Target.Scheme == "wss" && o.Target.Host == f.o.Target.Host && works(*o)
+	return !f.secure && o != nil && o.Target.Scheme == "wss" && o.Target.Host == f.o.Target.Host && o.Works()
 }
 
 func ruleIncomplete(f *facts, fd *found) {
@@ -610,7 +610,7 @@ func ruleSchemes(f *facts, fd *found) {
 	if !mainPlain {
 		ws, wss = *o, f.o
 	}
-	if works(ws) || !works(wss) {
+	if ws.Works() || !wss.Works() {
 		return
 	}
 	wsRun, wssRun := "other", "main"
@@ -676,7 +676,7 @@ func ruleUpgrade(f *facts, fd *found) {
 	if f.viaProxy && f.in.Direct != nil {
 		if du, ok := f.in.Direct.Result("upgrade"); ok {
 			direct = &du
-			directWorks = works(*f.in.Direct)
+			directWorks = f.in.Direct.Works()
 		}
 	}
 	if directWorks {

@@ -1,8 +1,6 @@
 package preset
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
-
 	"errors"
 	"fmt"
 	"io"
@@ -135,15 +133,4 @@ func (p *Preset) Header() http.Header {
 		h.Set(k, v)
 	}
 	return h
-}
-
-// IssuerExpected reports whether a certificate issued by an issuer with
-// this common name and these organisations is one the service uses.
-// Without ExpectedTLSIssuers every issuer is expected. Names compare
-// without regard to case.
-func (p *Preset) IssuerExpected(commonName string, organizations []string) bool {
-	if p == nil {
-		return true
-	}
-	return checks.IssuerExpected(p.ExpectedTLSIssuers, commonName, organizations)
 }

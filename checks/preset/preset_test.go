@@ -197,28 +197,6 @@ func TestParseUnknownFieldAndBadValue(t *testing.T) {
 	}
 }
 
-func TestIssuerExpected(t *testing.T) {
-	p := &Preset{ExpectedTLSIssuers: []string{"Let's Encrypt", "Acme Issuing CA 2"}}
-	tests := []struct {
-		cn   string
-		orgs []string
-		want bool
-	}{
-		{"R11", []string{"Let's Encrypt"}, true},
-		{"acme issuing ca 2", nil, true},
-		{"Zscaler Intermediate Root CA", []string{"Zscaler Inc."}, false},
-		{"", nil, false},
-	}
-	for _, tc := range tests {
-		if got := p.IssuerExpected(tc.cn, tc.orgs); got != tc.want {
-			t.Errorf("IssuerExpected(%q, %q) = %v, want %v", tc.cn, tc.orgs, got, tc.want)
-		}
-	}
-	if !(&Preset{}).IssuerExpected("Anything", nil) {
-		t.Error("without expected issuers every issuer should be expected")
-	}
-}
-
 func write(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
