@@ -8,31 +8,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
-
-// DefaultProbeTimeout bounds one probe: long enough for a slow mobile or
-// satellite link to finish a TLS handshake, short enough that a port that
-// drops packets is reported while the user still watches.
-const DefaultProbeTimeout = 10 * time.Second
-
-// DefaultDeadline bounds a whole run: the probes overlap, so a run needs about
-// two probe timeouts at worst (a handshake, then the echo after it); the
-// upgrade probe's longer bound only matters when its answer is slow, and
-// the echo after a slow answer is quick.
-const DefaultDeadline = 25 * time.Second
-
-// MaxIdle bounds Options.Idle: past ten minutes nobody watches the
-// countdown, and the middle boxes worth finding cut well before it.
-const MaxIdle = 10 * time.Minute
-
-// DefaultIdleRequired is how long an idle WebSocket must stay open when the
-// preset does not say: the articles ask proxies for 120-180 s, and many
-// default to 60-90 s.
-const DefaultIdleRequired = 120 * time.Second
-
-// DefaultPingInterval is how often the idle probe's ping connection pings
-// when the options do not say: the interval many client libraries use.
-const DefaultPingInterval = 20 * time.Second
 
 // Options are what the user can set for a run.
 type Options struct {
@@ -71,11 +49,11 @@ type Options struct {
 	// PingInterval is how often the idle probe's ping connection sends a
 	// WebSocket ping; zero means DefaultPingInterval.
 	PingInterval time.Duration
-	// Proxy says how connections to the target go: "system" (or "") as
-	// the machine's settings say (environment, OS settings, PAC, WPAD),
-	// "none" directly, or through the proxy URL given (http://, https://,
-	// socks4://, socks5://, credentials in the URL).
-	Proxy string
+	// Proxy says how connections to the target go: the zero value as the
+	// machine's settings say (environment, OS settings, PAC, WPAD), or
+	// directly, through one proxy (credentials in its URL), or as a PAC
+	// file answers.
+	Proxy netenv.Mode
 }
 
 // validate rejects settings no run can honour.

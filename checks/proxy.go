@@ -45,18 +45,12 @@ func ProxyProbe() Probe {
 	return Probe{Name: "proxy", Run: probeProxy}
 }
 
-// SettingsReader reads the machine's proxy settings for the proxy probe's
-// evidence; tests replace it.
-var SettingsReader = func(ctx context.Context) netenv.Settings {
-	return netenv.ReadSettings(ctx, nil)
-}
-
 func probeProxy(ctx context.Context, r *Run) Result {
 	res := r.Result()
 	route := r.Route()
 	setRouteEvidence(&res.Evidence, route)
-	if m, _, _ := netenv.ParseMode(r.Options.Proxy); m == netenv.ModeSystem {
-		s := SettingsReader(ctx)
+	if r.Options.Proxy.Kind == netenv.ModeSystem {
+		s := r.shared.settings(ctx)
 		res.Evidence.Set("settings", DescribeSettings(s))
 		if len(s.Errors) > 0 {
 			res.Evidence.Set("settings_errors", strings.Join(s.Errors, "; "))

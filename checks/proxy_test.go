@@ -80,7 +80,7 @@ func TestProxyProbeThroughRealProxies(t *testing.T) {
 			map[string]string{"proxy_stage": "connect", "proxy_error": "proxy http://127.0.0.1:*"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: tc.proxy}, nil)
+			out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: mustMode(t, tc.proxy)}, nil)
 			p := result(t, out, "proxy")
 			wantStatus(t, p, tc.status, tc.code)
 			wantEvidence(t, p, tc.evidence)
@@ -112,7 +112,7 @@ func TestProxyProbeRoutes(t *testing.T) {
 	dead, _ := url.Parse("http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)))
 
 	t.Run("none", func(t *testing.T) {
-		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "none"}, nil)
+		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: netenv.Direct}, nil)
 		wantStatus(t, result(t, out, "proxy"), checks.Skip, checks.CodeNoProxy)
 		tr := result(t, out, "tls")
 		wantStatus(t, tr, checks.Pass, "ok")
@@ -140,8 +140,9 @@ func TestProxyProbeRoutes(t *testing.T) {
 		wantEvidence(t, tr, map[string]string{"proxy_route_error": "PAC: the script threw*"})
 	})
 	t.Run("bad --proxy", func(t *testing.T) {
-		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "gopher://x"}, nil)
-		wantStatus(t, result(t, out, "proxy"), checks.Warn, checks.CodeProxyRouteError)
+		if m, err := netenv.ParseMode("gopher://x"); err == nil {
+			t.Errorf("gopher://x is a proxy mode: %+v", m)
+		}
 	})
 }
 
@@ -170,7 +171,7 @@ func TestUpgradeThroughProxyAndDirect(t *testing.T) {
 	tiny := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{})
 	probes := []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.UpgradeProbe(), checks.UpgradeDirectProbe(), checks.EchoProbe()}
 
-	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: tiny.URL("http", "", "").String()}, nil)
+	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: netenv.Mode{Kind: netenv.ModeURL, URL: tiny.URL("http", "", "")}}, nil)
 	wantStatus(t, result(t, out, "proxy"), checks.Pass, "ok")
 	up := result(t, out, "upgrade")
 	wantStatus(t, up, checks.Pass, "ok")
@@ -187,7 +188,17 @@ func TestUpgradeThroughProxyAndDirect(t *testing.T) {
 	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
 
 	// With no proxy, upgrade_direct has nothing to compare.
-	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: "none"}, nil)
+	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: netenv.Direct}, nil)
 	wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
 	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
+}
+
+// mustMode is the proxy mode s, which must parse.
+func mustMode(t *testing.T, s string) netenv.Mode {
+	t.Helper()
+	m, err := netenv.ParseMode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -399,7 +399,7 @@ func TestDroppedPortStopsDependents(t *testing.T) {
 		},
 	}
 	tg, _ := ParseTarget("wss://127.0.0.1:9/ws")
-	out, err := rn.Run(context.Background(), tg, Options{Proxy: "none", ProbeTimeout: 300 * time.Millisecond})
+	out, err := rn.Run(context.Background(), tg, Options{Proxy: netenv.Direct, ProbeTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

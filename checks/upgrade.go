@@ -23,13 +23,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// SlowUpgrade is how long an upgrade may take to be answered before it is
-// reported as slow: browsers and client libraries commonly give up after
-// about this long. The upgrade probe's bound is twice the probe timeout, so
-// that an answer after it is seen (Options.SlowUpgradeAfter overrides it;
-// it is capped at the probe timeout).
-const SlowUpgrade = 10 * time.Second
-
 // maxRecordedRequest bounds the request bytes the upgrade probe keeps to
 // read its own Sec-WebSocket-Key back: a handshake request is well under it.
 const maxRecordedRequest = 16 << 10

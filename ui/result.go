@@ -209,11 +209,7 @@ func (s *resultScreen) update() {
 	} else {
 		s.compare.Hide()
 	}
-	host := run.Outcome.Target.DisplayHost
-	if host == "" {
-		host = run.Outcome.Target.Host
-	}
-	s.path.SetHops(pathOf(run, host))
+	s.path.SetHops(pathOf(run))
 
 	s.findings.RemoveAll()
 	for _, f := range run.Findings {

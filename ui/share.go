@@ -131,7 +131,7 @@ func (s *shareScreen) saveReport() {
 		return
 	}
 	format := s.selectedFormat()
-	data, err := s.z.eng.Export(*run, format)
+	data, err := s.z.eng.Export(run.Session, format)
 	if err != nil {
 		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
 		return

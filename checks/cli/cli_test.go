@@ -206,7 +206,7 @@ func TestHelpIsComplete(t *testing.T) {
 		t.Fatalf("check -h: exit %d", code)
 	}
 	for _, scheme := range []string{"http", "https", "socks4", "socks4a", "socks5", "socks5h"} {
-		if _, _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
+		if _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
 			t.Errorf("--proxy %s:// is refused: %v", scheme, err)
 		}
 		if !strings.Contains(checkHelp, scheme+"://") {

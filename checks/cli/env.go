@@ -42,7 +42,8 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print as JSON")
 	pac := fs.String("pac", "", "evaluate this PAC `file or URL` for the address")
 	wpad := fs.Bool("wpad", false, "try WPAD discovery (DNS wpad.<domain>)")
-	proxy := fs.String("proxy", "system", "proxy `mode`: system, none, or a proxy URL")
+	var proxy netenv.Mode
+	fs.Var(&proxy, "proxy", "proxy `mode`: system, none, a proxy URL, or pac:FILE|URL")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wsdoctor env [URL] [flags]\n\nShows the proxy settings, PAC and VPN this machine has, and the route to URL.\n\nFlags:")
 		fs.PrintDefaults()
@@ -56,10 +57,6 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "wsdoctor env: one address at a time, got %d\n", len(pos))
-		return ExitUsage
-	}
-	if _, _, err := netenv.ParseMode(*proxy); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor env: --proxy: %v\n", err)
 		return ExitUsage
 	}
 	var target checks.Target
@@ -77,7 +74,7 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if target.Host != "" {
 		rep.Target = target.URL()
 		rv := &netenv.Resolver{Settings: &rep.Settings}
-		route := rv.Route(ctx, *proxy, target.Secure(), target.Host, target.Port, target.Path)
+		route := rv.Route(ctx, proxy, target.Secure(), target.Host, target.Port, target.Path)
 		rep.Route = &route
 	}
 	if *pac != "" {

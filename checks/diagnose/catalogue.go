@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
 // Catalogue is every word of the diagnosis a person reads, in one language:
@@ -89,6 +90,7 @@ var requiredLabels = []string{
 	"source.kde", "source.option", "source.pac", "source.wpad",
 	"ended_by.close_frame", "ended_by.fin", "ended_by.reset", "ended_by.silent",
 	"host.subdomains", "host.subaddresses",
+	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.service",
 }
 
 // requiredAdmin are the sentences the admin note is built from.
@@ -447,7 +449,7 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	vars := c.withLabels(f.vars)
 	vars["verdict"] = c.Labels["verdict."+string(verdictFor(f, rs))]
-	if e := f.ev(ProbeIdle, KeyIdleEndedBy); e != "" {
+	if e := f.ev(checks.ProbeIdle, checks.KeyIdleEndedBy); e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
 			vars["ended_by"] = clean(e)

@@ -1,10 +1,10 @@
 package diagnose
 
-// ArticleItem is one cause or remedy of a support article in the shared
-// seeds, and the findings that detect or explain it; or, when none can, why
+// ArticleItem is one cause or remedy of one of the four support articles
+// the product is built from, and the findings that detect or explain it; or, when none can, why
 // it does not apply to a desktop checker.
 type ArticleItem struct {
-	// Article is the seed file's number ("000") and subject.
+	// Article is the article's number ("000") and subject.
 	Article string
 	// Kind is "cause" or "remedy".
 	Kind string

@@ -9,8 +9,9 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
-// The finding IDs. The first nineteen are the contract of the shared
-// FINDINGS.md; they never change meaning.
+// The finding IDs. They are a contract: reports list them as
+// findings[].id, and support teams and scripts match on them, so an ID
+// never changes meaning; new ones may be added.
 const (
 	IDWebSocketOK       = "websocket-ok"
 	IDNoNetwork         = "no-network"
@@ -267,7 +268,7 @@ func ruleIncomplete(f *facts, fd *found) {
 
 // proxyTunnelOK reports whether a proxy in the path was reached.
 func (f *facts) proxyTunnelOK() bool {
-	p, ok := f.get(ProbeProxy)
+	p, ok := f.get(checks.ProbeProxy)
 	return ok && p.OK()
 }
 
@@ -339,7 +340,7 @@ func ruleDNS(f *facts, fd *found) {
 // themselves.
 func (f *facts) proxyAnswers() []checks.Result {
 	var out []checks.Result
-	if p, ok := f.get(ProbeProxy); ok && p.Status != checks.Skip {
+	if p, ok := f.get(checks.ProbeProxy); ok && p.Status != checks.Skip {
 		out = append(out, p)
 	}
 	for _, name := range []string{"upgrade", "http"} {
@@ -347,8 +348,8 @@ func (f *facts) proxyAnswers() []checks.Result {
 		if !ok {
 			continue
 		}
-		_, hasStatus := r.Evidence.Get(KeyProxyStatus)
-		if hasStatus || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
+		_, hasStatus := r.Evidence.Get(checks.KeyProxyStatus)
+		if hasStatus || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
 			out = append(out, r)
 		}
 	}
@@ -358,7 +359,7 @@ func (f *facts) proxyAnswers() []checks.Result {
 // proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
 func (f *facts) proxyAuth() string {
 	for _, r := range f.proxyAnswers() {
-		if v := r.Evidence.Value(KeyProxyAuth); v != "" {
+		if v := r.Evidence.Value(checks.KeyProxyAuth); v != "" {
 			return v
 		}
 	}
@@ -367,13 +368,13 @@ func (f *facts) proxyAuth() string {
 
 // proxyStatusOf is the HTTP status of the proxy's answer in r, or 0.
 func proxyStatusOf(r checks.Result) int {
-	if s := r.Evidence.Value(KeyProxyStatus); s != "" {
+	if s := r.Evidence.Value(checks.KeyProxyStatus); s != "" {
 		// "407 Proxy Authentication Required": the number leads.
 		code, _, _ := strings.Cut(strings.TrimSpace(s), " ")
 		n, _ := strconv.Atoi(code)
 		return n
 	}
-	if r.Probe == ProbeProxy || httpStatus(r.Code) == 407 {
+	if r.Probe == checks.ProbeProxy || httpStatus(r.Code) == 407 {
 		return httpStatus(r.Code)
 	}
 	return 0
@@ -385,21 +386,21 @@ func ruleProxy(f *facts, fd *found) {
 		switch {
 		case st == 407:
 			x := raised{id: IDProxyAuthRequired, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, KeyProxyStatus, KeyProxyAuth)}
+				refs: refs(r, checks.KeyProxyStatus, checks.KeyProxyAuth)}
 			if f.vars["auth_schemes"] != "" {
 				x.cases = []string{"schemes"}
 			}
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
 			x := raised{id: IDProxyBlocksCONN, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				refs: refs(r, KeyProxyStatus, "title", "via", "proxy_agent", "server")}
+				refs: refs(r, checks.KeyProxyStatus, "title", "via", "proxy_agent", "server")}
 			if r.Evidence.Value("title") != "" {
 				x.cases = []string{"block_page"}
 			}
 			fd.add(x)
-		case st == 0 && r.Status == checks.Fail && (r.Probe == ProbeProxy || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
+		case st == 0 && r.Status == checks.Fail && (r.Probe == checks.ProbeProxy || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
 			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, "proxy", KeyFailedAt)}
+				refs: refs(r, "proxy", checks.KeyFailedAt)}
 			switch r.Code {
 			case checks.CodeRefused:
 				x.cases = []string{"refused"}
@@ -657,7 +658,7 @@ func ruleUpgrade(f *facts, fd *found) {
 	// The proxy's own answers are ruleProxy's, and so is a tunnel the
 	// proxy never opened: the upgrade request did not reach anything that
 	// could drop its headers.
-	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
+	if _, ok := up.Evidence.Get(checks.KeyProxyStatus); ok || up.Evidence.Value(checks.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)
@@ -804,7 +805,7 @@ func ruleUpgrade(f *facts, fd *found) {
 		if !ok || !g.OK() {
 			// Nothing answers at all on this connection.
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-				cases: []string{"reset"}, refs: refs(up, KeyFailedAt)})
+				cases: []string{"reset"}, refs: refs(up, checks.KeyFailedAt)})
 			return
 		}
 		// A plain GET is answered but the upgrade request is cut: something
@@ -820,9 +821,9 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible, "closed")
 		}
 
-	case up.Evidence.Value(KeyFailedAt) == "connect" || up.Evidence.Value(KeyFailedAt) == "tls":
+	case up.Evidence.Value(checks.KeyFailedAt) == "connect" || up.Evidence.Value(checks.KeyFailedAt) == "tls":
 		fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-			refs: refs(up, KeyFailedAt)})
+			refs: refs(up, checks.KeyFailedAt)})
 	}
 }
 
@@ -883,26 +884,26 @@ func ruleEcho(f *facts, fd *found) {
 }
 
 func ruleIdle(f *facts, fd *found) {
-	idle, ok := f.get(ProbeIdle)
+	idle, ok := f.get(checks.ProbeIdle)
 	if !ok || idle.Status == checks.Skip {
 		return
 	}
 	if idle.Code == "dropped" {
 		// A connection kept busy with pings ended anyway: not an idle limit.
 		fd.add(raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			cases: []string{"no_frame"}, refs: refs(idle, KeyIdleEndedBy, "ping_end_s", "ping_error")})
+			cases: []string{"no_frame"}, refs: refs(idle, checks.KeyIdleEndedBy, "ping_end_s", "ping_error")})
 	}
-	limit, ok := secondsOf(idle.Evidence.Value(KeyIdleLimit))
+	limit, ok := secondsOf(idle.Evidence.Value(checks.KeyIdleLimit))
 	if !ok || limit >= f.in.requiredIdle().Seconds() {
 		return
 	}
 	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-		refs: refs(idle, KeyIdleLimit, KeyIdleEndedBy, KeyPingsKeptAlive, KeySurvived)}
-	switch e := idle.Evidence.Value(KeyIdleEndedBy); e {
+		refs: refs(idle, checks.KeyIdleLimit, checks.KeyIdleEndedBy, checks.KeyPingsKeptAlive, checks.KeySurvived)}
+	switch e := idle.Evidence.Value(checks.KeyIdleEndedBy); e {
 	case "close_frame", "fin", "reset", "silent":
 		r.cases = append(r.cases, e)
 	}
-	switch idle.Evidence.Value(KeyPingsKeptAlive) {
+	switch idle.Evidence.Value(checks.KeyPingsKeptAlive) {
 	case "yes":
 		r.cases = append(r.cases, "pings_help")
 	case "no":

@@ -3,12 +3,10 @@ package netenv
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Decision is what one setting says for one target before any PAC file is
@@ -137,18 +135,6 @@ func (r Route) MarshalJSON() ([]byte, error) {
 	}{r.Describe(), r.Source, r.Origin, r.Setting, r.Bypass, r.PACResult, r.Notes, errText})
 }
 
-// Proxy mode words of Resolver.Route.
-const (
-	ModeSystem = "system"
-	ModeNone   = "none"
-	// ModePAC is "pac:" and a PAC file's path or http(s) URL: the route is
-	// what that script answers, as if the system named it.
-	ModePAC = "pac"
-)
-
-// pacPrefix starts a ModePAC mode.
-const pacPrefix = "pac:"
-
 // Resolver works out routes. The zero value reads the machine.
 type Resolver struct {
 	// Settings are the machine's settings; nil means ReadSettings once,
@@ -165,46 +151,19 @@ type Resolver struct {
 	WPAD func(ctx context.Context) WPADResult
 }
 
-// ParseMode checks a proxy mode as the user writes it: "system" (or ""),
-// "none" (or "direct"), or a proxy URL (http, https, socks4, socks5;
-// host:port means http).
-func ParseMode(mode string) (string, *url.URL, error) {
-	if loc, ok := cutPAC(mode); ok {
-		if loc == "" {
-			return "", nil, fmt.Errorf("%q: name the PAC file after pac:, as in pac:/etc/proxy.pac or pac:http://wpad/wpad.dat", mode)
-		}
-		return ModePAC, nil, nil
-	}
-	switch m := strings.ToLower(strings.TrimSpace(mode)); m {
-	case "", ModeSystem:
-		return ModeSystem, nil, nil
-	case ModeNone, "direct":
-		return ModeNone, nil, nil
-	}
-	u, err := parseProxyURL(mode, "http")
-	if err != nil {
-		return "", nil, err
-	}
-	return "", u, nil
-}
-
-// Route works out how a connection to host:port goes with proxy mode mode
-// (see ParseMode). path is the request path, which a PAC script sees for
-// ws:// targets.
-func (rv *Resolver) Route(ctx context.Context, mode string, secure bool, host string, port int, path string) Route {
-	m, u, err := ParseMode(mode)
-	switch {
-	case err != nil:
-		return Route{Source: SourceOption, Err: fmt.Errorf("--proxy: %w", err)}
-	case u != nil:
-		return Route{Proxies: []*url.URL{u}, Source: SourceOption, Origin: "--proxy"}
-	case m == ModeNone:
+// Route works out how a connection to host:port goes with proxy mode
+// mode. path is the request path, which a PAC script sees for ws://
+// targets.
+func (rv *Resolver) Route(ctx context.Context, mode Mode, secure bool, host string, port int, path string) Route {
+	switch mode.Kind {
+	case ModeURL:
+		return Route{Proxies: []*url.URL{mode.URL}, Source: SourceOption, Origin: "--proxy"}
+	case ModeDirect:
 		return Route{Source: SourceOption, Origin: "--proxy none", Bypass: "--proxy none"}
-	case m == ModePAC:
+	case ModePAC:
 		// Given by the user, the script decides alone: no implicit bypass
 		// of this computer's own addresses, as the system's PAC has.
-		loc, _ := cutPAC(mode)
-		r := rv.runPAC(ctx, SourcePAC, loc, nil, secure, host, port, path)
+		r := rv.runPAC(ctx, SourcePAC, mode.PAC, nil, secure, host, port, path)
 		r.Setting = SourceOption
 		return r
 	}
@@ -302,21 +261,4 @@ func (rv *Resolver) runPAC(ctx context.Context, src Source, loc string, script [
 		r.Bypass = "PAC answered DIRECT"
 	}
 	return r
-}
-
-// routeTimeout bounds working out a route: a PAC fetch and its run, or a
-// WPAD discovery then a PAC, one after the other.
-const routeTimeout = PACFetchTimeout + PACEvalTimeout + WPADTimeout + time.Second
-
-// RouteTimeout is how long Resolver.Route may take at most, for callers
-// that bound it themselves.
-func RouteTimeout() time.Duration { return routeTimeout }
-
-// cutPAC returns the PAC location of a "pac:" mode.
-func cutPAC(mode string) (string, bool) {
-	m := strings.TrimSpace(mode)
-	if len(m) < len(pacPrefix) || !strings.EqualFold(m[:len(pacPrefix)], pacPrefix) {
-		return "", false
-	}
-	return strings.TrimSpace(m[len(pacPrefix):]), true
 }

@@ -6,12 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"time"
 )
-
-// WPADTimeout bounds the whole DNS-based discovery: applications give up
-// on it within a few seconds and go on without a proxy.
-const WPADTimeout = 4 * time.Second
 
 // maxWPADCandidates bounds how many wpad.<domain> names are tried.
 const maxWPADCandidates = 6

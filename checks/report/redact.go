@@ -111,7 +111,7 @@ func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 	}
 	addUser(o.Target.User)
 	// A proxy given with --proxy may carry its credentials.
-	if u, err := url.Parse(o.Options.Proxy); err == nil {
+	if u := o.Options.Proxy.URL; u != nil {
 		addUser(u.User)
 	}
 	if proxy != nil {

@@ -54,7 +54,7 @@ func secretsInput() Input {
 	)
 	o.Results[2].Error = `open /var/home/tbrown3/ca.pem: permission denied`
 	in.Proxy = &Proxy{Configured: true, URL: "http://bob:PROXYPASSsekret0009@proxy.corp.example:3128", Source: "pac", PACURL: "http://wpad.corp.example/proxy.pac?auth=PACsekret0010"}
-	in.Findings = append(in.Findings, diagnose.Finding{
+	in.Diagnosis.Findings = append(in.Diagnosis.Findings, diagnose.Finding{
 		ID: "proxy-auth-required", Severity: diagnose.SeverityWarning,
 		Title:       "The proxy at http://bob:PROXYPASSsekret0009@proxy.corp.example:3128 asks for a password",
 		Explanation: "It refused wss://chat.example.com/socket?token=TOKENsekret0006 with Cookie: sid=FINDINGsekret0021",

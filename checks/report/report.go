@@ -136,16 +136,17 @@ type Report struct {
 	Summary *diagnose.Summary `json:"summary,omitempty"`
 	// AdminNote is the diagnosis's note for the network administrator.
 	AdminNote string `json:"admin_note,omitempty"`
+	// Path is the way to the service and where the connection stops, as
+	// the diagnosis worked it out.
+	Path *diagnose.Path `json:"path,omitempty"`
 }
 
 // Input is what a report is built from.
 type Input struct {
-	Tool     Tool
-	Outcome  checks.Outcome
-	Findings []diagnose.Finding
-	// Diagnosis, when set, gives the verdict, summary, findings (instead of
-	// Findings) and admin note.
-	Diagnosis *diagnose.Diagnosis
+	Tool    Tool
+	Outcome checks.Outcome
+	// Diagnosis gives the verdict, summary, findings, admin note and path.
+	Diagnosis diagnose.Diagnosis
 	// Proxy and VPN describe the network settings, when they were read.
 	// A nil Proxy is taken from the run's own route (Outcome.Route), when
 	// it has one.
@@ -163,14 +164,9 @@ type Input struct {
 	Environment *checks.Environment
 }
 
-// New builds the report of a run. Unless noRedact is set, secrets (cookie
-// and authorization values, URL credentials and tokens) are replaced before
-// anything is copied into it.
-func New(tool Tool, o checks.Outcome, findings []diagnose.Finding, noRedact bool) Report {
-	return Build(Input{Tool: tool, Outcome: o, Findings: findings, NoRedact: noRedact})
-}
-
-// Build builds the report of a run from in; see New.
+// Build builds the report of a run from in. Unless in.NoRedact is set,
+// secrets (cookie and authorization values, URL credentials and tokens)
+// are replaced before anything is copied into it.
 func Build(in Input) Report {
 	o := in.Outcome
 	env := checks.CurrentEnvironment()
@@ -214,14 +210,17 @@ func Build(in Input) Report {
 		DurationMS:         checks.Millis(o.Finished.Sub(o.Started)),
 		Cancelled:          o.Cancelled,
 		DeadlineHit:        o.DeadlineHit,
-		Verdict:            diagnose.VerdictOf(o),
+		Verdict:            in.Diagnosis.Verdict,
 		Results:            make([]Result, 0, len(o.Results)),
-		Findings:           append([]diagnose.Finding{}, in.Findings...),
+		Findings:           append([]diagnose.Finding{}, in.Diagnosis.Findings...),
+		AdminNote:          in.Diagnosis.AdminNote,
 	}
-	if d := in.Diagnosis; d != nil {
+	if d := in.Diagnosis; d.Headline != "" {
 		s := d.Summary
-		r.Verdict, r.Summary, r.AdminNote = d.Verdict, &s, d.AdminNote
-		r.Findings = append([]diagnose.Finding{}, d.Findings...)
+		r.Summary = &s
+	}
+	if p := in.Diagnosis.Path; len(p.Hops) > 0 {
+		r.Path = &p
 	}
 	if r.RunID == "" {
 		r.RunID = newRunID()

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
-	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -104,7 +103,7 @@ func TestTopFinding(t *testing.T) {
 		t.Errorf("top finding = %q, want the problem, not the info listed first", r.TopFinding)
 	}
 	in := failingInput()
-	in.Findings = nil
+	in.Diagnosis.Findings = nil
 	r = Build(in)
 	if r.TopFinding != "" || r.Findings == nil {
 		t.Errorf("no findings: top %q, findings %v; want \"\" and []", r.TopFinding, r.Findings)
@@ -152,68 +151,6 @@ func TestBanners(t *testing.T) {
 	json.Unmarshal(render(t, r, FormatJSON), &doc)
 	if doc["redacted"] != false || doc["insecure"] != true {
 		t.Errorf("JSON: redacted=%v insecure=%v", doc["redacted"], doc["insecure"])
-	}
-}
-
-// TestPath: hops only where the report says they exist, the failing one
-// marked and the ones after it unknown.
-func TestPath(t *testing.T) {
-	states := func(r Report) string {
-		var s []string
-		for _, h := range pathOf(r) {
-			s = append(s, h.Kind+":"+h.State)
-		}
-		return strings.Join(s, " ")
-	}
-	cases := []struct {
-		name string
-		edit func(*Report)
-		want string
-	}{
-		{"healthy", func(r *Report) { *r = Build(healthyInput()) },
-			"computer:ok internet:ok service:ok"},
-		{"proxy strips upgrade", func(r *Report) { *r = Build(failingInput()) },
-			"computer:ok vpn:ok proxy:fail internet:unknown service:unknown"},
-		{"server refuses, no finding", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, nil, ""
-			r.Results[4].Status = "fail"
-		}, "computer:ok internet:ok service:fail"},
-		{"dns fails", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "dns-failure", Severity: "problem", Title: "x"}}, "dns-failure"
-		}, "computer:ok internet:fail service:unknown"},
-		{"a VPN that does not carry the traffic is not on the way", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Environment.VPN = &VPN{Active: true, Name: "Tailscale", Interface: "tailscale0"}
-		}, "computer:ok internet:ok service:ok"},
-		{"nothing listens on this computer", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Target = "ws://127.0.0.1:8765/ws"
-			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
-		}, "computer:ok internet:ok service:fail"},
-		{"port blocked elsewhere", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Target = "ws://203.0.113.10:8765/ws"
-			r.Verdict, r.Findings, r.TopFinding = diagnose.DoesNotWork, []diagnose.Finding{{ID: "tcp-blocked", Severity: "problem", Title: "x"}}, "tcp-blocked"
-		}, "computer:ok internet:fail service:unknown"},
-		{"intercepted, no proxy", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Findings, r.TopFinding = []diagnose.Finding{{ID: "tls-intercepted", Severity: "warning", Title: "x"}}, "tls-intercepted"
-		}, "computer:ok internet:fail service:unknown"},
-		{"cancelled", func(r *Report) {
-			*r = Build(healthyInput())
-			r.Verdict, r.Findings, r.TopFinding = diagnose.Incomplete, nil, ""
-		}, "computer:ok internet:unknown service:unknown"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var r Report
-			c.edit(&r)
-			if got := states(r); got != c.want {
-				t.Errorf("path = %s\n want %s", got, c.want)
-			}
-		})
 	}
 }
 
