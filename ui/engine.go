@@ -114,8 +114,10 @@ type Header = session.Header
 
 // Request is what the user asked to check, as typed on the first screen.
 type Request struct {
-	// Address as typed; "" means the built-in self-test.
+	// Address as typed.
 	Address string
+	// SelfTest checks this computer alone (Test this computer only).
+	SelfTest bool
 	// Headers are extra request headers, in the order typed.
 	Headers []Header
 	// Cookie is sent as the Cookie header.
@@ -137,6 +139,7 @@ type Request struct {
 func (r Request) session() (session.Request, error) {
 	req := session.Request{
 		Address:    r.Address,
+		SelfTest:   r.SelfTest,
 		Headers:    r.Headers,
 		Cookie:     r.Cookie,
 		ClientCert: r.ClientCert,

@@ -103,7 +103,11 @@ func (f *fake) check(ctx context.Context, req session.Request, onEvent func(chec
 		out.Results = append(out.Results, r)
 	}
 	out.Finished = out.Started.Add(time.Second)
-	return f.run(out), nil
+	run := f.run(out)
+	if req.SelfTest {
+		run.Scope = session.ScopeSelfTest
+	}
+	return run, nil
 }
 
 // stripFinding is what a diagnosis says about a proxy that drops Upgrade.
@@ -225,7 +229,11 @@ func (h *harness) atStep(s Step) {
 // when there is one) and waits for the result.
 func (h *harness) runToResult() {
 	h.t.Helper()
-	test.Tap(h.z.welcome.check)
+	if h.z.welcome.address.Text == "" {
+		test.Tap(h.z.welcome.selfTest)
+	} else {
+		test.Tap(h.z.welcome.check)
+	}
 	if h.z.eng.Environment != nil {
 		h.atStep(StepConnection)
 		h.until("the environment", func() bool { return !h.z.envBusy })
@@ -244,8 +252,8 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 	if h.z.run.Verdict != diagnose.Works || h.z.result.banner.level != bannerGreen {
 		t.Fatalf("verdict %s, banner %d", h.z.run.Verdict, h.z.result.banner.level)
 	}
-	if got := h.z.result.banner.text; got != T.VerdictText[diagnose.Works] {
-		t.Errorf("banner %q", got)
+	if got := h.z.result.banner.text; got != T.VerdictSelfTest {
+		t.Errorf("banner %q, want the self-test's own words", got)
 	}
 	for _, hp := range pathOf(h.z.run) {
 		if hp.Kind == diagnose.HopProxy || hp.Kind == diagnose.HopVPN || hp.State != hopOK {
@@ -356,7 +364,7 @@ func TestCancelMidRun(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			f := &fake{block: make(chan struct{})}
 			h := newHarness(t, Engine{Check: f.check})
-			test.Tap(h.z.welcome.check)
+			test.Tap(h.z.welcome.selfTest)
 			h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
 			if h.z.checking.action.Text != T.Cancel {
 				t.Fatalf("button %q during a run", h.z.checking.action.Text)
@@ -390,7 +398,7 @@ func TestCancelMidRun(t *testing.T) {
 func TestCloseWindowCancelsRun(t *testing.T) {
 	f := &fake{block: make(chan struct{})}
 	h := newHarness(t, Engine{Check: f.check})
-	test.Tap(h.z.welcome.check)
+	test.Tap(h.z.welcome.selfTest)
 	h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
 	h.w.Close() // runs Stop and Wait, as the real window does
 	if !f.cancelled.Load() {
@@ -512,7 +520,7 @@ func TestBadAddressInput(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check})
 	s := h.z.welcome
-	if s.hint.Text != T.AddressSelfTest {
+	if s.hint.Text != T.AddressNeeded {
 		t.Errorf("empty address hint %q", s.hint.Text)
 	}
 	test.Type(s.address, "ht!tp://x")
@@ -620,6 +628,7 @@ func TestKeyboard(t *testing.T) {
 	if h.w.Canvas().Focused() != h.z.welcome.address {
 		t.Error("the address field does not have the keyboard at start")
 	}
+	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
 	h.w.Canvas().Unfocus()
 	h.w.Canvas().(interface {
 		OnTypedKey() func(*fyne.KeyEvent)
@@ -714,5 +723,22 @@ func TestFreeNameNeverOverwrites(t *testing.T) {
 	got := freeName(dir, "r.html")
 	if _, err := os.Lstat(got); err == nil || !strings.HasSuffix(got, ".html") {
 		t.Errorf("freeName gave %q, which exists", got)
+	}
+}
+
+// TestEmptyAddressAsksForIt: with no address the big button asks for one
+// instead of testing this computer and calling the network fine; Test this
+// computer only runs the self-test, which says what it proved.
+func TestEmptyAddressAsksForIt(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check})
+	test.Tap(h.z.welcome.check)
+	if h.z.step != StepWelcome || f.runs.Load() != 0 || h.z.welcome.hint.Text != T.AddressNeeded || h.z.welcome.hint.Importance != widget.DangerImportance {
+		t.Fatalf("step %d, %d runs, hint %q", h.z.step, f.runs.Load(), h.z.welcome.hint.Text)
+	}
+	test.Tap(h.z.welcome.selfTest)
+	h.atStep(StepResult)
+	if !f.lastReq.SelfTest || h.z.result.banner.text != T.VerdictSelfTest {
+		t.Errorf("self-test %v, banner %q", f.lastReq.SelfTest, h.z.result.banner.text)
 	}
 }

@@ -258,7 +258,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case session.ScopePreset:
 		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", plan.Address, pre.Source)
 	case session.ScopeSelfTest:
-		fmt.Fprintln(stderr, "No address given: checking the built-in reference server on this computer.")
+		fmt.Fprintln(stderr, "No address given: checking the built-in reference server on this computer. This tests this computer only, not your network or the service.")
 	}
 	if req.Insecure {
 		fmt.Fprintln(stderr, report.InsecureBanner)

@@ -89,7 +89,7 @@ var requiredLabels = []string{
 	"source.env", "source.wininet", "source.winhttp", "source.macos", "source.gnome",
 	"source.kde", "source.option", "source.pac", "source.wpad",
 	"ended_by.close_frame", "ended_by.fin", "ended_by.reset", "ended_by.silent",
-	"host.subdomains", "host.subaddresses",
+	"host.subdomains", "host.subaddresses", "verdict.self_test", "verdict.address_needed",
 	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.service",
 }
 
@@ -396,8 +396,14 @@ func isWordRune(r rune) bool {
 
 // summary is the verdict in words, with the most likely cause and who can
 // fix it.
-func (c *Catalogue) summary(v Verdict, fs []Finding, rs []raised) Summary {
+func (c *Catalogue) summary(f *facts, v Verdict, fs []Finding, rs []raised) Summary {
 	s := Summary{Verdict: v, Headline: c.Labels["verdict."+string(v)]}
+	switch {
+	case v.Works() && f.in.SelfTest:
+		s.Headline = c.Labels["verdict.self_test"]
+	case v == Incomplete && hasID(rs, IDAddressNeeded):
+		s.Headline = c.Labels["verdict.address_needed"]
+	}
 	var top *Finding
 	for i := range fs {
 		if fs[i].Severity == SeverityProblem || fs[i].Severity == SeverityWarning {
@@ -513,6 +519,16 @@ func verdictFor(f *facts, rs []raised) Verdict {
 	case f.o.Cancelled || f.o.DeadlineHit:
 		return Incomplete
 	}
+	for _, r := range rs {
+		if r.sev == SeverityProblem {
+			return DoesNotWork
+		}
+	}
+	for _, r := range rs {
+		if r.id == IDAddressNeeded {
+			return Incomplete // the live connection's address is still to be tested
+		}
+	}
 	return DoesNotWork
 }
 
@@ -552,4 +568,14 @@ func portsOf(f *facts) string {
 		}
 	}
 	return strings.Join(s, ", ")
+}
+
+// hasID reports whether id was raised.
+func hasID(rs []raised, id string) bool {
+	for _, r := range rs {
+		if r.id == id {
+			return true
+		}
+	}
+	return false
 }

@@ -168,6 +168,9 @@ type Input struct {
 	// RequiredIdle is how long the service needs an idle WebSocket to
 	// stay open; zero means checks.DefaultIdleRequired.
 	RequiredIdle time.Duration
+	// SelfTest is set when the run checked the reference server on this
+	// computer only: a good result then proves nothing of the network.
+	SelfTest bool
 	// Catalogue holds the words; nil means the embedded English one.
 	Catalogue *Catalogue
 }
@@ -215,7 +218,7 @@ func Diagnose(in Input) Diagnosis {
 
 	verdict := verdictFor(f, raised)
 	d := Diagnosis{Findings: cat.render(raised, f.vars)}
-	d.Summary = cat.summary(verdict, d.Findings, raised)
+	d.Summary = cat.summary(f, verdict, d.Findings, raised)
 	d.AdminNote = cat.adminNote(f, raised, d.Findings)
 	d.Path = pathOf(f, cat, d.Findings, verdict)
 	return d

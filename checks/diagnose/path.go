@@ -82,25 +82,26 @@ const (
 // hopOfFinding says where each finding puts the trouble. Findings left
 // out (websocket-ok, proxy-configured, cause-unknown) put it nowhere.
 var hopOfFinding = map[string]hopPlace{
-	"no-network":              hopPlace(HopComputer),
-	"dns-failure":             hopPlace(HopInternet),
-	"tcp-blocked":             hopPlace(HopInternet),
-	"plain-ws-blocked":        placeMiddle,
-	"connection-dropped":      hopPlace(HopInternet),
-	"proxy-strips-upgrade":    placeMiddle,
-	"proxy-blocks-connect":    hopPlace(HopProxy),
-	"proxy-auth-required":     hopPlace(HopProxy),
-	"proxy-unreachable":       hopPlace(HopProxy),
-	"proxy-idle-timeout":      placeMiddle,
-	"handshake-timeout":       placeMiddle,
-	"messages-blocked":        placeMiddle,
-	"tls-intercepted":         placeMiddle,
-	"tls-cert-invalid":        hopPlace(HopService),
-	"tls-version-unsupported": hopPlace(HopService),
-	"server-no-websocket":     hopPlace(HopService),
-	"vpn-active":              hopPlace(HopVPN),
-	"captive-portal":          hopPlace(HopInternet),
-	"client-cert-required":    hopPlace(HopService),
+	"no-network":               hopPlace(HopComputer),
+	"dns-failure":              hopPlace(HopInternet),
+	"tcp-blocked":              hopPlace(HopInternet),
+	"plain-ws-blocked":         placeMiddle,
+	"connection-dropped":       hopPlace(HopInternet),
+	"proxy-strips-upgrade":     placeMiddle,
+	"proxy-blocks-connect":     hopPlace(HopProxy),
+	"proxy-auth-required":      hopPlace(HopProxy),
+	"proxy-unreachable":        hopPlace(HopProxy),
+	"proxy-idle-timeout":       placeMiddle,
+	"handshake-timeout":        placeMiddle,
+	"messages-blocked":         placeMiddle,
+	"tls-intercepted":          placeMiddle,
+	"tls-cert-invalid":         hopPlace(HopService),
+	"tls-version-unsupported":  hopPlace(HopService),
+	"server-no-websocket":      hopPlace(HopService),
+	"vpn-active":               hopPlace(HopVPN),
+	"captive-portal":           hopPlace(HopInternet),
+	"websocket-address-needed": hopPlace(HopService),
+	"client-cert-required":     hopPlace(HopService),
 }
 
 // cutsWorking are the warnings that stop a connection which opened: it
@@ -135,8 +136,11 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 	if proxy != "" {
 		p.Hops = append(p.Hops, Hop{Kind: HopProxy, Label: label(HopProxy), Detail: proxy})
 	}
-	p.Hops = append(p.Hops, Hop{Kind: HopInternet, Label: label(HopInternet)},
-		Hop{Kind: HopService, Label: label(HopService), Detail: serviceHost(f.o.Target)})
+	if !f.in.SelfTest {
+		// The self-test's server is on this computer: nothing in between.
+		p.Hops = append(p.Hops, Hop{Kind: HopInternet, Label: label(HopInternet)})
+	}
+	p.Hops = append(p.Hops, Hop{Kind: HopService, Label: label(HopService), Detail: serviceHost(f.o.Target)})
 
 	resolve := func(pl hopPlace) HopKind {
 		switch k := HopKind(pl); {

@@ -33,6 +33,8 @@ func TestPath(t *testing.T) {
 		"VPN on, all good":                                   "computer:ok vpn:ok internet:ok service:ok",
 		"expired certificate":                                "computer:ok internet:ok service:stops",
 		"stopped by hand":                                    "computer:ok internet:unknown service:unknown",
+		"the self-test works: only this computer was tested": "computer:ok service:ok",
+		"a web page's address answers with its page: the live connection's address is needed, the service is not blamed": "computer:ok internet:ok service:stops",
 	}
 	seen := 0
 	for _, tc := range ruleCases() {

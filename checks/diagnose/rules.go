@@ -39,6 +39,9 @@ const (
 	IDCauseUnknown = "cause-unknown"
 	// IDCheckIncomplete: the run was stopped before it finished.
 	IDCheckIncomplete = "check-incomplete"
+	// IDAddressNeeded: a web page's address was checked; its host was
+	// reached, but the app's live connection has an address of its own.
+	IDAddressNeeded = "websocket-address-needed"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -60,6 +63,7 @@ var IDs = []string{
 	IDProxyStripsUpg,
 	IDServerRefused,
 	IDServerNoWebSocket,
+	IDAddressNeeded,
 	IDHandshakeTimeout,
 	IDMessagesBlocked,
 	IDConnectionDropped,
@@ -94,7 +98,8 @@ var Cases = map[string][]string{
 	IDProxyConfigured:   {"pac"},
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
-	IDWebSocketOK:       {},
+	IDWebSocketOK:       {"self_test"},
+	IDAddressNeeded:     {},
 }
 
 // raised is a finding decided by the rules, before it has words.
@@ -179,6 +184,7 @@ var rules = []func(*facts, *found){
 	ruleUnknown,
 	ruleContext,
 	ruleOK,
+	rulePageAddress,
 }
 
 // applyRules decides the findings of a run.
@@ -972,6 +978,10 @@ func ruleOK(f *facts, fd *found) {
 	}
 	up, _ := f.get("upgrade")
 	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, "status")}
+	if f.in.SelfTest {
+		// Nothing crossed the network: say only what was proved.
+		r.cases = []string{"self_test"}
+	}
 	if echo, ok := f.get("echo"); ok {
 		switch echo.Code {
 		case checks.CodeOK, checks.CodeNoPong:
@@ -981,4 +991,23 @@ func ruleOK(f *facts, fd *found) {
 		}
 	}
 	fd.add(r)
+}
+
+// rulePageAddress: a web page's address answered the upgrade with a page
+// of its own. That says nothing against the service: its live connection
+// has another address, which the check needs. What was seen on the way (a
+// proxy that answered in the service's place) still stands.
+func rulePageAddress(f *facts, fd *found) {
+	if !f.o.Target.Page || f.works || fd.get(IDServerNoWebSocket) == nil {
+		return
+	}
+	up, _ := f.get(checks.ProbeUpgrade)
+	kept := fd.list[:0]
+	for _, r := range fd.list {
+		if r.id != IDServerNoWebSocket && r.id != IDCauseUnknown {
+			kept = append(kept, r)
+		}
+	}
+	fd.list = kept
+	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, "status")})
 }

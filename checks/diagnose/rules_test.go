@@ -534,6 +534,37 @@ func ruleCases() []ruleCase {
 			verdict: diagnose.Incomplete,
 			who:     diagnose.FixerYou,
 		},
+		{
+			name: "a web page's address answers with its page: the live connection's address is needed, the service is not blamed",
+			in: diagnose.Input{Outcome: func() checks.Outcome {
+				o := with(wssWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "content_type", "text/html"), skipEcho)
+				o.Target.Page = true
+				return o
+			}()},
+			want:     []string{"websocket-address-needed warning likely"},
+			verdict:  diagnose.Incomplete,
+			who:      diagnose.FixerYou,
+			contains: []string{"developer tools", "Network, then WS"},
+		},
+		{
+			name: "a web page's address through a proxy that answers in the service's place: the proxy is still named",
+			in: diagnose.Input{Outcome: func() checks.Outcome {
+				o := with(wssWorks, res("upgrade", checks.Fail, "status_400", "status", "400"), skipEcho)
+				o.Target.Page = true
+				return o
+			}(), Env: proxyEnv, Direct: &wssWorks},
+			want:     []string{"proxy-strips-upgrade problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"without the proxy worked"},
+		},
+		{
+			name:     "the self-test works: only this computer was tested",
+			in:       diagnose.Input{Outcome: outcome("ws://127.0.0.1:8765/echo", dnsOK, tcpOK80, tlsNA, httpOK, up101, echoOK), SelfTest: true},
+			want:     []string{"websocket-ok ok sure"},
+			verdict:  diagnose.Works,
+			contains: []string{"This computer can make WebSocket connections", "were not tested"},
+		},
 	}
 }
 

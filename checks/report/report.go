@@ -107,14 +107,18 @@ type Result struct {
 
 // Report is one run, ready to export. Its JSON is documented by schema.json.
 type Report struct {
-	SchemaVersion int         `json:"schema_version"`
-	Tool          Tool        `json:"tool"`
-	RunID         string      `json:"run_id"`
-	Target        string      `json:"target"`
-	Insecure      bool        `json:"insecure"`
-	Redacted      bool        `json:"redacted"`
-	Options       OptionsView `json:"options"`
-	Environment   Environment `json:"environment"`
+	SchemaVersion int    `json:"schema_version"`
+	Tool          Tool   `json:"tool"`
+	RunID         string `json:"run_id"`
+	Target        string `json:"target"`
+	// Scope says what the check covered: "target" (the address given),
+	// "preset" (the preset's target), "page" (a web page's address) or
+	// "self-test" (this computer only: nothing crossed the network).
+	Scope       string      `json:"scope,omitempty"`
+	Insecure    bool        `json:"insecure"`
+	Redacted    bool        `json:"redacted"`
+	Options     OptionsView `json:"options"`
+	Environment Environment `json:"environment"`
 	// Started and Finished are in UTC.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
@@ -156,6 +160,9 @@ type Input struct {
 	OSVersion string
 	// Local is the user's time zone; nil means time.Local.
 	Local *time.Location
+	// Scope says what the check covered: "target", "preset", "page" or
+	// "self-test" (see package session).
+	Scope string
 	// NoRedact keeps secrets (the user's --no-redact).
 	NoRedact bool
 	// RunID overrides the random run ID (tests).
@@ -187,6 +194,7 @@ func Build(in Input) Report {
 		Tool:          in.Tool,
 		RunID:         in.RunID,
 		Target:        o.Target.String(),
+		Scope:         in.Scope,
 		Insecure:      o.Options.Insecure,
 		Redacted:      !in.NoRedact,
 		Options: OptionsView{

@@ -41,6 +41,9 @@ type Request struct {
 	// Address is the address to check as typed; "" means the preset's
 	// first target, or else the self-test.
 	Address string
+	// SelfTest checks this computer alone, whatever Address says: the
+	// reference server on 127.0.0.1, nothing across the network.
+	SelfTest bool
 	// Preset is the support team's preset; nil means the Checker's.
 	Preset *preset.Preset
 	// Headers are extra request headers, in the order given; the preset's
@@ -125,6 +128,10 @@ const (
 	// ScopeSelfTest: no address and no preset target; the reference
 	// server on this computer, so only this computer was tested.
 	ScopeSelfTest Scope = "self-test"
+	// ScopePage: the address of a web page, not of a live connection:
+	// the host's network path is tested, and the live connection's own
+	// address is asked for when the page answers in its place.
+	ScopePage Scope = "page"
 )
 
 // Plan is what a request will check: the address and why that one.
@@ -136,11 +143,26 @@ type Plan struct {
 }
 
 // PlanOf says what req will check: its address, else the preset's first
-// target, else this computer (the self-test).
+// target, else this computer (the self-test). A web page's address on a
+// host the preset has a target for checks that target.
 func PlanOf(req Request) Plan {
+	addr := strings.TrimSpace(req.Address)
+	if req.SelfTest {
+		return Plan{Scope: ScopeSelfTest}
+	}
+	if t, err := checks.ParseTarget(addr); err == nil && t.Page {
+		if p := req.Preset; p != nil {
+			for _, pt := range p.Targets {
+				if u, err := checks.ParseTarget(pt.URL); err == nil && strings.EqualFold(u.Host, t.Host) {
+					return Plan{Address: pt.URL, Scope: ScopePreset}
+				}
+			}
+		}
+		return Plan{Address: addr, Scope: ScopePage}
+	}
 	switch {
-	case strings.TrimSpace(req.Address) != "":
-		return Plan{Address: strings.TrimSpace(req.Address), Scope: ScopeTarget}
+	case addr != "":
+		return Plan{Address: addr, Scope: ScopeTarget}
 	case req.Preset.FirstURL() != "":
 		return Plan{Address: req.Preset.FirstURL(), Scope: ScopePreset}
 	}

@@ -117,10 +117,9 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Ev
 // itself when ctx ends first (the person skipped it).
 func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run {
 	req := run.Request
-	req.Address = run.Outcome.Target.String()
-	if run.Scope == ScopeSelfTest {
-		req.Address = "" // a new reference server: the check's has stopped
-	}
+	// The idle test goes to what the check reached; the self-test's
+	// server has stopped with the check, so it gets a new one.
+	req.Address, req.SelfTest = run.Outcome.Target.URL(), run.Scope == ScopeSelfTest
 	t, _, stop, err := c.target(req)
 	if err != nil {
 		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
@@ -161,7 +160,7 @@ func (r *Run) WithIdle(res checks.Result) *Run {
 // diagnosisInput is what the diagnosis is told: the run, the counterpart,
 // the proxy the run's route went through and the VPN that carries it.
 func (r *Run) diagnosisInput() diagnose.Input {
-	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired}
+	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest}
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
@@ -183,7 +182,7 @@ func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
 
 // Report is the run's report; secrets are left out unless noRedact.
 func (r *Run) Report(noRedact bool) report.Report {
-	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion}
+	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope)}
 	if v := r.Machine.VPN; v != nil {
 		in.VPN = report.VPNOf(*v)
 	}
