@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // DefaultProbeTimeout bounds one probe: long enough for a slow mobile or
@@ -76,6 +78,11 @@ type Options struct {
 	// "none" directly, or through the proxy URL given (http://, https://,
 	// socks4://, socks5://, credentials in the URL).
 	Proxy string
+	// ProxyCredentials sign in to a proxy that asks (Basic or NTLM) when
+	// its URL carries none: --proxy-user and the window's field. Nil means
+	// none; on Windows the signed-in user is then tried. Never exported:
+	// reports leave it out and hide its password wherever it appears.
+	ProxyCredentials *netenv.ProxyCredentials
 }
 
 // validate rejects settings no run can honour.
