@@ -134,6 +134,7 @@ type checkFlags struct {
 	out                             outputFlags
 	idle, pingInterval              time.Duration
 	preset                          string
+	proxyAuth                       proxyAuthFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -156,6 +157,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
+	f.proxyAuth.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
@@ -200,6 +202,9 @@ func (f *checkFlags) options() (checks.Options, error) {
 	}
 	if f.origin != "" {
 		o.Headers.Set("Origin", f.origin)
+	}
+	if err := f.proxyAuth.apply(&o); err != nil {
+		return o, err
 	}
 	return o, nil
 }

@@ -198,6 +198,10 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	if si, ok := f.proxySignIn(); ok {
+		set("auth_scheme", si.scheme)
+		set("auth_domain", si.domain)
+	}
 	return v
 }
 

@@ -75,7 +75,7 @@ var Cases = map[string][]string{
 	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
 	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired: {"schemes"},
+	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "credentials_refused"},
 	IDProxyBlocksCONN:   {"block_page"},
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
@@ -90,7 +90,7 @@ var Cases = map[string][]string{
 	IDConnectionDropped: {"reset", "no_frame"},
 	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
 	IDVPNActive:         {"with_failure"},
-	IDProxyConfigured:   {"pac"},
+	IDProxyConfigured:   {"pac", "signed_in"},
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
 	IDWebSocketOK:       {},
@@ -388,6 +388,12 @@ func ruleProxy(f *facts, fd *found) {
 				refs: refs(r, KeyProxyStatus, KeyProxyAuth)}
 			if f.vars["auth_schemes"] != "" {
 				x.cases = []string{"schemes"}
+			}
+			if si, ok := f.proxySignIn(); ok {
+				if c := si.authRequiredCases(); c != nil {
+					x.cases = c
+					x.refs = append(x.refs, si.refs()...)
+				}
 			}
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
@@ -945,6 +951,10 @@ func ruleContext(f *facts, fd *found) {
 		}
 		if env.ProxySource == "pac" || env.ProxySource == "wpad" {
 			r.cases = []string{"pac"}
+		}
+		if si, ok := f.proxySignIn(); ok && si.result == "ok" {
+			r.cases = append(r.cases, "signed_in")
+			r.refs = append(r.refs, si.refs()...)
 		}
 		fd.add(r)
 	}

@@ -1,0 +1,68 @@
+package diagnose
+
+import (
+	"strings"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+)
+
+// Evidence of a proxy sign-in (see checks.Run.dialRoute).
+const (
+	KeyProxyAuthOffered  = "proxy_auth_offered"
+	KeyProxyAuthScheme   = "proxy_auth_scheme"
+	KeyProxyAuthIdentity = "proxy_auth_identity"
+	KeyProxyAuthDomain   = "proxy_auth_domain"
+	KeyProxyAuthRounds   = "proxy_auth_rounds"
+	KeyProxyAuthResult   = "proxy_auth_result"
+)
+
+// signIn is how signing in to the proxy went, from the first answer that
+// says.
+type signIn struct {
+	r                                         checks.Result
+	offered, scheme, identity, domain, result string
+}
+
+// proxySignIn is the sign-in the proxy asked for, if it asked.
+func (f *facts) proxySignIn() (signIn, bool) {
+	for _, r := range f.proxyAnswers() {
+		if v := r.Evidence.Value(KeyProxyAuthResult); v != "" {
+			return signIn{r: r, result: v,
+				offered:  r.Evidence.Value(KeyProxyAuthOffered),
+				scheme:   r.Evidence.Value(KeyProxyAuthScheme),
+				identity: r.Evidence.Value(KeyProxyAuthIdentity),
+				domain:   r.Evidence.Value(KeyProxyAuthDomain)}, true
+		}
+	}
+	return signIn{}, false
+}
+
+// windowsScheme reports whether a scheme list names a Windows sign-in
+// (NTLM, Negotiate, Kerberos).
+func windowsScheme(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "ntlm") || strings.Contains(l, "negotiate") || strings.Contains(l, "kerberos")
+}
+
+// signInCases are proxy-auth-required's words for a proxy that wants a
+// Windows sign-in: refused as the signed-in user, refused with the
+// credentials given, or not tried for want of an account. A proxy that
+// wants only Basic keeps the finding's own words.
+func (s signIn) authRequiredCases() []string {
+	switch {
+	case !windowsScheme(s.scheme) && !(s.scheme == "" && windowsScheme(s.offered)):
+		return nil
+	case s.identity == "windows" && s.result != "no_credentials":
+		return []string{"windows_refused"}
+	case s.identity == "credentials" && s.result != "no_credentials":
+		return []string{"credentials_refused"}
+	case s.result == "no_credentials":
+		return []string{"signin_needed"}
+	}
+	return nil
+}
+
+// signInRefs are the sign-in's evidence for a finding.
+func (s signIn) refs() []EvidenceRef {
+	return refs(s.r, KeyProxyAuthOffered, KeyProxyAuthScheme, KeyProxyAuthIdentity, KeyProxyAuthDomain, KeyProxyAuthRounds, KeyProxyAuthResult)[1:]
+}
