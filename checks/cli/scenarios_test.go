@@ -67,6 +67,8 @@ func TestScenarios(t *testing.T) {
 		// evidence are "probe key value" a result must carry (the value
 		// as a substring).
 		evidence []string
+		// words must appear in the report (a finding's own words).
+		words []string
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -135,6 +137,65 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 			evidence: []string{"upgrade status 101", "upgrade_direct status 101", "proxy proxy_source env"},
+		},
+		{
+			// A company proxy that signs people in with NTLM: squid with
+			// Debian's ntlm_fake_auth runs the real three-leg handshake.
+			name: "squid wants an NTLM (Windows) sign-in, no user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_status 407", "proxy proxy_auth_offered NTLM", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account"},
+		},
+		{
+			name: "squid wants NTLM, --proxy-user and a password file sign in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", `LAB\alice`, "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_rounds 3", "proxy proxy_auth_result ok",
+				"proxy proxy_auth_domain LAB", "upgrade proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (NTLM)"},
+		},
+		{
+			name: "squid wants NTLM, DOMAIN%5Cuser in the proxy URL signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Calice:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result ok", "upgrade status 101"},
+		},
+		{
+			name: "squid refuses the NTLM user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Cmallory:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result refused", "proxy proxy_auth_rounds 3"},
+			words:    []string{"did not accept the user name and password", "user's domain LAB"},
+		},
+		{
+			name: "squid with Basic, --proxy-user signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", "alice", "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme Basic", "proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok"},
 		},
 		{
 			name: "a PAC file sends the check through squid (--pac)",
@@ -375,6 +436,11 @@ func TestScenarios(t *testing.T) {
 				}
 				if !found {
 					t.Errorf("no %s result with %s containing %q\n%s", f[0], f[1], f[2], out.String())
+				}
+			}
+			for _, w := range tc.words {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("the report does not say %q\n%s", w, out.String())
 				}
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
