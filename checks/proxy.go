@@ -34,7 +34,9 @@ const (
 //   - "route_source" (env, wininet, macos, gnome, kde, pac, wpad, option),
 //     "route_origin" (variable, key, or PAC address), "route_setting"
 //     (the setting that named the PAC file), "bypass" (the exception that
-//     sent the target direct), "pac_result" (the PAC answer), "route_notes";
+//     sent the target direct), "pac_result" (the PAC answer), "route_notes",
+//     "pac_found_by" (how the PAC file was found: "DHCP (option 252)",
+//     "DNS wpad.<domain>", "configured URL", "none found");
 //   - "settings": the settings found, in the order applications consult
 //     them, one "source: what" per entry separated by " | "; "settings_errors";
 //   - from DialTarget: "proxy", "proxy_source", "proxy_origin",
@@ -95,6 +97,7 @@ func setRouteEvidence(e *Evidence, route netenv.Route) {
 		{"route_setting", string(route.Setting)},
 		{"bypass", route.Bypass},
 		{"pac_result", route.PACResult},
+		{"pac_found_by", route.FoundBy()},
 		{"route_notes", strings.Join(route.Notes, "; ")},
 	} {
 		if kv[1] != "" {
