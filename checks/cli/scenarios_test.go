@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,6 +198,41 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitOK, first: "websocket-ok", secret: "s3cretpass",
 			evidence: []string{"proxy proxy_auth_scheme Basic", "proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok"},
+		},
+		{
+			// "Automatically detect settings" (KDE's WPAD here): the
+			// namespace's name server knows wpad.corp.test, where the test
+			// serves a PAC file that names squid.
+			name: "WPAD by DNS finds wpad.corp.test, its PAC names squid (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns, wss, caFile := netnsService(t)
+				p := ns.StartSquid(t, checktest.SquidOptions{})
+				var pc net.PacketConn
+				if err := ns.Do(func() (err error) {
+					pc, err = net.ListenPacket("udp", "127.0.0.1:53")
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				dns := checktest.ServeDNS(t, pc, map[string]netip.Addr{"wpad.corp.test": netip.MustParseAddr(netnsHost)})
+				ns.SetResolvConf(t, "search corp.test\nnameserver 127.0.0.1\noptions timeout:2 attempts:1\n")
+				pac := `function FindProxyForURL(url, host) { return "PROXY ` + p.Addr + `; DIRECT"; }`
+				servePAC(t, ns.Listen(t, netnsHost+":80"), "/wpad.dat", pac)
+				conf := t.TempDir()
+				if err := os.WriteFile(filepath.Join(conf, "kioslaverc"), []byte("[Proxy Settings]\nProxyType=3\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() {
+					if !slices.Contains(dns.Names(), "wpad.corp.test.") {
+						t.Errorf("the namespace's name server was asked %v, not wpad.corp.test", dns.Names())
+					}
+				})
+				return nsCheck{ns: ns, env: []string{"XDG_CURRENT_DESKTOP=KDE", "XDG_CONFIG_HOME=" + conf},
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy route_source wpad", "proxy route_origin http://wpad.corp.test/wpad.dat",
+				"proxy pac_found_by DNS wpad.corp.test", "proxy proxy_status 200", "upgrade status 101"},
 		},
 		{
 			name: "a PAC file sends the check through squid (--pac)",
@@ -620,4 +657,24 @@ func netnsService(t *testing.T) (*checktest.Netns, *refserver.Server, string) {
 	ca := checktest.NewCA(t)
 	wss := startRefserverIn(t, ns, netnsHost+":0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{netnsHost}}))
 	return ns, wss, ca.WriteFile(t)
+}
+
+// servePAC serves script as a PAC file at path on ln until the test ends.
+func servePAC(t *testing.T, ln net.Listener, path, script string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+		io.WriteString(w, script)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
 }
