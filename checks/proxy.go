@@ -37,6 +37,8 @@ const (
 //     sent the target direct), "pac_result" (the PAC answer), "route_notes",
 //     "pac_found_by" (how the PAC file was found: "DHCP (option 252)",
 //     "DNS wpad.<domain>", "configured URL", "none found");
+//   - "firefox_proxy" (Firefox's own setting, when it does not follow the
+//     system's) and "firefox_differs" (how its way to the target differs);
 //   - "settings": the settings found, in the order applications consult
 //     them, one "source: what" per entry separated by " | "; "settings_errors";
 //   - from DialTarget: "proxy", "proxy_source", "proxy_origin",
@@ -63,6 +65,7 @@ func probeProxy(ctx context.Context, r *Run) Result {
 		if len(s.Errors) > 0 {
 			res.Evidence.Set("settings_errors", strings.Join(s.Errors, "; "))
 		}
+		setFirefoxEvidence(&res.Evidence, route, r.Target)
 	}
 	if route.Direct() {
 		if route.Err != nil {

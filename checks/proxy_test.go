@@ -191,3 +191,24 @@ func TestUpgradeThroughProxyAndDirect(t *testing.T) {
 	wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
 	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
 }
+
+// TestProxyProbeFirefox: Firefox's own proxy setting is noted, and how its
+// way to the target differs from the route the check took.
+func TestProxyProbeFirefox(t *testing.T) {
+	old, oldSettings := checks.FirefoxReader, checks.SettingsReader
+	defer func() { checks.FirefoxReader, checks.SettingsReader = old, oldSettings }()
+	checks.SettingsReader = func(context.Context) netenv.Settings { return netenv.Settings{} }
+	firefox := netenv.ParseFirefoxPrefs("user_pref(\"network.proxy.type\", 1);\nuser_pref(\"network.proxy.ssl\", \"proxy.corp.example\");\nuser_pref(\"network.proxy.ssl_port\", 3128);\n", "/p/prefs.js")
+	checks.FirefoxReader = func() (netenv.FirefoxProxy, bool) { return firefox, true }
+	direct := netenv.Route{}
+	out := runProbesRoute(t, []checks.Probe{checks.ProxyProbe()}, "wss://chat.example.com/", checks.Options{Proxy: "system"}, &direct)
+	wantEvidence(t, result(t, out, "proxy"), map[string]string{
+		"firefox_proxy":   "manual: https=http://proxy.corp.example:3128",
+		"firefox_differs": "Firefox uses the proxy http://proxy.corp.example:3128",
+	})
+	checks.FirefoxReader = func() (netenv.FirefoxProxy, bool) { return netenv.ParseFirefoxPrefs("", "/p/prefs.js"), true }
+	out = runProbesRoute(t, []checks.Probe{checks.ProxyProbe()}, "wss://chat.example.com/", checks.Options{Proxy: "system"}, &direct)
+	if v, ok := result(t, out, "proxy").Evidence.Get("firefox_proxy"); ok {
+		t.Errorf("Firefox following the system noted: %q", v)
+	}
+}

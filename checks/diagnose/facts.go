@@ -198,6 +198,8 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	set("firefox_proxy", f.ev(ProbeProxy, KeyFirefoxProxy))
+	set("firefox_differs", f.ev(ProbeProxy, KeyFirefoxDiffers))
 	if si, ok := f.proxySignIn(); ok {
 		set("auth_scheme", si.scheme)
 		set("auth_domain", si.domain)

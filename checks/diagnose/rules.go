@@ -38,6 +38,9 @@ const (
 	IDCauseUnknown = "cause-unknown"
 	// IDCheckIncomplete: the run was stopped before it finished.
 	IDCheckIncomplete = "check-incomplete"
+	// IDFirefoxOwnProxy: Firefox has proxy settings of its own, which take
+	// another way to the service than the check took (info).
+	IDFirefoxOwnProxy = "firefox-own-proxy"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -65,6 +68,7 @@ var IDs = []string{
 	IDProxyIdleTimeout,
 	IDVPNActive,
 	IDProxyConfigured,
+	IDFirefoxOwnProxy,
 	IDCauseUnknown,
 	IDWebSocketOK,
 }
@@ -91,6 +95,7 @@ var Cases = map[string][]string{
 	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
 	IDVPNActive:         {"with_failure"},
 	IDProxyConfigured:   {"pac", "signed_in"},
+	IDFirefoxOwnProxy:   {},
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
 	IDWebSocketOK:       {},
@@ -177,6 +182,7 @@ var rules = []func(*facts, *found){
 	ruleIdle,
 	ruleUnknown,
 	ruleContext,
+	ruleFirefox,
 	ruleOK,
 }
 

@@ -337,6 +337,15 @@ func ruleCases() []ruleCase {
 			contains: []string{"asks computers to sign in (NTLM); the check signed in"},
 		},
 		{
+			name: "Firefox has a proxy of its own, the check went direct: info",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Skip, "no_proxy", "route", "DIRECT",
+					"firefox_proxy", "manual: https=http://proxy.corp.example:3128", "firefox_differs", "Firefox uses the proxy http://proxy.corp.example:3128"))},
+			want:     []string{"websocket-ok ok sure", "firefox-own-proxy info sure"},
+			verdict:  diagnose.Works,
+			contains: []string{"Firefox uses its own proxy settings", "manual: https=http://proxy.corp.example:3128", "Use system proxy settings"},
+		},
+		{
 			name: "proxy does not answer",
 			in: diagnose.Input{Outcome: with(wssWorks,
 				res("proxy", checks.Fail, "refused", "proxy", "http://proxy.corp.example:3128", "failed_at", "proxy"),

@@ -66,3 +66,20 @@ func (s signIn) authRequiredCases() []string {
 func (s signIn) refs() []EvidenceRef {
 	return refs(s.r, KeyProxyAuthOffered, KeyProxyAuthScheme, KeyProxyAuthIdentity, KeyProxyAuthDomain, KeyProxyAuthRounds, KeyProxyAuthResult)[1:]
 }
+
+// Evidence of Firefox's own proxy settings (see checks.ProxyProbe).
+const (
+	KeyFirefoxProxy   = "firefox_proxy"
+	KeyFirefoxDiffers = "firefox_differs"
+)
+
+// ruleFirefox: Firefox would take another way than the check did, so
+// support knows a result in Firefox may differ.
+func ruleFirefox(f *facts, fd *found) {
+	p, ok := f.get(ProbeProxy)
+	if !ok || p.Evidence.Value(KeyFirefoxDiffers) == "" {
+		return
+	}
+	fd.add(raised{id: IDFirefoxOwnProxy, sev: SeverityInfo, conf: Sure, fixer: FixerYou,
+		refs: refs(p, KeyFirefoxProxy, KeyFirefoxDiffers)[1:]})
+}
