@@ -45,14 +45,15 @@ func windowsScheme(s string) bool {
 }
 
 // signInCases are proxy-auth-required's words for a proxy that wants a
-// Windows sign-in: refused as the signed-in user, refused with the
+// Windows sign-in: refused as the signed-in user (SSPI, or a Kerberos
+// ticket outside Windows), refused with the
 // credentials given, or not tried for want of an account. A proxy that
 // wants only Basic keeps the finding's own words.
 func (s signIn) authRequiredCases() []string {
 	switch {
 	case !windowsScheme(s.scheme) && !(s.scheme == "" && windowsScheme(s.offered)):
 		return nil
-	case s.identity == "windows" && s.result != "no_credentials":
+	case (s.identity == "windows" || s.identity == "ticket") && s.result != "no_credentials":
 		return []string{"windows_refused"}
 	case s.identity == "credentials" && s.result != "no_credentials":
 		return []string{"credentials_refused"}

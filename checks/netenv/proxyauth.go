@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"runtime"
 	"strings"
 
 	ntlmssp "github.com/Azure/go-ntlmssp"
@@ -40,6 +38,9 @@ const (
 	// IdentityWindows: the user signed in to Windows, through SSPI, with
 	// no password typed.
 	IdentityWindows = "windows"
+	// IdentityTicket: the Kerberos ticket in the user's credential cache
+	// (kinit), outside Windows.
+	IdentityTicket = "ticket"
 )
 
 // maxAuthRounds bounds the CONNECT requests of one sign-in: NTLM takes
@@ -154,18 +155,14 @@ type authSession interface {
 }
 
 // signedInUser starts a session of scheme ("NTLM", "Negotiate") as the
-// user signed in to this computer, for the proxy named host; nil on
-// systems that cannot (set by sspi_windows.go). It returns nil and no
-// error when it cannot do that scheme.
-var signedInUser func(scheme, host string) (authSession, error)
+// user signed in to this computer, for the proxy named host, and says the
+// user's domain (or realm): SSPI on Windows (sspi_windows.go), a Kerberos
+// ticket elsewhere (kerberos_other.go). It returns a nil session and no
+// error when it cannot do that scheme or has no one to sign in as.
+var signedInUser func(scheme, host string) (authSession, string, error)
 
-// signedInDomain is the domain of the signed-in user, for the evidence.
-func signedInDomain() string {
-	if runtime.GOOS == "windows" {
-		return os.Getenv("USERDOMAIN")
-	}
-	return ""
-}
+// signedInIdentity is the AuthInfo.Identity of a signedInUser session.
+var signedInIdentity = IdentityWindows
 
 // credentialsFor are the credentials to sign in to proxy with: its URL's,
 // else the dialer's; nil when there are none.
@@ -222,16 +219,27 @@ func (d *ProxyDialer) pickAuth(cs []Challenge, proxy *url.URL, info *AuthInfo) (
 		return nil, nil
 	}
 	if signedInUser != nil {
+		var firstErr error
 		for _, s := range []string{"Negotiate", "NTLM"} {
 			if !hasScheme(cs, s) {
 				continue
 			}
-			sess, err := signedInUser(s, proxy.Hostname())
-			if err != nil || sess == nil {
+			sess, domain, err := signedInUser(s, proxy.Hostname())
+			if err != nil {
+				if firstErr == nil {
+					firstErr, info.Scheme = err, s
+				}
 				continue
 			}
-			info.Scheme, info.Identity, info.Domain = s, IdentityWindows, signedInDomain()
+			if sess == nil {
+				continue
+			}
+			info.Scheme, info.Identity, info.Domain = s, signedInIdentity, domain
 			return sess, nil
+		}
+		if firstErr != nil {
+			info.Identity, info.Result = signedInIdentity, AuthFailed
+			return nil, firstErr
 		}
 	}
 	for _, s := range []string{"Negotiate", "NTLM", "Basic"} {

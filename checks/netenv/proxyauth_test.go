@@ -5,6 +5,7 @@ package netenv
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -126,5 +127,62 @@ func TestDialSquidNTLM(t *testing.T) {
 	}
 	if !strings.Contains(string(b), " alice ") {
 		t.Errorf("squid's access.log names no alice:\n%s", b)
+	}
+}
+
+// TestDialSquidKerberos signs in to a real squid that wants Negotiate
+// (negotiate_kerberos_auth) with a ticket from a real MIT KDC, both on
+// loopback: the proxy is reached by its name, proxy.lab.test, whose
+// service principal is HTTP/proxy.lab.test.
+func TestDialSquidKerberos(t *testing.T) {
+	target, _ := echoServer(t)
+	kdc := checktest.StartKDC(t, "LAB.TEST")
+	keytab := kdc.AddService(t, "HTTP/proxy.lab.test")
+	cc := kdc.Kinit(t, "alice")
+	sq := checktest.StartSquid(t, checktest.SquidOptions{Negotiate: "HTTP/proxy.lab.test", NegotiateKeytab: keytab, Env: kdc.Env()})
+	_, port, _ := net.SplitHostPort(sq.Addr)
+	proxy := &url.URL{Scheme: "http", Host: "proxy.lab.test:" + port}
+	// The name proxy.lab.test is this squid; nothing is looked up.
+	toSquid := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, sq.Addr)
+	}
+	t.Setenv("KRB5_CONFIG", kdc.Config)
+	for _, tc := range []struct {
+		name   string
+		ccache string
+		ok     bool
+		want   AuthInfo
+	}{
+		{"a ticket from kinit", "FILE:" + cc, true,
+			AuthInfo{Offered: []string{"Negotiate"}, Scheme: "Negotiate", Identity: IdentityTicket, Domain: "LAB.TEST", Rounds: 2, Result: AuthOK}},
+		{"no ticket", "FILE:" + filepath.Join(t.TempDir(), "none"), false,
+			AuthInfo{Offered: []string{"Negotiate"}, Result: AuthNoCredentials}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("KRB5CCNAME", tc.ccache)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, tun, err := (&ProxyDialer{Dial: toSquid}).DialVia(ctx, proxy, target)
+			got := tun.Auth
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("tunnel failed: %v", err)
+				}
+				roundTrip(t, c)
+			} else {
+				var pe *ProxyError
+				if !errors.As(err, &pe) || pe.Code != CodeProxyAuthRequired {
+					t.Fatalf("got %v, want a 407", err)
+				}
+				got = pe.Auth
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("auth %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+	b, _ := os.ReadFile(filepath.Join(sq.Dir, "access.log"))
+	if !strings.Contains(string(b), "alice@LAB.TEST") {
+		t.Errorf("squid's access.log names no alice@LAB.TEST:\n%s", b)
 	}
 }

@@ -5,6 +5,7 @@ package netenv
 import (
 	"errors"
 	"fmt"
+	"os"
 	"syscall"
 	"unsafe"
 
@@ -17,8 +18,9 @@ import (
 // Only the base sspi package is used: its ntlm sub-package panics at
 // start-up where the NTLM package is missing (some Wine prefixes).
 func init() {
-	signedInUser = func(scheme, host string) (authSession, error) {
-		return newSSPISession(scheme, host, nil)
+	signedInUser = func(scheme, host string) (authSession, string, error) {
+		s, err := newSSPISession(scheme, host, nil)
+		return s, os.Getenv("USERDOMAIN"), err
 	}
 	signedInWith = func(scheme, host string, c ProxyCredentials) (authSession, error) {
 		domain, user := "", c.User
