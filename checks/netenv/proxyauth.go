@@ -80,8 +80,9 @@ type AuthInfo struct {
 	Identity string
 	// Domain is the domain of the user signed in as, when known.
 	Domain string
-	// Rounds counts the requests sent to the proxy for the tunnel,
-	// the first one, without credentials, included.
+	// Rounds counts the requests sent to the proxy for the tunnel when
+	// a sign-in was tried, the first one, without credentials, included
+	// (NTLM 3, Basic and Kerberos 2); 0 when none was.
 	Rounds int
 	// Result is one of the Auth* results; "" when the proxy asked for no
 	// sign-in.
