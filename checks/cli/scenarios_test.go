@@ -200,6 +200,31 @@ func TestScenarios(t *testing.T) {
 			evidence: []string{"proxy proxy_auth_scheme Basic", "proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok"},
 		},
 		{
+			// A company proxy that signs people in with Kerberos: squid's
+			// negotiate_kerberos_auth, a realm on loopback (MIT krb5kdc),
+			// and the user's ticket from kinit. The proxy is named
+			// localhost, so its service name is HTTP/localhost.
+			name: "squid wants Kerberos (Negotiate), the ticket from kinit signs in",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, true)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_auth_scheme Negotiate", "proxy proxy_auth_identity ticket", "proxy proxy_auth_domain LAB.TEST",
+				"proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (Negotiate)"},
+		},
+		{
+			name: "squid wants Kerberos (Negotiate), no ticket",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, false)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required",
+			evidence: []string{"proxy proxy_auth_offered Negotiate", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account", "kinit"},
+		},
+		{
 			// "Automatically detect settings" (KDE's WPAD here): the
 			// namespace's name server knows wpad.corp.test, where the test
 			// serves a PAC file that names squid.
@@ -677,4 +702,23 @@ func servePAC(t *testing.T, ln net.Listener, path, script string) {
 		srv.Close()
 		<-done
 	})
+}
+
+// kerberosSquid starts a realm (LAB.TEST) on loopback and squid asking for
+// Negotiate as HTTP/localhost, points this process's Kerberos at them
+// (KRB5_CONFIG, and KRB5CCNAME at a ticket for alice when withTicket, at
+// an empty cache otherwise) and returns squid's port.
+func kerberosSquid(t *testing.T, withTicket bool) string {
+	t.Helper()
+	kdc := checktest.StartKDC(t, "LAB.TEST")
+	keytab := kdc.AddService(t, "HTTP/localhost")
+	cc := filepath.Join(t.TempDir(), "none")
+	if withTicket {
+		cc = kdc.Kinit(t, "alice")
+	}
+	t.Setenv("KRB5_CONFIG", kdc.Config)
+	t.Setenv("KRB5CCNAME", "FILE:"+cc)
+	p := checktest.StartSquid(t, checktest.SquidOptions{Negotiate: "HTTP/localhost", NegotiateKeytab: keytab, Env: kdc.Env()})
+	_, port, _ := net.SplitHostPort(p.Addr)
+	return port
 }
