@@ -5,6 +5,7 @@ package netenv
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -69,7 +70,15 @@ func newKerberosSession(host string) (authSession, string, error) {
 	if confPath == "" {
 		confPath = "/etc/krb5.conf"
 	}
-	cfg, err := config.Load(confPath)
+	var cfg *config.Config
+	if _, serr := os.Stat(confPath); errors.Is(serr, fs.ErrNotExist) {
+		// No krb5.conf: find the realm's KDCs in DNS, as MIT does.
+		cfg = config.New()
+		cfg.LibDefaults.DNSLookupKDC = true
+		cfg.LibDefaults.DefaultRealm = cache.DefaultPrincipal.Realm
+	} else {
+		cfg, err = config.Load(confPath)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("kerberos: read %s: %w", confPath, err)
 	}
