@@ -79,7 +79,7 @@ var Cases = map[string][]string{
 	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
 	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "credentials_refused"},
+	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "ticket_refused", "credentials_refused"},
 	IDProxyBlocksCONN:   {"block_page"},
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},

@@ -304,6 +304,18 @@ func ruleCases() []ruleCase {
 			contains: []string{"did not accept your Windows sign-in", "scheme Negotiate, user's domain CORP", "HTTP/"},
 		},
 		{
+			name: "proxy refused the Kerberos ticket from kinit",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "Negotiate",
+					"proxy_auth_offered", "Negotiate", "proxy_auth_scheme", "Negotiate", "proxy_auth_identity", "ticket",
+					"proxy_auth_domain", "LAB.TEST", "proxy_auth_rounds", "2", "proxy_auth_result", "refused"),
+				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"did not accept your Kerberos sign-in", "realm LAB.TEST"},
+		},
+		{
 			name: "proxy refused the NTLM credentials given",
 			in: diagnose.Input{Outcome: with(wssWorks,
 				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM",

@@ -53,8 +53,10 @@ func (s signIn) authRequiredCases() []string {
 	switch {
 	case !windowsScheme(s.scheme) && !(s.scheme == "" && windowsScheme(s.offered)):
 		return nil
-	case (s.identity == "windows" || s.identity == "ticket") && s.result != "no_credentials":
+	case s.identity == "windows" && s.result != "no_credentials":
 		return []string{"windows_refused"}
+	case s.identity == "ticket" && s.result != "no_credentials":
+		return []string{"ticket_refused"}
 	case s.identity == "credentials" && s.result != "no_credentials":
 		return []string{"credentials_refused"}
 	case s.result == "no_credentials":
