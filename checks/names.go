@@ -45,4 +45,12 @@ const (
 	KeyProxyAuth      = "proxy_authenticate"
 	KeyFailedAt       = "failed_at"
 	KeyProxy          = "proxy"
+
+	// A proxy sign-in (see Run.dialRoute).
+	KeyProxyAuthOffered  = "proxy_auth_offered"
+	KeyProxyAuthScheme   = "proxy_auth_scheme"
+	KeyProxyAuthIdentity = "proxy_auth_identity"
+	KeyProxyAuthDomain   = "proxy_auth_domain"
+	KeyProxyAuthRounds   = "proxy_auth_rounds"
+	KeyProxyAuthResult   = "proxy_auth_result"
 )

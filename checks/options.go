@@ -54,6 +54,11 @@ type Options struct {
 	// directly, through one proxy (credentials in its URL), or as a PAC
 	// file answers.
 	Proxy netenv.Mode
+	// ProxyCredentials sign in to a proxy that asks (Basic or NTLM) when
+	// its URL carries none: --proxy-user and the window's field. Nil means
+	// none; on Windows the signed-in user is then tried. Never exported:
+	// reports leave it out and hide its password wherever it appears.
+	ProxyCredentials *netenv.ProxyCredentials
 }
 
 // validate rejects settings no run can honour.

@@ -78,6 +78,7 @@ type Run struct {
 // shared is the state all probes of one run see.
 type shared struct {
 	settings func(ctx context.Context) netenv.Settings
+	firefox  func() (netenv.FirefoxProxy, bool)
 	dial     DialFunc
 	lookup   LookupFunc
 	now      func() time.Time

@@ -202,3 +202,36 @@ func mustMode(t *testing.T, s string) netenv.Mode {
 	}
 	return m
 }
+
+// TestProxyProbeFirefox: Firefox's own proxy setting is noted, and how its
+// way to the target differs from the route the check took.
+func TestProxyProbeFirefox(t *testing.T) {
+	tg, err := checks.ParseTarget("wss://chat.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(prefs string) checks.Outcome {
+		t.Helper()
+		firefox := netenv.ParseFirefoxPrefs(prefs, "/p/prefs.js")
+		rn := &checks.Runner{Probes: []checks.Probe{checks.ProxyProbe()},
+			Route:    func(context.Context, checks.Target, checks.Options) netenv.Route { return netenv.Route{} },
+			Settings: func(context.Context) netenv.Settings { return netenv.Settings{} },
+			Firefox:  func() (netenv.FirefoxProxy, bool) { return firefox, true }}
+		ctx, cancel := context.WithTimeout(context.Background(), testDeadline)
+		defer cancel()
+		out, err := rn.Run(ctx, tg, checks.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	out := run("user_pref(\"network.proxy.type\", 1);\nuser_pref(\"network.proxy.ssl\", \"proxy.corp.example\");\nuser_pref(\"network.proxy.ssl_port\", 3128);\n")
+	wantEvidence(t, result(t, out, "proxy"), map[string]string{
+		"firefox_proxy":   "manual: https=http://proxy.corp.example:3128",
+		"firefox_differs": "Firefox uses the proxy http://proxy.corp.example:3128",
+	})
+	out = run("")
+	if v, ok := result(t, out, "proxy").Evidence.Get("firefox_proxy"); ok {
+		t.Errorf("Firefox following the system noted: %q", v)
+	}
+}

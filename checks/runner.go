@@ -54,6 +54,9 @@ type Runner struct {
 	// Settings reads the machine's proxy settings for the proxy probe's
 	// evidence; nil means netenv.ReadSettings.
 	Settings func(ctx context.Context) netenv.Settings
+	// Firefox reads the default Firefox profile's proxy setting for the
+	// proxy probe's evidence; nil means netenv.ReadFirefoxProxy.
+	Firefox func() (netenv.FirefoxProxy, bool)
 	// OnEvent receives progress. Calls are serialised, so it needs no lock
 	// of its own, and must return quickly: it runs on the probes' time.
 	OnEvent func(Event)
@@ -126,11 +129,15 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	}
 	sh := &shared{
 		settings: rn.Settings,
+		firefox:  rn.Firefox,
 		dial:     rn.Dial,
 		lookup:   rn.Lookup,
 		now:      rn.Now,
 		results:  map[string]Result{},
 		viaProxy: map[string]bool{},
+	}
+	if sh.firefox == nil {
+		sh.firefox = netenv.ReadFirefoxProxy
 	}
 	if sh.settings == nil {
 		sh.settings = func(ctx context.Context) netenv.Settings { return netenv.ReadSettings(ctx, nil) }

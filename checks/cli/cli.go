@@ -134,6 +134,7 @@ type checkFlags struct {
 	out                             outputFlags
 	idle, pingInterval              time.Duration
 	preset                          string
+	proxyAuth                       proxyAuthFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -156,6 +157,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
+	f.proxyAuth.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
@@ -193,6 +195,9 @@ func (f *checkFlags) request(address string) (session.Request, error) {
 			return req, fmt.Errorf("--header %w", err)
 		}
 		req.Headers = append(req.Headers, kv)
+	}
+	if err := f.proxyAuth.apply(&req); err != nil {
+		return req, err
 	}
 	return req, nil
 }

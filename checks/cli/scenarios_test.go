@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +69,8 @@ func TestScenarios(t *testing.T) {
 		// evidence are "probe key value" a result must carry (the value
 		// as a substring).
 		evidence []string
+		// words must appear in the report (a finding's own words).
+		words []string
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -135,6 +139,125 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 			evidence: []string{"upgrade status 101", "upgrade_direct status 101", "proxy proxy_source env"},
+		},
+		{
+			// A company proxy that signs people in with NTLM: squid with
+			// Debian's ntlm_fake_auth runs the real three-leg handshake.
+			name: "squid wants an NTLM (Windows) sign-in, no user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_status 407", "proxy proxy_auth_offered NTLM", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account"},
+		},
+		{
+			name: "squid wants NTLM, --proxy-user and a password file sign in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", `LAB\alice`, "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_rounds 3", "proxy proxy_auth_result ok",
+				"proxy proxy_auth_domain LAB", "upgrade proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (NTLM)"},
+		},
+		{
+			name: "squid wants NTLM, DOMAIN%5Cuser in the proxy URL signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Calice:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result ok", "upgrade status 101"},
+		},
+		{
+			name: "squid refuses the NTLM user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Cmallory:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result refused", "proxy proxy_auth_rounds 3"},
+			words:    []string{"did not accept the user name and password", "user's domain LAB"},
+		},
+		{
+			name: "squid with Basic, --proxy-user signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", "alice", "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme Basic", "proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok"},
+		},
+		{
+			// A company proxy that signs people in with Kerberos: squid's
+			// negotiate_kerberos_auth, a realm on loopback (MIT krb5kdc),
+			// and the user's ticket from kinit. The proxy is named
+			// localhost, so its service name is HTTP/localhost.
+			name: "squid wants Kerberos (Negotiate), the ticket from kinit signs in",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, true)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_auth_scheme Negotiate", "proxy proxy_auth_identity ticket", "proxy proxy_auth_domain LAB.TEST",
+				"proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (Negotiate)"},
+		},
+		{
+			name: "squid wants Kerberos (Negotiate), no ticket",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, false)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required",
+			evidence: []string{"proxy proxy_auth_offered Negotiate", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account", "kinit"},
+		},
+		{
+			// "Automatically detect settings" (KDE's WPAD here): the
+			// namespace's name server knows wpad.corp.test, where the test
+			// serves a PAC file that names squid.
+			name: "WPAD by DNS finds wpad.corp.test, its PAC names squid (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns, wss, caFile := netnsService(t)
+				p := ns.StartSquid(t, checktest.SquidOptions{})
+				var pc net.PacketConn
+				if err := ns.Do(func() (err error) {
+					pc, err = net.ListenPacket("udp", "127.0.0.1:53")
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				dns := checktest.ServeDNS(t, pc, map[string]netip.Addr{"wpad.corp.test": netip.MustParseAddr(netnsHost)})
+				ns.SetResolvConf(t, "search corp.test\nnameserver 127.0.0.1\noptions timeout:2 attempts:1\n")
+				pac := `function FindProxyForURL(url, host) { return "PROXY ` + p.Addr + `; DIRECT"; }`
+				servePAC(t, ns.Listen(t, netnsHost+":80"), "/wpad.dat", pac)
+				conf := t.TempDir()
+				if err := os.WriteFile(filepath.Join(conf, "kioslaverc"), []byte("[Proxy Settings]\nProxyType=3\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() {
+					if !slices.Contains(dns.Names(), "wpad.corp.test.") {
+						t.Errorf("the namespace's name server was asked %v, not wpad.corp.test", dns.Names())
+					}
+				})
+				return nsCheck{ns: ns, env: []string{"XDG_CURRENT_DESKTOP=KDE", "XDG_CONFIG_HOME=" + conf},
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy route_source wpad", "proxy route_origin http://wpad.corp.test/wpad.dat",
+				"proxy pac_found_by DNS wpad.corp.test", "proxy proxy_status 200", "upgrade status 101"},
 		},
 		{
 			name: "a PAC file sends the check through squid (--pac)",
@@ -377,6 +500,11 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("no %s result with %s containing %q\n%s", f[0], f[1], f[2], out.String())
 				}
 			}
+			for _, w := range tc.words {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("the report does not say %q\n%s", w, out.String())
+				}
+			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
 				t.Errorf("the proxy password is in the output")
 			}
@@ -554,4 +682,43 @@ func netnsService(t *testing.T) (*checktest.Netns, *refserver.Server, string) {
 	ca := checktest.NewCA(t)
 	wss := startRefserverIn(t, ns, netnsHost+":0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{netnsHost}}))
 	return ns, wss, ca.WriteFile(t)
+}
+
+// servePAC serves script as a PAC file at path on ln until the test ends.
+func servePAC(t *testing.T, ln net.Listener, path, script string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+		io.WriteString(w, script)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+}
+
+// kerberosSquid starts a realm (LAB.TEST) on loopback and squid asking for
+// Negotiate as HTTP/localhost, points this process's Kerberos at them
+// (KRB5_CONFIG, and KRB5CCNAME at a ticket for alice when withTicket, at
+// an empty cache otherwise) and returns squid's port.
+func kerberosSquid(t *testing.T, withTicket bool) string {
+	t.Helper()
+	kdc := checktest.StartKDC(t, "LAB.TEST")
+	keytab := kdc.AddService(t, "HTTP/localhost")
+	cc := filepath.Join(t.TempDir(), "none")
+	if withTicket {
+		cc = kdc.Kinit(t, "alice")
+	}
+	t.Setenv("KRB5_CONFIG", kdc.Config)
+	t.Setenv("KRB5CCNAME", "FILE:"+cc)
+	p := checktest.StartSquid(t, checktest.SquidOptions{Negotiate: "HTTP/localhost", NegotiateKeytab: keytab, Env: kdc.Env()})
+	_, port, _ := net.SplitHostPort(p.Addr)
+	return port
 }

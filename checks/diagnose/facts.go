@@ -163,6 +163,12 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	set("firefox_proxy", f.ev(checks.ProbeProxy, KeyFirefoxProxy))
+	set("firefox_differs", f.ev(checks.ProbeProxy, KeyFirefoxDiffers))
+	if si, ok := f.proxySignIn(); ok {
+		set("auth_scheme", si.scheme)
+		set("auth_domain", si.domain)
+	}
 	return v
 }
 

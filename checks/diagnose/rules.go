@@ -42,6 +42,9 @@ const (
 	// IDAddressNeeded: a web page's address was checked; its host was
 	// reached, but the app's live connection has an address of its own.
 	IDAddressNeeded = "websocket-address-needed"
+	// IDFirefoxOwnProxy: Firefox has proxy settings of its own, which take
+	// another way to the service than the check took (info).
+	IDFirefoxOwnProxy = "firefox-own-proxy"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -70,6 +73,7 @@ var IDs = []string{
 	IDProxyIdleTimeout,
 	IDVPNActive,
 	IDProxyConfigured,
+	IDFirefoxOwnProxy,
 	IDCauseUnknown,
 	IDWebSocketOK,
 }
@@ -80,7 +84,7 @@ var Cases = map[string][]string{
 	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
 	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired: {"schemes"},
+	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "ticket_refused", "credentials_refused"},
 	IDProxyBlocksCONN:   {"block_page"},
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
@@ -95,7 +99,8 @@ var Cases = map[string][]string{
 	IDConnectionDropped: {"reset", "no_frame"},
 	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
 	IDVPNActive:         {"with_failure"},
-	IDProxyConfigured:   {"pac"},
+	IDProxyConfigured:   {"pac", "signed_in"},
+	IDFirefoxOwnProxy:   {},
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
 	IDWebSocketOK:       {"self_test"},
@@ -183,6 +188,7 @@ var rules = []func(*facts, *found){
 	ruleIdle,
 	ruleUnknown,
 	ruleContext,
+	ruleFirefox,
 	ruleOK,
 	rulePageAddress,
 }
@@ -395,6 +401,12 @@ func ruleProxy(f *facts, fd *found) {
 				refs: refs(r, checks.KeyProxyStatus, checks.KeyProxyAuth)}
 			if f.vars["auth_schemes"] != "" {
 				x.cases = []string{"schemes"}
+			}
+			if si, ok := f.proxySignIn(); ok {
+				if c := si.authRequiredCases(); c != nil {
+					x.cases = c
+					x.refs = append(x.refs, si.refs()...)
+				}
 			}
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
@@ -952,6 +964,10 @@ func ruleContext(f *facts, fd *found) {
 		}
 		if env.ProxySource == "pac" || env.ProxySource == "wpad" {
 			r.cases = []string{"pac"}
+		}
+		if si, ok := f.proxySignIn(); ok && si.result == "ok" {
+			r.cases = append(r.cases, "signed_in")
+			r.refs = append(r.refs, si.refs()...)
 		}
 		fd.add(r)
 	}

@@ -336,14 +336,14 @@ func TestWPAD(t *testing.T) {
 		}
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
-	res := DiscoverWPAD(context.Background(), WPADOptions{Domains: doms, Lookup: lookup, Client: client})
+	res := DiscoverWPAD(context.Background(), WPADOptions{Domains: doms, Lookup: lookup, Client: client, DHCP: noDHCP})
 	if res.URL != "http://wpad.corp.example/wpad.dat" || string(res.Script) != corpPAC {
 		t.Fatalf("%+v", res)
 	}
 	if want := []WPADTry{{"wpad.eu.corp.example", "nxdomain"}, {"wpad.corp.example", "found"}}; !reflect.DeepEqual(res.Tried, want) || res.Note != WPADDHCPNote {
 		t.Errorf("tried %+v", res.Tried)
 	}
-	none := DiscoverWPAD(context.Background(), WPADOptions{Domains: []string{"home.example"}, Lookup: lookup, Client: client})
+	none := DiscoverWPAD(context.Background(), WPADOptions{Domains: []string{"home.example"}, Lookup: lookup, Client: client, DHCP: noDHCP})
 	if none.URL != "" || len(none.Tried) != 1 {
 		t.Errorf("none: %+v", none)
 	}

@@ -78,6 +78,10 @@ type Route struct {
 	Setting Source
 	// Bypass is the exception that sent the target direct.
 	Bypass string
+	// Discovery is how the PAC file was found, for pac and wpad routes
+	// and an auto-detect that found nothing: FoundByDHCP, FoundByDNS,
+	// FoundByURL or FoundNone.
+	Discovery string
 	// PACResult is the PAC script's raw answer.
 	PACResult string
 	// Notes are steps a person should know about (a WPAD that found
@@ -129,10 +133,11 @@ func (r Route) MarshalJSON() ([]byte, error) {
 		Origin    string   `json:"origin,omitempty"`
 		Setting   Source   `json:"setting,omitempty"`
 		Bypass    string   `json:"bypass,omitempty"`
+		Discovery string   `json:"discovery,omitempty"`
 		PACResult string   `json:"pac_result,omitempty"`
 		Notes     []string `json:"notes,omitempty"`
 		Error     string   `json:"error,omitempty"`
-	}{r.Describe(), r.Source, r.Origin, r.Setting, r.Bypass, r.PACResult, r.Notes, errText})
+	}{r.Describe(), r.Source, r.Origin, r.Setting, r.Bypass, r.Discovery, r.PACResult, r.Notes, errText})
 }
 
 // Resolver works out routes. The zero value reads the machine.
@@ -149,6 +154,10 @@ type Resolver struct {
 	// WPAD is used for auto-detect; nil means DiscoverWPAD with PAC's
 	// lookup.
 	WPAD func(ctx context.Context) WPADResult
+	// SystemPAC, when set, answers PAC files in place of the check's own
+	// engine (which stays the fallback); nil means WinHTTP for the
+	// Windows Internet Options and none otherwise. See systemPAC.
+	SystemPAC func(ctx context.Context, target, pacURL string) (string, error)
 }
 
 // Route works out how a connection to host:port goes with proxy mode
@@ -164,7 +173,7 @@ func (rv *Resolver) Route(ctx context.Context, mode Mode, secure bool, host stri
 		// Given by the user, the script decides alone: no implicit bypass
 		// of this computer's own addresses, as the system's PAC has.
 		r := rv.runPAC(ctx, SourcePAC, mode.PAC, nil, secure, host, port, path)
-		r.Setting = SourceOption
+		r.Setting, r.Discovery = SourceOption, FoundByURL
 		return r
 	}
 	s := rv.Settings
@@ -188,23 +197,42 @@ func (rv *Resolver) routeFor(ctx context.Context, c Config, secure bool, host st
 	if (d.AutoDetect || d.PACURL != "") && implicitBypass(host) {
 		return Route{Source: c.Source, Origin: c.Origin, Bypass: "localhost"}
 	}
+	discovery := ""
 	if d.AutoDetect {
 		w := rv.discover(ctx)
+		discovery = FoundNone
 		if w.URL != "" {
+			if r, ok, note := rv.systemRoute(ctx, c, SourceWPAD, w.URL, secure, host, port, path); ok {
+				r.Discovery = w.Method
+				return r
+			} else if note != "" {
+				notes = append(notes, note)
+			}
 			r := rv.runPAC(ctx, SourceWPAD, w.URL, w.Script, secure, host, port, path)
-			r.Setting = c.Source
+			r.Notes = append(notes, r.Notes...)
+			r.Setting, r.Discovery = c.Source, w.Method
 			if r.Err == nil {
 				return r
 			}
 			failed = r.Err
 			notes = append(notes, r.Err.Error())
+		} else if r, ok, _ := rv.systemRoute(ctx, c, SourceWPAD, "", secure, host, port, path); ok {
+			r.Discovery = FoundBySystem
+			return r
 		} else {
 			notes = append(notes, "auto-detect (WPAD) found no PAC file; "+w.Note)
 		}
 	}
 	if d.PACURL != "" {
+		if r, ok, note := rv.systemRoute(ctx, c, SourcePAC, d.PACURL, secure, host, port, path); ok {
+			r.Discovery = FoundByURL
+			r.Notes = append(notes, r.Notes...)
+			return r
+		} else if note != "" {
+			notes = append(notes, note)
+		}
 		r := rv.runPAC(ctx, SourcePAC, d.PACURL, nil, secure, host, port, path)
-		r.Setting = c.Source
+		r.Setting, r.Discovery = c.Source, FoundByURL
 		r.Notes = append(notes, r.Notes...)
 		if r.Err == nil {
 			return r
@@ -212,7 +240,7 @@ func (rv *Resolver) routeFor(ctx context.Context, c Config, secure bool, host st
 		failed = r.Err
 		notes = r.Notes
 	}
-	r := Route{Source: c.Source, Origin: c.Origin, Bypass: d.Bypass, Notes: notes, Err: failed}
+	r := Route{Source: c.Source, Origin: c.Origin, Bypass: d.Bypass, Notes: notes, Err: failed, Discovery: discovery}
 	if d.Proxy != nil {
 		r.Proxies = []*url.URL{d.Proxy.URL}
 		r.Origin = d.Proxy.From
@@ -261,4 +289,26 @@ func (rv *Resolver) runPAC(ctx context.Context, src Source, loc string, script [
 		r.Bypass = "PAC answered DIRECT"
 	}
 	return r
+}
+
+// FoundBy says in a few words how the route's PAC file was found: "DHCP
+// (option 252)", "DNS wpad.corp.example", "configured URL", "none found";
+// "" for a route without one.
+func (r Route) FoundBy() string {
+	switch r.Discovery {
+	case FoundByDHCP:
+		return "DHCP (option 252)"
+	case FoundByDNS:
+		if u, err := url.Parse(r.Origin); err == nil && u.Hostname() != "" {
+			return "DNS " + u.Hostname()
+		}
+		return "DNS wpad"
+	case FoundByURL:
+		return "configured URL"
+	case FoundBySystem:
+		return "Windows auto-detect (DHCP or DNS)"
+	case FoundNone:
+		return "none found"
+	}
+	return ""
 }

@@ -55,6 +55,10 @@ type Request struct {
 	Subprotocols []string
 	// Proxy is how to connect; the zero value follows this computer.
 	Proxy netenv.Mode
+	// ProxyCredentials sign in to a proxy that asks (Basic, NTLM) when
+	// its URL carries none; nil means none (on Windows, the signed-in
+	// user).
+	ProxyCredentials *netenv.ProxyCredentials
 	// ClientCert and ClientKey are PEM files of a client certificate;
 	// CAFile is a PEM file of a CA to trust besides the system's.
 	ClientCert, ClientKey, CAFile string
@@ -76,16 +80,17 @@ type Request struct {
 // preset's headers, idle requirement and certificate issuers.
 func (r Request) Options() checks.Options {
 	o := checks.Options{
-		Subprotocols: r.Subprotocols,
-		ClientCert:   r.ClientCert,
-		ClientKey:    r.ClientKey,
-		CAFile:       r.CAFile,
-		Insecure:     r.Insecure,
-		ProbeTimeout: r.ProbeTimeout,
-		Deadline:     r.Deadline,
-		Idle:         r.Idle,
-		PingInterval: r.PingInterval,
-		Proxy:        r.Proxy,
+		Subprotocols:     r.Subprotocols,
+		ClientCert:       r.ClientCert,
+		ClientKey:        r.ClientKey,
+		CAFile:           r.CAFile,
+		Insecure:         r.Insecure,
+		ProbeTimeout:     r.ProbeTimeout,
+		Deadline:         r.Deadline,
+		Idle:             r.Idle,
+		PingInterval:     r.PingInterval,
+		Proxy:            r.Proxy,
+		ProxyCredentials: r.ProxyCredentials,
 	}
 	h := http.Header{}
 	for _, kv := range r.Headers {
