@@ -153,14 +153,23 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 		sni = "none"
 	}
 
+	ask := watchCertRequest(cfg)
 	tc := tls.Client(conn, cfg)
 	end := r.Begin(PhaseTLS)
 	err = tc.HandshakeContext(ctx)
 	end()
+	if err == nil {
+		err = awaitCertRefusal(ctx, tc, ask)
+	}
+	r.clientCertEvidence(&res.Evidence, ask, err)
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, handshakeCode(err), err.Error()
 		res.Evidence.Set("server_name", sni)
 		res.Reason = "the TLS handshake failed"
+		if refusesClientCert(ask, err) {
+			res.Code = CodeClientCertRequired
+			res.Reason = "the server wants a client certificate it accepts"
+		}
 		return res
 	}
 	// conn.Close, deferred above, ends it without waiting to send

@@ -156,6 +156,10 @@ type wsDial struct {
 	sent []string
 	// issuer is the issuer of the server's certificate, when TLS was up.
 	issuer *pkix.Name
+	// ask is what the server asked of a client certificate; peek the
+	// first bytes the connection read (see tunnelAnswer).
+	ask  *certAsk
+	peek *peekConn
 }
 
 // dialWS does the WebSocket opening handshake the way an application would
@@ -172,6 +176,8 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 		stage   string // how far the connection got: connect, tls, response
 		gotConn time.Time
 		issuer  *pkix.Name
+		ask     *certAsk
+		peek    *peekConn
 	)
 	dial := func(dctx context.Context, secure bool) (net.Conn, error) {
 		mu.Lock()
@@ -184,15 +190,25 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 		if tune != nil {
 			tune(c)
 		}
+		pk := &peekConn{Conn: c}
+		c = pk
+		mu.Lock()
+		peek = pk
+		mu.Unlock()
 		if secure {
+			cfg := r.TLS.Config(r.Target.Host, "http/1.1")
+			a := watchCertRequest(cfg)
 			mu.Lock()
-			stage = "tls"
+			stage, ask = "tls", a
 			mu.Unlock()
 			end := r.Begin(PhaseTLS)
-			tc := tls.Client(c, r.TLS.Config(r.Target.Host, "http/1.1"))
+			tc := tls.Client(c, cfg)
 			err := tc.HandshakeContext(dctx)
 			end()
 			if err != nil {
+				if h := pk.bytes(); len(h) > 0 && !looksTLS(h) {
+					pk.fill(tunnelPageWait) // the rest of what came instead
+				}
 				c.Close()
 				return nil, err // unwrapped, for Classify
 			}
@@ -268,6 +284,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	mu.Lock()
 	rc := conn
 	hd.connectedAt, hd.reached, hd.issuer = gotConn, stage, issuer
+	hd.ask, hd.peek = ask, peek
 	mu.Unlock()
 	if rc != nil {
 		hd.req, hd.wroteAt, hd.firstByte = rc.seal()
@@ -300,7 +317,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		res.Evidence.Set("leaf_issuer_org", strings.Join(hd.issuer.Organization, ", "))
 	}
 
+	r.clientCertEvidence(&res.Evidence, hd.ask, err)
 	if err != nil {
+		r.tunnelAnswer(&res.Evidence, hd, resp)
 		res.Status, res.Error = Fail, err.Error()
 		switch {
 		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:

@@ -198,6 +198,7 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	f.pagePlaceholders(set)
 	return v
 }
 

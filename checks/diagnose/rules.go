@@ -38,6 +38,12 @@ const (
 	IDCauseUnknown = "cause-unknown"
 	// IDCheckIncomplete: the run was stopped before it finished.
 	IDCheckIncomplete = "check-incomplete"
+	// IDCaptivePortal: a network sign-in page (hotel, guest Wi-Fi)
+	// answers in place of the service.
+	IDCaptivePortal = "captive-portal"
+	// IDClientCertRequired: the service wants a TLS client certificate
+	// and none it accepts was offered.
+	IDClientCertRequired = "client-cert-required"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -47,6 +53,7 @@ const (
 var IDs = []string{
 	IDCheckIncomplete,
 	IDNoNetwork,
+	IDCaptivePortal, // the network's own page: nothing past it was tested
 	IDDNSFailure,
 	IDProxyUnreachable,
 	IDProxyAuthRequired,
@@ -56,6 +63,7 @@ var IDs = []string{
 	IDTLSVersion,
 	IDTLSIntercepted,
 	IDTLSCertInvalid,
+	IDClientCertRequired,
 	IDProxyStripsUpg,
 	IDServerRefused,
 	IDServerNoWebSocket,
@@ -72,28 +80,30 @@ var IDs = []string{
 // Cases are the variants of a finding's text a rule can ask for; the
 // catalogue must have every one (checked when it is loaded).
 var Cases = map[string][]string{
-	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
-	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
-	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired: {"schemes"},
-	IDProxyBlocksCONN:   {"block_page"},
-	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
-	IDPlainWSBlocked:    {"target_plain", "target_secure"},
-	IDTLSVersion:        {"middle_box"},
-	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
-	IDTLSCertInvalid:    {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
-	IDProxyStripsUpg:    {"direct_works", "same_as_get", "closed", "plain", "hidden"},
-	IDServerRefused:     {"login", "forbidden"},
-	IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same"},
-	IDHandshakeTimeout:  {"slow", "via_proxy", "no_proxy"},
-	IDMessagesBlocked:   {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end"},
-	IDConnectionDropped: {"reset", "no_frame"},
-	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
-	IDVPNActive:         {"with_failure"},
-	IDProxyConfigured:   {"pac"},
-	IDCauseUnknown:      {},
-	IDCheckIncomplete:   {"cancelled", "deadline"},
-	IDWebSocketOK:       {},
+	IDNoNetwork:          {"no_route", "unreachable", "no_answer"},
+	IDDNSFailure:         {"nxdomain", "no_answer", "proxy_may_resolve"},
+	IDProxyUnreachable:   {"refused", "timeout", "nxdomain"},
+	IDProxyAuthRequired:  {"schemes"},
+	IDProxyBlocksCONN:    {"block_page", "in_tunnel"},
+	IDTCPBlocked:         {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
+	IDPlainWSBlocked:     {"target_plain", "target_secure"},
+	IDTLSVersion:         {"middle_box"},
+	IDTLSIntercepted:     {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
+	IDTLSCertInvalid:     {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
+	IDProxyStripsUpg:     {"direct_works", "same_as_get", "closed", "plain", "hidden"},
+	IDServerRefused:      {"login", "forbidden"},
+	IDServerNoWebSocket:  {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same"},
+	IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
+	IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end"},
+	IDConnectionDropped:  {"reset", "no_frame"},
+	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
+	IDVPNActive:          {"with_failure"},
+	IDProxyConfigured:    {"pac"},
+	IDCauseUnknown:       {},
+	IDCheckIncomplete:    {"cancelled", "deadline"},
+	IDWebSocketOK:        {},
+	IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
+	IDClientCertRequired: {"none_given", "not_accepted", "refused", "cas"},
 }
 
 // raised is a finding decided by the rules, before it has words.
@@ -169,7 +179,10 @@ var rules = []func(*facts, *found){
 	ruleNetwork,
 	ruleDNS,
 	ruleProxy,
+	ruleTunnelPage,
 	ruleTCP,
+	ruleCaptivePortal,
+	ruleClientCert,
 	ruleTLS,
 	ruleSchemes,
 	ruleUpgrade,
@@ -491,7 +504,7 @@ var certCodes = []string{
 
 func ruleTLS(f *facts, fd *found) {
 	tls, ok := f.get("tls")
-	if !ok || tls.Status == checks.Skip {
+	if !ok || tls.Status == checks.Skip || f.portalCert(fd) {
 		return
 	}
 	product := interceptor(tls)
@@ -593,7 +606,7 @@ func ruleTLS(f *facts, fd *found) {
 	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.
-		if tcp, ok := f.get("tcp"); ok && tcp.OK() {
+		if tcp, ok := f.get("tcp"); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
 		}
@@ -651,13 +664,13 @@ func ruleUpgrade(f *facts, fd *found) {
 			cases: []string{"slow"}, refs: refs(up, "upgrade_ms", "ttfb_ms")})
 		return
 	}
-	if up.OK() {
+	if up.OK() || f.pageExplains(fd) {
 		return
 	}
 	// The proxy's own answers are ruleProxy's, and so is a tunnel the
 	// proxy never opened: the upgrade request did not reach anything that
-	// could drop its headers.
-	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
+	// could drop its headers. What came through an open tunnel is not.
+	if st := proxyStatusOf(up); (st != 0 && (st < 200 || st >= 300)) || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)

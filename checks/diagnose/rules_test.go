@@ -36,7 +36,7 @@ func ruleCases() []ruleCase {
 	failNet := func(raw string, rs ...checks.Result) checks.Outcome {
 		return outcome(raw, rs...)
 	}
-	return []ruleCase{
+	return append(pageRuleCases(), []ruleCase{
 		{
 			name:    "works",
 			in:      diagnose.Input{Outcome: wssWorks},
@@ -534,7 +534,7 @@ func ruleCases() []ruleCase {
 			verdict: diagnose.Incomplete,
 			who:     diagnose.FixerYou,
 		},
-	}
+	}...)
 }
 
 func ptr[T any](v T) *T { return &v }
