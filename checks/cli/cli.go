@@ -113,8 +113,8 @@ server on this machine and checks it. check --output FILE saves the report
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.
 
-Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input,
-130 stopped with Ctrl-C.
+Exit codes: 0 WebSockets work (with warnings too, unless check --fail-on warning),
+1 a problem was found, 2 bad usage or input, 130 stopped with Ctrl-C.
 `)
 }
 
@@ -134,6 +134,7 @@ type checkFlags struct {
 	out                             outputFlags
 	idle, pingInterval              time.Duration
 	preset                          string
+	failOn                          string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -157,6 +158,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
+	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
 
 func (f *checkFlags) options() (checks.Options, error) {
@@ -180,6 +182,9 @@ func (f *checkFlags) options() (checks.Options, error) {
 	}
 	if _, _, err := netenv.ParseMode(o.Proxy); err != nil {
 		return o, fmt.Errorf("--proxy: %w", err)
+	}
+	if err := f.checkFailOn(); err != nil {
+		return o, err
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
 		return o, errors.New("--timeout and --deadline must be more than zero")
@@ -311,7 +316,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case out.Cancelled:
 		return ExitInterrupted
-	case rep.Verdict.Works():
+	case f.passes(rep.Verdict):
 		return ExitOK
 	}
 	return ExitProblem
