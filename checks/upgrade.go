@@ -25,9 +25,9 @@ import (
 
 // SlowUpgrade is how long an upgrade may take to be answered before it is
 // reported as slow: browsers and client libraries commonly give up after
-// about this long. The upgrade probe's bound is twice the probe timeout, so
-// that an answer after it is seen (Options.SlowUpgradeAfter overrides it;
-// it is capped at the probe timeout).
+// about this long. Options.SlowUpgradeAfter overrides it; it is capped at
+// half the probe timeout, the upgrade probe's bound, so that a slow answer
+// is seen before the bound.
 const SlowUpgrade = 10 * time.Second
 
 // maxRecordedRequest bounds the request bytes the upgrade probe keeps to
@@ -64,11 +64,11 @@ const (
 // permessage-deflate offered) and keeps the open connection for the echo
 // probe.
 //
-// Its bound is twice Options.ProbeTimeout (20 s by default), so that a slow
-// answer is told apart from none: a server or middle box that holds the
-// request is "handshake_timeout" once that bound passes.
+// Its bound is Options.ProbeTimeout (10 s by default), as for every probe:
+// a server or middle box that holds the request is "handshake_timeout" once
+// it passes, and an answer after half of it is "slow".
 //
-// Codes: "ok"; "slow" (warn, answered after SlowUpgrade, or the probe
+// Codes: "ok"; "slow" (warn, answered after SlowUpgrade, or half the probe
 // timeout if shorter; "slow_after_ms" says which); "status_NNN" (an
 // answer other than 101); "bad_accept", "bad_upgrade_headers",
 // "bad_extension" (a 101 the client cannot accept); "handshake_timeout"
