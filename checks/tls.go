@@ -232,6 +232,9 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	res.Evidence.Set("trusted_by", trusted)
 	hostErr := leaf.VerifyHostname(host)
 	res.Evidence.Set("hostname_match", yesNo(hostErr == nil))
+	if hostErr != nil {
+		r.plainHTTPLook(ctx, &res.Evidence) // a portal's certificate?
+	}
 
 	// A certificate problem fails, unless the user chose to go on anyway.
 	certProblem := func(code, reason string, err error) Result {
