@@ -18,7 +18,7 @@ const (
 
 func (f *checkFlags) checkFailOn() error {
 	switch f.failOn {
-	case FailOnProblem, FailOnWarning:
+	case "", FailOnProblem, FailOnWarning: // "": flags made in code, not parsed
 		return nil
 	}
 	return fmt.Errorf("--fail-on %q: want %s or %s", f.failOn, FailOnProblem, FailOnWarning)
