@@ -257,9 +257,6 @@ func ruleTunnelPage(f *facts, fd *found) {
 		x := raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
 			cases: []string{"in_tunnel"}, refs: refs(r, KeyProxyStatus, "proxy_server", "tunnel_title", "tunnel_server", "tunnel_answer_bytes")}
 		title := r.Evidence.Value("tunnel_title")
-		if title != "" {
-			x.cases = append(x.cases, "block_page")
-		}
 		if containsAny(title, blockPageWords) != "" || containsAny(title, clientBoxProducts) != "" || (f.in.Direct != nil && f.in.Direct.Works()) {
 			x.conf = Sure
 		}
