@@ -18,6 +18,7 @@ var machineTimeout = 5 * time.Second
 var (
 	readVPN       = netenv.ReadVPN
 	readOSVersion = func(ctx context.Context) string { return netenv.ReadOSVersion(ctx, nil) }
+	readCaptive   = netenv.ReadCaptive
 )
 
 // machine is what check read of this computer beside the run.
@@ -25,6 +26,8 @@ type machine struct {
 	// vpn is nil when it was not read in time.
 	vpn       *netenv.VPN
 	osVersion string
+	// captive is what the OS says of a sign-in the network wants.
+	captive netenv.Captive
 }
 
 // readMachine starts reading the VPN state and the OS release at once, to
@@ -37,15 +40,19 @@ func readMachine(ctx context.Context) (wait func() machine, stop func()) {
 	vpnOf, osOf := readVPN, readOSVersion
 	go func() { vpnc <- vpnOf(ctx) }()
 	go func() { osc <- osOf(ctx) }()
+	capc, capOf := make(chan netenv.Captive, 1), readCaptive
+	go func() { capc <- capOf(ctx) }()
 	wait = func() machine {
 		var m machine
 		take := func(v netenv.VPN) { m.vpn = &v }
-		for n := 0; n < 2; n++ {
+		for n := 0; n < 3; n++ {
 			select {
 			case v := <-vpnc:
 				take(v)
 			case s := <-osc:
 				m.osVersion = s
+			case c := <-capc:
+				m.captive = c
 			case <-ctx.Done():
 				// Keep what came in just as time ran out.
 				select {
@@ -75,6 +82,7 @@ func diagnosisEnv(out checks.Outcome, m machine) diagnose.Environment {
 			env.ProxyURL, env.ProxySource, env.ProxyOrigin = p.Redacted(), string(r.Source), r.Origin
 		}
 	}
+	env.CaptivePortal = m.captive == netenv.CaptivePortal
 	if v := m.vpn; v != nil && v.NoDefaultRoute() {
 		env.NoRoute = true
 	}

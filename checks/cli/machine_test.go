@@ -15,10 +15,25 @@ import (
 // real readers back at the end of the test.
 func fakeMachine(t *testing.T, vpn func(context.Context) netenv.VPN, os string) {
 	t.Helper()
-	oldVPN, oldOS, oldTimeout := readVPN, readOSVersion, machineTimeout
-	t.Cleanup(func() { readVPN, readOSVersion, machineTimeout = oldVPN, oldOS, oldTimeout })
+	oldVPN, oldOS, oldCaptive, oldTimeout := readVPN, readOSVersion, readCaptive, machineTimeout
+	t.Cleanup(func() { readVPN, readOSVersion, readCaptive, machineTimeout = oldVPN, oldOS, oldCaptive, oldTimeout })
 	readVPN = vpn
 	readOSVersion = func(context.Context) string { return os }
+	readCaptive = func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }
+}
+
+// TestCheckTellsTheCaptivePortal: when the system says the network wants
+// a sign-in (NetworkManager's "portal"), the diagnosis puts that first.
+func TestCheckTellsTheCaptivePortal(t *testing.T) {
+	fakeMachine(t, func(context.Context) netenv.VPN { return netenv.VPN{} }, "Test OS 1.0")
+	readCaptive = func(context.Context) netenv.Captive { return netenv.CaptivePortal }
+	rep, out := checkJSON(t, "--proxy", "none", "ws://"+closedPort(t)+"/ws")
+	if ids := findingIDs(rep); len(ids) == 0 || ids[0] != "captive-portal" || rep.TopFinding != "captive-portal" {
+		t.Errorf("findings %v, top %q; want captive-portal first\n%s", ids, rep.TopFinding, out)
+	}
+	if !strings.Contains(out, "This computer itself says the network needs you to sign in") {
+		t.Errorf("the finding does not say the system told so:\n%s", out)
+	}
 }
 
 func wireGuard(context.Context) netenv.VPN {
