@@ -84,6 +84,18 @@ const minAppTLSVersion = tls.VersionTLS12
 //   - "trusted_by": "public", "os_only", "ca_file" or "none".
 //   - "hostname_match": "yes" or "no".
 //   - "insecure": "yes" when the user chose --insecure.
+//   - "client_cert_requested" (yes or no), "client_cert_cas" (the
+//     authorities the server accepts client certificates from),
+//     "client_cert_given", "client_cert_offered", "client_cert_not_accepted"
+//     and "tls_alert" (the alert that ended the connection: see certAsk and
+//     tlsAlert). A server that refuses the connection for its client
+//     certificate (an alert for it after asking, or certificate_required)
+//     is code "client_cert_required"; in TLS 1.3 that alert comes after
+//     the handshake, and is waited for certRefusalWait.
+//   - "plain_http_status", "plain_http_location", "plain_http_title" (or
+//     "plain_http_error"): when the certificate is not for the host, what
+//     a plain GET of http://host/ answered (see plainHTTPLook): a network
+//     sign-in page sends it on to itself.
 func TLSProbe() Probe {
 	return Probe{Name: "tls", Needs: []string{"dns"}, After: []string{"tcp"}, Run: probeTLS}
 }

@@ -86,7 +86,11 @@ const (
 // Upgrade, Connection and Sec-WebSocket-* are gorilla's and dropped, except
 // Sec-WebSocket-Protocol when Options.Subprotocols is empty);
 // "ttfb_ms" (request sent to first response byte), "upgrade_ms";
-// "failed_at" (connect, tls or response) when the handshake did not finish.
+// "failed_at" (connect, tls or response) when the handshake did not finish;
+// the client certificate keys and "tls_alert" as the tls probe gives them;
+// through a proxy's open tunnel that got neither a TLS handshake nor an
+// HTTP answer back, "tunnel_answer", "tunnel_answer_bytes", "tunnel_title"
+// and "tunnel_server" (see tunnelAnswerEvidence).
 func UpgradeProbe() Probe {
 	return Probe{Name: "upgrade", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeUpgrade, Timeout: Options.upgradeTimeout}
 }
