@@ -67,6 +67,8 @@ func TestScenarios(t *testing.T) {
 		// evidence are "probe key value" a result must carry (the value
 		// as a substring).
 		evidence []string
+		// within, when set, bounds the check's own time.
+		within time.Duration
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -404,6 +406,16 @@ func TestScenarios(t *testing.T) {
 			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle},
 		},
 		{
+			// A server that accepts the connection and never answers the
+			// upgrade: the verdict comes in one --timeout, not two.
+			name: "a server never answers the upgrade (--timeout 2s)",
+			args: func(t *testing.T) []string {
+				return []string{"--timeout", "2s", checktest.Silent(t)}
+			},
+			code: ExitProblem, first: "handshake-timeout", within: 2200 * time.Millisecond,
+			evidence: []string{"upgrade failed_at response"},
+		},
+		{
 			name: "nothing listens on the port",
 			args: func(t *testing.T) []string {
 				return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
@@ -475,6 +487,9 @@ func TestScenarios(t *testing.T) {
 				if !found {
 					t.Errorf("no %s result with %s containing %q\n%s", f[0], f[1], f[2], out.String())
 				}
+			}
+			if tc.within > 0 && row.took > tc.within {
+				t.Errorf("the check took %v, more than %v", row.took, tc.within)
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
 				t.Errorf("the proxy password is in the output")
