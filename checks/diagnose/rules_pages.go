@@ -216,10 +216,15 @@ func ruleClientCert(f *facts, fd *found) {
 		conf, why = Sure, append(refs(tls, "client_cert_requested"), ref(up, "tls_alert"))
 	case st == 400 && containsAny(title, clientCertTitles) != "":
 		conf, why = Sure, refs(up, "status", "body_title", "server")
-	case requested && !offered && (st == 400 || st == 401 || st == 403 || st == 495 || st == 496):
+	case requested && !offered && (st == 400 || st == 403 || st == 495 || st == 496 || (st == 401 && up.Evidence.Value("www_authenticate") == "")):
 		conf, why = Sure, append(refs(up, "status", "client_cert_requested", "client_cert_offered"), ref(tls, "client_cert_requested"))
 	case requested && offered && st == 403:
+		// Right after the certificate was asked for and shown: about it,
+		// surely when nothing but the service can have answered.
 		conf, why = Likely, refs(up, "status", "client_cert_requested", "client_cert_offered")
+		if f.endToEnd() {
+			conf = Sure
+		}
 	default:
 		return
 	}
@@ -281,7 +286,10 @@ func (f *facts) pageExplains(fd *found) bool {
 	if p := fd.get(IDProxyBlocksCONN); p != nil && slices.Contains(p.cases, "in_tunnel") {
 		return true
 	}
-	return fd.has(IDClientCertRequired)
+	// A 403 after a certificate was offered may be the service's own
+	// refusal too: both are then said.
+	p := fd.get(IDClientCertRequired)
+	return p != nil && p.conf == Sure
 }
 
 // pagePlaceholders sets {portal}, {page_title} and {client_cas}.
