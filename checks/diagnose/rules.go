@@ -38,12 +38,6 @@ const (
 	IDCauseUnknown = "cause-unknown"
 	// IDCheckIncomplete: the run was stopped before it finished.
 	IDCheckIncomplete = "check-incomplete"
-	// IDCaptivePortal: a network sign-in page (hotel, guest Wi-Fi)
-	// answers in place of the service.
-	IDCaptivePortal = "captive-portal"
-	// IDClientCertRequired: the service wants a TLS client certificate
-	// and none it accepts was offered.
-	IDClientCertRequired = "client-cert-required"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -80,30 +74,28 @@ var IDs = []string{
 // Cases are the variants of a finding's text a rule can ask for; the
 // catalogue must have every one (checked when it is loaded).
 var Cases = map[string][]string{
-	IDNoNetwork:          {"no_route", "unreachable", "no_answer"},
-	IDDNSFailure:         {"nxdomain", "no_answer", "proxy_may_resolve"},
-	IDProxyUnreachable:   {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired:  {"schemes"},
-	IDProxyBlocksCONN:    {"block_page", "in_tunnel"},
-	IDTCPBlocked:         {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
-	IDPlainWSBlocked:     {"target_plain", "target_secure"},
-	IDTLSVersion:         {"middle_box"},
-	IDTLSIntercepted:     {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
-	IDTLSCertInvalid:     {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
-	IDProxyStripsUpg:     {"direct_works", "same_as_get", "closed", "plain", "hidden"},
-	IDServerRefused:      {"login", "forbidden"},
-	IDServerNoWebSocket:  {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same"},
-	IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
-	IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end"},
-	IDConnectionDropped:  {"reset", "no_frame"},
-	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
-	IDVPNActive:          {"with_failure"},
-	IDProxyConfigured:    {"pac"},
-	IDCauseUnknown:       {},
-	IDCheckIncomplete:    {"cancelled", "deadline"},
-	IDWebSocketOK:        {},
-	IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
-	IDClientCertRequired: {"none_given", "not_accepted", "refused", "cas"},
+	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
+	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
+	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
+	IDProxyAuthRequired: {"schemes"},
+	IDProxyBlocksCONN:   {"block_page"},
+	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
+	IDPlainWSBlocked:    {"target_plain", "target_secure"},
+	IDTLSVersion:        {"middle_box"},
+	IDTLSIntercepted:    {"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"},
+	IDTLSCertInvalid:    {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
+	IDProxyStripsUpg:    {"direct_works", "same_as_get", "closed", "plain", "hidden"},
+	IDServerRefused:     {"login", "forbidden"},
+	IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same"},
+	IDHandshakeTimeout:  {"slow", "via_proxy", "no_proxy"},
+	IDMessagesBlocked:   {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end"},
+	IDConnectionDropped: {"reset", "no_frame"},
+	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
+	IDVPNActive:         {"with_failure"},
+	IDProxyConfigured:   {"pac"},
+	IDCauseUnknown:      {},
+	IDCheckIncomplete:   {"cancelled", "deadline"},
+	IDWebSocketOK:       {},
 }
 
 // raised is a finding decided by the rules, before it has words.

@@ -15,6 +15,24 @@ import (
 // (client-cert-required), and a proxy that opens the tunnel and then
 // answers itself (proxy-blocks-connect, in_tunnel).
 
+// The findings of pages in place of the service.
+const (
+	// IDCaptivePortal: a network sign-in page (hotel, guest Wi-Fi)
+	// answers in place of the service.
+	IDCaptivePortal = "captive-portal"
+	// IDClientCertRequired: the service wants a TLS client certificate
+	// and none it accepts was offered.
+	IDClientCertRequired = "client-cert-required"
+)
+
+// The cases of those findings, and of proxy-blocks-connect's page inside
+// its tunnel, added to Cases here.
+func init() {
+	Cases[IDCaptivePortal] = []string{"redirect", "sign_in_page", "tls_name", "os_says"}
+	Cases[IDClientCertRequired] = []string{"none_given", "not_accepted", "refused", "cas"}
+	Cases[IDProxyBlocksCONN] = append(Cases[IDProxyBlocksCONN], "in_tunnel")
+}
+
 // portalWords are words of network sign-in pages and of their addresses.
 var portalWords = []string{
 	"sign in", "sign-in", "signin", "log in", "login", "logon", "hotspot",
