@@ -417,7 +417,7 @@ func TestDroppedPortStopsDependents(t *testing.T) {
 	if up, _ := out.Result("upgrade"); up.Evidence.Value("own_code") != CodeCancelled && up.Evidence.Value("own_code") != CodeTimeout {
 		t.Errorf("upgrade's own code %q, want it stopped when tcp timed out", up.Evidence.Value("own_code"))
 	}
-	if took := out.Finished.Sub(out.Started); took > 330*time.Millisecond {
-		t.Errorf("the run took %v, more than 1.1 times the probe timeout", took)
+	if took := out.Finished.Sub(out.Started); took >= 450*time.Millisecond {
+		t.Errorf("the run took %v, not one 300 ms probe timeout", took)
 	}
 }
