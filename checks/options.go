@@ -33,7 +33,7 @@ type Options struct {
 	Deadline time.Duration
 	// SlowUpgradeAfter is how long an upgrade may take to be answered
 	// before it is reported slow; zero means SlowUpgrade. It is capped
-	// at the probe timeout, so that it can fire.
+	// at half the probe timeout, so that it can fire.
 	SlowUpgradeAfter time.Duration
 	// Idle is how long the idle probe holds WebSockets open; zero leaves
 	// the probe out of the run. At most MaxIdle.
@@ -74,18 +74,20 @@ func (o Options) validate() error {
 	return nil
 }
 
-// upgradeTimeout bounds the upgrade probe: twice the probe timeout, so
-// that an answer coming after the slow threshold (at most the probe
-// timeout) is seen and reported slow, with its time, rather than as none.
-func (o Options) upgradeTimeout() time.Duration { return 2 * o.probeTimeout() }
+// upgradeTimeout bounds the upgrade probe: the probe timeout, like every
+// other probe, so that a handshake nobody answers gives its verdict in one
+// timeout. An answer after the slow threshold (at most half of it) is
+// still seen, and reported slow with its time.
+func (o Options) upgradeTimeout() time.Duration { return o.probeTimeout() }
 
-// slowUpgrade is the time after which an answered upgrade is slow.
+// slowUpgrade is the time after which an answered upgrade is slow: at most
+// half the upgrade's bound, so that a slow answer can still come in time.
 func (o Options) slowUpgrade() time.Duration {
 	s := o.SlowUpgradeAfter
 	if s <= 0 {
 		s = SlowUpgrade
 	}
-	return min(s, o.probeTimeout())
+	return min(s, o.probeTimeout()/2)
 }
 
 func (o Options) idleRequired() time.Duration {

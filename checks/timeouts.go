@@ -8,9 +8,9 @@ import (
 
 // The time limits of a check, and how they relate. Every probe is bound
 // by the probe timeout; the run by its deadline, about two probe timeouts
-// (probes overlap: a handshake, then the echo after it). The upgrade
-// waits longer than one probe timeout only to time a late answer (see
-// Options.upgradeTimeout). Working out the proxy route (RouteTimeout: a
+// (probes overlap: a handshake, then the echo after it); the upgrade too
+// is bound by one probe timeout, so a handshake nobody answers costs one
+// timeout, and an answer after half of it is reported slow. Working out the proxy route (RouteTimeout: a
 // PAC fetch and its run, or WPAD then a PAC) and reading the machine
 // (MachineTimeout) run beside the probes, within the deadline. The limits
 // of reading settings, PAC and WPAD are in checks/netenv/timeouts.go.
@@ -21,9 +21,7 @@ import (
 const DefaultProbeTimeout = 10 * time.Second
 
 // DefaultDeadline bounds a whole run: the probes overlap, so a run needs about
-// two probe timeouts at worst (a handshake, then the echo after it); the
-// upgrade probe's longer bound only matters when its answer is slow, and
-// the echo after a slow answer is quick.
+// two probe timeouts at worst (a handshake, then the echo after it).
 const DefaultDeadline = 25 * time.Second
 
 // MaxIdle bounds Options.Idle: past ten minutes nobody watches the
@@ -41,9 +39,9 @@ const DefaultPingInterval = 20 * time.Second
 
 // SlowUpgrade is how long an upgrade may take to be answered before it is
 // reported as slow: browsers and client libraries commonly give up after
-// about this long. The upgrade probe's bound is twice the probe timeout, so
-// that an answer after it is seen (Options.SlowUpgradeAfter overrides it;
-// it is capped at the probe timeout).
+// about this long. Options.SlowUpgradeAfter overrides it; it is capped at
+// half the probe timeout, the upgrade probe's bound, so that a slow answer
+// is seen before the bound.
 const SlowUpgrade = 10 * time.Second
 
 // NoEchoWait is how long the echo probe waits for the next reply before it

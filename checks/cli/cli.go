@@ -112,8 +112,8 @@ server on this machine and checks it. check --output FILE saves the report
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.
 
-Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input,
-130 stopped with Ctrl-C.
+Exit codes: 0 WebSockets work (with warnings too, unless check --fail-on warning),
+1 a problem was found, 2 bad usage or input, 130 stopped with Ctrl-C.
 `)
 }
 
@@ -135,6 +135,7 @@ type checkFlags struct {
 	idle, pingInterval              time.Duration
 	preset                          string
 	proxyAuth                       proxyAuthFlags
+	failOn                          string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -159,6 +160,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	f.out.register(fs)
 	f.proxyAuth.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
+	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
 
 // request is the check the flags ask for, of address (may be empty).
@@ -182,6 +184,9 @@ func (f *checkFlags) request(address string) (session.Request, error) {
 			return req, fmt.Errorf("--pac and --proxy %s: give one of them", f.proxy.Redacted())
 		}
 		req.Proxy = netenv.PACMode(f.pac)
+	}
+	if err := f.checkFailOn(); err != nil {
+		return req, err
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
 		return req, errors.New("--timeout and --deadline must be more than zero")
@@ -288,7 +293,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case run.Outcome.Cancelled:
 		return ExitInterrupted
-	case run.Verdict().Works():
+	case f.passes(rep.Verdict):
 		return ExitOK
 	}
 	return ExitProblem

@@ -71,6 +71,8 @@ func TestScenarios(t *testing.T) {
 		evidence []string
 		// words must appear in the report (a finding's own words).
 		words []string
+		// within, when set, bounds the check's own time.
+		within time.Duration
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -428,6 +430,115 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
 		},
 		{
+			name: "nginx wants a client certificate (ssl_verify_client on), none given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade body_title No required SSL certificate was sent", "upgrade client_cert_cas Acme Client CA"},
+		},
+		{
+			name: "nginx wants a client certificate (on), one from another CA given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "wrong") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade client_cert_not_accepted yes"},
+		},
+		{
+			name: "nginx wants a client certificate (on), the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "right") },
+			code: ExitOK, first: "websocket-ok",
+			evidence: []string{"upgrade client_cert_offered yes"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), 403 without one",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-refused"},
+			evidence: []string{"upgrade status 403", "upgrade client_cert_requested yes"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), one from another CA: 403",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "wrong") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-refused"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "right") },
+			code: ExitOK, first: "websocket-ok",
+		},
+		{
+			name: "a Go TLS server requires a client certificate, none given (TLS 1.3 alert)",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"tcp-blocked", "cause-unknown"},
+			evidence: []string{"tls tls_alert certificate_required"},
+		},
+		{
+			name: "a Go TLS server requires a client certificate, one from another CA given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "wrong") },
+			code: ExitProblem, first: "client-cert-required",
+		},
+		{
+			name: "a Go TLS server requires a client certificate, the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "right") },
+			code: ExitOK, first: "websocket-ok",
+		},
+		{
+			// A guest network's gateway sends every connection to port
+			// 80 to its sign-in page (iptables REDIRECT in the namespace).
+			name: "a captive portal answers ws:// with its sign-in page (network namespace, iptables)",
+			netns: func(t *testing.T) nsCheck {
+				ns := netnsWithAddress(t)
+				ln := ns.Listen(t, "127.0.0.1:0")
+				checktest.ServePortal(t, ln, tls.Certificate{})
+				redirectIn(t, ns, netnsHost, 80, ln.Addr())
+				return nsCheck{ns: ns, args: []string{"ws://" + netnsHost + "/ws"}}
+			},
+			code: ExitProblem, first: "captive-portal", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade location " + checktest.PortalHost, "http title " + checktest.PortalTitle},
+		},
+		{
+			// The same portal on 443 with its own certificate, for its own
+			// name, and on 80 with its redirect.
+			name: "a captive portal answers wss:// with a certificate for login.portal.test (network namespace, iptables)",
+			netns: func(t *testing.T) nsCheck {
+				ns := netnsWithAddress(t)
+				ca := checktest.NewCA(t)
+				plain, secure := ns.Listen(t, "127.0.0.1:0"), ns.Listen(t, "127.0.0.1:0")
+				checktest.ServePortal(t, plain, tls.Certificate{})
+				checktest.ServePortal(t, secure, ca.Leaf(t, checktest.LeafSpec{Hosts: []string{checktest.PortalHost}}))
+				redirectIn(t, ns, netnsHost, 80, plain.Addr())
+				redirectIn(t, ns, netnsHost, 443, secure.Addr())
+				return nsCheck{ns: ns, args: []string{"--ca", ca.WriteFile(t), "wss://" + netnsHost + "/ws"}}
+			},
+			code: ExitProblem, first: "captive-portal", not: []string{"tls-cert-invalid", "server-no-websocket"},
+			evidence: []string{"tls cert0_sans " + checktest.PortalHost, "tls plain_http_location " + checktest.PortalHost},
+		},
+		{
+			name: "a proxy opens the tunnel, then sends its own block page (ws://)",
+			args: func(t *testing.T) []string {
+				return []string{"--proxy", "http://" + checktest.TunnelBlockProxy(t), srv.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "server-no-websocket"},
+			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle, "upgrade proxy_server " + checktest.BlockProxyServer, "upgrade_direct status 101"},
+		},
+		{
+			name: "a proxy opens the tunnel, then answers the TLS handshake with its block page (wss://)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				return []string{"--proxy", "http://" + checktest.TunnelBlockProxy(t), "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "tcp-blocked"},
+			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle},
+		},
+		{
+			// A server that accepts the connection and never answers the
+			// upgrade: the verdict comes in one --timeout, not two.
+			name: "a server never answers the upgrade (--timeout 2s)",
+			args: func(t *testing.T) []string {
+				return []string{"--timeout", "2s", checktest.Silent(t)}
+			},
+			code: ExitProblem, first: "handshake-timeout", within: 2200 * time.Millisecond,
+			evidence: []string{"upgrade failed_at response"},
+		},
+		{
 			name: "nothing listens on the port",
 			args: func(t *testing.T) []string {
 				return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
@@ -475,9 +586,9 @@ func TestScenarios(t *testing.T) {
 			if code != tc.code || len(ids) == 0 || ids[0] != tc.first {
 				t.Errorf("exit %d, findings %v; want exit %d, %s first\n%s\n%s", code, ids, tc.code, tc.first, out.String(), errOut.String())
 			}
-			// The report's top finding is the most severe: through a proxy
-			// that works, proxy-configured (info) outranks websocket-ok.
-			if tc.first != "websocket-ok" && rep.TopFinding != tc.first {
+			// The report's top finding explains the verdict: through a
+			// proxy that works, websocket-ok, not proxy-configured.
+			if rep.TopFinding != tc.first {
 				t.Errorf("top_finding %q, want %s", rep.TopFinding, tc.first)
 			}
 			for _, id := range tc.has {
@@ -504,6 +615,9 @@ func TestScenarios(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("the report does not say %q\n%s", w, out.String())
 				}
+			}
+			if tc.within > 0 && row.took > tc.within {
+				t.Errorf("the check took %v, more than %v", row.took, tc.within)
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
 				t.Errorf("the proxy password is in the output")
@@ -721,4 +835,51 @@ func kerberosSquid(t *testing.T, withTicket bool) string {
 	p := checktest.StartSquid(t, checktest.SquidOptions{Negotiate: "HTTP/localhost", NegotiateKeytab: keytab, Env: kdc.Env()})
 	_, port, _ := net.SplitHostPort(p.Addr)
 	return port
+}
+
+// clientCertArgs starts a service that wants a client certificate from the
+// "Acme Client CA" in front of srv ("nginx on", "nginx optional": nginx's
+// ssl_verify_client; "go": a Go TLS server with RequireAndVerifyClientCert)
+// and returns the check's arguments: with no certificate (cert ""), one
+// from another CA ("wrong") or the right one ("right").
+func clientCertArgs(t *testing.T, srv *refserver.Server, kind, cert string) []string {
+	t.Helper()
+	serverCA := checktest.NewCA(t)
+	clientCA := checktest.NewNamedCA(t, pkix.Name{CommonName: "Acme Client CA", Organization: []string{"Acme"}})
+	var url string
+	switch kind {
+	case "nginx on", "nginx optional":
+		url = "wss://" + checktest.NginxClientCert(t, srv.Addr, serverCA.Valid(t), clientCA, strings.TrimPrefix(kind, "nginx ")) + "/ws"
+	default:
+		s, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverCA.Valid(t)},
+			ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCA.Pool()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		url = s.URL
+	}
+	args := []string{"--ca", serverCA.WriteFile(t)}
+	switch cert {
+	case "wrong":
+		other := checktest.NewNamedCA(t, pkix.Name{CommonName: "Somebody Else CA"})
+		c, k := checktest.WriteKeyPair(t, other.ClientLeaf(t, "jane"))
+		args = append(args, "--cert", c, "--key", k)
+	case "right":
+		c, k := checktest.WriteKeyPair(t, clientCA.ClientLeaf(t, "jane"))
+		args = append(args, "--cert", c, "--key", k)
+	}
+	return append(args, url)
+}
+
+// redirectIn sends the namespace's connections to dst:port to to (an
+// address on the namespace's loopback), with an iptables nat REDIRECT, as
+// a guest network's gateway sends them to its portal.
+func redirectIn(t *testing.T, ns *checktest.Netns, dst string, port int, to net.Addr) {
+	t.Helper()
+	if _, err := exec.LookPath("iptables"); err != nil {
+		t.Skip("iptables is not installed")
+	}
+	_, toPort, _ := net.SplitHostPort(to.String())
+	ns.Run(t, "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", dst, "--dport", strconv.Itoa(port), "-j", "REDIRECT", "--to-ports", toPort)
 }

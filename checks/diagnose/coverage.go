@@ -46,7 +46,7 @@ var Coverage = []ArticleItem{
 	{"001 Fire Insights", "cause", "the WebSocket connection is dropped by a firewall or proxy", []string{"connection-dropped", "proxy-idle-timeout", "messages-blocked/closed"}, ""},
 	{"001 Fire Insights", "remedy", "test with wscat, sending the page's cookie", []string{"server-refused/login"}, ""},
 	{"001 Fire Insights", "remedy", "install Node.js and wscat", nil, "this checker replaces the manual wscat test"},
-	{"001 Fire Insights", "remedy", "pass the client certificate and key", nil, "an option of the check (--cert, --key), not a diagnosis"},
+	{"001 Fire Insights", "remedy", "pass the client certificate and key", []string{"client-cert-required", "client-cert-required/none_given", "client-cert-required/cas"}, ""},
 	{"001 Fire Insights", "remedy", "self-signed certificate: skip the check", []string{"tls-cert-invalid/cert_self_signed", "tls-cert-invalid/insecure"}, ""},
 
 	// 002: Optimizely CMS on IIS.

@@ -196,6 +196,9 @@ type Environment struct {
 	// NoRoute is set when the machine has no default route at all (no
 	// network connection).
 	NoRoute bool
+	// CaptivePortal is set when the operating system says the network
+	// wants the user to sign in (NetworkManager's connectivity "portal").
+	CaptivePortal bool
 }
 
 // requiredIdle is in.RequiredIdle or its default.

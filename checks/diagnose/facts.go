@@ -169,6 +169,7 @@ func (f *facts) placeholders() map[string]string {
 		set("auth_scheme", si.scheme)
 		set("auth_domain", si.domain)
 	}
+	f.pagePlaceholders(set)
 	return v
 }
 

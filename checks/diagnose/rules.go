@@ -54,6 +54,7 @@ const (
 var IDs = []string{
 	IDCheckIncomplete,
 	IDNoNetwork,
+	IDCaptivePortal, // the network's own page: nothing past it was tested
 	IDDNSFailure,
 	IDProxyUnreachable,
 	IDProxyAuthRequired,
@@ -63,6 +64,7 @@ var IDs = []string{
 	IDTLSVersion,
 	IDTLSIntercepted,
 	IDTLSCertInvalid,
+	IDClientCertRequired,
 	IDProxyStripsUpg,
 	IDServerRefused,
 	IDServerNoWebSocket,
@@ -180,7 +182,10 @@ var rules = []func(*facts, *found){
 	ruleNetwork,
 	ruleDNS,
 	ruleProxy,
+	ruleTunnelPage,
 	ruleTCP,
+	ruleCaptivePortal,
+	ruleClientCert,
 	ruleTLS,
 	ruleSchemes,
 	ruleUpgrade,
@@ -510,7 +515,7 @@ var certCodes = []string{
 
 func ruleTLS(f *facts, fd *found) {
 	tls, ok := f.get("tls")
-	if !ok || tls.Status == checks.Skip {
+	if !ok || tls.Status == checks.Skip || f.portalCert(fd) {
 		return
 	}
 	product := interceptor(tls)
@@ -612,7 +617,7 @@ func ruleTLS(f *facts, fd *found) {
 	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.
-		if tcp, ok := f.get("tcp"); ok && tcp.OK() {
+		if tcp, ok := f.get("tcp"); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
 		}
@@ -670,13 +675,13 @@ func ruleUpgrade(f *facts, fd *found) {
 			cases: []string{"slow"}, refs: refs(up, "upgrade_ms", "ttfb_ms")})
 		return
 	}
-	if up.OK() {
+	if up.OK() || f.pageExplains(fd) {
 		return
 	}
 	// The proxy's own answers are ruleProxy's, and so is a tunnel the
 	// proxy never opened: the upgrade request did not reach anything that
-	// could drop its headers.
-	if _, ok := up.Evidence.Get(checks.KeyProxyStatus); ok || up.Evidence.Value(checks.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
+	// could drop its headers. What came through an open tunnel is not.
+	if st := proxyStatusOf(up); (st != 0 && (st < 200 || st >= 300)) || up.Evidence.Value(checks.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)

@@ -36,7 +36,7 @@ func ruleCases() []ruleCase {
 	failNet := func(raw string, rs ...checks.Result) checks.Outcome {
 		return outcome(raw, rs...)
 	}
-	return []ruleCase{
+	return append(pageRuleCases(), []ruleCase{
 		{
 			name:    "works",
 			in:      diagnose.Input{Outcome: wssWorks},
@@ -642,7 +642,7 @@ func ruleCases() []ruleCase {
 			verdict:  diagnose.Works,
 			contains: []string{"This computer can make WebSocket connections", "were not tested"},
 		},
-	}
+	}...)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -130,8 +130,9 @@ type Report struct {
 	Cancelled          bool             `json:"cancelled"`
 	DeadlineHit        bool             `json:"deadline_hit"`
 	Verdict            diagnose.Verdict `json:"verdict"`
-	// TopFinding is the ID of the finding to read first (the most severe,
-	// first listed), or "" when there is none.
+	// TopFinding is the ID of the finding that explains the verdict: the
+	// most severe problem or warning, first listed; websocket-ok when
+	// there is none; "" without findings.
 	TopFinding string             `json:"top_finding"`
 	Results    []Result           `json:"results"`
 	Findings   []diagnose.Finding `json:"findings"`
@@ -284,8 +285,11 @@ func severityRank(s diagnose.Severity) int {
 	return -1
 }
 
-// topFinding is the ID of the most severe finding, the first listed among
-// equals (the diagnosis lists causes before consequences).
+// topFinding is the ID of the finding that explains the verdict: the most
+// severe problem or warning, the first listed among equals (the diagnosis
+// lists causes before consequences); when there is none, websocket-ok (a
+// run through a proxy that works is explained by that, not by the
+// proxy-configured background); else the first finding.
 func topFinding(fs []diagnose.Finding) string {
 	best := -1
 	id := ""
@@ -294,7 +298,18 @@ func topFinding(fs []diagnose.Finding) string {
 			best, id = rk, f.ID
 		}
 	}
-	return id
+	if best >= severityRank(diagnose.SeverityWarning) {
+		return id
+	}
+	for _, f := range fs {
+		if f.ID == diagnose.IDWebSocketOK {
+			return f.ID
+		}
+	}
+	if len(fs) > 0 {
+		return fs[0].ID
+	}
+	return ""
 }
 
 // Top returns the finding named by TopFinding.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -108,6 +109,22 @@ func TestTopFinding(t *testing.T) {
 	if r.TopFinding != "" || r.Findings == nil {
 		t.Errorf("no findings: top %q, findings %v; want \"\" and []", r.TopFinding, r.Findings)
 	}
+	// A run through a proxy that works: websocket-ok explains the verdict,
+	// not the proxy-configured background listed beside it.
+	in = healthyInput()
+	in.Diagnosis.Findings = []diagnose.Finding{
+		{ID: "proxy-configured", Severity: diagnose.SeverityInfo, Title: "This computer uses a proxy"},
+		{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "WebSockets work"},
+	}
+	if r := Build(in); r.TopFinding != "websocket-ok" {
+		t.Errorf("works through a proxy: top finding %q, want websocket-ok", r.TopFinding)
+	}
+	in.Diagnosis.Findings = append(in.Diagnosis.Findings, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning, Title: "cut"})
+	if r := Build(in); r.TopFinding != "proxy-idle-timeout" {
+		t.Errorf("works with a warning: top finding %q, want the warning", r.TopFinding)
+	}
+	r = Build(failingInput())
+	r.Findings, r.TopFinding = nil, ""
 	// With no finding yet, the first failure stands in for it.
 	txt := string(render(t, r, FormatText))
 	if !strings.Contains(txt, words.FirstFailure+": "+probeLabel("upgrade")) {

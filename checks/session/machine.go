@@ -7,8 +7,8 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
-// readMachine starts reading the VPN state and the OS release at once, to
-// run alongside the check. wait returns what was read, waiting at most
+// readMachine starts reading the VPN state, the OS release and the OS's
+// captive-portal hint at once, to run alongside the check. wait returns what was read, waiting at most
 // MachineTimeout after the start (or until ctx ends); stop releases the
 // readers.
 func (c *Checker) readMachine(ctx context.Context) (wait func() Machine, stop func()) {
@@ -24,18 +24,25 @@ func (c *Checker) readMachine(ctx context.Context) (wait func() Machine, stop fu
 	if osOf == nil {
 		osOf = func(ctx context.Context) string { return netenv.ReadOSVersion(ctx, nil) }
 	}
-	vpnc, osc := make(chan netenv.VPN, 1), make(chan string, 1)
+	capOf := c.ReadCaptive
+	if capOf == nil {
+		capOf = netenv.ReadCaptive
+	}
+	vpnc, osc, capc := make(chan netenv.VPN, 1), make(chan string, 1), make(chan netenv.Captive, 1)
 	go func() { vpnc <- vpnOf(ctx) }()
 	go func() { osc <- osOf(ctx) }()
+	go func() { capc <- capOf(ctx) }()
 	wait = func() Machine {
 		var m Machine
 		take := func(v netenv.VPN) { m.VPN = &v }
-		for n := 0; n < 2; n++ {
+		for n := 0; n < 3; n++ {
 			select {
 			case v := <-vpnc:
 				take(v)
 			case s := <-osc:
 				m.OSVersion = s
+			case cp := <-capc:
+				m.Captive = cp
 			case <-ctx.Done():
 				// Keep what came in just as time ran out.
 				select {
@@ -46,6 +53,11 @@ func (c *Checker) readMachine(ctx context.Context) (wait func() Machine, stop fu
 				select {
 				case s := <-osc:
 					m.OSVersion = s
+				default:
+				}
+				select {
+				case cp := <-capc:
+					m.Captive = cp
 				default:
 				}
 				return m

@@ -25,6 +25,9 @@ type Checker struct {
 	// means netenv's readers.
 	ReadVPN       func(ctx context.Context) netenv.VPN
 	ReadOSVersion func(ctx context.Context) string
+	// ReadCaptive asks the OS whether the network wants a sign-in (a
+	// captive portal); nil means netenv.ReadCaptive.
+	ReadCaptive func(ctx context.Context) netenv.Captive
 	// MachineTimeout bounds that reading; zero means checks.MachineTimeout.
 	MachineTimeout time.Duration
 	// Resolver works out proxy routes for Environment; nil reads the
@@ -37,6 +40,8 @@ type Machine struct {
 	// VPN is nil when it was not read in time.
 	VPN       *netenv.VPN
 	OSVersion string
+	// Captive is what the OS says of a sign-in the network wants.
+	Captive netenv.Captive
 }
 
 // Run is one finished check and everything shown of it.
@@ -166,6 +171,7 @@ func (r *Run) diagnosisInput() diagnose.Input {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
 		}
 	}
+	in.Env.CaptivePortal = r.Machine.Captive == netenv.CaptivePortal
 	if v := r.Machine.VPN; v != nil {
 		in.Env.NoRoute = v.NoDefaultRoute()
 		if v.Active {

@@ -17,10 +17,26 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
-// fakeMachine is a Checker that reads vpn and the OS release os.
+// fakeMachine is a Checker that reads vpn and the OS release os, and no
+// captive-portal hint.
 func fakeMachine(vpn func(context.Context) netenv.VPN, os string) *Checker {
 	return &Checker{Tool: report.Tool{Name: "wsdoctor", Version: "test"}, ReadVPN: vpn,
-		ReadOSVersion: func(context.Context) string { return os }}
+		ReadOSVersion: func(context.Context) string { return os },
+		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+}
+
+// TestCheckTellsTheCaptivePortal: when the system says the network wants
+// a sign-in (NetworkManager's "portal"), the diagnosis puts that first.
+func TestCheckTellsTheCaptivePortal(t *testing.T) {
+	c := fakeMachine(func(context.Context) netenv.VPN { return netenv.VPN{} }, "Test OS 1.0")
+	c.ReadCaptive = func(context.Context) netenv.Captive { return netenv.CaptivePortal }
+	rep, out := check(t, c, "none", "ws://"+closedPort(t)+"/ws")
+	if ids := findingIDs(rep); len(ids) == 0 || ids[0] != "captive-portal" || rep.TopFinding != "captive-portal" {
+		t.Errorf("findings %v, top %q; want captive-portal first\n%s", ids, rep.TopFinding, out)
+	}
+	if !strings.Contains(out, "This computer itself says the network needs you to sign in") {
+		t.Errorf("the finding does not say the system told so:\n%s", out)
+	}
 }
 
 // check runs c on address with proxy mode proxy and returns the report.
