@@ -74,7 +74,7 @@ var placeholderNames = []string{
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
-	"auth_schemes", "addresses", "ports",
+	"auth_schemes", "addresses", "ports", "browser", "antivirus",
 	"cause", "who", "verdict",
 }
 

@@ -198,6 +198,10 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	set("browser", browserName(f.in.Browser))
+	if b := f.in.Browser; b != nil {
+		set("antivirus", strings.Join(b.Antivirus, ", "))
+	}
 	return v
 }
 

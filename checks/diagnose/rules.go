@@ -67,6 +67,7 @@ var IDs = []string{
 	IDProxyConfigured,
 	IDCauseUnknown,
 	IDWebSocketOK,
+	IDBrowserDiffers, // the browser's answer beside the check's, after it
 }
 
 // Cases are the variants of a finding's text a rule can ask for; the
@@ -94,6 +95,7 @@ var Cases = map[string][]string{
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
 	IDWebSocketOK:       {},
+	IDBrowserDiffers:    browserCases,
 }
 
 // raised is a finding decided by the rules, before it has words.
@@ -177,6 +179,7 @@ var rules = []func(*facts, *found){
 	ruleIdle,
 	ruleUnknown,
 	ruleContext,
+	ruleBrowser,
 	ruleOK,
 }
 

@@ -540,7 +540,7 @@ func ruleCases() []ruleCase {
 func ptr[T any](v T) *T { return &v }
 
 func TestRules(t *testing.T) {
-	for _, tc := range ruleCases() {
+	for _, tc := range append(ruleCases(), browserRuleCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := diagnose.Diagnose(tc.in)
 			if g := got(d); !slices.Equal(g, tc.want) {
@@ -572,7 +572,7 @@ func TestRules(t *testing.T) {
 					t.Errorf("%s: incomplete finding %+v", f.ID, f)
 				}
 			}
-			if d.Verdict != diagnose.VerdictOf(tc.in.Outcome) && tc.in.Env == (diagnose.Environment{}) && tc.in.Other == nil && tc.in.Direct == nil {
+			if d.Verdict != diagnose.VerdictOf(tc.in.Outcome) && tc.in.Env == (diagnose.Environment{}) && tc.in.Other == nil && tc.in.Direct == nil && tc.in.Browser == nil {
 				t.Errorf("VerdictOf %s disagrees with Diagnose %s", diagnose.VerdictOf(tc.in.Outcome), d.Verdict)
 			}
 		})
@@ -583,7 +583,7 @@ func TestRules(t *testing.T) {
 // catalogue at least once.
 func TestEveryIDHasAFixture(t *testing.T) {
 	seen := map[string]bool{}
-	for _, tc := range ruleCases() {
+	for _, tc := range append(ruleCases(), browserRuleCases()...) {
 		for _, f := range diagnose.Diagnose(tc.in).Findings {
 			seen[f.ID] = true
 		}
