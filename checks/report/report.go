@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
@@ -136,6 +137,9 @@ type Report struct {
 	Summary *diagnose.Summary `json:"summary,omitempty"`
 	// AdminNote is the diagnosis's note for the network administrator.
 	AdminNote string `json:"admin_note,omitempty"`
+	// Browser is what the person's own browser saw when it opened the same
+	// address (package checks/browser); nil when that test did not run.
+	Browser *browser.Result `json:"browser,omitempty"`
 }
 
 // Input is what a report is built from.
@@ -161,6 +165,9 @@ type Input struct {
 	RunID string
 	// Environment overrides the machine's (tests); nil means this machine.
 	Environment *checks.Environment
+	// Browser is the person's own browser's answer on the same address,
+	// when they ran that test.
+	Browser *browser.Result
 }
 
 // New builds the report of a run. Unless noRedact is set, secrets (cookie
@@ -226,6 +233,7 @@ func Build(in Input) Report {
 	if r.RunID == "" {
 		r.RunID = newRunID()
 	}
+	r.Browser = copyBrowser(in.Browser)
 	for _, res := range o.Results {
 		r.Results = append(r.Results, resultOf(res))
 	}
