@@ -134,6 +134,7 @@ type checkFlags struct {
 	out                             outputFlags
 	idle, pingInterval              time.Duration
 	preset                          string
+	browserFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -156,6 +157,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
+	f.browserFlags.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
@@ -299,8 +301,9 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	m := waitMachine()
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired, Env: diagnosisEnv(out, m)})
-	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: Version}, Outcome: out, Diagnosis: &d, NoRedact: f.noRedact, OSVersion: m.osVersion}
+	br := f.browserTest(ctx, out, stderr) // nil without --browser
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired, Env: diagnosisEnv(out, m), Browser: br})
+	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: Version}, Outcome: out, Diagnosis: &d, NoRedact: f.noRedact, OSVersion: m.osVersion, Browser: br}
 	if m.vpn != nil {
 		in.VPN = report.VPNOf(*m.vpn)
 	}

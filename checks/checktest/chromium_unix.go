@@ -1,10 +1,11 @@
-//go:build linux
+//go:build unix
 
-package browser_test
+package checktest
 
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -14,17 +15,16 @@ import (
 // SIGKILL.
 const chromiumStopWait = 10 * time.Second
 
-// chromiumOpener opens a page in a headless Chromium of the test's own
-// (Debian's chromium), with a profile of its own and nothing in the
-// background that would reach past loopback, plus extra flags; the browser
-// is stopped by its process group's ID when the test ends. It skips the
-// test when Chromium is not installed.
-func chromiumOpener(t *testing.T, extra ...string) func(url string) error {
+// Chromium returns an opener for checks/browser.Test that opens the page in
+// a headless Chromium of the test's own (Debian's chromium): a profile of
+// its own in a temporary folder, QUIC and everything in the background that
+// would reach past loopback (updates, sync, metrics) off, plus extra flags
+// (--proxy-server=...). Each browser it starts is stopped by its process
+// group's ID when the test ends. It skips the test when Chromium is not
+// installed.
+func Chromium(t testing.TB, extra ...string) func(url string) error {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed (Debian package chromium)")
-	}
+	bin := needBinary(t, "chromium", "chromium")
 	return func(url string) error {
 		profile := t.TempDir()
 		args := append([]string{
@@ -35,10 +35,14 @@ func chromiumOpener(t *testing.T, extra ...string) func(url string) error {
 			"--user-data-dir=" + profile,
 		}, extra...)
 		cmd := exec.Command(bin, append(args, url)...)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if !testing.Verbose() {
-			cmd.Stdout, cmd.Stderr = nil, nil
+		// Its own messages (no D-Bus here, ...) go to a log beside the
+		// profile, for a failing test to show.
+		logf, err := os.Create(filepath.Join(profile, "chromium.log"))
+		if err != nil {
+			return err
 		}
+		defer logf.Close()
+		cmd.Stdout, cmd.Stderr = logf, logf
 		// A group of its own, so its helper processes stop with it.
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
@@ -47,6 +51,11 @@ func chromiumOpener(t *testing.T, extra ...string) func(url string) error {
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); close(exited) }()
 		t.Cleanup(func() {
+			if t.Failed() {
+				if b, err := os.ReadFile(logf.Name()); err == nil {
+					t.Logf("chromium's log:\n%s", tail(b, 4000))
+				}
+			}
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			select {
 			case <-exited:
@@ -56,4 +65,12 @@ func chromiumOpener(t *testing.T, extra ...string) func(url string) error {
 		})
 		return nil
 	}
+}
+
+// tail is the end of b, at most n bytes.
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
 }
