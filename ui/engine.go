@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
@@ -43,6 +44,14 @@ type Engine struct {
 	// diagnosed again. It must return promptly when ctx is cancelled (the
 	// user pressed Skip). Nil: no idle test, and its setting is hidden.
 	Idle func(ctx context.Context, req Request) checks.Result
+
+	// Browser opens run's address in the person's own browser (package
+	// checks/browser: browser.Test with the system's browser) and waits for
+	// its answer; it must return promptly when ctx is cancelled (the user
+	// pressed Skip). The engine keeps the answer for run.Outcome and sets it
+	// beside the check's in its later Diagnose, AdminNote and Export of that
+	// run. Nil: no "Test in my browser too" button.
+	Browser func(ctx context.Context, run Run) (browser.Result, error)
 
 	// AdminNote is the whole note for the network administrator about
 	// run: what the check needs of the network and every finding, as one
