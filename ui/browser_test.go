@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
@@ -132,4 +135,38 @@ func TestBrowserTest(t *testing.T) {
 			t.Error("the browser test is offered")
 		}
 	})
+}
+
+// TestGoldenBrowser renders the result screen with the browser's answer
+// beside the check's (light variant), in a process of its own as
+// TestGoldenScreens does.
+func TestGoldenBrowser(t *testing.T) {
+	args := []string{"-test.run", "^TestGoldenBrowserScreen$"}
+	if *update {
+		args = append(args, "-update")
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "WSDOCTOR_GOLDEN_BROWSER=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%v\n%s", err, out)
+	}
+}
+
+// TestGoldenBrowserScreen: a check that works, a browser (Firefox) that
+// cannot open the same address.
+func TestGoldenBrowserScreen(t *testing.T) {
+	if os.Getenv("WSDOCTOR_GOLDEN_BROWSER") == "" {
+		t.Skip("run by TestGoldenBrowser")
+	}
+	e := &browserEngine{release: make(chan browser.Result, 1)}
+	e.release <- browser.Result{Target: "wss://chat.example.com/socket", CloseMS: 48, CloseCode: 1006, Error: "error", Online: true,
+		UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"}
+	h := newHarness(t, Engine{Check: (&fake{}).check, Diagnose: e.diagnose, Browser: e.browser,
+		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
+	h.app.Settings().SetTheme(forcedVariant{Theme(), theme.VariantLight})
+	h.runToResult()
+	b := h.z.result.browser
+	test.Tap(b.start)
+	h.until("the answer", func() bool { return !b.busy && b.answer.Visible() })
+	golden(t, "light/result-browser", h.w.Canvas(), true)
 }
