@@ -44,19 +44,21 @@ func (f *browserFlags) browserTest(ctx context.Context, out checks.Outcome, stde
 	}
 	ctx, skip := context.WithCancel(ctx)
 	defer skip()
+	in := browserStdin
 	go func() {
 		// A line (Enter) skips; the end of the input does not.
-		if _, err := bufio.NewReader(browserStdin).ReadString('\n'); err == nil {
+		if _, err := bufio.NewReader(in).ReadString('\n'); err == nil {
 			skip()
 		}
 	}()
 	var stopCountdown func()
+	opener, redraws := openBrowser, browserRedraws(stderr)
 	open := func(url string) error {
 		fmt.Fprintf(stderr, "Opening your browser on a test page of this program (%s).\nIt opens %s too and sends what it saw back here; nothing else leaves this computer.\n", url, out.Target.URL())
-		if err := openBrowser(url); err != nil {
+		if err := opener(url); err != nil {
 			return err
 		}
-		stopCountdown = browserCountdown(stderr, time.Now().Add(browser.MaxWait), browserRedraws(stderr))
+		stopCountdown = browserCountdown(stderr, time.Now().Add(browser.MaxWait), redraws)
 		return nil
 	}
 	r, err := browser.Test(ctx, out.Target.URL(), open)
