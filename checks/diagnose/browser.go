@@ -20,7 +20,7 @@ const ProbeBrowser = "browser"
 // then what explains the difference.
 var browserCases = []string{
 	"browser_fails", "app_fails", "both_work", "both_fail",
-	"firefox", "antivirus", "origin",
+	"firefox", "antivirus", "origin", "check_trusts_more",
 	"proxy_sign_in", "pac", "own_proxy", "certificate",
 }
 
@@ -50,6 +50,10 @@ func ruleBrowser(f *facts, fd *found) {
 		if len(b.Antivirus) > 0 {
 			r.cases = append(r.cases, "antivirus")
 			r.refs = append(r.refs, EvidenceRef{Probe: ProbeBrowser, Key: "antivirus", Value: clean(strings.Join(b.Antivirus, ", "))})
+		}
+		if f.secure && (f.o.Options.CAFile != "" || f.o.Options.Insecure) {
+			// The check trusted what the browser may not.
+			r.cases = append(r.cases, "check_trusts_more")
 		}
 		if f.o.Options.Headers.Get("Origin") != "" {
 			// The service is reached with an Origin of its own: it may

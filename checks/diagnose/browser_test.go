@@ -37,6 +37,7 @@ func browserRuleCases() []ruleCase {
 	cancelled := with(wssWorks, res("upgrade", checks.Skip, "cancelled"), res("echo", checks.Skip, "cancelled"))
 	cancelled.Cancelled = true
 	return []ruleCase{
+		browserTrustCase(),
 		{
 			name:     "the check works, the browser does not: the browser is the cause",
 			in:       diagnose.Input{Outcome: wssWorks, Browser: chromiumFails},
@@ -108,5 +109,19 @@ func browserRuleCases() []ruleCase {
 			verdict: diagnose.Incomplete,
 			who:     diagnose.FixerYou,
 		},
+	}
+}
+
+// browserTrustCase: the check trusted a CA file the browser does not know.
+func browserTrustCase() ruleCase {
+	o := wssWorks
+	o.Options.CAFile = "/etc/ssl/company-ca.pem"
+	return ruleCase{
+		name:     "the check trusts a CA file, the browser fails",
+		in:       diagnose.Input{Outcome: o, Browser: chromiumFails},
+		want:     []string{"browser-differs warning likely", "websocket-ok ok sure"},
+		verdict:  diagnose.WorksWithWarnings,
+		who:      diagnose.FixerYou,
+		contains: []string{"does not know that authority", "install the company's certificate authority"},
 	}
 }
