@@ -89,9 +89,3 @@ func queryAntivirus() (names []string) {
 	}
 	return names
 }
-
-// antivirusOn reads Security Center's productState: its second byte is
-// 0x10 or 0x11 when the real-time protection is on (0x00, 0x01 off).
-func antivirusOn(state int64) bool {
-	return (state>>12)&0xF == 1
-}
