@@ -87,7 +87,7 @@ func (f *browserFlags) browserTest(ctx context.Context, out checks.Outcome, stde
 // second on a terminal, else a single line. stop clears it.
 func browserCountdown(w io.Writer, end time.Time, redraw bool) (stop func()) {
 	if !redraw {
-		fmt.Fprintf(w, "Waiting for your browser's answer (at most %s; press Enter to skip)...\n", browser.MaxWait)
+		fmt.Fprintf(w, "Waiting for your browser's answer (at most %d minutes; press Enter to skip)...\n", int(browser.MaxWait/time.Minute))
 		return func() {}
 	}
 	quit := make(chan struct{})
