@@ -180,3 +180,21 @@ func TestBrowserSkipAndFail(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserCountdown: on a terminal one line counts down and is cleared
+// when the answer comes; elsewhere one line says how long it may take.
+func TestBrowserCountdown(t *testing.T) {
+	var b bytes.Buffer
+	stop := browserCountdown(&b, time.Now().Add(2*time.Minute+30*time.Second), true)
+	stop()
+	stop() // twice is fine
+	got := b.String()
+	if !strings.HasPrefix(got, "\r  Waiting for your browser's answer: 2m30s left (Enter skips)\033[K") || !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("terminal: %q", got)
+	}
+	b.Reset()
+	browserCountdown(&b, time.Now().Add(time.Minute), false)()
+	if got := b.String(); got != "Waiting for your browser's answer (at most 3 minutes; press Enter to skip)...\n" {
+		t.Errorf("not a terminal: %q", got)
+	}
+}
