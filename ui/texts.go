@@ -130,6 +130,14 @@ type Words struct {
 	IdleClosed    string // %s duration
 	IdlePingsHelp string
 	IdleFailed    string // %s detail
+	BeforeAfter   string // %s before, %s now
+	Solved        string // %s titles
+	StillThere    string // %s titles
+	FixButton     string
+	ShareButton   string
+	TestAgain     string
+	SeverityWords map[diagnose.Severity]string
+
 	// The browser test on the result screen.
 	BrowserButton      string
 	BrowserHint        string
@@ -141,13 +149,6 @@ type Words struct {
 	BrowserNotOpened   string // %s browser's name
 	BrowserCloseCode   string // %d closing code
 	BrowserNameUnknown string
-	BeforeAfter        string // %s before, %s now
-	Solved             string // %s titles
-	StillThere         string // %s titles
-	FixButton          string
-	ShareButton        string
-	TestAgain          string
-	SeverityWords      map[diagnose.Severity]string
 
 	// Fix it.
 	FixTitle        string
@@ -317,29 +318,42 @@ var English = Words{
 		diagnose.DoesNotWork:       "live updates did not work",
 		diagnose.Incomplete:        "the check did not finish",
 	},
-	PathTitle:          "The way your connection goes",
-	HopComputer:        "This computer",
-	HopVPN:             "VPN",
-	HopProxy:           "Proxy",
-	HopInternet:        "Internet",
-	HopService:         "Service",
-	HopStopsHere:       "Stops here",
-	FindingsTitle:      "What we found, most likely first",
-	NoFindings:         "Nothing is wrong. If the app you use still does not update, share the report with its support team.",
-	NoFindingsBad:      "We could not tell exactly why. The list below shows where it stopped; please share the report with your support team.",
-	WhoFixes:           "Who can fix it: %s",
-	FixerYou:           "you",
-	FixerIT:            "your IT team",
-	FixerService:       "the service's team",
-	FixerNobody:        "nothing to fix",
-	FailedProbe:        "%s: %s",
-	IdleRunning:        "Still checking that a quiet connection stays open: %s left.",
-	IdleSkip:           "Skip",
-	IdleSkipped:        "You skipped the test of a quiet connection.",
-	IdleHeld:           "A quiet connection stayed open for %s.",
-	IdleClosed:         "A quiet connection was closed after %s.",
-	IdlePingsHelp:      "Connections that send a small signal now and then stayed open.",
-	IdleFailed:         "The test of a quiet connection did not work: %s",
+	PathTitle:     "The way your connection goes",
+	HopComputer:   "This computer",
+	HopVPN:        "VPN",
+	HopProxy:      "Proxy",
+	HopInternet:   "Internet",
+	HopService:    "Service",
+	HopStopsHere:  "Stops here",
+	FindingsTitle: "What we found, most likely first",
+	NoFindings:    "Nothing is wrong. If the app you use still does not update, share the report with its support team.",
+	NoFindingsBad: "We could not tell exactly why. The list below shows where it stopped; please share the report with your support team.",
+	WhoFixes:      "Who can fix it: %s",
+	FixerYou:      "you",
+	FixerIT:       "your IT team",
+	FixerService:  "the service's team",
+	FixerNobody:   "nothing to fix",
+	FailedProbe:   "%s: %s",
+	IdleRunning:   "Still checking that a quiet connection stays open: %s left.",
+	IdleSkip:      "Skip",
+	IdleSkipped:   "You skipped the test of a quiet connection.",
+	IdleHeld:      "A quiet connection stayed open for %s.",
+	IdleClosed:    "A quiet connection was closed after %s.",
+	IdlePingsHelp: "Connections that send a small signal now and then stayed open.",
+	IdleFailed:    "The test of a quiet connection did not work: %s",
+	BeforeAfter:   "Before: %s. Now: %s.",
+	Solved:        "Solved: %s.",
+	StillThere:    "Still there: %s.",
+	FixButton:     "Show me how to fix it",
+	ShareButton:   "Share the report",
+	TestAgain:     "Test again",
+	SeverityWords: map[diagnose.Severity]string{
+		diagnose.SeverityOK:      "Fine",
+		diagnose.SeverityInfo:    "Good to know",
+		diagnose.SeverityWarning: "Worth a look",
+		diagnose.SeverityProblem: "Problem",
+	},
+
 	BrowserButton:      "Test in my browser too",
 	BrowserHint:        "Opens the same address in your web browser, through a page on this computer, and puts its answer beside this one.",
 	BrowserWaiting:     "Waiting for your browser's answer: %s left. Once it has answered you may close its tab.",
@@ -350,18 +364,6 @@ var English = Words{
 	BrowserNotOpened:   "Your browser (%s) could not open the live connection.",
 	BrowserCloseCode:   " It was closed with code %d.",
 	BrowserNameUnknown: "name not known",
-	BeforeAfter:        "Before: %s. Now: %s.",
-	Solved:             "Solved: %s.",
-	StillThere:         "Still there: %s.",
-	FixButton:          "Show me how to fix it",
-	ShareButton:        "Share the report",
-	TestAgain:          "Test again",
-	SeverityWords: map[diagnose.Severity]string{
-		diagnose.SeverityOK:      "Fine",
-		diagnose.SeverityInfo:    "Good to know",
-		diagnose.SeverityWarning: "Worth a look",
-		diagnose.SeverityProblem: "Problem",
-	},
 
 	FixTitle:        "Fix it",
 	FixStepOf:       "Step %d of %d",
