@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"time"
@@ -46,9 +47,18 @@ func main() {
 		Check:       c.Check,
 		Idle:        c.Idle,
 		Environment: c.Environment,
-		Preset:      uiPreset(pre),
-		Version:     cli.Version,
-		About:       cli.VersionString(),
+		Browser: func(ctx context.Context, run *session.Run) (*session.Run, error) {
+			return c.Browser(ctx, run, func(page string) error {
+				u, err := url.Parse(page)
+				if err != nil {
+					return err
+				}
+				return a.OpenURL(u)
+			})
+		},
+		Preset:  uiPreset(pre),
+		Version: cli.Version,
+		About:   cli.VersionString(),
 		Mail: func(to, subject, body string) error {
 			q := url.Values{"subject": {subject}, "body": {body}}
 			return a.OpenURL(&url.URL{Scheme: "mailto", Opaque: to, RawQuery: q.Encode()})

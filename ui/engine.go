@@ -38,6 +38,13 @@ type Engine struct {
 	// hidden.
 	Idle func(ctx context.Context, run *session.Run, length time.Duration) *session.Run
 
+	// Browser opens the run's address in the person's own browser and
+	// returns the run with its answer beside the check's, diagnosed again
+	// (Checker.Browser with the system's browser). It must return
+	// promptly when ctx is cancelled (the user pressed Skip). Nil: no
+	// "Test in my browser too" button.
+	Browser func(ctx context.Context, run *session.Run) (*session.Run, error)
+
 	// Export writes the run in one of Formats. Nil: the session's own
 	// export, redacted.
 	Export func(run *session.Run, format string) ([]byte, error)

@@ -141,7 +141,7 @@ func (z *Wizard) startIdle(run *Run) {
 					return
 				case <-t.C:
 					z.do(func() {
-						if z.run == run && z.idleBusy {
+						if sameCheck(z.run, run) && z.idleBusy {
 							z.result.idleTick()
 						}
 					})
@@ -162,13 +162,17 @@ func (z *Wizard) SkipIdle() { z.cancelTask("idle") }
 // finishIdle shows the run with the idle test's result, diagnosed again,
 // unless a newer run has taken its place.
 func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
-	if z.run != run || !z.idleBusy {
+	if !sameCheck(z.run, run) || !z.idleBusy {
 		return
 	}
 	z.idleBusy = false
 	if skipped {
 		z.result.idleSkipped()
 		return
+	}
+	if z.run.Session != run.Session && done.Idle != nil {
+		// The browser's answer came meanwhile: keep it too.
+		done = z.run.Session.WithIdle(*done.Idle)
 	}
 	z.run = newRun(run.Request, run.Env, done)
 	z.result.update()
@@ -181,3 +185,12 @@ func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
 
 // testAgain runs the same check again, for a before/after.
 func (z *Wizard) testAgain() { z.startCheck() }
+
+// sameCheck reports whether a and b show the same check: the idle test
+// and the browser's answer each give a check a new Run.
+func sameCheck(a, b *Run) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Session == b.Session || (a.Outcome.Started.Equal(b.Outcome.Started) && a.Outcome.Target.URL() == b.Outcome.Target.URL())
+}

@@ -147,6 +147,8 @@ type resultScreen struct {
 	idleStart time.Time
 	idleEnd   time.Time
 
+	browser *browserBox
+
 	fixBtn, again, shareBtn *button
 }
 
@@ -166,6 +168,7 @@ func newResultScreen(z *Wizard) *resultScreen {
 	s.idleBox.Hide()
 	s.idleDone = wrapped("")
 	s.idleDone.Hide()
+	s.browser = newBrowserBox(z)
 
 	s.fixBtn = newButton(T.FixButton, func() { z.show(StepFix) }, z.escape)
 	s.fixBtn.Importance = widget.HighImportance
@@ -178,7 +181,7 @@ func newResultScreen(z *Wizard) *resultScreen {
 	pathTitle := widget.NewLabelWithStyle(T.PathTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	findTitle := widget.NewLabelWithStyle(T.FindingsTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.root = container.NewVBox(
-		s.banner, s.compare, s.idleBox, s.idleDone,
+		s.banner, s.compare, s.idleBox, s.idleDone, s.browser.root,
 		pathTitle, container.NewPadded(s.path),
 		container.NewHBox(s.fixBtn, s.again, s.shareBtn),
 		widget.NewSeparator(),
@@ -243,6 +246,7 @@ func (s *resultScreen) update() {
 	} else if !s.z.idleBusy && s.idleDone.Text != T.IdleSkipped {
 		s.idleDone.Hide()
 	}
+	s.browser.update(run)
 	s.root.Refresh()
 }
 

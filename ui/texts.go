@@ -143,6 +143,18 @@ type Words struct {
 	TestAgain                             string
 	SeverityWords                         map[diagnose.Severity]string
 
+	// The browser test on the result screen.
+	BrowserButton      string
+	BrowserHint        string
+	BrowserWaiting     string // %s time left
+	BrowserSkip        string
+	BrowserSkipped     string
+	BrowserFailed      string // %s what went wrong
+	BrowserOpened      string // %s browser's name, %s time to open
+	BrowserNotOpened   string // %s browser's name
+	BrowserCloseCode   string // %d closing code
+	BrowserNameUnknown string
+
 	// Fix it.
 	FixTitle        string
 	FixStepOf       string // %d of %d
@@ -349,6 +361,17 @@ var English = Words{
 		diagnose.SeverityWarning: "Worth a look",
 		diagnose.SeverityProblem: "Problem",
 	},
+
+	BrowserButton:      "Test in my browser too",
+	BrowserHint:        "Opens the same address in your web browser, through a page on this computer, and puts its answer beside this one.",
+	BrowserWaiting:     "Waiting for your browser's answer: %s left. Once it has answered you may close its tab.",
+	BrowserSkip:        "Skip",
+	BrowserSkipped:     "You skipped the browser test.",
+	BrowserFailed:      "The browser test did not work: %s",
+	BrowserOpened:      "Your browser (%s) could open the live connection, in %s.",
+	BrowserNotOpened:   "Your browser (%s) could not open the live connection.",
+	BrowserCloseCode:   " It was closed with code %d.",
+	BrowserNameUnknown: "name not known",
 
 	FixTitle:        "Fix it",
 	FixStepOf:       "Step %d of %d",

@@ -136,6 +136,7 @@ type checkFlags struct {
 	preset                          string
 	proxyAuth                       proxyAuthFlags
 	failOn                          string
+	browserFlags
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -159,6 +160,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
 	f.proxyAuth.register(fs)
+	f.browserFlags.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
@@ -286,6 +288,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
+	run = f.browserTest(ctx, c, run, stderr)
 	rep := run.Report(f.noRedact)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code

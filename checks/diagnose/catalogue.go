@@ -76,7 +76,7 @@ var placeholderNames = []string{
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
 	"auth_schemes", "auth_scheme", "auth_domain", "firefox_proxy", "firefox_differs", "addresses", "ports",
-	"client_cas", "portal", "page_title",
+	"client_cas", "portal", "page_title", "browser", "antivirus",
 	"cause", "who", "verdict",
 }
 

@@ -35,12 +35,12 @@ var Coverage = []ArticleItem{
 	{"000 Starsky", "cause", "proxy timeouts of 60-90 s; raise to 120-180 s", []string{"proxy-idle-timeout", "handshake-timeout"}, ""},
 	{"000 Starsky", "cause", "the proxy truncates headers; Upgrade and Connection must be passed", []string{"proxy-strips-upgrade"}, ""},
 	{"000 Starsky", "remedy", "WebSockets detected but problems remain: ask for help", []string{"websocket-ok", "cause-unknown"}, ""},
-	{"000 Starsky", "remedy", "test the connection on a WebSocket test website", nil, "this checker is that test, run against the service's own address"},
+	{"000 Starsky", "remedy", "test the connection on a WebSocket test website", []string{"browser-differs/both_work", "browser-differs/browser_fails", "browser-differs/app_fails"}, ""},
 
 	// 001: Fire Insights (Sparkflows), a self-hosted server.
 	{"001 Fire Insights", "cause", "WebSocket ports not open within the private cloud network", []string{"tcp-blocked"}, ""},
 	{"001 Fire Insights", "cause", "a firewall or security agent on the network or machine blocks the socket", []string{"tcp-blocked", "messages-blocked", "tls-intercepted"}, ""},
-	{"001 Fire Insights", "cause", "the browser version does not support the transport", nil, "no browser is involved: the checker speaks WebSocket itself, and SockJS fallbacks are a browser matter"},
+	{"001 Fire Insights", "cause", "the browser version does not support the transport", []string{"browser-differs/browser_fails"}, ""},
 	{"001 Fire Insights", "cause", "a VPN or antivirus blocks WebSockets", []string{"vpn-active", "messages-blocked", "tls-intercepted"}, ""},
 	{"001 Fire Insights", "cause", "not enough memory (16 GB) for the server", nil, "sizing of one product's server, not visible from the user's machine"},
 	{"001 Fire Insights", "cause", "the WebSocket connection is dropped by a firewall or proxy", []string{"connection-dropped", "proxy-idle-timeout", "messages-blocked/closed"}, ""},

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 )
 
 // Verdict is the one-word answer to "do WebSockets work here?".
@@ -165,6 +166,10 @@ type Input struct {
 	Direct *checks.Outcome
 	// Env is what the machine is set to.
 	Env Environment
+	// Browser is the person's own browser's answer on the same address
+	// (package checks/browser), when they ran that test: it tells a cause
+	// in the browser from one on the network (browser-differs).
+	Browser *browser.Result
 	// RequiredIdle is how long the service needs an idle WebSocket to
 	// stay open; zero means checks.DefaultIdleRequired.
 	RequiredIdle time.Duration

@@ -61,7 +61,13 @@
 //	                   reverse proxy                    server-no-websocket (reverse_proxy)
 //	                   use HTTPS                        plain-ws-blocked
 //
-// Not applicable: browser versions and SockJS transports (no browser here),
+// The person's own browser, opened on the same address (Input.Browser,
+// package checks/browser), is set beside the check: browser-differs says
+// which of the two failed and why that points at the browser (extensions,
+// its own proxy settings, a web shield) or at a way only the browser can
+// take (a proxy sign-in, a proxy script, a certificate it trusts).
+//
+// Not applicable: SockJS transports (a browser library's fallback),
 // memory sizing of one product's server, the Atlassian NAT source addresses
 // (inbound to that service), disabling WebSockets on the server (a product
 // setting, not a fix), and the manual wscat steps (this checker replaces

@@ -170,6 +170,10 @@ func (f *facts) placeholders() map[string]string {
 		set("auth_domain", si.domain)
 	}
 	f.pagePlaceholders(set)
+	set("browser", browserName(f.in.Browser))
+	if b := f.in.Browser; b != nil {
+		set("antivirus", strings.Join(b.Antivirus, ", "))
+	}
 	return v
 }
 

@@ -78,6 +78,7 @@ var IDs = []string{
 	IDFirefoxOwnProxy,
 	IDCauseUnknown,
 	IDWebSocketOK,
+	IDBrowserDiffers, // the browser's answer beside the check's, after it
 }
 
 // Cases are the variants of a finding's text a rule can ask for; the
@@ -107,6 +108,7 @@ var Cases = map[string][]string{
 	IDCheckIncomplete:   {"cancelled", "deadline"},
 	IDWebSocketOK:       {"self_test"},
 	IDAddressNeeded:     {},
+	IDBrowserDiffers:    browserCases,
 }
 
 // raised is a finding decided by the rules, before it has words.
@@ -194,6 +196,7 @@ var rules = []func(*facts, *found){
 	ruleUnknown,
 	ruleContext,
 	ruleFirefox,
+	ruleBrowser,
 	ruleOK,
 	rulePageAddress,
 }

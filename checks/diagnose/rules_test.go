@@ -648,7 +648,7 @@ func ruleCases() []ruleCase {
 func ptr[T any](v T) *T { return &v }
 
 func TestRules(t *testing.T) {
-	for _, tc := range ruleCases() {
+	for _, tc := range append(ruleCases(), browserRuleCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := diagnose.Diagnose(tc.in)
 			if g := got(d); !slices.Equal(g, tc.want) {
@@ -688,7 +688,7 @@ func TestRules(t *testing.T) {
 // catalogue at least once.
 func TestEveryIDHasAFixture(t *testing.T) {
 	seen := map[string]bool{}
-	for _, tc := range ruleCases() {
+	for _, tc := range append(ruleCases(), browserRuleCases()...) {
 		for _, f := range diagnose.Diagnose(tc.in).Findings {
 			seen[f.ID] = true
 		}

@@ -81,6 +81,10 @@ func Markdown(w io.Writer, r Report) error {
 	b.WriteString("\n\n")
 	fmt.Fprintf(&b, "### %s\n\n", words.Environment)
 	mdPairs(&b, v.Env)
+	if v.Browser != nil {
+		fmt.Fprintf(&b, "### %s\n\n", mdEscape(v.BrowserTitle))
+		mdPairs(&b, v.Browser)
+	}
 
 	c := words.Columns
 	fmt.Fprintf(&b, "### %s\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", words.Probes, c[0], c[1], c[2], c[3])

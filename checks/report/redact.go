@@ -251,6 +251,7 @@ func redact(r Report, secrets []string) Report {
 	}
 	r.Findings = findings
 	r.AdminNote = t(r.AdminNote)
+	r.Browser = redactBrowser(r.Browser, t)
 	if r.Summary != nil {
 		s := *r.Summary
 		s.Headline, s.CauseText, s.WhoCanFixText, s.UncertainText = t(s.Headline), t(s.CauseText), t(s.WhoCanFixText), t(s.UncertainText)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
@@ -144,6 +145,9 @@ type Report struct {
 	// Path is the way to the service and where the connection stops, as
 	// the diagnosis worked it out.
 	Path *diagnose.Path `json:"path,omitempty"`
+	// Browser is what the person's own browser saw when it opened the same
+	// address (package checks/browser); nil when that test did not run.
+	Browser *browser.Result `json:"browser,omitempty"`
 }
 
 // Input is what a report is built from.
@@ -170,6 +174,9 @@ type Input struct {
 	RunID string
 	// Environment overrides the machine's (tests); nil means this machine.
 	Environment *checks.Environment
+	// Browser is the person's own browser's answer on the same address,
+	// when they ran that test.
+	Browser *browser.Result
 }
 
 // Build builds the report of a run from in. Unless in.NoRedact is set,
@@ -234,6 +241,7 @@ func Build(in Input) Report {
 	if r.RunID == "" {
 		r.RunID = newRunID()
 	}
+	r.Browser = copyBrowser(in.Browser)
 	for _, res := range o.Results {
 		r.Results = append(r.Results, resultOf(res))
 	}

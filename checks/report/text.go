@@ -67,6 +67,10 @@ func Text(w io.Writer, r Report) error {
 	}
 	fmt.Fprintf(&b, "\n%s:\n", words.Environment)
 	textPairs(&b, v.Env)
+	if v.Browser != nil {
+		fmt.Fprintf(&b, "\n%s:\n", v.BrowserTitle)
+		textPairs(&b, v.Browser)
+	}
 
 	fmt.Fprintf(&b, "\n%s:\n", words.Probes)
 	nameW, statusW := 0, 0

@@ -25,6 +25,9 @@ type view struct {
 	Others       []diagnose.Finding
 	AdminNotes   []adminNote
 	Env          []pair
+	// Browser is the "Your browser" section; nil when the test did not run.
+	Browser      []pair
+	BrowserTitle string
 	Rows         []row
 	Run          []pair
 }
@@ -113,6 +116,7 @@ func newView(r Report) view {
 		{words.Proxy, proxyLine(r.Environment.Proxy)},
 		{words.VPN, vpnLine(r.Environment.VPN)},
 	}
+	v.Browser, v.BrowserTitle = browserPairs(r.Browser), browserWords.Title
 	v.Rows = rows(r)
 	v.Run = runInfo(r)
 	return v

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
@@ -56,6 +57,9 @@ type Run struct {
 	// Idle is the result of an idle test run after the check
 	// (Checker.Idle); nil until one ended. It is also in Outcome.Results.
 	Idle *checks.Result
+	// Browser is the person's own browser's answer on the same address
+	// (Checker.Browser); nil until one came.
+	Browser *browser.Result
 	// Diagnosis is the one diagnosis of all of the above.
 	Diagnosis diagnose.Diagnosis
 	// Tool names the program in the run's reports.
@@ -143,6 +147,35 @@ func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run
 	return run.WithIdle(r)
 }
 
+// Browser opens the run's address in the person's own browser through a
+// page served on this computer (package checks/browser), with open (the
+// system's browser), and returns the run with the browser's answer beside
+// the check's, diagnosed again. The self-test gets a new reference server:
+// the check's has stopped with it.
+func (c *Checker) Browser(ctx context.Context, run *Run, open func(url string) error) (*Run, error) {
+	req := run.Request
+	req.Address, req.SelfTest = run.Outcome.Target.URL(), run.Scope == ScopeSelfTest
+	t, _, stop, err := c.target(req)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	res, err := browser.Test(ctx, t.URL(), open)
+	if err != nil {
+		return nil, err
+	}
+	return run.WithBrowser(&res), nil
+}
+
+// WithBrowser is a copy of run with the browser's answer res, diagnosed
+// again.
+func (r *Run) WithBrowser(res *browser.Result) *Run {
+	n := *r
+	n.Browser = res
+	n.diagnose()
+	return &n
+}
+
 // WithIdle is a copy of run with an idle test's result in place of any
 // earlier one, diagnosed again.
 func (r *Run) WithIdle(res checks.Result) *Run {
@@ -165,7 +198,7 @@ func (r *Run) WithIdle(res checks.Result) *Run {
 // diagnosisInput is what the diagnosis is told: the run, the counterpart,
 // the proxy the run's route went through and the VPN that carries it.
 func (r *Run) diagnosisInput() diagnose.Input {
-	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest}
+	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser}
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
@@ -188,7 +221,7 @@ func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
 
 // Report is the run's report; secrets are left out unless noRedact.
 func (r *Run) Report(noRedact bool) report.Report {
-	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope)}
+	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope), Browser: r.Browser}
 	if v := r.Machine.VPN; v != nil {
 		in.VPN = report.VPNOf(*v)
 	}
