@@ -133,6 +133,9 @@ type Request struct {
 	Proxy ProxyChoice
 	// ProxyURL is the proxy to use when Proxy is ProxyURL.
 	ProxyURL string
+	// ProxyUser and ProxyPassword sign in to a proxy that asks (Basic,
+	// NTLM) when it does not take the Windows sign-in; empty: none.
+	ProxyUser, ProxyPassword string
 	// ClientCert and ClientKey are PEM files for a client certificate.
 	ClientCert, ClientKey string
 	// CAFile is a PEM file of a CA to trust.
@@ -152,6 +155,9 @@ func (r Request) session() (session.Request, error) {
 		ClientCert: r.ClientCert,
 		ClientKey:  r.ClientKey,
 		CAFile:     r.CAFile,
+	}
+	if r.ProxyUser != "" {
+		req.ProxyCredentials = &netenv.ProxyCredentials{User: r.ProxyUser, Password: r.ProxyPassword}
 	}
 	switch r.Proxy {
 	case ProxyNone:

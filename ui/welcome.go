@@ -29,16 +29,18 @@ type welcomeScreen struct {
 	// selfTest checks this computer alone, for when there is no address.
 	selfTest *button
 
-	advanced   *widget.Accordion
-	headers    *entry
-	cookie     *entry
-	proxy      *widget.RadioGroup
-	proxyURL   *entry
-	clientCert *entry
-	clientKey  *entry
-	caFile     *entry
-	idle       *widget.Select
-	advError   *widget.Label
+	advanced *widget.Accordion
+	headers  *entry
+	cookie   *entry
+	proxy    *widget.RadioGroup
+	proxyURL *entry
+	// proxyUser and proxyPassword sign in to a proxy that asks.
+	proxyUser, proxyPassword *entry
+	clientCert               *entry
+	clientKey                *entry
+	caFile                   *entry
+	idle                     *widget.Select
+	advError                 *widget.Label
 }
 
 func newWelcome(z *Wizard) *welcomeScreen {
@@ -87,6 +89,10 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	})
 	s.proxy.Required = true
 	s.proxy.SetSelected(T.ProxySystem)
+	s.proxyUser = newEntry(z.escape)
+	s.proxyUser.SetPlaceHolder(`CORP\ann`)
+	s.proxyPassword = newEntry(z.escape)
+	s.proxyPassword.Password = true
 	s.clientCert = newEntry(z.escape)
 	s.clientCert.SetPlaceHolder(T.ClientCertHint)
 	s.clientKey = newEntry(z.escape)
@@ -100,12 +106,15 @@ func newWelcome(z *Wizard) *welcomeScreen {
 		widget.NewFormItem(T.HeadersLabel, s.headers),
 		widget.NewFormItem(T.CookieLabel, s.cookie),
 		widget.NewFormItem(T.ProxyLabel, container.NewVBox(s.proxy, s.proxyURL)),
+		widget.NewFormItem(T.ProxyUserLabel, s.proxyUser),
+		widget.NewFormItem(T.ProxyPasswordLabel, s.proxyPassword),
 		widget.NewFormItem(T.ClientCertLabel, s.withChooser(s.clientCert)),
 		widget.NewFormItem(T.ClientKeyLabel, s.withChooser(s.clientKey)),
 		widget.NewFormItem(T.CAFileLabel, s.withChooser(s.caFile)),
 	)
 	form.Items[0].HintText = T.HeadersHint
 	form.Items[1].HintText = T.CookieHint
+	form.Items[3].HintText = T.ProxyUserHint
 	s.idle = widget.NewSelect(T.IdleChoices, nil)
 	for i, d := range idleChoices {
 		if d == idleFor(pre.IdleRequired) {
@@ -254,6 +263,7 @@ func (s *welcomeScreen) request(selfTest bool) (Request, string, fyne.Focusable)
 	default:
 		r.Proxy = ProxySystem
 	}
+	r.ProxyUser, r.ProxyPassword = strings.TrimSpace(s.proxyUser.Text), s.proxyPassword.Text
 	r.ClientCert = strings.TrimSpace(s.clientCert.Text)
 	r.ClientKey = strings.TrimSpace(s.clientKey.Text)
 	if (r.ClientCert == "") != (r.ClientKey == "") {

@@ -559,11 +559,16 @@ func TestBadAddressInput(t *testing.T) {
 	}
 	s.proxyURL.SetText("http://proxy.example:8080")
 	s.cookie.SetText("sid=1")
+	s.proxyUser.SetText(`CORP\ann`)
+	s.proxyPassword.SetText("pr0xy-pass")
 	s.address.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field checks
 	h.atStep(StepResult)
 	r := f.lastReq
 	if r.Address != "chat.example.com/socket" || r.Proxy.Kind != netenv.ModeURL || r.Proxy.String() != "http://proxy.example:8080" || r.Cookie != "sid=1" || len(r.Headers) != 1 {
 		t.Errorf("request %+v", r)
+	}
+	if c := r.ProxyCredentials; c == nil || c.User != `CORP\ann` || c.Password != "pr0xy-pass" {
+		t.Errorf("proxy credentials %+v", c)
 	}
 }
 
