@@ -22,6 +22,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -30,8 +31,9 @@ import (
 )
 
 func main() {
-	presetFile, args, err := cli.SplitPreset(os.Args[1:])
-	if err != nil || len(args) > 0 {
+	langFlag, guiArgs, langErr := cli.SplitLang(os.Args[1:])
+	presetFile, args, err := cli.SplitPreset(guiArgs)
+	if err != nil || langErr != nil || len(args) > 0 {
 		cli.AttachConsole()
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -40,6 +42,10 @@ func main() {
 		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
 	}
 	e := &engine{preset: pre.Preset}
+	lang := i18n.Choose(langFlag, pre.Language, ui.SystemLanguage())
+	ui.SetLanguage(lang)
+	report.SetLanguage(lang)
+	e.words, e.adminWords = diagnose.MustCatalogue(lang), diagnose.MustCatalogue(i18n.Choose(pre.SupportLanguage))
 	go osVersion() // read while the window opens; reports name the release
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
@@ -77,6 +83,9 @@ func main() {
 // engine runs the window's checks with the preset in force.
 type engine struct {
 	preset *preset.Preset
+	// words and adminWords are the catalogues of the window's language
+	// and of the note for the IT team.
+	words, adminWords *diagnose.Catalogue
 
 	// others holds the wss:// runs made beside plain ws:// runs that
 	// failed (see checks.RunWithCounterpart), by runKey, for the diagnosis.
@@ -227,7 +236,8 @@ func target(raw string) (t checks.Target, stop func(), err error) {
 
 // diagnosis diagnoses a run with what the window knows of the machine.
 func (e *engine) diagnosis(out checks.Outcome, env *ui.Environment) diagnose.Diagnosis {
-	in := diagnose.Input{Outcome: out, Other: e.other(out), RequiredIdle: time.Duration(e.preset.RequiredIdleSeconds) * time.Second}
+	in := diagnose.Input{Outcome: out, Other: e.other(out), RequiredIdle: time.Duration(e.preset.RequiredIdleSeconds) * time.Second,
+		Catalogue: e.words, AdminCatalogue: e.adminWords}
 	if env != nil && env.Proxy != nil {
 		in.Env.ProxyURL, in.Env.ProxySource = env.Proxy.Address, env.Proxy.Source
 	}

@@ -15,7 +15,6 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
-	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
 // bannerLevel is the colour of the verdict banner.
@@ -256,7 +255,7 @@ func failedProbeLine(r checks.Result) fyne.CanvasObject {
 		words = r.Probe
 	}
 	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))
-	return container.NewBorder(nil, nil, icon, nil, wrapped(fmt.Sprintf(T.FailedProbe, words, report.Detail(r))))
+	return container.NewBorder(nil, nil, icon, nil, wrapped(fmt.Sprintf(T.FailedProbe, words, cat.CodeText(r.Probe, r.Code))))
 }
 
 // findingCard shows one finding: its severity, title, explanation and who
@@ -276,6 +275,9 @@ func findingCard(f diagnose.Finding) fyne.CanvasObject {
 	who.Importance = widget.MediumImportance
 	who.TextStyle.Italic = true
 	body.Add(who)
+	if g := glossaryFor(append([]string{f.Title, f.Explanation}, f.Steps...)...); g != nil {
+		body.Add(g)
+	}
 	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(icon), nil, body), widget.NewSeparator())
 }
 
@@ -359,7 +361,7 @@ func idleWords(r checks.Result) string {
 	case r.Status == checks.Fail && strings.Contains(r.Code, "close"):
 		return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
 	}
-	return fmt.Sprintf(T.IdleFailed, report.Detail(r))
+	return fmt.Sprintf(T.IdleFailed, cat.CodeText(r.Probe, r.Code))
 }
 
 // idleStarted shows the countdown until end.

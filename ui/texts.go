@@ -91,9 +91,6 @@ type Words struct {
 	StateFail     string
 	StateSkip     string
 	StateStopped  string
-	SkipNotNeeded string
-	SkipNoProxy   string
-	SkipBecause   string
 	Progress      string // %d of %d
 	Cancel        string
 	Cancelling    string
@@ -118,6 +115,7 @@ type Words struct {
 	NoFindings    string
 	NoFindingsBad string
 	WhoFixes      string // %s
+	WordsMean     string
 	FixerYou      string
 	FixerIT       string
 	FixerService  string
@@ -182,8 +180,8 @@ var English = Words{
 	Back:    "Back",
 	Next:    "Next",
 
-	WelcomeTitle:       "Do live updates work on this computer?",
-	WelcomeTitleFor:    "Do live updates from %s work on this computer?",
+	WelcomeTitle:       "Do live connections work on this computer?",
+	WelcomeTitleFor:    "Do live connections to %s work on this computer?",
 	TargetLabel:        "Service to test",
 	YourSupportTeam:    "your support team",
 	SupportBy:          "Help from %s:",
@@ -193,8 +191,8 @@ var English = Words{
 	AboutPreset:        "Preset: %s",
 	AboutPresetBuiltIn: "Preset: built in",
 	AboutTitle:         "About WebSocket Doctor",
-	AboutText:          "Finds out why WebSockets do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
-	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
+	AboutText:          "Finds out why live connections (WebSockets) do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
+	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a live connection (in technical terms, a WebSocket). This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
 	AddressLabel:       "Address to test",
 	AddressExample:     "for example wss://chat.example.com/socket",
 	AddressSelfTest:    "Leave this empty to test this computer with the app's own test server, or paste the address your support team gave you.",
@@ -281,9 +279,6 @@ var English = Words{
 	StateFail:     "Does not work",
 	StateSkip:     "Not tested",
 	StateStopped:  "Stopped",
-	SkipNotNeeded: "Not needed for this address.",
-	SkipNoProxy:   "No proxy is used for this address.",
-	SkipBecause:   "Not tested, because an earlier step did not work.",
 	Progress:      "%d of %d done",
 	Cancel:        "Cancel",
 	Cancelling:    "Stopping…",
@@ -295,15 +290,15 @@ var English = Words{
 	TimeS:         "%.1f s",
 
 	VerdictText: map[diagnose.Verdict]string{
-		diagnose.Works:             "Live updates work from this computer.",
-		diagnose.WorksWithWarnings: "Live updates work, but something may get in their way.",
-		diagnose.DoesNotWork:       "Live updates do not work from this computer.",
+		diagnose.Works:             "Live connections work from this computer.",
+		diagnose.WorksWithWarnings: "Live connections work, but something may get in their way.",
+		diagnose.DoesNotWork:       "Live connections do not work from this computer.",
 		diagnose.Incomplete:        "The check did not finish, so there is no answer yet.",
 	},
 	VerdictShort: map[diagnose.Verdict]string{
-		diagnose.Works:             "live updates worked",
-		diagnose.WorksWithWarnings: "live updates worked, with warnings",
-		diagnose.DoesNotWork:       "live updates did not work",
+		diagnose.Works:             "live connections worked",
+		diagnose.WorksWithWarnings: "live connections worked, with warnings",
+		diagnose.DoesNotWork:       "live connections did not work",
 		diagnose.Incomplete:        "the check did not finish",
 	},
 	PathTitle:     "The way your connection goes",
@@ -314,9 +309,10 @@ var English = Words{
 	HopService:    "Service",
 	HopStopsHere:  "Stops here",
 	FindingsTitle: "What we found, most likely first",
-	NoFindings:    "Nothing is wrong. If the app you use still does not update, share the report with its support team.",
+	NoFindings:    "Nothing is wrong. If the app you use still does not show news at once, share the report with its support team.",
 	NoFindingsBad: "We could not tell exactly why. The list below shows where it stopped; please share the report with your support team.",
 	WhoFixes:      "Who can fix it: %s",
+	WordsMean:     "What do these words mean?",
 	FixerYou:      "you",
 	FixerIT:       "your IT team",
 	FixerService:  "the service's team",
@@ -350,8 +346,8 @@ var English = Words{
 	FixTestHint:     "Done this step? Press Test again to see whether it helped.",
 	CopyAdminNote:   "Copy the note for your IT team",
 	CopiedAdminNote: "The note is copied. Paste it into an e-mail or a ticket for your IT team.",
-	AdminNoteHead:   "Note for the network administrator, from %s (checking %s):",
-	NothingToFix:    "There is nothing to fix: live updates work from this computer.",
+	AdminNoteHead:   "Note for your IT team, from %s (checking %s):",
+	NothingToFix:    "There is nothing to fix: live connections work from this computer.",
 	GenericSteps: []string{
 		"Try another network, for example your phone's hotspot, then press Test again.",
 		"If it works on the other network, the problem is on your usual network: share the report with your IT team.",

@@ -65,7 +65,7 @@ func (f *fake) check(ctx context.Context, req Request, onEvent func(checks.Event
 var stripFinding = diagnose.Finding{
 	ID:          "proxy-strips-upgrade",
 	Severity:    diagnose.SeverityProblem,
-	Title:       "Your company proxy removes what live updates need",
+	Title:       "Your company proxy removes what live connections need",
 	Explanation: "The proxy answered in place of the service.",
 	Steps:       []string{"Turn off your VPN, then press Test again.", "Ask your IT team to let the service through the proxy."},
 	AdminNote:   "Pass Upgrade and Connection; HTTP/1.1 to the origin.",
@@ -84,7 +84,7 @@ func fakeDiagnose(out checks.Outcome, env *Environment) []diagnose.Finding {
 			AdminNote: "Raise the idle timeout to 180 s."})
 	}
 	if len(fs) == 0 {
-		fs = append(fs, diagnose.Finding{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "Live updates work"})
+		fs = append(fs, diagnose.Finding{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "Live connections work"})
 	}
 	return fs
 }
@@ -362,7 +362,7 @@ func TestTestAgainShowsBeforeAfter(t *testing.T) {
 	h.atStep(StepChecking)
 	h.atStep(StepResult)
 	got := h.z.result.compare.Text
-	want := "Before: live updates did not work. Now: live updates worked.\nSolved: " + stripFinding.Title + "."
+	want := "Before: live connections did not work. Now: live connections worked.\nSolved: " + stripFinding.Title + "."
 	if got != want || !h.z.result.compare.Visible() {
 		t.Errorf("before/after:\n%s\nwant:\n%s", got, want)
 	}
@@ -413,7 +413,7 @@ func TestExport(t *testing.T) {
 	h.z.share.format.SetSelected(T.FormatNames["text"])
 	test.Tap(h.z.share.save)
 	name, data = h.saved()
-	if !strings.Contains(string(data), "\nWebSockets do not work (") || !strings.HasSuffix(name, ".txt") {
+	if !strings.Contains(string(data), "\nLive connections do not work (") || !strings.HasSuffix(name, ".txt") {
 		t.Errorf("text report %q as %q", data, name)
 	}
 	// Saving again never replaces the earlier file: it gets a new name.

@@ -16,7 +16,7 @@ func TestCheckPrintsTheDiagnosis(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	text := out.String()
-	verdict := strings.Index(text, "WebSockets work from this computer.")
+	verdict := strings.Index(text, "Live connections work from this computer.")
 	finding := strings.Index(text, "(websocket-ok)")
 	table := strings.Index(text, "Steps checked:")
 	if verdict < 0 || finding < verdict || table < finding {

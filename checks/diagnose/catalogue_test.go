@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -128,7 +129,7 @@ func TestGlossaryOnce(t *testing.T) {
 		}
 	}
 	first := d.Findings[0]
-	for _, id := range []string{"websocket", "proxy", "header"} {
+	for _, id := range []string{"websocket", "proxy", "network_admin"} {
 		var text string
 		for _, g := range diagnose.Default().Glossary {
 			if g.ID == id {
@@ -184,6 +185,63 @@ func TestCoverage(t *testing.T) {
 	for _, a := range []string{"000", "001", "002", "003"} {
 		if !articles[a] {
 			t.Errorf("article %s is not covered", a)
+		}
+	}
+}
+
+// TestVocabulary: in every language, a person's text uses no retired name
+// and no technical word the glossary does not explain.
+func TestVocabulary(t *testing.T) {
+	for _, lang := range assets.FindingsLanguages() {
+		t.Run(lang, func(t *testing.T) {
+			c, err := diagnose.CatalogueFor(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Retired) == 0 {
+				t.Error("no retired names listed")
+			}
+			if err := c.CheckVocabulary(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestVocabularyCatches: the check finds a retired name and an
+// unexplained technical word planted in a text.
+func TestVocabularyCatches(t *testing.T) {
+	c := *diagnose.Default()
+	c.Findings = maps.Clone(c.Findings)
+	ft := c.Findings[diagnose.IDNoNetwork]
+	ft.Steps = []string{"Ask your network administrator about SNI."}
+	c.Findings[diagnose.IDNoNetwork] = ft
+	err := c.CheckVocabulary()
+	if err == nil || !strings.Contains(err.Error(), "network administrator") || !strings.Contains(err.Error(), `"SNI"`) {
+		t.Fatalf("CheckVocabulary = %v", err)
+	}
+}
+
+// TestCodeTextNeverShowsACode: every code a probe can emit, for every
+// probe, reads as a sentence in every language, never as the code.
+func TestCodeTextNeverShowsACode(t *testing.T) {
+	codes := append(checks.Codes(), "status_200", "status_426", "needs_tcp", "after_upgrade", "something_new")
+	probes := []string{"dns", "tcp", "proxy", "tls", "http", "upgrade", "upgrade_direct", "echo", "idle"}
+	for _, lang := range assets.FindingsLanguages() {
+		c, err := diagnose.CatalogueFor(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range probes {
+			for _, code := range codes {
+				s := c.CodeText(p, code)
+				if s == "" || s == code || strings.Contains(s, "{") || strings.Contains(s, "_") {
+					t.Errorf("%s: %s %s reads %q", lang, p, code, s)
+				}
+			}
+		}
+		if s := c.CodeText("upgrade", "status_200"); !strings.Contains(s, "200") {
+			t.Errorf("%s: status_200 reads %q, without the status", lang, s)
 		}
 	}
 }

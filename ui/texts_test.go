@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"testing"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
+)
+
+// sameInEveryLanguage are the texts that are names or examples, the same
+// in English and the other languages.
+var sameInEveryLanguage = []string{
+	"WebSocket Doctor", "Cookie", "Proxy", "VPN", "Internet", "Markdown", "< 1 ms", "%d ms", "%.1f s",
+	"%s: %s", "http://proxy.example.com:8080", "Start", "Problem", "Service", "Info", "Notes", "Note",
+	"Options", "Stop", "Online", "Web", "OK", "Advanced",
+}
+
+var verbRE = regexp.MustCompile(`%[-+# 0]*[0-9.]*[a-zA-Z%]`)
+
+// eachText calls f with every string of w, by its place ("Steps[2]",
+// "AddressBad[host]").
+func eachText(w Words, f func(where, s string)) {
+	v := reflect.ValueOf(w)
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Name
+		fv := v.Field(i)
+		switch fv.Kind() {
+		case reflect.String:
+			f(name, fv.String())
+		case reflect.Slice, reflect.Array:
+			for j := 0; j < fv.Len(); j++ {
+				f(fmt.Sprintf("%s[%d]", name, j), fv.Index(j).String())
+			}
+		case reflect.Map:
+			for _, k := range fv.MapKeys() {
+				f(fmt.Sprintf("%s[%v]", name, k.Interface()), fv.MapIndex(k).String())
+			}
+		}
+	}
+}
+
+// TestTranslationsComplete: every language has every text of English,
+// with the same placeholders, and none is left in English but names.
+func TestTranslationsComplete(t *testing.T) {
+	en := map[string]string{}
+	eachText(English, func(where, s string) { en[where] = s })
+	for _, lang := range i18n.Languages {
+		if lang == "en" {
+			continue
+		}
+		t.Run(lang, func(t *testing.T) {
+			w, ok := translations[lang]
+			if !ok {
+				t.Skipf("the window has no words in %s yet", lang)
+			}
+			got := map[string]string{}
+			eachText(*w, func(where, s string) { got[where] = s })
+			for where, e := range en {
+				s, ok := got[where]
+				switch {
+				case !ok || s == "":
+					t.Errorf("%s: missing", where)
+				case !slices.Equal(verbs(s), verbs(e)):
+					t.Errorf("%s: placeholders %q, English has %q", where, verbs(s), verbs(e))
+				case s == e && !slices.Contains(sameInEveryLanguage, s):
+					t.Errorf("%s: left in English: %q", where, s)
+				}
+			}
+			for where := range got {
+				if _, ok := en[where]; !ok {
+					t.Errorf("%s: not a text of English", where)
+				}
+			}
+		})
+	}
+}
+
+func verbs(s string) []string {
+	v := verbRE.FindAllString(s, -1)
+	slices.Sort(v)
+	return v
+}
