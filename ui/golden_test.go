@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -66,7 +67,7 @@ func golden(t *testing.T, name string, c fyne.Canvas, withImage bool) {
 // painter loses cached icons when a second test app paints in the same
 // process.
 func TestGoldenScreens(t *testing.T) {
-	for _, variant := range []string{"light", "dark"} {
+	for _, variant := range []string{"light", "dark", "de", "ja", "pseudo"} {
 		t.Run(variant, func(t *testing.T) {
 			args := []string{"-test.run", "^TestGoldenVariant$"}
 			if *update {
@@ -90,9 +91,28 @@ func TestGoldenVariant(t *testing.T) {
 	if variant == "" {
 		t.Skip("run by TestGoldenScreens")
 	}
+	lang := ""
+	switch variant {
+	case "de", "ja":
+		lang = variant
+		SetLanguage(lang)
+	case "pseudo":
+		lang = variant
+		T = pseudoWords()
+	}
+	defer SetLanguage("en")
+	diag := fakeDiagnose
+	if lang != "" {
+		diag = func(out checks.Outcome, env *Environment) []diagnose.Finding {
+			return translatedFindings(lang, fakeDiagnose(out, env))
+		}
+	}
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
-	h := newHarness(t, Engine{Check: f.check, Environment: companyProxy, Diagnose: fakeDiagnose,
+	h := newHarness(t, Engine{Check: f.check, Environment: companyProxy, Diagnose: diag,
 		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
+	// 1366x768 at 125% leaves about 1093x614 for the window; the goldens
+	// are taken at a size a little under it, so the window fits there.
+	h.w.Resize(fyne.NewSize(1000, 600))
 	v := theme.VariantLight
 	if variant == "dark" {
 		v = theme.VariantDark
@@ -103,6 +123,9 @@ func TestGoldenVariant(t *testing.T) {
 	shot := func(name string) {
 		t.Helper()
 		golden(t, variant+"/"+name, c, true)
+		for _, p := range layoutProblems(h.w) {
+			t.Errorf("%s %s: %s", variant, name, p)
+		}
 	}
 	shot("welcome")
 	h.z.welcome.advanced.Open(0)

@@ -12,6 +12,9 @@ import (
 var translations = map[string]*Words{
 	"en": &English,
 	"de": &German,
+	"ja": &Japanese,
+	"fr": &French,
+	"es": &Spanish,
 }
 
 // cat is the diagnosis catalogue of the window's language: the glossary

@@ -15,7 +15,7 @@ import (
 var sameInEveryLanguage = []string{
 	"WebSocket Doctor", "Cookie", "Proxy", "VPN", "Internet", "Markdown", "< 1 ms", "%d ms", "%.1f s",
 	"%s: %s", "http://proxy.example.com:8080", "Start", "Problem", "Service", "Info", "Notes", "Note",
-	"Options", "Stop", "Online", "Web", "OK", "Advanced",
+	"Options", "Stop", "Online", "Web", "OK", "Advanced", "1 minute", "2 minutes", "3 minutes", "5 minutes",
 }
 
 var verbRE = regexp.MustCompile(`%[-+# 0]*[0-9.]*[a-zA-Z%]`)

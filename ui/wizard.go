@@ -137,7 +137,12 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	}
 	z.back = newButton(T.Back, z.goBack, z.escape)
 	z.next = newButton(T.Next, z.goNext, z.escape)
-	nav := container.NewHBox(z.back, layout.NewSpacer(), z.next)
+	// The footer keeps a button's height when both buttons are hidden (on
+	// Start): the window's layout is not redone when they appear, so a
+	// footer measured empty stayed squashed to a few pixels on every step.
+	navHeight := canvas.NewRectangle(color.Transparent)
+	navHeight.SetMinSize(fyne.NewSize(0, z.next.MinSize().Height))
+	nav := container.NewStack(navHeight, container.NewHBox(z.back, layout.NewSpacer(), z.next))
 	z.content = container.NewStack()
 	z.scroll = container.NewVScroll(container.NewPadded(z.content))
 	z.about = newButton(T.About, z.showAbout, z.escape)

@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -244,4 +245,88 @@ func TestCodeTextNeverShowsACode(t *testing.T) {
 			t.Errorf("%s: status_200 reads %q, without the status", lang, s)
 		}
 	}
+}
+
+// catalogueSame are catalogue texts that are the same in English and
+// another language: numbers and names.
+var catalogueSame = []string{"120", "443", "Proxy", "VPN", "Problem", "{host} and its subdomains"}
+
+// leaves flattens a catalogue's JSON into its texts by path, leaving out
+// the word lists (glossary words, jargon, retired names), which differ
+// by language.
+func leaves(v any, path string, out map[string]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if k == "words" || k == "jargon" || k == "retired" || k == "lang" {
+				continue
+			}
+			leaves(c, path+"."+k, out)
+		}
+	case []any:
+		for i, c := range x {
+			leaves(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case string:
+		out[path] = x
+	}
+}
+
+// TestCatalogueTranslations: every language has every text of the
+// English catalogue at the same place, with the same {placeholders}, and
+// none is left in English.
+func TestCatalogueTranslations(t *testing.T) {
+	read := func(lang string) map[string]string {
+		b, err := assets.Findings(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		leaves(v, "", out)
+		return out
+	}
+	en := read("en")
+	for _, lang := range assets.FindingsLanguages() {
+		if lang == "en" {
+			continue
+		}
+		t.Run(lang, func(t *testing.T) {
+			got := read(lang)
+			for p, e := range en {
+				s, ok := got[p]
+				if !ok {
+					t.Errorf("%s: missing", p)
+					continue
+				}
+				if a, b := placeholdersOf(e), placeholdersOf(s); !slices.Equal(a, b) {
+					t.Errorf("%s: placeholders %q, English has %q", p, b, a)
+				}
+				if s == e && !slices.Contains(catalogueSame, s) && !strings.HasPrefix(p, ".glossary") {
+					t.Errorf("%s: left in English: %q", p, s)
+				}
+			}
+			for p := range got {
+				if _, ok := en[p]; !ok {
+					t.Errorf("%s: not in English", p)
+				}
+			}
+		})
+	}
+}
+
+func placeholdersOf(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] == '{' {
+			if j := strings.IndexByte(s[i:], '}'); j > 0 {
+				out = append(out, s[i:i+j+1])
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -132,7 +133,9 @@ func (c *Catalogue) CheckVocabulary() error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		s := texts[k]
+		// Placeholders and command-line flags are not words a person reads
+		// as such: "{proxy}" becomes the proxy's address.
+		s := flagRE.ReplaceAllString(placeholderRE.ReplaceAllString(texts[k], "X"), "X")
 		for _, r := range c.Retired {
 			if strings.Contains(strings.ToLower(s), strings.ToLower(r)) {
 				errs = append(errs, fmt.Errorf("%s: uses the retired name %q: %s", k, r, s))
@@ -146,6 +149,8 @@ func (c *Catalogue) CheckVocabulary() error {
 	}
 	return errors.Join(errs...)
 }
+
+var flagRE = regexp.MustCompile(`--[a-z-]+`)
 
 // usesJargon is usesWord, with case kept for all-capital words ("PAC"
 // is jargon, "pac" in a word is not).

@@ -8,6 +8,9 @@ import (
 // i18n language code.
 var translatedWords = map[string]*wordsTable{
 	"en": &englishWords,
+	"de": &germanWords,
+	"ja": &japaneseWords,
+	"fr": &frenchWords,
 }
 
 var (
