@@ -11,6 +11,7 @@ var translatedWords = map[string]*wordsTable{
 	"de": &germanWords,
 	"ja": &japaneseWords,
 	"fr": &frenchWords,
+	"es": &spanishWords,
 }
 
 var (

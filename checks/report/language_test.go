@@ -15,7 +15,7 @@ var reportVerbRE = regexp.MustCompile(`%[-+# 0]*[0-9.]*[a-zA-Z%]`)
 
 // reportSame are the report's texts that are the same in English and the
 // other languages: names and abbreviations.
-var reportSame = []string{"OK", "Proxy", "VPN", "code", "Options", "Service", "Internet", "Status", "Code", "Options", "Details", "Service", "Problem", "Info"}
+var reportSame = []string{"OK", "Proxy", "VPN", "code", "Options", "Service", "error", "Internet", "Status", "Code", "Options", "Details", "Service", "Problem", "Info"}
 
 func eachWord(w wordsTable, f func(where, s string)) {
 	v := reflect.ValueOf(w)
