@@ -15,6 +15,7 @@ var translations = map[string]*Words{
 	"ja": &Japanese,
 	"fr": &French,
 	"es": &Spanish,
+	"pt-BR": &BrazilianPortuguese,
 }
 
 // cat is the diagnosis catalogue of the window's language: the glossary

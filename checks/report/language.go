@@ -12,6 +12,7 @@ var translatedWords = map[string]*wordsTable{
 	"ja": &japaneseWords,
 	"fr": &frenchWords,
 	"es": &spanishWords,
+	"pt-BR": &brazilianWords,
 }
 
 var (
