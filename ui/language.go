@@ -10,11 +10,11 @@ import (
 // translations are the window's words in each language it speaks, by
 // i18n language code.
 var translations = map[string]*Words{
-	"en": &English,
-	"de": &German,
-	"ja": &Japanese,
-	"fr": &French,
-	"es": &Spanish,
+	"en":    &English,
+	"de":    &German,
+	"ja":    &Japanese,
+	"fr":    &French,
+	"es":    &Spanish,
 	"pt-BR": &BrazilianPortuguese,
 }
 
