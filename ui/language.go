@@ -10,12 +10,13 @@ import (
 // translations are the window's words in each language it speaks, by
 // i18n language code.
 var translations = map[string]*Words{
-	"en":    &English,
-	"de":    &German,
-	"ja":    &Japanese,
-	"fr":    &French,
-	"es":    &Spanish,
-	"pt-BR": &BrazilianPortuguese,
+	"en":      &English,
+	"de":      &German,
+	"ja":      &Japanese,
+	"fr":      &French,
+	"es":      &Spanish,
+	"pt-BR":   &BrazilianPortuguese,
+	"zh-Hans": &SimplifiedChinese,
 }
 
 // cat is the diagnosis catalogue of the window's language: the glossary

@@ -150,27 +150,31 @@ type Words struct {
 	GenericSteps    []string
 
 	// Share.
-	ShareTitle      string
-	ShareIntro      string
-	FormatLabel     string
-	FormatNames     map[string]string
-	SaveReport      string
-	Saved           string // %s: file name, %s: folder
-	SaveIn          string
-	ChangeFolder    string
-	SaveFailed      string // %v
-	CopySummary     string
-	CopiedSummary   string
-	EmailSupport    string
-	EmailNoAddress  string
-	EmailOpened     string // %s: address
-	EmailFailed     string // %v
-	EmailSubject    string // %s: verdict short
-	SummaryHead     string // %s product/app, %s address
-	SummaryVerdict  string // %s
-	SummaryFindings string
-	SummaryNoRun    string
-	StartOver       string
+	ShareTitle       string
+	ShareIntro       string
+	FormatLabel      string
+	FormatNames      map[string]string
+	SaveReport       string
+	SaveNow          string
+	IdleStillRunning string // %d: seconds left
+	OpenFolder       string
+	OpenFolderFailed string // %v
+	Saved            string // %s: file name, %s: folder
+	SaveIn           string
+	ChangeFolder     string
+	SaveFailed       string // %v
+	CopySummary      string
+	CopiedSummary    string
+	EmailSupport     string
+	EmailNoAddress   string
+	EmailOpened      string // %s: address
+	EmailFailed      string // %v
+	EmailSubject     string // %s: verdict short
+	SummaryHead      string // %s product/app, %s address
+	SummaryVerdict   string // %s
+	SummaryFindings  string
+	SummaryNoRun     string
+	StartOver        string
 }
 
 // English is the window's text in English, the default.
@@ -191,7 +195,7 @@ var English = Words{
 	AboutPreset:        "Preset: %s",
 	AboutPresetBuiltIn: "Preset: built in",
 	AboutTitle:         "About WebSocket Doctor",
-	AboutText:          "Finds out why live connections (WebSockets) do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
+	AboutText:          "Finds out why live connections (WebSockets) do not work on this computer, explains it in plain words and writes a report for your support team. The check connects only to the address you test, through your proxy when one is set; when your settings name a proxy script (PAC) or use automatic proxy discovery (WPAD), it also fetches that script from its address. Nothing else is contacted, and the report stays on this computer until you send it. Free software under the MIT License.",
 	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a live connection (in technical terms, a WebSocket). This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
 	AddressLabel:       "Address to test",
 	AddressExample:     "for example wss://chat.example.com/socket",
@@ -363,23 +367,27 @@ var English = Words{
 		"md":   "Markdown",
 		"text": "Plain text",
 	},
-	SaveReport:      "Save the report",
-	Saved:           "Saved as %s in %s.",
-	SaveIn:          "Save in:",
-	ChangeFolder:    "Change folder…",
-	SaveFailed:      "The report could not be saved: %v",
-	CopySummary:     "Copy a summary",
-	CopiedSummary:   "The summary is copied. Paste it where your support team asked for it.",
-	EmailSupport:    "E-mail support",
-	EmailNoAddress:  "No support address is set in this version; save the report and send it to your support team.",
-	EmailOpened:     "Your e-mail program should open with a message to %s. Attach the saved report before sending.",
-	EmailFailed:     "The e-mail program could not be opened: %v",
-	EmailSubject:    "WebSocket check: %s",
-	SummaryHead:     "%s checked %s.",
-	SummaryVerdict:  "Result: %s.",
-	SummaryFindings: "Findings:",
-	SummaryNoRun:    "No check has been run yet.",
-	StartOver:       "Start over",
+	SaveReport:       "Save the report",
+	SaveNow:          "Save now without it",
+	IdleStillRunning: "The idle test is still running: a report saved now will not have its result. Press Save now to save without it, or wait %d s and save then.",
+	OpenFolder:       "Open the folder",
+	OpenFolderFailed: "The folder could not be opened: %v",
+	Saved:            "Saved as %s in %s.",
+	SaveIn:           "Save in:",
+	ChangeFolder:     "Change folder…",
+	SaveFailed:       "The report could not be saved: %v",
+	CopySummary:      "Copy a summary",
+	CopiedSummary:    "The summary is copied. Paste it where your support team asked for it.",
+	EmailSupport:     "E-mail support",
+	EmailNoAddress:   "No support address is set in this version; save the report and send it to your support team.",
+	EmailOpened:      "Your e-mail program should open with a message to %s. Attach the saved report before sending.",
+	EmailFailed:      "The e-mail program could not be opened: %v",
+	EmailSubject:     "WebSocket check: %s",
+	SummaryHead:      "%s checked %s.",
+	SummaryVerdict:   "Result: %s.",
+	SummaryFindings:  "Findings:",
+	SummaryNoRun:     "No check has been run yet.",
+	StartOver:        "Start over",
 }
 
 // T is the text the window shows; a translation replaces it before the

@@ -60,6 +60,8 @@ type Wizard struct {
 	chooseFolder func(start string, done func(dir string))
 	// openFile asks for a file to read; done gets "" when cancelled.
 	openFile func(done func(path string))
+	// openFolder shows a folder in the system's file manager.
+	openFolder func(dir string) error
 	// settle is how long the finished rows stay on screen before the
 	// result replaces them; tests set it to zero.
 	settle time.Duration
@@ -114,6 +116,7 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 		}
 	}
 	z.chooseFolder = z.folderDialog
+	z.openFolder = openInFileManager
 	z.openFile = z.fileOpenDialog
 
 	z.welcome = newWelcome(z)

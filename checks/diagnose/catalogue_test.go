@@ -11,6 +11,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 func TestEmbeddedCataloguesLoad(t *testing.T) {
@@ -329,4 +330,18 @@ func placeholdersOf(s string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// TestEveryLanguageHasACatalogue: each language the program offers has
+// its findings catalogue, and it loads.
+func TestEveryLanguageHasACatalogue(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		c, err := diagnose.CatalogueFor(lang)
+		if err != nil || c.Lang != lang {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+	if len(assets.FindingsLanguages()) != len(i18n.Languages) {
+		t.Errorf("catalogues %v, languages %v", assets.FindingsLanguages(), i18n.Languages)
+	}
 }

@@ -7,12 +7,13 @@ import (
 // translatedWords are the report's fixed texts in each language, by
 // i18n language code.
 var translatedWords = map[string]*wordsTable{
-	"en":    &englishWords,
-	"de":    &germanWords,
-	"ja":    &japaneseWords,
-	"fr":    &frenchWords,
-	"es":    &spanishWords,
-	"pt-BR": &brazilianWords,
+	"en":      &englishWords,
+	"de":      &germanWords,
+	"ja":      &japaneseWords,
+	"fr":      &frenchWords,
+	"es":      &spanishWords,
+	"pt-BR":   &brazilianWords,
+	"zh-Hans": &chineseWords,
 }
 
 var (
