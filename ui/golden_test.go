@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"flag"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -166,4 +169,45 @@ func TestGoldenBadAddress(t *testing.T) {
 		t.Fatalf("hint %q", h.z.welcome.hint.Text)
 	}
 	golden(t, "welcome-bad-address", h.w.Canvas(), false)
+}
+
+// TestGoldenConnectionLines shows Your connection with three lines and,
+// in a narrower window where one wraps, four: Start the check must sit
+// below the last one, not on it.
+func TestGoldenConnectionLines(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		width float32
+		rows  int
+	}{{"connection-3-lines", 1000, 3}, {"connection-4-lines", 700, 4}} {
+		t.Run(c.name, func(t *testing.T) {
+			env := func(ctx context.Context, r Request) (Environment, error) {
+				e, err := companyProxy(ctx, r)
+				e.VPN.Name = "Company VPN to the Frankfurt office, the Lisbon office and the data centre (wg-frankfurt-01, split tunnel)"
+				return e, err
+			}
+			h := newHarness(t, Engine{Check: (&fake{}).check, Environment: env,
+				Preset: Preset{Address: "wss://chat.example.com/socket"}})
+			h.w.Resize(fyne.NewSize(c.width, 600))
+			test.Tap(h.z.welcome.check)
+			h.atStep(StepConnection)
+			h.until("the environment", func() bool { return h.z.env != nil })
+			rows, line := 0, widget.NewLabel("x").MinSize().Height
+			for _, o := range h.z.conn.lines.Objects {
+				rows += int(math.Round(float64((o.Size().Height-line)/(line-2*theme.InnerPadding())))) + 1
+			}
+			if rows < c.rows {
+				t.Fatalf("%d rows of text, want %d", rows, c.rows)
+			}
+			last := h.z.conn.lines.Objects[len(h.z.conn.lines.Objects)-1]
+			below := fyne.CurrentApp().Driver().AbsolutePositionForObject(last).Y + last.Size().Height
+			if top := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.z.conn.start).Y; top < below {
+				t.Errorf("Start the check begins at %.0f, the lines end at %.0f", top, below)
+			}
+			for _, p := range layoutProblems(h.w) {
+				t.Error(p)
+			}
+			golden(t, c.name, h.w.Canvas(), false)
+		})
+	}
 }

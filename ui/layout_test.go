@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
@@ -19,6 +20,7 @@ type placedText struct {
 	text     string
 	pos, end fyne.Position
 	need     float32
+	box      bool // a button's face, which hides what is under it
 }
 
 // visibleTexts walks o as painted: every visible canvas.Text with its
@@ -47,6 +49,9 @@ func visibleTexts(o fyne.CanvasObject, at fyne.Position, clip [2]fyne.Position, 
 		}
 		return
 	case fyne.Widget:
+		if b, ok := buttonOf(x); ok && end.Y > clip[0].Y && p.Y < clip[1].Y {
+			*out = append(*out, placedText{text: "button " + b.Text, pos: maxPos(p, clip[0]), end: minPos(end, clip[1]), box: true})
+		}
 		if strings.HasSuffix(reflect.TypeOf(x).String(), "Scroll") {
 			// A scroller shows its content inside its own rectangle.
 			clip = [2]fyne.Position{maxPos(clip[0], p), minPos(clip[1], end)}
@@ -55,6 +60,22 @@ func visibleTexts(o fyne.CanvasObject, at fyne.Position, clip [2]fyne.Position, 
 			visibleTexts(c, p, clip, out)
 		}
 	}
+}
+
+// buttonOf is the widget.Button of w, if it is one or wraps one.
+func buttonOf(w fyne.Widget) (*widget.Button, bool) {
+	switch b := w.(type) {
+	case *widget.Button:
+		return b, true
+	case *button:
+		return &b.Button, true
+	}
+	return nil, false
+}
+
+// inside reports whether t lies within box.
+func inside(t, box placedText) bool {
+	return t.pos.X >= box.pos.X-1 && t.pos.Y >= box.pos.Y-1 && t.end.X <= box.end.X+1 && t.end.Y <= box.end.Y+1
 }
 
 func maxPos(a, b fyne.Position) fyne.Position {
@@ -78,16 +99,19 @@ func layoutProblems(w fyne.Window) []string {
 	for i, a := range texts {
 		// Fyne lays some texts (a radio item's) a few pixels narrower than
 		// they draw; more than that is cut.
-		if a.need > a.end.X-a.pos.X+12 {
+		if !a.box && a.need > a.end.X-a.pos.X+12 {
 			out = append(out, fmt.Sprintf("%q is cut: %.0f px wide, needs %.0f", a.text, a.end.X-a.pos.X, a.need))
 		}
-		if strings.HasSuffix(a.text, "…") && !slices.ContainsFunc(own, func(s string) bool { return strings.HasSuffix(s, a.text) }) {
+		if !a.box && strings.HasSuffix(a.text, "…") && !slices.ContainsFunc(own, func(s string) bool { return strings.HasSuffix(s, a.text) }) {
 			out = append(out, fmt.Sprintf("%q is cut short", a.text))
 		}
 		if a.end.X > size.Width+1 {
 			out = append(out, fmt.Sprintf("%q runs out of the window", a.text))
 		}
 		for _, b := range texts[i+1:] {
+			if a.box && inside(b, a) || b.box && inside(a, b) {
+				continue // a button's own label
+			}
 			// Overlap by more than a pixel of both axes.
 			ox := min(a.end.X, b.end.X) - max(a.pos.X, b.pos.X)
 			oy := min(a.end.Y, b.end.Y) - max(a.pos.Y, b.pos.Y)

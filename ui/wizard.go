@@ -60,6 +60,8 @@ type Wizard struct {
 	chooseFolder func(start string, done func(dir string))
 	// openFile asks for a file to read; done gets "" when cancelled.
 	openFile func(done func(path string))
+	// nav holds Back and Next.
+	nav *fyne.Container
 	// openFolder shows a folder in the system's file manager.
 	openFolder func(dir string) error
 	// settle is how long the finished rows stay on screen before the
@@ -145,13 +147,16 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	// footer measured empty stayed squashed to a few pixels on every step.
 	navHeight := canvas.NewRectangle(color.Transparent)
 	navHeight.SetMinSize(fyne.NewSize(0, z.next.MinSize().Height))
-	nav := container.NewStack(navHeight, container.NewHBox(z.back, layout.NewSpacer(), z.next))
+	z.nav = container.NewHBox(z.back, layout.NewSpacer(), z.next)
+	nav := container.NewStack(navHeight, z.nav)
 	z.content = container.NewStack()
 	z.scroll = container.NewVScroll(container.NewPadded(z.content))
 	z.about = newButton(T.About, z.showAbout, z.escape)
 	z.about.Importance = widget.LowImportance
 	z.about.Icon = theme.InfoIcon()
-	top := container.NewVBox(container.NewStack(container.NewCenter(bar), container.NewHBox(layout.NewSpacer(), z.about)), widget.NewSeparator())
+	// The step bar is centred in the room About leaves, so the two never
+	// overlap in a narrow window or a longer language.
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, z.about, container.NewCenter(bar)), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
 	w.SetContent(container.NewBorder(top, bottom, nil, nil, z.scroll))
 
@@ -230,6 +235,12 @@ func (z *Wizard) updateNav() {
 	setEnabled(z.next, next >= 0)
 	z.back.Refresh()
 	z.next.Refresh()
+	// A button shown again keeps the place it had when it was hidden (the
+	// layout skips hidden objects): lay the footer out again, or Next
+	// stays where it was before the window was resized.
+	if z.nav != nil {
+		z.nav.Refresh()
+	}
 }
 
 func setEnabled(w fyne.Disableable, on bool) {
