@@ -266,7 +266,9 @@ func findingCard(f diagnose.Finding) fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	sev := widget.NewLabel(T.SeverityWords[f.Severity])
 	sev.SizeName = theme.SizeNameCaptionText
-	sev.Importance = severityImportance(f.Severity)
+	// The icon carries the colour; the word is in full contrast, since
+	// the theme's green and amber are faint on white.
+	sev.TextStyle.Bold = true
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, sev, title))
 	if f.Explanation != "" {
 		body.Add(wrapped(f.Explanation))
@@ -291,18 +293,6 @@ func severityIcon(s diagnose.Severity) fyne.Resource {
 		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	}
 	return theme.NewPrimaryThemedResource(theme.InfoIcon())
-}
-
-func severityImportance(s diagnose.Severity) widget.Importance {
-	switch s {
-	case diagnose.SeverityProblem:
-		return widget.DangerImportance
-	case diagnose.SeverityWarning:
-		return widget.WarningImportance
-	case diagnose.SeverityOK:
-		return widget.SuccessImportance
-	}
-	return widget.MediumImportance
 }
 
 // compareText is the before/after line of a test run again: the verdicts,
