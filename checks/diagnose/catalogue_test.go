@@ -345,3 +345,24 @@ func TestEveryLanguageHasACatalogue(t *testing.T) {
 		t.Errorf("catalogues %v, languages %v", assets.FindingsLanguages(), i18n.Languages)
 	}
 }
+
+// TestAdminNoteLanguage: the person reads the findings in their language,
+// the admin note (and each finding's admin text) is in the support
+// language, English by default.
+func TestAdminNoteLanguage(t *testing.T) {
+	de, ja := diagnose.MustCatalogue("de"), diagnose.MustCatalogue("ja")
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
+		Env: diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", ProxySource: "env"}, Catalogue: de}
+	d := diagnose.Diagnose(in)
+	if !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
+		t.Fatalf("title %q is not German", d.Findings[0].Title)
+	}
+	if !strings.Contains(d.AdminNote, "note for the IT team") || !strings.Contains(d.Findings[0].AdminNote, "Upgrade and Connection") {
+		t.Errorf("the admin note is not English by default:\n%s\n%s", d.AdminNote, d.Findings[0].AdminNote)
+	}
+	in.AdminCatalogue = ja
+	d = diagnose.Diagnose(in)
+	if !strings.Contains(d.AdminNote, "IT 担当者向けメモ") || !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
+		t.Errorf("support language ja: note\n%s\ntitle %q", d.AdminNote, d.Findings[0].Title)
+	}
+}
