@@ -362,7 +362,7 @@ func TestAdminNoteLanguage(t *testing.T) {
 	}
 	in.AdminCatalogue = ja
 	d = diagnose.Diagnose(in)
-	if !strings.Contains(d.AdminNote, "IT 担当者向けメモ") || !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
+	if !strings.Contains(d.AdminNote, "IT担当者向けメモ") || !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
 		t.Errorf("support language ja: note\n%s\ntitle %q", d.AdminNote, d.Findings[0].Title)
 	}
 }

@@ -7,8 +7,8 @@ import (
 
 // chineseWords is the report's table in Simplified Chinese.
 var chineseWords = wordsTable{
-	Title:    "WebSocket Doctor 报告",
-	Redacted: "写入本报告之前，机密信息（Cookie、授权请求头、地址中的令牌和密码、文件夹路径中的用户名）已被替换为 [redacted]。",
+	Title:    "WebSocket Doctor报告",
+	Redacted: "写入本报告之前，机密信息（Cookie、授权请求头、地址中的令牌和密码、文件夹路径中的用户名）已被替换为[redacted]。",
 	Verdict: map[diagnose.Verdict]string{
 		diagnose.Works:             "实时连接正常",
 		diagnose.WorksWithWarnings: "实时连接正常，但有提醒",
@@ -39,14 +39,14 @@ var chineseWords = wordsTable{
 		"proxy":          "经过代理",
 		"tls":            "安全连接（TLS）",
 		"http":           "网页请求（HTTP）",
-		"upgrade":        "WebSocket 握手",
-		"upgrade_direct": "不经代理的 WebSocket 握手",
+		"upgrade":        "WebSocket握手",
+		"upgrade_direct": "不经代理的WebSocket握手",
 		"echo":           "双向消息",
 		"idle":           "空闲连接",
 	},
 	FirstFailure:    "第一个失败的步骤",
 	WhatToDo:        "怎么做",
-	ForAdmin:        "给 IT 部门的说明",
+	ForAdmin:        "给IT部门的说明",
 	OtherFindings:   "其他发现",
 	Environment:     "这台电脑",
 	Path:            "连接路线",
@@ -81,8 +81,8 @@ var chineseWords = wordsTable{
 	Footer:          "请把这个文件原样发给您的支持团队；没有网络时也能用任何浏览器打开。",
 	Columns:         [4]string{"步骤", "状态", "用时", "详情"},
 	OptSubprotocols: "子协议",
-	OptCAFile:       "CA 文件",
+	OptCAFile:       "CA文件",
 	OptClientCert:   "客户端证书",
 	OptInsecure:     "不验证证书",
-	OptTimeouts:     "每步超时 %s，总计 %s",
+	OptTimeouts:     "每步超时%s，总计%s",
 }
