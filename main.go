@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"sync"
@@ -32,10 +33,23 @@ import (
 
 func main() {
 	langFlag, guiArgs, langErr := cli.SplitLang(os.Args[1:])
-	presetFile, args, err := cli.SplitPreset(guiArgs)
-	if err != nil || langErr != nil || len(args) > 0 {
+	if langErr != nil {
 		cli.AttachConsole()
-		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+		fmt.Fprintln(os.Stderr, "wsdoctor:", langErr)
+		os.Exit(cli.ExitUsage)
+	}
+	presetFile, args, err := cli.SplitPreset(guiArgs)
+	if err != nil || len(args) > 0 {
+		cli.AttachConsole()
+		if langFlag != "" {
+			// From a terminal the texts stay English unless asked: the
+			// findings and the report in that language, the admin note in
+			// English.
+			l := i18n.Choose(langFlag)
+			report.SetLanguage(l)
+			diagnose.SetPreferred(diagnose.MustCatalogue(l))
+		}
+		os.Exit(cli.Main(guiArgs, os.Stdout, os.Stderr))
 	}
 	pre, presetErr := cli.LoadPreset(presetFile)
 	if presetErr != nil || pre.Preset == nil {

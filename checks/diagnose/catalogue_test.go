@@ -366,3 +366,16 @@ func TestAdminNoteLanguage(t *testing.T) {
 		t.Errorf("support language ja: note\n%s\ntitle %q", d.AdminNote, d.Findings[0].Title)
 	}
 }
+
+// TestSetPreferred: the command line's --lang makes the diagnoses without
+// a catalogue of their own speak that language, and nil goes back.
+func TestSetPreferred(t *testing.T) {
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200"), skipEcho)}
+	diagnose.SetPreferred(diagnose.MustCatalogue("fr"))
+	fr := diagnose.Diagnose(in)
+	diagnose.SetPreferred(nil)
+	en := diagnose.Diagnose(in)
+	if !strings.Contains(fr.Summary.Headline, "connexions en direct") || !strings.Contains(en.Summary.Headline, "Live connections") {
+		t.Errorf("headlines %q, %q", fr.Summary.Headline, en.Summary.Headline)
+	}
+}

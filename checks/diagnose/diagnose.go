@@ -221,7 +221,7 @@ func VerdictOf(o checks.Outcome) Verdict {
 func Diagnose(in Input) Diagnosis {
 	cat := in.Catalogue
 	if cat == nil {
-		cat = Default()
+		cat = preferredCatalogue()
 	}
 	f := newFacts(in)
 	raised := rank(applyRules(f))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +47,21 @@ func CatalogueFor(lang string) (*Catalogue, error) {
 // when it does not.
 func MustCatalogue(lang string) *Catalogue {
 	if c, err := CatalogueFor(lang); err == nil {
+		return c
+	}
+	return Default()
+}
+
+// preferred is the catalogue Diagnose uses when its Input names none.
+var preferred atomic.Pointer[Catalogue]
+
+// SetPreferred makes c the catalogue of every diagnosis whose Input has
+// no Catalogue (the command line's --lang); nil goes back to English.
+func SetPreferred(c *Catalogue) { preferred.Store(c) }
+
+// preferredCatalogue is the catalogue SetPreferred chose, else English.
+func preferredCatalogue() *Catalogue {
+	if c := preferred.Load(); c != nil {
 		return c
 	}
 	return Default()
