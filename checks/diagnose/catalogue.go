@@ -120,14 +120,23 @@ var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
 // case the rules ask for, every label, admin sentence and glossary term,
 // and only known {placeholders}.
 func LoadCatalogue(b []byte) (*Catalogue, error) {
+	c, err := decodeCatalogue(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
+	}
+	return c, nil
+}
+
+// decodeCatalogue reads a catalogue without checking it.
+func decodeCatalogue(b []byte) (*Catalogue, error) {
 	var c Catalogue
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("diagnose: read catalogue: %w", err)
-	}
-	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
 	}
 	return &c, nil
 }

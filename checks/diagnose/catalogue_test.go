@@ -379,3 +379,30 @@ func TestSetPreferred(t *testing.T) {
 		t.Errorf("headlines %q, %q", fr.Summary.Headline, en.Summary.Headline)
 	}
 }
+
+// TestUntranslatedFallsBack: a finding added in English but not yet in
+// another language is shown in English there, not the whole language
+// refused.
+func TestUntranslatedFallsBack(t *testing.T) {
+	b, err := assets.Findings("de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	delete(raw["findings"].(map[string]any), diagnose.IDNoNetwork)
+	b, _ = json.Marshal(raw)
+	if _, err := diagnose.LoadCatalogue(b); err == nil {
+		t.Fatal("a catalogue without no-network loads on its own")
+	}
+	c, err := diagnose.LoadCatalogueOver(b, diagnose.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Findings[diagnose.IDNoNetwork].Title != diagnose.Default().Findings[diagnose.IDNoNetwork].Title ||
+		!strings.Contains(c.Findings[diagnose.IDDNSFailure].Title, "Name") {
+		t.Errorf("no-network %q, dns-failure %q", c.Findings[diagnose.IDNoNetwork].Title, c.Findings[diagnose.IDDNSFailure].Title)
+	}
+}

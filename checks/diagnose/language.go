@@ -35,12 +35,75 @@ func CatalogueFor(lang string) (*Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("diagnose: %w", err)
 	}
-	c, err := LoadCatalogue(b)
+	c, err := LoadCatalogueOver(b, Default())
 	if err != nil {
 		return nil, err
 	}
 	catalogues[lang] = c
 	return c, nil
+}
+
+// LoadCatalogueOver is LoadCatalogue for a translation: what it lacks is
+// taken from base (English) before it is checked.
+func LoadCatalogueOver(b []byte, base *Catalogue) (*Catalogue, error) {
+	c, err := decodeCatalogue(b)
+	if err != nil {
+		return nil, err
+	}
+	c.fillFrom(base)
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
+	}
+	return c, nil
+}
+
+// fillFrom gives c the texts it lacks from en, so that a finding, case,
+// label or sentence added in English but not yet translated is shown in
+// English rather than the whole language being refused. The tests
+// (TestCatalogueTranslations) still list every text not translated.
+func (c *Catalogue) fillFrom(en *Catalogue) {
+	fill := func(dst *map[string]string, src map[string]string) {
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		for k, v := range src {
+			if _, ok := (*dst)[k]; !ok {
+				(*dst)[k] = v
+			}
+		}
+	}
+	fill(&c.Labels, en.Labels)
+	fill(&c.Admin, en.Admin)
+	fill(&c.Placeholders, en.Placeholders)
+	fill(&c.Codes, en.Codes)
+	if c.Findings == nil {
+		c.Findings = map[string]FindingText{}
+	}
+	for id, et := range en.Findings {
+		t, ok := c.Findings[id]
+		if !ok {
+			c.Findings[id] = et
+			continue
+		}
+		for cs, ect := range et.Cases {
+			if _, ok := t.Cases[cs]; !ok {
+				if t.Cases == nil {
+					t.Cases = map[string]CaseText{}
+				}
+				t.Cases[cs] = ect
+			}
+		}
+		c.Findings[id] = t
+	}
+	have := map[string]bool{}
+	for _, t := range c.Glossary {
+		have[t.ID] = true
+	}
+	for _, t := range en.Glossary {
+		if !have[t.ID] {
+			c.Glossary = append(c.Glossary, t)
+		}
+	}
 }
 
 // MustCatalogue is CatalogueFor for a language known to exist: English
