@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"reflect"
+
 	"fyne.io/fyne/v2/lang"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -31,8 +33,46 @@ func SetLanguage(lang string) {
 	if !ok {
 		w, lang = &English, "en"
 	}
-	T = *w
+	T = withEnglish(*w)
 	cat = diagnose.MustCatalogue(lang)
+}
+
+// withEnglish is w with English's words wherever w has none: a text
+// added in English but not yet translated is shown in English, never as
+// an empty label. TestTranslationsComplete still lists it.
+func withEnglish(w Words) Words {
+	v, en := reflect.ValueOf(&w).Elem(), reflect.ValueOf(English)
+	for i := 0; i < v.NumField(); i++ {
+		f, e := v.Field(i), en.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			if f.String() == "" {
+				f.Set(e)
+			}
+		case reflect.Slice:
+			if f.Len() != e.Len() {
+				f.Set(e)
+			}
+		case reflect.Array:
+			for j := 0; j < f.Len(); j++ {
+				if f.Index(j).String() == "" {
+					f.Index(j).Set(e.Index(j))
+				}
+			}
+		case reflect.Map:
+			m := reflect.MakeMap(f.Type())
+			for _, k := range e.MapKeys() {
+				m.SetMapIndex(k, e.MapIndex(k))
+			}
+			for _, k := range f.MapKeys() {
+				if s := f.MapIndex(k); s.String() != "" {
+					m.SetMapIndex(k, s)
+				}
+			}
+			f.Set(m)
+		}
+	}
+	return w
 }
 
 // Language is the language the window speaks.

@@ -83,3 +83,18 @@ func verbs(s string) []string {
 	slices.Sort(v)
 	return v
 }
+
+// TestUntranslatedShowsEnglish: a text a language lacks is shown in
+// English, never empty.
+func TestUntranslatedShowsEnglish(t *testing.T) {
+	w := German
+	w.ConnStart = ""
+	w.FormatNames = map[string]string{"html": "Webseite (HTML)"}
+	got := withEnglish(w)
+	if got.ConnStart != English.ConnStart || got.FormatNames["html"] != "Webseite (HTML)" || got.FormatNames["json"] != English.FormatNames["json"] {
+		t.Errorf("ConnStart %q, formats %q", got.ConnStart, got.FormatNames)
+	}
+	if German.ConnStart == "" {
+		t.Error("withEnglish changed German itself")
+	}
+}
