@@ -34,8 +34,10 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # only), and ip and iptables for the scenarios in a network namespace of
 # their own (a transparent proxy, a dead proxy setting, a name server);
 # MIT Kerberos for a realm on loopback that squid's Negotiate sign-in uses;
-# and Chromium, headless, as the person's own browser (check --browser).
-TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user chromium
+# Chromium, headless, as the person's own browser (check --browser); and
+# fonts-noto-cjk so the Japanese and Chinese windows render real glyphs
+# (Fyne falls back to the system's fonts for what its own font lacks).
+TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user chromium fonts-noto-cjk
 # Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
 # that build and check the Linux packages.
 PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"time"
@@ -18,22 +19,43 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 	"codeberg.org/wsdoctor/wsdoctor/ui"
 )
 
 func main() {
-	presetFile, args, err := cli.SplitPreset(os.Args[1:])
+	langFlag, guiArgs, langErr := cli.SplitLang(os.Args[1:])
+	if langErr != nil {
+		cli.AttachConsole()
+		fmt.Fprintln(os.Stderr, "wsdoctor:", langErr)
+		os.Exit(cli.ExitUsage)
+	}
+	presetFile, args, err := cli.SplitPreset(guiArgs)
 	if err != nil || len(args) > 0 {
 		cli.AttachConsole()
-		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+		if langFlag != "" {
+			// From a terminal the texts stay English unless asked: the
+			// findings and the report in that language, the admin note in
+			// English.
+			l := i18n.Choose(langFlag)
+			report.SetLanguage(l)
+			diagnose.SetPreferred(diagnose.MustCatalogue(l))
+		}
+		os.Exit(cli.Main(guiArgs, os.Stdout, os.Stderr))
 	}
 	pre, presetErr := cli.LoadPreset(presetFile)
 	if presetErr != nil || pre.Preset == nil {
 		pre = preset.Loaded{Preset: &preset.Preset{}} // the error is shown below; the window still works
 	}
-	c := &session.Checker{Tool: cli.Tool(), Preset: pre.Preset}
+	lang := i18n.Choose(langFlag, pre.Language, ui.SystemLanguage())
+	ui.SetLanguage(lang)
+	report.SetLanguage(lang)
+	c := &session.Checker{Tool: cli.Tool(), Preset: pre.Preset,
+		Words: diagnose.MustCatalogue(lang), AdminWords: diagnose.MustCatalogue(i18n.Choose(pre.SupportLanguage))}
 	a := app.NewWithID("io.github.wsdoctor")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.Theme())

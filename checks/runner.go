@@ -398,13 +398,13 @@ func outcomeWords(r Result) string {
 
 func stopCode(ctx context.Context) string {
 	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-		return "deadline"
+		return CodeDeadline
 	}
 	return "cancelled"
 }
 
 func stopWhy(ctx context.Context) string {
-	if stopCode(ctx) == "deadline" {
+	if stopCode(ctx) == CodeDeadline {
 		return "the run's time limit was reached"
 	}
 	return "the run was cancelled"

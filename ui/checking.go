@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
-	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
 // rowState is what a probe's row shows.
@@ -217,23 +215,17 @@ func rowOf(res checks.Result) (rowState, string) {
 	return rowSkip, T.StateSkip
 }
 
-// rowDetail is the second line of a finished row: why a probe was not
-// tested in plain words, and for a failure or warning the engine's own
-// short reason, which support reads.
+// rowDetail is the second line of a finished row: in plain words, why a
+// probe was not tested, or what its failure or warning means. The
+// engine's codes and reasons are for support and stay in the report.
 func rowDetail(res checks.Result) string {
 	switch {
 	case res.Status == checks.Pass:
 		return ""
-	case res.Status == checks.Skip && res.Code == "not_applicable":
-		return T.SkipNotNeeded
-	case res.Status == checks.Skip && res.Code == checks.CodeNoProxy:
-		return T.SkipNoProxy
-	case res.Status == checks.Skip && (strings.HasPrefix(res.Code, "needs_") || strings.HasPrefix(res.Code, "after_")):
-		return T.SkipBecause
-	case res.Status == checks.Skip && (res.Code == "cancelled" || res.Code == "deadline"):
+	case res.Status == checks.Skip && (res.Code == checks.CodeCancelled || res.Code == checks.CodeDeadline):
 		return ""
 	}
-	return report.Detail(res)
+	return cat.CodeText(res.Probe, res.Code)
 }
 
 func (s *checkingScreen) finished() int {

@@ -97,11 +97,23 @@ func (s *connScreen) update() {
 	if s.z.envBusy {
 		s.busy.Start()
 		s.lines.Add(container.NewHBox(s.busy, widget.NewLabel(T.ConnLooking)))
+		s.relayout()
 		return
 	}
 	s.busy.Stop()
 	for _, l := range envLines(s.z.req, s.z.env, s.z.envErr) {
 		icon := widget.NewIcon(l.icon)
 		s.lines.Add(container.NewBorder(nil, nil, icon, nil, wrapped(l.text)))
+	}
+	s.relayout()
+}
+
+// relayout lays the screen out again for the lines it now has: adding
+// them does not move what is below, so Start the check covered the third
+// line.
+func (s *connScreen) relayout() {
+	s.root.Refresh()
+	if s.z.scroll != nil {
+		s.z.scroll.Refresh()
 	}
 }

@@ -62,6 +62,7 @@ type fixScreen struct {
 	copied    *notice
 	nothing   *widget.Label
 	walk      *fyne.Container
+	words     *glossaryBox
 }
 
 func newFixScreen(z *Wizard) *fixScreen {
@@ -88,8 +89,9 @@ func newFixScreen(z *Wizard) *fixScreen {
 	s.nothing = wrapped("")
 	hint := wrapped(T.FixTestHint)
 	hint.TextStyle.Italic = true
+	s.words = newGlossaryBox()
 	s.walk = container.NewVBox(
-		s.counter, s.forWhat, widget.NewSeparator(), s.text, s.who, widget.NewSeparator(),
+		s.counter, s.forWhat, widget.NewSeparator(), s.text, s.who, s.words.box, widget.NewSeparator(),
 		hint,
 		container.NewHBox(s.prev, s.next, s.testAgain),
 		container.NewHBox(s.copyNote), s.copied.root,
@@ -122,6 +124,7 @@ func (s *fixScreen) update() {
 	st := s.steps[s.at]
 	s.counter.SetText(fmt.Sprintf(T.FixStepOf, s.at+1, len(s.steps)))
 	s.text.SetText(st.text)
+	s.words.set(st.text)
 	if st.finding != nil {
 		s.forWhat.SetText(fmt.Sprintf(T.FixFor, st.finding.Title))
 		s.forWhat.Show()

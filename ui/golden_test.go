@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"flag"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +15,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -66,7 +71,7 @@ func golden(t *testing.T, name string, c fyne.Canvas, withImage bool) {
 // painter loses cached icons when a second test app paints in the same
 // process.
 func TestGoldenScreens(t *testing.T) {
-	for _, variant := range []string{"light", "dark"} {
+	for _, variant := range []string{"light", "dark", "de", "ja", "pseudo"} {
 		t.Run(variant, func(t *testing.T) {
 			args := []string{"-test.run", "^TestGoldenVariant$"}
 			if *update {
@@ -90,9 +95,31 @@ func TestGoldenVariant(t *testing.T) {
 	if variant == "" {
 		t.Skip("run by TestGoldenScreens")
 	}
+	lang := ""
+	switch variant {
+	case "de", "ja":
+		lang = variant
+		SetLanguage(lang)
+	case "pseudo":
+		lang = variant
+		T = pseudoWords()
+	}
+	defer SetLanguage("en")
+	diag := fakeDiagnose
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
-	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Environment: companyProxy,
+	if lang != "" {
+		diag = func(out checks.Outcome) []diagnose.Finding {
+			return translatedFindings(lang, fakeDiagnose(out))
+		}
+	}
+	if lang == "de" || lang == "ja" {
+		f.words = diagnose.MustCatalogue(lang) // the path's words
+	}
+	h := newHarness(t, Engine{Check: f.with(diag, companyEnv).check, Environment: companyProxy,
 		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
+	// 1366x768 at 125% leaves about 1093x614 for the window; the goldens
+	// are taken at a size a little under it, so the window fits there.
+	h.w.Resize(fyne.NewSize(1000, 600))
 	v := theme.VariantLight
 	if variant == "dark" {
 		v = theme.VariantDark
@@ -103,6 +130,9 @@ func TestGoldenVariant(t *testing.T) {
 	shot := func(name string) {
 		t.Helper()
 		golden(t, variant+"/"+name, c, true)
+		for _, p := range layoutProblems(h.w) {
+			t.Errorf("%s %s: %s", variant, name, p)
+		}
 	}
 	shot("welcome")
 	h.z.welcome.advanced.Open(0)
@@ -143,4 +173,45 @@ func TestGoldenBadAddress(t *testing.T) {
 		t.Fatalf("hint %q", h.z.welcome.hint.Text)
 	}
 	golden(t, "welcome-bad-address", h.w.Canvas(), false)
+}
+
+// TestGoldenConnectionLines shows Your connection with three lines and,
+// in a narrower window where one wraps, four: Start the check must sit
+// below the last one, not on it.
+func TestGoldenConnectionLines(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		width float32
+		rows  int
+	}{{"connection-3-lines", 1000, 3}, {"connection-4-lines", 700, 4}} {
+		t.Run(c.name, func(t *testing.T) {
+			env := func(ctx context.Context, r session.Request) (Environment, error) {
+				e, err := companyProxy(ctx, r)
+				e.VPN.Name = "Company VPN to the Frankfurt office, the Lisbon office and the data centre (wg-frankfurt-01, split tunnel)"
+				return e, err
+			}
+			h := newHarness(t, Engine{Check: (&fake{}).check, Environment: env,
+				Preset: Preset{Address: "wss://chat.example.com/socket"}})
+			h.w.Resize(fyne.NewSize(c.width, 600))
+			test.Tap(h.z.welcome.check)
+			h.atStep(StepConnection)
+			h.until("the environment", func() bool { return h.z.env != nil })
+			rows, line := 0, widget.NewLabel("x").MinSize().Height
+			for _, o := range h.z.conn.lines.Objects {
+				rows += int(math.Round(float64((o.Size().Height-line)/(line-2*theme.InnerPadding())))) + 1
+			}
+			if rows < c.rows {
+				t.Fatalf("%d rows of text, want %d", rows, c.rows)
+			}
+			last := h.z.conn.lines.Objects[len(h.z.conn.lines.Objects)-1]
+			below := fyne.CurrentApp().Driver().AbsolutePositionForObject(last).Y + last.Size().Height
+			if top := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.z.conn.start).Y; top < below {
+				t.Errorf("Start the check begins at %.0f, the lines end at %.0f", top, below)
+			}
+			for _, p := range layoutProblems(h.w) {
+				t.Error(p)
+			}
+			golden(t, c.name, h.w.Canvas(), false)
+		})
+	}
 }

@@ -155,7 +155,9 @@ func (r *pathRenderer) applyTheme() {
 		h := r.built[i]
 		b.bg.FillColor = col(theme.ColorNameInputBackground)
 		b.label.Color = col(theme.ColorNameForeground)
-		b.detail.Color = col(theme.ColorNamePlaceHolder)
+		// Full contrast for every word: a hop not reached is told by its grey
+		// frame and icon, not by grey text few can read.
+		b.detail.Color = col(theme.ColorNameForeground)
 		b.label.TextSize = size
 		b.detail.TextSize = size * 0.85
 		b.mark.TextSize = size * 0.9
@@ -171,11 +173,10 @@ func (r *pathRenderer) applyTheme() {
 			b.mark.Color = col(theme.ColorNameError)
 		default:
 			b.bg.StrokeColor = col(theme.ColorNameDisabled)
-			b.label.Color = col(theme.ColorNameDisabled)
 		}
 		b.label.Text, b.detail.Text = h.Label, h.Detail
 		if w := b.bg.Size().Width; w > 0 {
-			b.detail.Text = fitText(h.Detail, b.detail.TextSize, w-theme.Padding()*2)
+			b.detail.Text, b.detail.TextSize = fitDetail(h.Detail, b.detail.TextSize, w-theme.Padding()*2)
 		}
 	}
 	for i, l := range r.lines {
@@ -189,6 +190,18 @@ func (r *pathRenderer) applyTheme() {
 			l.StrokeColor = col(theme.ColorNameDisabled)
 		}
 	}
+}
+
+// fitDetail fits a hop's detail (a proxy's host:port) in width: smaller
+// text first, down to 70% of size, so a long proxy name is read whole;
+// shortened with an ellipsis only past that.
+func fitDetail(s string, size, width float32) (string, float32) {
+	for sz := size; sz >= size*0.7; sz -= size * 0.05 {
+		if fyne.MeasureText(s, sz, fyne.TextStyle{}).Width <= width {
+			return s, sz
+		}
+	}
+	return fitText(s, size*0.7, width), size * 0.7
 }
 
 // fitText shortens s with an ellipsis until it fits width at size.
@@ -223,7 +236,7 @@ func (r *pathRenderer) Layout(size fyne.Size) {
 		b.icon.Resize(fyne.NewSize(iconSize, iconSize))
 		b.label.Move(fyne.NewPos(x, pad*2+iconSize+pad))
 		b.label.Resize(fyne.NewSize(w, lineH))
-		b.detail.Text = fitText(r.built[i].Detail, b.detail.TextSize, w-pad*2)
+		b.detail.Text, b.detail.TextSize = fitDetail(r.built[i].Detail, theme.TextSize()*0.85, w-pad*2)
 		b.detail.Move(fyne.NewPos(x, pad*2+iconSize+pad+lineH))
 		b.detail.Resize(fyne.NewSize(w, b.detail.MinSize().Height))
 		b.mark.Move(fyne.NewPos(x, pathBoxH+pathMarkGap))

@@ -1,9 +1,16 @@
 package ui
 
 import (
+	"image/color"
+	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -129,4 +136,58 @@ func ids(fs []diagnose.Finding) []string {
 		out = append(out, f.ID+" "+string(f.Severity))
 	}
 	return out
+}
+
+// TestPathContrast: every word of the path picture, on every kind of hop,
+// reads at WCAG AA contrast (4.5:1) on its box, in the light and the
+// dark theme; and a long proxy name is shown whole.
+func TestPathContrast(t *testing.T) {
+	a := test.NewTempApp(t)
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		a.Settings().SetTheme(forcedVariant{Theme(), v})
+		p := newPathView()
+		p.SetHops([]hop{
+			{Kind: diagnose.HopComputer, Label: "This computer", State: hopOK},
+			{Kind: diagnose.HopProxy, Label: "Proxy", Detail: "proxy.corp.example:8080", State: hopFail},
+			{Kind: diagnose.HopInternet, Label: "Internet", State: hopUnknown},
+			{Kind: diagnose.HopService, Label: "Service", Detail: "chat.example.com", State: hopUnknown},
+		})
+		w := a.NewWindow("path")
+		w.SetContent(p)
+		w.Resize(fyne.NewSize(700, 200))
+		bg := Theme().Color(theme.ColorNameInputBackground, v)
+		for _, o := range test.WidgetRenderer(p).Objects() {
+			tx, ok := o.(*canvas.Text)
+			if !ok || tx.Text == "" || strings.HasPrefix(tx.Text, "✕") {
+				continue
+			}
+			if c := contrast(tx.Color, bg); c < 4.5 {
+				t.Errorf("variant %v: %q has contrast %.1f", v, tx.Text, c)
+			}
+			if strings.HasSuffix(tx.Text, "…") {
+				t.Errorf("variant %v: %q is cut", v, tx.Text)
+			}
+		}
+		w.Close()
+	}
+}
+
+// contrast is the WCAG contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }

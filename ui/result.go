@@ -15,7 +15,6 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
-	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -257,7 +256,7 @@ func failedProbeLine(r checks.Result) fyne.CanvasObject {
 		words = r.Probe
 	}
 	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))
-	return container.NewBorder(nil, nil, icon, nil, wrapped(fmt.Sprintf(T.FailedProbe, words, report.Detail(r))))
+	return container.NewBorder(nil, nil, icon, nil, wrapped(fmt.Sprintf(T.FailedProbe, words, cat.CodeText(r.Probe, r.Code))))
 }
 
 // findingCard shows one finding: its severity, title, explanation and who
@@ -268,7 +267,9 @@ func findingCard(f diagnose.Finding) fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	sev := widget.NewLabel(T.SeverityWords[f.Severity])
 	sev.SizeName = theme.SizeNameCaptionText
-	sev.Importance = severityImportance(f.Severity)
+	// The icon carries the colour; the word is in full contrast, since
+	// the theme's green and amber are faint on white.
+	sev.TextStyle.Bold = true
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, sev, title))
 	if f.Explanation != "" {
 		body.Add(wrapped(f.Explanation))
@@ -277,6 +278,9 @@ func findingCard(f diagnose.Finding) fyne.CanvasObject {
 	who.Importance = widget.MediumImportance
 	who.TextStyle.Italic = true
 	body.Add(who)
+	if g := glossaryFor(append([]string{f.Title, f.Explanation}, f.Steps...)...); g != nil {
+		body.Add(g)
+	}
 	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(icon), nil, body), widget.NewSeparator())
 }
 
@@ -290,18 +294,6 @@ func severityIcon(s diagnose.Severity) fyne.Resource {
 		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	}
 	return theme.NewPrimaryThemedResource(theme.InfoIcon())
-}
-
-func severityImportance(s diagnose.Severity) widget.Importance {
-	switch s {
-	case diagnose.SeverityProblem:
-		return widget.DangerImportance
-	case diagnose.SeverityWarning:
-		return widget.WarningImportance
-	case diagnose.SeverityOK:
-		return widget.SuccessImportance
-	}
-	return widget.MediumImportance
 }
 
 // compareText is the before/after line of a test run again: the verdicts,
@@ -360,7 +352,7 @@ func idleWords(r checks.Result) string {
 	case r.Status == checks.Fail && strings.Contains(r.Code, "close"):
 		return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
 	}
-	return fmt.Sprintf(T.IdleFailed, report.Detail(r))
+	return fmt.Sprintf(T.IdleFailed, cat.CodeText(r.Probe, r.Code))
 }
 
 // idleStarted shows the countdown until end.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,11 @@ type shareScreen struct {
 	mail   *button
 	status *notice
 	again  *button
-	saved  string // the last report's path
+	open   *button // shows the folder of the report just saved
+	saved  string  // the last report's path
+	// early is set when the user was told the idle test still runs and
+	// pressed Save now anyway.
+	early bool
 }
 
 func newShareScreen(z *Wizard) *shareScreen {
@@ -68,12 +73,15 @@ func newShareScreen(z *Wizard) *shareScreen {
 	s.status = newNotice()
 	s.again = newButton(T.StartOver, func() { z.show(StepWelcome) }, z.escape)
 	s.again.Icon = theme.HomeIcon()
+	s.open = newButton(T.OpenFolder, s.showFolder, z.escape)
+	s.open.Icon = theme.FolderOpenIcon()
+	s.open.Hide()
 	formatLabel := widget.NewLabelWithStyle(T.FormatLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.root = container.NewVBox(
 		heading(T.ShareTitle), wrapped(T.ShareIntro),
 		formatLabel, s.format,
 		container.NewBorder(nil, nil, widget.NewLabel(T.SaveIn), s.change, s.folder),
-		container.NewHBox(s.save),
+		container.NewHBox(s.save, s.open),
 		widget.NewSeparator(),
 		container.NewHBox(s.copy, s.mail),
 		s.status.root,
@@ -130,6 +138,17 @@ func (s *shareScreen) saveReport() {
 	if run == nil {
 		return
 	}
+	if s.z.idleBusy && !s.early {
+		// A report saved now has no idle result: say so, and let the
+		// user choose to wait or save anyway.
+		left := int(time.Until(s.z.result.idleEnd).Round(time.Second).Seconds())
+		s.say(noticeInfo, fmt.Sprintf(T.IdleStillRunning, max(left, 1)))
+		s.early = true
+		s.save.SetText(T.SaveNow)
+		return
+	}
+	s.early = false
+	s.save.SetText(T.SaveReport)
 	format := s.selectedFormat()
 	data, err := s.z.eng.Export(run.Session, format)
 	if err != nil {
@@ -148,6 +167,35 @@ func (s *shareScreen) saveReport() {
 	}
 	s.saved = path
 	s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(path), dir))
+	s.open.Show()
+}
+
+// showFolder opens the folder of the report just saved.
+func (s *shareScreen) showFolder() {
+	if s.saved == "" {
+		return
+	}
+	if err := s.z.openFolder(filepath.Dir(s.saved)); err != nil {
+		s.say(noticeError, fmt.Sprintf(T.OpenFolderFailed, err))
+	}
+}
+
+// openInFileManager opens dir in the system's file manager, as a file://
+// address the desktop hands to its file manager (Explorer, Finder,
+// Files).
+func openInFileManager(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("open folder: %w", err)
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/Users/... on Windows
+	}
+	if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: p}); err != nil {
+		return fmt.Errorf("open folder: %w", err)
+	}
+	return nil
 }
 
 // freeName is name in dir, or name-2, name-3, ... if that is taken; past

@@ -95,9 +95,6 @@ type Words struct {
 	StateFail     string
 	StateSkip     string
 	StateStopped  string
-	SkipNotNeeded string
-	SkipNoProxy   string
-	SkipBecause   string
 	Progress      string // %d of %d
 	Cancel        string
 	Cancelling    string
@@ -126,6 +123,7 @@ type Words struct {
 	NoFindings                            string
 	NoFindingsBad                         string
 	WhoFixes                              string // %s
+	WordsMean                             string
 	FixerYou                              string
 	FixerIT                               string
 	FixerService                          string
@@ -172,27 +170,31 @@ type Words struct {
 	GenericSteps    []string
 
 	// Share.
-	ShareTitle      string
-	ShareIntro      string
-	FormatLabel     string
-	FormatNames     map[string]string
-	SaveReport      string
-	Saved           string // %s: file name, %s: folder
-	SaveIn          string
-	ChangeFolder    string
-	SaveFailed      string // %v
-	CopySummary     string
-	CopiedSummary   string
-	EmailSupport    string
-	EmailNoAddress  string
-	EmailOpened     string // %s: address
-	EmailFailed     string // %v
-	EmailSubject    string // %s: verdict short
-	SummaryHead     string // %s product/app, %s address
-	SummaryVerdict  string // %s
-	SummaryFindings string
-	SummaryNoRun    string
-	StartOver       string
+	ShareTitle       string
+	ShareIntro       string
+	FormatLabel      string
+	FormatNames      map[string]string
+	SaveReport       string
+	SaveNow          string
+	IdleStillRunning string // %d: seconds left
+	OpenFolder       string
+	OpenFolderFailed string // %v
+	Saved            string // %s: file name, %s: folder
+	SaveIn           string
+	ChangeFolder     string
+	SaveFailed       string // %v
+	CopySummary      string
+	CopiedSummary    string
+	EmailSupport     string
+	EmailNoAddress   string
+	EmailOpened      string // %s: address
+	EmailFailed      string // %v
+	EmailSubject     string // %s: verdict short
+	SummaryHead      string // %s product/app, %s address
+	SummaryVerdict   string // %s
+	SummaryFindings  string
+	SummaryNoRun     string
+	StartOver        string
 }
 
 // English is the window's text in English, the default.
@@ -202,8 +204,8 @@ var English = Words{
 	Back:    "Back",
 	Next:    "Next",
 
-	WelcomeTitle:       "Do live updates work on this computer?",
-	WelcomeTitleFor:    "Do live updates from %s work on this computer?",
+	WelcomeTitle:       "Do live connections work on this computer?",
+	WelcomeTitleFor:    "Do live connections to %s work on this computer?",
 	TargetLabel:        "Service to test",
 	YourSupportTeam:    "your support team",
 	SupportBy:          "Help from %s:",
@@ -213,8 +215,8 @@ var English = Words{
 	AboutPreset:        "Preset: %s",
 	AboutPresetBuiltIn: "Preset: built in",
 	AboutTitle:         "About WebSocket Doctor",
-	AboutText:          "Finds out why WebSockets do not work on this computer, explains it in plain words and writes a report for your support team. The check only connects to the address you test, and the report stays on this computer until you send it. Free software under the MIT License.",
-	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
+	AboutText:          "Finds out why live connections (WebSockets) do not work on this computer, explains it in plain words and writes a report for your support team. The check connects only to the address you test, through your proxy when one is set; when your settings name a proxy script (PAC) or use automatic proxy discovery (WPAD), it also fetches that script from its address. Nothing else is contacted, and the report stays on this computer until you send it. Free software under the MIT License.",
+	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a live connection (in technical terms, a WebSocket). This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
 	AddressLabel:       "Address to test",
 	AddressExample:     "for example wss://chat.example.com/socket",
 	AddressNeeded:      "Enter the address of the app you use: the one your support team gave you, or the address of the page you have open in your browser (such as https://app.example.com).",
@@ -305,9 +307,6 @@ var English = Words{
 	StateFail:     "Does not work",
 	StateSkip:     "Not tested",
 	StateStopped:  "Stopped",
-	SkipNotNeeded: "Not needed for this address.",
-	SkipNoProxy:   "No proxy is used for this address.",
-	SkipBecause:   "Not tested, because an earlier step did not work.",
 	Progress:      "%d of %d done",
 	Cancel:        "Cancel",
 	Cancelling:    "Stopping…",
@@ -319,17 +318,17 @@ var English = Words{
 	TimeS:         "%.1f s",
 
 	VerdictText: map[diagnose.Verdict]string{
-		diagnose.Works:             "Live updates work from this computer.",
-		diagnose.WorksWithWarnings: "Live updates work, but something may get in their way.",
-		diagnose.DoesNotWork:       "Live updates do not work from this computer.",
+		diagnose.Works:             "Live connections work from this computer.",
+		diagnose.WorksWithWarnings: "Live connections work, but something may get in their way.",
+		diagnose.DoesNotWork:       "Live connections do not work from this computer.",
 		diagnose.Incomplete:        "The check did not finish, so there is no answer yet.",
 	},
 	VerdictSelfTest:      "This computer can make live connections. Your network and the service were not tested.",
-	VerdictAddressNeeded: "The service can be reached. To test its live updates, the check needs the address of the app's live connection.",
+	VerdictAddressNeeded: "The service can be reached. To test the app's live connection, the check needs that connection's own address.",
 	VerdictShort: map[diagnose.Verdict]string{
-		diagnose.Works:             "live updates worked",
-		diagnose.WorksWithWarnings: "live updates worked, with warnings",
-		diagnose.DoesNotWork:       "live updates did not work",
+		diagnose.Works:             "live connections worked",
+		diagnose.WorksWithWarnings: "live connections worked, with warnings",
+		diagnose.DoesNotWork:       "live connections did not work",
 		diagnose.Incomplete:        "the check did not finish",
 	},
 	PathTitle:     "The way your connection goes",
@@ -340,9 +339,10 @@ var English = Words{
 	HopService:    "Service",
 	HopStopsHere:  "Stops here",
 	FindingsTitle: "What we found, most likely first",
-	NoFindings:    "Nothing is wrong. If the app you use still does not update, share the report with its support team.",
+	NoFindings:    "Nothing is wrong. If the app you use still does not show news at once, share the report with its support team.",
 	NoFindingsBad: "We could not tell exactly why. The list below shows where it stopped; please share the report with your support team.",
 	WhoFixes:      "Who can fix it: %s",
+	WordsMean:     "What do these words mean?",
 	FixerYou:      "you",
 	FixerIT:       "your IT team",
 	FixerService:  "the service's team",
@@ -387,8 +387,8 @@ var English = Words{
 	FixTestHint:     "Done this step? Press Test again to see whether it helped.",
 	CopyAdminNote:   "Copy the note for your IT team",
 	CopiedAdminNote: "The note is copied. Paste it into an e-mail or a ticket for your IT team.",
-	AdminNoteHead:   "Note for the network administrator, from %s (checking %s):",
-	NothingToFix:    "There is nothing to fix: live updates work from this computer.",
+	AdminNoteHead:   "Note for your IT team, from %s (checking %s):",
+	NothingToFix:    "There is nothing to fix: live connections work from this computer.",
 	GenericSteps: []string{
 		"Try another network, for example your phone's hotspot, then press Test again.",
 		"If it works on the other network, the problem is on your usual network: share the report with your IT team.",
@@ -404,23 +404,27 @@ var English = Words{
 		"md":   "Markdown",
 		"text": "Plain text",
 	},
-	SaveReport:      "Save the report",
-	Saved:           "Saved as %s in %s.",
-	SaveIn:          "Save in:",
-	ChangeFolder:    "Change folder…",
-	SaveFailed:      "The report could not be saved: %v",
-	CopySummary:     "Copy a summary",
-	CopiedSummary:   "The summary is copied. Paste it where your support team asked for it.",
-	EmailSupport:    "E-mail support",
-	EmailNoAddress:  "No support address is set in this version; save the report and send it to your support team.",
-	EmailOpened:     "Your e-mail program should open with a message to %s. Attach the saved report before sending.",
-	EmailFailed:     "The e-mail program could not be opened: %v",
-	EmailSubject:    "WebSocket check: %s",
-	SummaryHead:     "%s checked %s.",
-	SummaryVerdict:  "Result: %s.",
-	SummaryFindings: "Findings:",
-	SummaryNoRun:    "No check has been run yet.",
-	StartOver:       "Start over",
+	SaveReport:       "Save the report",
+	SaveNow:          "Save now without it",
+	IdleStillRunning: "The idle test is still running: a report saved now will not have its result. Press Save now to save without it, or wait %d s and save then.",
+	OpenFolder:       "Open the folder",
+	OpenFolderFailed: "The folder could not be opened: %v",
+	Saved:            "Saved as %s in %s.",
+	SaveIn:           "Save in:",
+	ChangeFolder:     "Change folder…",
+	SaveFailed:       "The report could not be saved: %v",
+	CopySummary:      "Copy a summary",
+	CopiedSummary:    "The summary is copied. Paste it where your support team asked for it.",
+	EmailSupport:     "E-mail support",
+	EmailNoAddress:   "No support address is set in this version; save the report and send it to your support team.",
+	EmailOpened:      "Your e-mail program should open with a message to %s. Attach the saved report before sending.",
+	EmailFailed:      "The e-mail program could not be opened: %v",
+	EmailSubject:     "WebSocket check: %s",
+	SummaryHead:      "%s checked %s.",
+	SummaryVerdict:   "Result: %s.",
+	SummaryFindings:  "Findings:",
+	SummaryNoRun:     "No check has been run yet.",
+	StartOver:        "Start over",
 }
 
 // T is the text the window shows; a translation replaces it before the

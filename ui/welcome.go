@@ -194,7 +194,7 @@ func supportLine(p Preset) fyne.CanvasObject {
 	who := firstOf(p.ProductName, T.YourSupportTeam)
 	parts := []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf(T.SupportBy, who))}
 	if p.SupportEmail != "" {
-		parts = append(parts, widget.NewLabel(p.SupportEmail))
+		parts = append(parts, widget.NewHyperlink(p.SupportEmail, &url.URL{Scheme: "mailto", Opaque: p.SupportEmail}))
 	}
 	if u, err := url.Parse(p.SupportURL); err == nil && p.SupportURL != "" {
 		parts = append(parts, widget.NewHyperlink(T.SupportPage, u))

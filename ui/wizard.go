@@ -62,6 +62,10 @@ type Wizard struct {
 	chooseFolder func(start string, done func(dir string))
 	// openFile asks for a file to read; done gets "" when cancelled.
 	openFile func(done func(path string))
+	// nav holds Back and Next.
+	nav *fyne.Container
+	// openFolder shows a folder in the system's file manager.
+	openFolder func(dir string) error
 	// settle is how long the finished rows stay on screen before the
 	// result replaces them; tests set it to zero.
 	settle time.Duration
@@ -115,6 +119,7 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 		}
 	}
 	z.chooseFolder = z.folderDialog
+	z.openFolder = openInFileManager
 	z.openFile = z.fileOpenDialog
 
 	z.welcome = newWelcome(z)
@@ -138,13 +143,21 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	}
 	z.back = newButton(T.Back, z.goBack, z.escape)
 	z.next = newButton(T.Next, z.goNext, z.escape)
-	nav := container.NewHBox(z.back, layout.NewSpacer(), z.next)
+	// The footer keeps a button's height when both buttons are hidden (on
+	// Start): the window's layout is not redone when they appear, so a
+	// footer measured empty stayed squashed to a few pixels on every step.
+	navHeight := canvas.NewRectangle(color.Transparent)
+	navHeight.SetMinSize(fyne.NewSize(0, z.next.MinSize().Height))
+	z.nav = container.NewHBox(z.back, layout.NewSpacer(), z.next)
+	nav := container.NewStack(navHeight, z.nav)
 	z.content = container.NewStack()
 	z.scroll = container.NewVScroll(container.NewPadded(z.content))
 	z.about = newButton(T.About, z.showAbout, z.escape)
 	z.about.Importance = widget.LowImportance
 	z.about.Icon = theme.InfoIcon()
-	top := container.NewVBox(container.NewStack(container.NewCenter(bar), container.NewHBox(layout.NewSpacer(), z.about)), widget.NewSeparator())
+	// The step bar is centred in the room About leaves, so the two never
+	// overlap in a narrow window or a longer language.
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, z.about, container.NewCenter(bar)), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
 	w.SetContent(container.NewBorder(top, bottom, nil, nil, z.scroll))
 
@@ -223,6 +236,12 @@ func (z *Wizard) updateNav() {
 	setEnabled(z.next, next >= 0)
 	z.back.Refresh()
 	z.next.Refresh()
+	// A button shown again keeps the place it had when it was hidden (the
+	// layout skips hidden objects): lay the footer out again, or Next
+	// stays where it was before the window was resized.
+	if z.nav != nil {
+		z.nav.Refresh()
+	}
 }
 
 func setEnabled(w fyne.Disableable, on bool) {

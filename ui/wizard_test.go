@@ -34,6 +34,8 @@ type fake struct {
 	// machine; nil diag finds nothing.
 	diag func(checks.Outcome) []diagnose.Finding
 	env  diagnose.Environment
+	// words are the catalogue of the path's words; nil means English.
+	words *diagnose.Catalogue
 }
 
 // with makes f diagnose with d, told env.
@@ -61,7 +63,7 @@ func (f *fake) run(out checks.Outcome) *session.Run {
 			}
 		}
 	}
-	in := diagnose.Input{Outcome: out, Env: f.env}
+	in := diagnose.Input{Outcome: out, Env: f.env, Catalogue: f.words}
 	return &session.Run{Outcome: out, Diagnosis: diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v},
 		Findings: fs, Path: diagnose.PathFor(in, fs, v)}}
 }
@@ -115,7 +117,7 @@ var stripFinding = diagnose.Finding{
 	ID:          "proxy-strips-upgrade",
 	Severity:    diagnose.SeverityProblem,
 	WhoCanFix:   diagnose.FixerNetworkAdmin,
-	Title:       "Your company proxy removes what live updates need",
+	Title:       "Your company proxy removes what live connections need",
 	Explanation: "The proxy answered in place of the service.",
 	Steps:       []string{"Turn off your VPN, then press Test again.", "Ask your IT team to let the service through the proxy."},
 	AdminNote:   "Pass Upgrade and Connection; HTTP/1.1 to the origin.",
@@ -134,7 +136,7 @@ func fakeDiagnose(out checks.Outcome) []diagnose.Finding {
 			AdminNote: "Raise the idle timeout to 180 s."})
 	}
 	if len(fs) == 0 {
-		fs = append(fs, diagnose.Finding{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "Live updates work"})
+		fs = append(fs, diagnose.Finding{ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "Live connections work"})
 	}
 	return fs
 }
@@ -420,7 +422,7 @@ func TestTestAgainShowsBeforeAfter(t *testing.T) {
 	h.atStep(StepChecking)
 	h.atStep(StepResult)
 	got := h.z.result.compare.Text
-	want := "Before: live updates did not work. Now: live updates worked.\nSolved: " + stripFinding.Title + "."
+	want := "Before: live connections did not work. Now: live connections worked.\nSolved: " + stripFinding.Title + "."
 	if got != want || !h.z.result.compare.Visible() {
 		t.Errorf("before/after:\n%s\nwant:\n%s", got, want)
 	}
@@ -472,7 +474,7 @@ func TestExport(t *testing.T) {
 	h.z.share.format.SetSelected(T.FormatNames["text"])
 	test.Tap(h.z.share.save)
 	name, data = h.saved()
-	if !strings.Contains(string(data), "\nWebSockets do not work (") || !strings.HasSuffix(name, ".txt") {
+	if !strings.Contains(string(data), "\nLive connections do not work (") || !strings.HasSuffix(name, ".txt") {
 		t.Errorf("text report %q as %q", data, name)
 	}
 	// Saving again never replaces the earlier file: it gets a new name.

@@ -53,20 +53,20 @@ func TestCheckCommand(t *testing.T) {
 		stderr   []string
 		noStdout []string // text that must not appear (secrets, wrong advice)
 	}{
-		{"ws works", []string{ws.URL}, ExitOK, []string{`(?m)^WebSockets work \(`, `(?m)^\s+echo\s+OK`}, nil, nil},
-		{"wss with the CA works, flags after the URL", []string{wss.URL, "--ca", caFile}, ExitOK, []string{`(?m)^\s+tls\s+OK`, `(?m)^\s+upgrade\s+OK`}, nil, nil},
+		{"ws works", []string{ws.URL}, ExitOK, []string{`(?m)^Live connections work \(`, `(?m)^\s+echo\s+Works`}, nil, nil},
+		{"wss with the CA works, flags after the URL", []string{wss.URL, "--ca", caFile}, ExitOK, []string{`(?m)^\s+tls\s+Works`, `(?m)^\s+upgrade\s+Works`}, nil, nil},
 		{"wss without the CA fails", []string{wss.URL}, ExitProblem, []string{`do not work`, `cert_unknown_authority`}, nil, nil},
 		{"insecure is shown", []string{"--insecure", wss.URL}, ExitOK, []string{`WARNING: --insecure`}, []string{`WARNING: --insecure`}, nil},
-		{"--fail-on warning: works with warnings exits 1", []string{"--fail-on", "warning", "--insecure", wss.URL}, ExitProblem, []string{`WebSockets work, with warnings`}, nil, nil},
-		{"--fail-on warning: works exits 0", []string{"--fail-on", "warning", ws.URL}, ExitOK, []string{`(?m)^WebSockets work \(`}, nil, nil},
+		{"--fail-on warning: works with warnings exits 1", []string{"--fail-on", "warning", "--insecure", wss.URL}, ExitProblem, []string{`Live connections work, with warnings`}, nil, nil},
+		{"--fail-on warning: works exits 0", []string{"--fail-on", "warning", ws.URL}, ExitOK, []string{`(?m)^Live connections work \(`}, nil, nil},
 		{"--fail-on takes problem or warning", []string{"--fail-on", "info", ws.URL}, ExitUsage, nil, []string{`--fail-on "info"`}, nil},
-		{"closed port", []string{"ws://" + closedPort(t) + "/ws"}, ExitProblem, []string{`(?m)^\s+tcp\s+Failed`, `refused`, `Nothing is listening on port \d+ on this computer`}, nil, []string{"subdomain", "sub-address", "network administrator"}},
+		{"closed port", []string{"ws://" + closedPort(t) + "/ws"}, ExitProblem, []string{`(?m)^\s+tcp\s+Does not work`, `refused`, `Nothing is listening on port \d+ on this computer`}, nil, []string{"subdomain", "sub-address", "network administrator"}},
 		{"bad address", []string{"ht!tp://x"}, ExitUsage, nil, []string{`scheme`, `ht!tp`}, nil},
 		{"two addresses", []string{ws.URL, ws.URL}, ExitUsage, nil, []string{`one address at a time`}, nil},
 		{"bad header", []string{"-H", "nocolon", ws.URL}, ExitUsage, nil, []string{`Name: value`}, nil},
 		{"bad timeout", []string{"--timeout", "0s", ws.URL}, ExitUsage, nil, []string{`more than zero`}, nil},
 		{"missing CA file", []string{"--ca", "/nonexistent.pem", ws.URL}, ExitUsage, nil, []string{`CA file`}, nil},
-		{"no address checks the built-in server", nil, ExitOK, []string{`WebSockets work`}, []string{`built-in reference server`}, nil},
+		{"no address checks the built-in server", nil, ExitOK, []string{`Live connections work`}, []string{`built-in reference server`}, nil},
 		{"secrets stay out", []string{"--cookie", "session=hunter2secret", "-H", "Authorization: Bearer tok3nvalue", ws.URL + "?token=qwerty12345"}, ExitOK, []string{`token=\[redacted\]`}, nil, []string{"hunter2secret", "tok3nvalue", "qwerty12345"}},
 	}
 	for _, tc := range tests {

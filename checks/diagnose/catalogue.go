@@ -35,6 +35,18 @@ type Catalogue struct {
 	Admin map[string]string `json:"admin"`
 	// Findings are the texts of each finding ID.
 	Findings map[string]FindingText `json:"findings"`
+	// Codes say in a sentence what a probe's code means, for the window's
+	// list of steps: by code family ("refused", "status", "needs"; see
+	// checks.CodeFamily), or by "probe.family" where one probe needs
+	// other words. {status} is the HTTP status of a "status_NNN" code.
+	Codes map[string]string `json:"codes"`
+	// Jargon are technical words of this language: a person's text that
+	// uses one must find it explained in the glossary.
+	Jargon []string `json:"jargon,omitempty"`
+	// Retired are the names no longer used (the vocabulary chose others:
+	// "network administrator" became "IT team"); a person's text must not
+	// use them.
+	Retired []string `json:"retired,omitempty"`
 }
 
 // Term is one glossary entry: the words that name it and the sentence that
@@ -110,14 +122,23 @@ var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
 // case the rules ask for, every label, admin sentence and glossary term,
 // and only known {placeholders}.
 func LoadCatalogue(b []byte) (*Catalogue, error) {
+	c, err := decodeCatalogue(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
+	}
+	return c, nil
+}
+
+// decodeCatalogue reads a catalogue without checking it.
+func decodeCatalogue(b []byte) (*Catalogue, error) {
 	var c Catalogue
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("diagnose: read catalogue: %w", err)
-	}
-	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
 	}
 	return &c, nil
 }
@@ -220,6 +241,19 @@ func (c *Catalogue) validate() error {
 		if strings.TrimSpace(c.Placeholders[p]) == "" {
 			bad("placeholder %s: no fallback", p)
 		}
+	}
+	for _, code := range checks.Codes() {
+		if fam, _ := checks.CodeFamily(code); strings.TrimSpace(c.Codes[fam]) == "" {
+			bad("codes %s: missing", fam)
+		}
+	}
+	for _, p := range checks.CodePatterns {
+		if k := strings.TrimSuffix(p, "_"); strings.TrimSpace(c.Codes[k]) == "" {
+			bad("codes %s: missing", k)
+		}
+	}
+	for k, v := range c.Codes {
+		checkText("codes "+k, v)
 	}
 	ids := map[string]bool{}
 	for _, t := range c.Glossary {
@@ -374,6 +408,12 @@ func usesWord(text string, words []string) bool {
 	lt := strings.ToLower(text)
 	for _, w := range words {
 		lw := strings.ToLower(w)
+		if unspaced(w) {
+			if strings.Contains(lt, lw) {
+				return true
+			}
+			continue
+		}
 		for i := 0; i <= len(lt); {
 			j := strings.Index(lt[i:], lw)
 			if j < 0 {

@@ -2,6 +2,8 @@ package diagnose_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 func TestEmbeddedCataloguesLoad(t *testing.T) {
@@ -128,7 +131,7 @@ func TestGlossaryOnce(t *testing.T) {
 		}
 	}
 	first := d.Findings[0]
-	for _, id := range []string{"websocket", "proxy", "header"} {
+	for _, id := range []string{"websocket", "proxy", "network_admin"} {
 		var text string
 		for _, g := range diagnose.Default().Glossary {
 			if g.ID == id {
@@ -185,5 +188,221 @@ func TestCoverage(t *testing.T) {
 		if !articles[a] {
 			t.Errorf("article %s is not covered", a)
 		}
+	}
+}
+
+// TestVocabulary: in every language, a person's text uses no retired name
+// and no technical word the glossary does not explain.
+func TestVocabulary(t *testing.T) {
+	for _, lang := range assets.FindingsLanguages() {
+		t.Run(lang, func(t *testing.T) {
+			c, err := diagnose.CatalogueFor(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Retired) == 0 {
+				t.Error("no retired names listed")
+			}
+			if err := c.CheckVocabulary(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestVocabularyCatches: the check finds a retired name and an
+// unexplained technical word planted in a text.
+func TestVocabularyCatches(t *testing.T) {
+	c := *diagnose.Default()
+	c.Findings = maps.Clone(c.Findings)
+	ft := c.Findings[diagnose.IDNoNetwork]
+	ft.Steps = []string{"Ask your network administrator about SNI."}
+	c.Findings[diagnose.IDNoNetwork] = ft
+	err := c.CheckVocabulary()
+	if err == nil || !strings.Contains(err.Error(), "network administrator") || !strings.Contains(err.Error(), `"SNI"`) {
+		t.Fatalf("CheckVocabulary = %v", err)
+	}
+}
+
+// TestCodeTextNeverShowsACode: every code a probe can emit, for every
+// probe, reads as a sentence in every language, never as the code.
+func TestCodeTextNeverShowsACode(t *testing.T) {
+	codes := append(checks.Codes(), "status_200", "status_426", "needs_tcp", "after_upgrade", "something_new")
+	probes := []string{"dns", "tcp", "proxy", "tls", "http", "upgrade", "upgrade_direct", "echo", "idle"}
+	for _, lang := range assets.FindingsLanguages() {
+		c, err := diagnose.CatalogueFor(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range probes {
+			for _, code := range codes {
+				s := c.CodeText(p, code)
+				if s == "" || s == code || strings.Contains(s, "{") || strings.Contains(s, "_") {
+					t.Errorf("%s: %s %s reads %q", lang, p, code, s)
+				}
+			}
+		}
+		if s := c.CodeText("upgrade", "status_200"); !strings.Contains(s, "200") {
+			t.Errorf("%s: status_200 reads %q, without the status", lang, s)
+		}
+	}
+}
+
+// catalogueSame are catalogue texts that are the same in English and
+// another language: numbers and names.
+var catalogueSame = []string{"120", "443", "Proxy", "VPN", "Problem", "{host} and its subdomains"}
+
+// leaves flattens a catalogue's JSON into its texts by path, leaving out
+// the word lists (glossary words, jargon, retired names), which differ
+// by language.
+func leaves(v any, path string, out map[string]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if k == "words" || k == "jargon" || k == "retired" || k == "lang" {
+				continue
+			}
+			leaves(c, path+"."+k, out)
+		}
+	case []any:
+		for i, c := range x {
+			leaves(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case string:
+		out[path] = x
+	}
+}
+
+// TestCatalogueTranslations: every language has every text of the
+// English catalogue at the same place, with the same {placeholders}, and
+// none is left in English.
+func TestCatalogueTranslations(t *testing.T) {
+	read := func(lang string) map[string]string {
+		b, err := assets.Findings(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		leaves(v, "", out)
+		return out
+	}
+	en := read("en")
+	for _, lang := range assets.FindingsLanguages() {
+		if lang == "en" {
+			continue
+		}
+		t.Run(lang, func(t *testing.T) {
+			got := read(lang)
+			for p, e := range en {
+				s, ok := got[p]
+				if !ok {
+					t.Errorf("%s: missing", p)
+					continue
+				}
+				if a, b := placeholdersOf(e), placeholdersOf(s); !slices.Equal(a, b) {
+					t.Errorf("%s: placeholders %q, English has %q", p, b, a)
+				}
+				if s == e && !slices.Contains(catalogueSame, s) && !strings.HasPrefix(p, ".glossary") {
+					t.Errorf("%s: left in English: %q", p, s)
+				}
+			}
+			for p := range got {
+				if _, ok := en[p]; !ok {
+					t.Errorf("%s: not in English", p)
+				}
+			}
+		})
+	}
+}
+
+func placeholdersOf(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] == '{' {
+			if j := strings.IndexByte(s[i:], '}'); j > 0 {
+				out = append(out, s[i:i+j+1])
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestEveryLanguageHasACatalogue: each language the program offers has
+// its findings catalogue, and it loads.
+func TestEveryLanguageHasACatalogue(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		c, err := diagnose.CatalogueFor(lang)
+		if err != nil || c.Lang != lang {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+	if len(assets.FindingsLanguages()) != len(i18n.Languages) {
+		t.Errorf("catalogues %v, languages %v", assets.FindingsLanguages(), i18n.Languages)
+	}
+}
+
+// TestAdminNoteLanguage: the person reads the findings in their language,
+// the admin note (and each finding's admin text) is in the support
+// language, English by default.
+func TestAdminNoteLanguage(t *testing.T) {
+	de, ja := diagnose.MustCatalogue("de"), diagnose.MustCatalogue("ja")
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
+		Env: diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", ProxySource: "env"}, Catalogue: de}
+	d := diagnose.Diagnose(in)
+	if !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
+		t.Fatalf("title %q is not German", d.Findings[0].Title)
+	}
+	if !strings.Contains(d.AdminNote, "note for the IT team") || !strings.Contains(d.Findings[0].AdminNote, "Upgrade and Connection") {
+		t.Errorf("the admin note is not English by default:\n%s\n%s", d.AdminNote, d.Findings[0].AdminNote)
+	}
+	in.AdminCatalogue = ja
+	d = diagnose.Diagnose(in)
+	if !strings.Contains(d.AdminNote, "IT担当者向けメモ") || !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
+		t.Errorf("support language ja: note\n%s\ntitle %q", d.AdminNote, d.Findings[0].Title)
+	}
+}
+
+// TestSetPreferred: the command line's --lang makes the diagnoses without
+// a catalogue of their own speak that language, and nil goes back.
+func TestSetPreferred(t *testing.T) {
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200"), skipEcho)}
+	diagnose.SetPreferred(diagnose.MustCatalogue("fr"))
+	fr := diagnose.Diagnose(in)
+	diagnose.SetPreferred(nil)
+	en := diagnose.Diagnose(in)
+	if !strings.Contains(fr.Summary.Headline, "connexions en direct") || !strings.Contains(en.Summary.Headline, "Live connections") {
+		t.Errorf("headlines %q, %q", fr.Summary.Headline, en.Summary.Headline)
+	}
+}
+
+// TestUntranslatedFallsBack: a finding added in English but not yet in
+// another language is shown in English there, not the whole language
+// refused.
+func TestUntranslatedFallsBack(t *testing.T) {
+	b, err := assets.Findings("de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	delete(raw["findings"].(map[string]any), diagnose.IDNoNetwork)
+	b, _ = json.Marshal(raw)
+	if _, err := diagnose.LoadCatalogue(b); err == nil {
+		t.Fatal("a catalogue without no-network loads on its own")
+	}
+	c, err := diagnose.LoadCatalogueOver(b, diagnose.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Findings[diagnose.IDNoNetwork].Title != diagnose.Default().Findings[diagnose.IDNoNetwork].Title ||
+		!strings.Contains(c.Findings[diagnose.IDDNSFailure].Title, "Name") {
+		t.Errorf("no-network %q, dns-failure %q", c.Findings[diagnose.IDNoNetwork].Title, c.Findings[diagnose.IDDNSFailure].Title)
 	}
 }

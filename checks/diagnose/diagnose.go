@@ -178,6 +178,11 @@ type Input struct {
 	SelfTest bool
 	// Catalogue holds the words; nil means the embedded English one.
 	Catalogue *Catalogue
+	// AdminCatalogue holds the words of the admin note and of each
+	// finding's admin text, which are for the IT team and often in
+	// another language than the person's (a preset's support_language);
+	// nil means the embedded English one.
+	AdminCatalogue *Catalogue
 }
 
 // Environment is what the machine is set to, as far as the diagnosis
@@ -219,7 +224,7 @@ func (in Input) requiredIdle() time.Duration {
 func Diagnose(in Input) Diagnosis {
 	cat := in.Catalogue
 	if cat == nil {
-		cat = Default()
+		cat = preferredCatalogue()
 	}
 	f := newFacts(in)
 	raised := rank(applyRules(f))
@@ -227,7 +232,18 @@ func Diagnose(in Input) Diagnosis {
 	verdict := verdictFor(f, raised)
 	d := Diagnosis{Findings: cat.render(raised, f.vars)}
 	d.Summary = cat.summary(f, verdict, d.Findings, raised)
-	d.AdminNote = cat.adminNote(f, raised, d.Findings)
+	admin := in.AdminCatalogue
+	if admin == nil {
+		admin = Default()
+	}
+	adminFindings := d.Findings
+	if admin != cat {
+		adminFindings = admin.render(raised, f.vars)
+		for i := range d.Findings {
+			d.Findings[i].AdminNote = adminFindings[i].AdminNote
+		}
+	}
+	d.AdminNote = admin.adminNote(f, raised, adminFindings)
 	d.Path = pathOf(f, cat, d.Findings, verdict)
 	return d
 }

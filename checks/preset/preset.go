@@ -27,6 +27,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // Preset is what a support team sets for their service. The zero Preset is
@@ -57,6 +58,10 @@ type Preset struct {
 	// Language is the default language of the texts (a language tag such
 	// as "en" or "pt-BR"); empty means the computer's language.
 	Language string `json:"language,omitempty"`
+	// SupportLanguage is the language of the note for the IT team (the
+	// admin note), which is read by the support and IT teams rather than
+	// the person; empty means English.
+	SupportLanguage string `json:"support_language,omitempty"`
 }
 
 // Target is one address to check, with the label the user sees.
@@ -103,7 +108,7 @@ func (e *FieldError) Error() string {
 // fields are the names a preset may hold, and the names of a target's.
 var (
 	fields = []string{"product_name", "support_email", "support_url", "targets",
-		"required_idle_seconds", "expected_tls_issuers", "headers", "language"}
+		"required_idle_seconds", "expected_tls_issuers", "headers", "language", "support_language"}
 	targetFields = []string{"url", "label"}
 )
 
@@ -149,6 +154,8 @@ func Parse(b []byte) (*Preset, error) {
 			err = decodeField(raw, &p.Headers)
 		case "language":
 			err = decodeField(raw, &p.Language)
+		case "support_language":
+			err = decodeField(raw, &p.SupportLanguage)
 		case "targets":
 			var u int
 			p.Targets, errs, u = decodeTargets(raw, errs)
@@ -293,8 +300,16 @@ func (p *Preset) Validate() error {
 			add(name, "the value is not a valid header value (one line of text, at most %d bytes)", maxTextLen)
 		}
 	}
-	if p.Language != "" && !languageTag.MatchString(p.Language) {
-		add("language", "%q is not a language tag such as \"en\", \"de\" or \"pt-BR\"", p.Language)
+	for _, l := range []struct{ name, tag string }{{"language", p.Language}, {"support_language", p.SupportLanguage}} {
+		switch {
+		case l.tag == "":
+		case !languageTag.MatchString(l.tag):
+			add(l.name, "%q is not a language tag such as \"en\", \"de\" or \"pt-BR\"", l.tag)
+		default:
+			if err := i18n.Check(l.tag); err != nil {
+				add(l.name, "%v", err)
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

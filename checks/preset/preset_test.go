@@ -57,6 +57,7 @@ func TestParseAccepted(t *testing.T) {
 		{"unicode name and host", `{"product_name": "Ärzte-Chat", "targets": [{"url": "wss://bücher.example/ws", "label": "Bücher"}]}`},
 		{"idle bounds", `{"required_idle_seconds": 3600}`},
 		{"language with region", `{"language": "pt-BR"}`},
+		{"support language", `{"language": "ja", "support_language": "en-US"}`},
 		{"Sec-WebSocket-Protocol may be set", `{"headers": {"Sec-WebSocket-Protocol": "chat.v2", "X-Client": "wsdoctor"}}`},
 	}
 	for _, tc := range tests {
@@ -145,6 +146,8 @@ func TestParseBad(t *testing.T) {
 		{"secret header", `{"headers": {"Authorization": "Bearer abc"}}`, []string{"headers.Authorization", `secret`}},
 		{"header value with a line break", `{"headers": {"Origin": "a\r\nX-Evil: 1"}}`, []string{"headers.Origin", `not a valid header value`}},
 		{"bad language", `{"language": "English"}`, []string{"language", `not a language tag`}},
+		{"language without texts", `{"language": "nl"}`, []string{"language", `no texts in "nl"`, "pt-BR"}},
+		{"support language without texts", `{"support_language": "tlh"}`, []string{"support_language", `no texts in "tlh"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,6 +46,7 @@ type htmlData struct {
 	R                    Report
 	V                    view
 	W                    *wordsTable
+	Lang                 string
 	Started              string
 	PathAcross, PathDown template.HTML
 	Phases               []checks.Phase
@@ -59,7 +60,7 @@ func HTML(w io.Writer, r Report) error {
 	v := newView(r)
 	hops := pathOf(r)
 	d := htmlData{
-		R: r, V: v, W: &words,
+		R: r, V: v, W: &words, Lang: lang,
 		Started: fmtTime(r.Started),
 		// pathSVG escapes every text it writes.
 		PathAcross: template.HTML(pathSVG(hops, true)),

@@ -38,32 +38,32 @@ type wordsTable struct {
 	OptTimeouts                                             string
 }
 
-// words is the table in use.
-var words = wordsTable{
+// englishWords is the table in English.
+var englishWords = wordsTable{
 	Title:    "WebSocket Doctor report",
 	Redacted: "Secrets (cookies, authorization headers, tokens and passwords in addresses, the user name in folder paths) were replaced by [redacted] before this report was written.",
 	Verdict: map[diagnose.Verdict]string{
-		diagnose.Works:             "WebSockets work",
-		diagnose.WorksWithWarnings: "WebSockets work, with warnings",
-		diagnose.DoesNotWork:       "WebSockets do not work",
+		diagnose.Works:             "Live connections work",
+		diagnose.WorksWithWarnings: "Live connections work, with warnings",
+		diagnose.DoesNotWork:       "Live connections do not work",
 		diagnose.Incomplete:        "The check did not finish",
 	},
 	VerdictHint: map[diagnose.Verdict]string{
-		diagnose.Works:             "A WebSocket connection was opened and messages went both ways.",
-		diagnose.WorksWithWarnings: "A WebSocket connection was opened, but something along the way is worth a look.",
-		diagnose.DoesNotWork:       "A WebSocket connection could not be opened or used from this computer.",
+		diagnose.Works:             "A live connection (WebSocket) was opened and messages went both ways.",
+		diagnose.WorksWithWarnings: "A live connection (WebSocket) was opened, but something along the way is worth a look.",
+		diagnose.DoesNotWork:       "A live connection (WebSocket) could not be opened or used from this computer.",
 		diagnose.Incomplete:        "The check was stopped or ran out of time before it could tell.",
 	},
 	Status: map[checks.Status]string{
-		checks.Pass: "OK",
-		checks.Warn: "Warning",
-		checks.Fail: "Failed",
-		checks.Skip: "Skipped",
+		checks.Pass: "Works",
+		checks.Warn: "Works, with a warning",
+		checks.Fail: "Does not work",
+		checks.Skip: "Not tested",
 	},
 	Severity: map[diagnose.Severity]string{
-		diagnose.SeverityOK:      "OK",
-		diagnose.SeverityInfo:    "Note",
-		diagnose.SeverityWarning: "Warning",
+		diagnose.SeverityOK:      "Fine",
+		diagnose.SeverityInfo:    "Good to know",
+		diagnose.SeverityWarning: "Worth a look",
 		diagnose.SeverityProblem: "Problem",
 	},
 	Probe: map[string]string{
@@ -79,7 +79,7 @@ var words = wordsTable{
 	},
 	FirstFailure:    "First step that did not work",
 	WhatToDo:        "What to do",
-	ForAdmin:        "For the network administrator",
+	ForAdmin:        "Note for your IT team",
 	OtherFindings:   "Also found",
 	Environment:     "This computer",
 	Path:            "Connection path",

@@ -371,10 +371,10 @@ func fmtTime(t time.Time) string { return t.UTC().Format(utcLayout) }
 func findingMeta(f diagnose.Finding) string {
 	var parts []string
 	if f.Confidence != "" {
-		parts = append(parts, diagnose.Label("confidence."+string(f.Confidence)))
+		parts = append(parts, labels.Label("confidence."+string(f.Confidence)))
 	}
 	if f.WhoCanFix != "" {
-		parts = append(parts, diagnose.Label("who_can_fix")+": "+diagnose.Label("fixer."+string(f.WhoCanFix)))
+		parts = append(parts, labels.Label("who_can_fix")+": "+labels.Label("fixer."+string(f.WhoCanFix)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -385,5 +385,5 @@ func findingTerms(f diagnose.Finding) string {
 	if len(f.Terms) == 0 {
 		return ""
 	}
-	return diagnose.Label("terms") + ": " + strings.Join(f.Terms, " ")
+	return labels.Label("terms") + ": " + strings.Join(f.Terms, " ")
 }

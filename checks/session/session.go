@@ -34,6 +34,10 @@ type Checker struct {
 	// Resolver works out proxy routes for Environment; nil reads the
 	// machine's settings.
 	Resolver *netenv.Resolver
+	// Words are the findings' words in the person's language, AdminWords
+	// those of the note for the IT team (the preset's support_language);
+	// nil means the preferred catalogue (see diagnose.SetPreferred).
+	Words, AdminWords *diagnose.Catalogue
 }
 
 // Machine is what a check read of this computer beside the run.
@@ -64,6 +68,9 @@ type Run struct {
 	Diagnosis diagnose.Diagnosis
 	// Tool names the program in the run's reports.
 	Tool report.Tool
+	// words and adminWords are the Checker's catalogues, for diagnosing
+	// the run again.
+	words, adminWords *diagnose.Catalogue
 }
 
 // Verdict is the run's verdict.
@@ -116,7 +123,8 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Ev
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Request: req, Scope: plan.Scope, Outcome: out, Other: other, Machine: wait(), Tool: c.Tool}
+	run := &Run{Request: req, Scope: plan.Scope, Outcome: out, Other: other, Machine: wait(), Tool: c.Tool,
+		words: c.Words, adminWords: c.AdminWords}
 	run.diagnose()
 	return run, nil
 }
@@ -198,7 +206,8 @@ func (r *Run) WithIdle(res checks.Result) *Run {
 // diagnosisInput is what the diagnosis is told: the run, the counterpart,
 // the proxy the run's route went through and the VPN that carries it.
 func (r *Run) diagnosisInput() diagnose.Input {
-	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser}
+	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
+		Catalogue: r.words, AdminCatalogue: r.adminWords}
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin

@@ -37,14 +37,29 @@ VIAddVersionKey "LegalCopyright" "MIT License"
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\wsdoctor.exe"
-!define MUI_FINISHPAGE_RUN_TEXT "Open ${APPNAME} now"
+!define MUI_FINISHPAGE_RUN_TEXT "$(OpenNow)"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
+; The installer speaks the languages of the window; NSIS picks the one of
+; the user's Windows, English when it has none of them.
 !insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "German"
+!insertmacro MUI_LANGUAGE "French"
+!insertmacro MUI_LANGUAGE "Spanish"
+!insertmacro MUI_LANGUAGE "PortugueseBR"
+!insertmacro MUI_LANGUAGE "Japanese"
+!insertmacro MUI_LANGUAGE "SimpChinese"
+LangString OpenNow ${LANG_ENGLISH} "Open ${APPNAME} now"
+LangString OpenNow ${LANG_GERMAN} "${APPNAME} jetzt öffnen"
+LangString OpenNow ${LANG_FRENCH} "Ouvrir ${APPNAME} maintenant"
+LangString OpenNow ${LANG_SPANISH} "Abrir ${APPNAME} ahora"
+LangString OpenNow ${LANG_PORTUGUESEBR} "Abrir o ${APPNAME} agora"
+LangString OpenNow ${LANG_JAPANESE} "${APPNAME} を今すぐ開く"
+LangString OpenNow ${LANG_SIMPCHINESE} "立即打开 ${APPNAME}"
 
 Section "Install"
   SetShellVarContext current
