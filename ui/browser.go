@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -103,29 +102,13 @@ func (b *browserBox) begin() {
 	b.update(run)
 	snapshot := *run
 	z.spawn("browser", func(ctx context.Context) {
-		tickCtx, stopTick := context.WithCancel(ctx)
-		var ticker sync.WaitGroup
-		ticker.Add(1)
-		go func() {
-			defer ticker.Done()
-			t := time.NewTicker(browserTick)
-			defer t.Stop()
-			for {
-				select {
-				case <-tickCtx.Done():
-					return
-				case <-t.C:
-					z.do(func() {
-						if sameCheck(b.run, run) && b.busy {
-							b.tick()
-						}
-					})
-				}
+		stopTick := z.ticking(ctx, browserTick, func() {
+			if sameCheck(b.run, run) && b.busy {
+				b.tick()
 			}
-		}()
+		})
 		done, err := z.eng.Browser(ctx, snapshot.Session)
 		stopTick()
-		ticker.Wait()
 		skipped := ctx.Err() != nil
 		z.do(func() { b.finish(run, done, err, skipped) })
 	})

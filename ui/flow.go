@@ -128,29 +128,13 @@ func (z *Wizard) startIdle(run *Run) {
 	z.idleBusy = true
 	z.result.idleStarted(time.Now().Add(run.Request.IdleTest))
 	z.spawn("idle", func(ctx context.Context) {
-		tickCtx, stopTick := context.WithCancel(ctx)
-		var ticker sync.WaitGroup
-		ticker.Add(1)
-		go func() {
-			defer ticker.Done()
-			t := time.NewTicker(idleTick)
-			defer t.Stop()
-			for {
-				select {
-				case <-tickCtx.Done():
-					return
-				case <-t.C:
-					z.do(func() {
-						if sameCheck(z.run, run) && z.idleBusy {
-							z.result.idleTick()
-						}
-					})
-				}
+		stopTick := z.ticking(ctx, idleTick, func() {
+			if sameCheck(z.run, run) && z.idleBusy {
+				z.result.idleTick()
 			}
-		}()
+		})
 		done := z.eng.Idle(ctx, run.Session, run.Request.IdleTest)
 		stopTick()
-		ticker.Wait()
 		skipped := ctx.Err() != nil || done == run.Session
 		z.do(func() { z.finishIdle(run, done, skipped) })
 	})
@@ -193,4 +177,29 @@ func sameCheck(a, b *Run) bool {
 		return a == b
 	}
 	return a.Session == b.Session || (a.Outcome.Started.Equal(b.Outcome.Started) && a.Outcome.Target.URL() == b.Outcome.Target.URL())
+}
+
+// ticking calls tick on Fyne's goroutine every interval, until stop is
+// called or ctx ends; stop returns once no tick is left to come.
+func (z *Wizard) ticking(ctx context.Context, every time.Duration, tick func()) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				z.do(tick)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"reflect"
-
 	"fyne.io/fyne/v2/lang"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -37,43 +35,9 @@ func SetLanguage(lang string) {
 	cat = diagnose.MustCatalogue(lang)
 }
 
-// withEnglish is w with English's words wherever w has none: a text
-// added in English but not yet translated is shown in English, never as
-// an empty label. TestTranslationsComplete still lists it.
-func withEnglish(w Words) Words {
-	v, en := reflect.ValueOf(&w).Elem(), reflect.ValueOf(English)
-	for i := 0; i < v.NumField(); i++ {
-		f, e := v.Field(i), en.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			if f.String() == "" {
-				f.Set(e)
-			}
-		case reflect.Slice:
-			if f.Len() != e.Len() {
-				f.Set(e)
-			}
-		case reflect.Array:
-			for j := 0; j < f.Len(); j++ {
-				if f.Index(j).String() == "" {
-					f.Index(j).Set(e.Index(j))
-				}
-			}
-		case reflect.Map:
-			m := reflect.MakeMap(f.Type())
-			for _, k := range e.MapKeys() {
-				m.SetMapIndex(k, e.MapIndex(k))
-			}
-			for _, k := range f.MapKeys() {
-				if s := f.MapIndex(k); s.String() != "" {
-					m.SetMapIndex(k, s)
-				}
-			}
-			f.Set(m)
-		}
-	}
-	return w
-}
+// withEnglish is w with English's words wherever w has none (see
+// i18n.WithFallback).
+func withEnglish(w Words) Words { return i18n.WithFallback(w, English) }
 
 // Language is the language the window speaks.
 func Language() string { return cat.Lang }

@@ -8,6 +8,7 @@ package i18n
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -95,3 +96,45 @@ func FromEnv() string {
 
 // Known reports whether lang is exactly one of Languages.
 func Known(lang string) bool { return slices.Contains(Languages, lang) }
+
+// WithFallback is tr with fallback's texts wherever tr has none: every
+// empty string field, empty array element, or map key tr lacks or leaves
+// empty is taken from fallback, and a slice of another length is replaced
+// by fallback's. Both must be the same struct type, whose fields are
+// strings, string arrays, string slices and maps of strings. A text added
+// in English but not yet translated is then shown in English, never as an
+// empty label.
+func WithFallback[T any](tr, fallback T) T {
+	v, en := reflect.ValueOf(&tr).Elem(), reflect.ValueOf(fallback)
+	for i := 0; i < v.NumField(); i++ {
+		f, e := v.Field(i), en.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			if f.String() == "" {
+				f.Set(e)
+			}
+		case reflect.Slice:
+			if f.Len() != e.Len() {
+				f.Set(e)
+			}
+		case reflect.Array:
+			for j := 0; j < f.Len(); j++ {
+				if f.Index(j).String() == "" {
+					f.Index(j).Set(e.Index(j))
+				}
+			}
+		case reflect.Map:
+			m := reflect.MakeMap(f.Type())
+			for _, k := range e.MapKeys() {
+				m.SetMapIndex(k, e.MapIndex(k))
+			}
+			for _, k := range f.MapKeys() {
+				if s := f.MapIndex(k); s.String() != "" {
+					m.SetMapIndex(k, s)
+				}
+			}
+			f.Set(m)
+		}
+	}
+	return tr
+}

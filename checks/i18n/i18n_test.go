@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -42,5 +45,24 @@ func TestFromEnv(t *testing.T) {
 	t.Setenv("LANGUAGE", "fr:de")
 	if got := FromEnv(); got != "fr" {
 		t.Errorf("FromEnv with LANGUAGE = %q", got)
+	}
+}
+
+func TestWithFallback(t *testing.T) {
+	type words struct {
+		A, B  string
+		Arr   [2]string
+		List  []string
+		Table map[string]string
+	}
+	en := words{A: "a", B: "b", Arr: [2]string{"x", "y"}, List: []string{"1", "2"}, Table: map[string]string{"k": "v", "l": "w"}}
+	de := words{A: "ä", Arr: [2]string{"", "ÿ"}, List: []string{"eins"}, Table: map[string]string{"k": "", "l": "ẅ"}}
+	got := WithFallback(de, en)
+	want := words{A: "ä", B: "b", Arr: [2]string{"x", "ÿ"}, List: []string{"1", "2"}, Table: map[string]string{"k": "v", "l": "ẅ"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if de.B != "" || de.Table["k"] != "" {
+		t.Error("the translation itself was changed")
 	}
 }

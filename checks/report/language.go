@@ -1,7 +1,7 @@
 package report
 
 import (
-	"reflect"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
@@ -40,39 +40,9 @@ func SetLanguage(l string) {
 	words, lang, labels = withEnglish(*w), l, diagnose.MustCatalogue(l)
 }
 
-// withEnglish is w with English's words wherever w has none, so a text
-// added in English but not yet translated is written in English, never
-// left out.
-func withEnglish(w wordsTable) wordsTable {
-	v, en := reflect.ValueOf(&w).Elem(), reflect.ValueOf(englishWords)
-	for i := 0; i < v.NumField(); i++ {
-		f, e := v.Field(i), en.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			if f.String() == "" {
-				f.Set(e)
-			}
-		case reflect.Array:
-			for j := 0; j < f.Len(); j++ {
-				if f.Index(j).String() == "" {
-					f.Index(j).Set(e.Index(j))
-				}
-			}
-		case reflect.Map:
-			m := reflect.MakeMap(f.Type())
-			for _, k := range e.MapKeys() {
-				m.SetMapIndex(k, e.MapIndex(k))
-			}
-			for _, k := range f.MapKeys() {
-				if s := f.MapIndex(k); s.String() != "" {
-					m.SetMapIndex(k, s)
-				}
-			}
-			f.Set(m)
-		}
-	}
-	return w
-}
+// withEnglish is w with English's words wherever w has none (see
+// i18n.WithFallback).
+func withEnglish(w wordsTable) wordsTable { return i18n.WithFallback(w, englishWords) }
 
 // Language is the language reports are written in.
 func Language() string { return lang }
