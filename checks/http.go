@@ -85,7 +85,7 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{},
 		DisableKeepAlives:      true,
 		DisableCompression:     true,
-		MaxResponseHeaderBytes: 64 << 10,
+		MaxResponseHeaderBytes: MaxResponseHeaderBytes,
 	}
 	defer func() {
 		tr.CloseIdleConnections()

@@ -103,6 +103,10 @@ type recConn struct {
 	req       []byte
 	wroteAt   time.Time
 	firstByte time.Time
+	// got counts the bytes read before the seal: the answer's header
+	// block, bounded by MaxResponseHeaderBytes (and the read slack).
+	got      int
+	tooLarge bool
 }
 
 func (c *recConn) Write(p []byte) (int, error) {
@@ -119,23 +123,51 @@ func (c *recConn) Write(p []byte) (int, error) {
 }
 
 func (c *recConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if !c.sealed {
+		room := MaxResponseHeaderBytes + handshakeReadSlack - c.got
+		if room <= 0 {
+			// An endless header block: stop before it fills memory.
+			c.tooLarge = true
+			c.mu.Unlock()
+			return 0, ErrHeadersTooLarge
+		}
+		if len(p) > room {
+			p = p[:room]
+		}
+	}
+	c.mu.Unlock()
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		c.mu.Lock()
-		if !c.sealed && c.firstByte.IsZero() {
-			c.firstByte = c.now()
+		if !c.sealed {
+			c.got += n
+			if c.firstByte.IsZero() {
+				c.firstByte = c.now()
+			}
 		}
 		c.mu.Unlock()
 	}
 	return n, err
 }
 
+// headerBytes is the size of a header block as it was sent, near enough.
+func headerBytes(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
+}
+
 // seal stops the recording and returns what was recorded.
-func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time) {
+func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time, tooLarge bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sealed = true
-	return c.req, c.wroteAt, c.firstByte
+	return c.req, c.wroteAt, c.firstByte, c.tooLarge
 }
 
 // wsDial is one opening handshake and what was seen of it.
@@ -154,6 +186,8 @@ type wsDial struct {
 	wroteAt, firstByte time.Time
 	// sent are the names of the user's extra headers sent.
 	sent []string
+	// tooLarge: the answer's header block passed MaxResponseHeaderBytes.
+	tooLarge bool
 	// issuer is the issuer of the server's certificate, when TLS was up.
 	issuer *pkix.Name
 }
@@ -270,7 +304,17 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	hd.connectedAt, hd.reached, hd.issuer = gotConn, stage, issuer
 	mu.Unlock()
 	if rc != nil {
-		hd.req, hd.wroteAt, hd.firstByte = rc.seal()
+		hd.req, hd.wroteAt, hd.firstByte, hd.tooLarge = rc.seal()
+	}
+	if hd.resp != nil && headerBytes(hd.resp.Header) > MaxResponseHeaderBytes {
+		hd.tooLarge = true
+	}
+	if hd.tooLarge {
+		if hd.ws != nil {
+			hd.ws.Close()
+			hd.ws = nil
+		}
+		hd.err = fmt.Errorf("upgrade: %w", ErrHeadersTooLarge)
 	}
 	return hd
 }
@@ -303,6 +347,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	if err != nil {
 		res.Status, res.Error = Fail, err.Error()
 		switch {
+		case hd.tooLarge:
+			res.Code = CodeHeadersTooLarge
+			res.Reason = fmt.Sprintf("the answer's headers are larger than %d KiB, more than browsers and Go accept", MaxResponseHeaderBytes>>10)
 		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
 			res.Code = fmt.Sprintf("status_%d", resp.StatusCode)
 			res.Reason = fmt.Sprintf("the upgrade was answered %s, not 101 Switching Protocols", resp.Status)
