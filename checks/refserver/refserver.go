@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 	"golang.org/x/net/netutil"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/wslimit"
 )
 
@@ -143,13 +144,26 @@ type Server struct {
 func Start(addr, certFile, keyFile string) (*Server, error) {
 	var cfg *tls.Config
 	if certFile != "" || keyFile != "" {
-		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		cert, err := loadKeyPair(certFile, keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("serve: load certificate: %w", err)
 		}
 		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return StartTLS(addr, cfg)
+}
+
+// loadKeyPair is tls.LoadX509KeyPair with each file bounded.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
 }
 
 // StartTLS is Start with a TLS configuration, or nil for plain ws.
