@@ -72,7 +72,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", checks.RedactURLText(args[0]))
 	usage(stderr)
 	return ExitUsage
 }
@@ -159,8 +159,9 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
 }
 
-func (f *checkFlags) options() (checks.Options, error) {
-	o := checks.Options{
+func (f *checkFlags) options() (o checks.Options, err error) {
+	defer func() { err = redactErr(err) }()
+	o = checks.Options{
 		Subprotocols: f.subprotocols,
 		ClientCert:   f.cert,
 		ClientKey:    f.key,
@@ -178,8 +179,12 @@ func (f *checkFlags) options() (checks.Options, error) {
 		}
 		o.Proxy = "pac:" + f.pac
 	}
-	if _, _, err := netenv.ParseMode(o.Proxy); err != nil {
+	if m, _, err := netenv.ParseMode(o.Proxy); err != nil {
 		return o, fmt.Errorf("--proxy: %w", err)
+	} else if m == netenv.ModePAC {
+		if err := checkPACLocation(strings.TrimSpace(o.Proxy)[len("pac:"):]); err != nil {
+			return o, err
+		}
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
 		return o, errors.New("--timeout and --deadline must be more than zero")
@@ -237,8 +242,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return ExitUsage
 	}
-	if len(pos) > 1 {
-		fmt.Fprintf(stderr, "wsdoctor check: one address at a time, got %d: %s\n", len(pos), strings.Join(pos, " "))
+	if err := checkAddressArgs(pos); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
 	opts, err := f.options()
