@@ -191,3 +191,20 @@ func InvalidUTF8(t testing.TB) string {
 	})
 	return s.url()
 }
+
+// Refuse starts a server that answers every request with status, the
+// header lines extra (each "Name: value") and body, as a service asking for
+// a login or a hostile server printing what it likes. It returns the ws://
+// URL.
+func Refuse(t testing.TB, status int, extra []string, body string) string {
+	s := listen(t)
+	s.serveHTTP(func(c net.Conn, br *bufio.Reader, _ *http.Request) {
+		head := fmt.Sprintf("HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+		for _, h := range extra {
+			head += h + "\r\n"
+		}
+		fmt.Fprintf(c, "%sContent-Length: %d\r\nConnection: close\r\n\r\n%s", head, len(body), body)
+		finish(c, br)
+	})
+	return s.url()
+}

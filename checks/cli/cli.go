@@ -330,7 +330,9 @@ func progress(w io.Writer) func(checks.Event) {
 			fmt.Fprintf(w, "  ...   %s\n", e.Probe)
 		case checks.EventFinished:
 			r := e.Result
-			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.Detail(*r))
+			// A reason can quote a server (its status line): no raw
+			// control bytes reach the terminal.
+			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.EscapeControls(report.Detail(*r), false))
 		}
 	}
 }

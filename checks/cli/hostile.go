@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
 // checkAddressArgs refuses what `check` cannot take as its address: more
@@ -56,12 +57,13 @@ func redactErr(err error) error {
 }
 
 // redactWriter writes through w with the credentials and query values of
-// every URL hidden (checks.RedactURLText). Each Write is redacted alone: the
+// every URL hidden (checks.RedactURLText) and control bytes escaped (a PAC
+// file's error can quote anything). Each Write is redacted alone: the
 // commands that use it write whole lines or a whole document at a time.
 type redactWriter struct{ w io.Writer }
 
 func (r redactWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(r.w, checks.RedactURLText(string(p))); err != nil {
+	if _, err := io.WriteString(r.w, report.EscapeControls(checks.RedactURLText(string(p)), true)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,56 @@ func TestEnvAndMainRedact(t *testing.T) {
 	Main([]string{secret}, &o, &e)
 	if strings.Contains(e.String(), "PWsekret1") || strings.Contains(e.String(), "TOKsekret2") {
 		t.Errorf("unknown command echoed a secret: %q", e.String())
+	}
+}
+
+// The planted-secret test over every output of a real check: a server that
+// asks for a login with a token in its challenge, secrets in its body and
+// terminal escapes in its Server header and title, and a user who gave
+// secrets in headers, userinfo and query values. Nothing secret and no raw
+// control byte may reach stdout, stderr or any report file.
+func TestPlantedSecretsEveryOutput(t *testing.T) {
+	srv := checktest.Refuse(t, 401, []string{
+		`WWW-Authenticate: Bearer realm="chat", token="WWWsekret7"`,
+		// Go's client refuses C0 bytes in a header; C1 (UTF-8) it takes.
+		"Server: evil\u009b2J\u009bHWebSockets work",
+		"Content-Type: text/html",
+	}, "<html><head><title>Sign in \x1b]0;pwned\x07\u009b31m now</title></head><body>session=BODYsekret8 password=PWBODYsekret9 \x1b[31mred</body></html>")
+	u := strings.Replace(srv, "ws://", "ws://alice:USERPWsekret1@", 1) + "?refresh=REFRESHsekret2&t=Tsekret3"
+	secrets := []string{"USERPWsekret1", "REFRESHsekret2", "Tsekret3", "CUSTOMsekret4", "XSESSIONsekret5", "APIKEYsekret6",
+		"WWWsekret7", "BODYsekret8", "PWBODYsekret9", "COOKIEsekret10"}
+	base := []string{"--proxy", "none", "--timeout", "3s",
+		"-H", "X-Custom-Auth: CUSTOMsekret4", "-H", "X-Session: XSESSIONsekret5", "-H", "Api-Key: APIKEYsekret6",
+		"--cookie", "sid=COOKIEsekret10", u}
+	dir := t.TempDir()
+	for _, extra := range [][]string{
+		nil, {"--json"}, {"--format", "md"}, {"--format", "html"},
+		{"-o", dir + "/r.txt"}, {"-o", dir + "/r.md"}, {"-o", dir + "/r.html"}, {"-o", dir + "/r.json"},
+	} {
+		out, errOut, code := run(t, append(append([]string{}, extra...), base...)...)
+		if code != ExitProblem {
+			t.Errorf("%v: exit %d, want 1; stderr %s", extra, code, errOut)
+		}
+		outputs := map[string]string{"stdout": out, "stderr": errOut}
+		if len(extra) == 2 && extra[0] == "-o" {
+			b, err := os.ReadFile(extra[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			outputs[extra[1]] = string(b)
+		}
+		for name, text := range outputs {
+			for _, s := range secrets {
+				if i := strings.Index(text, s); i >= 0 {
+					t.Errorf("%v %s: secret %s leaked: ...%q...", extra, name, s, text[max(i-80, 0):min(i+30, len(text))])
+				}
+			}
+			if strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".html") || (len(extra) > 0 && (extra[0] == "--json" || extra[len(extra)-1] == "html")) {
+				continue // escaped by their own syntax
+			}
+			if i := strings.IndexAny(text, "\x1b\x07\u009b"); i >= 0 {
+				t.Errorf("%v %s: raw control byte: ...%q...", extra, name, text[max(i-40, 0):min(i+20, len(text))])
+			}
+		}
 	}
 }

@@ -97,7 +97,8 @@ func Report(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := report.Parse(b)
 	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor report: %s: %v\n", pos[0], err)
+		// The file's own text can be quoted in the error.
+		fmt.Fprintf(stderr, "wsdoctor report: %s: %s\n", pos[0], report.EscapeControls(err.Error(), false))
 		return ExitUsage
 	}
 	if err := out.write(rep, format, stdout); err != nil {
