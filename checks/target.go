@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -62,6 +63,9 @@ func ParseTarget(input string) (Target, error) {
 	}
 	if len(s) > maxTargetLen {
 		return bad("address", "it is longer than %d characters", maxTargetLen)
+	}
+	if !utf8.ValidString(s) {
+		return bad("address", "it is not valid text (UTF-8)")
 	}
 	if strings.ContainsAny(s, " \t\r\n") {
 		return bad("address", "it contains spaces")
@@ -123,7 +127,9 @@ func ParseTarget(input string) (Target, error) {
 		}
 		uni, err := idna.Lookup.ToUnicode(ascii)
 		if err != nil {
-			uni = ascii
+			// It would not read back: the check would ask for
+			// another name than the one typed.
+			return bad("host", "%q is not a valid host name (%v)", host, err)
 		}
 		t.Host, t.DisplayHost = ascii, uni
 		if msg := badHostName(ascii); msg != "" {

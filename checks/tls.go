@@ -161,6 +161,10 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 		res.Status, res.Code, res.Error = Fail, handshakeCode(err), err.Error()
 		res.Evidence.Set("server_name", sni)
 		res.Reason = "the TLS handshake failed"
+		if code := r.wrongSchemeTLS(ctx, err, res.Code); code != "" {
+			res.Code, res.Reason = code, "the port answers plain HTTP, not TLS: the address should start with ws://"
+			res.Evidence.Set("port_speaks", "http")
+		}
 		return res
 	}
 	// conn.Close, deferred above, ends it without waiting to send

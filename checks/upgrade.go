@@ -107,6 +107,9 @@ type recConn struct {
 	// block, bounded by MaxResponseHeaderBytes (and the read slack).
 	got      int
 	tooLarge bool
+	// head are the first bytes of the answer, to tell one that is not
+	// HTTP from one cut short.
+	head []byte
 }
 
 func (c *recConn) Write(p []byte) (int, error) {
@@ -141,6 +144,9 @@ func (c *recConn) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.mu.Lock()
 		if !c.sealed {
+			if room := 8 - len(c.head); room > 0 {
+				c.head = append(c.head, p[:min(n, room)]...)
+			}
 			c.got += n
 			if c.firstByte.IsZero() {
 				c.firstByte = c.now()
@@ -163,11 +169,11 @@ func headerBytes(h http.Header) int {
 }
 
 // seal stops the recording and returns what was recorded.
-func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time, tooLarge bool) {
+func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time, tooLarge bool, head []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sealed = true
-	return c.req, c.wroteAt, c.firstByte, c.tooLarge
+	return c.req, c.wroteAt, c.firstByte, c.tooLarge, c.head
 }
 
 // wsDial is one opening handshake and what was seen of it.
@@ -188,6 +194,8 @@ type wsDial struct {
 	sent []string
 	// tooLarge: the answer's header block passed MaxResponseHeaderBytes.
 	tooLarge bool
+	// head are the answer's first bytes.
+	head []byte
 	// issuer is the issuer of the server's certificate, when TLS was up.
 	issuer *pkix.Name
 }
@@ -304,7 +312,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	hd.connectedAt, hd.reached, hd.issuer = gotConn, stage, issuer
 	mu.Unlock()
 	if rc != nil {
-		hd.req, hd.wroteAt, hd.firstByte, hd.tooLarge = rc.seal()
+		hd.req, hd.wroteAt, hd.firstByte, hd.tooLarge, hd.head = rc.seal()
 	}
 	if hd.resp != nil && headerBytes(hd.resp.Header) > MaxResponseHeaderBytes {
 		hd.tooLarge = true
@@ -367,6 +375,15 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 				res.Evidence.Set("failed_at", reached)
 			}
 			res.Code, res.Reason = transportFailure(ctx, err, reached, !firstByte.IsZero())
+			if reached == "response" && notHTTP(hd.head) && res.Code != CodeCancelled {
+				res.Code, res.Reason = CodeNotHTTP, "the answer to the upgrade was not HTTP"
+			}
+			if !r.Target.Secure() && reached == "response" {
+				if code := r.wrongSchemePlain(ctx, res.Code); code != "" {
+					res.Code, res.Reason = code, "the port speaks TLS: the address should start with wss://"
+					res.Evidence.Set("port_speaks", "tls")
+				}
+			}
 		}
 		return res
 	}
@@ -391,7 +408,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 func transportFailure(ctx context.Context, err error, reached string, gotBytes bool) (code, reason string) {
 	class := Classify(err)
 	cancelled := errors.Is(context.Cause(ctx), context.Canceled)
-	timedOut := !cancelled && (ctx.Err() != nil || class == CodeTimeout)
+	timedOut := !cancelled && (ctx.Err() != nil || class == CodeTimeout || pastDeadline(ctx))
 	switch {
 	case cancelled:
 		return CodeCancelled, "stopped before the upgrade was answered"
@@ -409,6 +426,17 @@ func transportFailure(ctx context.Context, err error, reached string, gotBytes b
 		return CodeTimeout, fmt.Sprintf("timed out in %s, before the upgrade request was sent", reached)
 	}
 	return class, fmt.Sprintf("the %s step failed, before the upgrade request was sent", reached)
+}
+
+// deadlineSlack is how near its deadline a failure counts as the deadline's:
+// gorilla sets the connection's deadline to the context's, so a read cut
+// mid-line by it can end as a parse error a moment before ctx is done.
+const deadlineSlack = 50 * time.Millisecond
+
+// pastDeadline reports whether ctx's deadline has (all but) passed.
+func pastDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl.Add(-deadlineSlack))
 }
 
 // upgradeEvidence keeps what the answer to the upgrade said.

@@ -208,3 +208,58 @@ func Refuse(t testing.TB, status int, extra []string, body string) string {
 	})
 	return s.url()
 }
+
+// AcceptClose starts a server that accepts every connection and closes it
+// at once, without reading or answering. It returns the ws:// URL.
+func AcceptClose(t testing.TB) string {
+	s := listen(t)
+	s.serveRaw(func(net.Conn, *bufio.Reader) {})
+	return s.url()
+}
+
+// NULReply starts a server that answers every request with NUL bytes, as a
+// broken middle box or a service on the wrong port might. It returns the
+// ws:// URL.
+func NULReply(t testing.TB) string {
+	s := listen(t)
+	s.serveHTTP(func(c net.Conn, br *bufio.Reader, _ *http.Request) {
+		c.Write(make([]byte, 64))
+		finish(c, br)
+	})
+	return s.url()
+}
+
+// PlainHTTP starts a plain HTTP server that answers well-formed requests
+// with 200 and says nothing to anything else (a TLS handshake, say) until
+// the client gives up. It returns its host:port.
+func PlainHTTP(t testing.TB) string {
+	s := listen(t)
+	s.serveRaw(func(c net.Conn, br *bufio.Reader) {
+		line, err := br.ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "GET ") {
+			io.Copy(io.Discard, br) // silent until the client hangs up
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+	})
+	return s.ln.Addr().String()
+}
+
+// Drip starts a server that answers the upgrade one byte every interval, as
+// a very slow or hostile link would. It returns the ws:// URL.
+func Drip(t testing.TB, interval time.Duration) string {
+	s := listen(t)
+	s.serveHTTP(func(c net.Conn, br *bufio.Reader, req *http.Request) {
+		answer := switching(req, "") + "\r\n"
+		for i := range len(answer) {
+			if _, err := c.Write([]byte{answer[i]}); err != nil {
+				return
+			}
+			// Pacing, not waiting for work: a closed connection ends
+			// the next write.
+			<-time.After(interval)
+		}
+		finish(c, br)
+	})
+	return s.url()
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -131,5 +132,62 @@ func TestPlantedSecretsEveryOutput(t *testing.T) {
 				t.Errorf("%v %s: raw control byte: ...%q...", extra, name, text[max(i-40, 0):min(i+20, len(text))])
 			}
 		}
+	}
+}
+
+// Hostile servers get findings that name what they do, never a blocked
+// port: the findings of a real check against each, read from its JSON.
+func TestHostileClassification(t *testing.T) {
+	ca := checktest.NewCA(t)
+	tlsSrv := checktest.StartCertServer(t, ca.Valid(t), 0, 0)
+	for _, tc := range []struct {
+		name, url string
+		want      string // id of the first finding, "/" and words of its case
+		extra     []string
+	}{
+		{"accept then close", checktest.AcceptClose(t), "server-no-websocket/already open", nil},
+		{"NUL reply", checktest.NULReply(t), "server-no-websocket/not a web answer", nil},
+		{"ws:// to a TLS port", "ws://" + tlsSrv.Addr + "/", "server-no-websocket/expects an encrypted wss://", nil},
+		{"wss:// to a silent plain port", "wss://" + checktest.PlainHTTP(t) + "/", "server-no-websocket/speaks unencrypted ws://", nil},
+		{"wss:// to a plain port that answers", checktest.Refuse(t, 400, nil, "bad request"), "", nil},
+		{"endless headers", checktest.EndlessHeaders(t, 101, 0), "server-no-websocket/more header lines than a browser accepts", nil},
+		{"1 MiB of headers", checktest.EndlessHeaders(t, 101, 1<<20), "server-no-websocket/more header lines than a browser accepts", nil},
+		{"invalid UTF-8", checktest.InvalidUTF8(t), "messages-blocked/not valid text", nil},
+		{"deflate bomb", checktest.DeflateBomb(t, 256<<20), "messages-blocked/protect this computer's memory", nil},
+		{"drip", checktest.Drip(t, 2*time.Second), "handshake-timeout/", []string{"--timeout", "2s"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := tc.url
+			if tc.want == "" {
+				// A plain server answering HTTP to a wss:// request.
+				u = "wss://" + strings.TrimPrefix(strings.TrimSuffix(u, "/ws"), "ws://") + "/ws"
+				tc.want = "server-no-websocket/speaks unencrypted ws://"
+			}
+			args := append([]string{"--proxy", "none", "--json", "--timeout", "3s"}, tc.extra...)
+			out, errOut, code := run(t, append(args, u)...)
+			if code != ExitProblem {
+				t.Fatalf("exit %d, want 1: %s", code, errOut)
+			}
+			var rep struct {
+				Findings []struct {
+					ID          string `json:"id"`
+					Title       string `json:"title"`
+					Explanation string `json:"explanation"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Findings) == 0 {
+				t.Fatalf("no findings (%v): %s", err, out)
+			}
+			id, cs, _ := strings.Cut(tc.want, "/")
+			first := rep.Findings[0]
+			if first.ID != id || !strings.Contains(first.Title+" "+first.Explanation, cs) {
+				t.Errorf("first finding %s %q %q, want %s", first.ID, first.Title, first.Explanation, tc.want)
+			}
+			for _, f := range rep.Findings {
+				if f.ID == "tcp-blocked" || f.ID == "cause-unknown" {
+					t.Errorf("finding %s raised: %+v", f.ID, rep.Findings)
+				}
+			}
+		})
 	}
 }
