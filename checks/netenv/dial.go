@@ -203,11 +203,13 @@ func connectHTTP(conn net.Conn, proxy *url.URL, target string, t *Tunnel) (net.C
 	if err := req.Write(conn); err != nil {
 		return nil, perr(fmt.Errorf("send CONNECT: %w", err))
 	}
-	br := bufio.NewReader(conn)
+	hc := &headerCap{r: conn, left: maxProxyHeader + 4<<10} // and bufio's buffer
+	br := bufio.NewReader(hc)
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
 		return nil, perr(fmt.Errorf("read the answer to CONNECT: %w", err))
 	}
+	hc.off = true
 	t.Status = resp.Status
 	t.Via = resp.Header.Get("Via")
 	t.Server = resp.Header.Get("Server")

@@ -133,7 +133,7 @@ func LoadPAC(ctx context.Context, location string, client *http.Client) ([]byte,
 	}
 	if client == nil {
 		client = &http.Client{
-			Transport: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, TLSHandshakeTimeout: PACFetchTimeout},
+			Transport: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, TLSHandshakeTimeout: PACFetchTimeout, MaxResponseHeaderBytes: maxProxyHeader},
 			Timeout:   PACFetchTimeout,
 		}
 		defer client.CloseIdleConnections()

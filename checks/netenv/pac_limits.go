@@ -1,6 +1,8 @@
 package netenv
 
 import (
+	"fmt"
+	"io"
 	"runtime/metrics"
 	"sync"
 	"time"
@@ -114,4 +116,35 @@ func boundStringBuilders(vm *goja.Runtime) {
 			return v
 		})
 	}
+}
+
+// maxProxyHeader bounds a proxy's answer to CONNECT, header block and all,
+// as Go's own client bounds an answer's headers: a proxy named by a WPAD
+// file can be anyone's.
+const maxProxyHeader = 64 << 10
+
+// errProxyHeaderTooLarge is a proxy answer past maxProxyHeader.
+var errProxyHeaderTooLarge = fmt.Errorf("the proxy's answer has more than %d KiB of headers", maxProxyHeader>>10)
+
+// headerCap reads from r, at most left bytes while on; the tunnel's data
+// after the answer passes unbounded once off is called.
+type headerCap struct {
+	r    io.Reader
+	left int
+	off  bool
+}
+
+func (h *headerCap) Read(p []byte) (int, error) {
+	if h.off {
+		return h.r.Read(p)
+	}
+	if h.left <= 0 {
+		return 0, errProxyHeaderTooLarge
+	}
+	if len(p) > h.left {
+		p = p[:h.left]
+	}
+	n, err := h.r.Read(p)
+	h.left -= n
+	return n, err
 }
