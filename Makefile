@@ -32,8 +32,9 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # Tests: a real X server for the window (xwininfo is in x11-utils), the
 # real proxies and servers the network scenarios run against (on loopback
 # only), and ip and iptables for the scenarios in a network namespace of
-# their own (a transparent proxy, a dead proxy setting, a name server).
-TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables
+# their own (a transparent proxy, a dead proxy setting, a name server);
+# MIT Kerberos for a realm on loopback that squid's Negotiate sign-in uses.
+TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user
 # Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
 # that build and check the Linux packages.
 PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file

@@ -97,8 +97,8 @@ func BenchmarkHandshakeWSS(b *testing.B) { benchHandshake(b, true) }
 func BenchmarkCheckWSS(b *testing.B)     { benchCheck(b, true) }
 
 // BenchmarkCheckSilent is a check of a server that accepts connections and
-// never answers: it must cost about one probe timeout, not the sum of the
-// probes' timeouts.
+// never answers: it must cost one probe timeout (at most 1.1 times it), not
+// two, nor the sum of the probes' timeouts.
 func BenchmarkCheckSilent(b *testing.B) {
 	const timeout = 500 * time.Millisecond
 	target, err := checks.ParseTarget(checktest.Silent(b))
@@ -111,6 +111,11 @@ func BenchmarkCheckSilent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	perOp := float64(b.Elapsed().Milliseconds()) / float64(b.N)
+	b.ReportMetric(perOp, "ms/op")
 	b.ReportMetric(float64(timeout.Milliseconds()), "timeout-ms")
+	b.ReportMetric(perOp/float64(timeout.Milliseconds()), "x-timeout")
+	if perOp > 1.1*float64(timeout.Milliseconds()) {
+		b.Errorf("a silent server took %.0f ms a check, more than 1.1 times the %v probe timeout", perOp, timeout)
+	}
 }

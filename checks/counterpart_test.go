@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"context"
 	"crypto/tls"
 	"net"
@@ -76,7 +77,7 @@ func TestPlainBlockedSecureWorks(t *testing.T) {
 		},
 	}
 	tg, _ := checks.ParseTarget("ws://" + host + "/ws")
-	opts := checks.Options{Proxy: "none", CAFile: ca.WriteFile(t), ProbeTimeout: 2 * time.Second, Deadline: 5 * time.Second}
+	opts := checks.Options{Proxy: netenv.Direct, CAFile: ca.WriteFile(t), ProbeTimeout: 2 * time.Second, Deadline: 5 * time.Second}
 	out, other, err := checks.RunWithCounterpart(context.Background(), rn, tg, opts)
 	if err != nil {
 		t.Fatal(err)

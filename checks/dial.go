@@ -132,6 +132,12 @@ func RouteFor(ctx context.Context, t Target, opts Options) netenv.Route {
 //     a refusal's body);
 //   - "proxy_stage" (connect, tls, handshake) and "proxy_error" when the
 //     tunnel failed;
+//   - when the proxy asked for a sign-in: "proxy_auth_offered" (the
+//     schemes it offered), "proxy_auth_scheme" (the one used),
+//     "proxy_auth_identity" (credentials, windows), "proxy_auth_domain"
+//     (the user's domain, never the user or password),
+//     "proxy_auth_rounds" (requests sent) and "proxy_auth_result" (ok,
+//     refused, no_credentials, unsupported, failed);
 //   - "proxy_failover": proxies tried before, which could not be reached;
 //   - "proxy_route_error": the settings asked for a proxy that could not
 //     be worked out (a PAC file that failed); the fallback was used.
@@ -144,7 +150,8 @@ func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, erro
 		return r.dialDirect(ctx)
 	}
 	pd := &netenv.ProxyDialer{
-		Dial: r.Dial,
+		Dial:        r.Dial,
+		Credentials: r.Options.ProxyCredentials,
 		TLSConfig: func(host string) *tls.Config {
 			c := r.TLS.Config(host, "http/1.1")
 			c.Certificates = nil // the client certificate is for the target
@@ -193,9 +200,11 @@ func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, erro
 // noteTunnel keeps what the proxy answered as the probe's evidence.
 func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
 	status, via, server := t.Status, t.Via, t.Server
+	auth := t.Auth
 	var pe *netenv.ProxyError
 	if errors.As(err, &pe) {
 		status, via, server = pe.Status, pe.Via, pe.Server
+		auth = pe.Auth
 		r.Note("proxy_stage", pe.Stage)
 		r.Note("proxy_error", err.Error())
 		if len(pe.Authenticate) > 0 {
@@ -205,7 +214,16 @@ func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
 			r.Note("proxy_body", pe.Body)
 		}
 	}
-	for _, kv := range [][2]string{{"proxy_status", status}, {"proxy_via", via}, {"proxy_server", server}} {
+	rounds := ""
+	if auth.Rounds > 0 {
+		rounds = strconv.Itoa(auth.Rounds)
+	}
+	for _, kv := range [][2]string{
+		{KeyProxyStatus, status}, {"proxy_via", via}, {"proxy_server", server},
+		{KeyProxyAuthOffered, strings.Join(auth.Offered, ", ")}, {KeyProxyAuthScheme, auth.Scheme},
+		{KeyProxyAuthIdentity, auth.Identity}, {KeyProxyAuthDomain, auth.Domain},
+		{KeyProxyAuthRounds, rounds}, {KeyProxyAuthResult, auth.Result},
+	} {
 		if kv[1] != "" {
 			r.Note(kv[0], kv[1])
 		}

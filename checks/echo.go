@@ -15,11 +15,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// NoEchoWait is how long the echo probe waits for the next reply before it
-// concludes the server does not echo: an echo comes back within a round
-// trip, and even a slow link's round trip is well under it.
-const NoEchoWait = 3 * time.Second
-
 // closeWriteWait bounds the write of our closing frame: it goes out at once
 // on a working connection, and a stuck one is closed anyway.
 const closeWriteWait = 100 * time.Millisecond

@@ -9,31 +9,8 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
-
-// DefaultProbeTimeout bounds one probe: long enough for a slow mobile or
-// satellite link to finish a TLS handshake, short enough that a port that
-// drops packets is reported while the user still watches.
-const DefaultProbeTimeout = 10 * time.Second
-
-// DefaultDeadline bounds a whole run: the probes overlap, so a run needs about
-// two probe timeouts at worst (a handshake, then the echo after it); the
-// upgrade probe's longer bound only matters when its answer is slow, and
-// the echo after a slow answer is quick.
-const DefaultDeadline = 25 * time.Second
-
-// MaxIdle bounds Options.Idle: past ten minutes nobody watches the
-// countdown, and the middle boxes worth finding cut well before it.
-const MaxIdle = 10 * time.Minute
-
-// DefaultIdleRequired is how long an idle WebSocket must stay open when the
-// preset does not say: the articles ask proxies for 120-180 s, and many
-// default to 60-90 s.
-const DefaultIdleRequired = 120 * time.Second
-
-// DefaultPingInterval is how often the idle probe's ping connection pings
-// when the options do not say: the interval many client libraries use.
-const DefaultPingInterval = 20 * time.Second
 
 // Options are what the user can set for a run.
 type Options struct {
@@ -56,7 +33,7 @@ type Options struct {
 	Deadline time.Duration
 	// SlowUpgradeAfter is how long an upgrade may take to be answered
 	// before it is reported slow; zero means SlowUpgrade. It is capped
-	// at the probe timeout, so that it can fire.
+	// at half the probe timeout, so that it can fire.
 	SlowUpgradeAfter time.Duration
 	// Idle is how long the idle probe holds WebSockets open; zero leaves
 	// the probe out of the run. At most MaxIdle.
@@ -72,11 +49,16 @@ type Options struct {
 	// PingInterval is how often the idle probe's ping connection sends a
 	// WebSocket ping; zero means DefaultPingInterval.
 	PingInterval time.Duration
-	// Proxy says how connections to the target go: "system" (or "") as
-	// the machine's settings say (environment, OS settings, PAC, WPAD),
-	// "none" directly, or through the proxy URL given (http://, https://,
-	// socks4://, socks5://, credentials in the URL).
-	Proxy string
+	// Proxy says how connections to the target go: the zero value as the
+	// machine's settings say (environment, OS settings, PAC, WPAD), or
+	// directly, through one proxy (credentials in its URL), or as a PAC
+	// file answers.
+	Proxy netenv.Mode
+	// ProxyCredentials sign in to a proxy that asks (Basic or NTLM) when
+	// its URL carries none: --proxy-user and the window's field. Nil means
+	// none; on Windows the signed-in user is then tried. Never exported:
+	// reports leave it out and hide its password wherever it appears.
+	ProxyCredentials *netenv.ProxyCredentials
 }
 
 // validate rejects settings no run can honour.
@@ -92,18 +74,20 @@ func (o Options) validate() error {
 	return nil
 }
 
-// upgradeTimeout bounds the upgrade probe: twice the probe timeout, so
-// that an answer coming after the slow threshold (at most the probe
-// timeout) is seen and reported slow, with its time, rather than as none.
-func (o Options) upgradeTimeout() time.Duration { return 2 * o.probeTimeout() }
+// upgradeTimeout bounds the upgrade probe: the probe timeout, like every
+// other probe, so that a handshake nobody answers gives its verdict in one
+// timeout. An answer after the slow threshold (at most half of it) is
+// still seen, and reported slow with its time.
+func (o Options) upgradeTimeout() time.Duration { return o.probeTimeout() }
 
-// slowUpgrade is the time after which an answered upgrade is slow.
+// slowUpgrade is the time after which an answered upgrade is slow: at most
+// half the upgrade's bound, so that a slow answer can still come in time.
 func (o Options) slowUpgrade() time.Duration {
 	s := o.SlowUpgradeAfter
 	if s <= 0 {
 		s = SlowUpgrade
 	}
-	return min(s, o.probeTimeout())
+	return min(s, o.probeTimeout()/2)
 }
 
 func (o Options) idleRequired() time.Duration {

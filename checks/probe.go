@@ -77,10 +77,12 @@ type Run struct {
 
 // shared is the state all probes of one run see.
 type shared struct {
-	dial   DialFunc
-	lookup LookupFunc
-	now    func() time.Time
-	emit   func(Event)
+	settings func(ctx context.Context) netenv.Settings
+	firefox  func() (netenv.FirefoxProxy, bool)
+	dial     DialFunc
+	lookup   LookupFunc
+	now      func() time.Time
+	emit     func(Event)
 
 	// route is the proxy decision, worked out once, on first use.
 	route func() netenv.Route

@@ -34,7 +34,11 @@ const (
 //   - "route_source" (env, wininet, macos, gnome, kde, pac, wpad, option),
 //     "route_origin" (variable, key, or PAC address), "route_setting"
 //     (the setting that named the PAC file), "bypass" (the exception that
-//     sent the target direct), "pac_result" (the PAC answer), "route_notes";
+//     sent the target direct), "pac_result" (the PAC answer), "route_notes",
+//     "pac_found_by" (how the PAC file was found: "DHCP (option 252)",
+//     "DNS wpad.<domain>", "configured URL", "none found");
+//   - "firefox_proxy" (Firefox's own setting, when it does not follow the
+//     system's) and "firefox_differs" (how its way to the target differs);
 //   - "settings": the settings found, in the order applications consult
 //     them, one "source: what" per entry separated by " | "; "settings_errors";
 //   - from DialTarget: "proxy", "proxy_source", "proxy_origin",
@@ -45,22 +49,17 @@ func ProxyProbe() Probe {
 	return Probe{Name: "proxy", Run: probeProxy}
 }
 
-// SettingsReader reads the machine's proxy settings for the proxy probe's
-// evidence; tests replace it.
-var SettingsReader = func(ctx context.Context) netenv.Settings {
-	return netenv.ReadSettings(ctx, nil)
-}
-
 func probeProxy(ctx context.Context, r *Run) Result {
 	res := r.Result()
 	route := r.Route()
 	setRouteEvidence(&res.Evidence, route)
-	if m, _, _ := netenv.ParseMode(r.Options.Proxy); m == netenv.ModeSystem {
-		s := SettingsReader(ctx)
+	if r.Options.Proxy.Kind == netenv.ModeSystem {
+		s := r.shared.settings(ctx)
 		res.Evidence.Set("settings", DescribeSettings(s))
 		if len(s.Errors) > 0 {
 			res.Evidence.Set("settings_errors", strings.Join(s.Errors, "; "))
 		}
+		setFirefoxEvidence(&res.Evidence, r.shared.firefox, route, r.Target)
 	}
 	if route.Direct() {
 		if route.Err != nil {
@@ -95,6 +94,7 @@ func setRouteEvidence(e *Evidence, route netenv.Route) {
 		{"route_setting", string(route.Setting)},
 		{"bypass", route.Bypass},
 		{"pac_result", route.PACResult},
+		{"pac_found_by", route.FoundBy()},
 		{"route_notes", strings.Join(route.Notes, "; ")},
 	} {
 		if kv[1] != "" {

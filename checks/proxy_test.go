@@ -80,7 +80,7 @@ func TestProxyProbeThroughRealProxies(t *testing.T) {
 			map[string]string{"proxy_stage": "connect", "proxy_error": "proxy http://127.0.0.1:*"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: tc.proxy}, nil)
+			out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: mustMode(t, tc.proxy)}, nil)
 			p := result(t, out, "proxy")
 			wantStatus(t, p, tc.status, tc.code)
 			wantEvidence(t, p, tc.evidence)
@@ -112,7 +112,7 @@ func TestProxyProbeRoutes(t *testing.T) {
 	dead, _ := url.Parse("http://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)))
 
 	t.Run("none", func(t *testing.T) {
-		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "none"}, nil)
+		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: netenv.Direct}, nil)
 		wantStatus(t, result(t, out, "proxy"), checks.Skip, checks.CodeNoProxy)
 		tr := result(t, out, "tls")
 		wantStatus(t, tr, checks.Pass, "ok")
@@ -140,8 +140,9 @@ func TestProxyProbeRoutes(t *testing.T) {
 		wantEvidence(t, tr, map[string]string{"proxy_route_error": "PAC: the script threw*"})
 	})
 	t.Run("bad --proxy", func(t *testing.T) {
-		out := runRoute(t, target, checks.Options{CAFile: caFile, Proxy: "gopher://x"}, nil)
-		wantStatus(t, result(t, out, "proxy"), checks.Warn, checks.CodeProxyRouteError)
+		if m, err := netenv.ParseMode("gopher://x"); err == nil {
+			t.Errorf("gopher://x is a proxy mode: %+v", m)
+		}
 	})
 }
 
@@ -170,7 +171,7 @@ func TestUpgradeThroughProxyAndDirect(t *testing.T) {
 	tiny := checktest.StartTinyproxy(t, checktest.TinyproxyOptions{})
 	probes := []checks.Probe{checks.DNSProbe(), checks.TCPProbe(), checks.ProxyProbe(), checks.UpgradeProbe(), checks.UpgradeDirectProbe(), checks.EchoProbe()}
 
-	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: tiny.URL("http", "", "").String()}, nil)
+	out := runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: netenv.Mode{Kind: netenv.ModeURL, URL: tiny.URL("http", "", "")}}, nil)
 	wantStatus(t, result(t, out, "proxy"), checks.Pass, "ok")
 	up := result(t, out, "upgrade")
 	wantStatus(t, up, checks.Pass, "ok")
@@ -187,7 +188,50 @@ func TestUpgradeThroughProxyAndDirect(t *testing.T) {
 	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
 
 	// With no proxy, upgrade_direct has nothing to compare.
-	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: "none"}, nil)
+	out = runProbesRoute(t, probes, srv.URL, checks.Options{Proxy: netenv.Direct}, nil)
 	wantStatus(t, result(t, out, "upgrade_direct"), checks.Skip, checks.CodeNoProxy)
 	wantStatus(t, result(t, out, "echo"), checks.Pass, "ok")
+}
+
+// mustMode is the proxy mode s, which must parse.
+func mustMode(t *testing.T, s string) netenv.Mode {
+	t.Helper()
+	m, err := netenv.ParseMode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestProxyProbeFirefox: Firefox's own proxy setting is noted, and how its
+// way to the target differs from the route the check took.
+func TestProxyProbeFirefox(t *testing.T) {
+	tg, err := checks.ParseTarget("wss://chat.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(prefs string) checks.Outcome {
+		t.Helper()
+		firefox := netenv.ParseFirefoxPrefs(prefs, "/p/prefs.js")
+		rn := &checks.Runner{Probes: []checks.Probe{checks.ProxyProbe()},
+			Route:    func(context.Context, checks.Target, checks.Options) netenv.Route { return netenv.Route{} },
+			Settings: func(context.Context) netenv.Settings { return netenv.Settings{} },
+			Firefox:  func() (netenv.FirefoxProxy, bool) { return firefox, true }}
+		ctx, cancel := context.WithTimeout(context.Background(), testDeadline)
+		defer cancel()
+		out, err := rn.Run(ctx, tg, checks.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	out := run("user_pref(\"network.proxy.type\", 1);\nuser_pref(\"network.proxy.ssl\", \"proxy.corp.example\");\nuser_pref(\"network.proxy.ssl_port\", 3128);\n")
+	wantEvidence(t, result(t, out, "proxy"), map[string]string{
+		"firefox_proxy":   "manual: https=http://proxy.corp.example:3128",
+		"firefox_differs": "Firefox uses the proxy http://proxy.corp.example:3128",
+	})
+	out = run("")
+	if v, ok := result(t, out, "proxy").Evidence.Get("firefox_proxy"); ok {
+		t.Errorf("Firefox following the system noted: %q", v)
+	}
 }

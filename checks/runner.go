@@ -51,6 +51,12 @@ type Runner struct {
 	// RouteFor, which reads the machine's proxy settings when
 	// Options.Proxy is "system".
 	Route func(ctx context.Context, target Target, opts Options) netenv.Route
+	// Settings reads the machine's proxy settings for the proxy probe's
+	// evidence; nil means netenv.ReadSettings.
+	Settings func(ctx context.Context) netenv.Settings
+	// Firefox reads the default Firefox profile's proxy setting for the
+	// proxy probe's evidence; nil means netenv.ReadFirefoxProxy.
+	Firefox func() (netenv.FirefoxProxy, bool)
 	// OnEvent receives progress. Calls are serialised, so it needs no lock
 	// of its own, and must return quickly: it runs on the probes' time.
 	OnEvent func(Event)
@@ -122,11 +128,19 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		return Outcome{}, err
 	}
 	sh := &shared{
+		settings: rn.Settings,
+		firefox:  rn.Firefox,
 		dial:     rn.Dial,
 		lookup:   rn.Lookup,
 		now:      rn.Now,
 		results:  map[string]Result{},
 		viaProxy: map[string]bool{},
+	}
+	if sh.firefox == nil {
+		sh.firefox = netenv.ReadFirefoxProxy
+	}
+	if sh.settings == nil {
+		sh.settings = func(ctx context.Context) netenv.Settings { return netenv.ReadSettings(ctx, nil) }
 	}
 	if sh.dial == nil {
 		d := &net.Dialer{}
@@ -160,7 +174,7 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		route *netenv.Route
 	}
 	sh.route = sync.OnceValue(func() netenv.Route {
-		rctx, cancel := context.WithTimeout(runCtx, netenv.RouteTimeout())
+		rctx, cancel := context.WithTimeout(runCtx, RouteTimeout)
 		defer cancel()
 		r := routeFor(rctx, target, opts)
 		routed.Lock()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,13 +27,13 @@ const (
 	CodeNotHTTP = "not_http"
 )
 
-// sniffContext is a short context for a sniff after ctx's probe failed: it
-// outlives the probe's deadline, not a cancel by the user (then nil).
+// sniffContext bounds a sniff by sniffTimeout within ctx: a sniff never
+// makes a probe outlast its own bound (nil when ctx has ended).
 func sniffContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if errors.Is(context.Cause(ctx), context.Canceled) {
+	if ctx.Err() != nil {
 		return nil, func() {}
 	}
-	return context.WithTimeout(context.WithoutCancel(ctx), sniffTimeout)
+	return context.WithTimeout(ctx, sniffTimeout)
 }
 
 // speaksTLS reports whether the target's port completes a TLS handshake, or
@@ -89,14 +90,63 @@ func plainRecord(err error) bool {
 	return bytes.HasPrefix(rh.RecordHeader[:], []byte("HTTP/")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("HTTP"))
 }
 
+// sniff is a plain HTTP request to the target's port made while a TLS
+// handshake waits: started halfway through the handshake's bound, or at
+// once when the handshake fails sooner.
+type sniff struct {
+	r       *Run
+	ctx     context.Context
+	timer   *time.Timer
+	once    sync.Once
+	done    chan struct{}
+	answers bool
+}
+
+// plainSniff arms a sniff for a handshake bounded by ctx.
+func (r *Run) plainSniff(ctx context.Context) *sniff {
+	s := &sniff{r: r, ctx: ctx, done: make(chan struct{})}
+	half := sniffTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		half = time.Until(dl) / 2
+	}
+	s.timer = time.AfterFunc(half, s.start)
+	return s
+}
+
+func (s *sniff) start() {
+	s.once.Do(func() {
+		go func() {
+			defer close(s.done)
+			s.answers = s.r.speaksHTTP(s.ctx)
+		}()
+	})
+}
+
+// result starts the sniff if it has not started and waits for it.
+func (s *sniff) result() bool {
+	s.timer.Stop()
+	s.start()
+	<-s.done
+	return s.answers
+}
+
+// stop ends a sniff that was not asked for, waiting for one under way.
+func (s *sniff) stop() {
+	if s.timer.Stop() {
+		return
+	}
+	s.start() // no-op when it ran; makes done close otherwise
+	<-s.done
+}
+
 // wrongSchemeTLS names a wss:// target whose port speaks plain HTTP, given
 // the failed handshake's error and code; it returns "" when it does not.
-func (r *Run) wrongSchemeTLS(ctx context.Context, err error, code string) string {
+func (r *Run) wrongSchemeTLS(err error, code string, s *sniff) string {
 	switch {
 	case plainRecord(err):
 		return CodePlainPort
 	case code == CodeTimeout || code == CodeEOF || code == CodeReset || code == CodeTLSError:
-		if r.speaksHTTP(ctx) {
+		if s.result() {
 			return CodePlainPort
 		}
 	}
@@ -107,7 +157,9 @@ func (r *Run) wrongSchemeTLS(ctx context.Context, err error, code string) string
 // upgrade failed; "" when it does not.
 func (r *Run) wrongSchemePlain(ctx context.Context, code string) string {
 	switch code {
-	case CodeEOF, CodeReset, CodeNotHTTP, CodeHandshakeTimeout, CodeTLSError:
+	// Not after a timeout: a TLS port answers a plain request at once
+	// (400 or a close); the sniff would only stretch the probe's bound.
+	case CodeEOF, CodeReset, CodeNotHTTP, CodeTLSError:
 		if r.speaksTLS(ctx) {
 			return CodeTLSPort
 		}

@@ -29,6 +29,11 @@ type Target struct {
 	// User is the userinfo of the input URL, if any; it is never sent in the
 	// request line and is kept apart so reports can redact it.
 	User *url.Userinfo
+	// Page is set when the input was a web page's address (http:// or
+	// https://, or a bare host without a path), not a WebSocket's: the
+	// host's network path can be tested, but the live connection of the
+	// app on that page most likely has another address.
+	Page bool
 }
 
 // TargetError says which part of a target address is wrong.
@@ -70,6 +75,7 @@ func ParseTarget(input string) (Target, error) {
 	if strings.ContainsAny(s, " \t\r\n") {
 		return bad("address", "it contains spaces")
 	}
+	page := false
 	if i := strings.Index(s, "://"); i >= 0 {
 		if !knownScheme(s[:i]) {
 			return bad("scheme", "%q is not one of ws, wss, http or https", s[:i])
@@ -86,6 +92,9 @@ func ParseTarget(input string) (Target, error) {
 		return bad("scheme", "%q is not one of ws, wss, http or https", scheme)
 	} else {
 		s = "wss://" + s
+		if i := strings.IndexAny(s[len("wss://"):], "/?"); i < 0 || s[len("wss://")+i:] == "/" {
+			page = true // a bare host: the site, not its live connection
+		}
 	}
 	u, err := url.Parse(s)
 	if err != nil {
@@ -102,12 +111,16 @@ func ParseTarget(input string) (Target, error) {
 		}
 		return bad("address", "%s", msg)
 	}
-	t := Target{User: u.User}
+	t := Target{User: u.User, Page: page}
 	switch strings.ToLower(u.Scheme) {
 	case "ws", "http":
 		t.Scheme = "ws"
 	default:
 		t.Scheme = "wss"
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		t.Page = true
 	}
 	if u.Opaque != "" {
 		return bad("scheme", "expected \"://\" after the scheme")

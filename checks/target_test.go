@@ -127,3 +127,20 @@ func TestTargetIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTargetPage: a web page's address is told from a WebSocket's.
+func TestParseTargetPage(t *testing.T) {
+	for raw, page := range map[string]bool{
+		"https://app.example.com/workspace": true, "http://app.example.com": true, "app.example.com": true,
+		"app.example.com/": true, "app.example.com:8443": true, "app.example.com/socket": false,
+		"wss://app.example.com/": false, "ws://app.example.com": false, "app.example.com?x=1": false,
+	} {
+		tg, err := ParseTarget(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tg.Page != page {
+			t.Errorf("%s: Page = %v, want %v", raw, tg.Page, page)
+		}
+	}
+}

@@ -84,6 +84,18 @@ const minAppTLSVersion = tls.VersionTLS12
 //   - "trusted_by": "public", "os_only", "ca_file" or "none".
 //   - "hostname_match": "yes" or "no".
 //   - "insecure": "yes" when the user chose --insecure.
+//   - "client_cert_requested" (yes or no), "client_cert_cas" (the
+//     authorities the server accepts client certificates from),
+//     "client_cert_given", "client_cert_offered", "client_cert_not_accepted"
+//     and "tls_alert" (the alert that ended the connection: see certAsk and
+//     tlsAlert). A server that refuses the connection for its client
+//     certificate (an alert for it after asking, or certificate_required)
+//     is code "client_cert_required"; in TLS 1.3 that alert comes after
+//     the handshake, and is waited for certRefusalWait.
+//   - "plain_http_status", "plain_http_location", "plain_http_title" (or
+//     "plain_http_error"): when the certificate is not for the host, what
+//     a plain GET of http://host/ answered (see plainHTTPLook): a network
+//     sign-in page sends it on to itself.
 func TLSProbe() Probe {
 	return Probe{Name: "tls", Needs: []string{"dns"}, After: []string{"tcp"}, Run: probeTLS}
 }
@@ -153,15 +165,27 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 		sni = "none"
 	}
 
+	ask := watchCertRequest(cfg)
 	tc := tls.Client(conn, cfg)
+	// A port that says nothing to a TLS handshake may be a plain HTTP
+	// one: asked in plain HTTP halfway through, within the same bound.
+	sniff := r.plainSniff(ctx)
+	defer sniff.stop()
 	end := r.Begin(PhaseTLS)
 	err = tc.HandshakeContext(ctx)
 	end()
+	if err == nil {
+		err = awaitCertRefusal(ctx, tc, ask)
+	}
+	r.clientCertEvidence(&res.Evidence, ask, err)
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, handshakeCode(err), err.Error()
 		res.Evidence.Set("server_name", sni)
 		res.Reason = "the TLS handshake failed"
-		if code := r.wrongSchemeTLS(ctx, err, res.Code); code != "" {
+		if refusesClientCert(ask, err) {
+			res.Code = CodeClientCertRequired
+			res.Reason = "the server wants a client certificate it accepts"
+		} else if code := r.wrongSchemeTLS(err, res.Code, sniff); code != "" {
 			res.Code, res.Reason = code, "the port answers plain HTTP, not TLS: the address should start with ws://"
 			res.Evidence.Set("port_speaks", "http")
 		}
@@ -227,6 +251,9 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	res.Evidence.Set("trusted_by", trusted)
 	hostErr := leaf.VerifyHostname(host)
 	res.Evidence.Set("hostname_match", yesNo(hostErr == nil))
+	if hostErr != nil {
+		r.plainHTTPLook(ctx, &res.Evidence) // a portal's certificate?
+	}
 
 	// A certificate problem fails, unless the user chose to go on anyway.
 	certProblem := func(code, reason string, err error) Result {

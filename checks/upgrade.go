@@ -23,13 +23,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// SlowUpgrade is how long an upgrade may take to be answered before it is
-// reported as slow: browsers and client libraries commonly give up after
-// about this long. The upgrade probe's bound is twice the probe timeout, so
-// that an answer after it is seen (Options.SlowUpgradeAfter overrides it;
-// it is capped at the probe timeout).
-const SlowUpgrade = 10 * time.Second
-
 // maxRecordedRequest bounds the request bytes the upgrade probe keeps to
 // read its own Sec-WebSocket-Key back: a handshake request is well under it.
 const maxRecordedRequest = 16 << 10
@@ -64,11 +57,11 @@ const (
 // permessage-deflate offered) and keeps the open connection for the echo
 // probe.
 //
-// Its bound is twice Options.ProbeTimeout (20 s by default), so that a slow
-// answer is told apart from none: a server or middle box that holds the
-// request is "handshake_timeout" once that bound passes.
+// Its bound is Options.ProbeTimeout (10 s by default), as for every probe:
+// a server or middle box that holds the request is "handshake_timeout" once
+// it passes, and an answer after half of it is "slow".
 //
-// Codes: "ok"; "slow" (warn, answered after SlowUpgrade, or the probe
+// Codes: "ok"; "slow" (warn, answered after SlowUpgrade, or half the probe
 // timeout if shorter; "slow_after_ms" says which); "status_NNN" (an
 // answer other than 101); "bad_accept", "bad_upgrade_headers",
 // "bad_extension" (a 101 the client cannot accept); "handshake_timeout"
@@ -86,7 +79,11 @@ const (
 // Upgrade, Connection and Sec-WebSocket-* are gorilla's and dropped, except
 // Sec-WebSocket-Protocol when Options.Subprotocols is empty);
 // "ttfb_ms" (request sent to first response byte), "upgrade_ms";
-// "failed_at" (connect, tls or response) when the handshake did not finish.
+// "failed_at" (connect, tls or response) when the handshake did not finish;
+// the client certificate keys and "tls_alert" as the tls probe gives them;
+// through a proxy's open tunnel that got neither a TLS handshake nor an
+// HTTP answer back, "tunnel_answer", "tunnel_answer_bytes", "tunnel_title"
+// and "tunnel_server" (see tunnelAnswerEvidence).
 func UpgradeProbe() Probe {
 	return Probe{Name: "upgrade", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeUpgrade, Timeout: Options.upgradeTimeout}
 }
@@ -198,6 +195,10 @@ type wsDial struct {
 	head []byte
 	// issuer is the issuer of the server's certificate, when TLS was up.
 	issuer *pkix.Name
+	// ask is what the server asked of a client certificate; peek the
+	// first bytes the connection read (see tunnelAnswer).
+	ask  *certAsk
+	peek *peekConn
 }
 
 // dialWS does the WebSocket opening handshake the way an application would
@@ -214,6 +215,8 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 		stage   string // how far the connection got: connect, tls, response
 		gotConn time.Time
 		issuer  *pkix.Name
+		ask     *certAsk
+		peek    *peekConn
 	)
 	dial := func(dctx context.Context, secure bool) (net.Conn, error) {
 		mu.Lock()
@@ -226,15 +229,25 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 		if tune != nil {
 			tune(c)
 		}
+		pk := &peekConn{Conn: c}
+		c = pk
+		mu.Lock()
+		peek = pk
+		mu.Unlock()
 		if secure {
+			cfg := r.TLS.Config(r.Target.Host, "http/1.1")
+			a := watchCertRequest(cfg)
 			mu.Lock()
-			stage = "tls"
+			stage, ask = "tls", a
 			mu.Unlock()
 			end := r.Begin(PhaseTLS)
-			tc := tls.Client(c, r.TLS.Config(r.Target.Host, "http/1.1"))
+			tc := tls.Client(c, cfg)
 			err := tc.HandshakeContext(dctx)
 			end()
 			if err != nil {
+				if h := pk.bytes(); len(h) > 0 && !looksTLS(h) {
+					pk.fill(tunnelPageWait) // the rest of what came instead
+				}
 				c.Close()
 				return nil, err // unwrapped, for Classify
 			}
@@ -310,6 +323,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	mu.Lock()
 	rc := conn
 	hd.connectedAt, hd.reached, hd.issuer = gotConn, stage, issuer
+	hd.ask, hd.peek = ask, peek
 	mu.Unlock()
 	if rc != nil {
 		hd.req, hd.wroteAt, hd.firstByte, hd.tooLarge, hd.head = rc.seal()
@@ -352,7 +366,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		res.Evidence.Set("leaf_issuer_org", strings.Join(hd.issuer.Organization, ", "))
 	}
 
+	r.clientCertEvidence(&res.Evidence, hd.ask, err)
 	if err != nil {
+		r.tunnelAnswer(&res.Evidence, hd, resp)
 		res.Status, res.Error = Fail, err.Error()
 		switch {
 		case hd.tooLarge:

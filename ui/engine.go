@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,18 +10,18 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
-	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
-// Engine is everything the wizard asks of the rest of the program. Main
-// fills it from package checks and its sub-packages; tests fill it with
-// fakes. Only Check is required: every other field may be nil, and the
-// wizard then does without (see each field).
+// Engine is everything the wizard asks of the rest of the program: the
+// check session of package checks/session, or a test's fakes. Only Check
+// is required: every other field may be nil, and the wizard then does
+// without (see each field).
 type Engine struct {
-	// Check runs one check of req and reports progress through onEvent,
-	// from any goroutine. It must return promptly when ctx is cancelled.
-	// An empty req.Address means the built-in self-test. Required.
-	Check func(ctx context.Context, req Request, onEvent func(checks.Event)) (checks.Outcome, error)
+	// Check runs and diagnoses one check of req and reports progress
+	// through onEvent, from any goroutine. It must return promptly when
+	// ctx is cancelled. Required.
+	Check func(ctx context.Context, req session.Request, onEvent func(checks.Event)) (*session.Run, error)
 
 	// Probes are the names of the probes Check runs, in the order the rows
 	// are shown; nil means those of checks.DefaultProbes.
@@ -31,29 +30,19 @@ type Engine struct {
 	// Environment says how this computer reaches the network (proxy, VPN)
 	// for req. Nil: the "Your connection" screen is skipped and the path
 	// picture shows no proxy or VPN.
-	Environment func(ctx context.Context, req Request) (Environment, error)
+	Environment func(ctx context.Context, req session.Request) (Environment, error)
 
-	// Diagnose turns a run into findings, most likely first. env is nil
-	// when Environment is nil or failed. Nil: no findings; the result
-	// screen names the probes that failed instead.
-	Diagnose func(out checks.Outcome, env *Environment) []diagnose.Finding
+	// Idle holds a WebSocket open and quiet for length and returns run
+	// with that result, diagnosed again; run itself when ctx ends first
+	// (the user pressed Skip). Nil: no idle test, and its setting is
+	// hidden.
+	Idle func(ctx context.Context, run *session.Run, length time.Duration) *session.Run
 
-	// Idle holds a WebSocket open and quiet for req.IdleTest and says how
-	// that went, as a result named "idle" that is added to the run and
-	// diagnosed again. It must return promptly when ctx is cancelled (the
-	// user pressed Skip). Nil: no idle test, and its setting is hidden.
-	Idle func(ctx context.Context, req Request) checks.Result
-
-	// AdminNote is the whole note for the network administrator about
-	// run: what the check needs of the network and every finding, as one
-	// block. Nil or empty: the Fix it screen copies the note of the finding
-	// the step is for.
-	AdminNote func(run Run) string
-
-	// Export writes the run in one of Formats. Nil: DefaultExport.
-	Export func(run Run, format string) ([]byte, error)
+	// Export writes the run in one of Formats. Nil: the session's own
+	// export, redacted.
+	Export func(run *session.Run, format string) ([]byte, error)
 	// Formats are the formats Export writes ("html", "json", "md",
-	// "text"), the one offered first first. Nil: DefaultFormats.
+	// "text"), the one offered first first. Nil: all four, HTML first.
 	Formats []string
 
 	// Mail opens the user's e-mail program with a message to to. Nil, or
@@ -63,7 +52,7 @@ type Engine struct {
 	// Preset is what the support team set for their service.
 	Preset Preset
 
-	// Version is the program's version, for the default export.
+	// Version is the program's version.
 	Version string
 	// About is the version line the About box shows (version, commit,
 	// build date). Empty: the About box shows Version.
@@ -121,14 +110,14 @@ const (
 )
 
 // Header is one extra request header.
-type Header struct {
-	Name, Value string
-}
+type Header = session.Header
 
 // Request is what the user asked to check, as typed on the first screen.
 type Request struct {
-	// Address as typed; "" means the built-in self-test.
+	// Address as typed.
 	Address string
+	// SelfTest checks this computer alone (Test this computer only).
+	SelfTest bool
 	// Headers are extra request headers, in the order typed.
 	Headers []Header
 	// Cookie is sent as the Cookie header.
@@ -145,46 +134,29 @@ type Request struct {
 	IdleTest time.Duration
 }
 
-// Options are the run options the request asks for.
-func (r Request) Options() checks.Options {
-	o := checks.Options{
+// session is the check the request asks for; the error says why the
+// proxy typed is not one a check can use.
+func (r Request) session() (session.Request, error) {
+	req := session.Request{
+		Address:    r.Address,
+		SelfTest:   r.SelfTest,
+		Headers:    r.Headers,
+		Cookie:     r.Cookie,
 		ClientCert: r.ClientCert,
 		ClientKey:  r.ClientKey,
 		CAFile:     r.CAFile,
-		Proxy:      "system",
 	}
 	switch r.Proxy {
 	case ProxyNone:
-		o.Proxy = "none"
+		req.Proxy = netenv.Direct
 	case ProxyURL:
-		o.Proxy = strings.TrimSpace(r.ProxyURL)
-	}
-	if len(r.Headers) > 0 || r.Cookie != "" {
-		h := map[string][]string{}
-		for _, kv := range r.Headers {
-			k := canonicalKey(kv.Name)
-			h[k] = append(h[k], kv.Value)
+		m, err := netenv.ProxyMode(r.ProxyURL)
+		if err != nil {
+			return req, err
 		}
-		if r.Cookie != "" {
-			h["Cookie"] = []string{r.Cookie}
-		}
-		o.Headers = h
+		req.Proxy = m
 	}
-	return o
-}
-
-// canonicalKey writes a header name as net/http does ("x-api-key" becomes
-// "X-Api-Key"), so the probes find Cookie and Origin under their names.
-func canonicalKey(s string) string {
-	b := []byte(strings.ToLower(s))
-	up := true
-	for i, c := range b {
-		if up && 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-		up = c == '-'
-	}
-	return string(b)
+	return req, nil
 }
 
 // parseHeaders reads the advanced headers box: one "Name: value" a line,
@@ -192,24 +164,22 @@ func canonicalKey(s string) string {
 func parseHeaders(text string) ([]Header, int) {
 	var hs []Header
 	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
+		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		name, value, ok := strings.Cut(line, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		h, err := session.ParseHeader(line)
+		if err != nil {
 			return nil, i + 1
 		}
-		hs = append(hs, Header{name, strings.TrimSpace(value)})
+		hs = append(hs, h)
 	}
 	return hs, 0
 }
 
 // validProxyURL accepts the proxies a check can use.
 func validProxyURL(s string) bool {
-	_, u, err := netenv.ParseMode(s)
-	return err == nil && u != nil
+	_, err := netenv.ProxyMode(s)
+	return err == nil
 }
 
 // idleChoices are the lengths offered for the idle test, matching
@@ -236,50 +206,35 @@ func idleFor(required time.Duration) time.Duration {
 }
 
 // Environment is what the wizard shows of how this computer reaches the
-// network.
-type Environment struct {
-	// Proxy is the proxy that applies to the address; nil means none.
-	Proxy *ProxyInfo
-	// VPN is the VPN carrying the default route; nil means none.
-	VPN *VPNInfo
-	// Raw is the engine's own description (say, netenv's settings), handed
-	// back to Diagnose and Export untouched.
-	Raw any
-}
+// network, as the session worked it out.
+type Environment = session.Environment
 
 // ProxyInfo describes the proxy a connection goes through.
-type ProxyInfo struct {
-	// Address is the proxy as host:port or URL, without credentials; empty
-	// when a script decides.
-	Address string
-	// Source is where the setting was found, a netenv source name ("env",
-	// "wininet", "winhttp", "macos", "gnome", "kde", "option", "pac",
-	// "wpad").
-	Source string
-	// Managed is set when the setting comes from an administrator (a
-	// policy, a PAC or WPAD on the company network).
-	Managed bool
-	// Auto is set when a PAC script or WPAD chooses the proxy.
-	Auto bool
-}
+type ProxyInfo = session.ProxyInfo
 
 // VPNInfo describes an active VPN.
-type VPNInfo struct {
-	// Name is the VPN's product or protocol ("WireGuard"); may be empty.
-	Name string
-	// Interface is the network interface ("wg0").
-	Interface string
-}
+type VPNInfo = session.VPNInfo
 
-// Run is one finished check, as the result and share screens show it.
+// Run is one finished check, as the result and share screens show it:
+// the session's run, and the parts of it the screens read.
 type Run struct {
-	Request  Request
-	Env      *Environment
+	Request Request
+	// Env is what the connection screen showed; nil when it was skipped.
+	Env     *Environment
+	Session *session.Run
+	// Outcome, Findings, Verdict, Path and Idle are the session run's.
 	Outcome  checks.Outcome
 	Findings []diagnose.Finding
 	Verdict  diagnose.Verdict
+	Path     diagnose.Path
 	// Idle is the idle test's result, once it has ended (not skipped).
 	Idle *checks.Result
+}
+
+// newRun is the run the screens show of s.
+func newRun(req Request, env *Environment, s *session.Run) *Run {
+	return &Run{Request: req, Env: env, Session: s, Outcome: s.Outcome, Findings: s.Diagnosis.Findings,
+		Verdict: s.Diagnosis.Verdict, Path: s.Diagnosis.Path, Idle: s.Idle}
 }
 
 // problems are the findings that ask for action, in their order.
@@ -293,25 +248,9 @@ func (r *Run) problems() []diagnose.Finding {
 	return out
 }
 
-// DefaultFormats are the formats DefaultExport writes.
-var DefaultFormats = []string{"json", "text"}
-
-// DefaultExport writes a run as the report package does today: JSON or
-// text, redacted.
-func DefaultExport(version string) func(run Run, format string) ([]byte, error) {
-	return func(run Run, format string) ([]byte, error) {
-		rep := report.New(report.Tool{Name: "wsdoctor", Version: version}, run.Outcome, run.Findings, false)
-		switch format {
-		case "json":
-			return rep.JSON()
-		case "text":
-			var b bytes.Buffer
-			err := report.Text(&b, rep)
-			return b.Bytes(), err
-		}
-		return nil, fmt.Errorf("export: format %q is not supported", format)
-	}
-}
+// allFormats are the formats the session exports, the one offered first
+// first.
+var allFormats = []string{"html", "json", "md", "text"}
 
 // formatExt is the file name extension of each format.
 var formatExt = map[string]string{"html": ".html", "json": ".json", "md": ".md", "text": ".txt"}
@@ -328,8 +267,7 @@ func addressError(err error) string {
 	return fmt.Sprintf(T.AddressBadOther, err)
 }
 
-// fixerOf says who can fix a finding: the diagnosis says so; findings
-// without it (from an older report) go by the shared catalogue's IDs.
+// fixerOf says who can fix a finding, as the diagnosis says.
 func fixerOf(f diagnose.Finding) string {
 	if f.Severity == diagnose.SeverityOK || f.Severity == diagnose.SeverityInfo {
 		return T.FixerNobody
@@ -341,17 +279,6 @@ func fixerOf(f diagnose.Finding) string {
 		return T.FixerIT
 	case diagnose.FixerServiceAdmin:
 		return T.FixerService
-	}
-	switch f.ID {
-	case "websocket-ok", "proxy-configured":
-		return T.FixerNobody
-	case "server-no-websocket", "tls-cert-invalid":
-		return T.FixerService
-	case "no-network", "vpn-active", "plain-ws-blocked", "proxy-auth-required":
-		return T.FixerYou
-	}
-	if f.AdminNote != "" {
-		return T.FixerIT
 	}
 	return T.FixerYou
 }

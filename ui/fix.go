@@ -156,8 +156,8 @@ func (s *fixScreen) copyAdminNote() {
 	}
 	f := s.steps[s.at].finding
 	note := ""
-	if s.z.eng.AdminNote != nil && s.z.run != nil {
-		note = s.z.eng.AdminNote(*s.z.run)
+	if s.z.run != nil && s.z.run.Session != nil {
+		note = s.z.run.Session.Diagnosis.AdminNote
 	}
 	if note == "" {
 		note = adminNote(s.z.eng.Preset, s.z.run, *f)

@@ -5,8 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
-	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // idleTick is how often the idle test's countdown moves.
@@ -40,7 +39,12 @@ func envKeyOf(r Request) string {
 func (z *Wizard) detectEnv(key string) {
 	z.env, z.envErr, z.envBusy, z.envKey = nil, nil, true, key
 	z.conn.update()
-	req := z.req
+	req, err := z.req.session()
+	if err != nil {
+		z.envBusy, z.envErr = false, err
+		z.conn.update()
+		return
+	}
 	z.spawn("env", func(ctx context.Context) {
 		env, err := z.eng.Environment(ctx, req)
 		z.do(func() {
@@ -74,34 +78,37 @@ func (z *Wizard) startCheck() {
 	z.checking.reset(req)
 	z.show(StepChecking)
 	z.spawn("check", func(ctx context.Context) {
-		out, err := z.eng.Check(ctx, req, z.bridge(z.checking.onEvent))
-		if err == nil && !out.Cancelled && z.settle > 0 {
+		sreq, err := req.session()
+		var run *session.Run
+		if err == nil {
+			run, err = z.eng.Check(ctx, sreq, z.bridge(z.checking.onEvent))
+		}
+		if err == nil && !run.Outcome.Cancelled && z.settle > 0 {
 			z.do(z.checking.done)
 			select {
 			case <-time.After(z.settle):
 			case <-ctx.Done():
 			}
 		}
-		z.do(func() { z.finishCheck(req, out, err) })
+		z.do(func() { z.finishCheck(req, run, err) })
 	})
 }
 
 // finishCheck shows how a check ended.
-func (z *Wizard) finishCheck(req Request, out checks.Outcome, err error) {
+func (z *Wizard) finishCheck(req Request, s *session.Run, err error) {
 	z.running = false
 	switch {
 	case err != nil:
 		z.checking.failed(err)
 		z.updateNav()
 		return
-	case out.Cancelled:
+	case s.Outcome.Cancelled:
 		z.checking.stopped()
 		z.updateNav()
 		return
 	}
 	z.checking.done()
-	run := &Run{Request: req, Env: z.env, Outcome: out}
-	z.diagnose(run)
+	run := newRun(req, z.env, s)
 	z.prev = nil
 	if z.run != nil && z.run.Request.Address == req.Address {
 		z.prev = z.run
@@ -113,30 +120,6 @@ func (z *Wizard) finishCheck(req Request, out checks.Outcome, err error) {
 	if z.eng.Idle != nil && req.IdleTest > 0 && run.Verdict.Works() {
 		z.startIdle(run)
 	}
-}
-
-// diagnose sets the run's findings and verdict from its outcome.
-func (z *Wizard) diagnose(run *Run) {
-	run.Findings = nil
-	if z.eng.Diagnose != nil {
-		run.Findings = z.eng.Diagnose(run.Outcome, run.Env)
-	}
-	run.Verdict = verdictOf(run.Outcome, run.Findings)
-}
-
-// verdictOf is the run's verdict: whether a WebSocket worked, and, when it
-// did, whether a finding asks for attention (a proxy that closed the idle
-// connection, say).
-func verdictOf(o checks.Outcome, findings []diagnose.Finding) diagnose.Verdict {
-	v := diagnose.VerdictOf(o)
-	if v == diagnose.Works {
-		for _, f := range findings {
-			if f.Severity == diagnose.SeverityProblem || f.Severity == diagnose.SeverityWarning {
-				return diagnose.WorksWithWarnings
-			}
-		}
-	}
-	return v
 }
 
 // startIdle holds a connection open in the background while the result is
@@ -165,20 +148,20 @@ func (z *Wizard) startIdle(run *Run) {
 				}
 			}
 		}()
-		res := z.eng.Idle(ctx, run.Request)
+		done := z.eng.Idle(ctx, run.Session, run.Request.IdleTest)
 		stopTick()
 		ticker.Wait()
-		skipped := ctx.Err() != nil
-		z.do(func() { z.finishIdle(run, res, skipped) })
+		skipped := ctx.Err() != nil || done == run.Session
+		z.do(func() { z.finishIdle(run, done, skipped) })
 	})
 }
 
 // SkipIdle stops the idle test (the Skip button).
 func (z *Wizard) SkipIdle() { z.cancelTask("idle") }
 
-// finishIdle adds the idle test's result to its run and diagnoses again,
+// finishIdle shows the run with the idle test's result, diagnosed again,
 // unless a newer run has taken its place.
-func (z *Wizard) finishIdle(run *Run, res checks.Result, skipped bool) {
+func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
 	if z.run != run || !z.idleBusy {
 		return
 	}
@@ -187,20 +170,7 @@ func (z *Wizard) finishIdle(run *Run, res checks.Result, skipped bool) {
 		z.result.idleSkipped()
 		return
 	}
-	if res.Probe == "" {
-		res.Probe = "idle"
-	}
-	run.Idle = &res
-	replaced := false
-	for i, r := range run.Outcome.Results {
-		if r.Probe == res.Probe {
-			run.Outcome.Results[i], replaced = res, true
-		}
-	}
-	if !replaced {
-		run.Outcome.Results = append(run.Outcome.Results, res)
-	}
-	z.diagnose(run)
+	z.run = newRun(run.Request, run.Env, done)
 	z.result.update()
 	if z.step == StepFix {
 		z.fix.reset()

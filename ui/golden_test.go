@@ -91,7 +91,7 @@ func TestGoldenVariant(t *testing.T) {
 		t.Skip("run by TestGoldenScreens")
 	}
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
-	h := newHarness(t, Engine{Check: f.check, Environment: companyProxy, Diagnose: fakeDiagnose,
+	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Environment: companyProxy,
 		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
 	v := theme.VariantLight
 	if variant == "dark" {

@@ -8,22 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
-)
-
-// hopKind names a box of the path picture.
-type hopKind string
-
-// The hops a connection can pass, in order.
-const (
-	hopComputer hopKind = "computer"
-	hopVPN      hopKind = "vpn"
-	hopProxy    hopKind = "proxy"
-	hopInternet hopKind = "internet"
-	hopService  hopKind = "service"
-	// hopMiddle is the proxy when there is one, else the way there.
-	hopMiddle hopKind = "middle"
 )
 
 // hopState is how a hop is drawn.
@@ -37,136 +22,27 @@ const (
 
 // hop is one box of the path picture.
 type hop struct {
-	Kind   hopKind
+	Kind   diagnose.HopKind
 	Label  string
 	Detail string
 	State  hopState
 }
 
-// hopOfFinding says where along the path a finding puts the trouble. It
-// follows the report's path picture, so both show the same place.
-var hopOfFinding = map[string]hopKind{
-	"no-network":              hopComputer,
-	"dns-failure":             hopInternet,
-	"tcp-blocked":             hopInternet,
-	"plain-ws-blocked":        hopMiddle,
-	"connection-dropped":      hopInternet,
-	"proxy-strips-upgrade":    hopMiddle,
-	"proxy-blocks-connect":    hopProxy,
-	"proxy-auth-required":     hopProxy,
-	"proxy-unreachable":       hopProxy,
-	"proxy-idle-timeout":      hopMiddle,
-	"handshake-timeout":       hopMiddle,
-	"messages-blocked":        hopMiddle,
-	"tls-intercepted":         hopMiddle,
-	"tls-cert-invalid":        hopService,
-	"tls-version-unsupported": hopService,
-	"server-no-websocket":     hopService,
-	"vpn-active":              hopVPN,
-}
-
-// hopOfProbe says where a failing probe puts the trouble when there are no
-// findings to go by.
-var hopOfProbe = map[string]hopKind{
-	"dns":     hopInternet,
-	"tcp":     hopMiddle,
-	"tls":     hopMiddle,
-	"http":    hopService,
-	"upgrade": hopAnswer,
-	"echo":    hopAnswer,
-	"idle":    hopMiddle,
-}
-
-// hopAnswer is the proxy when there is one, else the service: what
-// answered the upgrade.
-const hopAnswer hopKind = "answer"
-
-// pathOf is the path picture of a run: this computer, a VPN and a proxy
-// where present, the Internet and the service, the failing hop marked and
-// the hops after it unknown.
-func pathOf(run *Run, host string) []hop {
-	hops := []hop{{Kind: hopComputer, Label: T.HopComputer}}
-	env := run.Env
-	if env != nil && env.VPN != nil {
-		hops = append(hops, hop{Kind: hopVPN, Label: T.HopVPN, Detail: firstOf(env.VPN.Name, env.VPN.Interface)})
-	}
-	hasProxy := env != nil && env.Proxy != nil
-	if hasProxy {
-		hops = append(hops, hop{Kind: hopProxy, Label: T.HopProxy, Detail: env.Proxy.Address})
-	}
-	hops = append(hops, hop{Kind: hopInternet, Label: T.HopInternet},
-		hop{Kind: hopService, Label: T.HopService, Detail: host})
-
-	at := failingHop(run, hasProxy)
-	if at == hopInternet && run.Outcome.Target.IsLoopback() {
-		// Nothing lies between this computer and itself: a refused port
-		// there is the service's (nothing listens), not the network's.
-		at = hopService
-	}
-	if at == "" && run.Verdict.Works() {
-		return hops
-	}
-	state := hopOK
-	for i := range hops {
-		if hops[i].Kind == at {
-			hops[i].State = hopFail
-			state = hopUnknown
-			continue
+// pathOf is the path picture of a run: the diagnosis's connection path,
+// the same one every report draws.
+func pathOf(run *Run) []hop {
+	var hops []hop
+	for _, h := range run.Path.Hops {
+		st := hopOK
+		switch h.State {
+		case diagnose.HopStops:
+			st = hopFail
+		case diagnose.HopUnknown:
+			st = hopUnknown
 		}
-		hops[i].State = state
-	}
-	if at == "" {
-		// It failed, but nothing says where: only this computer is known.
-		for i := range hops[1:] {
-			hops[i+1].State = hopUnknown
-		}
+		hops = append(hops, hop{Kind: h.Kind, Label: h.Label, Detail: h.Detail, State: st})
 	}
 	return hops
-}
-
-// failingHop is where the first problem (or, with none, the first failed
-// probe) puts the trouble; "" when nothing failed.
-func failingHop(run *Run, hasProxy bool) hopKind {
-	resolve := func(k hopKind) hopKind {
-		if k == hopAnswer {
-			if hasProxy {
-				return hopProxy
-			}
-			return hopService
-		}
-		if k == hopMiddle {
-			if hasProxy {
-				return hopProxy
-			}
-			return hopInternet
-		}
-		if k == hopProxy && !hasProxy {
-			return hopInternet
-		}
-		if k == hopVPN && (run.Env == nil || run.Env.VPN == nil) {
-			return ""
-		}
-		return k
-	}
-	for _, f := range run.Findings {
-		if f.Severity != diagnose.SeverityProblem {
-			continue
-		}
-		if k, ok := hopOfFinding[f.ID]; ok {
-			return resolve(k)
-		}
-	}
-	if run.Verdict.Works() {
-		return ""
-	}
-	for _, r := range run.Outcome.Results {
-		if r.Status == checks.Fail {
-			if k, ok := hopOfProbe[r.Probe]; ok {
-				return resolve(k)
-			}
-		}
-	}
-	return ""
 }
 
 func firstOf(s ...string) string {
@@ -179,15 +55,15 @@ func firstOf(s ...string) string {
 }
 
 // hopIcon is the picture in each hop's box.
-func hopIcon(k hopKind) fyne.Resource {
+func hopIcon(k diagnose.HopKind) fyne.Resource {
 	switch k {
-	case hopComputer:
+	case diagnose.HopComputer:
 		return theme.ComputerIcon()
-	case hopVPN:
+	case diagnose.HopVPN:
 		return theme.VisibilityOffIcon()
-	case hopProxy:
+	case diagnose.HopProxy:
 		return theme.MailForwardIcon()
-	case hopInternet:
+	case diagnose.HopInternet:
 		return theme.GridIcon()
 	}
 	return theme.StorageIcon()

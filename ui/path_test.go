@@ -1,37 +1,132 @@
 package ui
 
 import (
-	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
-// TestPathPortBlocked: a port that does not answer is the network's fault
-// on the way to another computer, and the service's (nothing listens) on
-// this one, as the report's path picture says.
-func TestPathPortBlocked(t *testing.T) {
-	for raw, want := range map[string]string{
-		"ws://203.0.113.10:8765/ws": "computer:0 internet:1 service:2 ",
-		"ws://127.0.0.1:8765/ws":    "computer:0 internet:0 service:1 ",
-		"ws://localhost:8765/ws":    "computer:0 internet:0 service:1 ",
-	} {
-		tg, err := checks.ParseTarget(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run := &Run{
-			Outcome:  checks.Outcome{Target: tg, Results: []checks.Result{{Probe: "tcp", Status: checks.Fail, Code: checks.CodeRefused}}},
-			Findings: []diagnose.Finding{{ID: diagnose.IDTCPBlocked, Severity: diagnose.SeverityProblem}},
-			Verdict:  diagnose.DoesNotWork,
-		}
-		got := ""
-		for _, hp := range pathOf(run, tg.Host) {
-			got += string(hp.Kind) + ":" + fmt.Sprint(hp.State) + " "
-		}
-		if got != want {
-			t.Errorf("%s: path %s, want %s", raw, got, want)
-		}
+// pathCase is a run as the engine would finish it: its results and what
+// the diagnosis is told of the machine.
+type pathCase struct {
+	name, target string
+	env          diagnose.Environment
+	results      []checks.Result
+	// stops is the hop where the connection stops, "" for none.
+	stops diagnose.HopKind
+}
+
+func result(probe string, st checks.Status, code string, kv ...string) checks.Result {
+	r := checks.Result{Probe: probe, Status: st, Code: code, Duration: 12 * time.Millisecond}
+	for i := 0; i+1 < len(kv); i += 2 {
+		r.Evidence.Set(kv[i], kv[i+1])
 	}
+	return r
+}
+
+var (
+	pDNS  = result("dns", checks.Pass, "ok", "a", "203.0.113.10")
+	pTCP  = result("tcp", checks.Pass, "ok", "port", "443")
+	pTLS  = result("tls", checks.Pass, "ok", "version", "TLS 1.3", "trusted_by", "public", "verified_public", "yes", "verified_os", "yes", "leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "leaf_issuer_org", "Let's Encrypt")
+	pHTTP = result("http", checks.Pass, "status_200", "status", "200")
+	pUp   = result("upgrade", checks.Pass, "ok", "status", "101", "accept_ok", "yes")
+	pEcho = result("echo", checks.Pass, "ok", "messages_sent", "6", "messages_echoed", "6")
+	sUp   = result("upgrade", checks.Skip, "after_tcp")
+	sEcho = result("echo", checks.Skip, "needs_upgrade")
+)
+
+var corp = diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", ProxySource: "wininet"}
+
+func pathCases() []pathCase {
+	return []pathCase{
+		{"no network", "wss://chat.example.com/ws", diagnose.Environment{NoRoute: true},
+			[]checks.Result{result("dns", checks.Fail, "timeout", "a_error", "timeout"), result("tcp", checks.Skip, "needs_dns"), sUp, sEcho},
+			diagnose.HopComputer},
+		{"DNS", "wss://chat.example.com/ws", diagnose.Environment{},
+			[]checks.Result{result("dns", checks.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain", "rcode", "NXDOMAIN"), result("tcp", checks.Skip, "needs_dns"), sUp, sEcho},
+			diagnose.HopInternet},
+		{"TCP refused", "wss://chat.example.com/ws", diagnose.Environment{},
+			[]checks.Result{pDNS, result("tcp", checks.Fail, "refused", "port", "443"), result("tls", checks.Skip, "after_tcp"), sUp, sEcho},
+			diagnose.HopInternet},
+		{"proxy refused", "wss://chat.example.com/ws", corp,
+			[]checks.Result{pDNS, pTCP, result("proxy", checks.Pass, "ok", "proxy", "http://proxy.corp.example:3128"),
+				result("upgrade", checks.Fail, "status_403", "proxy", "http://proxy.corp.example:3128", "proxy_status", "403 Forbidden", "proxy_stage", "connect"), sEcho},
+			diagnose.HopProxy},
+		{"TLS intercepted", "wss://chat.example.com/ws", corp,
+			[]checks.Result{pDNS, pTCP, result("tls", checks.Warn, "not_public_root", "trusted_by", "os_only", "verified_os", "yes", "verified_public", "no", "leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc."),
+				pHTTP, result("upgrade", checks.Fail, "status_200", "status", "200", "proxy", "http://proxy.corp.example:3128"), sEcho},
+			diagnose.HopProxy},
+		{"server without WebSocket", "wss://chat.example.com/ws", diagnose.Environment{},
+			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, result("upgrade", checks.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), sEcho},
+			diagnose.HopService},
+		{"idle cut", "wss://chat.example.com/ws", corp,
+			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho, result("idle", checks.Fail, "idle_timeout", "limit_s", "60", "ended_by", "fin", "pings_help", "no")},
+			diagnose.HopProxy},
+		{"works through a VPN", "wss://chat.example.com/ws", diagnose.Environment{VPNActive: true, VPNName: "WireGuard"},
+			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho},
+			""},
+	}
+}
+
+// TestPathSameInWindowAndReport: the window's picture and every report
+// drawn from the same run show the same hops and the same "stops here",
+// because both draw the one path of the diagnosis.
+func TestPathSameInWindowAndReport(t *testing.T) {
+	for _, tc := range pathCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			tg, err := checks.ParseTarget(tc.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := checks.Outcome{Target: tg, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC), Results: tc.results}
+			out.Finished = out.Started.Add(time.Second)
+			d := diagnose.Diagnose(diagnose.Input{Outcome: out, Env: tc.env})
+			if d.Path.StopsAt != tc.stops {
+				t.Errorf("stops at %q (why %s), want %q; findings %v", d.Path.StopsAt, d.Path.Why, tc.stops, ids(d.Findings))
+			}
+			s := &session.Run{Outcome: out, Diagnosis: d}
+			win := pathOf(newRun(Request{}, nil, s))
+			rep := s.Report(false)
+			text, err := s.Export(report.FormatText, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(win) != len(rep.Path.Hops) {
+				t.Fatalf("window %d hops, report %d", len(win), len(rep.Path.Hops))
+			}
+			for i, h := range win {
+				r := rep.Path.Hops[i]
+				if h.Kind != r.Kind || h.Label != r.Label || h.Detail != r.Detail || (h.State == hopFail) != (r.State == diagnose.HopStops) {
+					t.Errorf("hop %d: window %+v, report %+v", i, h, r)
+				}
+				if h.State == hopFail && !strings.Contains(string(text), hopLine(r)+"  <-- ") {
+					t.Errorf("the text report does not stop at %s:\n%s", r.Label, text)
+				}
+			}
+			if tc.stops == "" && strings.Contains(string(text), "<-- ") {
+				t.Errorf("the text report stops somewhere:\n%s", text)
+			}
+		})
+	}
+}
+
+// hopLine is a hop as the text report writes it, without its mark.
+func hopLine(h diagnose.Hop) string {
+	if h.Detail != "" {
+		return h.Label + " (" + h.Detail + ")"
+	}
+	return h.Label
+}
+
+func ids(fs []diagnose.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.ID+" "+string(f.Severity))
+	}
+	return out
 }

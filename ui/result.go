@@ -16,6 +16,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // bannerLevel is the colour of the verdict banner.
@@ -200,7 +201,7 @@ func (s *resultScreen) update() {
 	if run == nil {
 		return
 	}
-	text := T.VerdictText[run.Verdict]
+	text := verdictText(run)
 	s.banner.Set(levelOf(run.Verdict), text)
 
 	if c := compareText(s.z.prev, run); c != "" {
@@ -209,11 +210,7 @@ func (s *resultScreen) update() {
 	} else {
 		s.compare.Hide()
 	}
-	host := run.Outcome.Target.DisplayHost
-	if host == "" {
-		host = run.Outcome.Target.Host
-	}
-	s.path.SetHops(pathOf(run, host))
+	s.path.SetHops(pathOf(run))
 
 	s.findings.RemoveAll()
 	for _, f := range run.Findings {
@@ -389,4 +386,15 @@ func (s *resultScreen) idleSkipped() {
 	s.idleBox.Hide()
 	s.idleDone.SetText(T.IdleSkipped)
 	s.idleDone.Show()
+}
+
+// verdictText is the verdict in words: what the run proved, and no more.
+func verdictText(run *Run) string {
+	switch {
+	case run.Session != nil && run.Session.Scope == session.ScopeSelfTest && run.Verdict.Works():
+		return T.VerdictSelfTest
+	case run.Session != nil && run.Session.Scope == session.ScopePage && run.Verdict == diagnose.Incomplete && !run.Outcome.Cancelled:
+		return T.VerdictAddressNeeded
+	}
+	return T.VerdictText[run.Verdict]
 }

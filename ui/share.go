@@ -131,7 +131,7 @@ func (s *shareScreen) saveReport() {
 		return
 	}
 	format := s.selectedFormat()
-	data, err := s.z.eng.Export(*run, format)
+	data, err := s.z.eng.Export(run.Session, format)
 	if err != nil {
 		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
 		return
@@ -214,7 +214,7 @@ func summaryOf(p Preset, run *Run) string {
 	var b strings.Builder
 	addr := shownAddress(run)
 	fmt.Fprintf(&b, T.SummaryHead+"\n", firstOf(p.ProductName, T.AppName), addr)
-	fmt.Fprintf(&b, T.SummaryVerdict+"\n", T.VerdictText[run.Verdict])
+	fmt.Fprintf(&b, T.SummaryVerdict+"\n", verdictText(run))
 	if len(run.Findings) > 0 {
 		b.WriteString(T.SummaryFindings + "\n")
 		for _, f := range run.Findings {

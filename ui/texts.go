@@ -31,7 +31,8 @@ type Words struct {
 	AboutPresetBuiltIn string
 	AddressLabel       string
 	AddressExample     string
-	AddressSelfTest    string
+	AddressNeeded      string
+	SelfTestButton     string
 	AddressPreset      string
 	AddressOK          string
 	AddressBad         map[string]string // by checks.TargetError.Part
@@ -105,38 +106,42 @@ type Words struct {
 	TimeS         string // %.1f
 
 	// Result.
-	VerdictText   map[diagnose.Verdict]string
-	VerdictShort  map[diagnose.Verdict]string
-	PathTitle     string
-	HopComputer   string
-	HopVPN        string
-	HopProxy      string
-	HopInternet   string
-	HopService    string
-	HopStopsHere  string
-	FindingsTitle string
-	NoFindings    string
-	NoFindingsBad string
-	WhoFixes      string // %s
-	FixerYou      string
-	FixerIT       string
-	FixerService  string
-	FixerNobody   string
-	FailedProbe   string // %s probe words, %s detail
-	IdleRunning   string // %s time left
-	IdleSkip      string
-	IdleSkipped   string
-	IdleHeld      string // %s duration
-	IdleClosed    string // %s duration
-	IdlePingsHelp string
-	IdleFailed    string // %s detail
-	BeforeAfter   string // %s before, %s now
-	Solved        string // %s titles
-	StillThere    string // %s titles
-	FixButton     string
-	ShareButton   string
-	TestAgain     string
-	SeverityWords map[diagnose.Severity]string
+	VerdictText map[diagnose.Verdict]string
+	// VerdictSelfTest replaces VerdictText for a working self-test, and
+	// VerdictAddressNeeded for a page address that answered in place of
+	// its live connection.
+	VerdictSelfTest, VerdictAddressNeeded string
+	VerdictShort                          map[diagnose.Verdict]string
+	PathTitle                             string
+	HopComputer                           string
+	HopVPN                                string
+	HopProxy                              string
+	HopInternet                           string
+	HopService                            string
+	HopStopsHere                          string
+	FindingsTitle                         string
+	NoFindings                            string
+	NoFindingsBad                         string
+	WhoFixes                              string // %s
+	FixerYou                              string
+	FixerIT                               string
+	FixerService                          string
+	FixerNobody                           string
+	FailedProbe                           string // %s probe words, %s detail
+	IdleRunning                           string // %s time left
+	IdleSkip                              string
+	IdleSkipped                           string
+	IdleHeld                              string // %s duration
+	IdleClosed                            string // %s duration
+	IdlePingsHelp                         string
+	IdleFailed                            string // %s detail
+	BeforeAfter                           string // %s before, %s now
+	Solved                                string // %s titles
+	StillThere                            string // %s titles
+	FixButton                             string
+	ShareButton                           string
+	TestAgain                             string
+	SeverityWords                         map[diagnose.Severity]string
 
 	// Fix it.
 	FixTitle        string
@@ -197,7 +202,8 @@ var English = Words{
 	WelcomeIntro:       "Some apps show new messages and changes the moment they happen, using a kind of connection called a WebSocket. This check finds out whether such connections work from this computer, and if not, why not and what you can do about it.",
 	AddressLabel:       "Address to test",
 	AddressExample:     "for example wss://chat.example.com/socket",
-	AddressSelfTest:    "Leave this empty to test this computer with the app's own test server, or paste the address your support team gave you.",
+	AddressNeeded:      "Enter the address of the app you use: the one your support team gave you, or the address of the page you have open in your browser (such as https://app.example.com).",
+	SelfTestButton:     "Test this computer only",
 	AddressPreset:      "This address was set for you by your support team. You can usually leave it as it is.",
 	AddressOK:          "This address looks right.",
 	AddressBad: map[string]string{
@@ -300,6 +306,8 @@ var English = Words{
 		diagnose.DoesNotWork:       "Live updates do not work from this computer.",
 		diagnose.Incomplete:        "The check did not finish, so there is no answer yet.",
 	},
+	VerdictSelfTest:      "This computer can make live connections. Your network and the service were not tested.",
+	VerdictAddressNeeded: "The service can be reached. To test its live updates, the check needs the address of the app's live connection.",
 	VerdictShort: map[diagnose.Verdict]string{
 		diagnose.Works:             "live updates worked",
 		diagnose.WorksWithWarnings: "live updates worked, with warnings",

@@ -26,6 +26,8 @@ type welcomeScreen struct {
 	address *entry
 	hint    *widget.Label
 	check   *button
+	// selfTest checks this computer alone, for when there is no address.
+	selfTest *button
 
 	advanced   *widget.Accordion
 	headers    *entry
@@ -66,7 +68,11 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	s.check = newButton(T.CheckButton, s.submit, z.escape)
 	s.check.Importance = widget.HighImportance
 	s.check.Icon = theme.MediaPlayIcon()
-	big := container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.check))
+	s.selfTest = newButton(T.SelfTestButton, s.submitSelfTest, z.escape)
+	s.selfTest.Importance = widget.LowImportance
+	s.selfTest.Icon = theme.ComputerIcon()
+	big := container.NewVBox(container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.check)),
+		container.New(layout.NewCenterLayout(), s.selfTest))
 
 	s.headers = newMultiLineEntry(z.escape)
 	s.headers.SetPlaceHolder("Origin: https://app.example.com")
@@ -205,7 +211,7 @@ func (s *welcomeScreen) updateHint() {
 	s.hint.Importance = widget.MediumImportance
 	switch _, err := checks.ParseTarget(text); {
 	case text == "":
-		s.hint.SetText(T.AddressSelfTest)
+		s.hint.SetText(T.AddressNeeded)
 	case err != nil:
 		s.hint.Importance = widget.DangerImportance
 		s.hint.SetText(addressError(err))
@@ -216,10 +222,17 @@ func (s *welcomeScreen) updateHint() {
 	}
 }
 
-// request reads the screen into a Request, or says what is wrong.
-func (s *welcomeScreen) request() (Request, string, fyne.Focusable) {
-	r := Request{Address: strings.TrimSpace(s.address.Text)}
-	if r.Address != "" {
+// request reads the screen into a Request, or says what is wrong; the
+// self-test needs no address.
+func (s *welcomeScreen) request(selfTest bool) (Request, string, fyne.Focusable) {
+	r := Request{Address: strings.TrimSpace(s.address.Text), SelfTest: selfTest}
+	switch {
+	case selfTest:
+		r.Address = ""
+	case r.Address == "":
+		// No silent self-test that would claim the network works.
+		return r, T.AddressNeeded, s.address
+	default:
 		if _, err := checks.ParseTarget(r.Address); err != nil {
 			return r, addressError(err), s.address
 		}
@@ -255,8 +268,16 @@ func (s *welcomeScreen) request() (Request, string, fyne.Focusable) {
 
 // submit is the big button: check the input, then look at the connection
 // or start the check.
-func (s *welcomeScreen) submit() {
-	req, problem, at := s.request()
+func (s *welcomeScreen) submit() { s.send(false) }
+
+// submitSelfTest is Test this computer only: the self-test, with the
+// advanced settings as they are.
+func (s *welcomeScreen) submitSelfTest() { s.send(true) }
+
+// send checks the input and then looks at the connection or starts the
+// check.
+func (s *welcomeScreen) send(selfTest bool) {
+	req, problem, at := s.request(selfTest)
 	s.advError.Hide()
 	if problem != "" {
 		if at == s.address {

@@ -25,6 +25,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // settleTime keeps the finished rows in view for a moment: a check of a
@@ -100,13 +102,12 @@ type Wizard struct {
 func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	z := &Wizard{Window: w, eng: eng, do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
 	if z.eng.Export == nil {
-		z.eng.Export = DefaultExport(eng.Version)
-		if z.eng.Formats == nil {
-			z.eng.Formats = DefaultFormats
+		z.eng.Export = func(run *session.Run, format string) ([]byte, error) {
+			return run.Export(report.Format(format), false)
 		}
 	}
 	if len(z.eng.Formats) == 0 {
-		z.eng.Formats = DefaultFormats
+		z.eng.Formats = allFormats
 	}
 	if z.eng.Probes == nil {
 		for _, p := range checks.DefaultProbes() {

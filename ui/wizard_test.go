@@ -17,7 +17,9 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // fake is an engine with no network: each probe ends with the status in
@@ -27,10 +29,53 @@ type fake struct {
 	block     chan struct{}
 	runs      atomic.Int32
 	cancelled atomic.Bool
-	lastReq   Request
+	lastReq   session.Request
+	// diag and env stand in for the diagnosis and what it is told of the
+	// machine; nil diag finds nothing.
+	diag func(checks.Outcome) []diagnose.Finding
+	env  diagnose.Environment
 }
 
-func (f *fake) check(ctx context.Context, req Request, onEvent func(checks.Event)) (checks.Outcome, error) {
+// with makes f diagnose with d, told env.
+func (f *fake) with(d func(checks.Outcome) []diagnose.Finding, env diagnose.Environment) *fake {
+	f.diag, f.env = d, env
+	return f
+}
+
+// run is the session run of out, diagnosed as f does: the findings of
+// f.diag, the verdict they and the outcome give, and the real path.
+func (f *fake) run(out checks.Outcome) *session.Run {
+	var fs []diagnose.Finding
+	if f.diag != nil {
+		fs = f.diag(out)
+	}
+	v := diagnose.DoesNotWork
+	switch {
+	case out.Cancelled:
+		v = diagnose.Incomplete
+	case out.Works():
+		v = diagnose.Works
+		for _, fd := range fs {
+			if fd.Severity == diagnose.SeverityProblem || fd.Severity == diagnose.SeverityWarning {
+				v = diagnose.WorksWithWarnings
+			}
+		}
+	}
+	in := diagnose.Input{Outcome: out, Env: f.env}
+	return &session.Run{Outcome: out, Diagnosis: diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v},
+		Findings: fs, Path: diagnose.PathFor(in, fs, v)}}
+}
+
+// idled is run with the idle result res, diagnosed again by f.
+func (f *fake) idled(run *session.Run, res checks.Result) *session.Run {
+	out := run.Outcome
+	out.Results = append(append([]checks.Result(nil), out.Results...), res)
+	n := f.run(out)
+	n.Idle = &res
+	return n
+}
+
+func (f *fake) check(ctx context.Context, req session.Request, onEvent func(checks.Event)) (*session.Run, error) {
 	f.runs.Add(1)
 	f.lastReq = req
 	t, _ := checks.ParseTarget(firstOf(req.Address, "ws://127.0.0.1:8765/echo"))
@@ -43,7 +88,7 @@ func (f *fake) check(ctx context.Context, req Request, onEvent func(checks.Event
 			case <-ctx.Done():
 				f.cancelled.Store(true)
 				out.Cancelled = true
-				return out, nil
+				return f.run(out), nil
 			}
 		}
 		st := checks.Pass
@@ -58,13 +103,18 @@ func (f *fake) check(ctx context.Context, req Request, onEvent func(checks.Event
 		out.Results = append(out.Results, r)
 	}
 	out.Finished = out.Started.Add(time.Second)
-	return out, nil
+	run := f.run(out)
+	if req.SelfTest {
+		run.Scope = session.ScopeSelfTest
+	}
+	return run, nil
 }
 
 // stripFinding is what a diagnosis says about a proxy that drops Upgrade.
 var stripFinding = diagnose.Finding{
 	ID:          "proxy-strips-upgrade",
 	Severity:    diagnose.SeverityProblem,
+	WhoCanFix:   diagnose.FixerNetworkAdmin,
 	Title:       "Your company proxy removes what live updates need",
 	Explanation: "The proxy answered in place of the service.",
 	Steps:       []string{"Turn off your VPN, then press Test again.", "Ask your IT team to let the service through the proxy."},
@@ -73,13 +123,13 @@ var stripFinding = diagnose.Finding{
 
 // fakeDiagnose finds stripFinding when the upgrade failed, and an idle
 // timeout when the idle test failed.
-func fakeDiagnose(out checks.Outcome, env *Environment) []diagnose.Finding {
+func fakeDiagnose(out checks.Outcome) []diagnose.Finding {
 	var fs []diagnose.Finding
 	if r, _ := out.Result("upgrade"); r.Status == checks.Fail {
 		fs = append(fs, stripFinding)
 	}
 	if r, ok := out.Result("idle"); ok && r.Status == checks.Fail {
-		fs = append(fs, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning,
+		fs = append(fs, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning, WhoCanFix: diagnose.FixerNetworkAdmin,
 			Title: "Quiet connections are closed after a minute", Steps: []string{"Ask your IT team to raise the idle timeout."},
 			AdminNote: "Raise the idle timeout to 180 s."})
 	}
@@ -89,12 +139,16 @@ func fakeDiagnose(out checks.Outcome, env *Environment) []diagnose.Finding {
 	return fs
 }
 
-func companyProxy(context.Context, Request) (Environment, error) {
+func companyProxy(context.Context, session.Request) (Environment, error) {
 	return Environment{
 		Proxy: &ProxyInfo{Address: "proxy.corp.example:8080", Source: "wininet", Managed: true},
 		VPN:   &VPNInfo{Name: "WireGuard", Interface: "wg0"},
 	}, nil
 }
+
+// companyEnv is what the diagnosis is told of the machine companyProxy
+// shows.
+var companyEnv = diagnose.Environment{ProxyURL: "http://proxy.corp.example:8080", ProxySource: "wininet", VPNActive: true, VPNName: "WireGuard"}
 
 // uiLoop stands in for Fyne's goroutine: the wizard's updates queue here
 // and the test runs them, so widgets are only touched by the test goroutine.
@@ -175,7 +229,11 @@ func (h *harness) atStep(s Step) {
 // when there is one) and waits for the result.
 func (h *harness) runToResult() {
 	h.t.Helper()
-	test.Tap(h.z.welcome.check)
+	if h.z.welcome.address.Text == "" {
+		test.Tap(h.z.welcome.selfTest)
+	} else {
+		test.Tap(h.z.welcome.check)
+	}
 	if h.z.eng.Environment != nil {
 		h.atStep(StepConnection)
 		h.until("the environment", func() bool { return !h.z.envBusy })
@@ -194,11 +252,11 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 	if h.z.run.Verdict != diagnose.Works || h.z.result.banner.level != bannerGreen {
 		t.Fatalf("verdict %s, banner %d", h.z.run.Verdict, h.z.result.banner.level)
 	}
-	if got := h.z.result.banner.text; got != T.VerdictText[diagnose.Works] {
-		t.Errorf("banner %q", got)
+	if got := h.z.result.banner.text; got != T.VerdictSelfTest {
+		t.Errorf("banner %q, want the self-test's own words", got)
 	}
-	for _, hp := range pathOf(h.z.run, "x") {
-		if hp.Kind == hopProxy || hp.Kind == hopVPN || hp.State != hopOK {
+	for _, hp := range pathOf(h.z.run) {
+		if hp.Kind == diagnose.HopProxy || hp.Kind == diagnose.HopVPN || hp.State != hopOK {
 			t.Errorf("path hop %+v in a healthy run without proxy", hp)
 		}
 	}
@@ -213,7 +271,7 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 
 func TestEveryStepTransition(t *testing.T) {
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
-	h := newHarness(t, Engine{Check: f.check, Environment: companyProxy, Diagnose: fakeDiagnose})
+	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Environment: companyProxy})
 	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
 	test.Tap(h.z.welcome.check)
 	h.atStep(StepConnection)
@@ -243,7 +301,7 @@ func TestEveryStepTransition(t *testing.T) {
 	if h.z.result.banner.level != bannerRed {
 		t.Errorf("banner level %d, want red", h.z.result.banner.level)
 	}
-	hops := pathOf(h.z.run, "chat.example.com")
+	hops := pathOf(h.z.run)
 	kinds := ""
 	for _, hp := range hops {
 		kinds += string(hp.Kind) + ":" + fmt.Sprint(hp.State) + " "
@@ -271,11 +329,11 @@ func TestEveryStepTransition(t *testing.T) {
 	if clip := h.app.Clipboard().Content(); !strings.Contains(clip, stripFinding.AdminNote) || !strings.Contains(clip, "chat.example.com/socket") {
 		t.Errorf("clipboard after Copy the note: %q", clip)
 	}
-	// With the engine's whole note, that is what is copied.
-	h.z.eng.AdminNote = func(run Run) string { return "Whole note for " + run.Outcome.Target.Host }
+	// With the diagnosis's whole note, that is what is copied.
+	h.z.run.Session.Diagnosis.AdminNote = "Whole note for " + h.z.run.Outcome.Target.Host
 	test.Tap(h.z.fix.copyNote)
 	if clip := h.app.Clipboard().Content(); clip != "Whole note for chat.example.com" {
-		t.Errorf("clipboard with the engine's note: %q", clip)
+		t.Errorf("clipboard with the diagnosis's note: %q", clip)
 	}
 
 	test.Tap(h.z.next)
@@ -306,7 +364,7 @@ func TestCancelMidRun(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			f := &fake{block: make(chan struct{})}
 			h := newHarness(t, Engine{Check: f.check})
-			test.Tap(h.z.welcome.check)
+			test.Tap(h.z.welcome.selfTest)
 			h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
 			if h.z.checking.action.Text != T.Cancel {
 				t.Fatalf("button %q during a run", h.z.checking.action.Text)
@@ -340,7 +398,7 @@ func TestCancelMidRun(t *testing.T) {
 func TestCloseWindowCancelsRun(t *testing.T) {
 	f := &fake{block: make(chan struct{})}
 	h := newHarness(t, Engine{Check: f.check})
-	test.Tap(h.z.welcome.check)
+	test.Tap(h.z.welcome.selfTest)
 	h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
 	h.w.Close() // runs Stop and Wait, as the real window does
 	if !f.cancelled.Load() {
@@ -350,7 +408,7 @@ func TestCloseWindowCancelsRun(t *testing.T) {
 
 func TestTestAgainShowsBeforeAfter(t *testing.T) {
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
-	h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose})
+	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check})
 	h.runToResult()
 	if h.z.result.compare.Visible() {
 		t.Error("a first run shows a before/after")
@@ -377,7 +435,7 @@ func TestTestAgainShowsBeforeAfter(t *testing.T) {
 func TestExport(t *testing.T) {
 	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
 	var mailed []string
-	eng := Engine{Check: f.check, Diagnose: fakeDiagnose,
+	eng := Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check,
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", Address: "wss://chat.acme.example/ws?token=s3cret"},
 		Mail: func(to, subject, body string) error {
 			mailed = []string{to, subject, body}
@@ -390,9 +448,10 @@ func TestExport(t *testing.T) {
 	h.runToResult()
 	test.Tap(h.z.result.shareBtn)
 	h.atStep(StepShare)
-	if h.z.share.format.Selected != T.FormatNames["json"] {
-		t.Errorf("default format %q, want JSON while there is no HTML", h.z.share.format.Selected)
+	if h.z.share.format.Selected != T.FormatNames["html"] {
+		t.Errorf("default format %q, want HTML", h.z.share.format.Selected)
 	}
+	h.z.share.format.SetSelected(T.FormatNames["json"])
 
 	test.Tap(h.z.share.save)
 	name, data := h.saved()
@@ -441,7 +500,7 @@ func TestExport(t *testing.T) {
 func TestExportFailureAndMailMissing(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check,
-		Export:  func(Run, string) ([]byte, error) { return nil, errors.New("disk full") },
+		Export:  func(*session.Run, string) ([]byte, error) { return nil, errors.New("disk full") },
 		Formats: []string{"html", "json"}})
 	h.runToResult()
 	test.Tap(h.z.result.shareBtn)
@@ -461,7 +520,7 @@ func TestBadAddressInput(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check})
 	s := h.z.welcome
-	if s.hint.Text != T.AddressSelfTest {
+	if s.hint.Text != T.AddressNeeded {
 		t.Errorf("empty address hint %q", s.hint.Text)
 	}
 	test.Type(s.address, "ht!tp://x")
@@ -503,7 +562,7 @@ func TestBadAddressInput(t *testing.T) {
 	s.address.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the field checks
 	h.atStep(StepResult)
 	r := f.lastReq
-	if r.Address != "chat.example.com/socket" || r.Proxy != ProxyURL || r.ProxyURL != "http://proxy.example:8080" || r.Cookie != "sid=1" || len(r.Headers) != 1 {
+	if r.Address != "chat.example.com/socket" || r.Proxy.Kind != netenv.ModeURL || r.Proxy.String() != "http://proxy.example:8080" || r.Cookie != "sid=1" || len(r.Headers) != 1 {
 		t.Errorf("request %+v", r)
 	}
 }
@@ -513,15 +572,15 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 		t.Run(fmt.Sprintf("skip=%v", skip), func(t *testing.T) {
 			f := &fake{}
 			release := make(chan checks.Result)
-			idle := func(ctx context.Context, req Request) checks.Result {
+			idle := func(ctx context.Context, run *session.Run, _ time.Duration) *session.Run {
 				select {
 				case r := <-release:
-					return r
+					return f.idled(run, r)
 				case <-ctx.Done():
-					return checks.Result{Probe: "idle", Status: checks.Skip}
+					return run
 				}
 			}
-			h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose, Idle: idle})
+			h := newHarness(t, Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check, Idle: idle})
 			h.z.welcome.idle.SetSelectedIndex(2) // 1 minute
 			h.runToResult()
 			if !h.z.result.idleBox.Visible() || !strings.Contains(h.z.result.idleText.Text, "1 min left") {
@@ -565,10 +624,11 @@ func TestIdleSettingHiddenWithoutIdleProbe(t *testing.T) {
 
 func TestKeyboard(t *testing.T) {
 	f := &fake{}
-	h := newHarness(t, Engine{Check: f.check, Diagnose: fakeDiagnose})
+	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check})
 	if h.w.Canvas().Focused() != h.z.welcome.address {
 		t.Error("the address field does not have the keyboard at start")
 	}
+	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
 	h.w.Canvas().Unfocus()
 	h.w.Canvas().(interface {
 		OnTypedKey() func(*fyne.KeyEvent)
@@ -598,7 +658,7 @@ func markupText(o fyne.CanvasObject) string {
 // idle test cover the service's requirement and is named in the About box.
 func TestPresetOnStart(t *testing.T) {
 	f := &fake{}
-	eng := Engine{Check: f.check, Idle: func(context.Context, Request) checks.Result { return checks.Result{Probe: "idle"} },
+	eng := Engine{Check: f.check, Idle: func(_ context.Context, run *session.Run, _ time.Duration) *session.Run { return run },
 		About: "wsdoctor 1.2.3 (abc, 2026-11-22)",
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", SupportURL: "https://acme.example/help",
 			IdleRequired: 150 * time.Second, Source: "/tmp/acme.json (--preset)",
@@ -663,5 +723,22 @@ func TestFreeNameNeverOverwrites(t *testing.T) {
 	got := freeName(dir, "r.html")
 	if _, err := os.Lstat(got); err == nil || !strings.HasSuffix(got, ".html") {
 		t.Errorf("freeName gave %q, which exists", got)
+	}
+}
+
+// TestEmptyAddressAsksForIt: with no address the big button asks for one
+// instead of testing this computer and calling the network fine; Test this
+// computer only runs the self-test, which says what it proved.
+func TestEmptyAddressAsksForIt(t *testing.T) {
+	f := &fake{}
+	h := newHarness(t, Engine{Check: f.check})
+	test.Tap(h.z.welcome.check)
+	if h.z.step != StepWelcome || f.runs.Load() != 0 || h.z.welcome.hint.Text != T.AddressNeeded || h.z.welcome.hint.Importance != widget.DangerImportance {
+		t.Fatalf("step %d, %d runs, hint %q", h.z.step, f.runs.Load(), h.z.welcome.hint.Text)
+	}
+	test.Tap(h.z.welcome.selfTest)
+	h.atStep(StepResult)
+	if !f.lastReq.SelfTest || h.z.result.banner.text != T.VerdictSelfTest {
+		t.Errorf("self-test %v, banner %q", f.lastReq.SelfTest, h.z.result.banner.text)
 	}
 }

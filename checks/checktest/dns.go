@@ -3,7 +3,9 @@ package checktest
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -28,6 +30,20 @@ type DNSServer struct {
 // ends, when it closes pc and waits for its goroutine.
 func ServeNXDOMAIN(tb testing.TB, pc net.PacketConn) *DNSServer {
 	tb.Helper()
+	return ServeDNS(tb, pc, nil)
+}
+
+// ServeDNS is ServeNXDOMAIN for a name server that knows the names of
+// records (with or without their final dot, lower case): it answers their
+// A queries with the IPv4 address, their other queries with no record,
+// and every other name NXDOMAIN, as a company's name server answers
+// wpad.<domain>.
+func ServeDNS(tb testing.TB, pc net.PacketConn, records map[string]netip.Addr) *DNSServer {
+	tb.Helper()
+	known := map[string]netip.Addr{}
+	for k, v := range records {
+		known[strings.TrimSuffix(strings.ToLower(k), ".")+"."] = v
+	}
 	s := &DNSServer{Addr: pc.LocalAddr().String(), pc: pc}
 	s.wg.Go(func() {
 		buf := make([]byte, 1500)
@@ -39,7 +55,7 @@ func ServeNXDOMAIN(tb testing.TB, pc net.PacketConn) *DNSServer {
 				}
 				return
 			}
-			answer, name, ok := nxdomain(buf[:n])
+			answer, name, ok := dnsAnswer(buf[:n], known)
 			if !ok {
 				continue
 			}
@@ -65,9 +81,10 @@ func (s *DNSServer) Names() []string {
 	return slices.Clone(s.names)
 }
 
-// nxdomain is the NXDOMAIN answer to the query in msg, which it repeats
-// the question of, and the name asked; false for what is not a query.
-func nxdomain(msg []byte) ([]byte, string, bool) {
+// dnsAnswer is the answer to the query in msg from known, which it
+// repeats the question of, and the name asked; false for what is not a
+// query.
+func dnsAnswer(msg []byte, known map[string]netip.Addr) ([]byte, string, bool) {
 	var p dnsmessage.Parser
 	h, err := p.Start(msg)
 	if err != nil || h.Response {
@@ -77,12 +94,22 @@ func nxdomain(msg []byte) ([]byte, string, bool) {
 	if err != nil {
 		return nil, "", false
 	}
+	addr, found := known[strings.ToLower(q.Name.String())]
+	rcode := dnsmessage.RCodeNameError
+	if found {
+		rcode = dnsmessage.RCodeSuccess
+	}
 	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{
 		ID: h.ID, Response: true, OpCode: h.OpCode, RecursionDesired: h.RecursionDesired,
-		RecursionAvailable: true, RCode: dnsmessage.RCodeNameError,
+		RecursionAvailable: true, RCode: rcode, Authoritative: found,
 	})
 	if b.StartQuestions() != nil || b.Question(q) != nil {
 		return nil, "", false
+	}
+	if found && q.Type == dnsmessage.TypeA && addr.Is4() {
+		if b.StartAnswers() != nil || b.AResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: addr.As4()}) != nil {
+			return nil, "", false
+		}
 	}
 	out, err := b.Finish()
 	if err != nil {

@@ -99,7 +99,25 @@ type SquidOptions struct {
 	DenyConnectPorts []int
 	// Auth, when set, makes it answer 407 to requests without it.
 	Auth ProxyAuth
+	// NTLM makes it ask for an NTLM sign-in (offered before Basic when
+	// Auth is set too), run by Debian's /usr/lib/squid/ntlm_fake_auth:
+	// the full three-leg handshake on one connection, any password.
+	NTLM bool
+	// Negotiate, when set, makes it ask for a Kerberos sign-in (squid's
+	// negotiate_kerberos_auth) as this service principal
+	// (HTTP/proxy.lab.test), with the keytab NegotiateKeytab; Env is
+	// added to its environment (KDC.Env).
+	Negotiate       string
+	NegotiateKeytab string
+	Env             []string
+	// Users, when set, are the only user names (domain stripped) it lets
+	// through; others get 407 again, as a company proxy answers a user
+	// it does not accept.
+	Users []string
 }
+
+// ntlmFakeAuth is the NTLM helper Debian's squid package ships.
+const ntlmFakeAuth = "/usr/lib/squid/ntlm_fake_auth"
 
 // StartSquid runs squid on 127.0.0.1 (-N, in the foreground) with a
 // configuration, pid file and logs in a temporary directory, no disk cache,
@@ -117,6 +135,9 @@ func StartSquid(tb testing.TB, opt SquidOptions) *Proxy {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	cmd := exec.Command(bin, "-N", "-f", cf)
 	cmd.Dir = dir
+	if len(opt.Env) > 0 {
+		cmd.Env = append(os.Environ(), opt.Env...)
+	}
 	startDaemon(tb, cmd, addr, daemonStartTimeout, nil)
 	return &Proxy{Addr: addr, Dir: dir}
 }
@@ -135,13 +156,35 @@ func squidConf(tb testing.TB, dir string, port int, opt SquidOptions) string {
 		}
 		fmt.Fprintf(&conf, "acl denied_port port %s\nhttp_access deny CONNECT denied_port\n", strings.Join(ports, " "))
 	}
-	if opt.Auth.User != "" {
-		helper := filepath.Join(dir, "auth.sh")
-		script := fmt.Sprintf("#!/bin/sh\nwhile read user pass; do\n  if [ \"$user\" = %q ] && [ \"$pass\" = %q ]; then echo OK; else echo ERR; fi\ndone\n", opt.Auth.User, opt.Auth.Pass)
-		if err := os.WriteFile(helper, []byte(script), 0o755); err != nil {
-			tb.Fatal(err)
+	if opt.NTLM {
+		if _, err := os.Stat(ntlmFakeAuth); err != nil {
+			tb.Skipf("%s missing (Debian package squid): %v", ntlmFakeAuth, err)
 		}
-		fmt.Fprintf(&conf, "auth_param basic program %s\nauth_param basic realm wsdoctor-test\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n", helper)
+		fmt.Fprintf(&conf, "auth_param ntlm program %s -S\nauth_param ntlm children 2\nauth_param ntlm keep_alive on\n", ntlmFakeAuth)
+	}
+	if opt.Negotiate != "" {
+		helper := "/usr/lib/squid/negotiate_kerberos_auth"
+		if _, err := os.Stat(helper); err != nil {
+			tb.Skipf("%s missing (Debian package squid): %v", helper, err)
+		}
+		fmt.Fprintf(&conf, "auth_param negotiate program %s -k %s -s %s\nauth_param negotiate children 2\nauth_param negotiate keep_alive on\n", helper, opt.NegotiateKeytab, opt.Negotiate)
+	}
+	if opt.Auth.User != "" || opt.NTLM || opt.Negotiate != "" {
+		if opt.Auth.User != "" {
+			helper := filepath.Join(dir, "auth.sh")
+			script := fmt.Sprintf("#!/bin/sh\nwhile read user pass; do\n  if [ \"$user\" = %q ] && [ \"$pass\" = %q ]; then echo OK; else echo ERR; fi\ndone\n", opt.Auth.User, opt.Auth.Pass)
+			if err := os.WriteFile(helper, []byte(script), 0o755); err != nil {
+				tb.Fatal(err)
+			}
+			fmt.Fprintf(&conf, "auth_param basic program %s\nauth_param basic realm wsdoctor-test\n", helper)
+		}
+		users := "REQUIRED"
+		if len(opt.Users) > 0 {
+			users = strings.Join(opt.Users, " ")
+		}
+		// A deny whose last ACL is proxy_auth answers 407: the user
+		// may sign in again.
+		fmt.Fprintf(&conf, "acl authed proxy_auth %s\nhttp_access deny !authed\nhttp_access allow all\n", users)
 	} else {
 		conf.WriteString("http_access allow all\n")
 	}

@@ -9,17 +9,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
-	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // Build information, set with -ldflags "-X wsdoctor/checks/cli.Version=...".
@@ -113,8 +112,8 @@ server on this machine and checks it. check --output FILE saves the report
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.
 
-Exit codes: 0 WebSockets work, 1 a problem was found, 2 bad usage or input,
-130 stopped with Ctrl-C.
+Exit codes: 0 WebSockets work (with warnings too, unless check --fail-on warning),
+1 a problem was found, 2 bad usage or input, 130 stopped with Ctrl-C.
 `)
 }
 
@@ -128,12 +127,15 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 type checkFlags struct {
 	json, insecure, quiet, noRedact bool
 	headers, subprotocols           listFlag
-	cookie, origin, proxy, pac      string
+	cookie, origin, pac             string
+	proxy                           netenv.Mode
 	cert, key, ca                   string
 	timeout, deadline               time.Duration
 	out                             outputFlags
 	idle, pingInterval              time.Duration
 	preset                          string
+	proxyAuth                       proxyAuthFlags
+	failOn                          string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -142,7 +144,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "short for --header")
 	fs.StringVar(&f.cookie, "cookie", "", "Cookie header value to send")
 	fs.StringVar(&f.origin, "origin", "", "Origin header to send")
-	fs.StringVar(&f.proxy, "proxy", "system", "how to connect: `system` (this computer's proxy settings), none, a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://), or pac:FILE|URL (what that PAC file answers)")
+	fs.Var(&f.proxy, "proxy", "how to connect: `system` (this computer's proxy settings), none, a proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://), or pac:FILE|URL (what that PAC file answers)")
 	fs.StringVar(&f.pac, "pac", "", "connect as this PAC `file or URL` answers for the address (the same as --proxy pac:FILE)")
 	fs.Var(&f.subprotocols, "subprotocol", "WebSocket subprotocol to offer (repeatable)")
 	fs.StringVar(&f.cert, "cert", "", "client certificate `file` (PEM)")
@@ -156,12 +158,17 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
+	f.proxyAuth.register(fs)
 	fs.StringVar(&f.preset, "preset", "", "preset `file` (instead of wsdoctor-preset.json beside the program, or the built-in one)")
+	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
 
-func (f *checkFlags) options() (o checks.Options, err error) {
+// request is the check the flags ask for, of address (may be empty). Its
+// errors hide the credentials of the addresses they quote.
+func (f *checkFlags) request(address string) (req session.Request, err error) {
 	defer func() { err = redactErr(err) }()
-	o = checks.Options{
+	req = session.Request{
+		Address:      address,
 		Subprotocols: f.subprotocols,
 		ClientCert:   f.cert,
 		ClientKey:    f.key,
@@ -169,44 +176,42 @@ func (f *checkFlags) options() (o checks.Options, err error) {
 		Insecure:     f.insecure,
 		ProbeTimeout: f.timeout,
 		Deadline:     f.deadline,
-		Headers:      http.Header{},
 		Proxy:        f.proxy,
+		Cookie:       f.cookie,
+		Origin:       f.origin,
 	}
 	if f.pac != "" {
 		// --pac names the route; --proxy may only be left at system or none.
-		if m, _, _ := netenv.ParseMode(f.proxy); m != netenv.ModeSystem && m != netenv.ModeNone {
-			return o, fmt.Errorf("--pac and --proxy %s: give one of them", f.proxy)
+		if k := f.proxy.Kind; k != netenv.ModeSystem && k != netenv.ModeDirect {
+			return req, fmt.Errorf("--pac and --proxy %s: give one of them", f.proxy.Redacted())
 		}
-		o.Proxy = "pac:" + f.pac
+		req.Proxy = netenv.PACMode(f.pac)
 	}
-	if m, _, err := netenv.ParseMode(o.Proxy); err != nil {
-		return o, fmt.Errorf("--proxy: %w", err)
-	} else if m == netenv.ModePAC {
-		if err := checkPACLocation(strings.TrimSpace(o.Proxy)[len("pac:"):]); err != nil {
-			return o, err
+	if req.Proxy.Kind == netenv.ModePAC {
+		if err := checkPACLocation(req.Proxy.PAC); err != nil {
+			return req, err
 		}
+	}
+	if err := f.checkFailOn(); err != nil {
+		return req, err
 	}
 	if f.timeout <= 0 || f.deadline <= 0 {
-		return o, errors.New("--timeout and --deadline must be more than zero")
+		return req, errors.New("--timeout and --deadline must be more than zero")
 	}
-	if err := f.idleOptions(&o); err != nil {
-		return o, err
+	if err := f.idleOptions(&req); err != nil {
+		return req, err
 	}
 	for _, h := range f.headers {
-		name, value, ok := strings.Cut(h, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return o, fmt.Errorf("--header %q: want \"Name: value\"", h)
+		kv, err := session.ParseHeader(h)
+		if err != nil {
+			return req, fmt.Errorf("--header %w", err)
 		}
-		o.Headers.Add(name, strings.TrimSpace(value))
+		req.Headers = append(req.Headers, kv)
 	}
-	if f.cookie != "" {
-		o.Headers.Set("Cookie", f.cookie)
+	if err := f.proxyAuth.apply(&req); err != nil {
+		return req, err
 	}
-	if f.origin != "" {
-		o.Headers.Set("Origin", f.origin)
-	}
-	return o, nil
+	return req, nil
 }
 
 // parseInterleaved parses flags that may come before or after the
@@ -229,7 +234,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f checkFlags
 	fs := flag.NewFlagSet("wsdoctor check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(redactWriter{stderr}) // flag errors quote the value given
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wsdoctor check [URL] [flags]\n\nFlags:")
 		fs.PrintDefaults()
@@ -246,7 +251,11 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	opts, err := f.options()
+	var address string
+	if len(pos) == 1 {
+		address = pos[0]
+	}
+	req, err := f.request(address)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
@@ -256,71 +265,49 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-
 	pre, err := LoadPreset(f.preset)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	ApplyPreset(&opts, pre.Preset)
-	var raw string
-	if len(pos) == 1 {
-		raw = pos[0]
-	} else if raw = pre.FirstURL(); raw != "" {
-		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", raw, pre.Source)
+	req.Preset = pre.Preset
+	switch plan := session.PlanOf(req); plan.Scope {
+	case session.ScopePreset:
+		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", plan.Address, pre.Source)
+	case session.ScopeSelfTest:
+		fmt.Fprintln(stderr, "No address given: checking the built-in reference server on this computer. This tests this computer only, not your network or the service.")
 	}
-	if raw == "" {
-		srv, err := refserver.Start("127.0.0.1:0", "", "")
-		if err != nil {
-			fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-			return ExitProblem
-		}
-		defer srv.Close()
-		raw = srv.URL
-		fmt.Fprintf(stderr, "No address given: checking the built-in reference server at %s.\n", raw)
-	}
-	target, err := checks.ParseTarget(raw)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
-	}
-	if opts.Insecure {
+	if req.Insecure {
 		fmt.Fprintln(stderr, report.InsecureBanner)
 	}
 
-	rn := &checks.Runner{}
+	var onEvent func(checks.Event)
 	if !f.quiet && isTerminal(stderr) {
 		var stop func()
-		rn.OnEvent, stop = withCountdown(stderr, opts.Idle, progress(stderr))
+		onEvent, stop = withCountdown(stderr, req.Idle, progress(stderr))
 		defer stop()
 	}
-	waitMachine, stopMachine := readMachine(ctx)
-	defer stopMachine()
-	// A plain ws:// address is checked over wss:// at the same time: a
-	// network that stops only unencrypted WebSockets is told apart.
-	out, other, err := checks.RunWithCounterpart(ctx, rn, target, opts)
+	c := &session.Checker{Tool: Tool()}
+	run, err := c.Check(ctx, req, onEvent)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	m := waitMachine()
-	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Other: other, RequiredIdle: opts.IdleRequired, Env: diagnosisEnv(out, m)})
-	in := report.Input{Tool: report.Tool{Name: "wsdoctor", Version: Version}, Outcome: out, Diagnosis: &d, NoRedact: f.noRedact, OSVersion: m.osVersion}
-	if m.vpn != nil {
-		in.VPN = report.VPNOf(*m.vpn)
-	}
-	rep := report.Build(in)
+	rep := run.Report(f.noRedact)
 	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
 		return code
 	}
 	switch {
-	case out.Cancelled:
+	case run.Outcome.Cancelled:
 		return ExitInterrupted
-	case rep.Verdict.Works():
+	case f.passes(rep.Verdict):
 		return ExitOK
 	}
 	return ExitProblem
 }
+
+// Tool names this program in reports.
+func Tool() report.Tool { return report.Tool{Name: "wsdoctor", Version: Version} }
 
 // progress prints a line as each probe starts and ends.
 func progress(w io.Writer) func(checks.Event) {

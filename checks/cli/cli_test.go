@@ -57,6 +57,9 @@ func TestCheckCommand(t *testing.T) {
 		{"wss with the CA works, flags after the URL", []string{wss.URL, "--ca", caFile}, ExitOK, []string{`(?m)^\s+tls\s+OK`, `(?m)^\s+upgrade\s+OK`}, nil, nil},
 		{"wss without the CA fails", []string{wss.URL}, ExitProblem, []string{`do not work`, `cert_unknown_authority`}, nil, nil},
 		{"insecure is shown", []string{"--insecure", wss.URL}, ExitOK, []string{`WARNING: --insecure`}, []string{`WARNING: --insecure`}, nil},
+		{"--fail-on warning: works with warnings exits 1", []string{"--fail-on", "warning", "--insecure", wss.URL}, ExitProblem, []string{`WebSockets work, with warnings`}, nil, nil},
+		{"--fail-on warning: works exits 0", []string{"--fail-on", "warning", ws.URL}, ExitOK, []string{`(?m)^WebSockets work \(`}, nil, nil},
+		{"--fail-on takes problem or warning", []string{"--fail-on", "info", ws.URL}, ExitUsage, nil, []string{`--fail-on "info"`}, nil},
 		{"closed port", []string{"ws://" + closedPort(t) + "/ws"}, ExitProblem, []string{`(?m)^\s+tcp\s+Failed`, `refused`, `Nothing is listening on port \d+ on this computer`}, nil, []string{"subdomain", "sub-address", "network administrator"}},
 		{"bad address", []string{"ht!tp://x"}, ExitUsage, nil, []string{`scheme`, `ht!tp`}, nil},
 		{"two addresses", []string{ws.URL, ws.URL}, ExitUsage, nil, []string{`one address at a time`}, nil},
@@ -206,7 +209,7 @@ func TestHelpIsComplete(t *testing.T) {
 		t.Fatalf("check -h: exit %d", code)
 	}
 	for _, scheme := range []string{"http", "https", "socks4", "socks4a", "socks5", "socks5h"} {
-		if _, _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
+		if _, err := netenv.ParseMode(scheme + "://proxy.example:1080"); err != nil {
 			t.Errorf("--proxy %s:// is refused: %v", scheme, err)
 		}
 		if !strings.Contains(checkHelp, scheme+"://") {

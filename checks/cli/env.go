@@ -20,7 +20,10 @@ type envReport struct {
 	Route    *netenv.Route      `json:"route,omitempty"`
 	PAC      *envPAC            `json:"pac,omitempty"`
 	WPAD     *netenv.WPADResult `json:"wpad,omitempty"`
-	VPN      netenv.VPN         `json:"vpn"`
+	// Firefox is the default Firefox profile's proxy setting, when
+	// Firefox has a profile here.
+	Firefox *netenv.FirefoxProxy `json:"firefox,omitempty"`
+	VPN     netenv.VPN           `json:"vpn"`
 }
 
 // envPAC is the result of --pac for the target.
@@ -44,8 +47,9 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print as JSON")
 	pac := fs.String("pac", "", "evaluate this PAC `file or URL` for the address")
-	wpad := fs.Bool("wpad", false, "try WPAD discovery (DNS wpad.<domain>)")
-	proxy := fs.String("proxy", "system", "proxy `mode`: system, none, or a proxy URL")
+	wpad := fs.Bool("wpad", false, "try WPAD discovery (the address DHCP gave, then DNS wpad.<domain>)")
+	var proxy netenv.Mode
+	fs.Var(&proxy, "proxy", "proxy `mode`: system, none, a proxy URL, or pac:FILE|URL")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wsdoctor env [URL] [flags]\n\nShows the proxy settings, PAC and VPN this machine has, and the route to URL.\n\nFlags:")
 		fs.PrintDefaults()
@@ -61,10 +65,6 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor env: one address at a time, got %d\n", len(pos))
 		return ExitUsage
 	}
-	if _, _, err := netenv.ParseMode(*proxy); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor env: --proxy: %v\n", err)
-		return ExitUsage
-	}
 	var target checks.Target
 	if len(pos) == 1 {
 		if target, err = checks.ParseTarget(pos[0]); err != nil {
@@ -77,10 +77,13 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	rep := envReport{Settings: netenv.ReadSettings(ctx, nil), VPN: netenv.ReadVPN(ctx)}
+	if f, ok := netenv.ReadFirefoxProxy(); ok {
+		rep.Firefox = &f
+	}
 	if target.Host != "" {
 		rep.Target = target.URL()
 		rv := &netenv.Resolver{Settings: &rep.Settings}
-		route := rv.Route(ctx, *proxy, target.Secure(), target.Host, target.Port, target.Path)
+		route := rv.Route(ctx, proxy, target.Secure(), target.Host, target.Port, target.Path)
 		rep.Route = &route
 	}
 	if *pac != "" {
@@ -174,6 +177,9 @@ func printEnv(w io.Writer, rep envReport) {
 		if r.Setting != "" {
 			fmt.Fprintf(w, "  PAC named by %s\n", r.Setting)
 		}
+		if fb := r.FoundBy(); fb != "" {
+			fmt.Fprintf(w, "  PAC file found by: %s\n", fb)
+		}
 		if r.PACResult != "" {
 			fmt.Fprintf(w, "  PAC answered %q\n", r.PACResult)
 		}
@@ -208,11 +214,14 @@ func printEnv(w io.Writer, rep envReport) {
 			fmt.Fprintf(w, "  %s: %s\n", tr.Host, tr.Result)
 		}
 		if wp.URL != "" {
-			fmt.Fprintf(w, "  found %s\n", wp.URL)
+			fmt.Fprintf(w, "  found %s (by %s)\n", wp.URL, wp.Method)
 		} else {
 			fmt.Fprintln(w, "  no PAC file found")
 		}
 		fmt.Fprintf(w, "  note: %s\n", wp.Note)
+	}
+	if f := rep.Firefox; f != nil {
+		fmt.Fprintf(w, "\nFirefox (%s): %s\n", f.Profile, f.Describe())
 	}
 	v := rep.VPN
 	fmt.Fprintln(w, "\nVPN:")

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // idleOptions checks --idle and --ping-interval and sets them in o (the
-// preset's required idle time comes with ApplyPreset).
-func (f *checkFlags) idleOptions(o *checks.Options) error {
+// preset's required idle time comes with the session request).
+func (f *checkFlags) idleOptions(o *session.Request) error {
 	if f.idle < 0 || f.idle > checks.MaxIdle {
 		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, checks.MaxIdle)
 	}

@@ -4,13 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 )
 
@@ -111,27 +108,4 @@ func summary(p *preset.Preset) string {
 		return name + ": 1 target, " + p.Targets[0].URL + "."
 	}
 	return fmt.Sprintf("%s: %d targets, %s first.", name, len(p.Targets), p.Targets[0].URL)
-}
-
-// ApplyPreset adds the preset's headers to o (headers already set win),
-// how long the service needs an idle WebSocket to stay open and the
-// issuers its certificates come from.
-func ApplyPreset(o *checks.Options, p *preset.Preset) {
-	if p == nil {
-		return
-	}
-	if len(p.ExpectedTLSIssuers) > 0 {
-		o.ExpectedIssuers = append([]string(nil), p.ExpectedTLSIssuers...)
-	}
-	if o.Headers == nil && len(p.Headers) > 0 {
-		o.Headers = http.Header{}
-	}
-	if p.RequiredIdleSeconds > 0 {
-		o.IdleRequired = time.Duration(p.RequiredIdleSeconds) * time.Second
-	}
-	for k, v := range p.Header() {
-		if o.Headers.Get(k) == "" {
-			o.Headers[k] = v
-		}
-	}
 }

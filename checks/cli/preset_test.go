@@ -117,16 +117,16 @@ func TestCheckUsesPresetTarget(t *testing.T) {
 	}
 }
 
-func TestApplyPresetHeaders(t *testing.T) {
+func TestPresetHeaders(t *testing.T) {
 	var f checkFlags
 	f.timeout, f.deadline, f.pingInterval = time.Second, time.Second, checks.DefaultPingInterval
 	f.origin = "https://flag.example"
-	o, err := f.options()
+	req, err := f.request("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ApplyPreset(&o, &preset.Preset{Headers: map[string]string{"Origin": "https://preset.example", "X-Client": "acme"}})
-	if o.Headers.Get("Origin") != "https://flag.example" || o.Headers.Get("X-Client") != "acme" {
+	req.Preset = &preset.Preset{Headers: map[string]string{"Origin": "https://preset.example", "X-Client": "acme"}}
+	if o := req.Options(); o.Headers.Get("Origin") != "https://flag.example" || o.Headers.Get("X-Client") != "acme" {
 		t.Errorf("headers = %v: the flag's Origin should win and the preset's X-Client be added", o.Headers)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +69,10 @@ func TestScenarios(t *testing.T) {
 		// evidence are "probe key value" a result must carry (the value
 		// as a substring).
 		evidence []string
+		// words must appear in the report (a finding's own words).
+		words []string
+		// within, when set, bounds the check's own time.
+		within time.Duration
 	}{
 		{
 			name: "tinyproxy asks for a password",
@@ -135,6 +141,125 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 			evidence: []string{"upgrade status 101", "upgrade_direct status 101", "proxy proxy_source env"},
+		},
+		{
+			// A company proxy that signs people in with NTLM: squid with
+			// Debian's ntlm_fake_auth runs the real three-leg handshake.
+			name: "squid wants an NTLM (Windows) sign-in, no user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_status 407", "proxy proxy_auth_offered NTLM", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account"},
+		},
+		{
+			name: "squid wants NTLM, --proxy-user and a password file sign in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", `LAB\alice`, "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_rounds 3", "proxy proxy_auth_result ok",
+				"proxy proxy_auth_domain LAB", "upgrade proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (NTLM)"},
+		},
+		{
+			name: "squid wants NTLM, DOMAIN%5Cuser in the proxy URL signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Calice:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result ok", "upgrade status 101"},
+		},
+		{
+			name: "squid refuses the NTLM user given",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
+				return []string{"--proxy", "http://LAB%5Cmallory:s3cretpass@" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result refused", "proxy proxy_auth_rounds 3"},
+			words:    []string{"did not accept the user name and password", "user's domain LAB"},
+		},
+		{
+			name: "squid with Basic, --proxy-user signs in",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{Auth: checktest.ProxyAuth{User: "alice", Pass: "s3cretpass"}})
+				pw := filepath.Join(t.TempDir(), "pw")
+				if err := os.WriteFile(pw, []byte("s3cretpass"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"--proxy", "http://" + p.Addr, "--proxy-user", "alice", "--proxy-password-file", pw, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", secret: "s3cretpass",
+			evidence: []string{"proxy proxy_auth_scheme Basic", "proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok"},
+		},
+		{
+			// A company proxy that signs people in with Kerberos: squid's
+			// negotiate_kerberos_auth, a realm on loopback (MIT krb5kdc),
+			// and the user's ticket from kinit. The proxy is named
+			// localhost, so its service name is HTTP/localhost.
+			name: "squid wants Kerberos (Negotiate), the ticket from kinit signs in",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, true)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_auth_scheme Negotiate", "proxy proxy_auth_identity ticket", "proxy proxy_auth_domain LAB.TEST",
+				"proxy proxy_auth_rounds 2", "proxy proxy_auth_result ok", "upgrade status 101"},
+			words: []string{"asks computers to sign in (Negotiate)"},
+		},
+		{
+			name: "squid wants Kerberos (Negotiate), no ticket",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, false)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-auth-required",
+			evidence: []string{"proxy proxy_auth_offered Negotiate", "proxy proxy_auth_result no_credentials"},
+			words:    []string{"wants you to sign in with your Windows account", "kinit"},
+		},
+		{
+			// "Automatically detect settings" (KDE's WPAD here): the
+			// namespace's name server knows wpad.corp.test, where the test
+			// serves a PAC file that names squid.
+			name: "WPAD by DNS finds wpad.corp.test, its PAC names squid (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns, wss, caFile := netnsService(t)
+				p := ns.StartSquid(t, checktest.SquidOptions{})
+				var pc net.PacketConn
+				if err := ns.Do(func() (err error) {
+					pc, err = net.ListenPacket("udp", "127.0.0.1:53")
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				dns := checktest.ServeDNS(t, pc, map[string]netip.Addr{"wpad.corp.test": netip.MustParseAddr(netnsHost)})
+				ns.SetResolvConf(t, "search corp.test\nnameserver 127.0.0.1\noptions timeout:2 attempts:1\n")
+				pac := `function FindProxyForURL(url, host) { return "PROXY ` + p.Addr + `; DIRECT"; }`
+				servePAC(t, ns.Listen(t, netnsHost+":80"), "/wpad.dat", pac)
+				conf := t.TempDir()
+				if err := os.WriteFile(filepath.Join(conf, "kioslaverc"), []byte("[Proxy Settings]\nProxyType=3\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() {
+					if !slices.Contains(dns.Names(), "wpad.corp.test.") {
+						t.Errorf("the namespace's name server was asked %v, not wpad.corp.test", dns.Names())
+					}
+				})
+				return nsCheck{ns: ns, env: []string{"XDG_CURRENT_DESKTOP=KDE", "XDG_CONFIG_HOME=" + conf},
+					args: []string{"--proxy", "system", "--ca", caFile, wss.URL}}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"},
+			evidence: []string{"proxy route_source wpad", "proxy route_origin http://wpad.corp.test/wpad.dat",
+				"proxy pac_found_by DNS wpad.corp.test", "proxy proxy_status 200", "upgrade status 101"},
 		},
 		{
 			name: "a PAC file sends the check through squid (--pac)",
@@ -305,6 +430,115 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
 		},
 		{
+			name: "nginx wants a client certificate (ssl_verify_client on), none given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade body_title No required SSL certificate was sent", "upgrade client_cert_cas Acme Client CA"},
+		},
+		{
+			name: "nginx wants a client certificate (on), one from another CA given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "wrong") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade client_cert_not_accepted yes"},
+		},
+		{
+			name: "nginx wants a client certificate (on), the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx on", "right") },
+			code: ExitOK, first: "websocket-ok",
+			evidence: []string{"upgrade client_cert_offered yes"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), 403 without one",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-refused"},
+			evidence: []string{"upgrade status 403", "upgrade client_cert_requested yes"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), one from another CA: 403",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "wrong") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"server-refused"},
+		},
+		{
+			name: "nginx asks for a client certificate (optional), the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "nginx optional", "right") },
+			code: ExitOK, first: "websocket-ok",
+		},
+		{
+			name: "a Go TLS server requires a client certificate, none given (TLS 1.3 alert)",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "") },
+			code: ExitProblem, first: "client-cert-required", not: []string{"tcp-blocked", "cause-unknown"},
+			evidence: []string{"tls tls_alert certificate_required"},
+		},
+		{
+			name: "a Go TLS server requires a client certificate, one from another CA given",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "wrong") },
+			code: ExitProblem, first: "client-cert-required",
+		},
+		{
+			name: "a Go TLS server requires a client certificate, the right one works",
+			args: func(t *testing.T) []string { return clientCertArgs(t, srv, "go", "right") },
+			code: ExitOK, first: "websocket-ok",
+		},
+		{
+			// A guest network's gateway sends every connection to port
+			// 80 to its sign-in page (iptables REDIRECT in the namespace).
+			name: "a captive portal answers ws:// with its sign-in page (network namespace, iptables)",
+			netns: func(t *testing.T) nsCheck {
+				ns := netnsWithAddress(t)
+				ln := ns.Listen(t, "127.0.0.1:0")
+				checktest.ServePortal(t, ln, tls.Certificate{})
+				redirectIn(t, ns, netnsHost, 80, ln.Addr())
+				return nsCheck{ns: ns, args: []string{"ws://" + netnsHost + "/ws"}}
+			},
+			code: ExitProblem, first: "captive-portal", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade location " + checktest.PortalHost, "http title " + checktest.PortalTitle},
+		},
+		{
+			// The same portal on 443 with its own certificate, for its own
+			// name, and on 80 with its redirect.
+			name: "a captive portal answers wss:// with a certificate for login.portal.test (network namespace, iptables)",
+			netns: func(t *testing.T) nsCheck {
+				ns := netnsWithAddress(t)
+				ca := checktest.NewCA(t)
+				plain, secure := ns.Listen(t, "127.0.0.1:0"), ns.Listen(t, "127.0.0.1:0")
+				checktest.ServePortal(t, plain, tls.Certificate{})
+				checktest.ServePortal(t, secure, ca.Leaf(t, checktest.LeafSpec{Hosts: []string{checktest.PortalHost}}))
+				redirectIn(t, ns, netnsHost, 80, plain.Addr())
+				redirectIn(t, ns, netnsHost, 443, secure.Addr())
+				return nsCheck{ns: ns, args: []string{"--ca", ca.WriteFile(t), "wss://" + netnsHost + "/ws"}}
+			},
+			code: ExitProblem, first: "captive-portal", not: []string{"tls-cert-invalid", "server-no-websocket"},
+			evidence: []string{"tls cert0_sans " + checktest.PortalHost, "tls plain_http_location " + checktest.PortalHost},
+		},
+		{
+			name: "a proxy opens the tunnel, then sends its own block page (ws://)",
+			args: func(t *testing.T) []string {
+				return []string{"--proxy", "http://" + checktest.TunnelBlockProxy(t), srv.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "server-no-websocket"},
+			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle, "upgrade proxy_server " + checktest.BlockProxyServer, "upgrade_direct status 101"},
+		},
+		{
+			name: "a proxy opens the tunnel, then answers the TLS handshake with its block page (wss://)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				return []string{"--proxy", "http://" + checktest.TunnelBlockProxy(t), "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "tcp-blocked"},
+			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle},
+		},
+		{
+			// A server that accepts the connection and never answers the
+			// upgrade: the verdict comes in one --timeout, not two.
+			name: "a server never answers the upgrade (--timeout 2s)",
+			args: func(t *testing.T) []string {
+				return []string{"--timeout", "2s", checktest.Silent(t)}
+			},
+			code: ExitProblem, first: "handshake-timeout", within: 2200 * time.Millisecond,
+			evidence: []string{"upgrade failed_at response"},
+		},
+		{
 			name: "nothing listens on the port",
 			args: func(t *testing.T) []string {
 				return []string{"ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
@@ -352,9 +586,9 @@ func TestScenarios(t *testing.T) {
 			if code != tc.code || len(ids) == 0 || ids[0] != tc.first {
 				t.Errorf("exit %d, findings %v; want exit %d, %s first\n%s\n%s", code, ids, tc.code, tc.first, out.String(), errOut.String())
 			}
-			// The report's top finding is the most severe: through a proxy
-			// that works, proxy-configured (info) outranks websocket-ok.
-			if tc.first != "websocket-ok" && rep.TopFinding != tc.first {
+			// The report's top finding explains the verdict: through a
+			// proxy that works, websocket-ok, not proxy-configured.
+			if rep.TopFinding != tc.first {
 				t.Errorf("top_finding %q, want %s", rep.TopFinding, tc.first)
 			}
 			for _, id := range tc.has {
@@ -376,6 +610,14 @@ func TestScenarios(t *testing.T) {
 				if !found {
 					t.Errorf("no %s result with %s containing %q\n%s", f[0], f[1], f[2], out.String())
 				}
+			}
+			for _, w := range tc.words {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("the report does not say %q\n%s", w, out.String())
+				}
+			}
+			if tc.within > 0 && row.took > tc.within {
+				t.Errorf("the check took %v, more than %v", row.took, tc.within)
 			}
 			if tc.secret != "" && (strings.Contains(out.String(), tc.secret) || strings.Contains(errOut.String(), tc.secret)) {
 				t.Errorf("the proxy password is in the output")
@@ -554,4 +796,90 @@ func netnsService(t *testing.T) (*checktest.Netns, *refserver.Server, string) {
 	ca := checktest.NewCA(t)
 	wss := startRefserverIn(t, ns, netnsHost+":0", ca.Leaf(t, checktest.LeafSpec{Hosts: []string{netnsHost}}))
 	return ns, wss, ca.WriteFile(t)
+}
+
+// servePAC serves script as a PAC file at path on ln until the test ends.
+func servePAC(t *testing.T, ln net.Listener, path, script string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+		io.WriteString(w, script)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+}
+
+// kerberosSquid starts a realm (LAB.TEST) on loopback and squid asking for
+// Negotiate as HTTP/localhost, points this process's Kerberos at them
+// (KRB5_CONFIG, and KRB5CCNAME at a ticket for alice when withTicket, at
+// an empty cache otherwise) and returns squid's port.
+func kerberosSquid(t *testing.T, withTicket bool) string {
+	t.Helper()
+	kdc := checktest.StartKDC(t, "LAB.TEST")
+	keytab := kdc.AddService(t, "HTTP/localhost")
+	cc := filepath.Join(t.TempDir(), "none")
+	if withTicket {
+		cc = kdc.Kinit(t, "alice")
+	}
+	t.Setenv("KRB5_CONFIG", kdc.Config)
+	t.Setenv("KRB5CCNAME", "FILE:"+cc)
+	p := checktest.StartSquid(t, checktest.SquidOptions{Negotiate: "HTTP/localhost", NegotiateKeytab: keytab, Env: kdc.Env()})
+	_, port, _ := net.SplitHostPort(p.Addr)
+	return port
+}
+
+// clientCertArgs starts a service that wants a client certificate from the
+// "Acme Client CA" in front of srv ("nginx on", "nginx optional": nginx's
+// ssl_verify_client; "go": a Go TLS server with RequireAndVerifyClientCert)
+// and returns the check's arguments: with no certificate (cert ""), one
+// from another CA ("wrong") or the right one ("right").
+func clientCertArgs(t *testing.T, srv *refserver.Server, kind, cert string) []string {
+	t.Helper()
+	serverCA := checktest.NewCA(t)
+	clientCA := checktest.NewNamedCA(t, pkix.Name{CommonName: "Acme Client CA", Organization: []string{"Acme"}})
+	var url string
+	switch kind {
+	case "nginx on", "nginx optional":
+		url = "wss://" + checktest.NginxClientCert(t, srv.Addr, serverCA.Valid(t), clientCA, strings.TrimPrefix(kind, "nginx ")) + "/ws"
+	default:
+		s, err := refserver.StartTLS("127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverCA.Valid(t)},
+			ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCA.Pool()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		url = s.URL
+	}
+	args := []string{"--ca", serverCA.WriteFile(t)}
+	switch cert {
+	case "wrong":
+		other := checktest.NewNamedCA(t, pkix.Name{CommonName: "Somebody Else CA"})
+		c, k := checktest.WriteKeyPair(t, other.ClientLeaf(t, "jane"))
+		args = append(args, "--cert", c, "--key", k)
+	case "right":
+		c, k := checktest.WriteKeyPair(t, clientCA.ClientLeaf(t, "jane"))
+		args = append(args, "--cert", c, "--key", k)
+	}
+	return append(args, url)
+}
+
+// redirectIn sends the namespace's connections to dst:port to to (an
+// address on the namespace's loopback), with an iptables nat REDIRECT, as
+// a guest network's gateway sends them to its portal.
+func redirectIn(t *testing.T, ns *checktest.Netns, dst string, port int, to net.Addr) {
+	t.Helper()
+	if _, err := exec.LookPath("iptables"); err != nil {
+		t.Skip("iptables is not installed")
+	}
+	_, toPort, _ := net.SplitHostPort(to.String())
+	ns.Run(t, "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", dst, "--dport", strconv.Itoa(port), "-j", "REDIRECT", "--to-ports", toPort)
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
+	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
 // Catalogue is every word of the diagnosis a person reads, in one language:
@@ -74,7 +75,8 @@ var placeholderNames = []string{
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
-	"auth_schemes", "addresses", "ports",
+	"auth_schemes", "auth_scheme", "auth_domain", "firefox_proxy", "firefox_differs", "addresses", "ports",
+	"client_cas", "portal", "page_title",
 	"cause", "who", "verdict",
 }
 
@@ -88,7 +90,8 @@ var requiredLabels = []string{
 	"source.env", "source.wininet", "source.winhttp", "source.macos", "source.gnome",
 	"source.kde", "source.option", "source.pac", "source.wpad",
 	"ended_by.close_frame", "ended_by.fin", "ended_by.reset", "ended_by.silent",
-	"host.subdomains", "host.subaddresses",
+	"host.subdomains", "host.subaddresses", "verdict.self_test", "verdict.address_needed",
+	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.service",
 }
 
 // requiredAdmin are the sentences the admin note is built from.
@@ -394,8 +397,14 @@ func isWordRune(r rune) bool {
 
 // summary is the verdict in words, with the most likely cause and who can
 // fix it.
-func (c *Catalogue) summary(v Verdict, fs []Finding, rs []raised) Summary {
+func (c *Catalogue) summary(f *facts, v Verdict, fs []Finding, rs []raised) Summary {
 	s := Summary{Verdict: v, Headline: c.Labels["verdict."+string(v)]}
+	switch {
+	case v.Works() && f.in.SelfTest:
+		s.Headline = c.Labels["verdict.self_test"]
+	case v == Incomplete && hasID(rs, IDAddressNeeded):
+		s.Headline = c.Labels["verdict.address_needed"]
+	}
 	var top *Finding
 	for i := range fs {
 		if fs[i].Severity == SeverityProblem || fs[i].Severity == SeverityWarning {
@@ -447,7 +456,7 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	vars := c.withLabels(f.vars)
 	vars["verdict"] = c.Labels["verdict."+string(verdictFor(f, rs))]
-	if e := f.ev(ProbeIdle, KeyIdleEndedBy); e != "" {
+	if e := f.ev(checks.ProbeIdle, checks.KeyIdleEndedBy); e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
 			vars["ended_by"] = clean(e)
@@ -511,6 +520,16 @@ func verdictFor(f *facts, rs []raised) Verdict {
 	case f.o.Cancelled || f.o.DeadlineHit:
 		return Incomplete
 	}
+	for _, r := range rs {
+		if r.sev == SeverityProblem {
+			return DoesNotWork
+		}
+	}
+	for _, r := range rs {
+		if r.id == IDAddressNeeded {
+			return Incomplete // the live connection's address is still to be tested
+		}
+	}
 	return DoesNotWork
 }
 
@@ -550,4 +569,14 @@ func portsOf(f *facts) string {
 		}
 	}
 	return strings.Join(s, ", ")
+}
+
+// hasID reports whether id was raised.
+func hasID(rs []raised, id string) bool {
+	for _, r := range rs {
+		if r.id == id {
+			return true
+		}
+	}
+	return false
 }

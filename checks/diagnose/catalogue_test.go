@@ -100,7 +100,7 @@ func TestCatalogueValidation(t *testing.T) {
 	}
 }
 
-// TestEveryIDInTheContract: the IDs of the shared FINDINGS.md are all
+// TestEveryIDInTheContract: every ID support teams may match on is
 // diagnosed.
 func TestEveryIDInTheContract(t *testing.T) {
 	contract := []string{"websocket-ok", "no-network", "dns-failure", "tcp-blocked", "plain-ws-blocked",

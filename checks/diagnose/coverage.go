@@ -1,10 +1,10 @@
 package diagnose
 
-// ArticleItem is one cause or remedy of a support article in the shared
-// seeds, and the findings that detect or explain it; or, when none can, why
+// ArticleItem is one cause or remedy of one of the four support articles
+// the product is built from, and the findings that detect or explain it; or, when none can, why
 // it does not apply to a desktop checker.
 type ArticleItem struct {
-	// Article is the seed file's number ("000") and subject.
+	// Article is the article's number ("000") and subject.
 	Article string
 	// Kind is "cause" or "remedy".
 	Kind string
@@ -46,7 +46,7 @@ var Coverage = []ArticleItem{
 	{"001 Fire Insights", "cause", "the WebSocket connection is dropped by a firewall or proxy", []string{"connection-dropped", "proxy-idle-timeout", "messages-blocked/closed"}, ""},
 	{"001 Fire Insights", "remedy", "test with wscat, sending the page's cookie", []string{"server-refused/login"}, ""},
 	{"001 Fire Insights", "remedy", "install Node.js and wscat", nil, "this checker replaces the manual wscat test"},
-	{"001 Fire Insights", "remedy", "pass the client certificate and key", nil, "an option of the check (--cert, --key), not a diagnosis"},
+	{"001 Fire Insights", "remedy", "pass the client certificate and key", []string{"client-cert-required", "client-cert-required/none_given", "client-cert-required/cas"}, ""},
 	{"001 Fire Insights", "remedy", "self-signed certificate: skip the check", []string{"tls-cert-invalid/cert_self_signed", "tls-cert-invalid/insecure"}, ""},
 
 	// 002: Optimizely CMS on IIS.

@@ -97,7 +97,7 @@ type EvidenceRef struct {
 }
 
 // Finding is one diagnosis with a stable ID from the catalogue
-// (shared FINDINGS.md), what it means, and what to do about it. Its words
+// (assets/findings/en.json), what it means, and what to do about it. Its words
 // come from the catalogue in assets/findings, filled in from this run.
 type Finding struct {
 	ID       string   `json:"id"`
@@ -146,11 +146,9 @@ type Diagnosis struct {
 	// AdminNote is one block of text for the network administrator, built
 	// from this run; empty when there is nothing to ask of them.
 	AdminNote string `json:"admin_note,omitempty"`
+	// Path is the way to the service and where the connection stops.
+	Path Path `json:"path"`
 }
-
-// DefaultRequiredIdle is how long an idle WebSocket must stay open when the
-// caller does not say: the support articles ask proxies for 120-180 s.
-const DefaultRequiredIdle = 120 * time.Second
 
 // Input is everything the diagnosis reads. Only Outcome is required; every
 // other field adds a comparison or context that sharpens the findings.
@@ -168,8 +166,11 @@ type Input struct {
 	// Env is what the machine is set to.
 	Env Environment
 	// RequiredIdle is how long the service needs an idle WebSocket to
-	// stay open; zero means DefaultRequiredIdle.
+	// stay open; zero means checks.DefaultIdleRequired.
 	RequiredIdle time.Duration
+	// SelfTest is set when the run checked the reference server on this
+	// computer only: a good result then proves nothing of the network.
+	SelfTest bool
 	// Catalogue holds the words; nil means the embedded English one.
 	Catalogue *Catalogue
 }
@@ -195,6 +196,9 @@ type Environment struct {
 	// NoRoute is set when the machine has no default route at all (no
 	// network connection).
 	NoRoute bool
+	// CaptivePortal is set when the operating system says the network
+	// wants the user to sign in (NetworkManager's connectivity "portal").
+	CaptivePortal bool
 }
 
 // requiredIdle is in.RequiredIdle or its default.
@@ -202,13 +206,7 @@ func (in Input) requiredIdle() time.Duration {
 	if in.RequiredIdle > 0 {
 		return in.RequiredIdle
 	}
-	return DefaultRequiredIdle
-}
-
-// VerdictOf says whether a WebSocket could be opened and used in this run.
-// It is the verdict of Diagnose for the outcome alone.
-func VerdictOf(o checks.Outcome) Verdict {
-	return Diagnose(Input{Outcome: o}).Verdict
+	return checks.DefaultIdleRequired
 }
 
 // Diagnose turns a run into a diagnosis. It is pure: the same input gives
@@ -223,7 +221,8 @@ func Diagnose(in Input) Diagnosis {
 
 	verdict := verdictFor(f, raised)
 	d := Diagnosis{Findings: cat.render(raised, f.vars)}
-	d.Summary = cat.summary(verdict, d.Findings, raised)
+	d.Summary = cat.summary(f, verdict, d.Findings, raised)
 	d.AdminNote = cat.adminNote(f, raised, d.Findings)
+	d.Path = pathOf(f, cat, d.Findings, verdict)
 	return d
 }

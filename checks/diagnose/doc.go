@@ -41,8 +41,8 @@
 //
 // # The support articles, cause by cause
 //
-// Every cause and remedy of the four articles in the shared seeds maps to a
-// finding; coverage.go holds the table (tested), with the items that cannot
+// Every cause and remedy of the four support articles the product is built
+// from (numbered 000 to 003 below) maps to a finding; coverage.go holds the table (tested), with the items that cannot
 // apply to a desktop checker and why. In short:
 //
 //	000 Starsky        network blocks WebSockets        tcp-blocked, proxy-strips-upgrade

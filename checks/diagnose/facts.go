@@ -10,41 +10,6 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
-// Evidence keys this package expects from probes that are being written
-// alongside it. They are listed here so those probes and this package agree.
-//
-// The idle probe (probe "idle", checks/idle.go) holds open WebSockets quiet
-// and reports:
-//   - "limit_s": seconds after which an idle connection was ended; absent
-//     when it survived the whole wait.
-//   - "ended_by": "close_frame", "fin", "reset" or "silent" (the
-//     connection went dead without a word: a ping found it gone).
-//   - "pings_help": "yes" when a connection that sent pings outlived the
-//     limit, "no" when it did not, "unknown".
-//   - "survived_s": the longest idle time verified to survive.
-//   - code "dropped": a connection that was kept busy ended anyway.
-//
-// The proxy hop (probe "proxy", or these keys on the upgrade and http
-// results when the proxy is dialled inside them) reports:
-//   - code "status_NNN" for the proxy's answer to CONNECT that is not
-//     2xx, with evidence "proxy_status", "proxy_authenticate", "via",
-//     "proxy_agent", "server", "title"; code "ok" for an open tunnel;
-//   - a Classify code ("refused", "timeout", "unreachable", "nxdomain",
-//     "reset", ...) with "failed_at" "proxy" when the proxy itself could not
-//     be reached; "proxy" holds the proxy's address without credentials.
-const (
-	ProbeIdle  = "idle"
-	ProbeProxy = "proxy"
-
-	KeyIdleLimit      = "limit_s"
-	KeyIdleEndedBy    = "ended_by"
-	KeyPingsKeptAlive = "pings_help"
-	KeySurvived       = "survived_s"
-	KeyProxyStatus    = "proxy_status"
-	KeyProxyAuth      = "proxy_authenticate"
-	KeyFailedAt       = "failed_at"
-)
-
 // facts is what the rules read: the results of every run by name, and
 // what can be said of them at a glance.
 type facts struct {
@@ -170,10 +135,10 @@ func (f *facts) placeholders() map[string]string {
 	set("proxy_origin", f.in.Env.ProxyOrigin)
 	set("vpn", f.in.Env.VPNName)
 	set("idle_needed", strconv.Itoa(int(f.in.requiredIdle()/time.Second)))
-	if s, ok := secondsOf(f.ev(ProbeIdle, KeyIdleLimit)); ok {
+	if s, ok := secondsOf(f.ev(checks.ProbeIdle, checks.KeyIdleLimit)); ok {
 		set("idle_limit", strconv.Itoa(int(s+0.5)))
 	}
-	if s, ok := secondsOf(f.ev(ProbeIdle, KeySurvived)); ok {
+	if s, ok := secondsOf(f.ev(checks.ProbeIdle, checks.KeySurvived)); ok {
 		set("idle_survived", strconv.Itoa(int(s+0.5)))
 	}
 	up := f.res["upgrade"]
@@ -198,6 +163,13 @@ func (f *facts) placeholders() map[string]string {
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	set("firefox_proxy", f.ev(checks.ProbeProxy, KeyFirefoxProxy))
+	set("firefox_differs", f.ev(checks.ProbeProxy, KeyFirefoxDiffers))
+	if si, ok := f.proxySignIn(); ok {
+		set("auth_scheme", si.scheme)
+		set("auth_domain", si.domain)
+	}
+	f.pagePlaceholders(set)
 	return v
 }
 
@@ -315,7 +287,7 @@ func fromEvidence(in Input) Input {
 	// The proxy the probes went through; it wins over the one the caller
 	// read from the settings when the first of a list could not be reached
 	// and the next one was used (proxy_failover).
-	for _, name := range []string{ProbeProxy, "upgrade", "http", "tls"} {
+	for _, name := range []string{checks.ProbeProxy, "upgrade", "http", "tls"} {
 		r, _ := o.Result(name)
 		if p := r.Evidence.Value("proxy"); p != "" {
 			if in.Env.ProxyURL == "" || r.Evidence.Value("proxy_failover") != "" {

@@ -70,7 +70,7 @@ func TestGoldenText(t *testing.T) {
 	for _, tc := range goldenCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			d := diagnose.Diagnose(tc.in)
-			rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: "test"}, tc.in.Outcome, d, false)
+			rep := report.Build(report.Input{Tool: report.Tool{Name: "wsdoctor", Version: "test"}, Outcome: tc.in.Outcome, Diagnosis: d})
 			rep.RunID = "0123456789abcdef"
 			var b bytes.Buffer
 			if err := report.Text(&b, rep); err != nil {
@@ -105,7 +105,7 @@ func TestGoldenAdminNote(t *testing.T) {
 // admin note, and redaction reaches them.
 func TestJSONCarriesTheDiagnosis(t *testing.T) {
 	in := goldenCases()[1].in
-	rep := report.FromDiagnosis(report.Tool{Name: "wsdoctor", Version: "test"}, in.Outcome, diagnose.Diagnose(in), false)
+	rep := report.Build(report.Input{Tool: report.Tool{Name: "wsdoctor", Version: "test"}, Outcome: in.Outcome, Diagnosis: diagnose.Diagnose(in)})
 	b, err := rep.JSON()
 	if err != nil {
 		t.Fatal(err)

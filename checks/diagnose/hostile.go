@@ -26,9 +26,9 @@ func ruleHostile(f *facts, fd *found) {
 func ruleWrongScheme(f *facts, fd *found) {
 	var res checks.Result
 	var cs string
-	if up, ok := f.get("upgrade"); ok && up.Code == checks.CodeTLSPort {
+	if up, ok := f.get(checks.ProbeUpgrade); ok && up.Code == checks.CodeTLSPort {
 		res, cs = up, "tls_port"
-	} else if t, ok := f.get("tls"); ok && t.Code == checks.CodePlainPort {
+	} else if t, ok := f.get(checks.ProbeTLS); ok && t.Code == checks.CodePlainPort {
 		res, cs = t, "plain_port"
 	} else {
 		return
@@ -41,11 +41,13 @@ func ruleWrongScheme(f *facts, fd *found) {
 // ruleBadAnswer: the port is open (tcp passed) and something answered the
 // upgrade, but not with a WebSocket or any HTTP a browser takes.
 func ruleBadAnswer(f *facts, fd *found) {
-	up, ok := f.get("upgrade")
-	if !ok || fd.has(IDServerNoWebSocket) && slices.ContainsFunc(fd.get(IDServerNoWebSocket).cases, func(c string) bool { return c == "tls_port" || c == "plain_port" }) {
+	up, ok := f.get(checks.ProbeUpgrade)
+	// Through a proxy, the proxy's own rules read its answers (a block
+	// page in the tunnel, a cut tunnel).
+	if !ok || f.viaProxy || fd.has(IDServerNoWebSocket) && slices.ContainsFunc(fd.get(IDServerNoWebSocket).cases, func(c string) bool { return c == "tls_port" || c == "plain_port" }) {
 		return
 	}
-	tcp, tcpOK := f.get("tcp")
+	tcp, tcpOK := f.get(checks.ProbeTCP)
 	portOpen := tcpOK && tcp.OK()
 	var cs string
 	switch {
@@ -54,7 +56,7 @@ func ruleBadAnswer(f *facts, fd *found) {
 	case up.Code == checks.CodeNotHTTP && portOpen:
 		cs = "not_http"
 	case (up.Code == checks.CodeEOF || up.Code == checks.CodeReset) && portOpen &&
-		up.Evidence.Value(KeyFailedAt) == "response" && !httpAnswered(f):
+		up.Evidence.Value(checks.KeyFailedAt) == "response" && !httpAnswered(f):
 		// Accepted, then cut without a word, a plain GET too: the
 		// port is open; what listens there (or guards it) hangs up.
 		cs = "closed_all"
@@ -67,7 +69,7 @@ func ruleBadAnswer(f *facts, fd *found) {
 		conf = Possible
 	}
 	fd.add(raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: fixer,
-		cases: []string{cs}, refs: refs(up, "code", KeyFailedAt, "status", "server")})
+		cases: []string{cs}, refs: refs(up, "code", checks.KeyFailedAt, "status", "server")})
 	if cs != "headers_too_large" {
 		// A middle box can do the same; without a proxy it is hidden.
 		pc := []string{"closed"}
@@ -81,14 +83,14 @@ func ruleBadAnswer(f *facts, fd *found) {
 
 // httpAnswered reports whether the plain GET got any HTTP answer.
 func httpAnswered(f *facts) bool {
-	g, ok := f.get("http")
+	g, ok := f.get(checks.ProbeHTTP)
 	return ok && g.OK()
 }
 
 // ruleBadMessages: messages a browser refuses (not UTF-8) or that no client
 // should hold (a bomb).
 func ruleBadMessages(f *facts, fd *found) {
-	echo, ok := f.get("echo")
+	echo, ok := f.get(checks.ProbeEcho)
 	if !ok {
 		return
 	}

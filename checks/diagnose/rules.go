@@ -9,8 +9,9 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
-// The finding IDs. The first nineteen are the contract of the shared
-// FINDINGS.md; they never change meaning.
+// The finding IDs. They are a contract: reports list them as
+// findings[].id, and support teams and scripts match on them, so an ID
+// never changes meaning; new ones may be added.
 const (
 	IDWebSocketOK       = "websocket-ok"
 	IDNoNetwork         = "no-network"
@@ -38,6 +39,12 @@ const (
 	IDCauseUnknown = "cause-unknown"
 	// IDCheckIncomplete: the run was stopped before it finished.
 	IDCheckIncomplete = "check-incomplete"
+	// IDAddressNeeded: a web page's address was checked; its host was
+	// reached, but the app's live connection has an address of its own.
+	IDAddressNeeded = "websocket-address-needed"
+	// IDFirefoxOwnProxy: Firefox has proxy settings of its own, which take
+	// another way to the service than the check took (info).
+	IDFirefoxOwnProxy = "firefox-own-proxy"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -47,6 +54,7 @@ const (
 var IDs = []string{
 	IDCheckIncomplete,
 	IDNoNetwork,
+	IDCaptivePortal, // the network's own page: nothing past it was tested
 	IDDNSFailure,
 	IDProxyUnreachable,
 	IDProxyAuthRequired,
@@ -56,15 +64,18 @@ var IDs = []string{
 	IDTLSVersion,
 	IDTLSIntercepted,
 	IDTLSCertInvalid,
+	IDClientCertRequired,
 	IDProxyStripsUpg,
 	IDServerRefused,
 	IDServerNoWebSocket,
+	IDAddressNeeded,
 	IDHandshakeTimeout,
 	IDMessagesBlocked,
 	IDConnectionDropped,
 	IDProxyIdleTimeout,
 	IDVPNActive,
 	IDProxyConfigured,
+	IDFirefoxOwnProxy,
 	IDCauseUnknown,
 	IDWebSocketOK,
 }
@@ -75,7 +86,7 @@ var Cases = map[string][]string{
 	IDNoNetwork:         {"no_route", "unreachable", "no_answer"},
 	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
-	IDProxyAuthRequired: {"schemes"},
+	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "ticket_refused", "credentials_refused"},
 	IDProxyBlocksCONN:   {"block_page"},
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
@@ -91,10 +102,12 @@ var Cases = map[string][]string{
 	IDConnectionDropped: {"reset", "no_frame"},
 	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
 	IDVPNActive:         {"with_failure"},
-	IDProxyConfigured:   {"pac"},
+	IDProxyConfigured:   {"pac", "signed_in"},
+	IDFirefoxOwnProxy:   {},
 	IDCauseUnknown:      {},
 	IDCheckIncomplete:   {"cancelled", "deadline"},
-	IDWebSocketOK:       {},
+	IDWebSocketOK:       {"self_test"},
+	IDAddressNeeded:     {},
 }
 
 // raised is a finding decided by the rules, before it has words.
@@ -170,7 +183,10 @@ var rules = []func(*facts, *found){
 	ruleNetwork,
 	ruleDNS,
 	ruleProxy,
+	ruleTunnelPage,
 	ruleTCP,
+	ruleCaptivePortal,
+	ruleClientCert,
 	ruleTLS,
 	ruleSchemes,
 	ruleUpgrade,
@@ -179,7 +195,9 @@ var rules = []func(*facts, *found){
 	ruleIdle,
 	ruleUnknown,
 	ruleContext,
+	ruleFirefox,
 	ruleOK,
+	rulePageAddress,
 }
 
 // applyRules decides the findings of a run.
@@ -269,7 +287,7 @@ func ruleIncomplete(f *facts, fd *found) {
 
 // proxyTunnelOK reports whether a proxy in the path was reached.
 func (f *facts) proxyTunnelOK() bool {
-	p, ok := f.get(ProbeProxy)
+	p, ok := f.get(checks.ProbeProxy)
 	return ok && p.OK()
 }
 
@@ -341,7 +359,7 @@ func ruleDNS(f *facts, fd *found) {
 // themselves.
 func (f *facts) proxyAnswers() []checks.Result {
 	var out []checks.Result
-	if p, ok := f.get(ProbeProxy); ok && p.Status != checks.Skip {
+	if p, ok := f.get(checks.ProbeProxy); ok && p.Status != checks.Skip {
 		out = append(out, p)
 	}
 	for _, name := range []string{"upgrade", "http"} {
@@ -349,8 +367,8 @@ func (f *facts) proxyAnswers() []checks.Result {
 		if !ok {
 			continue
 		}
-		_, hasStatus := r.Evidence.Get(KeyProxyStatus)
-		if hasStatus || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
+		_, hasStatus := r.Evidence.Get(checks.KeyProxyStatus)
+		if hasStatus || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
 			out = append(out, r)
 		}
 	}
@@ -360,7 +378,7 @@ func (f *facts) proxyAnswers() []checks.Result {
 // proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
 func (f *facts) proxyAuth() string {
 	for _, r := range f.proxyAnswers() {
-		if v := r.Evidence.Value(KeyProxyAuth); v != "" {
+		if v := r.Evidence.Value(checks.KeyProxyAuth); v != "" {
 			return v
 		}
 	}
@@ -369,13 +387,13 @@ func (f *facts) proxyAuth() string {
 
 // proxyStatusOf is the HTTP status of the proxy's answer in r, or 0.
 func proxyStatusOf(r checks.Result) int {
-	if s := r.Evidence.Value(KeyProxyStatus); s != "" {
+	if s := r.Evidence.Value(checks.KeyProxyStatus); s != "" {
 		// "407 Proxy Authentication Required": the number leads.
 		code, _, _ := strings.Cut(strings.TrimSpace(s), " ")
 		n, _ := strconv.Atoi(code)
 		return n
 	}
-	if r.Probe == ProbeProxy || httpStatus(r.Code) == 407 {
+	if r.Probe == checks.ProbeProxy || httpStatus(r.Code) == 407 {
 		return httpStatus(r.Code)
 	}
 	return 0
@@ -387,21 +405,27 @@ func ruleProxy(f *facts, fd *found) {
 		switch {
 		case st == 407:
 			x := raised{id: IDProxyAuthRequired, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, KeyProxyStatus, KeyProxyAuth)}
+				refs: refs(r, checks.KeyProxyStatus, checks.KeyProxyAuth)}
 			if f.vars["auth_schemes"] != "" {
 				x.cases = []string{"schemes"}
+			}
+			if si, ok := f.proxySignIn(); ok {
+				if c := si.authRequiredCases(); c != nil {
+					x.cases = c
+					x.refs = append(x.refs, si.refs()...)
+				}
 			}
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
 			x := raised{id: IDProxyBlocksCONN, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				refs: refs(r, KeyProxyStatus, "title", "via", "proxy_agent", "server")}
+				refs: refs(r, checks.KeyProxyStatus, "title", "via", "proxy_agent", "server")}
 			if r.Evidence.Value("title") != "" {
 				x.cases = []string{"block_page"}
 			}
 			fd.add(x)
-		case st == 0 && r.Status == checks.Fail && (r.Probe == ProbeProxy || r.Evidence.Value(KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
+		case st == 0 && r.Status == checks.Fail && (r.Probe == checks.ProbeProxy || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
 			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, "proxy", KeyFailedAt)}
+				refs: refs(r, "proxy", checks.KeyFailedAt)}
 			switch r.Code {
 			case checks.CodeRefused:
 				x.cases = []string{"refused"}
@@ -493,7 +517,7 @@ var certCodes = []string{
 
 func ruleTLS(f *facts, fd *found) {
 	tls, ok := f.get("tls")
-	if !ok || tls.Status == checks.Skip {
+	if !ok || tls.Status == checks.Skip || f.portalCert(fd) {
 		return
 	}
 	product := interceptor(tls)
@@ -595,7 +619,7 @@ func ruleTLS(f *facts, fd *found) {
 	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.
-		if tcp, ok := f.get("tcp"); ok && tcp.OK() {
+		if tcp, ok := f.get("tcp"); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
 		}
@@ -653,13 +677,13 @@ func ruleUpgrade(f *facts, fd *found) {
 			cases: []string{"slow"}, refs: refs(up, "upgrade_ms", "ttfb_ms")})
 		return
 	}
-	if up.OK() {
+	if up.OK() || f.pageExplains(fd) {
 		return
 	}
 	// The proxy's own answers are ruleProxy's, and so is a tunnel the
 	// proxy never opened: the upgrade request did not reach anything that
-	// could drop its headers.
-	if _, ok := up.Evidence.Get(KeyProxyStatus); ok || up.Evidence.Value(KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
+	// could drop its headers. What came through an open tunnel is not.
+	if st := proxyStatusOf(up); (st != 0 && (st < 200 || st >= 300)) || up.Evidence.Value(checks.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)
@@ -806,7 +830,7 @@ func ruleUpgrade(f *facts, fd *found) {
 		if !ok || !g.OK() {
 			// Nothing answers at all on this connection.
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-				cases: []string{"reset"}, refs: refs(up, KeyFailedAt)})
+				cases: []string{"reset"}, refs: refs(up, checks.KeyFailedAt)})
 			return
 		}
 		// A plain GET is answered but the upgrade request is cut: something
@@ -822,9 +846,9 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible, "closed")
 		}
 
-	case up.Evidence.Value(KeyFailedAt) == "connect" || up.Evidence.Value(KeyFailedAt) == "tls":
+	case up.Evidence.Value(checks.KeyFailedAt) == "connect" || up.Evidence.Value(checks.KeyFailedAt) == "tls":
 		fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-			refs: refs(up, KeyFailedAt)})
+			refs: refs(up, checks.KeyFailedAt)})
 	}
 }
 
@@ -885,26 +909,26 @@ func ruleEcho(f *facts, fd *found) {
 }
 
 func ruleIdle(f *facts, fd *found) {
-	idle, ok := f.get(ProbeIdle)
+	idle, ok := f.get(checks.ProbeIdle)
 	if !ok || idle.Status == checks.Skip {
 		return
 	}
 	if idle.Code == "dropped" {
 		// A connection kept busy with pings ended anyway: not an idle limit.
 		fd.add(raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			cases: []string{"no_frame"}, refs: refs(idle, KeyIdleEndedBy, "ping_end_s", "ping_error")})
+			cases: []string{"no_frame"}, refs: refs(idle, checks.KeyIdleEndedBy, "ping_end_s", "ping_error")})
 	}
-	limit, ok := secondsOf(idle.Evidence.Value(KeyIdleLimit))
+	limit, ok := secondsOf(idle.Evidence.Value(checks.KeyIdleLimit))
 	if !ok || limit >= f.in.requiredIdle().Seconds() {
 		return
 	}
 	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-		refs: refs(idle, KeyIdleLimit, KeyIdleEndedBy, KeyPingsKeptAlive, KeySurvived)}
-	switch e := idle.Evidence.Value(KeyIdleEndedBy); e {
+		refs: refs(idle, checks.KeyIdleLimit, checks.KeyIdleEndedBy, checks.KeyPingsKeptAlive, checks.KeySurvived)}
+	switch e := idle.Evidence.Value(checks.KeyIdleEndedBy); e {
 	case "close_frame", "fin", "reset", "silent":
 		r.cases = append(r.cases, e)
 	}
-	switch idle.Evidence.Value(KeyPingsKeptAlive) {
+	switch idle.Evidence.Value(checks.KeyPingsKeptAlive) {
 	case "yes":
 		r.cases = append(r.cases, "pings_help")
 	case "no":
@@ -948,6 +972,10 @@ func ruleContext(f *facts, fd *found) {
 		if env.ProxySource == "pac" || env.ProxySource == "wpad" {
 			r.cases = []string{"pac"}
 		}
+		if si, ok := f.proxySignIn(); ok && si.result == "ok" {
+			r.cases = append(r.cases, "signed_in")
+			r.refs = append(r.refs, si.refs()...)
+		}
 		fd.add(r)
 	}
 	if env.VPNActive {
@@ -973,6 +1001,10 @@ func ruleOK(f *facts, fd *found) {
 	}
 	up, _ := f.get("upgrade")
 	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, "status")}
+	if f.in.SelfTest {
+		// Nothing crossed the network: say only what was proved.
+		r.cases = []string{"self_test"}
+	}
 	if echo, ok := f.get("echo"); ok {
 		switch echo.Code {
 		case checks.CodeOK, checks.CodeNoPong:
@@ -982,4 +1014,23 @@ func ruleOK(f *facts, fd *found) {
 		}
 	}
 	fd.add(r)
+}
+
+// rulePageAddress: a web page's address answered the upgrade with a page
+// of its own. That says nothing against the service: its live connection
+// has another address, which the check needs. What was seen on the way (a
+// proxy that answered in the service's place) still stands.
+func rulePageAddress(f *facts, fd *found) {
+	if !f.o.Target.Page || f.works || fd.get(IDServerNoWebSocket) == nil {
+		return
+	}
+	up, _ := f.get(checks.ProbeUpgrade)
+	kept := fd.list[:0]
+	for _, r := range fd.list {
+		if r.id != IDServerNoWebSocket && r.id != IDCauseUnknown {
+			kept = append(kept, r)
+		}
+	}
+	fd.list = kept
+	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, "status")})
 }

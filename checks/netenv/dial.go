@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	xproxy "golang.org/x/net/proxy"
@@ -69,6 +70,8 @@ type ProxyError struct {
 	Body string
 	// Err is the underlying error, if any.
 	Err error
+	// Auth is how signing in to the proxy went, if it asked.
+	Auth AuthInfo
 }
 
 func (e *ProxyError) Error() string {
@@ -100,6 +103,8 @@ type Tunnel struct {
 	// SOCKS reply ("succeeded").
 	Status      string
 	Via, Server string
+	// Auth is how signing in to the proxy went, if it asked.
+	Auth AuthInfo
 }
 
 // ProxyDialer opens tunnels through proxies, keeping what they answer.
@@ -109,6 +114,9 @@ type ProxyDialer struct {
 	// TLSConfig is the configuration for an https proxy named host; nil
 	// means the system roots.
 	TLSConfig func(host string) *tls.Config
+	// Credentials sign in to a proxy that asks, when its URL carries
+	// none; nil means none (and on Windows, the signed-in user).
+	Credentials *ProxyCredentials
 	// Phase is called as the connection to the proxy starts ("connect")
 	// and as the handshake with it starts ("proxy"); the function it
 	// returns ends the phase. Nil means no timing.
@@ -124,11 +132,12 @@ func (d *ProxyDialer) phase(name string) func() {
 
 // DialVia opens a connection to target ("host:port") through proxy (an
 // http, https, socks4, socks4a, socks5 or socks5h URL, credentials in its
-// user info). Failures are *ProxyError.
+// user info). An HTTP proxy that asks for a sign-in (407) gets one when
+// the check can give it: see pickAuth. Failures are *ProxyError.
 func (d *ProxyDialer) DialVia(ctx context.Context, proxy *url.URL, target string) (net.Conn, Tunnel, error) {
 	t := Tunnel{Proxy: proxy.Redacted()}
 	fail := func(stage, code string, err error) (net.Conn, Tunnel, error) {
-		return nil, t, &ProxyError{Proxy: t.Proxy, Stage: stage, Code: code, Err: err}
+		return nil, t, &ProxyError{Proxy: t.Proxy, Stage: stage, Code: code, Err: err, Auth: t.Auth}
 	}
 	switch proxy.Scheme {
 	case "http", "https", "socks4", "socks4a", "socks5", "socks5h":
@@ -139,23 +148,48 @@ func (d *ProxyDialer) DialVia(ctx context.Context, proxy *url.URL, target string
 	if dial == nil {
 		dial = (&net.Dialer{}).DialContext
 	}
-	end := d.phase("connect")
-	conn, err := dial(ctx, "tcp", proxy.Host)
-	end()
-	if err != nil {
-		return fail("connect", CodeProxyUnreachable, err)
-	}
-	end = d.phase("proxy")
-	defer end()
-	// The handshake obeys ctx: a silent proxy is cut off when it ends.
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	// The handshake obeys ctx: a silent proxy is cut off when it ends,
+	// on whichever connection a sign-in is using by then.
+	var (
+		mu  sync.Mutex
+		cur net.Conn
+	)
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if cur != nil {
+			cur.SetDeadline(time.Unix(1, 0))
+		}
+	})
 	defer stop()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
+	dl, _ := ctx.Deadline()
+	// restore puts the handshake's deadline back on a connection after a
+	// shorter one, unless ctx ended meanwhile.
+	restore := func(c net.Conn) {
+		c.SetDeadline(dl)
+		if ctx.Err() != nil {
+			c.SetDeadline(time.Unix(1, 0))
+		}
 	}
-	var c net.Conn
-	switch proxy.Scheme {
-	case "https":
+	// openTCP connects to the proxy; the first time is the connect phase.
+	openTCP := func(timed bool) (net.Conn, error) {
+		end := func() {}
+		if timed {
+			end = d.phase("connect")
+		}
+		conn, err := dial(ctx, "tcp", proxy.Host)
+		end()
+		if err != nil {
+			return nil, &ProxyError{Proxy: t.Proxy, Stage: "connect", Code: CodeProxyUnreachable, Err: err, Auth: t.Auth}
+		}
+		mu.Lock()
+		cur = conn
+		mu.Unlock()
+		restore(conn)
+		return conn, nil
+	}
+	// handshakeTLS speaks TLS to an https proxy over conn.
+	handshakeTLS := func(conn net.Conn) (net.Conn, error) {
 		cfg := &tls.Config{ServerName: proxy.Hostname(), NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
 		if d.TLSConfig != nil {
 			cfg = d.TLSConfig(proxy.Hostname())
@@ -163,17 +197,43 @@ func (d *ProxyDialer) DialVia(ctx context.Context, proxy *url.URL, target string
 		tc := tls.Client(conn, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return fail("tls", CodeProxyUnreachable, err)
+			return nil, &ProxyError{Proxy: t.Proxy, Stage: "tls", Code: CodeProxyUnreachable, Err: err, Auth: t.Auth}
 		}
-		c, err = connectHTTP(tc, proxy, target, &t)
-	case "http":
-		c, err = connectHTTP(conn, proxy, target, &t)
+		return tc, nil
+	}
+	conn, err := openTCP(true)
+	if err != nil {
+		return nil, t, err
+	}
+	end := d.phase("proxy")
+	defer end()
+	if proxy.Scheme == "https" {
+		if conn, err = handshakeTLS(conn); err != nil {
+			return nil, t, err
+		}
+	}
+	reopen := func() (net.Conn, error) {
+		c, err := openTCP(false)
+		if err != nil || proxy.Scheme != "https" {
+			return c, err
+		}
+		return handshakeTLS(c)
+	}
+	var c net.Conn
+	switch proxy.Scheme {
+	case "https", "http":
+		c, err = d.connectHTTP(conn, reopen, restore, proxy, target, &t)
 	case "socks5", "socks5h":
 		c, err = connectSOCKS5(ctx, conn, proxy, target, &t)
 	default:
 		c, err = connectSOCKS4(conn, proxy, target, &t)
 	}
 	if err != nil {
+		mu.Lock()
+		if cur != nil {
+			cur.Close()
+		}
+		mu.Unlock()
 		conn.Close()
 		return nil, t, err
 	}
@@ -181,59 +241,166 @@ func (d *ProxyDialer) DialVia(ctx context.Context, proxy *url.URL, target string
 		c.Close()
 		return fail("handshake", CodeProxyError, context.Cause(ctx))
 	}
-	conn.SetDeadline(time.Time{})
+	c.SetDeadline(time.Time{})
 	return c, t, nil
 }
 
-// connectHTTP asks an HTTP proxy for a tunnel with CONNECT.
-func connectHTTP(conn net.Conn, proxy *url.URL, target string, t *Tunnel) (net.Conn, error) {
-	req := &http.Request{
-		Method: http.MethodConnect,
-		URL:    &url.URL{Opaque: target},
-		Host:   target,
-		Header: http.Header{"User-Agent": {"wsdoctor"}},
-	}
-	if u := proxy.User; u != nil {
-		pw, _ := u.Password()
-		req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
-	}
+// connectHTTP asks an HTTP proxy for a tunnel with CONNECT, signing in
+// when it answers 407 and the check can: the first request carries no
+// credentials, the proxy's challenges choose the scheme, and NTLM's three
+// legs stay on one connection. reopen gives a new connection when the
+// proxy closes one before the sign-in starts.
+func (d *ProxyDialer) connectHTTP(conn net.Conn, reopen func() (net.Conn, error), restore func(net.Conn), proxy *url.URL, target string, t *Tunnel) (net.Conn, error) {
 	perr := func(err error) error {
-		return &ProxyError{Proxy: t.Proxy, Stage: "handshake", Code: CodeProxyError, Err: err}
+		return &ProxyError{Proxy: t.Proxy, Stage: "handshake", Code: CodeProxyError, Err: err, Auth: t.Auth}
 	}
-	if err := req.Write(conn); err != nil {
-		return nil, perr(fmt.Errorf("send CONNECT: %w", err))
-	}
-	hc := &headerCap{r: conn, left: maxProxyHeader + 4<<10} // and bufio's buffer
+	// Each answer's header block is bounded (a proxy named by a WPAD file
+	// can be anyone's); the tunnel's data after a 2xx is not.
+	hc := &headerCap{r: conn}
 	br := bufio.NewReader(hc)
-	resp, err := http.ReadResponse(br, req)
-	if err != nil {
-		return nil, perr(fmt.Errorf("read the answer to CONNECT: %w", err))
-	}
-	hc.off = true
-	t.Status = resp.Status
-	t.Via = resp.Header.Get("Via")
-	t.Server = resp.Header.Get("Server")
-	if t.Server == "" {
-		t.Server = resp.Header.Get("Proxy-Agent")
-	}
-	if resp.StatusCode/100 == 2 {
-		if br.Buffered() > 0 {
-			return &bufferedConn{Conn: conn, r: br}, nil
+	var (
+		sess    authSession
+		authz   string
+		offered []string
+	)
+	defer func() {
+		if sess != nil {
+			sess.Close()
 		}
-		return conn, nil
+	}()
+	for round := 1; ; round++ {
+		req := &http.Request{
+			Method: http.MethodConnect,
+			URL:    &url.URL{Opaque: target},
+			Host:   target,
+			Header: http.Header{"User-Agent": {"wsdoctor"}},
+		}
+		if authz != "" {
+			req.Header.Set("Proxy-Authorization", authz)
+			// Keep the connection for the next leg (HTTP/1.0 proxies).
+			req.Header.Set("Proxy-Connection", "Keep-Alive")
+		}
+		if sess != nil {
+			t.Auth.Rounds = round
+		}
+		if err := req.Write(conn); err != nil {
+			if sess != nil && round > 1 && connectionBound(t.Auth.Scheme) {
+				t.Auth.Result = AuthFailed
+			}
+			return conn, perr(fmt.Errorf("send CONNECT: %w", err))
+		}
+		hc.left = maxProxyHeader + 4<<10 // and bufio's buffer
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			if sess != nil {
+				t.Auth.Result = AuthFailed
+			}
+			return conn, perr(fmt.Errorf("read the answer to CONNECT: %w", err))
+		}
+		t.Status = resp.Status
+		t.Via = resp.Header.Get("Via")
+		t.Server = resp.Header.Get("Server")
+		if t.Server == "" {
+			t.Server = resp.Header.Get("Proxy-Agent")
+		}
+		if resp.StatusCode/100 == 2 {
+			hc.off = true
+			if sess != nil {
+				t.Auth.Result = AuthOK
+			}
+			if br.Buffered() > 0 {
+				return &bufferedConn{Conn: conn, r: br}, nil
+			}
+			return conn, nil
+		}
+		wantsAuth := resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized
+		challenges := ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+		if round == 1 {
+			offered = resp.Header.Values("Proxy-Authenticate")
+			t.Auth.Offered = schemesOf(challenges)
+		}
+		refuse := func(result string, err error) (net.Conn, error) {
+			if result != "" {
+				t.Auth.Result = result
+			}
+			// The schemes as first offered: later answers carry tokens.
+			pe := &ProxyError{Proxy: t.Proxy, Stage: "handshake", StatusCode: resp.StatusCode, Status: resp.Status,
+				Authenticate: offered, Via: t.Via, Server: t.Server, Code: CodeProxyRefusedConnect, Err: err}
+			// A 401 to CONNECT comes from the proxy too (the target was
+			// never reached): tinyproxy answers wrong credentials so.
+			if wantsAuth {
+				pe.Code = CodeProxyAuthRequired
+			}
+			conn.SetReadDeadline(time.Now().Add(proxyBodyWait))
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxProxyBody))
+			resp.Body.Close()
+			pe.Body = strings.ToValidUTF8(string(body), "?")
+			pe.Auth = t.Auth
+			return conn, pe
+		}
+		if !wantsAuth {
+			return refuse("", nil)
+		}
+		var challenge []byte
+		if round == 1 {
+			s, err := d.pickAuth(challenges, proxy, &t.Auth)
+			if err != nil {
+				return refuse(AuthFailed, fmt.Errorf("sign in to the proxy: %w", err))
+			}
+			if s == nil {
+				return refuse("", nil)
+			}
+			sess = s
+		} else {
+			data, ok := challengeFor(challenges, t.Auth.Scheme)
+			// Basic has one leg, and a Negotiate or NTLM challenge
+			// without a token starts over: both say no.
+			if !ok || data == "" || !connectionBound(t.Auth.Scheme) || round >= maxAuthRounds {
+				return refuse(AuthRefused, nil)
+			}
+			if challenge, err = base64.StdEncoding.DecodeString(data); err != nil {
+				return refuse(AuthFailed, fmt.Errorf("the proxy's %s challenge: %w", t.Auth.Scheme, err))
+			}
+		}
+		token, err := sess.Next(challenge)
+		if err != nil {
+			if round > 1 {
+				return refuse(AuthRefused, err)
+			}
+			return refuse(AuthFailed, fmt.Errorf("sign in to the proxy: %w", err))
+		}
+		authz = authHeader(t.Auth.Scheme, token)
+		// Read the refusal's body so the connection can carry the next
+		// leg; a proxy that closes it gets a new one, unless the legs
+		// are bound to it.
+		reusable := !resp.Close && drain(conn, resp)
+		restore(conn)
+		if !reusable {
+			if round > 1 && connectionBound(t.Auth.Scheme) {
+				return refuse(AuthFailed, errors.New("the proxy closed the connection in the middle of the sign-in"))
+			}
+			conn.Close()
+			nc, err := reopen()
+			if err != nil {
+				return conn, err
+			}
+			conn, br = nc, bufio.NewReader(nc)
+		}
 	}
-	pe := &ProxyError{Proxy: t.Proxy, Stage: "handshake", StatusCode: resp.StatusCode, Status: resp.Status,
-		Authenticate: resp.Header.Values("Proxy-Authenticate"), Via: t.Via, Server: t.Server, Code: CodeProxyRefusedConnect}
-	// A 401 to CONNECT comes from the proxy too (the target was never
-	// reached): tinyproxy answers wrong credentials so.
-	if resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized {
-		pe.Code = CodeProxyAuthRequired
-	}
-	conn.SetReadDeadline(time.Now().Add(proxyBodyWait))
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxProxyBody))
+}
+
+// maxDrain bounds the body of a 407 read to keep the connection for the
+// next leg; a longer one costs a new connection.
+const maxDrain = 64 << 10
+
+// drain reads resp's body to its end within proxyBodyWait and reports
+// whether it got there.
+func drain(conn net.Conn, resp *http.Response) bool {
+	dl := time.Now().Add(proxyBodyWait)
+	conn.SetReadDeadline(dl)
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain+1))
 	resp.Body.Close()
-	pe.Body = strings.ToValidUTF8(string(body), "?")
-	return nil, pe
+	return err == nil && n <= maxDrain
 }
 
 // bufferedConn reads what the handshake's reader holds before the rest.

@@ -70,9 +70,9 @@ func FuzzParseMode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		_, u, err := ParseMode(s)
-		if err == nil && u != nil && u.Host == "" {
-			t.Errorf("ParseMode(%q) = a proxy without a host: %v", s, u)
+		m, err := ParseMode(s)
+		if err == nil && m.Kind == ModeURL && (m.URL == nil || m.URL.Host == "") {
+			t.Errorf("ParseMode(%q) = a proxy without a host: %+v", s, m)
 		}
 	})
 }

@@ -8,10 +8,6 @@ import (
 	"strings"
 )
 
-// OSVersionTimeout bounds reading the OS release: a file, a registry key
-// or one quick command (sw_vers), which must not hold up a report.
-const OSVersionTimeout = commandTimeout
-
 // ReadOSVersion is the OS's own name for its release ("Windows 11 Pro 23H2
 // (build 22631.3593)", "macOS 14.5 (23F79)", "Debian GNU/Linux 12
 // (bookworm)"), or "" when it cannot be read cheaply; rd may be nil.

@@ -20,17 +20,6 @@ import (
 // ones a few hundred; more is not a PAC file.
 const maxPACSize = 1 << 20
 
-// PACFetchTimeout bounds loading a PAC file over HTTP: browsers wait about
-// this long before they give up on the script and go direct.
-const PACFetchTimeout = 5 * time.Second
-
-// PACEvalTimeout bounds running a PAC script, DNS lookups included; a
-// script that takes longer is broken (a loop) or waiting on a dead DNS.
-const PACEvalTimeout = 3 * time.Second
-
-// pacDNSTimeout bounds one DNS lookup made by a PAC helper.
-const pacDNSTimeout = 2 * time.Second
-
 // PACEnv is what a PAC script sees of the machine: DNS, the clock and the
 // machine's addresses. Zero fields mean the real ones.
 type PACEnv struct {

@@ -336,14 +336,14 @@ func TestWPAD(t *testing.T) {
 		}
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
-	res := DiscoverWPAD(context.Background(), WPADOptions{Domains: doms, Lookup: lookup, Client: client})
+	res := DiscoverWPAD(context.Background(), WPADOptions{Domains: doms, Lookup: lookup, Client: client, DHCP: noDHCP})
 	if res.URL != "http://wpad.corp.example/wpad.dat" || string(res.Script) != corpPAC {
 		t.Fatalf("%+v", res)
 	}
 	if want := []WPADTry{{"wpad.eu.corp.example", "nxdomain"}, {"wpad.corp.example", "found"}}; !reflect.DeepEqual(res.Tried, want) || res.Note != WPADDHCPNote {
 		t.Errorf("tried %+v", res.Tried)
 	}
-	none := DiscoverWPAD(context.Background(), WPADOptions{Domains: []string{"home.example"}, Lookup: lookup, Client: client})
+	none := DiscoverWPAD(context.Background(), WPADOptions{Domains: []string{"home.example"}, Lookup: lookup, Client: client, DHCP: noDHCP})
 	if none.URL != "" || len(none.Tried) != 1 {
 		t.Errorf("none: %+v", none)
 	}
@@ -361,34 +361,33 @@ func TestResolverRoute(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		rv     Resolver
-		mode   string
+		mode   Mode
 		host   string
 		want   string
 		source Source
 		origin string
 		err    bool
 	}{
-		{"none", Resolver{}, "none", "chat.example.com", "DIRECT", SourceOption, "--proxy none", false},
-		{"explicit", Resolver{}, "socks5://u:p@127.0.0.1:1080", "chat.example.com", "socks5://u:xxxxx@127.0.0.1:1080", SourceOption, "--proxy", false},
-		{"bad explicit", Resolver{}, "gopher://x", "chat.example.com", "DIRECT", SourceOption, "", true},
-		{"no setting", Resolver{Settings: settings(FromEnv(func(string) string { return "" }))}, "", "chat.example.com", "DIRECT", "", "", false},
-		{"manual", Resolver{Settings: settings(manual)}, "system", "chat.example.com", "http://secure.corp.example:3129", SourceGNOME, "org.gnome.system.proxy.https", false},
-		{"manual bypass", Resolver{Settings: settings(manual)}, "system", "a.corp.example", "DIRECT", SourceGNOME, "gsettings org.gnome.system.proxy", false},
-		{"pac", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, "", "chat.example.com",
+		{"none", Resolver{}, Direct, "chat.example.com", "DIRECT", SourceOption, "--proxy none", false},
+		{"explicit", Resolver{}, mustMode(t, "socks5://u:p@127.0.0.1:1080"), "chat.example.com", "socks5://u:xxxxx@127.0.0.1:1080", SourceOption, "--proxy", false},
+		{"no setting", Resolver{Settings: settings(FromEnv(func(string) string { return "" }))}, Mode{}, "chat.example.com", "DIRECT", "", "", false},
+		{"manual", Resolver{Settings: settings(manual)}, Mode{}, "chat.example.com", "http://secure.corp.example:3129", SourceGNOME, "org.gnome.system.proxy.https", false},
+		{"manual bypass", Resolver{Settings: settings(manual)}, Mode{}, "a.corp.example", "DIRECT", SourceGNOME, "gsettings org.gnome.system.proxy", false},
+		{"pac", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, Mode{}, "chat.example.com",
 			"http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourcePAC, pac, false},
-		{"pac direct", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, "", "wiki", "DIRECT", SourcePAC, pac, false},
-		{"pac throws, manual used", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, PACURL: throwing, HTTPS: manual.HTTPS}), PAC: env}, "", "chat.example.com",
+		{"pac direct", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, Mode{}, "wiki", "DIRECT", SourcePAC, pac, false},
+		{"pac throws, manual used", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, PACURL: throwing, HTTPS: manual.HTTPS}), PAC: env}, Mode{}, "chat.example.com",
 			"http://secure.corp.example:3129", SourceWinINET, "org.gnome.system.proxy.https", true},
-		{"pac missing, direct", Resolver{Settings: settings(Config{Source: SourceMacOS, Enabled: true, PACURL: filepath.Join(dir, "none.pac")}), PAC: env}, "", "chat.example.com", "DIRECT", SourceMacOS, "", true},
+		{"pac missing, direct", Resolver{Settings: settings(Config{Source: SourceMacOS, Enabled: true, PACURL: filepath.Join(dir, "none.pac")}), PAC: env}, Mode{}, "chat.example.com", "DIRECT", SourceMacOS, "", true},
 		{"wpad", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, AutoDetect: true}), PAC: env,
 			WPAD: func(context.Context) WPADResult {
 				return WPADResult{URL: "http://wpad.x/wpad.dat", Script: []byte(corpPAC)}
 			}},
-			"", "chat.example.com", "http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourceWPAD, "http://wpad.x/wpad.dat", false},
+			Mode{}, "chat.example.com", "http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourceWPAD, "http://wpad.x/wpad.dat", false},
 		{"wpad none, pac", Resolver{Settings: settings(Config{Source: SourceWinINET, Enabled: true, AutoDetect: true, PACURL: pac}), PAC: env,
 			WPAD: func(context.Context) WPADResult { return WPADResult{} }},
-			"", "chat.example.com", "http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourcePAC, pac, false},
-		{"pac localhost", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, "", "127.0.0.1", "DIRECT", SourceKDE, "", false},
+			Mode{}, "chat.example.com", "http://secure.corp.example:3129; socks5://socks.corp.example:1080; DIRECT", SourcePAC, pac, false},
+		{"pac localhost", Resolver{Settings: settings(Config{Source: SourceKDE, Enabled: true, PACURL: pac}), PAC: env}, Mode{}, "127.0.0.1", "DIRECT", SourceKDE, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.rv.Route(context.Background(), tc.mode, true, tc.host, 443, "/")
@@ -400,4 +399,14 @@ func TestResolverRoute(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustMode is the proxy mode s, which must parse.
+func mustMode(t *testing.T, s string) Mode {
+	t.Helper()
+	m, err := ParseMode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -3,12 +3,10 @@ package netenv
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Decision is what one setting says for one target before any PAC file is
@@ -80,6 +78,10 @@ type Route struct {
 	Setting Source
 	// Bypass is the exception that sent the target direct.
 	Bypass string
+	// Discovery is how the PAC file was found, for pac and wpad routes
+	// and an auto-detect that found nothing: FoundByDHCP, FoundByDNS,
+	// FoundByURL or FoundNone.
+	Discovery string
 	// PACResult is the PAC script's raw answer.
 	PACResult string
 	// Notes are steps a person should know about (a WPAD that found
@@ -131,23 +133,12 @@ func (r Route) MarshalJSON() ([]byte, error) {
 		Origin    string   `json:"origin,omitempty"`
 		Setting   Source   `json:"setting,omitempty"`
 		Bypass    string   `json:"bypass,omitempty"`
+		Discovery string   `json:"discovery,omitempty"`
 		PACResult string   `json:"pac_result,omitempty"`
 		Notes     []string `json:"notes,omitempty"`
 		Error     string   `json:"error,omitempty"`
-	}{r.Describe(), r.Source, r.Origin, r.Setting, r.Bypass, r.PACResult, r.Notes, errText})
+	}{r.Describe(), r.Source, r.Origin, r.Setting, r.Bypass, r.Discovery, r.PACResult, r.Notes, errText})
 }
-
-// Proxy mode words of Resolver.Route.
-const (
-	ModeSystem = "system"
-	ModeNone   = "none"
-	// ModePAC is "pac:" and a PAC file's path or http(s) URL: the route is
-	// what that script answers, as if the system named it.
-	ModePAC = "pac"
-)
-
-// pacPrefix starts a ModePAC mode.
-const pacPrefix = "pac:"
 
 // Resolver works out routes. The zero value reads the machine.
 type Resolver struct {
@@ -163,49 +154,26 @@ type Resolver struct {
 	// WPAD is used for auto-detect; nil means DiscoverWPAD with PAC's
 	// lookup.
 	WPAD func(ctx context.Context) WPADResult
+	// SystemPAC, when set, answers PAC files in place of the check's own
+	// engine (which stays the fallback); nil means WinHTTP for the
+	// Windows Internet Options and none otherwise. See systemPAC.
+	SystemPAC func(ctx context.Context, target, pacURL string) (string, error)
 }
 
-// ParseMode checks a proxy mode as the user writes it: "system" (or ""),
-// "none" (or "direct"), or a proxy URL (http, https, socks4, socks5;
-// host:port means http).
-func ParseMode(mode string) (string, *url.URL, error) {
-	if loc, ok := cutPAC(mode); ok {
-		if loc == "" {
-			return "", nil, fmt.Errorf("%q: name the PAC file after pac:, as in pac:/etc/proxy.pac or pac:http://wpad/wpad.dat", mode)
-		}
-		return ModePAC, nil, nil
-	}
-	switch m := strings.ToLower(strings.TrimSpace(mode)); m {
-	case "", ModeSystem:
-		return ModeSystem, nil, nil
-	case ModeNone, "direct":
-		return ModeNone, nil, nil
-	}
-	u, err := parseProxyURL(mode, "http")
-	if err != nil {
-		return "", nil, err
-	}
-	return "", u, nil
-}
-
-// Route works out how a connection to host:port goes with proxy mode mode
-// (see ParseMode). path is the request path, which a PAC script sees for
-// ws:// targets.
-func (rv *Resolver) Route(ctx context.Context, mode string, secure bool, host string, port int, path string) Route {
-	m, u, err := ParseMode(mode)
-	switch {
-	case err != nil:
-		return Route{Source: SourceOption, Err: fmt.Errorf("--proxy: %w", err)}
-	case u != nil:
-		return Route{Proxies: []*url.URL{u}, Source: SourceOption, Origin: "--proxy"}
-	case m == ModeNone:
+// Route works out how a connection to host:port goes with proxy mode
+// mode. path is the request path, which a PAC script sees for ws://
+// targets.
+func (rv *Resolver) Route(ctx context.Context, mode Mode, secure bool, host string, port int, path string) Route {
+	switch mode.Kind {
+	case ModeURL:
+		return Route{Proxies: []*url.URL{mode.URL}, Source: SourceOption, Origin: "--proxy"}
+	case ModeDirect:
 		return Route{Source: SourceOption, Origin: "--proxy none", Bypass: "--proxy none"}
-	case m == ModePAC:
+	case ModePAC:
 		// Given by the user, the script decides alone: no implicit bypass
 		// of this computer's own addresses, as the system's PAC has.
-		loc, _ := cutPAC(mode)
-		r := rv.runPAC(ctx, SourcePAC, loc, nil, secure, host, port, path)
-		r.Setting = SourceOption
+		r := rv.runPAC(ctx, SourcePAC, mode.PAC, nil, secure, host, port, path)
+		r.Setting, r.Discovery = SourceOption, FoundByURL
 		return r
 	}
 	s := rv.Settings
@@ -229,23 +197,42 @@ func (rv *Resolver) routeFor(ctx context.Context, c Config, secure bool, host st
 	if (d.AutoDetect || d.PACURL != "") && implicitBypass(host) {
 		return Route{Source: c.Source, Origin: c.Origin, Bypass: "localhost"}
 	}
+	discovery := ""
 	if d.AutoDetect {
 		w := rv.discover(ctx)
+		discovery = FoundNone
 		if w.URL != "" {
+			if r, ok, note := rv.systemRoute(ctx, c, SourceWPAD, w.URL, secure, host, port, path); ok {
+				r.Discovery = w.Method
+				return r
+			} else if note != "" {
+				notes = append(notes, note)
+			}
 			r := rv.runPAC(ctx, SourceWPAD, w.URL, w.Script, secure, host, port, path)
-			r.Setting = c.Source
+			r.Notes = append(notes, r.Notes...)
+			r.Setting, r.Discovery = c.Source, w.Method
 			if r.Err == nil {
 				return r
 			}
 			failed = r.Err
 			notes = append(notes, r.Err.Error())
+		} else if r, ok, _ := rv.systemRoute(ctx, c, SourceWPAD, "", secure, host, port, path); ok {
+			r.Discovery = FoundBySystem
+			return r
 		} else {
 			notes = append(notes, "auto-detect (WPAD) found no PAC file; "+w.Note)
 		}
 	}
 	if d.PACURL != "" {
+		if r, ok, note := rv.systemRoute(ctx, c, SourcePAC, d.PACURL, secure, host, port, path); ok {
+			r.Discovery = FoundByURL
+			r.Notes = append(notes, r.Notes...)
+			return r
+		} else if note != "" {
+			notes = append(notes, note)
+		}
 		r := rv.runPAC(ctx, SourcePAC, d.PACURL, nil, secure, host, port, path)
-		r.Setting = c.Source
+		r.Setting, r.Discovery = c.Source, FoundByURL
 		r.Notes = append(notes, r.Notes...)
 		if r.Err == nil {
 			return r
@@ -253,7 +240,7 @@ func (rv *Resolver) routeFor(ctx context.Context, c Config, secure bool, host st
 		failed = r.Err
 		notes = r.Notes
 	}
-	r := Route{Source: c.Source, Origin: c.Origin, Bypass: d.Bypass, Notes: notes, Err: failed}
+	r := Route{Source: c.Source, Origin: c.Origin, Bypass: d.Bypass, Notes: notes, Err: failed, Discovery: discovery}
 	if d.Proxy != nil {
 		r.Proxies = []*url.URL{d.Proxy.URL}
 		r.Origin = d.Proxy.From
@@ -304,19 +291,24 @@ func (rv *Resolver) runPAC(ctx context.Context, src Source, loc string, script [
 	return r
 }
 
-// routeTimeout bounds working out a route: a PAC fetch and its run, or a
-// WPAD discovery then a PAC, one after the other.
-const routeTimeout = PACFetchTimeout + PACEvalTimeout + WPADTimeout + time.Second
-
-// RouteTimeout is how long Resolver.Route may take at most, for callers
-// that bound it themselves.
-func RouteTimeout() time.Duration { return routeTimeout }
-
-// cutPAC returns the PAC location of a "pac:" mode.
-func cutPAC(mode string) (string, bool) {
-	m := strings.TrimSpace(mode)
-	if len(m) < len(pacPrefix) || !strings.EqualFold(m[:len(pacPrefix)], pacPrefix) {
-		return "", false
+// FoundBy says in a few words how the route's PAC file was found: "DHCP
+// (option 252)", "DNS wpad.corp.example", "configured URL", "none found";
+// "" for a route without one.
+func (r Route) FoundBy() string {
+	switch r.Discovery {
+	case FoundByDHCP:
+		return "DHCP (option 252)"
+	case FoundByDNS:
+		if u, err := url.Parse(r.Origin); err == nil && u.Hostname() != "" {
+			return "DNS " + u.Hostname()
+		}
+		return "DNS wpad"
+	case FoundByURL:
+		return "configured URL"
+	case FoundBySystem:
+		return "Windows auto-detect (DHCP or DNS)"
+	case FoundNone:
+		return "none found"
 	}
-	return strings.TrimSpace(m[len(pacPrefix):]), true
+	return ""
 }

@@ -10,10 +10,6 @@ import (
 	"time"
 )
 
-// commandTimeout bounds one settings command (gsettings, scutil): they
-// answer in milliseconds, but a hung D-Bus must not hold up a check.
-const commandTimeout = 3 * time.Second
-
 // maxCommandOutput bounds what is read of a command's output; proxy
 // settings are a few hundred bytes.
 const maxCommandOutput = 256 << 10

@@ -3,21 +3,33 @@ package netenv
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net/http"
 	"net/netip"
 	"strings"
 	"time"
 )
 
-// WPADTimeout bounds the whole DNS-based discovery: applications give up
-// on it within a few seconds and go on without a proxy.
-const WPADTimeout = 4 * time.Second
-
 // maxWPADCandidates bounds how many wpad.<domain> names are tried.
 const maxWPADCandidates = 6
 
 // WPADDHCPNote says what DNS discovery cannot see.
 const WPADDHCPNote = "a WPAD address handed out by DHCP (option 252) cannot be checked from here; only DNS (wpad.<domain>) was tried"
+
+// WPADBothNote says both ways were tried.
+const WPADBothNote = "DHCP (option 252) gave no WPAD address, and DNS (wpad.<domain>) found none"
+
+// How WPAD found a PAC file (WPADResult.Method, Route.Discovery).
+const (
+	// FoundByDHCP: the address DHCP handed out (option 252).
+	FoundByDHCP = "dhcp"
+	// FoundByDNS: http://wpad.<domain>/wpad.dat.
+	FoundByDNS = "dns"
+	// FoundByURL: a PAC address the settings (or the user) named.
+	FoundByURL = "url"
+	// FoundNone: auto-detect was on and found nothing.
+	FoundNone = "none"
+)
 
 // SearchDomains reads the search and domain lines of a resolv.conf.
 func SearchDomains(resolvConf string) []string {
@@ -77,6 +89,10 @@ type WPADResult struct {
 	URL    string `json:"url,omitempty"`
 	Script []byte `json:"-"`
 	Note   string `json:"note"`
+	// Method is FoundByDHCP or FoundByDNS when a PAC file was found.
+	Method string `json:"method,omitempty"`
+	// DHCPURL is the WPAD address DHCP handed out, if any.
+	DHCPURL string `json:"dhcp_url,omitempty"`
 }
 
 // WPADOptions are the edges DiscoverWPAD uses; zero fields are the real
@@ -89,7 +105,19 @@ type WPADOptions struct {
 	Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
 	// Client fetches the PAC file.
 	Client *http.Client
+	// DHCP reads the WPAD address DHCP handed out ("" when none); nil
+	// means the system's way (NetworkManager on Linux, WinHTTP on
+	// Windows), or none where there is no way.
+	DHCP func(ctx context.Context) (string, error)
 }
+
+// errNoDHCPSource: this machine has no way to read DHCP's WPAD address
+// (no NetworkManager).
+var errNoDHCPSource = errors.New("no DHCP client to ask")
+
+// dhcpWPADTimeout bounds asking the system for DHCP's WPAD address: a
+// local query, which must never hold up the check.
+const dhcpWPADTimeout = 2 * time.Second
 
 // DiscoverWPAD tries http://wpad.<domain>/wpad.dat for the search domains,
 // in order, within WPADTimeout, and returns the first PAC file found.
@@ -97,6 +125,34 @@ func DiscoverWPAD(ctx context.Context, opt WPADOptions) WPADResult {
 	ctx, cancel := context.WithTimeout(ctx, WPADTimeout)
 	defer cancel()
 	res := WPADResult{Domains: opt.Domains, Note: WPADDHCPNote}
+	dhcp := opt.DHCP
+	if dhcp == nil {
+		dhcp = systemDHCPWPAD
+	}
+	if dhcp != nil {
+		dctx, dcancel := context.WithTimeout(ctx, dhcpWPADTimeout)
+		u, err := dhcp(dctx)
+		dcancel()
+		if !errors.Is(err, errNoDHCPSource) {
+			res.Note = WPADBothNote
+		}
+		switch {
+		case errors.Is(err, errNoDHCPSource):
+		case err != nil:
+			res.Tried = append(res.Tried, WPADTry{"DHCP", err.Error()})
+		case u == "":
+			res.Tried = append(res.Tried, WPADTry{"DHCP", "no WPAD address"})
+		default:
+			res.DHCPURL = u
+			script, err := LoadPAC(ctx, u, opt.Client)
+			if err == nil {
+				res.Tried = append(res.Tried, WPADTry{"DHCP " + u, "found"})
+				res.URL, res.Script, res.Method = u, script, FoundByDHCP
+				return res
+			}
+			res.Tried = append(res.Tried, WPADTry{"DHCP " + u, err.Error()})
+		}
+	}
 	if res.Domains == nil {
 		res.Domains = systemSearchDomains()
 	}
@@ -121,8 +177,27 @@ func DiscoverWPAD(ctx context.Context, opt WPADOptions) WPADResult {
 			continue
 		}
 		res.Tried = append(res.Tried, WPADTry{h, "found"})
-		res.URL, res.Script = u, script
+		res.URL, res.Script, res.Method = u, script, FoundByDNS
 		return res
 	}
 	return res
+}
+
+// ParseNmcliWPAD finds the WPAD address in `nmcli -t -f DHCP4 device show`:
+// the line "DHCP4.OPTION[n]:wpad = http://...". "" when there is none.
+func ParseNmcliWPAD(out string) string {
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		_, opt, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		k, v, ok := strings.Cut(opt, "=")
+		if ok && strings.TrimSpace(k) == "wpad" {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }

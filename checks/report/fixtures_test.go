@@ -60,12 +60,12 @@ func healthyInput() Input {
 	}
 	return Input{
 		Tool: Tool{Name: "wsdoctor", Version: "1.0.0"}, Outcome: o, RunID: "0123456789abcdef",
-		Findings: []diagnose.Finding{{
+		Diagnosis: handDiagnosis(o, diagnose.Works, diagnose.Environment{}, []diagnose.Finding{{
 			ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "WebSockets work on this computer",
 			Explanation: "The WebSocket handshake returned 101 and messages went both ways.",
 			Steps:       []string{"If the app still misbehaves, send this report to your support team."},
 			Evidence:    []diagnose.EvidenceRef{{Probe: "upgrade", Key: "status", Value: "101"}},
-		}},
+		}}),
 		Proxy: &Proxy{Configured: false}, VPN: &VPN{Active: false},
 		OSVersion: "Windows 11 Pro 23H2", Local: time.FixedZone("CET", 3600), Environment: &fixtureEnv,
 	}
@@ -98,7 +98,7 @@ func failingInput() Input {
 	o.Results[4].Error = `websocket: bad handshake (HTTP 200 OK from "proxy.corp.example:3128")`
 	return Input{
 		Tool: Tool{Name: "wsdoctor", Version: "1.0.0"}, Outcome: o, RunID: "fedcba9876543210",
-		Findings: []diagnose.Finding{
+		Diagnosis: handDiagnosis(o, diagnose.DoesNotWork, diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", VPNActive: true, VPNName: "Corp VPN"}, []diagnose.Finding{
 			{ID: "vpn-active", Severity: diagnose.SeverityInfo, Title: "A VPN carries this computer's traffic",
 				Explanation: "Corp VPN is connected and carries all traffic.", Steps: []string{"Turn the VPN off or on and test again."},
 				Evidence: []diagnose.EvidenceRef{{Probe: "env", Key: "vpn", Value: "tun0"}}},
@@ -116,7 +116,7 @@ func failingInput() Input {
 				Steps:       []string{"Ask your IT department to exempt chat.example.com from TLS inspection."},
 				AdminNote:   "Exempt chat.example.com from TLS inspection (Zscaler SSL inspection bypass list).",
 				Evidence:    []diagnose.EvidenceRef{{Probe: "tls", Key: "leaf_issuer_org", Value: "Zscaler Inc."}}},
-		},
+		}),
 		Proxy: &Proxy{Configured: true, URL: "http://proxy.corp.example:3128", Source: "system"},
 		VPN:   &VPN{Active: true, Name: "Corp VPN", Interface: "tun0", DefaultRoute: true},
 		Local: time.FixedZone("PDT", -7*3600), Environment: &fixtureEnv,
@@ -134,6 +134,13 @@ func diagnosedInput() Input {
 			VPNActive: true, VPNName: in.VPN.Name,
 		},
 	})
-	in.Findings, in.Diagnosis = nil, &d
+	in.Diagnosis = d
 	return in
+}
+
+// handDiagnosis is a diagnosis written by hand: these findings and this
+// verdict, with the path they give on o in env.
+func handDiagnosis(o checks.Outcome, v diagnose.Verdict, env diagnose.Environment, findings []diagnose.Finding) diagnose.Diagnosis {
+	in := diagnose.Input{Outcome: o, Env: env}
+	return diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v}, Findings: findings, Path: diagnose.PathFor(in, findings, v)}
 }

@@ -71,8 +71,8 @@ func Markdown(w io.Writer, r Report) error {
 		if i > 0 {
 			b.WriteString(" → ")
 		}
-		fail := h.State == hopFail
-		h.State = hopOK
+		fail := h.State == diagnose.HopStops
+		h.State = diagnose.HopOK
 		b.WriteString(mdEscape(hopText(h)))
 		if fail {
 			fmt.Fprintf(&b, " **(✕ %s)**", words.Failed)

@@ -71,8 +71,9 @@ var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@"'<>]+@`)
 // "Authorization=Bearer x"); everything to the end of the line goes.
 var headerLine = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|(?:set-)?cookie|x-api-key|x-auth-token)(\s*[:=]\s*)([^\r\n]+)`)
 
-// authScheme finds credentials after an HTTP auth scheme ("Bearer eyJ...").
-var authScheme = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)`)
+// authScheme finds credentials after an HTTP auth scheme ("Bearer eyJ...",
+// an NTLM or Negotiate token of a proxy sign-in).
+var authScheme = regexp.MustCompile(`(?i)\b(bearer|basic|ntlm|negotiate|kerberos)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)`)
 
 // homePath finds the user's folder in a file path: /home/<user>,
 // /Users/<user>, C:\Users\<user> (also with doubled backslashes, as a quoted
@@ -110,8 +111,12 @@ func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 		}
 	}
 	addUser(o.Target.User)
+	// Proxy credentials given apart from the URL (--proxy-user).
+	if c := o.Options.ProxyCredentials; c != nil {
+		s = append(s, c.User+":"+c.Password, c.Password, url.QueryEscape(c.Password), url.PathEscape(c.Password), c.User, url.QueryEscape(c.User))
+	}
 	// A proxy given with --proxy may carry its credentials.
-	if u, err := url.Parse(o.Options.Proxy); err == nil {
+	if u := o.Options.Proxy.URL; u != nil {
 		addUser(u.User)
 	}
 	if proxy != nil {

@@ -9,6 +9,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // planted are the secrets secretsInput hides in every place one can occur;
@@ -20,6 +21,9 @@ var planted = []string{
 	"FRAGsekret0013", "RAWCOOKIEsekret0014", "ENVPROXYsekret0015", "PWsekret0016",
 	"SUBPROTOsekret0017", "eyJhbGciOiJIUzI1NiJ9.BEARERsekret0018", "SESSIONsekret0019",
 	"ESCAPED/sekret+0020", "FINDINGsekret0021",
+	// a proxy sign-in: --proxy-user's user and password, NTLM and
+	// Negotiate tokens
+	"NTLMPWsekret0022", `CORP\ntlmuser0023`, "TlRMTVNTUAACsekret0024", "YIIGsekret0025",
 	// user names in home folder paths
 	"jdoe42", "msmith77", "kwong13", "lgarcia5", "pnovak8", "rkhan21", "tbrown3",
 }
@@ -53,8 +57,19 @@ func secretsInput() Input {
 		checks.KV{Key: "log", Value: "file:///home/rkhan21/.config/wsdoctor/log.txt"},
 	)
 	o.Results[2].Error = `open /var/home/tbrown3/ca.pem: permission denied`
+	o.Options.ProxyCredentials = &netenv.ProxyCredentials{User: `CORP\ntlmuser0023`, Password: "NTLMPWsekret0022"}
+	px := &o.Results[0]
+	px.Error = `proxy http://proxy.corp.example:3128 refused CORP\ntlmuser0023 (password NTLMPWsekret0022): Proxy-Authenticate: NTLM TlRMTVNTUAACsekret0024==`
+	px.Evidence = append(px.Evidence,
+		checks.KV{Key: "proxy_authenticate", Value: "Negotiate YIIGsekret0025AAAA, NTLM TlRMTVNTUAACsekret0024=="},
+		checks.KV{Key: "proxy_auth_offered", Value: "Negotiate, NTLM"},
+		checks.KV{Key: "proxy_auth_scheme", Value: "NTLM"},
+		checks.KV{Key: "proxy_auth_identity", Value: "credentials"},
+		checks.KV{Key: "proxy_auth_domain", Value: "CORP"},
+		checks.KV{Key: "proxy_auth_result", Value: "refused"},
+	)
 	in.Proxy = &Proxy{Configured: true, URL: "http://bob:PROXYPASSsekret0009@proxy.corp.example:3128", Source: "pac", PACURL: "http://wpad.corp.example/proxy.pac?auth=PACsekret0010"}
-	in.Findings = append(in.Findings, diagnose.Finding{
+	in.Diagnosis.Findings = append(in.Diagnosis.Findings, diagnose.Finding{
 		ID: "proxy-auth-required", Severity: diagnose.SeverityWarning,
 		Title:       "The proxy at http://bob:PROXYPASSsekret0009@proxy.corp.example:3128 asks for a password",
 		Explanation: "It refused wss://chat.example.com/socket?token=TOKENsekret0006 with Cookie: sid=FINDINGsekret0021",
@@ -76,7 +91,7 @@ func TestRedactEverywhere(t *testing.T) {
 			}
 		}
 		// What is not secret stays, so the report still helps.
-		for _, keep := range []string{"chat.example.com", "proxy.corp.example:3128", "room=", "Access is denied", "ca.pem", Mask, UserMask} {
+		for _, keep := range []string{"chat.example.com", "proxy.corp.example:3128", "room=", "Access is denied", "ca.pem", Mask, UserMask, "proxy_auth_scheme", "Negotiate, NTLM", "refused"} {
 			if !bytes.Contains(out, []byte(keep)) {
 				t.Errorf("%s: %q was removed too", f, keep)
 			}

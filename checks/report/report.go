@@ -107,14 +107,18 @@ type Result struct {
 
 // Report is one run, ready to export. Its JSON is documented by schema.json.
 type Report struct {
-	SchemaVersion int         `json:"schema_version"`
-	Tool          Tool        `json:"tool"`
-	RunID         string      `json:"run_id"`
-	Target        string      `json:"target"`
-	Insecure      bool        `json:"insecure"`
-	Redacted      bool        `json:"redacted"`
-	Options       OptionsView `json:"options"`
-	Environment   Environment `json:"environment"`
+	SchemaVersion int    `json:"schema_version"`
+	Tool          Tool   `json:"tool"`
+	RunID         string `json:"run_id"`
+	Target        string `json:"target"`
+	// Scope says what the check covered: "target" (the address given),
+	// "preset" (the preset's target), "page" (a web page's address) or
+	// "self-test" (this computer only: nothing crossed the network).
+	Scope       string      `json:"scope,omitempty"`
+	Insecure    bool        `json:"insecure"`
+	Redacted    bool        `json:"redacted"`
+	Options     OptionsView `json:"options"`
+	Environment Environment `json:"environment"`
 	// Started and Finished are in UTC.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
@@ -126,8 +130,9 @@ type Report struct {
 	Cancelled          bool             `json:"cancelled"`
 	DeadlineHit        bool             `json:"deadline_hit"`
 	Verdict            diagnose.Verdict `json:"verdict"`
-	// TopFinding is the ID of the finding to read first (the most severe,
-	// first listed), or "" when there is none.
+	// TopFinding is the ID of the finding that explains the verdict: the
+	// most severe problem or warning, first listed; websocket-ok when
+	// there is none; "" without findings.
 	TopFinding string             `json:"top_finding"`
 	Results    []Result           `json:"results"`
 	Findings   []diagnose.Finding `json:"findings"`
@@ -136,16 +141,17 @@ type Report struct {
 	Summary *diagnose.Summary `json:"summary,omitempty"`
 	// AdminNote is the diagnosis's note for the network administrator.
 	AdminNote string `json:"admin_note,omitempty"`
+	// Path is the way to the service and where the connection stops, as
+	// the diagnosis worked it out.
+	Path *diagnose.Path `json:"path,omitempty"`
 }
 
 // Input is what a report is built from.
 type Input struct {
-	Tool     Tool
-	Outcome  checks.Outcome
-	Findings []diagnose.Finding
-	// Diagnosis, when set, gives the verdict, summary, findings (instead of
-	// Findings) and admin note.
-	Diagnosis *diagnose.Diagnosis
+	Tool    Tool
+	Outcome checks.Outcome
+	// Diagnosis gives the verdict, summary, findings, admin note and path.
+	Diagnosis diagnose.Diagnosis
 	// Proxy and VPN describe the network settings, when they were read.
 	// A nil Proxy is taken from the run's own route (Outcome.Route), when
 	// it has one.
@@ -155,6 +161,9 @@ type Input struct {
 	OSVersion string
 	// Local is the user's time zone; nil means time.Local.
 	Local *time.Location
+	// Scope says what the check covered: "target", "preset", "page" or
+	// "self-test" (see package session).
+	Scope string
 	// NoRedact keeps secrets (the user's --no-redact).
 	NoRedact bool
 	// RunID overrides the random run ID (tests).
@@ -163,14 +172,9 @@ type Input struct {
 	Environment *checks.Environment
 }
 
-// New builds the report of a run. Unless noRedact is set, secrets (cookie
-// and authorization values, URL credentials and tokens) are replaced before
-// anything is copied into it.
-func New(tool Tool, o checks.Outcome, findings []diagnose.Finding, noRedact bool) Report {
-	return Build(Input{Tool: tool, Outcome: o, Findings: findings, NoRedact: noRedact})
-}
-
-// Build builds the report of a run from in; see New.
+// Build builds the report of a run from in. Unless in.NoRedact is set,
+// secrets (cookie and authorization values, URL credentials and tokens)
+// are replaced before anything is copied into it.
 func Build(in Input) Report {
 	o := in.Outcome
 	env := checks.CurrentEnvironment()
@@ -191,6 +195,7 @@ func Build(in Input) Report {
 		Tool:          in.Tool,
 		RunID:         in.RunID,
 		Target:        o.Target.String(),
+		Scope:         in.Scope,
 		Insecure:      o.Options.Insecure,
 		Redacted:      !in.NoRedact,
 		Options: OptionsView{
@@ -214,14 +219,17 @@ func Build(in Input) Report {
 		DurationMS:         checks.Millis(o.Finished.Sub(o.Started)),
 		Cancelled:          o.Cancelled,
 		DeadlineHit:        o.DeadlineHit,
-		Verdict:            diagnose.VerdictOf(o),
+		Verdict:            in.Diagnosis.Verdict,
 		Results:            make([]Result, 0, len(o.Results)),
-		Findings:           append([]diagnose.Finding{}, in.Findings...),
+		Findings:           append([]diagnose.Finding{}, in.Diagnosis.Findings...),
+		AdminNote:          in.Diagnosis.AdminNote,
 	}
-	if d := in.Diagnosis; d != nil {
+	if d := in.Diagnosis; d.Headline != "" {
 		s := d.Summary
-		r.Verdict, r.Summary, r.AdminNote = d.Verdict, &s, d.AdminNote
-		r.Findings = append([]diagnose.Finding{}, d.Findings...)
+		r.Summary = &s
+	}
+	if p := in.Diagnosis.Path; len(p.Hops) > 0 {
+		r.Path = &p
 	}
 	if r.RunID == "" {
 		r.RunID = newRunID()
@@ -277,8 +285,11 @@ func severityRank(s diagnose.Severity) int {
 	return -1
 }
 
-// topFinding is the ID of the most severe finding, the first listed among
-// equals (the diagnosis lists causes before consequences).
+// topFinding is the ID of the finding that explains the verdict: the most
+// severe problem or warning, the first listed among equals (the diagnosis
+// lists causes before consequences); when there is none, websocket-ok (a
+// run through a proxy that works is explained by that, not by the
+// proxy-configured background); else the first finding.
 func topFinding(fs []diagnose.Finding) string {
 	best := -1
 	id := ""
@@ -287,7 +298,18 @@ func topFinding(fs []diagnose.Finding) string {
 			best, id = rk, f.ID
 		}
 	}
-	return id
+	if best >= severityRank(diagnose.SeverityWarning) {
+		return id
+	}
+	for _, f := range fs {
+		if f.ID == diagnose.IDWebSocketOK {
+			return f.ID
+		}
+	}
+	if len(fs) > 0 {
+		return fs[0].ID
+	}
+	return ""
 }
 
 // Top returns the finding named by TopFinding.

@@ -1,0 +1,56 @@
+package checks
+
+// The probes' names: the runner, the diagnosis, the reports and the window
+// all name probes by these.
+const (
+	ProbeDNS           = "dns"
+	ProbeTCP           = "tcp"
+	ProbeTLS           = "tls"
+	ProbeHTTP          = "http"
+	ProbeUpgrade       = "upgrade"
+	ProbeEcho          = "echo"
+	ProbeIdle          = "idle"
+	ProbeProxy         = "proxy"
+	ProbeUpgradeDirect = "upgrade_direct"
+)
+
+// Evidence keys the diagnosis reads, as the probes write them.
+//
+// The idle probe (probe "idle", checks/idle.go) holds open WebSockets quiet
+// and reports:
+//   - "limit_s": seconds after which an idle connection was ended; absent
+//     when it survived the whole wait.
+//   - "ended_by": "close_frame", "fin", "reset" or "silent" (the
+//     connection went dead without a word: a ping found it gone).
+//   - "pings_help": "yes" when a connection that sent pings outlived the
+//     limit, "no" when it did not, "unknown".
+//   - "survived_s": the longest idle time verified to survive.
+//   - code "dropped": a connection that was kept busy ended anyway.
+//
+// The proxy hop (probe "proxy", or these keys on the upgrade and http
+// results when the proxy is dialled inside them) reports:
+//   - code "status_NNN" for the proxy's answer to CONNECT that is not
+//     2xx, with evidence "proxy_status", "proxy_authenticate", "via",
+//     "proxy_agent", "server", "title"; code "ok" for an open tunnel;
+//   - a Classify code ("refused", "timeout", "unreachable", "nxdomain",
+//     "reset", ...) with "failed_at" "proxy" when the proxy itself could not
+//     be reached; "proxy" holds the proxy's address without credentials.
+
+const (
+	KeyIdleLimit      = "limit_s"
+	KeyIdleEndedBy    = "ended_by"
+	KeyPingsKeptAlive = "pings_help"
+	KeySurvived       = "survived_s"
+	KeyProxyStatus    = "proxy_status"
+	KeyProxyAuth      = "proxy_authenticate"
+	KeyFailedAt       = "failed_at"
+	KeyProxy          = "proxy"
+
+	// A proxy sign-in (see Run.dialRoute).
+	KeyProxyAuthOffered  = "proxy_auth_offered"
+	KeyProxyAuthScheme   = "proxy_auth_scheme"
+	KeyProxyAuthIdentity = "proxy_auth_identity"
+	KeyProxyAuthDomain   = "proxy_auth_domain"
+	KeyProxyAuthRounds   = "proxy_auth_rounds"
+	KeyProxyAuthResult   = "proxy_auth_result"
+)

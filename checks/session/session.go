@@ -1,0 +1,206 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
+	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+)
+
+// Checker runs checks. The zero value reads this machine and uses no
+// preset; the fields that read the machine are there for tests.
+type Checker struct {
+	// Tool names the program in reports.
+	Tool report.Tool
+	// Preset is used by requests that carry none.
+	Preset *preset.Preset
+	// ReadVPN and ReadOSVersion read this computer beside the run; nil
+	// means netenv's readers.
+	ReadVPN       func(ctx context.Context) netenv.VPN
+	ReadOSVersion func(ctx context.Context) string
+	// ReadCaptive asks the OS whether the network wants a sign-in (a
+	// captive portal); nil means netenv.ReadCaptive.
+	ReadCaptive func(ctx context.Context) netenv.Captive
+	// MachineTimeout bounds that reading; zero means checks.MachineTimeout.
+	MachineTimeout time.Duration
+	// Resolver works out proxy routes for Environment; nil reads the
+	// machine's settings.
+	Resolver *netenv.Resolver
+}
+
+// Machine is what a check read of this computer beside the run.
+type Machine struct {
+	// VPN is nil when it was not read in time.
+	VPN       *netenv.VPN
+	OSVersion string
+	// Captive is what the OS says of a sign-in the network wants.
+	Captive netenv.Captive
+}
+
+// Run is one finished check and everything shown of it.
+type Run struct {
+	Request Request
+	Scope   Scope
+	Outcome checks.Outcome
+	// Other is the wss:// check made beside a ws:// address that failed
+	// (see checks.RunWithCounterpart); nil when there was none.
+	Other   *checks.Outcome
+	Machine Machine
+	// Idle is the result of an idle test run after the check
+	// (Checker.Idle); nil until one ended. It is also in Outcome.Results.
+	Idle *checks.Result
+	// Diagnosis is the one diagnosis of all of the above.
+	Diagnosis diagnose.Diagnosis
+	// Tool names the program in the run's reports.
+	Tool report.Tool
+}
+
+// Verdict is the run's verdict.
+func (r *Run) Verdict() diagnose.Verdict { return r.Diagnosis.Verdict }
+
+func (c *Checker) request(req Request) Request {
+	if req.Preset == nil {
+		req.Preset = c.Preset
+	}
+	return req
+}
+
+// Target is the target req checks, with the reference server of the
+// self-test started on this computer until stop is called.
+func (c *Checker) target(req Request) (t checks.Target, plan Plan, stop func(), err error) {
+	plan, stop = PlanOf(req), func() {}
+	raw := plan.Address
+	if plan.Scope == ScopeSelfTest {
+		srv, err := refserver.Start("127.0.0.1:0", "", "")
+		if err != nil {
+			return t, plan, stop, fmt.Errorf("self-test: %w", err)
+		}
+		stop, raw = func() { srv.Close() }, srv.URL
+	}
+	t, err = checks.ParseTarget(raw)
+	if err != nil {
+		stop()
+		return t, plan, func() {}, err
+	}
+	return t, plan, stop, nil
+}
+
+// Check runs one check of req and diagnoses it, reporting progress
+// through onEvent (nil: none) from any goroutine. A ws:// address on port
+// 80 is checked over wss:// at the same time, and this computer's VPN and
+// OS release are read alongside. The error is for a request that cannot
+// run (a bad address, options no run can honour); a check that finds a
+// problem returns a Run that says so.
+func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Event)) (*Run, error) {
+	req = c.request(req)
+	t, plan, stop, err := c.target(req)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	wait, stopMachine := c.readMachine(ctx)
+	defer stopMachine()
+	rn := &checks.Runner{OnEvent: onEvent}
+	out, other, err := checks.RunWithCounterpart(ctx, rn, t, req.Options())
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{Request: req, Scope: plan.Scope, Outcome: out, Other: other, Machine: wait(), Tool: c.Tool}
+	run.diagnose()
+	return run, nil
+}
+
+// Idle holds WebSockets to the run's target open and quiet for length
+// and returns the run with that result, diagnosed again. It returns run
+// itself when ctx ends first (the person skipped it).
+func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run {
+	req := run.Request
+	// The idle test goes to what the check reached; the self-test's
+	// server has stopped with the check, so it gets a new one.
+	req.Address, req.SelfTest = run.Outcome.Target.URL(), run.Scope == ScopeSelfTest
+	t, _, stop, err := c.target(req)
+	if err != nil {
+		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
+	}
+	defer stop()
+	opts := req.Options()
+	opts.Idle = length
+	out, err := (&checks.Runner{Probes: checks.IdleProbes()}).Run(ctx, t, opts)
+	if ctx.Err() != nil {
+		return run
+	}
+	if err != nil {
+		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
+	}
+	r, _ := out.Result(checks.ProbeIdle)
+	return run.WithIdle(r)
+}
+
+// WithIdle is a copy of run with an idle test's result in place of any
+// earlier one, diagnosed again.
+func (r *Run) WithIdle(res checks.Result) *Run {
+	if res.Probe == "" {
+		res.Probe = checks.ProbeIdle
+	}
+	n := *r
+	n.Idle = &res
+	n.Outcome.Results = nil
+	for _, x := range r.Outcome.Results {
+		if x.Probe != res.Probe {
+			n.Outcome.Results = append(n.Outcome.Results, x)
+		}
+	}
+	n.Outcome.Results = append(n.Outcome.Results, res)
+	n.diagnose()
+	return &n
+}
+
+// diagnosisInput is what the diagnosis is told: the run, the counterpart,
+// the proxy the run's route went through and the VPN that carries it.
+func (r *Run) diagnosisInput() diagnose.Input {
+	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest}
+	if rt := r.Outcome.Route; rt != nil {
+		if p := rt.Proxy(); p != nil {
+			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
+		}
+	}
+	in.Env.CaptivePortal = r.Machine.Captive == netenv.CaptivePortal
+	if v := r.Machine.VPN; v != nil {
+		in.Env.NoRoute = v.NoDefaultRoute()
+		if v.Active {
+			in.Env.VPNActive, in.Env.VPNName = true, v.Product
+			if in.Env.VPNName == "" {
+				in.Env.VPNName = v.Via
+			}
+		}
+	}
+	return in
+}
+
+func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
+
+// Report is the run's report; secrets are left out unless noRedact.
+func (r *Run) Report(noRedact bool) report.Report {
+	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope)}
+	if v := r.Machine.VPN; v != nil {
+		in.VPN = report.VPNOf(*v)
+	}
+	return report.Build(in)
+}
+
+// Export writes the run's report in format, secrets left out unless
+// noRedact.
+func (r *Run) Export(format report.Format, noRedact bool) ([]byte, error) {
+	var b bytes.Buffer
+	if err := report.Render(&b, r.Report(noRedact), format); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
