@@ -47,7 +47,7 @@ ICON_PACKAGES  := librsvg2-bin icoutils
 # the packaging tools as well.
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES)
 
-.PHONY: deps deps-package run test test-fast lab build bench clean
+.PHONY: deps deps-package run test test-fast lab build bench clean fuzz
 
 deps: DEPS = $(PACKAGES)
 deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
@@ -77,6 +77,23 @@ test: deps
 	GOOS=darwin $(GO) vet ./checks/...
 	CGO_ENABLED=0 $(GO) test ./checks/...
 	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test -race ./...
+
+# Fuzz every parser of outside input for FUZZTIME each. go test takes one
+# -fuzz target per run, so they run one after another; crashers are kept in
+# the package's testdata/fuzz, where plain `go test` replays them.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./checks:FuzzParseTarget \
+	./checks/netenv:FuzzPAC ./checks/netenv:FuzzParsePACResult ./checks/netenv:FuzzParseMode \
+	./checks/netenv:FuzzParseScutil ./checks/netenv:FuzzParseGSettings ./checks/netenv:FuzzParseKioslaverc \
+	./checks/netenv:FuzzWinBlobs \
+	./checks/preset:FuzzParse \
+	./checks/report:FuzzParseRender
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$pkg $$name ($(FUZZTIME))"; \
+		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; \
+	done
 
 # The fast loop: the engine only, no cgo.
 test-fast:

@@ -85,6 +85,9 @@ func Classify(err error) string {
 	if errors.As(err, &alert) || errors.As(err, &recHdr) || hasTLSMessage(err) {
 		return CodeTLSError
 	}
+	if code := classifyHostile(err); code != "" {
+		return code
+	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 		return CodeEOF
 	}

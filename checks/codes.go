@@ -19,6 +19,7 @@ func Codes() []string {
 		CodeNotApplicable, CodeTLSVersion, CodeCertExpired, CodeCertNotYetValid, CodeCertHostname,
 		CodeCertSelfSigned, CodeCertUnknownAuthority, CodeNotPublicRoot, CodeBadAccept,
 		CodeBadUpgradeHeaders, CodeBadExtension, CodeHandshakeTimeout, CodeSlow, CodeClientCertRequired,
+		CodeHeadersTooLarge, CodeMessageTooLarge, CodeInvalidUTF8, CodeTLSPort, CodePlainPort, CodeNotHTTP,
 	}
 }
 

@@ -130,7 +130,7 @@ func probeEcho(ctx context.Context, r *Run) Result {
 			data++
 		}
 	}
-	ws.SetReadLimit(maxEchoRead)
+	mr := newMsgReader(ws, maxEchoRead, MaxConnRead)
 
 	// mu guards the messages' times, shared by the writer and the reader.
 	var mu sync.Mutex
@@ -191,7 +191,7 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	}
 	for echoed < data || !pongDone() {
 		ws.SetReadDeadline(bound(NoEchoWait))
-		kind, msg, err := ws.ReadMessage()
+		kind, msg, err := mr.Next()
 		if err != nil {
 			readErr = err
 			break

@@ -85,7 +85,7 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{},
 		DisableKeepAlives:      true,
 		DisableCompression:     true,
-		MaxResponseHeaderBytes: 64 << 10,
+		MaxResponseHeaderBytes: MaxResponseHeaderBytes,
 	}
 	defer func() {
 		tr.CloseIdleConnections()
@@ -280,7 +280,7 @@ func htmlTitle(body []byte) string {
 			if z.Next() != html.TextToken {
 				return ""
 			}
-			return clip(strings.Join(strings.Fields(string(z.Text())), " "), maxTitle)
+			return clip(stripControls(strings.Join(strings.Fields(string(z.Text())), " ")), maxTitle)
 		}
 	}
 }
@@ -293,4 +293,16 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// stripControls drops control characters (C0, DEL, C1) and bidirectional
+// overrides from a title a server sent: a title is shown in one line, and an
+// ESC sequence in it could rewrite the terminal it is printed to.
+func stripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, s)
 }

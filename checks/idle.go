@@ -711,9 +711,9 @@ func idleReader(r *Run, c *idleConn, events chan<- idleEvent, quit <-chan struct
 		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(cd, ""), time.Now().Add(closeWriteWait))
 		return nil
 	})
-	c.ws.SetReadLimit(maxEchoRead)
+	mr := newMsgReader(c.ws, maxEchoRead, MaxConnRead)
 	for {
-		if _, _, err := c.ws.ReadMessage(); err != nil {
+		if _, _, err := mr.Next(); err != nil {
 			send(idleEvent{c: c, err: err, code: code, text: text, at: r.Now()})
 			return
 		}

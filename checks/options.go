@@ -5,10 +5,10 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
@@ -134,7 +134,7 @@ type TLSSetup struct {
 func (o Options) LoadTLS() (TLSSetup, error) {
 	s := TLSSetup{Insecure: o.Insecure}
 	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
+		pem, err := bounded.ReadFile(o.CAFile, bounded.MaxCertFile)
 		if err != nil {
 			return s, fmt.Errorf("read CA file: %w", err)
 		}
@@ -153,13 +153,27 @@ func (o Options) LoadTLS() (TLSSetup, error) {
 		return s, fmt.Errorf("client certificate: give both the certificate and the key file")
 	}
 	if o.ClientCert != "" {
-		c, err := tls.LoadX509KeyPair(o.ClientCert, o.ClientKey)
+		c, err := LoadKeyPair(o.ClientCert, o.ClientKey)
 		if err != nil {
 			return s, fmt.Errorf("load client certificate: %w", err)
 		}
 		s.ClientCerts = []tls.Certificate{c}
 	}
 	return s, nil
+}
+
+// LoadKeyPair is tls.LoadX509KeyPair with each file bounded by
+// bounded.MaxCertFile.
+func LoadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
 }
 
 // Config is a TLS client configuration for host with these settings and the

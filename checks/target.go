@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -44,8 +45,10 @@ type TargetError struct {
 }
 
 // Error implements error.
+// The input is shown without its userinfo and query values: a usage error
+// must not print the password or token the address carried.
 func (e *TargetError) Error() string {
-	return fmt.Sprintf("invalid address %q: %s: %s", e.Input, e.Part, e.Msg)
+	return fmt.Sprintf("invalid address %q: %s: %s", RedactURLText(e.Input), e.Part, e.Msg)
 }
 
 // maxTargetLen bounds the input: no real WebSocket URL is longer, and it keeps
@@ -65,6 +68,9 @@ func ParseTarget(input string) (Target, error) {
 	}
 	if len(s) > maxTargetLen {
 		return bad("address", "it is longer than %d characters", maxTargetLen)
+	}
+	if !utf8.ValidString(s) {
+		return bad("address", "it is not valid text (UTF-8)")
 	}
 	if strings.ContainsAny(s, " \t\r\n") {
 		return bad("address", "it contains spaces")
@@ -134,9 +140,14 @@ func ParseTarget(input string) (Target, error) {
 		}
 		uni, err := idna.Lookup.ToUnicode(ascii)
 		if err != nil {
-			uni = ascii
+			// It would not read back: the check would ask for
+			// another name than the one typed.
+			return bad("host", "%q is not a valid host name (%v)", host, err)
 		}
 		t.Host, t.DisplayHost = ascii, uni
+		if msg := badHostName(ascii); msg != "" {
+			return bad("host", "%q %s", host, msg)
+		}
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
@@ -161,7 +172,58 @@ func ParseTarget(input string) (Target, error) {
 	if u.RawQuery != "" {
 		t.Path += "?" + u.RawQuery
 	}
+	if !roundTrips(t) {
+		return bad("address", "it does not read the same once written back as a URL")
+	}
 	return t, nil
+}
+
+// badHostName says what is wrong with an ASCII host name, or "".
+func badHostName(h string) string {
+	switch {
+	case h == "":
+		return "is not a host name"
+	case len(h) > 253:
+		return "is longer than 253 characters"
+	}
+	for _, l := range strings.Split(h, ".") {
+		switch {
+		case l == "":
+			return "has an empty part between dots"
+		case len(l) > 63:
+			return "has a part longer than 63 characters"
+		case strings.ContainsAny(l, "/\\@?#%[]<>^|`{}\""):
+			return "has characters that no host name has"
+		}
+	}
+	return ""
+}
+
+// roundTrips reports whether t's URL reads back as t: an address that does
+// not would be checked as something other than what was asked.
+func roundTrips(t Target) bool {
+	u, err := url.Parse(t.URL())
+	if err != nil || u.User != nil || u.Opaque != "" || u.Fragment != "" {
+		return false
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+	}
+	port := t.Port
+	if p := u.Port(); p != "" {
+		port, err = strconv.Atoi(p)
+	} else if strings.HasSuffix(u.Host, ":") {
+		return false
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		path += "?" + u.RawQuery
+	}
+	return err == nil && host == t.Host && port == t.Port && path == t.Path
 }
 
 func knownScheme(s string) bool {

@@ -167,6 +167,10 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 
 	ask := watchCertRequest(cfg)
 	tc := tls.Client(conn, cfg)
+	// A port that says nothing to a TLS handshake may be a plain HTTP
+	// one: asked in plain HTTP halfway through, within the same bound.
+	sniff := r.plainSniff(ctx)
+	defer sniff.stop()
 	end := r.Begin(PhaseTLS)
 	err = tc.HandshakeContext(ctx)
 	end()
@@ -181,6 +185,9 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 		if refusesClientCert(ask, err) {
 			res.Code = CodeClientCertRequired
 			res.Reason = "the server wants a client certificate it accepts"
+		} else if code := r.wrongSchemeTLS(err, res.Code, sniff); code != "" {
+			res.Code, res.Reason = code, "the port answers plain HTTP, not TLS: the address should start with ws://"
+			res.Evidence.Set("port_speaks", "http")
 		}
 		return res
 	}

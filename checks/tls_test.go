@@ -210,7 +210,7 @@ func TestTLSProbeNoHandshake(t *testing.T) {
 		{
 			name:   "server that does not speak TLS",
 			target: func(t *testing.T) string { return "wss://" + plainHTTPServer(t) + "/" },
-			tcp:    checks.Pass, status: checks.Fail, code: "tls_error",
+			tcp:    checks.Pass, status: checks.Fail, code: "plain_port",
 		},
 	}
 	for _, tt := range tests {

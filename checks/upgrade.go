@@ -100,6 +100,13 @@ type recConn struct {
 	req       []byte
 	wroteAt   time.Time
 	firstByte time.Time
+	// got counts the bytes read before the seal: the answer's header
+	// block, bounded by MaxResponseHeaderBytes (and the read slack).
+	got      int
+	tooLarge bool
+	// head are the first bytes of the answer, to tell one that is not
+	// HTTP from one cut short.
+	head []byte
 }
 
 func (c *recConn) Write(p []byte) (int, error) {
@@ -116,23 +123,54 @@ func (c *recConn) Write(p []byte) (int, error) {
 }
 
 func (c *recConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if !c.sealed {
+		room := MaxResponseHeaderBytes + handshakeReadSlack - c.got
+		if room <= 0 {
+			// An endless header block: stop before it fills memory.
+			c.tooLarge = true
+			c.mu.Unlock()
+			return 0, ErrHeadersTooLarge
+		}
+		if len(p) > room {
+			p = p[:room]
+		}
+	}
+	c.mu.Unlock()
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		c.mu.Lock()
-		if !c.sealed && c.firstByte.IsZero() {
-			c.firstByte = c.now()
+		if !c.sealed {
+			if room := 8 - len(c.head); room > 0 {
+				c.head = append(c.head, p[:min(n, room)]...)
+			}
+			c.got += n
+			if c.firstByte.IsZero() {
+				c.firstByte = c.now()
+			}
 		}
 		c.mu.Unlock()
 	}
 	return n, err
 }
 
+// headerBytes is the size of a header block as it was sent, near enough.
+func headerBytes(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
+}
+
 // seal stops the recording and returns what was recorded.
-func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time) {
+func (c *recConn) seal() (req []byte, wroteAt, firstByte time.Time, tooLarge bool, head []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sealed = true
-	return c.req, c.wroteAt, c.firstByte
+	return c.req, c.wroteAt, c.firstByte, c.tooLarge, c.head
 }
 
 // wsDial is one opening handshake and what was seen of it.
@@ -151,6 +189,10 @@ type wsDial struct {
 	wroteAt, firstByte time.Time
 	// sent are the names of the user's extra headers sent.
 	sent []string
+	// tooLarge: the answer's header block passed MaxResponseHeaderBytes.
+	tooLarge bool
+	// head are the answer's first bytes.
+	head []byte
 	// issuer is the issuer of the server's certificate, when TLS was up.
 	issuer *pkix.Name
 	// ask is what the server asked of a client certificate; peek the
@@ -284,7 +326,17 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	hd.ask, hd.peek = ask, peek
 	mu.Unlock()
 	if rc != nil {
-		hd.req, hd.wroteAt, hd.firstByte = rc.seal()
+		hd.req, hd.wroteAt, hd.firstByte, hd.tooLarge, hd.head = rc.seal()
+	}
+	if hd.resp != nil && headerBytes(hd.resp.Header) > MaxResponseHeaderBytes {
+		hd.tooLarge = true
+	}
+	if hd.tooLarge {
+		if hd.ws != nil {
+			hd.ws.Close()
+			hd.ws = nil
+		}
+		hd.err = fmt.Errorf("upgrade: %w", ErrHeadersTooLarge)
 	}
 	return hd
 }
@@ -319,6 +371,9 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		r.tunnelAnswer(&res.Evidence, hd, resp)
 		res.Status, res.Error = Fail, err.Error()
 		switch {
+		case hd.tooLarge:
+			res.Code = CodeHeadersTooLarge
+			res.Reason = fmt.Sprintf("the answer's headers are larger than %d KiB, more than browsers and Go accept", MaxResponseHeaderBytes>>10)
 		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
 			res.Code = fmt.Sprintf("status_%d", resp.StatusCode)
 			res.Reason = fmt.Sprintf("the upgrade was answered %s, not 101 Switching Protocols", resp.Status)
@@ -336,6 +391,15 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 				res.Evidence.Set("failed_at", reached)
 			}
 			res.Code, res.Reason = transportFailure(ctx, err, reached, !firstByte.IsZero())
+			if reached == "response" && notHTTP(hd.head) && res.Code != CodeCancelled {
+				res.Code, res.Reason = CodeNotHTTP, "the answer to the upgrade was not HTTP"
+			}
+			if !r.Target.Secure() && reached == "response" {
+				if code := r.wrongSchemePlain(ctx, res.Code); code != "" {
+					res.Code, res.Reason = code, "the port speaks TLS: the address should start with wss://"
+					res.Evidence.Set("port_speaks", "tls")
+				}
+			}
 		}
 		return res
 	}
@@ -360,7 +424,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 func transportFailure(ctx context.Context, err error, reached string, gotBytes bool) (code, reason string) {
 	class := Classify(err)
 	cancelled := errors.Is(context.Cause(ctx), context.Canceled)
-	timedOut := !cancelled && (ctx.Err() != nil || class == CodeTimeout)
+	timedOut := !cancelled && (ctx.Err() != nil || class == CodeTimeout || pastDeadline(ctx))
 	switch {
 	case cancelled:
 		return CodeCancelled, "stopped before the upgrade was answered"
@@ -378,6 +442,17 @@ func transportFailure(ctx context.Context, err error, reached string, gotBytes b
 		return CodeTimeout, fmt.Sprintf("timed out in %s, before the upgrade request was sent", reached)
 	}
 	return class, fmt.Sprintf("the %s step failed, before the upgrade request was sent", reached)
+}
+
+// deadlineSlack is how near its deadline a failure counts as the deadline's:
+// gorilla sets the connection's deadline to the context's, so a read cut
+// mid-line by it can end as a parse error a moment before ctx is done.
+const deadlineSlack = 50 * time.Millisecond
+
+// pastDeadline reports whether ctx's deadline has (all but) passed.
+func pastDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl.Add(-deadlineSlack))
 }
 
 // upgradeEvidence keeps what the answer to the upgrade said.

@@ -71,7 +71,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", checks.RedactURLText(args[0]))
 	usage(stderr)
 	return ExitUsage
 }
@@ -165,9 +165,11 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
 
-// request is the check the flags ask for, of address (may be empty).
-func (f *checkFlags) request(address string) (session.Request, error) {
-	req := session.Request{
+// request is the check the flags ask for, of address (may be empty). Its
+// errors hide the credentials of the addresses they quote.
+func (f *checkFlags) request(address string) (req session.Request, err error) {
+	defer func() { err = redactErr(err) }()
+	req = session.Request{
 		Address:      address,
 		Subprotocols: f.subprotocols,
 		ClientCert:   f.cert,
@@ -186,6 +188,11 @@ func (f *checkFlags) request(address string) (session.Request, error) {
 			return req, fmt.Errorf("--pac and --proxy %s: give one of them", f.proxy.Redacted())
 		}
 		req.Proxy = netenv.PACMode(f.pac)
+	}
+	if req.Proxy.Kind == netenv.ModePAC {
+		if err := checkPACLocation(req.Proxy.PAC); err != nil {
+			return req, err
+		}
 	}
 	if err := f.checkFailOn(); err != nil {
 		return req, err
@@ -229,7 +236,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f checkFlags
 	fs := flag.NewFlagSet("wsdoctor check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(redactWriter{stderr}) // flag errors quote the value given
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wsdoctor check [URL] [flags]\n\nFlags:")
 		fs.PrintDefaults()
@@ -242,8 +249,8 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return ExitUsage
 	}
-	if len(pos) > 1 {
-		fmt.Fprintf(stderr, "wsdoctor check: one address at a time, got %d: %s\n", len(pos), strings.Join(pos, " "))
+	if err := checkAddressArgs(pos); err != nil {
+		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
 	var address string
@@ -313,7 +320,9 @@ func progress(w io.Writer) func(checks.Event) {
 			fmt.Fprintf(w, "  ...   %s\n", e.Probe)
 		case checks.EventFinished:
 			r := e.Result
-			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.Detail(*r))
+			// A reason can quote a server (its status line): no raw
+			// control bytes reach the terminal.
+			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.EscapeControls(report.Detail(*r), false))
 		}
 	}
 }

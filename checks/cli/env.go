@@ -40,6 +40,9 @@ type envPAC struct {
 // proxy settings found with their sources, the route to URL, a PAC file
 // evaluated for URL, WPAD discovery, and VPNs.
 func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// What env prints names proxies, PAC files and the address as they
+	// were given: their passwords and tokens are hidden.
+	stdout, stderr = redactWriter{stdout}, redactWriter{stderr}
 	fs := flag.NewFlagSet("wsdoctor env", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print as JSON")

@@ -5,19 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
 // outputFlags are --output and --format, shared by check and report.
 type outputFlags struct {
 	output, format string
+	force          bool
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (written whole or not at all); the format follows the extension: .html, .json, .md, .txt")
 	fs.StringVar(&o.output, "o", "", "short for --output")
+	fs.BoolVar(&o.force, "force", false, "let --output replace what is not a regular file (a symbolic link, a named pipe, a device)")
 	fs.StringVar(&o.format, "format", "", "report `format`: html, json, md or text (default: from the --output extension, else text)")
 }
 
@@ -40,7 +42,7 @@ func (o *outputFlags) resolve(def report.Format) (report.Format, error) {
 		}
 	}
 	if o.output != "" {
-		if err := report.CheckWritable(o.output); err != nil {
+		if err := report.CheckOutput(o.output, o.force); err != nil {
 			return "", err
 		}
 	}
@@ -52,7 +54,11 @@ func (o *outputFlags) write(rep report.Report, f report.Format, stdout io.Writer
 	if o.output == "" {
 		return report.Render(stdout, rep, f)
 	}
-	return report.WriteFile(o.output, func(w io.Writer) error { return report.Render(w, rep, f) })
+	render := func(w io.Writer) error { return report.Render(w, rep, f) }
+	if o.force {
+		return report.WriteFileForce(o.output, render)
+	}
+	return report.WriteFile(o.output, render)
 }
 
 // Report runs `wsdoctor report FILE.json`: it reads a saved JSON report and
@@ -84,14 +90,15 @@ func Report(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
 		return ExitUsage
 	}
-	b, err := os.ReadFile(pos[0])
+	b, err := bounded.ReadFile(pos[0], bounded.MaxReport)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
 		return ExitUsage
 	}
 	rep, err := report.Parse(b)
 	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor report: %s: %v\n", pos[0], err)
+		// The file's own text can be quoted in the error.
+		fmt.Fprintf(stderr, "wsdoctor report: %s: %s\n", pos[0], report.EscapeControls(err.Error(), false))
 		return ExitUsage
 	}
 	if err := out.write(rep, format, stdout); err != nil {

@@ -254,7 +254,10 @@ func (d *ProxyDialer) connectHTTP(conn net.Conn, reopen func() (net.Conn, error)
 	perr := func(err error) error {
 		return &ProxyError{Proxy: t.Proxy, Stage: "handshake", Code: CodeProxyError, Err: err, Auth: t.Auth}
 	}
-	br := bufio.NewReader(conn)
+	// Each answer's header block is bounded (a proxy named by a WPAD file
+	// can be anyone's); the tunnel's data after a 2xx is not.
+	hc := &headerCap{r: conn}
+	br := bufio.NewReader(hc)
 	var (
 		sess    authSession
 		authz   string
@@ -286,6 +289,7 @@ func (d *ProxyDialer) connectHTTP(conn net.Conn, reopen func() (net.Conn, error)
 			}
 			return conn, perr(fmt.Errorf("send CONNECT: %w", err))
 		}
+		hc.left = maxProxyHeader + 4<<10 // and bufio's buffer
 		resp, err := http.ReadResponse(br, req)
 		if err != nil {
 			if sess != nil {
@@ -300,6 +304,7 @@ func (d *ProxyDialer) connectHTTP(conn net.Conn, reopen func() (net.Conn, error)
 			t.Server = resp.Header.Get("Proxy-Agent")
 		}
 		if resp.StatusCode/100 == 2 {
+			hc.off = true
 			if sess != nil {
 				t.Auth.Result = AuthOK
 			}

@@ -122,7 +122,7 @@ func LoadPAC(ctx context.Context, location string, client *http.Client) ([]byte,
 	}
 	if client == nil {
 		client = &http.Client{
-			Transport: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, TLSHandshakeTimeout: PACFetchTimeout},
+			Transport: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, TLSHandshakeTimeout: PACFetchTimeout, MaxResponseHeaderBytes: maxProxyHeader},
 			Timeout:   PACFetchTimeout,
 		}
 		defer client.CloseIdleConnections()
@@ -198,6 +198,10 @@ func (e *PACError) Error() string {
 
 func (e *PACError) Unwrap() error { return e.Err }
 
+// ErrPACMemory is a PAC script that tried to use more memory than any PAC
+// file needs (a string doubled without end).
+var ErrPACMemory = fmt.Errorf("the script used more than %d MiB of memory", pacMaxHeapGrowth>>20)
+
 // ErrPACTimeout is a PAC script that ran past its time bound.
 var ErrPACTimeout = errors.New("the script did not finish in time (an endless loop, or DNS that does not answer)")
 
@@ -218,8 +222,10 @@ func (p *PAC) FindProxyForURL(ctx context.Context, rawURL, host string) (string,
 	ctx, cancel := context.WithTimeout(ctx, p.env.timeout())
 	defer cancel()
 	vm := goja.New()
+	vm.SetMaxCallStackSize(pacMaxCallDepth)
 	stop := context.AfterFunc(ctx, func() { vm.Interrupt(ErrPACTimeout) })
 	defer stop()
+	defer watchPACMemory(vm)()
 	h := &pacHelpers{ctx: ctx, env: p.env, vm: vm}
 	if err := h.install(); err != nil {
 		return "", &PACError{Stage: "run", Err: err}

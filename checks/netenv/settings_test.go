@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -44,7 +44,7 @@ type regValue struct {
 // parseReg reads a regedit export (version 5 text): "name"="string",
 // "name"=dword:hex, "name"=hex:bytes with \ continuations. Keys are
 // "[key]\name".
-func parseReg(t *testing.T, text string) map[string]regValue {
+func parseReg(t testing.TB, text string) map[string]regValue {
 	t.Helper()
 	out := map[string]regValue{}
 	key := ""
@@ -93,7 +93,7 @@ const (
 	regHTTP = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections`
 )
 
-func wininetFixture(t *testing.T, name string) WinINETValues {
+func wininetFixture(t testing.TB, name string) WinINETValues {
 	r := parseReg(t, fixture(t, name))
 	return WinINETValues{
 		ProxyEnable:               r[regIE+`\ProxyEnable`].dword,

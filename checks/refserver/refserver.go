@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/net/netutil"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/wslimit"
 )
 
 // IdleTimeout is how long the server keeps a silent WebSocket open. It is
@@ -27,9 +31,25 @@ const IdleTimeout = 15 * time.Minute
 // handshakeTimeout bounds how long a client may take to send its request.
 const handshakeTimeout = 30 * time.Second
 
-// maxMessage bounds an echoed message, so a client cannot make the server
-// hold unbounded memory.
+// maxMessage bounds an echoed message, counted after permessage-deflate
+// inflation, so a client cannot make the server hold unbounded memory.
 const maxMessage = 1 << 20
+
+// maxConnBytes bounds what one WebSocket may send in all, inflated: a check
+// sends about 130 KiB, an idle test only pings.
+const maxConnBytes = 64 << 20
+
+// MaxWebSockets bounds the WebSockets open at once; one more is answered
+// 503. With maxMessage each, the server holds at most about 256 MiB of
+// messages however many clients come.
+const MaxWebSockets = 256
+
+// maxConns bounds the TCP connections served at once, WebSockets included;
+// more wait in the listen queue.
+const maxConns = 2 * MaxWebSockets
+
+// maxHeaderBytes bounds a request's header block.
+const maxHeaderBytes = 64 << 10
 
 // Page is the body served on "/", recognisable in a report.
 const Page = `<!doctype html><html><head><meta charset="utf-8"><title>WebSocket Doctor reference server</title></head>` +
@@ -46,17 +66,29 @@ var upgrader = websocket.Upgrader{
 // Handler serves the echo on /ws and the page on /.
 func Handler() http.Handler { return newHandler(nil) }
 
-// newHandler builds the handler; track, if set, is told of each WebSocket
-// when it opens (true) and closes (false).
-func newHandler(track func(*websocket.Conn, bool)) http.Handler {
+// newHandler builds the handler; track, if set, is asked for a place before
+// an upgrade (nil, true: false means none is free), told of the WebSocket
+// once open (c, true: false means close it) and as it closes (c, false), or
+// that the upgrade failed (nil, false).
+func newHandler(track func(*websocket.Conn, bool) bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+		if track != nil && !track(nil, true) {
+			http.Error(w, "too many WebSockets open; try again later", http.StatusServiceUnavailable)
+			return
+		}
 		c, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
+			if track != nil {
+				track(nil, false)
+			}
 			return // Upgrade has answered the client already
 		}
 		if track != nil {
-			track(c, true)
+			if !track(c, true) {
+				c.Close()
+				return
+			}
 			defer track(c, false)
 		}
 		echo(c)
@@ -76,10 +108,10 @@ func newHandler(track func(*websocket.Conn, bool)) http.Handler {
 // that by default).
 func echo(c *websocket.Conn) {
 	defer c.Close()
-	c.SetReadLimit(maxMessage)
+	mr := wslimit.New(c, maxMessage, maxConnBytes)
 	for {
 		c.SetReadDeadline(time.Now().Add(IdleTimeout))
-		kind, msg, err := c.ReadMessage()
+		kind, msg, err := mr.Next()
 		if err != nil {
 			return
 		}
@@ -99,10 +131,12 @@ type Server struct {
 	srv *http.Server
 	err chan error
 
-	mu     sync.Mutex
-	conns  map[*websocket.Conn]bool
-	closed bool
-	wg     sync.WaitGroup
+	mu       sync.Mutex
+	conns    map[*websocket.Conn]bool
+	reserved int // places taken by upgrades under way or open
+	maxWS    int // MaxWebSockets; tests lower it
+	closed   bool
+	wg       sync.WaitGroup
 }
 
 // Start listens on addr (":0" style addresses pick a free port) and serves
@@ -110,13 +144,26 @@ type Server struct {
 func Start(addr, certFile, keyFile string) (*Server, error) {
 	var cfg *tls.Config
 	if certFile != "" || keyFile != "" {
-		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		cert, err := loadKeyPair(certFile, keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("serve: load certificate: %w", err)
 		}
 		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return StartTLS(addr, cfg)
+}
+
+// loadKeyPair is tls.LoadX509KeyPair with each file bounded.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
 }
 
 // StartTLS is Start with a TLS configuration, or nil for plain ws.
@@ -135,37 +182,51 @@ func StartTLS(addr string, cfg *tls.Config) (*Server, error) {
 		URL:   scheme + "://" + ln.Addr().String() + "/ws",
 		err:   make(chan error, 1),
 		conns: map[*websocket.Conn]bool{},
+		maxWS: MaxWebSockets,
 	}
 	s.srv = &http.Server{
 		Handler:           newHandler(s.track),
 		ReadHeaderTimeout: handshakeTimeout,
 		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		// Probes and scanners that hang up mid-handshake are routine for a
 		// diagnostic endpoint, not errors worth a line each.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	go func() { s.err <- s.srv.Serve(ln) }()
+	go func() { s.err <- s.srv.Serve(netutil.LimitListener(ln, maxConns)) }()
 	return s, nil
 }
 
-// track registers a WebSocket as it opens and forgets it as it closes. One
-// that opens while the server is closing is closed at once.
-func (s *Server) track(c *websocket.Conn, open bool) {
+// track keeps count of the WebSockets: a place is reserved before the
+// upgrade (refused past MaxWebSockets or once closing), the open WebSocket
+// registered, and the place given back as it closes. One that opens while
+// the server is closing is refused, and its handler closes it.
+func (s *Server) track(c *websocket.Conn, open bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !open {
+	switch {
+	case c == nil && open:
+		if s.closed || s.reserved >= s.maxWS {
+			return false
+		}
+		s.reserved++
+	case c == nil:
+		s.reserved--
+	case !open:
 		if s.conns[c] {
 			delete(s.conns, c)
 			s.wg.Done()
 		}
-		return
+		s.reserved--
+	default:
+		if s.closed {
+			s.reserved--
+			return false
+		}
+		s.conns[c] = true
+		s.wg.Add(1)
 	}
-	if s.closed {
-		c.Close()
-		return
-	}
-	s.conns[c] = true
-	s.wg.Add(1)
+	return true
 }
 
 // shutdownGrace is how long open connections get to finish on shutdown.

@@ -121,7 +121,7 @@ func Markdown(w io.Writer, r Report) error {
 	if r.Redacted {
 		fmt.Fprintf(&b, "_%s_\n", mdEscape(words.Redacted))
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, EscapeControls(b.String(), true))
 	return err
 }
 

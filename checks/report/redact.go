@@ -85,7 +85,7 @@ var homePath = regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/U
 func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 	var s []string
 	for k, vs := range o.Options.Headers {
-		if !checks.IsSensitiveHeader(k) {
+		if allowedHeader(k) {
 			continue
 		}
 		for _, v := range vs {
@@ -128,11 +128,11 @@ func secretsOf(o checks.Outcome, proxy *Proxy) []string {
 	}
 	if _, q, ok := strings.Cut(o.Target.Path, "?"); ok {
 		if vals, err := url.ParseQuery(q); err == nil {
-			for k, vs := range vals {
-				if sensitiveParam(k) {
-					for _, v := range vs {
-						s = append(s, v, url.QueryEscape(v))
-					}
+			// Every value: which names carry a token is the
+			// service's choice (refresh=, t=, ...).
+			for _, vs := range vals {
+				for _, v := range vs {
+					s = append(s, v, url.QueryEscape(v))
 				}
 			}
 		}
@@ -166,13 +166,15 @@ func redactText(s string, secrets []string) string {
 		return p[1] + p[2] + Mask
 	})
 	s = homePath.ReplaceAllString(s, "${1}${2}"+UserMask)
-	return queryParam.ReplaceAllStringFunc(s, func(m string) string {
+	s = queryParam.ReplaceAllStringFunc(s, func(m string) string {
 		p := queryParam.FindStringSubmatch(m)
-		if sensitiveParam(p[2]) && p[3] != "" && p[3] != Mask {
+		// Every value: which names carry a token is the service's choice.
+		if p[3] != "" && p[3] != Mask {
 			return p[1] + p[2] + "=" + Mask
 		}
 		return m
 	})
+	return redactAssignments(s)
 }
 
 // redact returns r with secrets replaced in every string it carries.
@@ -182,7 +184,7 @@ func redact(r Report, secrets []string) Report {
 	if r.Options.Headers != nil {
 		h := map[string]string{}
 		for k, v := range r.Options.Headers {
-			if checks.IsSensitiveHeader(k) {
+			if !allowedHeader(k) {
 				v = Mask
 			}
 			h[t(k)] = t(v)
@@ -220,6 +222,9 @@ func redact(r Report, secrets []string) Report {
 			if isSecretEvidenceKey(kv.Key) {
 				kv.Value = Mask
 			}
+			if isChallengeKey(kv.Key) {
+				kv.Value = redactChallenges(kv.Value)
+			}
 			ev[j] = checks.KV{Key: t(kv.Key), Value: t(kv.Value)}
 		}
 		res.Evidence = ev
@@ -241,6 +246,9 @@ func redact(r Report, secrets []string) Report {
 			for j, e := range f.Evidence {
 				if isSecretEvidenceKey(e.Key) {
 					e.Value = Mask
+				}
+				if isChallengeKey(e.Key) {
+					e.Value = redactChallenges(e.Value)
 				}
 				e.Value = t(e.Value)
 				ev[j] = e

@@ -97,10 +97,10 @@ func Text(w io.Writer, r Report) error {
 			fmt.Fprintf(&b, "  %s: %s\n", strings.ToLower(words.Timings), strings.Join(parts, ", "))
 		}
 		if res.Error != "" {
-			b.WriteString(wrap(words.Error+": "+res.Error, textWidth, "  ") + "\n")
+			b.WriteString(wrap(words.Error+": "+EscapeControls(res.Error, false), textWidth, "  ") + "\n")
 		}
 		for _, kv := range res.Evidence {
-			b.WriteString(wrap(kv.Key+": "+kv.Value, textWidth, "  ") + "\n")
+			b.WriteString(wrap(kv.Key+": "+EscapeControls(kv.Value, false), textWidth, "  ") + "\n")
 		}
 	}
 	fmt.Fprintf(&b, "\n%s:\n", words.RunInfo)
@@ -108,7 +108,7 @@ func Text(w io.Writer, r Report) error {
 	if r.Redacted {
 		b.WriteString("\n" + wrap(words.Redacted, textWidth, "") + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, EscapeControls(b.String(), true))
 	return err
 }
 

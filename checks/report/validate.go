@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -64,7 +65,7 @@ func (s *schema) check(path string, v any) error {
 		if s.MinLength != nil && len([]rune(x)) < *s.MinLength {
 			return fmt.Errorf("%s: shorter than %d", path, *s.MinLength)
 		}
-		if s.Pattern != "" && !regexp.MustCompile(s.Pattern).MatchString(x) {
+		if s.Pattern != "" && !schemaPattern(s.Pattern).MatchString(x) {
 			return fmt.Errorf("%s: %q does not match %s", path, x, s.Pattern)
 		}
 		if s.Format == "date-time" {
@@ -145,4 +146,17 @@ func jsonType(v any) string {
 		return "object"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// patterns caches the schema's compiled patterns: a report has many strings
+// under the same few.
+var patterns sync.Map
+
+// schemaPattern is the compiled pattern p, compiled once.
+func schemaPattern(p string) *regexp.Regexp {
+	if re, ok := patterns.Load(p); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := patterns.LoadOrStore(p, regexp.MustCompile(p))
+	return re.(*regexp.Regexp)
 }

@@ -28,6 +28,7 @@ type fileSystem struct {
 	rename     func(from, to string) error
 	remove     func(name string) error
 	stat       func(name string) (fs.FileInfo, error)
+	lstat      func(name string) (fs.FileInfo, error)
 }
 
 var osFS = fileSystem{
@@ -35,6 +36,7 @@ var osFS = fileSystem{
 	rename:     os.Rename,
 	remove:     os.Remove,
 	stat:       os.Stat,
+	lstat:      os.Lstat,
 }
 
 // reportMode is the mode of a new report file: the user's to send on.
@@ -58,10 +60,17 @@ func (e *WriteError) Error() string {
 func (e *WriteError) Unwrap() error { return e.Err }
 
 // CheckWritable says early, before a long check runs, whether path can take
-// a report: its folder exists and path is not a folder.
-func CheckWritable(path string) error { return osFS.checkWritable(path) }
+// a report: its folder exists and takes new files, and path is nothing or a
+// regular file (see CheckOutput).
+func CheckWritable(path string) error { return osFS.checkWritable(path, false) }
 
-func (fsys fileSystem) checkWritable(path string) error {
+// CheckOutput is CheckWritable; force allows replacing what is not a
+// regular file (a symbolic link, a named pipe, a device), which is refused
+// otherwise: a report is written beside path and renamed over it, so it
+// would replace the link or the device node itself, never write through it.
+func CheckOutput(path string, force bool) error { return osFS.checkWritable(path, force) }
+
+func (fsys fileSystem) checkWritable(path string, force bool) error {
 	dir := filepath.Dir(path)
 	st, err := fsys.stat(dir)
 	switch {
@@ -72,22 +81,63 @@ func (fsys fileSystem) checkWritable(path string) error {
 	case !st.IsDir():
 		return &WriteError{path, dir + " is not a folder", fs.ErrInvalid}
 	}
-	if st, err := fsys.stat(path); err == nil && st.IsDir() {
-		return &WriteError{path, "it is a folder; give a file name such as report.html", fs.ErrExist}
+	lstat := fsys.lstat
+	if lstat == nil {
+		lstat = fsys.stat
 	}
+	if st, err := lstat(path); err == nil {
+		switch {
+		case st.IsDir():
+			return &WriteError{path, "it is a folder; give a file name such as report.html", fs.ErrExist}
+		case !st.Mode().IsRegular() && !force:
+			return &WriteError{path, "it is " + kindOf(st.Mode()) + ", not a regular file; give another name, or add --force to replace it", fs.ErrExist}
+		}
+	}
+	// The folder must take a new file: a read-only folder or disk is
+	// found now, not after the check.
+	f, err := fsys.createTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return writeError(path, err)
+	}
+	name := f.Name()
+	f.Close()
+	fsys.remove(name)
 	return nil
+}
+
+// kindOf names a file that is not a regular one.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 // WriteFile writes what render produces to path, all or nothing: into a
 // temporary file in the same folder, flushed to disk, then renamed over
 // path. Whatever fails, a file already at path is left as it was and no
 // temporary file is left behind.
+//
+// Only a regular file is replaced: a symbolic link, a named pipe or a device
+// at path is an error (WriteFileForce replaces them).
 func WriteFile(path string, render func(io.Writer) error) error {
-	return osFS.writeFile(path, render)
+	return osFS.writeFile(path, false, render)
 }
 
-func (fsys fileSystem) writeFile(path string, render func(io.Writer) error) (err error) {
-	if err := fsys.checkWritable(path); err != nil {
+// WriteFileForce is WriteFile that also replaces what is not a regular file.
+func WriteFileForce(path string, render func(io.Writer) error) error {
+	return osFS.writeFile(path, true, render)
+}
+
+func (fsys fileSystem) writeFile(path string, force bool, render func(io.Writer) error) (err error) {
+	if err := fsys.checkWritable(path, force); err != nil {
 		return err
 	}
 	dir, base := filepath.Split(path)
@@ -115,7 +165,7 @@ func (fsys fileSystem) writeFile(path string, render func(io.Writer) error) (err
 	// A report may be opened by another user account (support on a shared
 	// machine); CreateTemp made it private.
 	mode := reportMode
-	if st, err := fsys.stat(path); err == nil {
+	if st, err := fsys.stat(path); err == nil && st.Mode().IsRegular() {
 		mode = st.Mode().Perm()
 	}
 	if err := f.Chmod(mode); err != nil && runtime.GOOS != "windows" {

@@ -113,7 +113,7 @@ func TestWriteFileAllOrNothing(t *testing.T) {
 			if c.fsys != nil {
 				fsys = c.fsys(osFS)
 			}
-			err := fsys.writeFile(path, c.render)
+			err := fsys.writeFile(path, false, c.render)
 			var we *WriteError
 			if !errors.As(err, &we) || we.Why != c.why {
 				t.Fatalf("err = %v, want a WriteError saying %q", err, c.why)

@@ -1,0 +1,49 @@
+// Package bounded reads files that a user names with a size bound, so that
+// /dev/zero or a wrong multi-gigabyte file ends in a clear error instead of
+// filling memory.
+package bounded
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Sizes of the files the tool reads.
+const (
+	// MaxCertFile bounds a PEM file of certificates or a key (--ca,
+	// --cert, --key): a long chain is tens of KiB.
+	MaxCertFile = 1 << 20
+	// MaxReport bounds a saved JSON report: a big one is a few hundred KiB.
+	MaxReport = 16 << 20
+)
+
+// ErrTooLarge is a file larger than its bound.
+var ErrTooLarge = errors.New("file too large")
+
+// ReadFile reads path through an io.LimitReader of max+1 bytes; a larger
+// file is an error wrapping ErrTooLarge that names it and the bound.
+func ReadFile(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s is larger than %s, which no such file is: %w", path, size(max), ErrTooLarge)
+	}
+	return b, nil
+}
+
+// size writes n bytes in KiB or MiB.
+func size(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
