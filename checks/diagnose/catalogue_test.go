@@ -250,7 +250,7 @@ func TestCodeTextNeverShowsACode(t *testing.T) {
 
 // catalogueSame are catalogue texts that are the same in English and
 // another language: numbers and names.
-var catalogueSame = []string{"120", "443", "Proxy", "VPN", "Problem", "{host} and its subdomains"}
+var catalogueSame = []string{"120", "443", "Proxy", "VPN", "Problem", "Internet", "{host} and its subdomains"}
 
 // leaves flattens a catalogue's JSON into its texts by path, leaving out
 // the word lists (glossary words, jargon, retired names), which differ
