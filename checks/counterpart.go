@@ -25,8 +25,8 @@ func (t Target) SecureCounterpart() (Target, bool) {
 // got messages through: the upgrade passed and the echo, if it ran, too
 // (a warning counts as passing).
 func (o Outcome) Works() bool {
-	up, _ := o.Result("upgrade")
-	echo, hasEcho := o.Result("echo")
+	up, _ := o.Result(ProbeUpgrade)
+	echo, hasEcho := o.Result(ProbeEcho)
 	return up.OK() && (!hasEcho || echo.OK())
 }
 

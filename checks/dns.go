@@ -13,7 +13,7 @@ import (
 // Evidence: "a" and "aaaa" (addresses, comma-separated), "a_error" and
 // "aaaa_error" when one family failed, "literal" when the target is an IP.
 func DNSProbe() Probe {
-	return Probe{Name: "dns", Run: probeDNS}
+	return Probe{Name: ProbeDNS, Run: probeDNS}
 }
 
 func probeDNS(ctx context.Context, r *Run) Result {

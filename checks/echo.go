@@ -57,7 +57,7 @@ const (
 // frame from the server; "write_error". PhaseFirstMessage times the first
 // echo from the first write.
 func EchoProbe() Probe {
-	return Probe{Name: "echo", Needs: []string{"upgrade"}, Run: probeEcho}
+	return Probe{Name: ProbeEcho, Needs: []string{ProbeUpgrade}, Run: probeEcho}
 }
 
 // echoMsg is one message sent and what became of it.

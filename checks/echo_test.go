@@ -106,7 +106,7 @@ func TestEchoCancel(t *testing.T) {
 	rn := &checks.Runner{
 		Probes: probesUnderTest(),
 		OnEvent: func(e checks.Event) {
-			if e.Kind == checks.EventStarted && e.Probe == "echo" {
+			if e.Kind == checks.EventStarted && e.Probe == checks.ProbeEcho {
 				cancel()
 			}
 		},

@@ -42,7 +42,7 @@ const maxTitle = 200
 // middle-box tell-tales of tellTaleHeaders under their snake_case names
 // ("via", "x_cache", "proxy_agent", "x_squid_error", "cf_ray", ...).
 func HTTPProbe() Probe {
-	return Probe{Name: "http", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeHTTP}
+	return Probe{Name: ProbeHTTP, Needs: []string{ProbeDNS}, After: []string{ProbeTCP, ProbeTLS}, Run: probeHTTP}
 }
 
 func probeHTTP(ctx context.Context, r *Run) Result {

@@ -118,7 +118,7 @@ const (
 // "ping_pongs" (and "ping_retry_..."); "keepalive" (on, or unavailable); "ladder" (the periods
 // tested: "3.0:ok 4.5:dead ..."); "connections" (opened in all).
 func IdleProbe() Probe {
-	return Probe{Name: "idle", Needs: []string{"upgrade"}, Run: probeIdle, Timeout: idleTimeout, Long: true}
+	return Probe{Name: ProbeIdle, Needs: []string{ProbeUpgrade}, Run: probeIdle, Timeout: idleTimeout, Long: true}
 }
 
 // IdleProbes are the probes of the background idle run the GUI starts after

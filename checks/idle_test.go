@@ -250,7 +250,7 @@ func TestIdleCancel(t *testing.T) {
 	}
 	var cancelledAt time.Time
 	rn := &checks.Runner{Probes: checks.IdleProbes(), OnEvent: func(e checks.Event) {
-		if e.Kind == checks.EventStarted && e.Probe == "idle" {
+		if e.Kind == checks.EventStarted && e.Probe == checks.ProbeIdle {
 			cancelledAt = time.Now()
 			cancel()
 		}
@@ -285,7 +285,7 @@ func TestIdleOptions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := out.Result("idle"); ok != tc.has {
+		if _, ok := out.Result(checks.ProbeIdle); ok != tc.has {
 			t.Errorf("Idle %v: idle probe in the run = %v, want %v", tc.idle, ok, tc.has)
 		}
 	}

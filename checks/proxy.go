@@ -46,7 +46,7 @@ const (
 //     "proxy_body", "proxy_stage", "proxy_error", "proxy_failover",
 //     "proxy_route_error".
 func ProxyProbe() Probe {
-	return Probe{Name: "proxy", Run: probeProxy}
+	return Probe{Name: ProbeProxy, Run: probeProxy}
 }
 
 func probeProxy(ctx context.Context, r *Run) Result {
@@ -149,7 +149,7 @@ func DescribeSettings(s netenv.Settings) string {
 // Evidence: the upgrade probe's, plus "bypassed_proxy", the proxy left out.
 func UpgradeDirectProbe() Probe {
 	up := UpgradeProbe()
-	return Probe{Name: "upgrade_direct", Needs: up.Needs, After: up.After, Run: func(ctx context.Context, r *Run) Result {
+	return Probe{Name: ProbeUpgradeDirect, Needs: up.Needs, After: up.After, Run: func(ctx context.Context, r *Run) Result {
 		route := r.Route()
 		if route.Direct() {
 			res := r.Result()

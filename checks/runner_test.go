@@ -403,18 +403,18 @@ func TestDroppedPortStopsDependents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tcp, _ := out.Result("tcp")
+	tcp, _ := out.Result(ProbeTCP)
 	if tcp.Code != CodeTimeout {
 		t.Fatalf("tcp %s %s", tcp.Status, tcp.Code)
 	}
-	for _, name := range []string{"tls", "http", "upgrade"} {
+	for _, name := range []string{ProbeTLS, ProbeHTTP, ProbeUpgrade} {
 		if r, _ := out.Result(name); r.Code != "after_tcp" {
 			t.Errorf("%s: %s %s, want skipped after tcp", name, r.Status, r.Code)
 		}
 	}
 	// The upgrade's bound is the probe timeout too: stopped by the watch or
 	// by its own time, at the same moment, never later.
-	if up, _ := out.Result("upgrade"); up.Evidence.Value("own_code") != CodeCancelled && up.Evidence.Value("own_code") != CodeTimeout {
+	if up, _ := out.Result(ProbeUpgrade); up.Evidence.Value("own_code") != CodeCancelled && up.Evidence.Value("own_code") != CodeTimeout {
 		t.Errorf("upgrade's own code %q, want it stopped when tcp timed out", up.Evidence.Value("own_code"))
 	}
 	if took := out.Finished.Sub(out.Started); took >= 450*time.Millisecond {

@@ -41,7 +41,7 @@ const (
 //     all its addresses connect, "partial" when some do, else the code of
 //     its most telling failure.
 func TCPProbe() Probe {
-	return Probe{Name: "tcp", Needs: []string{"dns"}, Run: probeTCP}
+	return Probe{Name: ProbeTCP, Needs: []string{ProbeDNS}, Run: probeTCP}
 }
 
 // connectOutcome is what dialling one address gave.

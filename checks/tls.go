@@ -97,7 +97,7 @@ const minAppTLSVersion = tls.VersionTLS12
 //     a plain GET of http://host/ answered (see plainHTTPLook): a network
 //     sign-in page sends it on to itself.
 func TLSProbe() Probe {
-	return Probe{Name: "tls", Needs: []string{"dns"}, After: []string{"tcp"}, Run: probeTLS}
+	return Probe{Name: ProbeTLS, Needs: []string{ProbeDNS}, After: []string{ProbeTCP}, Run: probeTLS}
 }
 
 // publicRoots is the Mozilla root set, parsed once, on first use: it does

@@ -85,7 +85,7 @@ const (
 // HTTP answer back, "tunnel_answer", "tunnel_answer_bytes", "tunnel_title"
 // and "tunnel_server" (see tunnelAnswerEvidence).
 func UpgradeProbe() Probe {
-	return Probe{Name: "upgrade", Needs: []string{"dns"}, After: []string{"tcp", "tls"}, Run: probeUpgrade, Timeout: Options.upgradeTimeout}
+	return Probe{Name: ProbeUpgrade, Needs: []string{ProbeDNS}, After: []string{ProbeTCP, ProbeTLS}, Run: probeUpgrade, Timeout: Options.upgradeTimeout}
 }
 
 // recConn records what the handshake needs to know of a connection: the

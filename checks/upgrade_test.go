@@ -25,7 +25,7 @@ import (
 // stubProbe stands in for a probe these tests do not cover (tcp, tls), so
 // the probes under test can name it in After.
 func stubProbe(name string) checks.Probe {
-	return checks.Probe{Name: name, Needs: []string{"dns"}, Run: func(ctx context.Context, r *checks.Run) checks.Result {
+	return checks.Probe{Name: name, Needs: []string{checks.ProbeDNS}, Run: func(ctx context.Context, r *checks.Run) checks.Result {
 		res := r.Result()
 		res.Status, res.Reason = checks.Skip, "not under test"
 		return res

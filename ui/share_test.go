@@ -57,7 +57,7 @@ func TestShareWaitsForIdleAndOpensFolder(t *testing.T) {
 	if len(opened) != 1 || opened[0] != filepath.Dir(h.z.share.saved) {
 		t.Fatalf("opened %q, saved %q", opened, h.z.share.saved)
 	}
-	release <- checks.Result{Probe: "idle", Status: checks.Pass}
+	release <- checks.Result{Probe: checks.ProbeIdle, Status: checks.Pass}
 	h.until("the idle result", func() bool { return !h.z.idleBusy })
 }
 

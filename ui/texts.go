@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
 
@@ -290,15 +291,15 @@ var English = Words{
 	CheckingOf:    "Checking %s",
 	CheckingSelf:  "Checking this computer with the app's own test server",
 	ProbeWords: map[string]string{
-		"dns":            "Finding the service on the Internet",
-		"tcp":            "Reaching the service",
-		"proxy":          "Going through your proxy",
-		"tls":            "Setting up a secure connection",
-		"http":           "Loading a normal web page from it",
-		"upgrade":        "Opening a live connection",
-		"upgrade_direct": "Opening a live connection without the proxy",
-		"echo":           "Sending and receiving messages",
-		"idle":           "Keeping a quiet connection open",
+		checks.ProbeDNS:           "Finding the service on the Internet",
+		checks.ProbeTCP:           "Reaching the service",
+		checks.ProbeProxy:         "Going through your proxy",
+		checks.ProbeTLS:           "Setting up a secure connection",
+		checks.ProbeHTTP:          "Loading a normal web page from it",
+		checks.ProbeUpgrade:       "Opening a live connection",
+		checks.ProbeUpgradeDirect: "Opening a live connection without the proxy",
+		checks.ProbeEcho:          "Sending and receiving messages",
+		checks.ProbeIdle:          "Keeping a quiet connection open",
 	},
 	StateWaiting:  "Waiting",
 	StateChecking: "Checking…",

@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // German is the window's text in German.
 var German = Words{
@@ -95,15 +98,15 @@ var German = Words{
 	CheckingOf:    "%s wird geprüft",
 	CheckingSelf:  "Dieser Computer wird mit dem eigenen Testserver der App geprüft",
 	ProbeWords: map[string]string{
-		"dns":            "Den Dienst im Internet finden",
-		"tcp":            "Den Dienst erreichen",
-		"proxy":          "Durch Ihren Proxy gehen",
-		"tls":            "Eine sichere Verbindung aufbauen",
-		"http":           "Eine normale Webseite laden",
-		"upgrade":        "Eine Live-Verbindung öffnen",
-		"upgrade_direct": "Eine Live-Verbindung ohne Proxy öffnen",
-		"echo":           "Nachrichten senden und empfangen",
-		"idle":           "Eine ruhige Verbindung offen halten",
+		checks.ProbeDNS:           "Den Dienst im Internet finden",
+		checks.ProbeTCP:           "Den Dienst erreichen",
+		checks.ProbeProxy:         "Durch Ihren Proxy gehen",
+		checks.ProbeTLS:           "Eine sichere Verbindung aufbauen",
+		checks.ProbeHTTP:          "Eine normale Webseite laden",
+		checks.ProbeUpgrade:       "Eine Live-Verbindung öffnen",
+		checks.ProbeUpgradeDirect: "Eine Live-Verbindung ohne Proxy öffnen",
+		checks.ProbeEcho:          "Nachrichten senden und empfangen",
+		checks.ProbeIdle:          "Eine ruhige Verbindung offen halten",
 	},
 	StateWaiting:  "Wartet",
 	StateChecking: "Wird geprüft…",

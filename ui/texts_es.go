@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // Spanish is the window's text in Spanish.
 var Spanish = Words{
@@ -95,15 +98,15 @@ var Spanish = Words{
 	CheckingOf:    "Comprobando %s",
 	CheckingSelf:  "Comprobando este equipo con el servidor de prueba de la aplicación",
 	ProbeWords: map[string]string{
-		"dns":            "Encontrar el servicio en Internet",
-		"tcp":            "Llegar al servicio",
-		"proxy":          "Pasar por tu proxy",
-		"tls":            "Establecer una conexión segura",
-		"http":           "Cargar una página web normal",
-		"upgrade":        "Abrir una conexión en directo",
-		"upgrade_direct": "Abrir una conexión en directo sin el proxy",
-		"echo":           "Enviar y recibir mensajes",
-		"idle":           "Mantener abierta una conexión en reposo",
+		checks.ProbeDNS:           "Encontrar el servicio en Internet",
+		checks.ProbeTCP:           "Llegar al servicio",
+		checks.ProbeProxy:         "Pasar por tu proxy",
+		checks.ProbeTLS:           "Establecer una conexión segura",
+		checks.ProbeHTTP:          "Cargar una página web normal",
+		checks.ProbeUpgrade:       "Abrir una conexión en directo",
+		checks.ProbeUpgradeDirect: "Abrir una conexión en directo sin el proxy",
+		checks.ProbeEcho:          "Enviar y recibir mensajes",
+		checks.ProbeIdle:          "Mantener abierta una conexión en reposo",
 	},
 	StateWaiting:  "En espera",
 	StateChecking: "Comprobando…",

@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // French is the window's text in French.
 var French = Words{
@@ -95,15 +98,15 @@ var French = Words{
 	CheckingOf:    "Vérification de %s",
 	CheckingSelf:  "Vérification de cet ordinateur avec le serveur de test de l'application",
 	ProbeWords: map[string]string{
-		"dns":            "Trouver le service sur Internet",
-		"tcp":            "Joindre le service",
-		"proxy":          "Passer par votre proxy",
-		"tls":            "Établir une connexion sécurisée",
-		"http":           "Charger une page web ordinaire",
-		"upgrade":        "Ouvrir une connexion en direct",
-		"upgrade_direct": "Ouvrir une connexion en direct sans le proxy",
-		"echo":           "Envoyer et recevoir des messages",
-		"idle":           "Garder ouverte une connexion au repos",
+		checks.ProbeDNS:           "Trouver le service sur Internet",
+		checks.ProbeTCP:           "Joindre le service",
+		checks.ProbeProxy:         "Passer par votre proxy",
+		checks.ProbeTLS:           "Établir une connexion sécurisée",
+		checks.ProbeHTTP:          "Charger une page web ordinaire",
+		checks.ProbeUpgrade:       "Ouvrir une connexion en direct",
+		checks.ProbeUpgradeDirect: "Ouvrir une connexion en direct sans le proxy",
+		checks.ProbeEcho:          "Envoyer et recevoir des messages",
+		checks.ProbeIdle:          "Garder ouverte une connexion au repos",
 	},
 	StateWaiting:  "En attente",
 	StateChecking: "Vérification…",

@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // Japanese is the window's text in Japanese.
 var Japanese = Words{
@@ -95,15 +98,15 @@ var Japanese = Words{
 	CheckingOf:    "%sをチェックしています",
 	CheckingSelf:  "アプリ内蔵のテストサーバーでこのコンピューターをチェックしています",
 	ProbeWords: map[string]string{
-		"dns":            "インターネット上でサービスを探す",
-		"tcp":            "サービスに届くか確かめる",
-		"proxy":          "プロキシを通る",
-		"tls":            "安全な接続を準備する",
-		"http":           "普通のWebページを読み込む",
-		"upgrade":        "ライブ接続を開く",
-		"upgrade_direct": "プロキシを使わずにライブ接続を開く",
-		"echo":           "メッセージを送って受け取る",
-		"idle":           "静かな接続を開いたままにする",
+		checks.ProbeDNS:           "インターネット上でサービスを探す",
+		checks.ProbeTCP:           "サービスに届くか確かめる",
+		checks.ProbeProxy:         "プロキシを通る",
+		checks.ProbeTLS:           "安全な接続を準備する",
+		checks.ProbeHTTP:          "普通のWebページを読み込む",
+		checks.ProbeUpgrade:       "ライブ接続を開く",
+		checks.ProbeUpgradeDirect: "プロキシを使わずにライブ接続を開く",
+		checks.ProbeEcho:          "メッセージを送って受け取る",
+		checks.ProbeIdle:          "静かな接続を開いたままにする",
 	},
 	StateWaiting:  "待機中",
 	StateChecking: "チェック中…",

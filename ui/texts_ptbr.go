@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // BrazilianPortuguese is the window's text in Brazilian Portuguese.
 var BrazilianPortuguese = Words{
@@ -95,15 +98,15 @@ var BrazilianPortuguese = Words{
 	CheckingOf:    "Verificando %s",
 	CheckingSelf:  "Verificando este computador com o servidor de teste do próprio aplicativo",
 	ProbeWords: map[string]string{
-		"dns":            "Encontrar o serviço na internet",
-		"tcp":            "Chegar até o serviço",
-		"proxy":          "Passar pelo seu proxy",
-		"tls":            "Criar uma conexão segura",
-		"http":           "Carregar uma página comum",
-		"upgrade":        "Abrir uma conexão ao vivo",
-		"upgrade_direct": "Abrir uma conexão ao vivo sem o proxy",
-		"echo":           "Enviar e receber mensagens",
-		"idle":           "Manter aberta uma conexão parada",
+		checks.ProbeDNS:           "Encontrar o serviço na internet",
+		checks.ProbeTCP:           "Chegar até o serviço",
+		checks.ProbeProxy:         "Passar pelo seu proxy",
+		checks.ProbeTLS:           "Criar uma conexão segura",
+		checks.ProbeHTTP:          "Carregar uma página comum",
+		checks.ProbeUpgrade:       "Abrir uma conexão ao vivo",
+		checks.ProbeUpgradeDirect: "Abrir uma conexão ao vivo sem o proxy",
+		checks.ProbeEcho:          "Enviar e receber mensagens",
+		checks.ProbeIdle:          "Manter aberta uma conexão parada",
 	},
 	StateWaiting:  "Aguardando",
 	StateChecking: "Verificando…",

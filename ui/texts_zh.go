@@ -1,6 +1,9 @@
 package ui
 
-import "codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+import (
+	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+)
 
 // SimplifiedChinese is the window's text in Simplified Chinese.
 var SimplifiedChinese = Words{
@@ -95,15 +98,15 @@ var SimplifiedChinese = Words{
 	CheckingOf:    "正在检查%s",
 	CheckingSelf:  "正在用本应用自带的测试服务器检查这台电脑",
 	ProbeWords: map[string]string{
-		"dns":            "在互联网上找到服务",
-		"tcp":            "连上服务",
-		"proxy":          "经过您的代理",
-		"tls":            "建立安全连接",
-		"http":           "打开一个普通网页",
-		"upgrade":        "打开实时连接",
-		"upgrade_direct": "不经代理打开实时连接",
-		"echo":           "发送和接收消息",
-		"idle":           "让安静的连接保持打开",
+		checks.ProbeDNS:           "在互联网上找到服务",
+		checks.ProbeTCP:           "连上服务",
+		checks.ProbeProxy:         "经过您的代理",
+		checks.ProbeTLS:           "建立安全连接",
+		checks.ProbeHTTP:          "打开一个普通网页",
+		checks.ProbeUpgrade:       "打开实时连接",
+		checks.ProbeUpgradeDirect: "不经代理打开实时连接",
+		checks.ProbeEcho:          "发送和接收消息",
+		checks.ProbeIdle:          "让安静的连接保持打开",
 	},
 	StateWaiting:  "等待中",
 	StateChecking: "检查中…",

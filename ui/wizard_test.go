@@ -127,10 +127,10 @@ var stripFinding = diagnose.Finding{
 // timeout when the idle test failed.
 func fakeDiagnose(out checks.Outcome) []diagnose.Finding {
 	var fs []diagnose.Finding
-	if r, _ := out.Result("upgrade"); r.Status == checks.Fail {
+	if r, _ := out.Result(checks.ProbeUpgrade); r.Status == checks.Fail {
 		fs = append(fs, stripFinding)
 	}
-	if r, ok := out.Result("idle"); ok && r.Status == checks.Fail {
+	if r, ok := out.Result(checks.ProbeIdle); ok && r.Status == checks.Fail {
 		fs = append(fs, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning, WhoCanFix: diagnose.FixerNetworkAdmin,
 			Title: "Quiet connections are closed after a minute", Steps: []string{"Ask your IT team to raise the idle timeout."},
 			AdminNote: "Raise the idle timeout to 180 s."})
@@ -604,7 +604,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 				}
 				return
 			}
-			release <- checks.Result{Probe: "idle", Status: checks.Fail, Code: "closed", Duration: 61 * time.Second}
+			release <- checks.Result{Probe: checks.ProbeIdle, Status: checks.Fail, Code: "closed", Duration: 61 * time.Second}
 			h.until("the idle result", func() bool { return !h.z.idleBusy })
 			if h.z.result.banner.level != bannerAmber {
 				t.Errorf("banner %d after the idle connection was closed, want amber", h.z.result.banner.level)
@@ -615,7 +615,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 			if len(h.z.run.Findings) != 1 || h.z.run.Findings[0].ID != "proxy-idle-timeout" {
 				t.Errorf("findings after idle %+v", h.z.run.Findings)
 			}
-			if _, ok := h.z.run.Outcome.Result("idle"); !ok {
+			if _, ok := h.z.run.Outcome.Result(checks.ProbeIdle); !ok {
 				t.Error("the idle result is not part of the run, so the report would miss it")
 			}
 		})

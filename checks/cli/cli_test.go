@@ -127,7 +127,7 @@ func TestCheckJSON(t *testing.T) {
 	for _, r := range doc.Results {
 		// No proxy applies to a loopback target: proxy and
 		// upgrade_direct skip.
-		skipOK := r.Probe == "tls" || r.Probe == "proxy" || r.Probe == "upgrade_direct"
+		skipOK := r.Probe == checks.ProbeTLS || r.Probe == checks.ProbeProxy || r.Probe == checks.ProbeUpgradeDirect
 		if r.Status != "pass" && !(skipOK && r.Status == "skip") {
 			t.Errorf("%s: %s", r.Probe, r.Status)
 		}

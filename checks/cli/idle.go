@@ -54,7 +54,7 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		shown = true
 	}
 	onEvent = func(e checks.Event) {
-		if e.Probe == "idle" && e.Kind == checks.EventFinished {
+		if e.Probe == checks.ProbeIdle && e.Kind == checks.EventFinished {
 			once.Do(func() { close(quit) })
 		}
 		mu.Lock()
@@ -64,7 +64,7 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		}
 		inner(e)
 		mu.Unlock()
-		if e.Probe == "idle" && e.Kind == checks.EventStarted {
+		if e.Probe == checks.ProbeIdle && e.Kind == checks.EventStarted {
 			end := e.Time.Add(idle)
 			wg.Add(1)
 			go func() {

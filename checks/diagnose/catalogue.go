@@ -578,7 +578,7 @@ func verdictFor(f *facts, rs []raised) Verdict {
 func addressesOf(f *facts) string {
 	var all []string
 	for _, k := range []string{"aaaa", "a", "literal"} {
-		for _, a := range strings.Split(f.ev("dns", k), ",") {
+		for _, a := range strings.Split(f.ev(checks.ProbeDNS, k), ",") {
 			if a = strings.TrimSpace(a); a != "" && !slices.Contains(all, a) {
 				all = append(all, a)
 			}

@@ -228,7 +228,7 @@ func TestVocabularyCatches(t *testing.T) {
 // probe, reads as a sentence in every language, never as the code.
 func TestCodeTextNeverShowsACode(t *testing.T) {
 	codes := append(checks.Codes(), "status_200", "status_426", "needs_tcp", "after_upgrade", "something_new")
-	probes := []string{"dns", "tcp", "proxy", "tls", "http", "upgrade", "upgrade_direct", "echo", "idle"}
+	probes := []string{checks.ProbeDNS, checks.ProbeTCP, checks.ProbeProxy, checks.ProbeTLS, checks.ProbeHTTP, checks.ProbeUpgrade, checks.ProbeUpgradeDirect, checks.ProbeEcho, checks.ProbeIdle}
 	for _, lang := range assets.FindingsLanguages() {
 		c, err := diagnose.CatalogueFor(lang)
 		if err != nil {

@@ -141,25 +141,25 @@ func (f *facts) placeholders() map[string]string {
 	if s, ok := secondsOf(f.ev(checks.ProbeIdle, checks.KeySurvived)); ok {
 		set("idle_survived", strconv.Itoa(int(s+0.5)))
 	}
-	up := f.res["upgrade"]
+	up := f.res[checks.ProbeUpgrade]
 	if n := httpStatus(up.Code); n != 0 {
 		set("status", strconv.Itoa(n))
 	}
 	set("server", up.Evidence.Value("server"))
 	if v["server"] == "" {
-		set("server", f.ev("http", "server"))
+		set("server", f.ev(checks.ProbeHTTP, "server"))
 	}
 	set("location", up.Evidence.Value("location"))
-	issuer := f.ev("tls", "leaf_issuer_org")
+	issuer := f.ev(checks.ProbeTLS, "leaf_issuer_org")
 	if issuer == "" {
-		issuer = f.ev("tls", "leaf_issuer")
+		issuer = f.ev(checks.ProbeTLS, "leaf_issuer")
 	}
 	// Texts put the name at the end of a sentence: "Zscaler Inc." would
 	// end it twice.
 	set("issuer", strings.TrimRight(issuer, "."))
-	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev("tls", "expected_issuers"), "; ", " or "), "."))
-	set("tls_version", f.ev("tls", "version"))
-	set("close_code", f.ev("echo", "close_code"))
+	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(checks.ProbeTLS, "expected_issuers"), "; ", " or "), "."))
+	set("tls_version", f.ev(checks.ProbeTLS, "version"))
+	set("close_code", f.ev(checks.ProbeEcho, "close_code"))
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
@@ -291,7 +291,7 @@ func fromEvidence(in Input) Input {
 	// The proxy the probes went through; it wins over the one the caller
 	// read from the settings when the first of a list could not be reached
 	// and the next one was used (proxy_failover).
-	for _, name := range []string{checks.ProbeProxy, "upgrade", "http", "tls"} {
+	for _, name := range []string{checks.ProbeProxy, checks.ProbeUpgrade, checks.ProbeHTTP, checks.ProbeTLS} {
 		r, _ := o.Result(name)
 		if p := r.Evidence.Value("proxy"); p != "" {
 			if in.Env.ProxyURL == "" || r.Evidence.Value("proxy_failover") != "" {
@@ -303,13 +303,13 @@ func fromEvidence(in Input) Input {
 		}
 	}
 	if in.Direct == nil {
-		if d, ok := o.Result("upgrade_direct"); ok && d.Status != checks.Skip {
-			d.Probe = "upgrade"
+		if d, ok := o.Result(checks.ProbeUpgradeDirect); ok && d.Status != checks.Skip {
+			d.Probe = checks.ProbeUpgrade
 			direct := &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
 			// The certificate the direct handshake saw stands in for a
 			// direct tls probe: who issued it is all the rules compare.
 			if issuer := d.Evidence.Value("leaf_issuer"); issuer != "" {
-				tls := checks.Result{Probe: "tls", Status: checks.Pass, Code: checks.CodeOK}
+				tls := checks.Result{Probe: checks.ProbeTLS, Status: checks.Pass, Code: checks.CodeOK}
 				tls.Evidence.Set("leaf_issuer", issuer)
 				tls.Evidence.Set("leaf_issuer_org", d.Evidence.Value("leaf_issuer_org"))
 				direct.Results = append(direct.Results, tls)

@@ -254,7 +254,7 @@ func (f *facts) problemSev() Severity {
 // then read or answer the WebSocket request, so whatever answered it is on
 // the service's side.
 func (f *facts) endToEnd() bool {
-	tls, ok := f.get("tls")
+	tls, ok := f.get(checks.ProbeTLS)
 	if !f.secure || f.viaProxy || !ok || tls.Status != checks.Pass {
 		return false
 	}
@@ -302,7 +302,7 @@ func ruleNetwork(f *facts, fd *found) {
 	// on a local network may still be reachable without one, and a name
 	// server that answered "no such name" was reached.
 	nxdomain := false
-	if dns, ok := f.get("dns"); ok {
+	if dns, ok := f.get(checks.ProbeDNS); ok {
 		nxdomain = dns.Code == checks.CodeNXDomain
 	}
 	if f.in.Env.NoRoute && !internalHost(f.o.Target.Host) && !nxdomain {
@@ -311,26 +311,26 @@ func ruleNetwork(f *facts, fd *found) {
 		return
 	}
 	httpOK := false
-	if h, ok := f.get("http"); ok {
+	if h, ok := f.get(checks.ProbeHTTP); ok {
 		httpOK = h.OK()
 	}
 	if httpOK {
 		return
 	}
-	if tcp, ok := f.get("tcp"); ok && tcp.Status == checks.Fail && tcp.Code == checks.CodeUnreachable {
+	if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.Status == checks.Fail && tcp.Code == checks.CodeUnreachable {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Likely, fixer: FixerYou,
 			cases: []string{"unreachable"}, refs: refs(tcp, "connect_ipv6", "connect_ipv4")})
 	}
 	// Behind a proxy, the proxy looks names up: a local lookup failure says
 	// nothing about the connection.
-	if dns, ok := f.get("dns"); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
+	if dns, ok := f.get(checks.ProbeDNS); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Possible, fixer: FixerYou,
 			cases: []string{"no_answer"}, refs: refs(dns, "a_error", "aaaa_error")})
 	}
 }
 
 func ruleDNS(f *facts, fd *found) {
-	dns, ok := f.get("dns")
+	dns, ok := f.get(checks.ProbeDNS)
 	if !ok || dns.Status != checks.Fail {
 		return
 	}
@@ -365,7 +365,7 @@ func (f *facts) proxyAnswers() []checks.Result {
 	if p, ok := f.get(checks.ProbeProxy); ok && p.Status != checks.Skip {
 		out = append(out, p)
 	}
-	for _, name := range []string{"upgrade", "http"} {
+	for _, name := range []string{checks.ProbeUpgrade, checks.ProbeHTTP} {
 		r, ok := f.get(name)
 		if !ok {
 			continue
@@ -445,7 +445,7 @@ func ruleProxy(f *facts, fd *found) {
 }
 
 func ruleTCP(f *facts, fd *found) {
-	tcp, ok := f.get("tcp")
+	tcp, ok := f.get(checks.ProbeTCP)
 	if !ok {
 		return
 	}
@@ -489,7 +489,7 @@ func ruleTCP(f *facts, fd *found) {
 	// The same host answers on the other scheme's port: it is up, and
 	// this port is what is closed.
 	if o := f.in.Other; o != nil {
-		if ot, ok := o.Result("tcp"); ok && ot.OK() && ot.Evidence.Value("port") != tcp.Evidence.Value("port") {
+		if ot, ok := o.Result(checks.ProbeTCP); ok && ot.OK() && ot.Evidence.Value("port") != tcp.Evidence.Value("port") {
 			r.cases = append(r.cases, "other_port_ok")
 			r.conf = Sure
 			r.refs = append(r.refs, otherRef("other", ot, "port"))
@@ -519,7 +519,7 @@ var certCodes = []string{
 }
 
 func ruleTLS(f *facts, fd *found) {
-	tls, ok := f.get("tls")
+	tls, ok := f.get(checks.ProbeTLS)
 	if !ok || tls.Status == checks.Skip || f.portalCert(fd) {
 		return
 	}
@@ -543,7 +543,7 @@ func ruleTLS(f *facts, fd *found) {
 	// on the way re-signs the connection.
 	var differs []EvidenceRef
 	if d := f.in.Direct; d != nil && f.viaProxy {
-		if dt, ok := d.Result("tls"); ok {
+		if dt, ok := d.Result(checks.ProbeTLS); ok {
 			a, b := tls.Evidence.Value("leaf_issuer"), dt.Evidence.Value("leaf_issuer")
 			if a != "" && b != "" && a != b {
 				differs = append(tlsRefs, otherRef("direct", dt, "leaf_issuer"))
@@ -622,7 +622,7 @@ func ruleTLS(f *facts, fd *found) {
 	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.
-		if tcp, ok := f.get("tcp"); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
+		if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
 		}
@@ -646,8 +646,8 @@ func ruleSchemes(f *facts, fd *found) {
 	if mainPlain {
 		wsRun, wssRun = "main", "other"
 	}
-	wsUp, _ := ws.Result("upgrade")
-	wssUp, _ := wss.Result("upgrade")
+	wsUp, _ := ws.Result(checks.ProbeUpgrade)
+	wssUp, _ := wss.Result(checks.ProbeUpgrade)
 	wsRef := ref(wsUp, "code")
 	wssRef := ref(wssUp, "code")
 	if wsRun == "other" {
@@ -671,7 +671,7 @@ var proxyCodes = []string{
 }
 
 func ruleUpgrade(f *facts, fd *found) {
-	up, ok := f.get("upgrade")
+	up, ok := f.get(checks.ProbeUpgrade)
 	if !ok || up.Status == checks.Skip {
 		return
 	}
@@ -703,7 +703,7 @@ func ruleUpgrade(f *facts, fd *found) {
 	var direct *checks.Result
 	directWorks := false
 	if f.viaProxy && f.in.Direct != nil {
-		if du, ok := f.in.Direct.Result("upgrade"); ok {
+		if du, ok := f.in.Direct.Result(checks.ProbeUpgrade); ok {
 			direct = &du
 			directWorks = f.in.Direct.Works()
 		}
@@ -756,7 +756,7 @@ func ruleUpgrade(f *facts, fd *found) {
 
 	case st != 0:
 		sameAsGet := false
-		if g, ok := f.get("http"); ok && g.OK() && httpStatus(g.Code) == st &&
+		if g, ok := f.get(checks.ProbeHTTP); ok && g.OK() && httpStatus(g.Code) == st &&
 			g.Evidence.Value("server") == up.Evidence.Value("server") &&
 			g.Evidence.Value("title") == up.Evidence.Value("body_title") {
 			sameAsGet = true
@@ -829,7 +829,7 @@ func ruleUpgrade(f *facts, fd *found) {
 		}
 
 	case up.Code == checks.CodeEOF || up.Code == checks.CodeReset:
-		g, ok := f.get("http")
+		g, ok := f.get(checks.ProbeHTTP)
 		if !ok || !g.OK() {
 			// Nothing answers at all on this connection.
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
@@ -856,7 +856,7 @@ func ruleUpgrade(f *facts, fd *found) {
 }
 
 func ruleEcho(f *facts, fd *found) {
-	echo, ok := f.get("echo")
+	echo, ok := f.get(checks.ProbeEcho)
 	if !ok || echo.Status == checks.Skip {
 		return
 	}
@@ -1002,13 +1002,13 @@ func ruleOK(f *facts, fd *found) {
 	if !f.works {
 		return
 	}
-	up, _ := f.get("upgrade")
+	up, _ := f.get(checks.ProbeUpgrade)
 	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, "status")}
 	if f.in.SelfTest {
 		// Nothing crossed the network: say only what was proved.
 		r.cases = []string{"self_test"}
 	}
-	if echo, ok := f.get("echo"); ok {
+	if echo, ok := f.get(checks.ProbeEcho); ok {
 		switch echo.Code {
 		case checks.CodeOK, checks.CodeNoPong:
 			r.refs = append(r.refs, ref(echo, "messages_echoed"))

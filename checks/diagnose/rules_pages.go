@@ -106,7 +106,7 @@ func signInPage(title, body string) bool {
 // the target that this machine trusts: then whatever answered over it is
 // the service (or what the service put in front), never a network's page.
 func (f *facts) tlsVerifiedForHost() bool {
-	tls, ok := f.get("tls")
+	tls, ok := f.get(checks.ProbeTLS)
 	return ok && tls.Status != checks.Skip && tls.Evidence.Value("hostname_match") == "yes" && tls.Evidence.Value("verified_os") == "yes"
 }
 
@@ -123,7 +123,7 @@ func ruleCaptivePortal(f *facts, fd *found) {
 	if !f.viaProxy && !f.tlsVerifiedForHost() {
 		var away []string
 		signIn := false
-		for _, p := range []struct{ probe, titleKey, bodyKey string }{{"upgrade", "body_title", "body"}, {"http", "title", ""}} {
+		for _, p := range []struct{ probe, titleKey, bodyKey string }{{checks.ProbeUpgrade, "body_title", "body"}, {checks.ProbeHTTP, "title", ""}} {
 			res, ok := f.get(p.probe)
 			if !ok {
 				continue
@@ -155,7 +155,7 @@ func ruleCaptivePortal(f *facts, fd *found) {
 	// A certificate for another name, while plain HTTP to the same host
 	// is sent on to another site (the tls probe looks when the name is
 	// wrong), or a certificate whose names read as a sign-in page.
-	if tls, ok := f.get("tls"); ok && tls.Evidence.Value("hostname_match") == "no" && !f.viaProxy {
+	if tls, ok := f.get(checks.ProbeTLS); ok && tls.Evidence.Value("hostname_match") == "no" && !f.viaProxy {
 		plainAway := f.redirectAway(tls, "plain_http_status", "plain_http_location")
 		sans := tls.Evidence.Value("cert0_sans")
 		switch {
@@ -206,8 +206,8 @@ func ruleClientCert(f *facts, fd *found) {
 	if f.works {
 		return
 	}
-	tls, _ := f.get("tls")
-	up, _ := f.get("upgrade")
+	tls, _ := f.get(checks.ProbeTLS)
+	up, _ := f.get(checks.ProbeUpgrade)
 	pick := func(key string) string {
 		for _, r := range []checks.Result{up, tls} {
 			if v := r.Evidence.Value(key); v != "" {
@@ -257,7 +257,7 @@ func ruleClientCert(f *facts, fd *found) {
 	}
 	if pick("client_cert_cas") != "" {
 		r.cases = append(r.cases, "cas")
-		r.refs = append(r.refs, EvidenceRef{Probe: "tls", Key: "client_cert_cas", Value: pick("client_cert_cas")})
+		r.refs = append(r.refs, EvidenceRef{Probe: checks.ProbeTLS, Key: "client_cert_cas", Value: pick("client_cert_cas")})
 	}
 	fd.add(r)
 }
@@ -266,7 +266,7 @@ func ruleClientCert(f *facts, fd *found) {
 // had opened (CONNECT 200) in place of the service's TLS handshake or 101:
 // its own page, most often a block page.
 func ruleTunnelPage(f *facts, fd *found) {
-	for _, name := range []string{"upgrade", "http", "tls"} {
+	for _, name := range []string{checks.ProbeUpgrade, checks.ProbeHTTP, checks.ProbeTLS} {
 		r, ok := f.get(name)
 		if !ok {
 			continue
@@ -284,7 +284,7 @@ func ruleTunnelPage(f *facts, fd *found) {
 			x.conf = Sure
 		}
 		if f.in.Direct != nil && f.in.Direct.Works() {
-			if du, ok := f.in.Direct.Result("upgrade"); ok {
+			if du, ok := f.in.Direct.Result(checks.ProbeUpgrade); ok {
 				x.refs = append(x.refs, otherRef("direct", du, "code"))
 			}
 		}
@@ -312,28 +312,28 @@ func (f *facts) pageExplains(fd *found) bool {
 
 // pagePlaceholders sets {portal}, {page_title} and {client_cas}.
 func (f *facts) pagePlaceholders(set func(k, v string)) {
-	for _, k := range [][2]string{{"upgrade", "tunnel_title"}, {"upgrade", "body_title"}, {"http", "title"}, {"tls", "plain_http_title"}} {
+	for _, k := range [][2]string{{checks.ProbeUpgrade, "tunnel_title"}, {checks.ProbeUpgrade, "body_title"}, {checks.ProbeHTTP, "title"}, {checks.ProbeTLS, "plain_http_title"}} {
 		if t := f.ev(k[0], k[1]); t != "" {
 			set("page_title", t)
 			break
 		}
 	}
 	portal := false
-	for _, p := range []struct{ probe, st, loc string }{{"upgrade", "", "location"}, {"http", "", "location"}, {"tls", "plain_http_status", "plain_http_location"}} {
+	for _, p := range []struct{ probe, st, loc string }{{checks.ProbeUpgrade, "", "location"}, {checks.ProbeHTTP, "", "location"}, {checks.ProbeTLS, "plain_http_status", "plain_http_location"}} {
 		if h := f.redirectAway(f.res[p.probe], p.st, p.loc); h != "" {
 			set("portal", h)
 			portal = true
 			break
 		}
 	}
-	if !portal && f.ev("tls", "hostname_match") == "no" {
-		if sans := f.ev("tls", "cert0_sans"); sans != "" {
+	if !portal && f.ev(checks.ProbeTLS, "hostname_match") == "no" {
+		if sans := f.ev(checks.ProbeTLS, "cert0_sans"); sans != "" {
 			name, _, _ := strings.Cut(sans, ",")
 			_, name, _ = strings.Cut(name, ":")
 			set("portal", name)
 		}
 	}
-	for _, p := range []string{"upgrade", "tls"} {
+	for _, p := range []string{checks.ProbeUpgrade, checks.ProbeTLS} {
 		if c := f.ev(p, "client_cert_cas"); c != "" {
 			set("client_cas", c)
 			break

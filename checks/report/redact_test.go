@@ -75,7 +75,7 @@ func secretsInput() Input {
 		Explanation: "It refused wss://chat.example.com/socket?token=TOKENsekret0006 with Cookie: sid=FINDINGsekret0021",
 		Steps:       []string{"Check the password PROXYPASSsekret0009 in the proxy settings."},
 		AdminNote:   "Seen with Authorization: Bearer AUTHsekret0001",
-		Evidence:    []diagnose.EvidenceRef{{Probe: "upgrade", Key: "set_cookie", Value: "SETCOOKIEsekret0011"}, {Probe: "upgrade", Key: "error", Value: up.Error}},
+		Evidence:    []diagnose.EvidenceRef{{Probe: checks.ProbeUpgrade, Key: "set_cookie", Value: "SETCOOKIEsekret0011"}, {Probe: checks.ProbeUpgrade, Key: "error", Value: up.Error}},
 	})
 	in.Local = time.UTC
 	return in
