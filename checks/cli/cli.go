@@ -67,6 +67,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, VersionString())
+		printPresetLine(stdout, presetFile)
 		return ExitOK
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
@@ -262,7 +263,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 1 {
 		raw = pos[0]
 	} else if raw = pre.FirstURL(); raw != "" {
-		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", raw, pre.Source)
+		fmt.Fprintf(stderr, "No address given: checking %s from the preset%s (%s).\n", raw, presetName(pre.Preset), pre.Source)
 	}
 	if raw == "" {
 		srv, err := refserver.Start("127.0.0.1:0", "", "")

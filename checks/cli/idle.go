@@ -22,19 +22,28 @@ func (f *checkFlags) idleOptions(o *checks.Options) error {
 	return nil
 }
 
+// plainCountdownEvery is how often the countdown prints a line of its own
+// on a console that cannot redraw one (no VT processing): often enough to
+// show the check is alive, seldom enough to stay readable.
+const plainCountdownEvery = 30 * time.Second
+
 // withCountdown wraps a progress printer: while the idle probe runs, it
 // keeps one line counting down the time left, redrawn each second and
-// cleared before any other line. stop ends it.
+// cleared before any other line. On a Windows console where VT sequences
+// cannot be turned on, it prints a plain line every plainCountdownEvery
+// instead. stop ends it.
 func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (onEvent func(checks.Event), stop func()) {
 	if idle <= 0 {
 		return inner, func() {}
 	}
+	vt := enableVT(w)
 	var (
-		mu    sync.Mutex
-		shown bool
-		quit  = make(chan struct{})
-		once  sync.Once
-		wg    sync.WaitGroup
+		lastPlain time.Duration = -1
+		mu        sync.Mutex
+		shown     bool
+		quit      = make(chan struct{})
+		once      sync.Once
+		wg        sync.WaitGroup
 	)
 	stop = func() {
 		once.Do(func() { close(quit) })
@@ -49,6 +58,13 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		default:
 		}
 		left := max(time.Until(end), 0).Round(time.Second)
+		if !vt {
+			if step := left.Truncate(plainCountdownEvery); lastPlain < 0 || step < lastPlain {
+				fmt.Fprintf(w, "  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\n", left)
+				lastPlain = step
+			}
+			return
+		}
 		fmt.Fprintf(w, "\r  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\033[K", left)
 		shown = true
 	}
