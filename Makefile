@@ -36,13 +36,13 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables
 # Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
 # that build and check the Linux packages.
-PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file zip osslsigncode
+PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file zip unzip osslsigncode
 # make test-windows: Wine runs the Windows programs (wine64 is the 64-bit
 # loader; no i386 multiarch needed), Xvfb and ImageMagick show and
 # photograph the window, openssl makes the test certificates, squid and a
 # python3 web server stand in for the proxy and the PAC server, jq reads
 # the JSON, iproute2's ss finds free ports.
-WINE_PACKAGES  := wine wine64 xvfb xauth x11-utils imagemagick openssl squid python3 jq iproute2 osslsigncode unzip
+WINE_PACKAGES  := wine wine64 xvfb xauth x11-utils imagemagick openssl squid python3 jq iproute2 osslsigncode
 # Only to redraw the icon from assets/icon.svg (make icon).
 ICON_PACKAGES  := librsvg2-bin icoutils
 # CI checks the packages too (make package-check), so make test installs
@@ -190,7 +190,25 @@ package-darwin: $(FYNE) stage
 
 # Both packages, then what can be checked of them on Linux.
 package-check: package
-	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP)
+	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP) $(WINDOWS_CLI) $(WINDOWS_ZIP)
+
+# The Windows programs run under Wine (packaging/test-windows.sh): the
+# packages above (built first if missing), then a second Windows build with
+# packaging/windows/test-preset.json built in, signed with a throw-away test
+# certificate, for the installer's preset, PATH option and signatures.
+# The window's screenshot lands in dist/windows-start.png.
+WINE_DIST := $(DIST)/wine
+test-windows: deps-windows
+	@[ -f $(WINDOWS_SETUP) ] && [ -f $(WINDOWS_CLI) ] && [ -f $(LINUX_TARXZ) ] || $(MAKE) package VERSION='$(VERSION)'
+	rm -rf $(WINE_DIST)/sign && sh packaging/windows/test-cert.sh $(WINE_DIST)/sign
+	$(MAKE) package-windows VERSION='$(VERSION)' DIST=$(WINE_DIST) PRESET=packaging/windows/test-preset.json \
+		SIGN_PFX=$(WINE_DIST)/sign/sign.pfx SIGN_PASS_FILE=$(WINE_DIST)/sign/pass.txt
+	VARIANT_INSTALLER='$(abspath $(WINE_DIST))/wsdoctor-$(VERSION)-windows-amd64-installer.exe' \
+	VARIANT_PRESET='$(abspath packaging/windows/test-preset.json)' SIGN_CA='$(abspath $(WINE_DIST))/sign/ca.pem' \
+	SIGN_PFX='$(abspath $(WINE_DIST))/sign/sign.pfx' SIGN_PASS_FILE='$(abspath $(WINE_DIST))/sign/pass.txt' \
+	SCREENSHOT='$(abspath $(DIST))/windows-start.png' \
+		bash packaging/test-windows.sh '$(VERSION)' '$(abspath $(LINUX_TARXZ))' '$(abspath $(WINDOWS_EXE))' \
+		'$(abspath $(WINDOWS_CLI))' '$(abspath $(WINDOWS_SETUP))'
 
 # Redraw the PNG and the Windows .ico from the SVG (commit the results).
 icon:

@@ -3,9 +3,9 @@
 # holds, that the Linux binary runs and reports the version it was stamped
 # with, that both Linux packages install into and uninstall from a scratch
 # root leaving nothing behind, and the PE headers of the Windows programs.
-# Usage: check.sh VERSION TARXZ DEB EXE INSTALLER
+# Usage: check.sh VERSION TARXZ DEB EXE INSTALLER CLI_EXE ZIP
 set -eu
-version=$1 tarxz=$2 deb=$3 exe=$4 setup=$5
+version=$1 tarxz=$2 deb=$3 exe=$4 setup=$5 cliexe=$6 zip=$7
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -78,6 +78,15 @@ strings -el "$exe" >"$work/exe-strings.txt"
 check "exe version resource names WebSocket Doctor" has '^WebSocket Doctor$' "$work/exe-strings.txt"
 check "exe version resource has the file version" has "^$(echo "$version" | sed -n 's/^\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')\.[0-9]" "$work/exe-strings.txt"
 check "exe is stamped with version $version" grep -qaF "$version" "$exe"
+
+echo "== $cliexe ($(du -h "$cliexe" | cut -f1))"
+x86_64-w64-mingw32-objdump -p "$cliexe" >"$work/cli-pe.txt"
+check "console companion header: Subsystem 3 (Windows console)" has '^Subsystem[[:space:]]*00000003' "$work/cli-pe.txt"
+check "console companion is the program with another Subsystem (2 bytes differ at most)" test "$(cmp -l "$exe" "$cliexe" | wc -l)" -le 2
+
+echo "== $zip ($(du -h "$zip" | cut -f1))"
+unzip -l "$zip" | tee "$work/zip.txt" | sed 's/^/     /'
+check "zip holds wsdoctor.exe and wsdoctor-cli.exe" sh -c "grep -q ' wsdoctor.exe\$' '$work/zip.txt' && grep -q ' wsdoctor-cli.exe\$' '$work/zip.txt'"
 
 echo "== $setup ($(du -h "$setup" | cut -f1))"
 file "$setup" | tee "$work/setup-file.txt" | sed 's/^/     /'

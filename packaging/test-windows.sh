@@ -258,3 +258,152 @@ expect "WinHttpSettings: env shows the machine-wide proxy" jqt "(.settings.confi
 expect "WinHttpSettings: the check's route is not taken from it" jqt '.route.route == "DIRECT" and .route.source != "winhttp"'
 regclear
 echo "     proxy settings done after $(elapsed)"
+
+echo "== $cliexe: the console companion"
+x86_64-w64-mingw32-objdump -p "$cliexe" >"$work/cli-pe.txt"
+expect "wsdoctor-cli.exe is a console program (Subsystem 3)" grep -q '^Subsystem[[:space:]]*00000003' "$work/cli-pe.txt"
+closed=$(freeport)
+cat >"$work/codes.bat" <<BAT
+@echo off
+"$(zpath "$cliexe")" version
+echo ERRORLEVEL=%ERRORLEVEL%
+"$(zpath "$cliexe")" check ws://127.0.0.1:$wsport/ws --quiet
+echo ERRORLEVEL=%ERRORLEVEL%
+"$(zpath "$cliexe")" check ws://127.0.0.1:$closed/ws --quiet
+echo ERRORLEVEL=%ERRORLEVEL%
+"$(zpath "$cliexe")" check "ws://bad host/" --quiet
+echo ERRORLEVEL=%ERRORLEVEL%
+BAT
+run 300 cmd /c "$(zpath "$work/codes.bat")"
+tr -d '\r' <"$work/out" >"$work/codes.txt"
+expect "cmd.exe sees the exit codes: version 0, works 0, closed port 1, bad address 2" \
+	[ "$(grep '^ERRORLEVEL=' "$work/codes.txt" | tr '\n' ' ')" = "ERRORLEVEL=0 ERRORLEVEL=0 ERRORLEVEL=1 ERRORLEVEL=2 " ]
+expect "cmd.exe shows the output in order: version, the verdicts" sh -c "grep -q '^wsdoctor $version (' '$work/codes.txt' && grep -q '^WebSockets work' '$work/codes.txt' && grep -q '^WebSockets do not work' '$work/codes.txt'"
+# clean FILE: no escape sequences, and carriage returns only in CRLF.
+clean() { ! grep -q $'\033' "$1" && [ "$(tr -cd '\r' <"$1" | wc -c)" -le "$(wc -l <"$1")" ] && ! grep -q $'\r[^\n]' "$1"; }
+expect "no stray escape sequences or carriage returns in the output" clean "$work/out"
+run 120 cmd /c "$(zpath "$cliexe")" check "ws://127.0.0.1:$closed/ws" --quiet
+expect "wine cmd /c wsdoctor-cli.exe returns the exit code: 1 ($rc)" [ "$rc" = 1 ]
+
+echo "== $exe: presets"
+mkdir -p "$work/portable"
+cp "$exe" "$work/portable/wsdoctor.exe"
+printf '{"product_name": "Side Preset Co", "targets": [{"url": "ws://127.0.0.1:%s/ws", "label": "Echo"}]}\n' "$wsport" >"$work/portable/wsdoctor-preset.json"
+run 60 "$work/portable/wsdoctor.exe" preset show
+expect "a wsdoctor-preset.json beside the portable exe is the preset in force" sh -c "grep -q 'beside the program' '$work/err' && jq -e '.product_name == \"Side Preset Co\"' '$work/out' >/dev/null"
+run 120 "$work/portable/wsdoctor.exe" check --quiet --json
+expect "check with no address checks the side preset's target: exit 0 ($rc)" sh -c "[ $rc = 0 ] && jq -e '.target == \"ws://127.0.0.1:$wsport/ws\"' '$work/out' >/dev/null && grep -q 'for Side Preset Co (beside the program)' '$work/err'"
+printf '{"product_name": "Branded Co", "support_email": "help@branded.example", "targets": [{"url": "ws://127.0.0.1:%s/ws"}]}\n' "$wsport" >"$work/brand.json"
+mkdir -p "$work/branded"
+run 60 "$exe" preset embed --preset "$(zpath "$work/brand.json")" --out "$(zpath "$work/branded/acme-checker.exe")"
+expect "the exe makes a branded copy of itself (preset embed): exit 0 ($rc)" sh -c "[ $rc = 0 ] && [ -s '$work/branded/acme-checker.exe' ]"
+run 60 "$work/branded/acme-checker.exe" version
+expect "the branded exe's version names the preset: $(tail -1 "$work/out")" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
+run 120 "$work/branded/acme-checker.exe" check --quiet
+expect "the branded exe checks the preset's target: exit 0 ($rc), names Branded Co" sh -c "[ $rc = 0 ] && grep -q 'for Branded Co (added to the program)' '$work/err'"
+cp "$work/portable/wsdoctor-preset.json" "$work/branded/"
+run 60 "$work/branded/acme-checker.exe" version
+expect "a side file still beats the added preset" grep -q '^Preset: Side Preset Co (beside the program)' "$work/out"
+"$linux" preset embed --preset "$work/brand.json" --out "$work/branded-linux" >"$work/out" 2>&1
+"$work/branded-linux" version >"$work/out" 2>&1
+expect "the Linux binary brands a copy of itself too" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
+
+# The installer's places in the prefix.
+users=$WINEPREFIX/drive_c/users/$winuser
+instdir="$users/AppData/Local/Programs/WebSocket Doctor"
+lnk="$users/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/WebSocket Doctor.lnk"
+UN='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall'
+uninstkey() { wine reg query "$UN" /s 2>/dev/null | tr -d '\r' | grep -B3 'DisplayName.*WebSocket Doctor' | grep -i '^HKEY' | head -1; }
+userpath() { wine reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_[A-Z_]*SZ[[:space:]]*//p'; }
+# install INSTALLER ARGS...: runs it silently and waits for it and what it started.
+install() { run 300 "$@"; wineserver -w; }
+uninstall() { run 300 "$instdir/uninstall.exe" /S; wineserver -w; }
+
+echo "== $setup: install and uninstall (/S)"
+install "$setup" /S
+expect "installer /S: exit 0 ($rc)" [ "$rc" = 0 ]
+for f in wsdoctor.exe wsdoctor-cli.exe uninstall.exe; do
+	expect "installed %LOCALAPPDATA%\\Programs\\WebSocket Doctor\\$f" [ -s "$instdir/$f" ]
+done
+expect "Start-menu shortcut WebSocket Doctor.lnk" [ -s "$lnk" ]
+expect "the shortcut points at the installed wsdoctor.exe" grep -qa 'wsdoctor.exe' "$lnk"
+key=$(uninstkey)
+expect "uninstall entry in Apps & features: $key" [ -n "$key" ]
+wine reg query "$key" 2>/dev/null | tr -d '\r' >"$work/out"
+expect "uninstall entry has the version and a quiet uninstall command" sh -c "grep -q 'DisplayVersion.*$version' '$work/out' && grep -q 'QuietUninstallString.*uninstall.exe\" /S' '$work/out'"
+expect "the folder is not on PATH unless asked" sh -c "! userpath | grep -qi 'WebSocket Doctor'"
+run 60 "$instdir/wsdoctor.exe" version
+expect "installed exe runs: $(head -1 "$work/out")" grep -q "^wsdoctor $version (" "$work/out"
+run 120 "$instdir/wsdoctor-cli.exe" check "ws://127.0.0.1:$wsport/ws" --quiet
+expect "installed wsdoctor-cli.exe checks: exit 0 ($rc)" [ "$rc" = 0 ]
+uninstall
+expect "uninstaller /S: exit 0 ($rc)" [ "$rc" = 0 ]
+expect "uninstall removed the program folder" [ ! -e "$instdir" ]
+expect "uninstall removed the shortcut" [ ! -e "$lnk" ]
+expect "uninstall removed the uninstall entry" [ -z "$(uninstkey)" ]
+
+if [ -n "${VARIANT_INSTALLER:-}" ]; then
+	echo "== $VARIANT_INSTALLER: a preset built in, signed, /ADDTOPATH"
+	vname=$(jq -r .product_name "$VARIANT_PRESET")
+	install "$VARIANT_INSTALLER" /S /ADDTOPATH
+	expect "installer /S /ADDTOPATH: exit 0 ($rc)" [ "$rc" = 0 ]
+	run 60 "$instdir/wsdoctor.exe" version
+	expect "the preset given at build time is inside the installed program: $(tail -1 "$work/out")" grep -q "^Preset: $vname (built in)" "$work/out"
+	run 60 "$instdir/wsdoctor.exe" preset show
+	expect "preset show: built in, as given" sh -c "grep -q '(built in)' '$work/err' && jq -e --slurpfile want '$VARIANT_PRESET' '.product_name == \$want[0].product_name and .targets == \$want[0].targets' '$work/out' >/dev/null"
+	expect "the folder is on the user's PATH: $(userpath)" sh -c "userpath | grep -qi 'AppData.Local.Programs.WebSocket Doctor'"
+	run 60 cmd /c wsdoctor-cli version
+	expect "wsdoctor-cli runs from PATH in a new cmd.exe" grep -q "^wsdoctor $version (" "$work/out"
+	if [ -n "${SIGN_CA:-}" ]; then
+		for f in "$VARIANT_INSTALLER" "$instdir/wsdoctor.exe" "$instdir/wsdoctor-cli.exe" "$instdir/uninstall.exe"; do
+			expect "signed: osslsigncode verify $(basename "$f")" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$f' >'$work/out' 2>&1"
+		done
+		expect "the unsigned build stays unsigned" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$exe' >/dev/null 2>&1"
+		"$linux" preset embed --preset "$work/brand.json" --exe "$instdir/wsdoctor.exe" --out "$work/branded/signed-brand.exe" >"$work/out" 2>&1
+		expect "branding a signed exe says the copy must be signed again" grep -q 'Sign it again' "$work/out"
+		expect "the branded copy's old signature is gone" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$work/branded/signed-brand.exe' >/dev/null 2>&1"
+		if [ -n "${SIGN_PFX:-}" ]; then
+			sh "$here/windows/sign.sh" "$SIGN_PFX" "$SIGN_PASS_FILE" - "$work/branded/signed-brand.exe" >/dev/null
+			expect "signed again with the hook, it verifies" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$work/branded/signed-brand.exe' >/dev/null 2>&1"
+			run 60 "$work/branded/signed-brand.exe" version
+			expect "and still carries the preset under its signature" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
+		fi
+	fi
+	uninstall
+	expect "uninstall removed the folder from PATH" sh -c "! userpath | grep -qi 'WebSocket Doctor'"
+	expect "uninstall removed the program folder" [ ! -e "$instdir" ]
+fi
+
+if [ -n "${SCREENSHOT:-}" ]; then
+	echo "== $exe: the window on Xvfb"
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+	pids+=($!)
+	for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+	export DISPLAY=:$(cat "$work/display")
+	wine "$exe" >"$work/gui.log" 2>&1 &
+	pids+=($!)
+	win=
+	for _ in $(seq 120); do
+		win=$(xwininfo -root -tree 2>/dev/null | grep '"WebSocket Doctor"' | awk '{print $1}' | head -1)
+		[ -n "$win" ] && break
+		sleep 0.5
+	done
+	expect "the window opens: $win \"WebSocket Doctor\"" [ -n "$win" ]
+	colours=0
+	if [ -n "$win" ]; then
+		# Drawn once Fyne has laid it out: wait for more than a blank frame.
+		for _ in $(seq 60); do
+			import -display "$DISPLAY" -window "$win" "$work/shot.png" 2>/dev/null &&
+				colours=$(identify -format %k "$work/shot.png" 2>/dev/null) && [ "${colours:-0}" -ge 100 ] && break
+			sleep 0.5
+		done
+		sleep 2 # let the last frame land
+		import -display "$DISPLAY" -window "$win" "$work/shot.png" 2>/dev/null && colours=$(identify -format %k "$work/shot.png")
+		mkdir -p "$(dirname "$SCREENSHOT")" && cp "$work/shot.png" "$SCREENSHOT"
+	fi
+	expect "the window shows more than an empty frame: $colours colours, $(identify -format %wx%h "$work/shot.png" 2>/dev/null) (saved as $SCREENSHOT)" [ "${colours:-0}" -ge 100 ]
+	unset DISPLAY
+fi
+
+echo "$passed passed, $failed failed, in $(elapsed)"
+[ "$failed" -eq 0 ]
