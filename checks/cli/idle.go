@@ -27,6 +27,9 @@ func (f *checkFlags) idleOptions(o *checks.Options) error {
 // show the check is alive, seldom enough to stay readable.
 const plainCountdownEvery = 30 * time.Second
 
+// consoleVT is enableVT; tests replace it to see the plain countdown.
+var consoleVT = enableVT
+
 // withCountdown wraps a progress printer: while the idle probe runs, it
 // keeps one line counting down the time left, redrawn each second and
 // cleared before any other line. On a Windows console where VT sequences
@@ -36,7 +39,7 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 	if idle <= 0 {
 		return inner, func() {}
 	}
-	vt := enableVT(w)
+	vt := consoleVT(w)
 	var (
 		lastPlain time.Duration = -1
 		mu        sync.Mutex

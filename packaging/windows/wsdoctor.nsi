@@ -123,7 +123,10 @@ Section "Uninstall"
     ReadRegStr $1 HKCU "Environment" "Path"
     ${un.WordReplace} "$1" ";$INSTDIR" "" "+" $1
     ${un.WordReplace} "$1" "$INSTDIR" "" "+" $1
-    WriteRegExpandStr HKCU "Environment" "Path" "$1"
+    StrCmp $1 "" 0 +3
+      DeleteRegValue HKCU "Environment" "Path"
+      Goto +2
+      WriteRegExpandStr HKCU "Environment" "Path" "$1"
     SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=500
   path_kept:
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
