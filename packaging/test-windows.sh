@@ -406,14 +406,14 @@ if [ -n "${SCREENSHOT:-}" ]; then
 		# Drawn once Fyne has laid it out: wait for more than a blank frame.
 		for _ in $(seq 60); do
 			import -display "$DISPLAY" -window "$win" "$work/shot.png" 2>/dev/null &&
-				colours=$(identify -format %k "$work/shot.png" 2>/dev/null) && [ "${colours:-0}" -ge 100 ] && break
+				colours=$(identify -format %k "$work/shot.png" 2>/dev/null) && [ "${colours:-0}" -ge 50 ] && break
 			sleep 0.5
 		done
 		sleep 2 # let the last frame land
 		import -display "$DISPLAY" -window "$win" "$work/shot.png" 2>/dev/null && colours=$(identify -format %k "$work/shot.png")
 		mkdir -p "$(dirname "$SCREENSHOT")" && cp "$work/shot.png" "$SCREENSHOT"
 	fi
-	expect "the window shows more than an empty frame: $colours colours, $(identify -format %wx%h "$work/shot.png" 2>/dev/null) (saved as $SCREENSHOT)" [ "${colours:-0}" -ge 100 ]
+	expect "the window shows more than an empty frame: $colours colours, $(identify -format %wx%h "$work/shot.png" 2>/dev/null) (saved as $SCREENSHOT)" [ "${colours:-0}" -ge 50 ]
 	unset DISPLAY
 fi
 
