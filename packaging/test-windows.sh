@@ -74,6 +74,9 @@ waitport() {
 	return 1
 }
 elapsed() { echo "$(($(date +%s) - start)) s"; }
+# want SECTION: SECTION (checks, proxy, console, presets, install) is not
+# in SKIP, a list for quicker runs while working on the script.
+want() { case " ${SKIP:-} " in *" $1 "*) echo "== $1: skipped (SKIP)"; return 1 ;; esac; }
 
 echo "== Wine prefix $WINEPREFIX"
 wine --version
@@ -137,6 +140,7 @@ for p in $wsport $wssport $sqa $sqb $pacport; do waitport "$p" || exit 1; done
 ca=$(zpath "$work/ca.pem")
 echo "     ws :$wsport, wss :$wssport, squid :$sqa and :$sqb, PAC :$pacport, after $(elapsed)"
 
+if want checks; then
 echo "== $exe: checks"
 run 60 "$exe" version
 expect "exe runs: $(head -1 "$work/out")" grep -q "^wsdoctor $version (" "$work/out"
@@ -155,7 +159,9 @@ expect "closed port: exit 1 ($rc)" [ "$rc" = 1 ]
 expect "closed port: tcp-blocked" jqt '[.findings[].id] | index("tcp-blocked")'
 run 60 "$exe" check 'ws://bad host/' --json --quiet
 expect "bad address: exit 2 ($rc)" [ "$rc" = 2 ]
+fi
 
+if want proxy; then
 echo "== $exe: Windows proxy settings (wine reg add)"
 IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
 WH='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
@@ -268,7 +274,9 @@ expect "WinHttpSettings: env shows the machine-wide proxy" jqt "(.settings.confi
 expect "WinHttpSettings: the check's route is not taken from it" jqt '.route.route == "DIRECT" and .route.source != "winhttp"'
 regclear
 echo "     proxy settings done after $(elapsed)"
+fi
 
+if want console; then
 echo "== $cliexe: the console companion"
 x86_64-w64-mingw32-objdump -p "$cliexe" >"$work/cli-pe.txt"
 expect "wsdoctor-cli.exe is a console program (Subsystem 3)" grep -q '^Subsystem[[:space:]]*00000003' "$work/cli-pe.txt"
@@ -294,7 +302,9 @@ clean() { ! grep -q $'\033' "$1" && [ "$(tr -cd '\r' <"$1" | wc -c)" -le "$(wc -
 expect "no stray escape sequences or carriage returns in the output" clean "$work/out"
 run 120 cmd /c "$(zpath "$cliexe")" check "ws://127.0.0.1:$closed/ws" --quiet
 expect "wine cmd /c wsdoctor-cli.exe returns the exit code: 1 ($rc)" [ "$rc" = 1 ]
+fi
 
+if want presets; then
 echo "== $exe: presets"
 mkdir -p "$work/portable"
 cp "$exe" "$work/portable/wsdoctor.exe"
@@ -317,6 +327,7 @@ expect "a side file still beats the added preset" grep -q '^Preset: Side Preset 
 "$linux" preset embed --preset "$work/brand.json" --out "$work/branded-linux" >"$work/out" 2>&1
 "$work/branded-linux" version >"$work/out" 2>&1
 expect "the Linux binary brands a copy of itself too" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
+fi
 
 # The installer's places in the prefix.
 users=$WINEPREFIX/drive_c/users/$winuser
@@ -325,10 +336,13 @@ lnk="$users/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/WebSocket Doct
 UN='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 uninstkey() { wine reg query "$UN" /s 2>/dev/null | tr -d '\r' | grep -B3 'DisplayName.*WebSocket Doctor' | grep -i '^HKEY' | head -1; }
 userpath() { wine reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_[A-Z_]*SZ[[:space:]]*//p'; }
+notonpath() { ! userpath | grep -qi 'WebSocket Doctor'; }
+onpath() { userpath | grep -qi 'AppData.Local.Programs.WebSocket Doctor'; }
 # install INSTALLER ARGS...: runs it silently and waits for it and what it started.
 install() { run 300 "$@"; wineserver -w; }
 uninstall() { run 300 "$instdir/uninstall.exe" /S; wineserver -w; }
 
+if want install; then
 echo "== $setup: install and uninstall (/S)"
 install "$setup" /S
 expect "installer /S: exit 0 ($rc)" [ "$rc" = 0 ]
@@ -341,8 +355,6 @@ key=$(uninstkey)
 expect "uninstall entry in Apps & features: $key" [ -n "$key" ]
 wine reg query "$key" 2>/dev/null | tr -d '\r' >"$work/out"
 expect "uninstall entry has the version and a quiet uninstall command" sh -c "grep -q 'DisplayVersion.*$version' '$work/out' && grep -q 'QuietUninstallString.*uninstall.exe\" /S' '$work/out'"
-notonpath() { ! userpath | grep -qi 'WebSocket Doctor'; }
-onpath() { userpath | grep -qi 'AppData.Local.Programs.WebSocket Doctor'; }
 expect "the folder is not on PATH unless asked" notonpath
 run 60 "$instdir/wsdoctor.exe" version
 expect "installed exe runs: $(head -1 "$work/out")" grep -q "^wsdoctor $version (" "$work/out"
@@ -353,8 +365,9 @@ expect "uninstaller /S: exit 0 ($rc)" [ "$rc" = 0 ]
 expect "uninstall removed the program folder" [ ! -e "$instdir" ]
 expect "uninstall removed the shortcut" [ ! -e "$lnk" ]
 expect "uninstall removed the uninstall entry" [ -z "$(uninstkey)" ]
+fi
 
-if [ -n "${VARIANT_INSTALLER:-}" ]; then
+if [ -n "${VARIANT_INSTALLER:-}" ] && want variant; then
 	echo "== $VARIANT_INSTALLER: a preset built in, signed, /ADDTOPATH"
 	vname=$(jq -r .product_name "$VARIANT_PRESET")
 	install "$VARIANT_INSTALLER" /S /ADDTOPATH
@@ -371,13 +384,14 @@ if [ -n "${VARIANT_INSTALLER:-}" ]; then
 			expect "signed: osslsigncode verify $(basename "$f")" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$f' >'$work/out' 2>&1"
 		done
 		expect "the unsigned build stays unsigned" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$exe' >/dev/null 2>&1"
-		"$linux" preset embed --preset "$work/brand.json" --exe "$instdir/wsdoctor.exe" --out "$work/branded/signed-brand.exe" >"$work/out" 2>&1
+		mkdir -p "$work/signed"
+		"$linux" preset embed --preset "$work/brand.json" --exe "$instdir/wsdoctor.exe" --out "$work/signed/brand.exe" >"$work/out" 2>&1
 		expect "branding a signed exe says the copy must be signed again" grep -q 'Sign it again' "$work/out"
-		expect "the branded copy's old signature is gone" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$work/branded/signed-brand.exe' >/dev/null 2>&1"
+		expect "the branded copy's old signature is gone" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$work/signed/brand.exe' >/dev/null 2>&1"
 		if [ -n "${SIGN_PFX:-}" ]; then
-			sh "$here/windows/sign.sh" "$SIGN_PFX" "$SIGN_PASS_FILE" - "$work/branded/signed-brand.exe" >/dev/null
-			expect "signed again with the hook, it verifies" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$work/branded/signed-brand.exe' >/dev/null 2>&1"
-			run 60 "$work/branded/signed-brand.exe" version
+			sh "$here/windows/sign.sh" "$SIGN_PFX" "$SIGN_PASS_FILE" - "$work/signed/brand.exe" >/dev/null
+			expect "signed again with the hook, it verifies" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$work/signed/brand.exe' >/dev/null 2>&1"
+			run 60 "$work/signed/brand.exe" version
 			expect "and still carries the preset under its signature" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
 		fi
 	fi
@@ -386,7 +400,7 @@ if [ -n "${VARIANT_INSTALLER:-}" ]; then
 	expect "uninstall removed the program folder" [ ! -e "$instdir" ]
 fi
 
-if [ -n "${SCREENSHOT:-}" ]; then
+if [ -n "${SCREENSHOT:-}" ] && want window; then
 	echo "== $exe: the window on Xvfb"
 	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
 	pids+=($!)
