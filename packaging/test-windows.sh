@@ -64,9 +64,9 @@ freeport() {
 		[ -z "$(ss -Htln "sport = :$p")" ] && { echo "$p"; return; }
 	done
 }
-# waitport PORT: up to 30 s for something to listen on 127.0.0.1:PORT.
+# waitport PORT: up to 60 s for something to listen on 127.0.0.1:PORT.
 waitport() {
-	for _ in $(seq 300); do
+	for _ in $(seq 600); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -136,7 +136,9 @@ function FindProxyForURL(url, host) {
 EOF
 python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$pacport" >"$work/www.log" 2>&1 &
 pids+=($!)
-for p in $wsport $wssport $sqa $sqb $pacport; do waitport "$p" || exit 1; done
+for p in $wsport $wssport $sqa $sqb $pacport; do
+	waitport "$p" || { tail -n 20 "$work"/serve-*.log "$work/squid/out.log" "$work/squid/cache.log" "$work/www.log"; exit 1; }
+done
 ca=$(zpath "$work/ca.pem")
 echo "     ws :$wsport, wss :$wssport, squid :$sqa and :$sqb, PAC :$pacport, after $(elapsed)"
 
