@@ -408,6 +408,10 @@ if [ -n "${SCREENSHOT:-}" ] && want window; then
 	pids+=($!)
 	for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 	export DISPLAY=:$(cat "$work/display")
+	# The prefix's desktop process was started without a display: start
+	# the session again with one, or Wine's windows go nowhere.
+	wineserver -k 2>/dev/null
+	wineserver -w
 	wine "$exe" >"$work/gui.log" 2>&1 &
 	pids+=($!)
 	win=
@@ -417,6 +421,7 @@ if [ -n "${SCREENSHOT:-}" ] && want window; then
 		sleep 0.5
 	done
 	expect "the window opens: $win \"WebSocket Doctor\"" [ -n "$win" ]
+	[ -n "$win" ] || show "$work/gui.log"
 	colours=0
 	if [ -n "$win" ]; then
 		# Drawn once Fyne has laid it out: wait for more than a blank frame.
