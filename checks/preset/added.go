@@ -46,7 +46,9 @@ func ReadAdded(path string) (*Preset, error) {
 	}
 	end, _, err := contentEnd(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("preset added to %s: %w", path, err)
+		// A PE file laid out otherwise than Embed leaves it (data after
+		// its signature, say) carries no preset of ours: start as usual.
+		return nil, nil
 	}
 	js, _, err := addedAt(f, end)
 	if err != nil || js == nil {

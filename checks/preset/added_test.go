@@ -173,3 +173,18 @@ func TestLoadOrderWithAdded(t *testing.T) {
 		t.Errorf("a broken added preset: %v, want an error naming the field", err)
 	}
 }
+
+// TestReadAddedOddPE: a PE file with data after its signature is no
+// reason to refuse to start: it simply carries no added preset.
+func TestReadAddedOddPE(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "odd.exe")
+	if err := os.WriteFile(path, append(fakePE(16), "trailing data"...), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := ReadAdded(path); p != nil || err != nil {
+		t.Errorf("ReadAdded = %v, %v; want nothing", p, err)
+	}
+	if _, err := Embed(path, []byte(`{}`), path+".out"); err == nil {
+		t.Error("Embed into it: no error")
+	}
+}
