@@ -90,7 +90,10 @@ check "zip holds wsdoctor.exe and wsdoctor-cli.exe" sh -c "grep -q ' wsdoctor.ex
 
 echo "== $setup ($(du -h "$setup" | cut -f1))"
 file "$setup" | tee "$work/setup-file.txt" | sed 's/^/     /'
-check "installer is an NSIS installer" has 'Nullsoft Installer self-extracting archive' "$work/setup-file.txt"
+# file(1) names only 32-bit NSIS installers; every one holds NSIS's header
+# magic.
+check "installer is an NSIS installer (NullsoftInst header)" grep -qa 'NullsoftInst' "$setup"
+check "installer is 64-bit (PE32+), as the app" has 'PE32+ executable' "$work/setup-file.txt"
 x86_64-w64-mingw32-objdump -p "$setup" >"$work/setup-pe.txt"
 grep -E '^(Magic|Subsystem)' "$work/setup-pe.txt" | sed 's/^/     /'
 check "installer header: Subsystem 2 (Windows GUI)" has '^Subsystem[[:space:]]*00000002' "$work/setup-pe.txt"
