@@ -40,18 +40,25 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user chromium fonts-noto-cjk
 # Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
 # that build and check the Linux packages.
-PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file
+PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file zip unzip osslsigncode
+# make test-windows: Wine runs the Windows programs (wine64 is the 64-bit
+# loader; no i386 multiarch needed), Xvfb and ImageMagick show and
+# photograph the window, openssl makes the test certificates, squid and a
+# python3 web server stand in for the proxy and the PAC server, jq reads
+# the JSON, iproute2's ss finds free ports.
+WINE_PACKAGES  := wine wine64 xvfb xauth x11-utils imagemagick openssl squid python3 jq iproute2 osslsigncode
 # Only to redraw the icon from assets/icon.svg (make icon).
 ICON_PACKAGES  := librsvg2-bin icoutils
 # CI checks the packages too (make package-check), so make test installs
 # the packaging tools as well.
-PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES)
+PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES) $(WINE_PACKAGES)
 
-.PHONY: deps deps-package run test test-fast lab build bench clean fuzz
+.PHONY: deps deps-package deps-windows run test test-fast lab build bench clean fuzz
 
 deps: DEPS = $(PACKAGES)
 deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
-deps deps-package:
+deps-windows: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES) $(WINE_PACKAGES)
+deps deps-package deps-windows:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -138,9 +145,19 @@ FYNE_ARGS   := -release -app-version $(NUM_VERSION) -app-build $(BUILD_NUMBER)
 LINUX_TARXZ   := $(DIST)/wsdoctor-$(VERSION)-linux-amd64.tar.xz
 LINUX_DEB     := $(DIST)/wsdoctor_$(DEB_VERSION)_amd64.deb
 WINDOWS_EXE   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.exe
+WINDOWS_CLI   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64-cli.exe
+WINDOWS_ZIP   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.zip
 WINDOWS_SETUP := $(DIST)/wsdoctor-$(VERSION)-windows-amd64-installer.exe
 
-.PHONY: package package-linux package-windows package-darwin package-check stage icon
+# Signing the Windows programs (off unless SIGN_PFX is given): a PKCS#12
+# file and a file holding its password; TIMESTAMP_URL is an RFC 3161
+# server, used only when given.
+SIGN_PFX       ?=
+SIGN_PASS_FILE ?=
+TIMESTAMP_URL  ?=
+SIGN_CMD := $(if $(SIGN_PFX),sh $(abspath packaging/windows/sign.sh) $(abspath $(SIGN_PFX)) $(abspath $(SIGN_PASS_FILE)) $(or $(TIMESTAMP_URL),-))
+
+.PHONY: package package-linux package-windows package-darwin package-check test-windows stage icon
 
 package: package-linux package-windows
 
@@ -171,9 +188,16 @@ package-windows: deps-package $(FYNE) stage
 	cd $(STAGE) && GOFLAGS='$(PKG_GOFLAGS) -ldflags=-extldflags=-l:libssp.a' \
 		GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(FYNE) package -os windows $(FYNE_ARGS) -executable wsdoctor.exe
 	cp '$(STAGE)/$(APP_NAME).exe' $(WINDOWS_EXE)
+	sh packaging/windows/console-exe.sh $(WINDOWS_EXE) $(WINDOWS_CLI)
+ifneq ($(SIGN_PFX),)
+	$(SIGN_CMD) $(WINDOWS_EXE)
+	$(SIGN_CMD) $(WINDOWS_CLI)
+endif
 	makensis -V2 -DVERSION='$(VERSION)' -DVIVERSION=$(NUM_VERSION).$(BUILD_NUMBER) -DAPPID=$(APP_ID) \
-		-DEXE='$(abspath $(WINDOWS_EXE))' -DICON='$(abspath assets/icon.ico)' -DOUTFILE='$(abspath $(WINDOWS_SETUP))' \
-		packaging/windows/wsdoctor.nsi
+		-DEXE='$(abspath $(WINDOWS_EXE))' -DCLIEXE='$(abspath $(WINDOWS_CLI))' -DICON='$(abspath assets/icon.ico)' \
+		-DOUTFILE='$(abspath $(WINDOWS_SETUP))' $(if $(SIGN_PFX),-DSIGNCMD='$(SIGN_CMD)') packaging/windows/wsdoctor.nsi
+	rm -rf $(DIST)/zip && mkdir -p $(DIST)/zip && cp $(WINDOWS_EXE) $(DIST)/zip/wsdoctor.exe && cp $(WINDOWS_CLI) $(DIST)/zip/wsdoctor-cli.exe
+	touch -d @$(SOURCE_DATE_EPOCH) $(DIST)/zip/*.exe && rm -f $(WINDOWS_ZIP) && cd $(DIST)/zip && zip -X -q '$(abspath $(WINDOWS_ZIP))' wsdoctor.exe wsdoctor-cli.exe
 
 # macOS: only on a Mac (Xcode's command line tools give the C compiler and
 # the frameworks Fyne links; Apple's SDK cannot be used on Linux). Makes an
@@ -187,7 +211,25 @@ package-darwin: $(FYNE) stage
 
 # Both packages, then what can be checked of them on Linux.
 package-check: package
-	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP)
+	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP) $(WINDOWS_CLI) $(WINDOWS_ZIP)
+
+# The Windows programs run under Wine (packaging/test-windows.sh): the
+# packages above (built first if missing), then a second Windows build with
+# packaging/windows/test-preset.json built in, signed with a throw-away test
+# certificate, for the installer's preset, PATH option and signatures.
+# The window's screenshot lands in dist/windows-start.png.
+WINE_DIST := $(DIST)/wine
+test-windows: deps-windows
+	@[ -f $(WINDOWS_SETUP) ] && [ -f $(WINDOWS_CLI) ] && [ -f $(LINUX_TARXZ) ] || $(MAKE) package VERSION='$(VERSION)'
+	rm -rf $(WINE_DIST)/sign && sh packaging/windows/test-cert.sh $(WINE_DIST)/sign
+	$(MAKE) package-windows VERSION='$(VERSION)' DIST=$(WINE_DIST) PRESET=packaging/windows/test-preset.json \
+		SIGN_PFX=$(WINE_DIST)/sign/sign.pfx SIGN_PASS_FILE=$(WINE_DIST)/sign/pass.txt
+	VARIANT_INSTALLER='$(abspath $(WINE_DIST))/wsdoctor-$(VERSION)-windows-amd64-installer.exe' \
+	VARIANT_PRESET='$(abspath packaging/windows/test-preset.json)' SIGN_CA='$(abspath $(WINE_DIST))/sign/ca.pem' \
+	SIGN_PFX='$(abspath $(WINE_DIST))/sign/sign.pfx' SIGN_PASS_FILE='$(abspath $(WINE_DIST))/sign/pass.txt' \
+	SCREENSHOT='$(abspath $(DIST))/windows-start.png' \
+		bash packaging/test-windows.sh '$(VERSION)' '$(abspath $(LINUX_TARXZ))' '$(abspath $(WINDOWS_EXE))' \
+		'$(abspath $(WINDOWS_CLI))' '$(abspath $(WINDOWS_SETUP))'
 
 # Redraw the PNG and the Windows .ico from the SVG (commit the results).
 icon:

@@ -3,9 +3,9 @@
 # holds, that the Linux binary runs and reports the version it was stamped
 # with, that both Linux packages install into and uninstall from a scratch
 # root leaving nothing behind, and the PE headers of the Windows programs.
-# Usage: check.sh VERSION TARXZ DEB EXE INSTALLER
+# Usage: check.sh VERSION TARXZ DEB EXE INSTALLER CLI_EXE ZIP
 set -eu
-version=$1 tarxz=$2 deb=$3 exe=$4 setup=$5
+version=$1 tarxz=$2 deb=$3 exe=$4 setup=$5 cliexe=$6 zip=$7
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -79,9 +79,21 @@ check "exe version resource names WebSocket Doctor" has '^WebSocket Doctor$' "$w
 check "exe version resource has the file version" has "^$(echo "$version" | sed -n 's/^\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')\.[0-9]" "$work/exe-strings.txt"
 check "exe is stamped with version $version" grep -qaF "$version" "$exe"
 
+echo "== $cliexe ($(du -h "$cliexe" | cut -f1))"
+x86_64-w64-mingw32-objdump -p "$cliexe" >"$work/cli-pe.txt"
+check "console companion header: Subsystem 3 (Windows console)" has '^Subsystem[[:space:]]*00000003' "$work/cli-pe.txt"
+check "console companion is the program with another Subsystem (2 bytes differ at most)" test "$(cmp -l "$exe" "$cliexe" | wc -l)" -le 2
+
+echo "== $zip ($(du -h "$zip" | cut -f1))"
+unzip -l "$zip" | tee "$work/zip.txt" | sed 's/^/     /'
+check "zip holds wsdoctor.exe and wsdoctor-cli.exe" sh -c "grep -q ' wsdoctor.exe\$' '$work/zip.txt' && grep -q ' wsdoctor-cli.exe\$' '$work/zip.txt'"
+
 echo "== $setup ($(du -h "$setup" | cut -f1))"
 file "$setup" | tee "$work/setup-file.txt" | sed 's/^/     /'
-check "installer is an NSIS installer" has 'Nullsoft Installer self-extracting archive' "$work/setup-file.txt"
+# file(1) names only 32-bit NSIS installers; every one holds NSIS's header
+# magic.
+check "installer is an NSIS installer (NullsoftInst header)" grep -qa 'NullsoftInst' "$setup"
+check "installer is 64-bit (PE32+), as the app" has 'PE32+ executable' "$work/setup-file.txt"
 x86_64-w64-mingw32-objdump -p "$setup" >"$work/setup-pe.txt"
 grep -E '^(Magic|Subsystem)' "$work/setup-pe.txt" | sed 's/^/     /'
 check "installer header: Subsystem 2 (Windows GUI)" has '^Subsystem[[:space:]]*00000002' "$work/setup-pe.txt"

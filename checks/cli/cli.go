@@ -66,6 +66,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, VersionString())
+		printPresetLine(stdout, presetFile)
 		return ExitOK
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
@@ -275,7 +276,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	req.Preset = pre.Preset
 	switch plan := session.PlanOf(req); plan.Scope {
 	case session.ScopePreset:
-		fmt.Fprintf(stderr, "No address given: checking %s from the preset (%s).\n", plan.Address, pre.Source)
+		fmt.Fprintf(stderr, "No address given: checking %s from the preset%s (%s).\n", plan.Address, presetName(pre.Preset), pre.Source)
 	case session.ScopeSelfTest:
 		fmt.Fprintln(stderr, "No address given: checking the built-in reference server on this computer. This tests this computer only, not your network or the service.")
 	}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/windows"
 )
 
 // AttachConsole connects wsdoctor.exe, which is built for the GUI subsystem
@@ -35,4 +38,25 @@ func AttachConsole() {
 // started without redirection has none (nil, or handle 0).
 func valid(f *os.File) bool {
 	return f != nil && f.Fd() != 0 && f.Fd() != uintptr(syscall.InvalidHandle)
+}
+
+// enableVT turns on VT processing (ENABLE_VIRTUAL_TERMINAL_PROCESSING) for
+// the console w writes to, so the idle countdown can redraw its line with
+// "\r\033[K", and reports whether it is on. Consoles older than Windows 10
+// refuse it; the countdown then prints plain lines.
+func enableVT(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	h := windows.Handle(f.Fd())
+	var mode uint32
+	if err := windows.GetConsoleMode(h, &mode); err != nil {
+		return false // not a console
+	}
+	const want = windows.ENABLE_VIRTUAL_TERMINAL_PROCESSING | windows.ENABLE_PROCESSED_OUTPUT
+	if mode&want == want {
+		return true
+	}
+	return windows.SetConsoleMode(h, mode|want) == nil
 }

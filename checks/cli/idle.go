@@ -23,19 +23,31 @@ func (f *checkFlags) idleOptions(o *session.Request) error {
 	return nil
 }
 
+// plainCountdownEvery is how often the countdown prints a line of its own
+// on a console that cannot redraw one (no VT processing): often enough to
+// show the check is alive, seldom enough to stay readable.
+const plainCountdownEvery = 30 * time.Second
+
+// consoleVT is enableVT; tests replace it to see the plain countdown.
+var consoleVT = enableVT
+
 // withCountdown wraps a progress printer: while the idle probe runs, it
 // keeps one line counting down the time left, redrawn each second and
-// cleared before any other line. stop ends it.
+// cleared before any other line. On a Windows console where VT sequences
+// cannot be turned on, it prints a plain line every plainCountdownEvery
+// instead. stop ends it.
 func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (onEvent func(checks.Event), stop func()) {
 	if idle <= 0 {
 		return inner, func() {}
 	}
+	vt := consoleVT(w)
 	var (
-		mu    sync.Mutex
-		shown bool
-		quit  = make(chan struct{})
-		once  sync.Once
-		wg    sync.WaitGroup
+		lastPlain time.Duration = -1
+		mu        sync.Mutex
+		shown     bool
+		quit      = make(chan struct{})
+		once      sync.Once
+		wg        sync.WaitGroup
 	)
 	stop = func() {
 		once.Do(func() { close(quit) })
@@ -50,6 +62,13 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		default:
 		}
 		left := max(time.Until(end), 0).Round(time.Second)
+		if !vt {
+			if step := left.Truncate(plainCountdownEvery); lastPlain < 0 || step < lastPlain {
+				fmt.Fprintf(w, "  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\n", left)
+				lastPlain = step
+			}
+			return
+		}
 		fmt.Fprintf(w, "\r  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\033[K", left)
 		shown = true
 	}

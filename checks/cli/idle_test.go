@@ -3,8 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks"
 )
 
 func TestCheckIdleFlags(t *testing.T) {
@@ -22,4 +27,46 @@ func TestCheckIdleFlags(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.msg)
 		}
 	}
+}
+
+// TestCountdownPlainLines: on a console without VT processing the idle
+// countdown prints whole lines, with no carriage return or escape code to
+// garble it.
+func TestCountdownPlainLines(t *testing.T) {
+	for _, vt := range []bool{true, false} {
+		consoleVT = func(io.Writer) bool { return vt }
+		var buf lockedBuffer
+		onEvent, stop := withCountdown(&buf, time.Minute, func(checks.Event) {})
+		onEvent(checks.Event{Kind: checks.EventStarted, Probe: "idle", Time: time.Now()})
+		for i := 0; i < 200 && buf.String() == ""; i++ {
+			time.Sleep(10 * time.Millisecond) // the countdown's first line, drawn at once
+		}
+		stop()
+		out := buf.String()
+		if !strings.Contains(out, "holding WebSockets open: 1m0s left") {
+			t.Errorf("vt %v: no countdown in %q", vt, out)
+		}
+		if plain := !strings.ContainsAny(out, "\r\033") && strings.HasSuffix(out, "\n"); plain == vt {
+			t.Errorf("vt %v: %q", vt, out)
+		}
+	}
+	consoleVT = enableVT
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while the countdown writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

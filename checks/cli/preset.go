@@ -48,7 +48,12 @@ func Preset(args []string, presetFile string, stdout, stderr io.Writer) int {
 		fmt.Fprint(w, `Usage:
   wsdoctor preset check FILE...   check preset files; every problem is named by its field
   wsdoctor preset show            print the preset in force and where it comes from
-                                  (--preset FILE, else `+preset.FileName+` beside the program, else the built-in one)
+                                  (--preset FILE, else `+preset.FileName+` beside the program, else one
+                                  added with preset embed, else the built-in one)
+  wsdoctor preset embed --preset FILE --out BRANDED [--exe PROGRAM]
+                                  write a copy of this program (or PROGRAM: wsdoctor.exe,
+                                  wsdoctor-cli.exe, the Linux wsdoctor) with the preset added, so it
+                                  starts with it; no build tools needed
 `)
 	}
 	if len(args) == 0 {
@@ -86,6 +91,8 @@ func Preset(args []string, presetFile string, stdout, stderr io.Writer) int {
 		b, _ := json.MarshalIndent(l.Preset, "", "  ")
 		fmt.Fprintf(stdout, "%s\n", b)
 		return ExitOK
+	case "embed":
+		return presetEmbed(args[1:], presetFile, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return ExitOK

@@ -107,7 +107,7 @@ func TestCheckUsesPresetTarget(t *testing.T) {
 		{"check", "--quiet", "--preset", f},
 	} {
 		out, errOut, code := runMain(t, args...)
-		if code != ExitOK || !strings.Contains(out, "Live connections work") || !strings.Contains(errOut, "checking "+ws.URL+" from the preset (--preset)") {
+		if code != ExitOK || !strings.Contains(out, "Live connections work") || !strings.Contains(errOut, "checking "+ws.URL+" from the preset for Acme (--preset)") {
 			t.Errorf("%q: exit %d\n%s\n%s", args, code, out, errOut)
 		}
 	}

@@ -19,8 +19,11 @@ type Source string
 
 // The places a preset comes from, strongest first.
 const (
-	FromFlag     Source = "--preset"
-	FromBeside   Source = "beside the program"
+	FromFlag   Source = "--preset"
+	FromBeside Source = "beside the program"
+	// FromAdded is a preset added to a copy of the program by
+	// `wsdoctor preset embed` (see Embed).
+	FromAdded    Source = "added to the program"
 	FromEmbedded Source = "built in"
 )
 
@@ -33,8 +36,8 @@ type Loaded struct {
 }
 
 // Load finds the preset in force: the file named by --preset (flagPath) if
-// given, else FileName beside the executable at exePath, else the embedded
-// one. A file that is there but wrong is an error, never skipped: a support
+// given, else FileName beside the executable at exePath, else one added to
+// the executable by Embed, else the embedded one. A file that is there but wrong is an error, never skipped: a support
 // team must learn that their preset is not used. exePath may be empty when
 // the executable is unknown.
 func Load(flagPath, exePath string, embedded []byte) (Loaded, error) {
@@ -48,6 +51,15 @@ func Load(flagPath, exePath string, embedded []byte) (Loaded, error) {
 			continue
 		}
 		return Loaded{Preset: p, Source: FromBeside, Path: path}, err
+	}
+	if exePath != "" {
+		p, err := ReadAdded(exePath)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return Loaded{Source: FromAdded, Path: exePath}, err
+		}
+		if p != nil {
+			return Loaded{Preset: p, Source: FromAdded, Path: exePath}, nil
+		}
 	}
 	p, err := Parse(embedded)
 	if err != nil {
