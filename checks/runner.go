@@ -242,7 +242,7 @@ func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[strin
 		sh.mu.Lock()
 		nr := sh.results[n]
 		sh.mu.Unlock()
-		if !nr.OK() {
+		if !nr.OK() && !(n == ProbeDNS && viaResolvingProxy(p.Name, sh)) {
 			return skip("needs_"+n, "needs %s, which %s", n, outcomeWords(nr))
 		}
 	}
@@ -420,4 +420,22 @@ type Environment struct {
 // CurrentEnvironment describes this machine.
 func CurrentEnvironment() Environment {
 	return Environment{OS: runtime.GOOS, Arch: runtime.GOARCH, Go: strings.TrimPrefix(runtime.Version(), "go")}
+}
+
+// viaResolvingProxy reports whether probe dials through a proxy that looks
+// the target's name up itself, so it can run when this computer's own
+// lookup failed: common at work, where only the proxy resolves outside
+// names. The tcp probe and the direct upgrade go direct and still need
+// this computer's lookup, and a SOCKS4 proxy needs an address.
+func viaResolvingProxy(probe string, sh *shared) bool {
+	switch probe {
+	case ProbeTLS, ProbeHTTP, ProbeUpgrade:
+	default:
+		return false
+	}
+	if sh.route == nil {
+		return false
+	}
+	p := sh.route().Proxy()
+	return p != nil && p.Scheme != "socks4"
 }

@@ -1,10 +1,14 @@
 package checks
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 func TestMain(m *testing.M) {
@@ -420,4 +425,97 @@ func TestDroppedPortStopsDependents(t *testing.T) {
 	if took := out.Finished.Sub(out.Started); took >= 450*time.Millisecond {
 		t.Errorf("the run took %v, not one 300 ms probe timeout", took)
 	}
+}
+
+// TestProxyResolvesWhatThisComputerCannot: when this computer cannot look
+// the name up but a proxy applies, the proxy looks it up, as browsers
+// leave it to: the handshake and the messages go through, and only the
+// probes that go direct (tcp) wait for a lookup that failed.
+func TestProxyResolvesWhatThisComputerCannot(t *testing.T) {
+	srv, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Addr)
+	proxy := startNamingProxy(t, map[string]string{"svc.corp.test:" + port: srv.Addr})
+	tg, err := ParseTarget("ws://svc.corp.test:" + port + "/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, _ := url.Parse("http://" + proxy)
+	rn := &Runner{
+		Lookup: func(context.Context, string, string) ([]netip.Addr, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: "svc.corp.test", IsNotFound: true}
+		},
+		Route: func(context.Context, Target, Options) netenv.Route {
+			return netenv.Route{Proxies: []*url.URL{pu}, Source: netenv.SourceEnv}
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := rn.Run(ctx, tg, Options{ProbeTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for probe, want := range map[string]Status{ProbeDNS: Fail, ProbeTCP: Skip, ProbeUpgrade: Pass, ProbeEcho: Pass} {
+		if r, _ := out.Result(probe); r.Status != want {
+			t.Errorf("%s: %s %s (%s), want %s", probe, r.Status, r.Code, r.Reason, want)
+		}
+	}
+	if !out.Works() {
+		t.Error("the run does not work through the proxy")
+	}
+}
+
+// startNamingProxy is an HTTP CONNECT proxy on loopback that knows the
+// names in hosts (host:port to the loopback address it stands for) and
+// refuses every other.
+func startNamingProxy(t *testing.T, hosts map[string]string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(15 * time.Second))
+				br := bufio.NewReader(c)
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				addr, ok := hosts[req.Host]
+				if req.Method != http.MethodConnect || !ok {
+					io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+					return
+				}
+				up, err := net.Dial("tcp", addr)
+				if err != nil {
+					io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+					return
+				}
+				defer up.Close()
+				io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+				done := make(chan struct{}, 2)
+				go func() { io.Copy(up, br); up.Close(); done <- struct{}{} }()
+				go func() { io.Copy(c, up); c.Close(); done <- struct{}{} }()
+				<-done
+				<-done
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }
