@@ -1024,13 +1024,29 @@ func ruleOK(f *facts, fd *found) {
 // has another address, which the check needs. What was seen on the way (a
 // proxy that answered in the service's place) still stands.
 func rulePageAddress(f *facts, fd *found) {
-	if !f.o.Target.Page || f.works || fd.get(IDServerNoWebSocket) == nil {
+	if !f.o.Target.Page || f.works {
 		return
 	}
+	// A guess that a hidden filter answered is no evidence against a page
+	// that answers for itself; a proxy shown to answer (the same request
+	// without it worked) is, and stays.
+	guess := func(r *raised) bool {
+		return r.id == IDServerNoWebSocket || r.id == IDCauseUnknown || (r.id == IDProxyStripsUpg && r.conf != Sure)
+	}
 	up, _ := f.get(checks.ProbeUpgrade)
+	if httpStatus(up.Code) == 0 || fd.get(IDProxyStripsUpg) != nil && fd.get(IDProxyStripsUpg).conf == Sure {
+		return
+	}
+	found := false
+	for _, r := range fd.list {
+		found = found || guess(r)
+	}
+	if !found {
+		return
+	}
 	kept := fd.list[:0]
 	for _, r := range fd.list {
-		if r.id != IDServerNoWebSocket && r.id != IDCauseUnknown {
+		if !guess(r) {
 			kept = append(kept, r)
 		}
 	}

@@ -636,6 +636,17 @@ func ruleCases() []ruleCase {
 			contains: []string{"without the proxy worked"},
 		},
 		{
+			name: "a web page's address that answers like its plain GET, no proxy: a guess at a hidden filter is not made",
+			in: diagnose.Input{Outcome: func() checks.Outcome {
+				o := with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho)
+				o.Target.Page = true
+				return o
+			}()},
+			want:    []string{"websocket-address-needed warning likely"},
+			verdict: diagnose.Incomplete,
+			who:     diagnose.FixerYou,
+		},
+		{
 			name:     "the self-test works: only this computer was tested",
 			in:       diagnose.Input{Outcome: outcome("ws://127.0.0.1:8765/echo", dnsOK, tcpOK80, tlsNA, httpOK, up101, echoOK), SelfTest: true},
 			want:     []string{"websocket-ok ok sure"},
