@@ -69,18 +69,18 @@ func (a *certAsk) note(e *Evidence, given bool) {
 	defer a.mu.Unlock()
 	e.Set("client_cert_given", yesNo(given))
 	if !a.asked {
-		e.Set("client_cert_requested", "no")
+		e.Set(KeyClientCertRequested, "no")
 		return
 	}
-	e.Set("client_cert_requested", "yes")
+	e.Set(KeyClientCertRequested, "yes")
 	if len(a.cas) > 0 {
 		cas := a.cas
 		if len(cas) > maxCANames {
 			cas = append(cas[:maxCANames:maxCANames], "…")
 		}
-		e.Set("client_cert_cas", clip(strings.Join(cas, "; "), maxHeaderValue))
+		e.Set(KeyClientCertCAS, clip(strings.Join(cas, "; "), maxHeaderValue))
 	}
-	e.Set("client_cert_offered", yesNo(a.offered))
+	e.Set(KeyClientCertOffered, yesNo(a.offered))
 	if a.notAccepted {
 		e.Set("client_cert_not_accepted", "yes")
 	}
@@ -139,7 +139,7 @@ func tlsAlert(err error) string {
 func (r *Run) clientCertEvidence(e *Evidence, ask *certAsk, err error) {
 	ask.note(e, len(r.TLS.ClientCerts) > 0)
 	if a := tlsAlert(err); a != "" {
-		e.Set("tls_alert", a)
+		e.Set(KeyTLSAlert, a)
 	}
 }
 

@@ -168,16 +168,16 @@ func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, erro
 	var lastErr error
 	for _, p := range proxies {
 		if p == nil {
-			r.Note("proxy", "DIRECT")
+			r.Note(KeyProxy, "DIRECT")
 			return r.dialDirect(ctx)
 		}
 		r.mu.Lock()
 		r.viaProxy = true
 		r.mu.Unlock()
-		r.Note("proxy", p.Redacted())
-		r.Note("proxy_source", string(route.Source))
+		r.Note(KeyProxy, p.Redacted())
+		r.Note(KeyProxySource, string(route.Source))
 		if route.Origin != "" {
-			r.Note("proxy_origin", route.Origin)
+			r.Note(KeyProxyOrigin, route.Origin)
 		}
 		c, tun, err := pd.DialVia(ctx, p, r.Target.HostPort())
 		r.noteTunnel(tun, err)
@@ -191,7 +191,7 @@ func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, erro
 		}
 		failed = append(failed, p.Redacted())
 		if len(failed) < len(proxies) {
-			r.Note("proxy_failover", strings.Join(failed, ", "))
+			r.Note(KeyProxyFailover, strings.Join(failed, ", "))
 		}
 	}
 	return nil, lastErr
@@ -208,7 +208,7 @@ func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
 		r.Note("proxy_stage", pe.Stage)
 		r.Note("proxy_error", err.Error())
 		if len(pe.Authenticate) > 0 {
-			r.Note("proxy_authenticate", strings.Join(pe.Authenticate, ", "))
+			r.Note(KeyProxyAuth, strings.Join(pe.Authenticate, ", "))
 		}
 		if pe.Body != "" {
 			r.Note("proxy_body", pe.Body)

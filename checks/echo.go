@@ -232,8 +232,8 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	}
 
 	// The writer has ended: the messages' times can be read unlocked.
-	res.Evidence.Set("messages_sent", strconv.Itoa(data))
-	res.Evidence.Set("messages_echoed", strconv.Itoa(echoed))
+	res.Evidence.Set(KeyMessagesSent, strconv.Itoa(data))
+	res.Evidence.Set(KeyMessagesEchoed, strconv.Itoa(echoed))
 	var missing []string
 	for _, m := range plan {
 		if m.sent.IsZero() || m.echoed.IsZero() {
@@ -248,17 +248,17 @@ func probeEcho(ctx context.Context, r *Run) Result {
 		r.Record(PhaseFirstMessage, plan[0].sent, first.Sub(plan[0].sent))
 	}
 	if len(missing) > 0 {
-		res.Evidence.Set("missing", strings.Join(missing, ","))
+		res.Evidence.Set(KeyMissing, strings.Join(missing, ","))
 	}
 	if unexpected > 0 {
 		res.Evidence.Set("unexpected_messages", strconv.Itoa(unexpected))
 	}
 	if werr != nil {
-		res.Evidence.Set("write_error", werr.Error())
+		res.Evidence.Set(KeyWriteError, werr.Error())
 	}
 	if closedCode != 0 {
-		res.Evidence.Set("close_code", strconv.Itoa(closedCode))
-		res.Evidence.Set("close_reason", clip(closedText, maxHeaderValue))
+		res.Evidence.Set(KeyCloseCode, strconv.Itoa(closedCode))
+		res.Evidence.Set(KeyCloseReason, clip(closedText, maxHeaderValue))
 	}
 
 	quiet := readErr != nil && isReadTimeout(ctx, readErr)
@@ -271,7 +271,7 @@ func probeEcho(ctx context.Context, r *Run) Result {
 		}
 	case mangled != nil:
 		res.Status, res.Code = Fail, CodeMangled
-		res.Evidence.Set("mangled", mangled.name)
+		res.Evidence.Set(KeyMangled, mangled.name)
 		res.Evidence.Set("mangled_len", strconv.Itoa(mangledLen))
 		res.Reason = fmt.Sprintf("the %s message came back changed", strings.ReplaceAll(mangled.name, "_", " "))
 	case readErr != nil && !quiet:
@@ -288,10 +288,10 @@ func probeEcho(ctx context.Context, r *Run) Result {
 				// sees a plain end of stream.
 				res.Code = CodeReset
 			}
-			res.Evidence.Set("close_code", strconv.Itoa(ce.Code))
-			res.Evidence.Set("close_frame", yesNo(ce.Code != websocket.CloseAbnormalClosure))
+			res.Evidence.Set(KeyCloseCode, strconv.Itoa(ce.Code))
+			res.Evidence.Set(KeyCloseFrame, yesNo(ce.Code != websocket.CloseAbnormalClosure))
 			if ce.Code != websocket.CloseAbnormalClosure {
-				res.Evidence.Set("close_reason", clip(ce.Text, maxHeaderValue))
+				res.Evidence.Set(KeyCloseReason, clip(ce.Text, maxHeaderValue))
 			}
 		}
 		if echoed == 0 {

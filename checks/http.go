@@ -161,7 +161,7 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxHTTPBody))
 	resp.Body.Close()
 
-	res.Evidence.Set("status", strconv.Itoa(resp.StatusCode))
+	res.Evidence.Set(KeyStatus, strconv.Itoa(resp.StatusCode))
 	res.Evidence.Set("proto", resp.Proto)
 	setHeader(&res.Evidence, "server", resp.Header, "Server")
 	setHeader(&res.Evidence, "content_type", resp.Header, "Content-Type")
@@ -169,7 +169,7 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 	setTellTales(&res.Evidence, resp.Header)
 	if isHTML(resp.Header, body) {
 		if t := htmlTitle(body); t != "" {
-			res.Evidence.Set("title", t)
+			res.Evidence.Set(KeyTitle, t)
 		}
 	}
 	res.Evidence.Set("body_bytes", strconv.Itoa(len(body)))

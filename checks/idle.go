@@ -810,7 +810,7 @@ func idleVerdict(res *Result, lad *ladder, idle, pinger, retry *idleConn, interv
 		res.Error = errText(pinger.err)
 		res.Reason = fmt.Sprintf("a WebSocket in use (pinged every %s) ended after %s (%s)", pinger.interval, pinger.endedAt.Sub(pinger.opened).Round(100*time.Millisecond), pinger.how)
 		endEvidence(e, pinger)
-		e.Set("survived_s", secs(lad.lo))
+		e.Set(KeySurvived, secs(lad.lo))
 		return
 	case idle.ended:
 		res.Status, res.Code = Warn, CodeIdleLimit
@@ -837,34 +837,34 @@ func idleVerdict(res *Result, lad *ladder, idle, pinger, retry *idleConn, interv
 			help = fmt.Sprintf("pings every %s are too far apart to tell whether pings help", decisive.interval)
 		}
 		res.Reason = fmt.Sprintf("an idle WebSocket ended after about %s (%s); %s", limit.Round(100*time.Millisecond), idle.how, help)
-		e.Set("limit_s", secs(limit))
+		e.Set(KeyIdleLimit, secs(limit))
 		e.Set("limit_min_s", secs(lo))
 		e.Set("limit_max_s", secs(hi))
 		endEvidence(e, idle)
-		e.Set("pings_help", helps)
+		e.Set(KeyPingsKeptAlive, helps)
 		e.Set("ping_interval_ok", yesNo(!pinger.ended))
 		if v, ok := e.Get("keepalive_end"); ok {
 			e.Set("keepalive_helps", yesNo(v == EndOpen))
 		}
-		e.Set("survived_s", secs(lo))
+		e.Set(KeySurvived, secs(lo))
 	default:
 		res.Status, res.Code = Pass, CodeOK
 		res.Reason = fmt.Sprintf("idle WebSockets stayed open for %s", lad.lo.Round(100*time.Millisecond))
-		e.Set("survived_s", secs(lad.lo))
+		e.Set(KeySurvived, secs(lad.lo))
 	}
 }
 
 // endEvidence says how the connection that decided the verdict ended.
 func endEvidence(e *Evidence, c *idleConn) {
-	e.Set("ended_by", c.how)
+	e.Set(KeyIdleEndedBy, c.how)
 	if c.how == EndSilent {
 		e.Set("closed_by", "nobody")
 	} else {
 		e.Set("closed_by", "remote")
 	}
 	if c.closeCode != 0 {
-		e.Set("close_code", strconv.Itoa(c.closeCode))
-		e.Set("close_reason", clip(c.closeText, maxHeaderValue))
+		e.Set(KeyCloseCode, strconv.Itoa(c.closeCode))
+		e.Set(KeyCloseReason, clip(c.closeText, maxHeaderValue))
 	}
 }
 

@@ -40,11 +40,11 @@ func (r *Run) plainHTTPLook(ctx context.Context, e *Evidence) {
 		e.Set("plain_http_error", Classify(err))
 		return
 	}
-	e.Set("plain_http_status", strconv.Itoa(resp.StatusCode))
+	e.Set(KeyPlainHTTPStatus, strconv.Itoa(resp.StatusCode))
 	setHeader(e, "plain_http_location", resp.Header, "Location")
 	if isHTML(resp.Header, body) {
 		if t := htmlTitle(body); t != "" {
-			e.Set("plain_http_title", t)
+			e.Set(KeyPlainHTTPTitle, t)
 		}
 	}
 }

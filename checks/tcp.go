@@ -55,7 +55,7 @@ type connectOutcome struct {
 func probeTCP(ctx context.Context, r *Run) Result {
 	res := r.Result()
 	port := strconv.Itoa(r.Target.Port)
-	res.Evidence.Set("port", port)
+	res.Evidence.Set(KeyPort, port)
 	addrs := r.Addrs()
 	if len(addrs) == 0 {
 		res.Status, res.Code = Fail, CodeNoAddress

@@ -139,7 +139,7 @@ func probeTLS(ctx context.Context, r *Run) Result {
 	}
 	res = handshakeAndVerify(ctx, r, res)
 	if r.TLS.Insecure {
-		res.Evidence.Set("insecure", "yes")
+		res.Evidence.Set(KeyInsecure, "yes")
 	}
 	return res
 }
@@ -180,28 +180,28 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	r.clientCertEvidence(&res.Evidence, ask, err)
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, handshakeCode(err), err.Error()
-		res.Evidence.Set("server_name", sni)
+		res.Evidence.Set(KeyServerName, sni)
 		res.Reason = "the TLS handshake failed"
 		if refusesClientCert(ask, err) {
 			res.Code = CodeClientCertRequired
 			res.Reason = "the server wants a client certificate it accepts"
 		} else if code := r.wrongSchemeTLS(err, res.Code, sniff); code != "" {
 			res.Code, res.Reason = code, "the port answers plain HTTP, not TLS: the address should start with ws://"
-			res.Evidence.Set("port_speaks", "http")
+			res.Evidence.Set(KeyPortSpeaks, "http")
 		}
 		return res
 	}
 	// conn.Close, deferred above, ends it without waiting to send
 	// close_notify to a peer that may not read.
 	st := tc.ConnectionState()
-	res.Evidence.Set("version", tls.VersionName(st.Version))
+	res.Evidence.Set(KeyVersion, tls.VersionName(st.Version))
 	res.Evidence.Set("cipher", tls.CipherSuiteName(st.CipherSuite))
 	alpn := st.NegotiatedProtocol
 	if alpn == "" {
 		alpn = "none"
 	}
 	res.Evidence.Set("alpn", alpn)
-	res.Evidence.Set("server_name", sni)
+	res.Evidence.Set(KeyServerName, sni)
 
 	chain := st.PeerCertificates
 	if len(chain) == 0 {
@@ -214,8 +214,8 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 
 	leaf := chain[0]
 	if exp := r.Options.ExpectedIssuers; len(exp) > 0 {
-		res.Evidence.Set("expected_issuers", strings.Join(exp, "; "))
-		res.Evidence.Set("issuer_expected", yesNo(IssuerExpected(exp, leaf.Issuer.CommonName, leaf.Issuer.Organization)))
+		res.Evidence.Set(KeyExpectedIssuers, strings.Join(exp, "; "))
+		res.Evidence.Set(KeyIssuerExpected, yesNo(IssuerExpected(exp, leaf.Issuer.CommonName, leaf.Issuer.Organization)))
 	}
 	now := r.Now()
 	inter := x509.NewCertPool()
@@ -227,9 +227,9 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 	}
 	osChains, osErr := verify(r.TLS.Roots)
 	if osErr == nil {
-		res.Evidence.Set("verified_os", "yes")
+		res.Evidence.Set(KeyVerifiedOS, "yes")
 	} else {
-		res.Evidence.Set("verified_os", osErr.Error())
+		res.Evidence.Set(KeyVerifiedOS, osErr.Error())
 	}
 	pubChains, pubErr := verify(publicRoots())
 	res.Evidence.Set("verified_public", yesNo(pubErr == nil))
@@ -248,9 +248,9 @@ func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
 		}
 		res.Evidence.Set("verified_root", chainRoot(osChains))
 	}
-	res.Evidence.Set("trusted_by", trusted)
+	res.Evidence.Set(KeyTrustedBy, trusted)
 	hostErr := leaf.VerifyHostname(host)
-	res.Evidence.Set("hostname_match", yesNo(hostErr == nil))
+	res.Evidence.Set(KeyHostnameMatch, yesNo(hostErr == nil))
 	if hostErr != nil {
 		r.plainHTTPLook(ctx, &res.Evidence) // a portal's certificate?
 	}
@@ -372,8 +372,8 @@ func describeChain(ev *Evidence, chain []*x509.Certificate) {
 		}
 	}
 	leaf := chain[0]
-	ev.Set("leaf_issuer", leaf.Issuer.String())
-	ev.Set("leaf_issuer_org", strings.Join(leaf.Issuer.Organization, ", "))
+	ev.Set(KeyLeafIssuer, leaf.Issuer.String())
+	ev.Set(KeyLeafIssuerOrg, strings.Join(leaf.Issuer.Organization, ", "))
 	ev.Set("root", chain[len(chain)-1].Subject.String())
 }
 

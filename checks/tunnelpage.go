@@ -80,7 +80,7 @@ func tunnelAnswerEvidence(e *Evidence, head []byte) {
 		return
 	}
 	e.Set("tunnel_answer_bytes", strconv.Itoa(len(head)))
-	e.Set("tunnel_answer", clip(printable(head), maxUpgradeBody))
+	e.Set(KeyTunnelAnswer, clip(printable(head), maxUpgradeBody))
 	body := head
 	// A page with its own headers: skip them, keep its Server.
 	if i := bytes.Index(head, []byte("\r\n\r\n")); i > 0 {
@@ -93,7 +93,7 @@ func tunnelAnswerEvidence(e *Evidence, head []byte) {
 	}
 	if isHTML(http.Header{}, body) || bytes.Contains(bytes.ToLower(body), []byte("<title")) {
 		if t := htmlTitle(body); t != "" {
-			e.Set("tunnel_title", t)
+			e.Set(KeyTunnelTitle, t)
 		}
 	}
 }

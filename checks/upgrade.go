@@ -350,20 +350,20 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		upgradeEvidence(&res.Evidence, resp, reqBytes)
 	}
 	if !firstByte.IsZero() && !wroteAt.IsZero() {
-		res.Evidence.Set("ttfb_ms", msString(firstByte.Sub(wroteAt)))
+		res.Evidence.Set(KeyTTFBMS, msString(firstByte.Sub(wroteAt)))
 	}
 	if !connectedAt.IsZero() {
 		r.Record(PhaseUpgrade, connectedAt, done.Sub(connectedAt))
-		res.Evidence.Set("upgrade_ms", msString(done.Sub(connectedAt)))
+		res.Evidence.Set(KeyUpgradeMS, msString(done.Sub(connectedAt)))
 	}
 	if len(sent) > 0 {
-		res.Evidence.Set("sent_headers", strings.Join(sent, ","))
+		res.Evidence.Set(KeySentHeaders, strings.Join(sent, ","))
 	}
 	if hd.issuer != nil {
 		// Who vouched for the server on this path: beside the tls probe's,
 		// it shows a middle box that re-signs one path and not the other.
-		res.Evidence.Set("leaf_issuer", hd.issuer.String())
-		res.Evidence.Set("leaf_issuer_org", strings.Join(hd.issuer.Organization, ", "))
+		res.Evidence.Set(KeyLeafIssuer, hd.issuer.String())
+		res.Evidence.Set(KeyLeafIssuerOrg, strings.Join(hd.issuer.Organization, ", "))
 	}
 
 	r.clientCertEvidence(&res.Evidence, hd.ask, err)
@@ -377,7 +377,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
 			res.Code = fmt.Sprintf("status_%d", resp.StatusCode)
 			res.Reason = fmt.Sprintf("the upgrade was answered %s, not 101 Switching Protocols", resp.Status)
-		case resp != nil && res.Evidence.Value("accept_ok") != "yes":
+		case resp != nil && res.Evidence.Value(KeyAcceptOK) != "yes":
 			res.Code = CodeBadAccept
 			res.Reason = "101, but Sec-WebSocket-Accept does not match the key sent"
 		case resp != nil && errors.Is(err, websocket.ErrBadHandshake):
@@ -388,7 +388,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 			res.Reason = "101, but with an extension answer the client cannot use"
 		default:
 			if reached != "" {
-				res.Evidence.Set("failed_at", reached)
+				res.Evidence.Set(KeyFailedAt, reached)
 			}
 			res.Code, res.Reason = transportFailure(ctx, err, reached, !firstByte.IsZero())
 			if reached == "response" && notHTTP(hd.head) && res.Code != CodeCancelled {
@@ -397,7 +397,7 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 			if !r.Target.Secure() && reached == "response" {
 				if code := r.wrongSchemePlain(ctx, res.Code); code != "" {
 					res.Code, res.Reason = code, "the port speaks TLS: the address should start with wss://"
-					res.Evidence.Set("port_speaks", "tls")
+					res.Evidence.Set(KeyPortSpeaks, "tls")
 				}
 			}
 		}
@@ -457,7 +457,7 @@ func pastDeadline(ctx context.Context) bool {
 
 // upgradeEvidence keeps what the answer to the upgrade said.
 func upgradeEvidence(e *Evidence, resp *http.Response, reqBytes []byte) {
-	e.Set("status", strconv.Itoa(resp.StatusCode))
+	e.Set(KeyStatus, strconv.Itoa(resp.StatusCode))
 	for _, h := range []string{"Server", "Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Content-Type", "Location"} {
 		setHeader(e, evidenceKey(h), resp.Header, h)
 	}
@@ -470,11 +470,11 @@ func upgradeEvidence(e *Evidence, resp *http.Response, reqBytes []byte) {
 	}
 	switch {
 	case len(got) == 0:
-		e.Set("accept_ok", "missing")
+		e.Set(KeyAcceptOK, "missing")
 	case len(got) == 1 && want != "" && strings.TrimSpace(got[0]) == want:
-		e.Set("accept_ok", "yes")
+		e.Set(KeyAcceptOK, "yes")
 	default:
-		e.Set("accept_ok", "no")
+		e.Set(KeyAcceptOK, "no")
 	}
 	if e.Value("accept_ok") != "yes" && want != "" {
 		e.Set("expected_accept", want)
@@ -495,10 +495,10 @@ func upgradeEvidence(e *Evidence, resp *http.Response, reqBytes []byte) {
 	if len(body) == 0 {
 		return
 	}
-	e.Set("body", clip(string(body), maxUpgradeBody))
+	e.Set(KeyBody, clip(string(body), maxUpgradeBody))
 	if isHTML(resp.Header, body) {
 		if t := htmlTitle(body); t != "" {
-			e.Set("body_title", t)
+			e.Set(KeyBodyTitle, t)
 		}
 	}
 }

@@ -145,21 +145,21 @@ func (f *facts) placeholders() map[string]string {
 	if n := httpStatus(up.Code); n != 0 {
 		set("status", strconv.Itoa(n))
 	}
-	set("server", up.Evidence.Value("server"))
+	set("server", up.Evidence.Value(checks.KeyServer))
 	if v["server"] == "" {
-		set("server", f.ev(checks.ProbeHTTP, "server"))
+		set("server", f.ev(checks.ProbeHTTP, checks.KeyServer))
 	}
-	set("location", up.Evidence.Value("location"))
-	issuer := f.ev(checks.ProbeTLS, "leaf_issuer_org")
+	set("location", up.Evidence.Value(checks.KeyLocation))
+	issuer := f.ev(checks.ProbeTLS, checks.KeyLeafIssuerOrg)
 	if issuer == "" {
-		issuer = f.ev(checks.ProbeTLS, "leaf_issuer")
+		issuer = f.ev(checks.ProbeTLS, checks.KeyLeafIssuer)
 	}
 	// Texts put the name at the end of a sentence: "Zscaler Inc." would
 	// end it twice.
 	set("issuer", strings.TrimRight(issuer, "."))
-	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(checks.ProbeTLS, "expected_issuers"), "; ", " or "), "."))
-	set("tls_version", f.ev(checks.ProbeTLS, "version"))
-	set("close_code", f.ev(checks.ProbeEcho, "close_code"))
+	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(checks.ProbeTLS, checks.KeyExpectedIssuers), "; ", " or "), "."))
+	set("tls_version", f.ev(checks.ProbeTLS, checks.KeyVersion))
+	set("close_code", f.ev(checks.ProbeEcho, checks.KeyCloseCode))
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
@@ -293,11 +293,11 @@ func fromEvidence(in Input) Input {
 	// and the next one was used (proxy_failover).
 	for _, name := range []string{checks.ProbeProxy, checks.ProbeUpgrade, checks.ProbeHTTP, checks.ProbeTLS} {
 		r, _ := o.Result(name)
-		if p := r.Evidence.Value("proxy"); p != "" {
-			if in.Env.ProxyURL == "" || r.Evidence.Value("proxy_failover") != "" {
+		if p := r.Evidence.Value(checks.KeyProxy); p != "" {
+			if in.Env.ProxyURL == "" || r.Evidence.Value(checks.KeyProxyFailover) != "" {
 				in.Env.ProxyURL = p
-				in.Env.ProxySource = r.Evidence.Value("proxy_source")
-				in.Env.ProxyOrigin = r.Evidence.Value("proxy_origin")
+				in.Env.ProxySource = r.Evidence.Value(checks.KeyProxySource)
+				in.Env.ProxyOrigin = r.Evidence.Value(checks.KeyProxyOrigin)
 			}
 			break
 		}
@@ -308,10 +308,10 @@ func fromEvidence(in Input) Input {
 			direct := &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
 			// The certificate the direct handshake saw stands in for a
 			// direct tls probe: who issued it is all the rules compare.
-			if issuer := d.Evidence.Value("leaf_issuer"); issuer != "" {
+			if issuer := d.Evidence.Value(checks.KeyLeafIssuer); issuer != "" {
 				tls := checks.Result{Probe: checks.ProbeTLS, Status: checks.Pass, Code: checks.CodeOK}
-				tls.Evidence.Set("leaf_issuer", issuer)
-				tls.Evidence.Set("leaf_issuer_org", d.Evidence.Value("leaf_issuer_org"))
+				tls.Evidence.Set(checks.KeyLeafIssuer, issuer)
+				tls.Evidence.Set(checks.KeyLeafIssuerOrg, d.Evidence.Value(checks.KeyLeafIssuerOrg))
 				direct.Results = append(direct.Results, tls)
 			}
 			in.Direct = direct

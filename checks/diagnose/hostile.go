@@ -35,7 +35,7 @@ func ruleWrongScheme(f *facts, fd *found) {
 	}
 	fd.drop(IDTCPBlocked, IDHandshakeTimeout, IDServerNoWebSocket, IDProxyStripsUpg, IDTLSVersion, IDCauseUnknown)
 	fd.add(raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
-		cases: []string{cs}, refs: refs(res, "code", "port_speaks")})
+		cases: []string{cs}, refs: refs(res, "code", checks.KeyPortSpeaks)})
 }
 
 // ruleBadAnswer: the port is open (tcp passed) and something answered the
@@ -69,7 +69,7 @@ func ruleBadAnswer(f *facts, fd *found) {
 		conf = Possible
 	}
 	fd.add(raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: fixer,
-		cases: []string{cs}, refs: refs(up, "code", checks.KeyFailedAt, "status", "server")})
+		cases: []string{cs}, refs: refs(up, "code", checks.KeyFailedAt, checks.KeyStatus, checks.KeyServer)})
 	if cs != "headers_too_large" {
 		// A middle box can do the same; without a proxy it is hidden.
 		pc := []string{"closed"}
@@ -108,5 +108,5 @@ func ruleBadMessages(f *facts, fd *found) {
 		fixer = FixerServiceAdmin
 	}
 	fd.add(raised{id: IDMessagesBlocked, sev: SeverityProblem, conf: Likely, fixer: fixer,
-		cases: []string{cs}, refs: refs(echo, "code", "messages_echoed")})
+		cases: []string{cs}, refs: refs(echo, "code", checks.KeyMessagesEchoed)})
 }

@@ -258,7 +258,7 @@ func (f *facts) endToEnd() bool {
 	if !f.secure || f.viaProxy || !ok || tls.Status != checks.Pass {
 		return false
 	}
-	tb := tls.Evidence.Value("trusted_by")
+	tb := tls.Evidence.Value(checks.KeyTrustedBy)
 	return (tb == checks.TrustedPublic || tb == checks.TrustedCAFile) && interceptor(tls) == ""
 }
 
@@ -319,13 +319,13 @@ func ruleNetwork(f *facts, fd *found) {
 	}
 	if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.Status == checks.Fail && tcp.Code == checks.CodeUnreachable {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Likely, fixer: FixerYou,
-			cases: []string{"unreachable"}, refs: refs(tcp, "connect_ipv6", "connect_ipv4")})
+			cases: []string{"unreachable"}, refs: refs(tcp, checks.KeyConnectIPV6, checks.KeyConnectIPV4)})
 	}
 	// Behind a proxy, the proxy looks names up: a local lookup failure says
 	// nothing about the connection.
 	if dns, ok := f.get(checks.ProbeDNS); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Possible, fixer: FixerYou,
-			cases: []string{"no_answer"}, refs: refs(dns, "a_error", "aaaa_error")})
+			cases: []string{"no_answer"}, refs: refs(dns, checks.KeyAError, checks.KeyAaaaError)})
 	}
 }
 
@@ -335,7 +335,7 @@ func ruleDNS(f *facts, fd *found) {
 		return
 	}
 	r := raised{id: IDDNSFailure, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-		refs: refs(dns, "a_error", "aaaa_error")}
+		refs: refs(dns, checks.KeyAError, checks.KeyAaaaError)}
 	switch dns.Code {
 	case checks.CodeNXDomain:
 		r.cases = []string{"nxdomain"}
@@ -421,14 +421,14 @@ func ruleProxy(f *facts, fd *found) {
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
 			x := raised{id: IDProxyBlocksCONN, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				refs: refs(r, checks.KeyProxyStatus, "title", "via", "proxy_agent", "server")}
-			if r.Evidence.Value("title") != "" {
+				refs: refs(r, checks.KeyProxyStatus, checks.KeyTitle, checks.KeyVia, "proxy_agent", checks.KeyServer)}
+			if r.Evidence.Value(checks.KeyTitle) != "" {
 				x.cases = []string{"block_page"}
 			}
 			fd.add(x)
 		case st == 0 && r.Status == checks.Fail && (r.Probe == checks.ProbeProxy || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
 			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, "proxy", checks.KeyFailedAt)}
+				refs: refs(r, checks.KeyProxy, checks.KeyFailedAt)}
 			switch r.Code {
 			case checks.CodeRefused:
 				x.cases = []string{"refused"}
@@ -453,7 +453,7 @@ func ruleTCP(f *facts, fd *found) {
 	case checks.Warn:
 		if tcp.Code == checks.CodePartial {
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"partial"}, refs: refs(tcp, "port", "connect_ipv6", "connect_ipv4")})
+				cases: []string{"partial"}, refs: refs(tcp, checks.KeyPort, checks.KeyConnectIPV6, checks.KeyConnectIPV4)})
 		}
 		return
 	case checks.Fail:
@@ -464,7 +464,7 @@ func ruleTCP(f *facts, fd *found) {
 		return // direct connections are closed; the proxy is the way out
 	}
 	r := raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-		refs: refs(tcp, "port", "connect_ipv6", "connect_ipv4")}
+		refs: refs(tcp, checks.KeyPort, checks.KeyConnectIPV6, checks.KeyConnectIPV4)}
 	if tcp.Code == checks.CodeRefused && f.o.Target.IsLoopback() {
 		// This computer itself said no: nothing listens on that port here.
 		// No firewall, network or VPN is on the way to blame.
@@ -489,10 +489,10 @@ func ruleTCP(f *facts, fd *found) {
 	// The same host answers on the other scheme's port: it is up, and
 	// this port is what is closed.
 	if o := f.in.Other; o != nil {
-		if ot, ok := o.Result(checks.ProbeTCP); ok && ot.OK() && ot.Evidence.Value("port") != tcp.Evidence.Value("port") {
+		if ot, ok := o.Result(checks.ProbeTCP); ok && ot.OK() && ot.Evidence.Value(checks.KeyPort) != tcp.Evidence.Value(checks.KeyPort) {
 			r.cases = append(r.cases, "other_port_ok")
 			r.conf = Sure
-			r.refs = append(r.refs, otherRef("other", ot, "port"))
+			r.refs = append(r.refs, otherRef("other", ot, checks.KeyPort))
 		}
 	}
 	if f.in.Env.VPNActive {
@@ -524,13 +524,13 @@ func ruleTLS(f *facts, fd *found) {
 		return
 	}
 	product := interceptor(tls)
-	insecure := tls.Evidence.Value("insecure") == "yes"
-	tlsRefs := refs(tls, "leaf_issuer_org", "leaf_issuer", "trusted_by", "expected_issuers")
+	insecure := tls.Evidence.Value(checks.KeyInsecure) == "yes"
+	tlsRefs := refs(tls, checks.KeyLeafIssuerOrg, checks.KeyLeafIssuer, checks.KeyTrustedBy, checks.KeyExpectedIssuers)
 	// The support team's preset names the issuers of the service's
 	// certificates: another one is a re-signed connection, the service's
 	// own (private) one is no sign of inspection.
-	unexpected := tls.Evidence.Value("issuer_expected") == "no"
-	expected := tls.Evidence.Value("issuer_expected") == "yes"
+	unexpected := tls.Evidence.Value(checks.KeyIssuerExpected) == "no"
+	expected := tls.Evidence.Value(checks.KeyIssuerExpected) == "yes"
 	withExpectation := func(r raised) raised {
 		if unexpected {
 			r.cases = append(r.cases, "unexpected_issuer")
@@ -544,9 +544,9 @@ func ruleTLS(f *facts, fd *found) {
 	var differs []EvidenceRef
 	if d := f.in.Direct; d != nil && f.viaProxy {
 		if dt, ok := d.Result(checks.ProbeTLS); ok {
-			a, b := tls.Evidence.Value("leaf_issuer"), dt.Evidence.Value("leaf_issuer")
+			a, b := tls.Evidence.Value(checks.KeyLeafIssuer), dt.Evidence.Value(checks.KeyLeafIssuer)
 			if a != "" && b != "" && a != b {
-				differs = append(tlsRefs, otherRef("direct", dt, "leaf_issuer"))
+				differs = append(tlsRefs, otherRef("direct", dt, checks.KeyLeafIssuer))
 			}
 		}
 	}
@@ -558,7 +558,7 @@ func ruleTLS(f *facts, fd *found) {
 	switch {
 	case tls.Code == checks.CodeTLSVersion:
 		r := raised{id: IDTLSVersion, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
-			refs: refs(tls, "version", "leaf_issuer_org")}
+			refs: refs(tls, checks.KeyVersion, checks.KeyLeafIssuerOrg)}
 		if product != "" || f.viaProxy {
 			r.cases = []string{"middle_box"}
 			r.conf = Likely
@@ -567,7 +567,7 @@ func ruleTLS(f *facts, fd *found) {
 		fd.add(r)
 	case slices.Contains(certCodes, tls.Code):
 		cert := raised{id: IDTLSCertInvalid, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
-			cases: []string{tls.Code}, refs: refs(tls, "leaf_issuer", "hostname_match", "cert0_not_after", "cert0_not_before", "verified_os")}
+			cases: []string{tls.Code}, refs: refs(tls, checks.KeyLeafIssuer, checks.KeyHostnameMatch, checks.KeyCert0NotAfter, checks.KeyCert0NotBefore, checks.KeyVerifiedOS)}
 		if tls.Code == checks.CodeCertNotYetValid {
 			cert.fixer = FixerYou // nearly always this computer's clock
 		}
@@ -608,7 +608,7 @@ func ruleTLS(f *facts, fd *found) {
 			r.cases = []string{"company_ca"}
 		}
 		fd.add(withExpectation(r))
-	case unexpected && tls.Status != checks.Fail && tls.Evidence.Value("trusted_by") == "public":
+	case unexpected && tls.Status != checks.Fail && tls.Evidence.Value(checks.KeyTrustedBy) == "public":
 		// A public authority, but not the service's: an inspecting device
 		// cannot get such a certificate, so more likely the service changed
 		// where it gets them; the support team can tell.
@@ -624,7 +624,7 @@ func ruleTLS(f *facts, fd *found) {
 		// the name the handshake carries.
 		if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
-				cases: []string{"during_tls"}, refs: refs(tls, "server_name")})
+				cases: []string{"during_tls"}, refs: refs(tls, checks.KeyServerName)})
 		}
 	}
 }
@@ -677,7 +677,7 @@ func ruleUpgrade(f *facts, fd *found) {
 	}
 	if up.Code == checks.CodeSlow {
 		fd.add(raised{id: IDHandshakeTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-			cases: []string{"slow"}, refs: refs(up, "upgrade_ms", "ttfb_ms")})
+			cases: []string{"slow"}, refs: refs(up, checks.KeyUpgradeMS, checks.KeyTTFBMS)})
 		return
 	}
 	if up.OK() || f.pageExplains(fd) {
@@ -714,14 +714,14 @@ func ruleUpgrade(f *facts, fd *found) {
 			id, cases = IDProxyBlocksCONN, []string{"block_page"}
 		}
 		fd.add(raised{id: id, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin, cases: cases,
-			refs: append(append(refs(up, "status", "server", "via"), signs...), otherRef("direct", *direct, "code"))})
+			refs: append(append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyVia), signs...), otherRef("direct", *direct, "code"))})
 		return
 	}
 	directSame := direct != nil && direct.Code == up.Code
 
 	server := func(conf Confidence, cases ...string) {
 		r := raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: FixerServiceAdmin,
-			cases: cases, refs: append(refs(up, "status", "server", "upgrade", "connection", "accept_ok", "location", "body_title"), signs...)}
+			cases: cases, refs: append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyUpgrade, checks.KeyConnection, checks.KeyAcceptOK, checks.KeyLocation, checks.KeyBodyTitle), signs...)}
 		if directSame {
 			r.conf, r.cases = Sure, append(r.cases, "direct_same")
 			r.refs = append(r.refs, otherRef("direct", *direct, "code"))
@@ -736,14 +736,14 @@ func ruleUpgrade(f *facts, fd *found) {
 			cases = append(cases, "hidden")
 		}
 		fd.add(raised{id: IDProxyStripsUpg, sev: SeverityProblem, conf: conf, fixer: FixerNetworkAdmin,
-			cases: withPlain(cases...), refs: append(refs(up, "status", "server", "via", "upgrade", "connection"), signs...)})
+			cases: withPlain(cases...), refs: append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyVia, checks.KeyUpgrade, checks.KeyConnection), signs...)})
 	}
 	endToEnd := f.endToEnd()
 
 	switch {
 	case up.Code == checks.CodeHandshakeTimeout:
 		r := raised{id: IDHandshakeTimeout, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
-			refs: refs(up, "failed_at", "ttfb_ms")}
+			refs: refs(up, checks.KeyFailedAt, checks.KeyTTFBMS)}
 		switch {
 		case directSame || endToEnd:
 			r.fixer = FixerServiceAdmin
@@ -757,8 +757,8 @@ func ruleUpgrade(f *facts, fd *found) {
 	case st != 0:
 		sameAsGet := false
 		if g, ok := f.get(checks.ProbeHTTP); ok && g.OK() && httpStatus(g.Code) == st &&
-			g.Evidence.Value("server") == up.Evidence.Value("server") &&
-			g.Evidence.Value("title") == up.Evidence.Value("body_title") {
+			g.Evidence.Value(checks.KeyServer) == up.Evidence.Value(checks.KeyServer) &&
+			g.Evidence.Value(checks.KeyTitle) == up.Evidence.Value(checks.KeyBodyTitle) {
 			sameAsGet = true
 		}
 		var sc []string // what the answer says of the server
@@ -787,8 +787,8 @@ func ruleUpgrade(f *facts, fd *found) {
 		switch {
 		case st == 401 || (st == 403 && sd != sideClient):
 			r := raised{id: IDServerRefused, sev: SeverityProblem, conf: Likely, fixer: FixerServiceAdmin,
-				refs: refs(up, "status", "server", "www_authenticate", "sent_headers")}
-			if st == 401 || up.Evidence.Value("www_authenticate") != "" {
+				refs: refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyWWWAuthenticate, checks.KeySentHeaders)}
+			if st == 401 || up.Evidence.Value(checks.KeyWWWAuthenticate) != "" {
 				r.cases, r.fixer = []string{"login"}, FixerYou
 			} else {
 				r.cases = []string{"forbidden"}
@@ -798,11 +798,11 @@ func ruleUpgrade(f *facts, fd *found) {
 			}
 			fd.add(r)
 			if st == 403 && f.viaProxy && !directSame {
-				fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin, refs: refs(up, "status")})
+				fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin, refs: refs(up, checks.KeyStatus)})
 			}
 		case sd == sideClient && (st == 403 || st == 451):
 			fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"block_page"}, refs: append(refs(up, "status"), signs...)})
+				cases: []string{"block_page"}, refs: append(refs(up, checks.KeyStatus), signs...)})
 		case sd == sideClient:
 			proxy(Sure, pc...)
 		case directSame:
@@ -860,7 +860,7 @@ func ruleEcho(f *facts, fd *found) {
 	if !ok || echo.Status == checks.Skip {
 		return
 	}
-	echoed, _ := strconv.Atoi(echo.Evidence.Value("messages_echoed"))
+	echoed, _ := strconv.Atoi(echo.Evidence.Value(checks.KeyMessagesEchoed))
 	base := func(sev Severity, conf Confidence, cases ...string) raised {
 		if !f.secure {
 			cases = append(cases, "plain")
@@ -872,7 +872,7 @@ func ruleEcho(f *facts, fd *found) {
 			fixer = FixerServiceAdmin
 		}
 		return raised{id: IDMessagesBlocked, sev: sev, conf: conf, fixer: fixer, cases: cases,
-			refs: refs(echo, "messages_sent", "messages_echoed", "missing", "mangled", "close_code", "close_reason")}
+			refs: refs(echo, checks.KeyMessagesSent, checks.KeyMessagesEchoed, checks.KeyMissing, checks.KeyMangled, checks.KeyCloseCode, checks.KeyCloseReason)}
 	}
 	switch echo.Code {
 	case checks.CodeMangled:
@@ -884,10 +884,10 @@ func ruleEcho(f *facts, fd *found) {
 	case checks.CodeNoPong:
 		fd.add(base(SeverityInfo, Possible, "no_pong"))
 	case checks.CodeEOF, checks.CodeReset:
-		cc := echo.Evidence.Value("close_code")
-		frame := echo.Evidence.Value("close_frame") == "yes" || (cc != "" && cc != "1006")
+		cc := echo.Evidence.Value(checks.KeyCloseCode)
+		frame := echo.Evidence.Value(checks.KeyCloseFrame) == "yes" || (cc != "" && cc != "1006")
 		dropped := raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			refs: refs(echo, "messages_echoed", "close_code", "write_error")}
+			refs: refs(echo, checks.KeyMessagesEchoed, checks.KeyCloseCode, checks.KeyWriteError)}
 		if echo.Code == checks.CodeReset {
 			dropped.cases = []string{"reset"}
 		} else {
@@ -1003,7 +1003,7 @@ func ruleOK(f *facts, fd *found) {
 		return
 	}
 	up, _ := f.get(checks.ProbeUpgrade)
-	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, "status")}
+	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, checks.KeyStatus)}
 	if f.in.SelfTest {
 		// Nothing crossed the network: say only what was proved.
 		r.cases = []string{"self_test"}
@@ -1011,7 +1011,7 @@ func ruleOK(f *facts, fd *found) {
 	if echo, ok := f.get(checks.ProbeEcho); ok {
 		switch echo.Code {
 		case checks.CodeOK, checks.CodeNoPong:
-			r.refs = append(r.refs, ref(echo, "messages_echoed"))
+			r.refs = append(r.refs, ref(echo, checks.KeyMessagesEchoed))
 		default:
 			return // the messages were not seen going both ways
 		}
@@ -1051,5 +1051,5 @@ func rulePageAddress(f *facts, fd *found) {
 		}
 	}
 	fd.list = kept
-	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, "status")})
+	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, checks.KeyStatus)})
 }

@@ -107,7 +107,7 @@ func signInPage(title, body string) bool {
 // the service (or what the service put in front), never a network's page.
 func (f *facts) tlsVerifiedForHost() bool {
 	tls, ok := f.get(checks.ProbeTLS)
-	return ok && tls.Status != checks.Skip && tls.Evidence.Value("hostname_match") == "yes" && tls.Evidence.Value("verified_os") == "yes"
+	return ok && tls.Status != checks.Skip && tls.Evidence.Value(checks.KeyHostnameMatch) == "yes" && tls.Evidence.Value(checks.KeyVerifiedOS) == "yes"
 }
 
 func ruleCaptivePortal(f *facts, fd *found) {
@@ -130,8 +130,8 @@ func ruleCaptivePortal(f *facts, fd *found) {
 			}
 			if h := f.redirectAway(res, "", "location"); h != "" {
 				away = append(away, h)
-				r.refs = append(r.refs, refs(res, "status", "location")...)
-				if signInPage(res.Evidence.Value(p.titleKey), res.Evidence.Value(p.bodyKey)) || containsAny(res.Evidence.Value("location"), portalWords) != "" {
+				r.refs = append(r.refs, refs(res, checks.KeyStatus, checks.KeyLocation)...)
+				if signInPage(res.Evidence.Value(p.titleKey), res.Evidence.Value(p.bodyKey)) || containsAny(res.Evidence.Value(checks.KeyLocation), portalWords) != "" {
 					signIn = true
 					if t := res.Evidence.Value(p.titleKey); t != "" {
 						r.refs = append(r.refs, ref(res, p.titleKey))
@@ -155,21 +155,21 @@ func ruleCaptivePortal(f *facts, fd *found) {
 	// A certificate for another name, while plain HTTP to the same host
 	// is sent on to another site (the tls probe looks when the name is
 	// wrong), or a certificate whose names read as a sign-in page.
-	if tls, ok := f.get(checks.ProbeTLS); ok && tls.Evidence.Value("hostname_match") == "no" && !f.viaProxy {
+	if tls, ok := f.get(checks.ProbeTLS); ok && tls.Evidence.Value(checks.KeyHostnameMatch) == "no" && !f.viaProxy {
 		plainAway := f.redirectAway(tls, "plain_http_status", "plain_http_location")
-		sans := tls.Evidence.Value("cert0_sans")
+		sans := tls.Evidence.Value(checks.KeyCert0Sans)
 		switch {
 		case plainAway != "":
 			r.cases = append(r.cases, "tls_name", "redirect")
-			r.refs = append(r.refs, refs(tls, "cert0_sans", "plain_http_status", "plain_http_location")...)
+			r.refs = append(r.refs, refs(tls, checks.KeyCert0Sans, checks.KeyPlainHTTPStatus, checks.KeyPlainHTTPLocation)...)
 			bump(3)
-			if signInPage(tls.Evidence.Value("plain_http_title"), "") {
+			if signInPage(tls.Evidence.Value(checks.KeyPlainHTTPTitle), "") {
 				r.cases = append(r.cases, "sign_in_page")
-				r.refs = append(r.refs, ref(tls, "plain_http_title"))
+				r.refs = append(r.refs, ref(tls, checks.KeyPlainHTTPTitle))
 			}
 		case containsAny(sans, portalWords) != "":
 			r.cases = append(r.cases, "tls_name")
-			r.refs = append(r.refs, refs(tls, "cert0_sans")...)
+			r.refs = append(r.refs, refs(tls, checks.KeyCert0Sans)...)
 			bump(1)
 		}
 	}
@@ -216,30 +216,30 @@ func ruleClientCert(f *facts, fd *found) {
 		}
 		return ""
 	}
-	requested := tls.Evidence.Value("client_cert_requested") == "yes" || up.Evidence.Value("client_cert_requested") == "yes"
+	requested := tls.Evidence.Value(checks.KeyClientCertRequested) == "yes" || up.Evidence.Value(checks.KeyClientCertRequested) == "yes"
 	given, offered := pick("client_cert_given") == "yes", pick("client_cert_offered") == "yes"
 	alert := pick("tls_alert")
 	st := httpStatus(up.Code)
-	title := up.Evidence.Value("body_title") + " " + up.Evidence.Value("body")
+	title := up.Evidence.Value(checks.KeyBodyTitle) + " " + up.Evidence.Value(checks.KeyBody)
 
 	var conf Confidence
 	var why []EvidenceRef
 	switch {
 	case tls.Code == checks.CodeClientCertRequired || alert == "certificate_required":
-		conf, why = Sure, refs(tls, "tls_alert", "client_cert_requested")
+		conf, why = Sure, refs(tls, checks.KeyTLSAlert, checks.KeyClientCertRequested)
 		if tls.Code != checks.CodeClientCertRequired {
-			why = refs(up, "tls_alert")
+			why = refs(up, checks.KeyTLSAlert)
 		}
 	case requested && slices.Contains(certAlerts, alert):
-		conf, why = Sure, append(refs(tls, "client_cert_requested"), ref(up, "tls_alert"))
+		conf, why = Sure, append(refs(tls, checks.KeyClientCertRequested), ref(up, checks.KeyTLSAlert))
 	case st == 400 && containsAny(title, clientCertTitles) != "":
-		conf, why = Sure, refs(up, "status", "body_title", "server")
-	case requested && !offered && (st == 400 || st == 403 || st == 495 || st == 496 || (st == 401 && up.Evidence.Value("www_authenticate") == "")):
-		conf, why = Sure, append(refs(up, "status", "client_cert_requested", "client_cert_offered"), ref(tls, "client_cert_requested"))
+		conf, why = Sure, refs(up, checks.KeyStatus, checks.KeyBodyTitle, checks.KeyServer)
+	case requested && !offered && (st == 400 || st == 403 || st == 495 || st == 496 || (st == 401 && up.Evidence.Value(checks.KeyWWWAuthenticate) == "")):
+		conf, why = Sure, append(refs(up, checks.KeyStatus, checks.KeyClientCertRequested, checks.KeyClientCertOffered), ref(tls, checks.KeyClientCertRequested))
 	case requested && offered && st == 403:
 		// Right after the certificate was asked for and shown: about it,
 		// surely when nothing but the service can have answered.
-		conf, why = Likely, refs(up, "status", "client_cert_requested", "client_cert_offered")
+		conf, why = Likely, refs(up, checks.KeyStatus, checks.KeyClientCertRequested, checks.KeyClientCertOffered)
 		if f.endToEnd() {
 			conf = Sure
 		}
@@ -271,15 +271,15 @@ func ruleTunnelPage(f *facts, fd *found) {
 		if !ok {
 			continue
 		}
-		if _, ok := r.Evidence.Get("tunnel_answer"); !ok {
+		if _, ok := r.Evidence.Get(checks.KeyTunnelAnswer); !ok {
 			continue
 		}
 		if st := proxyStatusOf(r); st != 0 && (st < 200 || st >= 300) {
 			continue // a refusal: ruleProxy's
 		}
 		x := raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			cases: []string{"in_tunnel"}, refs: refs(r, checks.KeyProxyStatus, "proxy_server", "tunnel_title", "tunnel_server", "tunnel_answer_bytes")}
-		title := r.Evidence.Value("tunnel_title")
+			cases: []string{"in_tunnel"}, refs: refs(r, checks.KeyProxyStatus, "proxy_server", checks.KeyTunnelTitle, "tunnel_server", "tunnel_answer_bytes")}
+		title := r.Evidence.Value(checks.KeyTunnelTitle)
 		if containsAny(title, blockPageWords) != "" || containsAny(title, clientBoxProducts) != "" || (f.in.Direct != nil && f.in.Direct.Works()) {
 			x.conf = Sure
 		}
@@ -326,15 +326,15 @@ func (f *facts) pagePlaceholders(set func(k, v string)) {
 			break
 		}
 	}
-	if !portal && f.ev(checks.ProbeTLS, "hostname_match") == "no" {
-		if sans := f.ev(checks.ProbeTLS, "cert0_sans"); sans != "" {
+	if !portal && f.ev(checks.ProbeTLS, checks.KeyHostnameMatch) == "no" {
+		if sans := f.ev(checks.ProbeTLS, checks.KeyCert0Sans); sans != "" {
 			name, _, _ := strings.Cut(sans, ",")
 			_, name, _ = strings.Cut(name, ":")
 			set("portal", name)
 		}
 	}
 	for _, p := range []string{checks.ProbeUpgrade, checks.ProbeTLS} {
-		if c := f.ev(p, "client_cert_cas"); c != "" {
+		if c := f.ev(p, checks.KeyClientCertCAS); c != "" {
 			set("client_cas", c)
 			break
 		}

@@ -93,7 +93,7 @@ func answerSide(r checks.Result) (side, []EvidenceRef) {
 		}
 	}
 	if containsAny(ev.Value("server"), serviceSideServers) != "" {
-		service = append(service, ref(r, "server"))
+		service = append(service, ref(r, checks.KeyServer))
 	}
 	switch {
 	case len(client) > 0:
@@ -106,7 +106,7 @@ func answerSide(r checks.Result) (side, []EvidenceRef) {
 
 // isIIS reports whether the answer came from Microsoft IIS.
 func isIIS(r checks.Result) bool {
-	return strings.Contains(strings.ToLower(r.Evidence.Value("server")), "microsoft-iis")
+	return strings.Contains(strings.ToLower(r.Evidence.Value(checks.KeyServer)), "microsoft-iis")
 }
 
 // interceptor is the inspection product named by the tls probe's issuer,
