@@ -134,9 +134,10 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Ev
 // itself when ctx ends first (the person skipped it).
 func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run {
 	req := run.Request
-	// The idle test goes to what the check reached; the self-test's
-	// server has stopped with the check, so it gets a new one.
-	req.Address, req.SelfTest = run.Outcome.Target.URL(), run.Scope == ScopeSelfTest
+	// The idle test goes where the check went (the request plans the same
+	// target again, credentials included); the self-test's server has
+	// stopped with the check, so it gets a new one.
+	req.SelfTest = run.Scope == ScopeSelfTest
 	t, _, stop, err := c.target(req)
 	if err != nil {
 		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
@@ -162,7 +163,7 @@ func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run
 // the check's has stopped with it.
 func (c *Checker) Browser(ctx context.Context, run *Run, open func(url string) error) (*Run, error) {
 	req := run.Request
-	req.Address, req.SelfTest = run.Outcome.Target.URL(), run.Scope == ScopeSelfTest
+	req.SelfTest = run.Scope == ScopeSelfTest
 	t, _, stop, err := c.target(req)
 	if err != nil {
 		return nil, err

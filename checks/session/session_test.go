@@ -239,3 +239,28 @@ func TestSelfTestScope(t *testing.T) {
 		t.Errorf("plan %+v", p)
 	}
 }
+
+// TestIdleAfterTheCheck: the window's idle test after a self-test gets a
+// reference server of its own (the check's has stopped) and its result
+// joins the run, diagnosed again; a cancelled one leaves the run as it was.
+func TestIdleAfterTheCheck(t *testing.T) {
+	c := fakeMachine(func(context.Context) netenv.VPN { return netenv.VPN{} }, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	run, err := c.Check(ctx, Request{SelfTest: true, Proxy: netenv.Direct}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := c.Idle(ctx, run, 2*time.Second)
+	if done == run || done.Idle == nil || done.Idle.Probe != checks.ProbeIdle || done.Idle.Status == checks.Skip {
+		t.Fatalf("idle %+v", done.Idle)
+	}
+	if r, ok := done.Outcome.Result(checks.ProbeIdle); !ok || r.Status != done.Idle.Status {
+		t.Errorf("the idle result is not in the run: %+v", done.Outcome.Results)
+	}
+	stopped, stop := context.WithCancel(ctx)
+	stop()
+	if c.Idle(stopped, run, 2*time.Second) != run {
+		t.Error("a cancelled idle test changed the run")
+	}
+}
