@@ -215,3 +215,25 @@ func TestGoldenConnectionLines(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenFirstRun: with no address the button asks for one, and a web
+// page's address that answers for itself asks for the live connection's
+// address instead of blaming the service (docs/screenshots has both).
+func TestGoldenFirstRun(t *testing.T) {
+	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}, real: true}
+	h := newHarness(t, Engine{Check: f.check})
+	h.app.Settings().SetTheme(forcedVariant{Theme(), theme.VariantLight})
+	h.w.Resize(fyne.NewSize(1000, 600))
+	test.Tap(h.z.welcome.check)
+	if f.runs.Load() != 0 {
+		t.Fatal("a check ran without an address")
+	}
+	golden(t, "light/welcome-no-address", h.w.Canvas(), true)
+	test.Type(h.z.welcome.address, "https://chat.example.com/workspace")
+	test.Tap(h.z.welcome.check)
+	h.atStep(StepResult)
+	if h.z.result.banner.text != T.VerdictAddressNeeded {
+		t.Errorf("banner %q", h.z.result.banner.text)
+	}
+	golden(t, "light/result-page-address", h.w.Canvas(), true)
+}

@@ -36,6 +36,8 @@ type fake struct {
 	env  diagnose.Environment
 	// words are the catalogue of the path's words; nil means English.
 	words *diagnose.Catalogue
+	// real diagnoses with the real diagnosis instead of diag.
+	real bool
 }
 
 // with makes f diagnose with d, told env.
@@ -47,6 +49,13 @@ func (f *fake) with(d func(checks.Outcome) []diagnose.Finding, env diagnose.Envi
 // run is the session run of out, diagnosed as f does: the findings of
 // f.diag, the verdict they and the outcome give, and the real path.
 func (f *fake) run(out checks.Outcome) *session.Run {
+	if f.real {
+		scope := session.ScopeTarget
+		if out.Target.Page {
+			scope = session.ScopePage
+		}
+		return &session.Run{Outcome: out, Scope: scope, Diagnosis: diagnose.Diagnose(diagnose.Input{Outcome: out, Env: f.env, Catalogue: f.words})}
+	}
 	var fs []diagnose.Finding
 	if f.diag != nil {
 		fs = f.diag(out)
