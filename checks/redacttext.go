@@ -9,8 +9,9 @@ import (
 // (usage errors, `env`); reports use report.Mask, the same text.
 const RedactedMark = "[redacted]"
 
-// urlUserinfo finds the credentials of URLs in free text.
-var urlUserinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@"'<>?#]+@`)
+// urlUserinfo finds the credentials of URLs in free text, the scheme
+// included when there is one ("://u:p@h" shows no password either).
+var urlUserinfo = regexp.MustCompile(`(?i)((?:\b[a-z][a-z0-9+.\-]*)?://)[^/\s@"'<>?#]+@`)
 
 // urlQueryValue finds name=value pairs of a URL's query or fragment.
 var urlQueryValue = regexp.MustCompile(`([?&;#][A-Za-z0-9_.\-\[\]%]*=)([^&#\s"'<>]+)`)
