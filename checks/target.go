@@ -48,7 +48,25 @@ type TargetError struct {
 // The input is shown without its userinfo and query values: a usage error
 // must not print the password or token the address carried.
 func (e *TargetError) Error() string {
-	return fmt.Sprintf("invalid address %q: %s: %s", RedactURLText(e.Input), e.Part, e.Msg)
+	return fmt.Sprintf("invalid address %q: %s: %s", redactInput(e.Input), e.Part, e.Msg)
+}
+
+// redactInput is an address as typed with everything before the "@" of
+// its authority hidden, however odd the rest (spaces, no scheme), and its
+// query values: an error about a bad address must not show its password.
+func redactInput(s string) string {
+	prefix, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, rest = s[:i+3], s[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = RedactedMark + rest[at:]
+	}
+	return RedactURLText(prefix + rest)
 }
 
 // maxTargetLen bounds the input: no real WebSocket URL is longer, and it keeps

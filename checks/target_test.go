@@ -2,6 +2,7 @@ package checks
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -141,6 +142,21 @@ func TestParseTargetPage(t *testing.T) {
 		}
 		if tg.Page != page {
 			t.Errorf("%s: Page = %v, want %v", raw, tg.Page, page)
+		}
+	}
+}
+
+// TestTargetErrorHidesPassword: an address that does not parse is echoed
+// without what stands before the "@" of its authority, however odd it is.
+func TestTargetErrorHidesPassword(t *testing.T) {
+	for _, in := range []string{"://:s3cretpw@h", "A:// 0:s3cretpw@00", "gopher://u:s3cretpw@h/x", "u:s3cretpw@host:abc/ws", "wss://u:s3cretpw@h:99999/"} {
+		_, err := ParseTarget(in)
+		if err == nil {
+			t.Errorf("%q parsed", in)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cretpw") {
+			t.Errorf("%q: error shows the password: %v", in, err)
 		}
 	}
 }
