@@ -7,11 +7,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -83,49 +80,25 @@ func (ca *CA) Pool() *x509.CertPool {
 // address ("127.0.0.1:port").
 func NginxClientCert(t testing.TB, backend string, server tls.Certificate, clientCA *CA, verify string) string {
 	t.Helper()
-	bin := needBinary(t, "nginx", "nginx-light")
-	dir := t.TempDir()
-	port := FreePort(t)
 	certFile, keyFile := WriteKeyPair(t, server)
 	caFile := clientCA.WriteFile(t)
 	check := ""
 	if verify == "optional" {
 		check = "if ($ssl_client_verify != SUCCESS) { return 403; }"
 	}
-	conf := fmt.Sprintf(`worker_processes 1;
-error_log %[1]s/error.log;
-pid %[1]s/nginx.pid;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    server {
-        listen 127.0.0.1:%[2]d ssl;
-        ssl_certificate %[3]s;
-        ssl_certificate_key %[4]s;
-        ssl_client_certificate %[5]s;
-        ssl_verify_client %[6]s;
+	return startNginx(t, func(dir string, port int) string {
+		return fmt.Sprintf(`        listen 127.0.0.1:%d ssl;
+        ssl_certificate %s;
+        ssl_certificate_key %s;
+        ssl_client_certificate %s;
+        ssl_verify_client %s;
         location / {
-            %[7]s
-            proxy_pass http://%[8]s;
+            %s
+            proxy_pass http://%s;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection "upgrade";
         }
-    }
-}
-`, dir, port, certFile, keyFile, caFile, verify, check, backend)
-	path := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin, "-p", dir, "-c", path, "-g", "daemon off;")
-	cmd.Dir = dir
-	startDaemon(t, cmd, addr, daemonStartTimeout, nil)
-	return addr
+`, port, certFile, keyFile, caFile, verify, check, backend)
+	})
 }

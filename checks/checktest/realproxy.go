@@ -70,6 +70,21 @@ func NginxWithoutWebSocket(t testing.TB, backend string) string {
 
 func nginx(t testing.TB, backend string, location string) string {
 	t.Helper()
+	return startNginx(t, func(dir string, port int) string {
+		return fmt.Sprintf(`        listen 127.0.0.1:%d;
+        location / {
+            proxy_pass http://%s;
+            %s
+        }
+`, port, backend, location)
+	})
+}
+
+// startNginx starts nginx on a free loopback port with the server block
+// server writes for its folder and port, and stops it when the test
+// ends; it returns the address ("127.0.0.1:port").
+func startNginx(t testing.TB, server func(dir string, port int) string) string {
+	t.Helper()
 	bin := needBinary(t, "nginx", "nginx-light")
 	dir := t.TempDir()
 	port := FreePort(t)
@@ -85,14 +100,9 @@ http {
     uwsgi_temp_path %[1]s/uwsgi;
     scgi_temp_path %[1]s/scgi;
     server {
-        listen 127.0.0.1:%[2]d;
-        location / {
-            proxy_pass http://%[3]s;
-            %[4]s
-        }
-    }
+%[2]s    }
 }
-`, dir, port, backend, location)
+`, dir, server(dir, port))
 	path := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
