@@ -90,7 +90,7 @@ test: deps
 # the package's testdata/fuzz, where plain `go test` replays them.
 FUZZTIME ?= 60s
 FUZZ_TARGETS := \
-	./checks:FuzzParseTarget \
+	./checks/engine:FuzzParseTarget \
 	./checks/netenv:FuzzPAC ./checks/netenv:FuzzParsePACResult ./checks/netenv:FuzzParseMode \
 	./checks/netenv:FuzzParseScutil ./checks/netenv:FuzzParseGSettings ./checks/netenv:FuzzParseKioslaverc \
 	./checks/netenv:FuzzWinBlobs \
@@ -117,7 +117,7 @@ lab: deps
 		status=$$?; echo; cat $(LAB_TABLE) 2>/dev/null; exit $$status
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./checks/
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./checks/engine/
 
 clean:
 	rm -f wsdoctor

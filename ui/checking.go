@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // rowState is what a probe's row shows.
@@ -173,16 +173,16 @@ func (s *checkingScreen) reset(req Request) {
 }
 
 // onEvent moves a row on; it runs on Fyne's goroutine (see bridge).
-func (s *checkingScreen) onEvent(e checks.Event) {
+func (s *checkingScreen) onEvent(e engine.Event) {
 	r := s.rows[e.Probe]
 	if r == nil {
 		r = s.addRow(e.Probe)
 		s.progress.Max = float64(len(s.order))
 	}
 	switch e.Kind {
-	case checks.EventStarted:
+	case engine.EventStarted:
 		r.set(rowRunning, T.StateChecking, "", "")
-	case checks.EventFinished:
+	case engine.EventFinished:
 		if e.Result == nil {
 			return
 		}
@@ -191,10 +191,10 @@ func (s *checkingScreen) onEvent(e checks.Event) {
 		if res.Code == "cancelled" {
 			// Stopped by the user: not a verdict on the network.
 			state, words = rowSkip, T.StateStopped
-			res.Status = checks.Skip
+			res.Status = engine.Skip
 		}
 		took := ""
-		if res.Status != checks.Skip {
+		if res.Status != engine.Skip {
 			took = fmtProbeTime(res.Duration)
 		}
 		r.set(state, words, rowDetail(res), took)
@@ -203,13 +203,13 @@ func (s *checkingScreen) onEvent(e checks.Event) {
 }
 
 // rowOf is the state and words of a finished probe.
-func rowOf(res checks.Result) (rowState, string) {
+func rowOf(res engine.Result) (rowState, string) {
 	switch res.Status {
-	case checks.Pass:
+	case engine.Pass:
 		return rowPass, T.StatePass
-	case checks.Warn:
+	case engine.Warn:
 		return rowWarn, T.StateWarn
-	case checks.Fail:
+	case engine.Fail:
 		return rowFail, T.StateFail
 	}
 	return rowSkip, T.StateSkip
@@ -218,11 +218,11 @@ func rowOf(res checks.Result) (rowState, string) {
 // rowDetail is the second line of a finished row: in plain words, why a
 // probe was not tested, or what its failure or warning means. The
 // engine's codes and reasons are for support and stay in the report.
-func rowDetail(res checks.Result) string {
+func rowDetail(res engine.Result) string {
 	switch {
-	case res.Status == checks.Pass:
+	case res.Status == engine.Pass:
 		return ""
-	case res.Status == checks.Skip && (res.Code == checks.CodeCancelled || res.Code == checks.CodeDeadline):
+	case res.Status == engine.Skip && (res.Code == engine.CodeCancelled || res.Code == engine.CodeDeadline):
 		return ""
 	}
 	return cat.CodeText(res.Probe, res.Code)

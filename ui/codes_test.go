@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // engineReason stands for the engine's own English reason: it is for
@@ -21,12 +21,12 @@ func TestCheckingShowsNoCodes(t *testing.T) {
 	h := newHarness(t, Engine{Check: (&fake{}).check})
 	h.z.show(StepChecking)
 	s := h.z.checking
-	codes := append(checks.Codes(), "status_200", "status_426", "status_502", "needs_tcp", "after_upgrade", "some_new_code")
-	for _, st := range []checks.Status{checks.Fail, checks.Warn, checks.Skip} {
+	codes := append(engine.Codes(), "status_200", "status_426", "status_502", "needs_tcp", "after_upgrade", "some_new_code")
+	for _, st := range []engine.Status{engine.Fail, engine.Warn, engine.Skip} {
 		for _, code := range codes {
-			for _, p := range checks.DefaultProbes() {
-				res := checks.Result{Probe: p.Name, Status: st, Code: code, Reason: engineReason}
-				s.onEvent(checks.Event{Kind: checks.EventFinished, Probe: p.Name, Result: &res})
+			for _, p := range engine.DefaultProbes() {
+				res := engine.Result{Probe: p.Name, Status: st, Code: code, Reason: engineReason}
+				s.onEvent(engine.Event{Kind: engine.EventFinished, Probe: p.Name, Result: &res})
 			}
 			markup := test.RenderToMarkup(h.w.Canvas())
 			if strings.Contains(markup, "ENGINE REASON") {
@@ -35,9 +35,9 @@ func TestCheckingShowsNoCodes(t *testing.T) {
 			if strings.Contains(code, "_") && strings.Contains(markup, code) {
 				t.Fatalf("%s %s: the code is on screen", st, code)
 			}
-			for _, p := range checks.DefaultProbes() {
+			for _, p := range engine.DefaultProbes() {
 				d := s.rows[p.Name].detail.Text
-				if code == checks.CodeCancelled || code == checks.CodeDeadline {
+				if code == engine.CodeCancelled || code == engine.CodeDeadline {
 					continue
 				}
 				if d == "" || d == code || d != cat.CodeText(p.Name, code) {

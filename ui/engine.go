@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
@@ -21,10 +21,10 @@ type Engine struct {
 	// Check runs and diagnoses one check of req and reports progress
 	// through onEvent, from any goroutine. It must return promptly when
 	// ctx is cancelled. Required.
-	Check func(ctx context.Context, req session.Request, onEvent func(checks.Event)) (*session.Run, error)
+	Check func(ctx context.Context, req session.Request, onEvent func(engine.Event)) (*session.Run, error)
 
 	// Probes are the names of the probes Check runs, in the order the rows
-	// are shown; nil means those of checks.DefaultProbes.
+	// are shown; nil means those of engine.DefaultProbes.
 	Probes []string
 
 	// Environment says how this computer reaches the network (proxy, VPN)
@@ -236,12 +236,12 @@ type Run struct {
 	Env     *Environment
 	Session *session.Run
 	// Outcome, Findings, Verdict, Path and Idle are the session run's.
-	Outcome  checks.Outcome
+	Outcome  engine.Outcome
 	Findings []diagnose.Finding
 	Verdict  diagnose.Verdict
 	Path     diagnose.Path
 	// Idle is the idle test's result, once it has ended (not skipped).
-	Idle *checks.Result
+	Idle *engine.Result
 }
 
 // newRun is the run the screens show of s.
@@ -270,7 +270,7 @@ var formatExt = map[string]string{"html": ".html", "json": ".json", "md": ".md",
 
 // addressError words a bad address for the person who typed it.
 func addressError(err error) string {
-	var te *checks.TargetError
+	var te *engine.TargetError
 	if errors.As(err, &te) {
 		if f, ok := T.AddressBad[te.Part]; ok {
 			return fmt.Sprintf(f, te.Msg)

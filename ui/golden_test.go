@@ -17,8 +17,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -106,9 +106,9 @@ func TestGoldenVariant(t *testing.T) {
 	}
 	defer SetLanguage("en")
 	diag := fakeDiagnose
-	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
 	if lang != "" {
-		diag = func(out checks.Outcome) []diagnose.Finding {
+		diag = func(out engine.Outcome) []diagnose.Finding {
 			return translatedFindings(lang, fakeDiagnose(out))
 		}
 	}
@@ -220,7 +220,7 @@ func TestGoldenConnectionLines(t *testing.T) {
 // page's address that answers for itself asks for the live connection's
 // address instead of blaming the service (docs/screenshots has both).
 func TestGoldenFirstRun(t *testing.T) {
-	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}, real: true}
+	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}, real: true}
 	h := newHarness(t, Engine{Check: f.check})
 	h.app.Settings().SetTheme(forcedVariant{Theme(), theme.VariantLight})
 	h.w.Resize(fyne.NewSize(1000, 600))

@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
@@ -23,13 +23,13 @@ import (
 type pathCase struct {
 	name, target string
 	env          diagnose.Environment
-	results      []checks.Result
+	results      []engine.Result
 	// stops is the hop where the connection stops, "" for none.
 	stops diagnose.HopKind
 }
 
-func result(probe string, st checks.Status, code string, kv ...string) checks.Result {
-	r := checks.Result{Probe: probe, Status: st, Code: code, Duration: 12 * time.Millisecond}
+func result(probe string, st engine.Status, code string, kv ...string) engine.Result {
+	r := engine.Result{Probe: probe, Status: st, Code: code, Duration: 12 * time.Millisecond}
 	for i := 0; i+1 < len(kv); i += 2 {
 		r.Evidence.Set(kv[i], kv[i+1])
 	}
@@ -37,14 +37,14 @@ func result(probe string, st checks.Status, code string, kv ...string) checks.Re
 }
 
 var (
-	pDNS  = result("dns", checks.Pass, "ok", "a", "203.0.113.10")
-	pTCP  = result("tcp", checks.Pass, "ok", "port", "443")
-	pTLS  = result("tls", checks.Pass, "ok", "version", "TLS 1.3", "trusted_by", "public", "verified_public", "yes", "verified_os", "yes", "leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "leaf_issuer_org", "Let's Encrypt")
-	pHTTP = result("http", checks.Pass, "status_200", "status", "200")
-	pUp   = result("upgrade", checks.Pass, "ok", "status", "101", "accept_ok", "yes")
-	pEcho = result("echo", checks.Pass, "ok", "messages_sent", "6", "messages_echoed", "6")
-	sUp   = result("upgrade", checks.Skip, "after_tcp")
-	sEcho = result("echo", checks.Skip, "needs_upgrade")
+	pDNS  = result("dns", engine.Pass, "ok", "a", "203.0.113.10")
+	pTCP  = result("tcp", engine.Pass, "ok", "port", "443")
+	pTLS  = result("tls", engine.Pass, "ok", "version", "TLS 1.3", "trusted_by", "public", "verified_public", "yes", "verified_os", "yes", "leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "leaf_issuer_org", "Let's Encrypt")
+	pHTTP = result("http", engine.Pass, "status_200", "status", "200")
+	pUp   = result("upgrade", engine.Pass, "ok", "status", "101", "accept_ok", "yes")
+	pEcho = result("echo", engine.Pass, "ok", "messages_sent", "6", "messages_echoed", "6")
+	sUp   = result("upgrade", engine.Skip, "after_tcp")
+	sEcho = result("echo", engine.Skip, "needs_upgrade")
 )
 
 var corp = diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", ProxySource: "wininet"}
@@ -52,30 +52,30 @@ var corp = diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", Prox
 func pathCases() []pathCase {
 	return []pathCase{
 		{"no network", "wss://chat.example.com/ws", diagnose.Environment{NoRoute: true},
-			[]checks.Result{result("dns", checks.Fail, "timeout", "a_error", "timeout"), result("tcp", checks.Skip, "needs_dns"), sUp, sEcho},
+			[]engine.Result{result("dns", engine.Fail, "timeout", "a_error", "timeout"), result("tcp", engine.Skip, "needs_dns"), sUp, sEcho},
 			diagnose.HopComputer},
 		{"DNS", "wss://chat.example.com/ws", diagnose.Environment{},
-			[]checks.Result{result("dns", checks.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain", "rcode", "NXDOMAIN"), result("tcp", checks.Skip, "needs_dns"), sUp, sEcho},
+			[]engine.Result{result("dns", engine.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain", "rcode", "NXDOMAIN"), result("tcp", engine.Skip, "needs_dns"), sUp, sEcho},
 			diagnose.HopInternet},
 		{"TCP refused", "wss://chat.example.com/ws", diagnose.Environment{},
-			[]checks.Result{pDNS, result("tcp", checks.Fail, "refused", "port", "443"), result("tls", checks.Skip, "after_tcp"), sUp, sEcho},
+			[]engine.Result{pDNS, result("tcp", engine.Fail, "refused", "port", "443"), result("tls", engine.Skip, "after_tcp"), sUp, sEcho},
 			diagnose.HopInternet},
 		{"proxy refused", "wss://chat.example.com/ws", corp,
-			[]checks.Result{pDNS, pTCP, result("proxy", checks.Pass, "ok", "proxy", "http://proxy.corp.example:3128"),
-				result("upgrade", checks.Fail, "status_403", "proxy", "http://proxy.corp.example:3128", "proxy_status", "403 Forbidden", "proxy_stage", "connect"), sEcho},
+			[]engine.Result{pDNS, pTCP, result("proxy", engine.Pass, "ok", "proxy", "http://proxy.corp.example:3128"),
+				result("upgrade", engine.Fail, "status_403", "proxy", "http://proxy.corp.example:3128", "proxy_status", "403 Forbidden", "proxy_stage", "connect"), sEcho},
 			diagnose.HopProxy},
 		{"TLS intercepted", "wss://chat.example.com/ws", corp,
-			[]checks.Result{pDNS, pTCP, result("tls", checks.Warn, "not_public_root", "trusted_by", "os_only", "verified_os", "yes", "verified_public", "no", "leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc."),
-				pHTTP, result("upgrade", checks.Fail, "status_200", "status", "200", "proxy", "http://proxy.corp.example:3128"), sEcho},
+			[]engine.Result{pDNS, pTCP, result("tls", engine.Warn, "not_public_root", "trusted_by", "os_only", "verified_os", "yes", "verified_public", "no", "leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc."),
+				pHTTP, result("upgrade", engine.Fail, "status_200", "status", "200", "proxy", "http://proxy.corp.example:3128"), sEcho},
 			diagnose.HopProxy},
 		{"server without WebSocket", "wss://chat.example.com/ws", diagnose.Environment{},
-			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, result("upgrade", checks.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), sEcho},
+			[]engine.Result{pDNS, pTCP, pTLS, pHTTP, result("upgrade", engine.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), sEcho},
 			diagnose.HopService},
 		{"idle cut", "wss://chat.example.com/ws", corp,
-			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho, result("idle", checks.Fail, "idle_timeout", "limit_s", "60", "ended_by", "fin", "pings_help", "no")},
+			[]engine.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho, result("idle", engine.Fail, "idle_timeout", "limit_s", "60", "ended_by", "fin", "pings_help", "no")},
 			diagnose.HopProxy},
 		{"works through a VPN", "wss://chat.example.com/ws", diagnose.Environment{VPNActive: true, VPNName: "WireGuard"},
-			[]checks.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho},
+			[]engine.Result{pDNS, pTCP, pTLS, pHTTP, pUp, pEcho},
 			""},
 	}
 }
@@ -86,11 +86,11 @@ func pathCases() []pathCase {
 func TestPathSameInWindowAndReport(t *testing.T) {
 	for _, tc := range pathCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			tg, err := checks.ParseTarget(tc.target)
+			tg, err := engine.ParseTarget(tc.target)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := checks.Outcome{Target: tg, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC), Results: tc.results}
+			out := engine.Outcome{Target: tg, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC), Results: tc.results}
 			out.Finished = out.Started.Add(time.Second)
 			d := diagnose.Diagnose(diagnose.Input{Outcome: out, Env: tc.env})
 			if d.Path.StopsAt != tc.stops {

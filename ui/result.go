@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -224,7 +224,7 @@ func (s *resultScreen) update() {
 		} else {
 			s.findings.Add(wrapped(T.NoFindingsBad))
 			for _, r := range run.Outcome.Results {
-				if r.Status == checks.Fail {
+				if r.Status == engine.Fail {
 					s.findings.Add(failedProbeLine(r))
 				}
 			}
@@ -250,7 +250,7 @@ func (s *resultScreen) update() {
 }
 
 // failedProbeLine names a probe that failed, for runs without findings.
-func failedProbeLine(r checks.Result) fyne.CanvasObject {
+func failedProbeLine(r engine.Result) fyne.CanvasObject {
 	words := T.ProbeWords[r.Probe]
 	if words == "" {
 		words = r.Probe
@@ -325,9 +325,9 @@ func compareText(prev, now *Run) string {
 }
 
 // idleWords says how the idle test went, from the idle probe's evidence
-// (checks/idle.go): the measured limit, the time verified to survive, and
+// (checks/engine/probe_idle.go): the measured limit, the time verified to survive, and
 // whether pings kept a connection open.
-func idleWords(r checks.Result) string {
+func idleWords(r engine.Result) string {
 	seconds := func(key string) (time.Duration, bool) {
 		f, err := strconv.ParseFloat(r.Evidence.Value(key), 64)
 		return time.Duration(f * float64(time.Second)), err == nil
@@ -343,13 +343,13 @@ func idleWords(r checks.Result) string {
 			s += " " + T.IdlePingsHelp
 		}
 		return s
-	case r.Status == checks.Pass || r.Status == checks.Warn:
+	case r.Status == engine.Pass || r.Status == engine.Warn:
 		held, ok := seconds("survived_s")
 		if !ok {
 			held = r.Duration
 		}
 		return fmt.Sprintf(T.IdleHeld, fmtDuration(held))
-	case r.Status == checks.Fail && strings.Contains(r.Code, "close"):
+	case r.Status == engine.Fail && strings.Contains(r.Code, "close"):
 		return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
 	}
 	return fmt.Sprintf(T.IdleFailed, cat.CodeText(r.Probe, r.Code))

@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -19,7 +19,7 @@ import (
 // says so and saves only when asked again; after saving, Open the folder
 // opens the report's folder.
 func TestShareWaitsForIdleAndOpensFolder(t *testing.T) {
-	release := make(chan checks.Result)
+	release := make(chan engine.Result)
 	f := (&fake{}).with(fakeDiagnose, diagnose.Environment{})
 	idle := func(ctx context.Context, run *session.Run, _ time.Duration) *session.Run {
 		select {
@@ -57,7 +57,7 @@ func TestShareWaitsForIdleAndOpensFolder(t *testing.T) {
 	if len(opened) != 1 || opened[0] != filepath.Dir(h.z.share.saved) {
 		t.Fatalf("opened %q, saved %q", opened, h.z.share.saved)
 	}
-	release <- checks.Result{Probe: checks.ProbeIdle, Status: checks.Pass}
+	release <- engine.Result{Probe: engine.ProbeIdle, Status: engine.Pass}
 	h.until("the idle result", func() bool { return !h.z.idleBusy })
 }
 

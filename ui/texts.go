@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Words are the window's own sentences: every word the wizard shows that is
@@ -36,7 +36,7 @@ type Words struct {
 	SelfTestButton     string
 	AddressPreset      string
 	AddressOK          string
-	AddressBad         map[string]string // by checks.TargetError.Part
+	AddressBad         map[string]string // by engine.TargetError.Part
 	AddressBadOther    string
 	CheckButton        string
 	Advanced           string
@@ -291,15 +291,15 @@ var English = Words{
 	CheckingOf:    "Checking %s",
 	CheckingSelf:  "Checking this computer with the app's own test server",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "Finding the service on the Internet",
-		checks.ProbeTCP:           "Reaching the service",
-		checks.ProbeProxy:         "Going through your proxy",
-		checks.ProbeTLS:           "Setting up a secure connection",
-		checks.ProbeHTTP:          "Loading a normal web page from it",
-		checks.ProbeUpgrade:       "Opening a live connection",
-		checks.ProbeUpgradeDirect: "Opening a live connection without the proxy",
-		checks.ProbeEcho:          "Sending and receiving messages",
-		checks.ProbeIdle:          "Keeping a quiet connection open",
+		engine.ProbeDNS:           "Finding the service on the Internet",
+		engine.ProbeTCP:           "Reaching the service",
+		engine.ProbeProxy:         "Going through your proxy",
+		engine.ProbeTLS:           "Setting up a secure connection",
+		engine.ProbeHTTP:          "Loading a normal web page from it",
+		engine.ProbeUpgrade:       "Opening a live connection",
+		engine.ProbeUpgradeDirect: "Opening a live connection without the proxy",
+		engine.ProbeEcho:          "Sending and receiving messages",
+		engine.ProbeIdle:          "Keeping a quiet connection open",
 	},
 	StateWaiting:  "Waiting",
 	StateChecking: "Checking…",

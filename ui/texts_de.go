@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // German is the window's text in German.
@@ -98,15 +98,15 @@ var German = Words{
 	CheckingOf:    "%s wird geprüft",
 	CheckingSelf:  "Dieser Computer wird mit dem eigenen Testserver der App geprüft",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "Den Dienst im Internet finden",
-		checks.ProbeTCP:           "Den Dienst erreichen",
-		checks.ProbeProxy:         "Durch Ihren Proxy gehen",
-		checks.ProbeTLS:           "Eine sichere Verbindung aufbauen",
-		checks.ProbeHTTP:          "Eine normale Webseite laden",
-		checks.ProbeUpgrade:       "Eine Live-Verbindung öffnen",
-		checks.ProbeUpgradeDirect: "Eine Live-Verbindung ohne Proxy öffnen",
-		checks.ProbeEcho:          "Nachrichten senden und empfangen",
-		checks.ProbeIdle:          "Eine ruhige Verbindung offen halten",
+		engine.ProbeDNS:           "Den Dienst im Internet finden",
+		engine.ProbeTCP:           "Den Dienst erreichen",
+		engine.ProbeProxy:         "Durch Ihren Proxy gehen",
+		engine.ProbeTLS:           "Eine sichere Verbindung aufbauen",
+		engine.ProbeHTTP:          "Eine normale Webseite laden",
+		engine.ProbeUpgrade:       "Eine Live-Verbindung öffnen",
+		engine.ProbeUpgradeDirect: "Eine Live-Verbindung ohne Proxy öffnen",
+		engine.ProbeEcho:          "Nachrichten senden und empfangen",
+		engine.ProbeIdle:          "Eine ruhige Verbindung offen halten",
 	},
 	StateWaiting:  "Wartet",
 	StateChecking: "Wird geprüft…",

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Spanish is the window's text in Spanish.
@@ -98,15 +98,15 @@ var Spanish = Words{
 	CheckingOf:    "Comprobando %s",
 	CheckingSelf:  "Comprobando este equipo con el servidor de prueba de la aplicación",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "Encontrar el servicio en Internet",
-		checks.ProbeTCP:           "Llegar al servicio",
-		checks.ProbeProxy:         "Pasar por tu proxy",
-		checks.ProbeTLS:           "Establecer una conexión segura",
-		checks.ProbeHTTP:          "Cargar una página web normal",
-		checks.ProbeUpgrade:       "Abrir una conexión en directo",
-		checks.ProbeUpgradeDirect: "Abrir una conexión en directo sin el proxy",
-		checks.ProbeEcho:          "Enviar y recibir mensajes",
-		checks.ProbeIdle:          "Mantener abierta una conexión en reposo",
+		engine.ProbeDNS:           "Encontrar el servicio en Internet",
+		engine.ProbeTCP:           "Llegar al servicio",
+		engine.ProbeProxy:         "Pasar por tu proxy",
+		engine.ProbeTLS:           "Establecer una conexión segura",
+		engine.ProbeHTTP:          "Cargar una página web normal",
+		engine.ProbeUpgrade:       "Abrir una conexión en directo",
+		engine.ProbeUpgradeDirect: "Abrir una conexión en directo sin el proxy",
+		engine.ProbeEcho:          "Enviar y recibir mensajes",
+		engine.ProbeIdle:          "Mantener abierta una conexión en reposo",
 	},
 	StateWaiting:  "En espera",
 	StateChecking: "Comprobando…",

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // French is the window's text in French.
@@ -98,15 +98,15 @@ var French = Words{
 	CheckingOf:    "Vérification de %s",
 	CheckingSelf:  "Vérification de cet ordinateur avec le serveur de test de l'application",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "Trouver le service sur Internet",
-		checks.ProbeTCP:           "Joindre le service",
-		checks.ProbeProxy:         "Passer par votre proxy",
-		checks.ProbeTLS:           "Établir une connexion sécurisée",
-		checks.ProbeHTTP:          "Charger une page web ordinaire",
-		checks.ProbeUpgrade:       "Ouvrir une connexion en direct",
-		checks.ProbeUpgradeDirect: "Ouvrir une connexion en direct sans le proxy",
-		checks.ProbeEcho:          "Envoyer et recevoir des messages",
-		checks.ProbeIdle:          "Garder ouverte une connexion au repos",
+		engine.ProbeDNS:           "Trouver le service sur Internet",
+		engine.ProbeTCP:           "Joindre le service",
+		engine.ProbeProxy:         "Passer par votre proxy",
+		engine.ProbeTLS:           "Établir une connexion sécurisée",
+		engine.ProbeHTTP:          "Charger une page web ordinaire",
+		engine.ProbeUpgrade:       "Ouvrir une connexion en direct",
+		engine.ProbeUpgradeDirect: "Ouvrir une connexion en direct sans le proxy",
+		engine.ProbeEcho:          "Envoyer et recevoir des messages",
+		engine.ProbeIdle:          "Garder ouverte une connexion au repos",
 	},
 	StateWaiting:  "En attente",
 	StateChecking: "Vérification…",

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Japanese is the window's text in Japanese.
@@ -98,15 +98,15 @@ var Japanese = Words{
 	CheckingOf:    "%sをチェックしています",
 	CheckingSelf:  "アプリ内蔵のテストサーバーでこのコンピューターをチェックしています",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "インターネット上でサービスを探す",
-		checks.ProbeTCP:           "サービスに届くか確かめる",
-		checks.ProbeProxy:         "プロキシを通る",
-		checks.ProbeTLS:           "安全な接続を準備する",
-		checks.ProbeHTTP:          "普通のWebページを読み込む",
-		checks.ProbeUpgrade:       "ライブ接続を開く",
-		checks.ProbeUpgradeDirect: "プロキシを使わずにライブ接続を開く",
-		checks.ProbeEcho:          "メッセージを送って受け取る",
-		checks.ProbeIdle:          "静かな接続を開いたままにする",
+		engine.ProbeDNS:           "インターネット上でサービスを探す",
+		engine.ProbeTCP:           "サービスに届くか確かめる",
+		engine.ProbeProxy:         "プロキシを通る",
+		engine.ProbeTLS:           "安全な接続を準備する",
+		engine.ProbeHTTP:          "普通のWebページを読み込む",
+		engine.ProbeUpgrade:       "ライブ接続を開く",
+		engine.ProbeUpgradeDirect: "プロキシを使わずにライブ接続を開く",
+		engine.ProbeEcho:          "メッセージを送って受け取る",
+		engine.ProbeIdle:          "静かな接続を開いたままにする",
 	},
 	StateWaiting:  "待機中",
 	StateChecking: "チェック中…",

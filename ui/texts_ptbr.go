@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // BrazilianPortuguese is the window's text in Brazilian Portuguese.
@@ -98,15 +98,15 @@ var BrazilianPortuguese = Words{
 	CheckingOf:    "Verificando %s",
 	CheckingSelf:  "Verificando este computador com o servidor de teste do próprio aplicativo",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "Encontrar o serviço na internet",
-		checks.ProbeTCP:           "Chegar até o serviço",
-		checks.ProbeProxy:         "Passar pelo seu proxy",
-		checks.ProbeTLS:           "Criar uma conexão segura",
-		checks.ProbeHTTP:          "Carregar uma página comum",
-		checks.ProbeUpgrade:       "Abrir uma conexão ao vivo",
-		checks.ProbeUpgradeDirect: "Abrir uma conexão ao vivo sem o proxy",
-		checks.ProbeEcho:          "Enviar e receber mensagens",
-		checks.ProbeIdle:          "Manter aberta uma conexão parada",
+		engine.ProbeDNS:           "Encontrar o serviço na internet",
+		engine.ProbeTCP:           "Chegar até o serviço",
+		engine.ProbeProxy:         "Passar pelo seu proxy",
+		engine.ProbeTLS:           "Criar uma conexão segura",
+		engine.ProbeHTTP:          "Carregar uma página comum",
+		engine.ProbeUpgrade:       "Abrir uma conexão ao vivo",
+		engine.ProbeUpgradeDirect: "Abrir uma conexão ao vivo sem o proxy",
+		engine.ProbeEcho:          "Enviar e receber mensagens",
+		engine.ProbeIdle:          "Manter aberta uma conexão parada",
 	},
 	StateWaiting:  "Aguardando",
 	StateChecking: "Verificando…",

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // SimplifiedChinese is the window's text in Simplified Chinese.
@@ -98,15 +98,15 @@ var SimplifiedChinese = Words{
 	CheckingOf:    "正在检查%s",
 	CheckingSelf:  "正在用本应用自带的测试服务器检查这台电脑",
 	ProbeWords: map[string]string{
-		checks.ProbeDNS:           "在互联网上找到服务",
-		checks.ProbeTCP:           "连上服务",
-		checks.ProbeProxy:         "经过您的代理",
-		checks.ProbeTLS:           "建立安全连接",
-		checks.ProbeHTTP:          "打开一个普通网页",
-		checks.ProbeUpgrade:       "打开实时连接",
-		checks.ProbeUpgradeDirect: "不经代理打开实时连接",
-		checks.ProbeEcho:          "发送和接收消息",
-		checks.ProbeIdle:          "让安静的连接保持打开",
+		engine.ProbeDNS:           "在互联网上找到服务",
+		engine.ProbeTCP:           "连上服务",
+		engine.ProbeProxy:         "经过您的代理",
+		engine.ProbeTLS:           "建立安全连接",
+		engine.ProbeHTTP:          "打开一个普通网页",
+		engine.ProbeUpgrade:       "打开实时连接",
+		engine.ProbeUpgradeDirect: "不经代理打开实时连接",
+		engine.ProbeEcho:          "发送和接收消息",
+		engine.ProbeIdle:          "让安静的连接保持打开",
 	},
 	StateWaiting:  "等待中",
 	StateChecking: "检查中…",

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // welcomeScreen is step 1: what the app does, the address, one button, and
@@ -61,7 +61,7 @@ func newWelcome(z *Wizard) *welcomeScreen {
 		if strings.TrimSpace(text) == "" {
 			return nil
 		}
-		_, err := checks.ParseTarget(text)
+		_, err := engine.ParseTarget(text)
 		return err
 	}
 	s.hint = wrapped("")
@@ -165,7 +165,7 @@ func targetLabel(t Target) string {
 	if t.Label != "" {
 		return t.Label
 	}
-	if tg, err := checks.ParseTarget(t.URL); err == nil {
+	if tg, err := engine.ParseTarget(t.URL); err == nil {
 		return tg.Host
 	}
 	return t.URL
@@ -218,7 +218,7 @@ func (s *welcomeScreen) withChooser(e *entry) fyne.CanvasObject {
 func (s *welcomeScreen) updateHint() {
 	text := strings.TrimSpace(s.address.Text)
 	s.hint.Importance = widget.MediumImportance
-	switch _, err := checks.ParseTarget(text); {
+	switch _, err := engine.ParseTarget(text); {
 	case text == "":
 		s.hint.SetText(T.AddressNeeded)
 	case err != nil:
@@ -242,7 +242,7 @@ func (s *welcomeScreen) request(selfTest bool) (Request, string, fyne.Focusable)
 		// No silent self-test that would claim the network works.
 		return r, T.AddressNeeded, s.address
 	default:
-		if _, err := checks.ParseTarget(r.Address); err != nil {
+		if _, err := engine.ParseTarget(r.Address); err != nil {
 			return r, addressError(err), s.address
 		}
 	}

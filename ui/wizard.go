@@ -24,7 +24,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
@@ -114,7 +114,7 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 		z.eng.Formats = allFormats
 	}
 	if z.eng.Probes == nil {
-		for _, p := range checks.DefaultProbes() {
+		for _, p := range engine.DefaultProbes() {
 			z.eng.Probes = append(z.eng.Probes, p.Name)
 		}
 	}
@@ -382,8 +382,8 @@ func (z *Wizard) Wait() { z.tasks.Wait() }
 
 // bridge hands runner events, which arrive on the probes' goroutines, to
 // Fyne's goroutine: the one place where the engine meets the widgets.
-func (z *Wizard) bridge(f func(checks.Event)) func(checks.Event) {
-	return func(e checks.Event) { z.do(func() { f(e) }) }
+func (z *Wizard) bridge(f func(engine.Event)) func(engine.Event) {
+	return func(e engine.Event) { z.do(func() { f(e) }) }
 }
 
 // folderDialog is Fyne's folder dialog, opened at start when it can be.

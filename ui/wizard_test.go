@@ -15,8 +15,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
@@ -25,14 +25,14 @@ import (
 // fake is an engine with no network: each probe ends with the status in
 // fail (pass when absent), optionally waiting for block first.
 type fake struct {
-	fail      map[string]checks.Status
+	fail      map[string]engine.Status
 	block     chan struct{}
 	runs      atomic.Int32
 	cancelled atomic.Bool
 	lastReq   session.Request
 	// diag and env stand in for the diagnosis and what it is told of the
 	// machine; nil diag finds nothing.
-	diag func(checks.Outcome) []diagnose.Finding
+	diag func(engine.Outcome) []diagnose.Finding
 	env  diagnose.Environment
 	// words are the catalogue of the path's words; nil means English.
 	words *diagnose.Catalogue
@@ -41,14 +41,14 @@ type fake struct {
 }
 
 // with makes f diagnose with d, told env.
-func (f *fake) with(d func(checks.Outcome) []diagnose.Finding, env diagnose.Environment) *fake {
+func (f *fake) with(d func(engine.Outcome) []diagnose.Finding, env diagnose.Environment) *fake {
 	f.diag, f.env = d, env
 	return f
 }
 
 // run is the session run of out, diagnosed as f does: the findings of
 // f.diag, the verdict they and the outcome give, and the real path.
-func (f *fake) run(out checks.Outcome) *session.Run {
+func (f *fake) run(out engine.Outcome) *session.Run {
 	if f.real {
 		scope := session.ScopeTarget
 		if out.Target.Page {
@@ -78,21 +78,21 @@ func (f *fake) run(out checks.Outcome) *session.Run {
 }
 
 // idled is run with the idle result res, diagnosed again by f.
-func (f *fake) idled(run *session.Run, res checks.Result) *session.Run {
+func (f *fake) idled(run *session.Run, res engine.Result) *session.Run {
 	out := run.Outcome
-	out.Results = append(append([]checks.Result(nil), out.Results...), res)
+	out.Results = append(append([]engine.Result(nil), out.Results...), res)
 	n := f.run(out)
 	n.Idle = &res
 	return n
 }
 
-func (f *fake) check(ctx context.Context, req session.Request, onEvent func(checks.Event)) (*session.Run, error) {
+func (f *fake) check(ctx context.Context, req session.Request, onEvent func(engine.Event)) (*session.Run, error) {
 	f.runs.Add(1)
 	f.lastReq = req
-	t, _ := checks.ParseTarget(firstOf(req.Address, "ws://127.0.0.1:8765/echo"))
-	out := checks.Outcome{Target: t, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
-	for _, p := range checks.DefaultProbes() {
-		onEvent(checks.Event{Kind: checks.EventStarted, Probe: p.Name})
+	t, _ := engine.ParseTarget(firstOf(req.Address, "ws://127.0.0.1:8765/echo"))
+	out := engine.Outcome{Target: t, Started: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
+	for _, p := range engine.DefaultProbes() {
+		onEvent(engine.Event{Kind: engine.EventStarted, Probe: p.Name})
 		if f.block != nil {
 			select {
 			case <-f.block:
@@ -102,15 +102,15 @@ func (f *fake) check(ctx context.Context, req session.Request, onEvent func(chec
 				return f.run(out), nil
 			}
 		}
-		st := checks.Pass
+		st := engine.Pass
 		if s, ok := f.fail[p.Name]; ok {
 			st = s
 		}
-		r := checks.Result{Probe: p.Name, Status: st, Duration: 12 * time.Millisecond, Code: "ok"}
-		if st == checks.Fail {
+		r := engine.Result{Probe: p.Name, Status: st, Duration: 12 * time.Millisecond, Code: "ok"}
+		if st == engine.Fail {
 			r.Code, r.Reason = "status_200", "the answer was 200 OK instead of 101"
 		}
-		onEvent(checks.Event{Kind: checks.EventFinished, Probe: p.Name, Result: &r})
+		onEvent(engine.Event{Kind: engine.EventFinished, Probe: p.Name, Result: &r})
 		out.Results = append(out.Results, r)
 	}
 	out.Finished = out.Started.Add(time.Second)
@@ -134,12 +134,12 @@ var stripFinding = diagnose.Finding{
 
 // fakeDiagnose finds stripFinding when the upgrade failed, and an idle
 // timeout when the idle test failed.
-func fakeDiagnose(out checks.Outcome) []diagnose.Finding {
+func fakeDiagnose(out engine.Outcome) []diagnose.Finding {
 	var fs []diagnose.Finding
-	if r, _ := out.Result(checks.ProbeUpgrade); r.Status == checks.Fail {
+	if r, _ := out.Result(engine.ProbeUpgrade); r.Status == engine.Fail {
 		fs = append(fs, stripFinding)
 	}
-	if r, ok := out.Result(checks.ProbeIdle); ok && r.Status == checks.Fail {
+	if r, ok := out.Result(engine.ProbeIdle); ok && r.Status == engine.Fail {
 		fs = append(fs, diagnose.Finding{ID: "proxy-idle-timeout", Severity: diagnose.SeverityWarning, WhoCanFix: diagnose.FixerNetworkAdmin,
 			Title: "Quiet connections are closed after a minute", Steps: []string{"Ask your IT team to raise the idle timeout."},
 			AdminNote: "Raise the idle timeout to 180 s."})
@@ -281,7 +281,7 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 }
 
 func TestEveryStepTransition(t *testing.T) {
-	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
 	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Environment: companyProxy})
 	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
 	test.Tap(h.z.welcome.check)
@@ -418,7 +418,7 @@ func TestCloseWindowCancelsRun(t *testing.T) {
 }
 
 func TestTestAgainShowsBeforeAfter(t *testing.T) {
-	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
 	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check})
 	h.runToResult()
 	if h.z.result.compare.Visible() {
@@ -444,7 +444,7 @@ func TestTestAgainShowsBeforeAfter(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
-	f := &fake{fail: map[string]checks.Status{"upgrade": checks.Fail, "echo": checks.Skip}}
+	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
 	var mailed []string
 	eng := Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check,
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", Address: "wss://chat.acme.example/ws?token=s3cret"},
@@ -587,7 +587,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 	for _, skip := range []bool{false, true} {
 		t.Run(fmt.Sprintf("skip=%v", skip), func(t *testing.T) {
 			f := &fake{}
-			release := make(chan checks.Result)
+			release := make(chan engine.Result)
 			idle := func(ctx context.Context, run *session.Run, _ time.Duration) *session.Run {
 				select {
 				case r := <-release:
@@ -613,7 +613,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 				}
 				return
 			}
-			release <- checks.Result{Probe: checks.ProbeIdle, Status: checks.Fail, Code: "closed", Duration: 61 * time.Second}
+			release <- engine.Result{Probe: engine.ProbeIdle, Status: engine.Fail, Code: "closed", Duration: 61 * time.Second}
 			h.until("the idle result", func() bool { return !h.z.idleBusy })
 			if h.z.result.banner.level != bannerAmber {
 				t.Errorf("banner %d after the idle connection was closed, want amber", h.z.result.banner.level)
@@ -624,7 +624,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 			if len(h.z.run.Findings) != 1 || h.z.run.Findings[0].ID != "proxy-idle-timeout" {
 				t.Errorf("findings after idle %+v", h.z.run.Findings)
 			}
-			if _, ok := h.z.run.Outcome.Result(checks.ProbeIdle); !ok {
+			if _, ok := h.z.run.Outcome.Result(engine.ProbeIdle); !ok {
 				t.Error("the idle result is not part of the run, so the report would miss it")
 			}
 		})

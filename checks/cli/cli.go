@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
@@ -72,7 +72,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", checks.RedactURLText(args[0]))
+	fmt.Fprintf(stderr, "wsdoctor: unknown command %q\n\n", engine.RedactURLText(args[0]))
 	usage(stderr)
 	return ExitUsage
 }
@@ -153,10 +153,10 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.key, "key", "", "client certificate key `file` (PEM)")
 	fs.StringVar(&f.ca, "ca", "", "extra CA certificate `file` to trust (PEM)")
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify certificates (shown in every output)")
-	fs.DurationVar(&f.timeout, "timeout", checks.DefaultProbeTimeout, "time limit for each probe")
-	fs.DurationVar(&f.deadline, "deadline", checks.DefaultDeadline, "time limit for the whole check")
+	fs.DurationVar(&f.timeout, "timeout", engine.DefaultProbeTimeout, "time limit for each probe")
+	fs.DurationVar(&f.deadline, "deadline", engine.DefaultDeadline, "time limit for the whole check")
 	fs.DurationVar(&f.idle, "idle", 0, "also hold WebSockets open this long to measure the network's idle limit (0 off, at most 10m)")
-	fs.DurationVar(&f.pingInterval, "ping-interval", checks.DefaultPingInterval, "how often the idle test's ping connection pings")
+	fs.DurationVar(&f.pingInterval, "ping-interval", engine.DefaultPingInterval, "how often the idle test's ping connection pings")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
@@ -284,7 +284,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, report.InsecureBanner)
 	}
 
-	var onEvent func(checks.Event)
+	var onEvent func(engine.Event)
 	if !f.quiet && isTerminal(stderr) {
 		var stop func()
 		onEvent, stop = withCountdown(stderr, req.Idle, progress(stderr))
@@ -314,12 +314,12 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func Tool() report.Tool { return report.Tool{Name: "wsdoctor", Version: Version} }
 
 // progress prints a line as each probe starts and ends.
-func progress(w io.Writer) func(checks.Event) {
-	return func(e checks.Event) {
+func progress(w io.Writer) func(engine.Event) {
+	return func(e engine.Event) {
 		switch e.Kind {
-		case checks.EventStarted:
+		case engine.EventStarted:
 			fmt.Fprintf(w, "  ...   %s\n", e.Probe)
-		case checks.EventFinished:
+		case engine.EventFinished:
 			r := e.Result
 			// A reason can quote a server (its status line): no raw
 			// control bytes reach the terminal.

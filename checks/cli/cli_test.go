@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
@@ -121,13 +121,13 @@ func TestCheckJSON(t *testing.T) {
 	if doc.SchemaVersion != 1 || doc.Verdict != "works" || doc.Target != ws.URL || len(doc.Findings) == 0 {
 		t.Errorf("unexpected report head: %+v", doc)
 	}
-	if want := len(checks.DefaultProbes()); len(doc.Results) != want {
+	if want := len(engine.DefaultProbes()); len(doc.Results) != want {
 		t.Fatalf("%d results, want %d", len(doc.Results), want)
 	}
 	for _, r := range doc.Results {
 		// No proxy applies to a loopback target: proxy and
 		// upgrade_direct skip.
-		skipOK := r.Probe == checks.ProbeTLS || r.Probe == checks.ProbeProxy || r.Probe == checks.ProbeUpgradeDirect
+		skipOK := r.Probe == engine.ProbeTLS || r.Probe == engine.ProbeProxy || r.Probe == engine.ProbeUpgradeDirect
 		if r.Status != "pass" && !(skipOK && r.Status == "skip") {
 			t.Errorf("%s: %s", r.Probe, r.Status)
 		}

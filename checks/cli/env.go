@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
@@ -65,9 +65,9 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor env: one address at a time, got %d\n", len(pos))
 		return ExitUsage
 	}
-	var target checks.Target
+	var target engine.Target
 	if len(pos) == 1 {
-		if target, err = checks.ParseTarget(pos[0]); err != nil {
+		if target, err = engine.ParseTarget(pos[0]); err != nil {
 			fmt.Fprintf(stderr, "wsdoctor env: %v\n", err)
 			return ExitUsage
 		}
@@ -106,7 +106,7 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-func evalPACFlag(ctx context.Context, loc string, t checks.Target) *envPAC {
+func evalPACFlag(ctx context.Context, loc string, t engine.Target) *envPAC {
 	out := &envPAC{Location: loc, URL: netenv.PACURLFor(t.Secure(), t.Host, t.Port, t.Path)}
 	script, err := netenv.LoadPAC(ctx, loc, nil)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
@@ -18,7 +18,7 @@ import (
 func checkAddressArgs(pos []string) error {
 	switch {
 	case len(pos) > 1:
-		return fmt.Errorf("one address at a time, got %d: %s", len(pos), checks.RedactURLText(strings.Join(pos, " ")))
+		return fmt.Errorf("one address at a time, got %d: %s", len(pos), engine.RedactURLText(strings.Join(pos, " ")))
 	case len(pos) == 1 && strings.TrimSpace(pos[0]) == "":
 		return errors.New("the address is empty; give one such as wss://example.com/socket, or none to check the built-in server")
 	}
@@ -53,17 +53,17 @@ func redactErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	return errors.New(checks.RedactURLText(err.Error()))
+	return errors.New(engine.RedactURLText(err.Error()))
 }
 
 // redactWriter writes through w with the credentials and query values of
-// every URL hidden (checks.RedactURLText) and control bytes escaped (a PAC
+// every URL hidden (engine.RedactURLText) and control bytes escaped (a PAC
 // file's error can quote anything). Each Write is redacted alone: the
 // commands that use it write whole lines or a whole document at a time.
 type redactWriter struct{ w io.Writer }
 
 func (r redactWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(r.w, report.EscapeControls(checks.RedactURLText(string(p)), true)); err != nil {
+	if _, err := io.WriteString(r.w, report.EscapeControls(engine.RedactURLText(string(p)), true)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -6,15 +6,15 @@ import (
 	"sync"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // idleOptions checks --idle and --ping-interval and sets them in o (the
 // preset's required idle time comes with the session request).
 func (f *checkFlags) idleOptions(o *session.Request) error {
-	if f.idle < 0 || f.idle > checks.MaxIdle {
-		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, checks.MaxIdle)
+	if f.idle < 0 || f.idle > engine.MaxIdle {
+		return fmt.Errorf("--idle %s: give 0 (off) up to %s, such as --idle 90s", f.idle, engine.MaxIdle)
 	}
 	if f.pingInterval <= 0 {
 		return fmt.Errorf("--ping-interval %s: must be more than zero, such as --ping-interval 20s", f.pingInterval)
@@ -36,7 +36,7 @@ var consoleVT = enableVT
 // cleared before any other line. On a Windows console where VT sequences
 // cannot be turned on, it prints a plain line every plainCountdownEvery
 // instead. stop ends it.
-func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (onEvent func(checks.Event), stop func()) {
+func withCountdown(w io.Writer, idle time.Duration, inner func(engine.Event)) (onEvent func(engine.Event), stop func()) {
 	if idle <= 0 {
 		return inner, func() {}
 	}
@@ -72,8 +72,8 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		fmt.Fprintf(w, "\r  ...   idle  holding WebSockets open: %s left (Ctrl-C stops)\033[K", left)
 		shown = true
 	}
-	onEvent = func(e checks.Event) {
-		if e.Probe == checks.ProbeIdle && e.Kind == checks.EventFinished {
+	onEvent = func(e engine.Event) {
+		if e.Probe == engine.ProbeIdle && e.Kind == engine.EventFinished {
 			once.Do(func() { close(quit) })
 		}
 		mu.Lock()
@@ -83,7 +83,7 @@ func withCountdown(w io.Writer, idle time.Duration, inner func(checks.Event)) (o
 		}
 		inner(e)
 		mu.Unlock()
-		if e.Probe == checks.ProbeIdle && e.Kind == checks.EventStarted {
+		if e.Probe == engine.ProbeIdle && e.Kind == engine.EventStarted {
 			end := e.Time.Add(idle)
 			wg.Add(1)
 			go func() {

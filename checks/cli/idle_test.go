@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 func TestCheckIdleFlags(t *testing.T) {
@@ -36,8 +36,8 @@ func TestCountdownPlainLines(t *testing.T) {
 	for _, vt := range []bool{true, false} {
 		consoleVT = func(io.Writer) bool { return vt }
 		var buf lockedBuffer
-		onEvent, stop := withCountdown(&buf, time.Minute, func(checks.Event) {})
-		onEvent(checks.Event{Kind: checks.EventStarted, Probe: "idle", Time: time.Now()})
+		onEvent, stop := withCountdown(&buf, time.Minute, func(engine.Event) {})
+		onEvent(engine.Event{Kind: engine.EventStarted, Probe: "idle", Time: time.Now()})
 		for i := 0; i < 200 && buf.String() == ""; i++ {
 			time.Sleep(10 * time.Millisecond) // the countdown's first line, drawn at once
 		}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
@@ -119,7 +119,7 @@ func TestCheckUsesPresetTarget(t *testing.T) {
 
 func TestPresetHeaders(t *testing.T) {
 	var f checkFlags
-	f.timeout, f.deadline, f.pingInterval = time.Second, time.Second, checks.DefaultPingInterval
+	f.timeout, f.deadline, f.pingInterval = time.Second, time.Second, engine.DefaultPingInterval
 	f.origin = "https://flag.example"
 	req, err := f.request("")
 	if err != nil {

@@ -3,9 +3,9 @@ package diagnose_test
 import (
 	"net/http"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Browser answers, as checks/browser's page posts them.
@@ -23,18 +23,18 @@ var (
 // runs them with the others).
 func browserRuleCases() []ruleCase {
 	proxy407 := with(wssWorks,
-		res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `Negotiate, NTLM`),
-		res("upgrade", checks.Skip, "after_proxy"), skipEcho)
+		res("proxy", engine.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `Negotiate, NTLM`),
+		res("upgrade", engine.Skip, "after_proxy"), skipEcho)
 	proxyDown := with(wsWorks,
-		res("proxy", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
-		res("http", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
-		res("upgrade", checks.Fail, "proxy_unreachable", "failed_at", "connect", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+		res("proxy", engine.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+		res("http", engine.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+		res("upgrade", engine.Fail, "proxy_unreachable", "failed_at", "connect", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
 		skipEcho)
 	withOrigin := wssWorks
 	withOrigin.Options.Headers = http.Header{"Origin": {"https://app.example.com"}}
-	tcpRefused := with(wssWorks, res("tcp", checks.Fail, "refused", "port", "443", "connect_ipv4", "refused", "connect_ipv6", "refused"),
-		res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)
-	cancelled := with(wssWorks, res("upgrade", checks.Skip, "cancelled"), res("echo", checks.Skip, "cancelled"))
+	tcpRefused := with(wssWorks, res("tcp", engine.Fail, "refused", "port", "443", "connect_ipv4", "refused", "connect_ipv6", "refused"),
+		res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)
+	cancelled := with(wssWorks, res("upgrade", engine.Skip, "cancelled"), res("echo", engine.Skip, "cancelled"))
 	cancelled.Cancelled = true
 	return []ruleCase{
 		browserTrustCase(),

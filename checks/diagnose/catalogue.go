@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Catalogue is every word of the diagnosis a person reads, in one language:
@@ -37,7 +37,7 @@ type Catalogue struct {
 	Findings map[string]FindingText `json:"findings"`
 	// Codes say in a sentence what a probe's code means, for the window's
 	// list of steps: by code family ("refused", "status", "needs"; see
-	// checks.CodeFamily), or by "probe.family" where one probe needs
+	// engine.CodeFamily), or by "probe.family" where one probe needs
 	// other words. {status} is the HTTP status of a "status_NNN" code.
 	Codes map[string]string `json:"codes"`
 	// Jargon are technical words of this language: a person's text that
@@ -242,12 +242,12 @@ func (c *Catalogue) validate() error {
 			bad("placeholder %s: no fallback", p)
 		}
 	}
-	for _, code := range checks.Codes() {
-		if fam, _ := checks.CodeFamily(code); strings.TrimSpace(c.Codes[fam]) == "" {
+	for _, code := range engine.Codes() {
+		if fam, _ := engine.CodeFamily(code); strings.TrimSpace(c.Codes[fam]) == "" {
 			bad("codes %s: missing", fam)
 		}
 	}
-	for _, p := range checks.CodePatterns {
+	for _, p := range engine.CodePatterns {
 		if k := strings.TrimSuffix(p, "_"); strings.TrimSpace(c.Codes[k]) == "" {
 			bad("codes %s: missing", k)
 		}
@@ -496,7 +496,7 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	vars := c.withLabels(f.vars)
 	vars["verdict"] = c.Labels["verdict."+string(verdictFor(f, rs))]
-	if e := f.ev(checks.ProbeIdle, checks.KeyIdleEndedBy); e != "" {
+	if e := f.ev(engine.ProbeIdle, engine.KeyIdleEndedBy); e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
 			vars["ended_by"] = clean(e)
@@ -578,7 +578,7 @@ func verdictFor(f *facts, rs []raised) Verdict {
 func addressesOf(f *facts) string {
 	var all []string
 	for _, k := range []string{"aaaa", "a", "literal"} {
-		for _, a := range strings.Split(f.ev(checks.ProbeDNS, k), ",") {
+		for _, a := range strings.Split(f.ev(engine.ProbeDNS, k), ",") {
 			if a = strings.TrimSpace(a); a != "" && !slices.Contains(all, a) {
 				all = append(all, a)
 			}

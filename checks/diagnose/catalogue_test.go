@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
@@ -121,7 +121,7 @@ func TestEveryIDInTheContract(t *testing.T) {
 // TestGlossaryOnce: a technical word is explained where it first appears,
 // and only there.
 func TestGlossaryOnce(t *testing.T) {
-	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", engine.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
 		Env: diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", VPNActive: true, VPNName: "WireGuard"}}
 	d := diagnose.Diagnose(in)
 	for _, term := range diagnose.Default().Glossary {
@@ -149,7 +149,7 @@ func TestGlossaryOnce(t *testing.T) {
 func TestPlaceholdersAreSafe(t *testing.T) {
 	evil := "nginx {host}\r\nX-Injected: 1 " + strings.Repeat("A", 300)
 	in := diagnose.Input{Outcome: with(wssWorks,
-		res("upgrade", checks.Fail, "status_200", "status", "200", "server", evil, "accept_ok", "missing"), skipEcho),
+		res("upgrade", engine.Fail, "status_200", "status", "200", "server", evil, "accept_ok", "missing"), skipEcho),
 		Env: diagnose.Environment{ProxyURL: "socks5://bob:hunter2@10.0.0.1:1080", VPNActive: true, VPNName: "{proxy}\x07"}}
 	words := allWords(diagnose.Diagnose(in))
 	for _, bad := range []string{"{host}", "\r", "X-Injected: 1\n", "hunter2", "bob", "\x07", strings.Repeat("A", 100)} {
@@ -227,8 +227,8 @@ func TestVocabularyCatches(t *testing.T) {
 // TestCodeTextNeverShowsACode: every code a probe can emit, for every
 // probe, reads as a sentence in every language, never as the code.
 func TestCodeTextNeverShowsACode(t *testing.T) {
-	codes := append(checks.Codes(), "status_200", "status_426", "needs_tcp", "after_upgrade", "something_new")
-	probes := []string{checks.ProbeDNS, checks.ProbeTCP, checks.ProbeProxy, checks.ProbeTLS, checks.ProbeHTTP, checks.ProbeUpgrade, checks.ProbeUpgradeDirect, checks.ProbeEcho, checks.ProbeIdle}
+	codes := append(engine.Codes(), "status_200", "status_426", "needs_tcp", "after_upgrade", "something_new")
+	probes := []string{engine.ProbeDNS, engine.ProbeTCP, engine.ProbeProxy, engine.ProbeTLS, engine.ProbeHTTP, engine.ProbeUpgrade, engine.ProbeUpgradeDirect, engine.ProbeEcho, engine.ProbeIdle}
 	for _, lang := range assets.FindingsLanguages() {
 		c, err := diagnose.CatalogueFor(lang)
 		if err != nil {
@@ -351,7 +351,7 @@ func TestEveryLanguageHasACatalogue(t *testing.T) {
 // language, English by default.
 func TestAdminNoteLanguage(t *testing.T) {
 	de, ja := diagnose.MustCatalogue("de"), diagnose.MustCatalogue("ja")
-	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", engine.Fail, "status_200", "status", "200", "server", "nginx"), skipEcho),
 		Env: diagnose.Environment{ProxyURL: "http://proxy.corp.example:3128", ProxySource: "env"}, Catalogue: de}
 	d := diagnose.Diagnose(in)
 	if !strings.Contains(d.Findings[0].Title, "Live-Verbindung") {
@@ -370,7 +370,7 @@ func TestAdminNoteLanguage(t *testing.T) {
 // TestSetPreferred: the command line's --lang makes the diagnoses without
 // a catalogue of their own speak that language, and nil goes back.
 func TestSetPreferred(t *testing.T) {
-	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200"), skipEcho)}
+	in := diagnose.Input{Outcome: with(wsWorks, res("upgrade", engine.Fail, "status_200", "status", "200"), skipEcho)}
 	diagnose.SetPreferred(diagnose.MustCatalogue("fr"))
 	fr := diagnose.Diagnose(in)
 	diagnose.SetPreferred(nil)

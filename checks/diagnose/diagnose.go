@@ -3,8 +3,8 @@ package diagnose
 import (
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Verdict is the one-word answer to "do WebSockets work here?".
@@ -156,14 +156,14 @@ type Diagnosis struct {
 type Input struct {
 	// Outcome is the run as the application would connect: through the
 	// proxy in Env.ProxyURL when there is one.
-	Outcome checks.Outcome
+	Outcome engine.Outcome
 	// Other is the same host checked over the other scheme (wss:// for a
 	// ws:// Outcome and the reverse), when the caller ran it: it tells a
 	// filter on unencrypted traffic from one on WebSockets as such.
-	Other *checks.Outcome
+	Other *engine.Outcome
 	// Direct is the same target checked without the proxy, when Outcome
 	// went through one: it tells the proxy from the server.
-	Direct *checks.Outcome
+	Direct *engine.Outcome
 	// Env is what the machine is set to.
 	Env Environment
 	// Browser is the person's own browser's answer on the same address
@@ -171,7 +171,7 @@ type Input struct {
 	// in the browser from one on the network (browser-differs).
 	Browser *browser.Result
 	// RequiredIdle is how long the service needs an idle WebSocket to
-	// stay open; zero means checks.DefaultIdleRequired.
+	// stay open; zero means engine.DefaultIdleRequired.
 	RequiredIdle time.Duration
 	// SelfTest is set when the run checked the reference server on this
 	// computer only: a good result then proves nothing of the network.
@@ -216,7 +216,7 @@ func (in Input) requiredIdle() time.Duration {
 	if in.RequiredIdle > 0 {
 		return in.RequiredIdle
 	}
-	return checks.DefaultIdleRequired
+	return engine.DefaultIdleRequired
 }
 
 // Diagnose turns a run into a diagnosis. It is pure: the same input gives

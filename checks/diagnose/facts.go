@@ -7,15 +7,15 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // facts is what the rules read: the results of every run by name, and
 // what can be said of them at a glance.
 type facts struct {
 	in    Input
-	o     checks.Outcome
-	res   map[string]checks.Result
+	o     engine.Outcome
+	res   map[string]engine.Result
 	works bool
 	// viaProxy: the run went through a proxy.
 	viaProxy bool
@@ -26,7 +26,7 @@ type facts struct {
 
 func newFacts(in Input) *facts {
 	in = fromEvidence(in)
-	f := &facts{in: in, o: in.Outcome, res: map[string]checks.Result{}}
+	f := &facts{in: in, o: in.Outcome, res: map[string]engine.Result{}}
 	for _, r := range in.Outcome.Results {
 		f.res[r.Probe] = r
 	}
@@ -38,7 +38,7 @@ func newFacts(in Input) *facts {
 }
 
 // get returns the result of a probe of the main run, and whether it ran.
-func (f *facts) get(probe string) (checks.Result, bool) {
+func (f *facts) get(probe string) (engine.Result, bool) {
 	r, ok := f.res[probe]
 	return r, ok
 }
@@ -47,7 +47,7 @@ func (f *facts) get(probe string) (checks.Result, bool) {
 // because of another).
 func (f *facts) failed(probe string) bool {
 	r, ok := f.res[probe]
-	return ok && r.Status == checks.Fail
+	return ok && r.Status == engine.Fail
 }
 
 // ev is the value of an evidence key of a probe of the main run.
@@ -56,7 +56,7 @@ func (f *facts) ev(probe, key string) string {
 }
 
 // ref points at an evidence key of r, or at its code for key "code".
-func ref(r checks.Result, key string) EvidenceRef {
+func ref(r engine.Result, key string) EvidenceRef {
 	if key == "code" {
 		return EvidenceRef{Probe: r.Probe, Key: "code", Value: r.Code}
 	}
@@ -64,7 +64,7 @@ func ref(r checks.Result, key string) EvidenceRef {
 }
 
 // refs points at the code of r and at those of keys that are present.
-func refs(r checks.Result, keys ...string) []EvidenceRef {
+func refs(r engine.Result, keys ...string) []EvidenceRef {
 	out := []EvidenceRef{ref(r, "code")}
 	for _, k := range keys {
 		if _, ok := r.Evidence.Get(k); ok {
@@ -135,36 +135,36 @@ func (f *facts) placeholders() map[string]string {
 	set("proxy_origin", f.in.Env.ProxyOrigin)
 	set("vpn", f.in.Env.VPNName)
 	set("idle_needed", strconv.Itoa(int(f.in.requiredIdle()/time.Second)))
-	if s, ok := secondsOf(f.ev(checks.ProbeIdle, checks.KeyIdleLimit)); ok {
+	if s, ok := secondsOf(f.ev(engine.ProbeIdle, engine.KeyIdleLimit)); ok {
 		set("idle_limit", strconv.Itoa(int(s+0.5)))
 	}
-	if s, ok := secondsOf(f.ev(checks.ProbeIdle, checks.KeySurvived)); ok {
+	if s, ok := secondsOf(f.ev(engine.ProbeIdle, engine.KeySurvived)); ok {
 		set("idle_survived", strconv.Itoa(int(s+0.5)))
 	}
-	up := f.res[checks.ProbeUpgrade]
+	up := f.res[engine.ProbeUpgrade]
 	if n := httpStatus(up.Code); n != 0 {
 		set("status", strconv.Itoa(n))
 	}
-	set("server", up.Evidence.Value(checks.KeyServer))
+	set("server", up.Evidence.Value(engine.KeyServer))
 	if v["server"] == "" {
-		set("server", f.ev(checks.ProbeHTTP, checks.KeyServer))
+		set("server", f.ev(engine.ProbeHTTP, engine.KeyServer))
 	}
-	set("location", up.Evidence.Value(checks.KeyLocation))
-	issuer := f.ev(checks.ProbeTLS, checks.KeyLeafIssuerOrg)
+	set("location", up.Evidence.Value(engine.KeyLocation))
+	issuer := f.ev(engine.ProbeTLS, engine.KeyLeafIssuerOrg)
 	if issuer == "" {
-		issuer = f.ev(checks.ProbeTLS, checks.KeyLeafIssuer)
+		issuer = f.ev(engine.ProbeTLS, engine.KeyLeafIssuer)
 	}
 	// Texts put the name at the end of a sentence: "Zscaler Inc." would
 	// end it twice.
 	set("issuer", strings.TrimRight(issuer, "."))
-	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(checks.ProbeTLS, checks.KeyExpectedIssuers), "; ", " or "), "."))
-	set("tls_version", f.ev(checks.ProbeTLS, checks.KeyVersion))
-	set("close_code", f.ev(checks.ProbeEcho, checks.KeyCloseCode))
+	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(engine.ProbeTLS, engine.KeyExpectedIssuers), "; ", " or "), "."))
+	set("tls_version", f.ev(engine.ProbeTLS, engine.KeyVersion))
+	set("close_code", f.ev(engine.ProbeEcho, engine.KeyCloseCode))
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
-	set("firefox_proxy", f.ev(checks.ProbeProxy, KeyFirefoxProxy))
-	set("firefox_differs", f.ev(checks.ProbeProxy, KeyFirefoxDiffers))
+	set("firefox_proxy", f.ev(engine.ProbeProxy, KeyFirefoxProxy))
+	set("firefox_differs", f.ev(engine.ProbeProxy, KeyFirefoxDiffers))
 	if si, ok := f.proxySignIn(); ok {
 		set("auth_scheme", si.scheme)
 		set("auth_domain", si.domain)
@@ -184,7 +184,7 @@ func bracket(host string) string {
 	return host
 }
 
-func portSuffix(t checks.Target) string {
+func portSuffix(t engine.Target) string {
 	if (t.Scheme == "ws" && t.Port == 80) || (t.Scheme == "wss" && t.Port == 443) || t.Port == 0 {
 		return ""
 	}
@@ -291,27 +291,27 @@ func fromEvidence(in Input) Input {
 	// The proxy the probes went through; it wins over the one the caller
 	// read from the settings when the first of a list could not be reached
 	// and the next one was used (proxy_failover).
-	for _, name := range []string{checks.ProbeProxy, checks.ProbeUpgrade, checks.ProbeHTTP, checks.ProbeTLS} {
+	for _, name := range []string{engine.ProbeProxy, engine.ProbeUpgrade, engine.ProbeHTTP, engine.ProbeTLS} {
 		r, _ := o.Result(name)
-		if p := r.Evidence.Value(checks.KeyProxy); p != "" {
-			if in.Env.ProxyURL == "" || r.Evidence.Value(checks.KeyProxyFailover) != "" {
+		if p := r.Evidence.Value(engine.KeyProxy); p != "" {
+			if in.Env.ProxyURL == "" || r.Evidence.Value(engine.KeyProxyFailover) != "" {
 				in.Env.ProxyURL = p
-				in.Env.ProxySource = r.Evidence.Value(checks.KeyProxySource)
-				in.Env.ProxyOrigin = r.Evidence.Value(checks.KeyProxyOrigin)
+				in.Env.ProxySource = r.Evidence.Value(engine.KeyProxySource)
+				in.Env.ProxyOrigin = r.Evidence.Value(engine.KeyProxyOrigin)
 			}
 			break
 		}
 	}
 	if in.Direct == nil {
-		if d, ok := o.Result(checks.ProbeUpgradeDirect); ok && d.Status != checks.Skip {
-			d.Probe = checks.ProbeUpgrade
-			direct := &checks.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []checks.Result{d}}
+		if d, ok := o.Result(engine.ProbeUpgradeDirect); ok && d.Status != engine.Skip {
+			d.Probe = engine.ProbeUpgrade
+			direct := &engine.Outcome{Target: o.Target, Options: o.Options, Started: o.Started, Finished: o.Finished, Results: []engine.Result{d}}
 			// The certificate the direct handshake saw stands in for a
 			// direct tls probe: who issued it is all the rules compare.
-			if issuer := d.Evidence.Value(checks.KeyLeafIssuer); issuer != "" {
-				tls := checks.Result{Probe: checks.ProbeTLS, Status: checks.Pass, Code: checks.CodeOK}
-				tls.Evidence.Set(checks.KeyLeafIssuer, issuer)
-				tls.Evidence.Set(checks.KeyLeafIssuerOrg, d.Evidence.Value(checks.KeyLeafIssuerOrg))
+			if issuer := d.Evidence.Value(engine.KeyLeafIssuer); issuer != "" {
+				tls := engine.Result{Probe: engine.ProbeTLS, Status: engine.Pass, Code: engine.CodeOK}
+				tls.Evidence.Set(engine.KeyLeafIssuer, issuer)
+				tls.Evidence.Set(engine.KeyLeafIssuerOrg, d.Evidence.Value(engine.KeyLeafIssuerOrg))
 				direct.Results = append(direct.Results, tls)
 			}
 			in.Direct = direct

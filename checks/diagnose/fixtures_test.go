@@ -3,37 +3,37 @@ package diagnose_test
 import (
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Fixture results, shaped like the probes' own (see their doc comments).
 // res builds one result; kv are evidence key/value pairs.
-func res(probe string, st checks.Status, code string, kv ...string) checks.Result {
-	r := checks.Result{Probe: probe, Status: st, Code: code, Duration: 12 * time.Millisecond,
+func res(probe string, st engine.Status, code string, kv ...string) engine.Result {
+	r := engine.Result{Probe: probe, Status: st, Code: code, Duration: 12 * time.Millisecond,
 		Started: time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)}
 	for i := 0; i+1 < len(kv); i += 2 {
-		r.Evidence = append(r.Evidence, checks.KV{Key: kv[i], Value: kv[i+1]})
+		r.Evidence = append(r.Evidence, engine.KV{Key: kv[i], Value: kv[i+1]})
 	}
-	if st == checks.Skip {
+	if st == engine.Skip {
 		r.Duration = 0
 	}
 	return r
 }
 
-func outcome(raw string, rs ...checks.Result) checks.Outcome {
-	t, err := checks.ParseTarget(raw)
+func outcome(raw string, rs ...engine.Result) engine.Outcome {
+	t, err := engine.ParseTarget(raw)
 	if err != nil {
 		panic(err)
 	}
 	start := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
-	return checks.Outcome{Target: t, Started: start, Finished: start.Add(840 * time.Millisecond), Results: rs}
+	return engine.Outcome{Target: t, Started: start, Finished: start.Add(840 * time.Millisecond), Results: rs}
 }
 
 // with replaces the results of o with the same probe names, and appends
 // the others.
-func with(o checks.Outcome, rs ...checks.Result) checks.Outcome {
+func with(o engine.Outcome, rs ...engine.Result) engine.Outcome {
 	out := o
-	out.Results = append([]checks.Result(nil), o.Results...)
+	out.Results = append([]engine.Result(nil), o.Results...)
 	for _, r := range rs {
 		replaced := false
 		for i := range out.Results {
@@ -49,18 +49,18 @@ func with(o checks.Outcome, rs ...checks.Result) checks.Outcome {
 }
 
 var (
-	dnsOK   = res("dns", checks.Pass, "ok", "a", "203.0.113.10", "aaaa", "2001:db8::10")
-	tcpOK   = res("tcp", checks.Pass, "ok", "port", "443", "connect 2001:db8::10", "ok 21ms", "connect 203.0.113.10", "ok 20ms", "connect_ipv6", "ok", "connect_ipv4", "ok")
-	tcpOK80 = res("tcp", checks.Pass, "ok", "port", "80", "connect 203.0.113.10", "ok 20ms", "connect_ipv4", "ok")
-	tlsOK   = res("tls", checks.Pass, "ok", "version", "TLS 1.3", "alpn", "http/1.1", "server_name", "app.example.com",
+	dnsOK   = res("dns", engine.Pass, "ok", "a", "203.0.113.10", "aaaa", "2001:db8::10")
+	tcpOK   = res("tcp", engine.Pass, "ok", "port", "443", "connect 2001:db8::10", "ok 21ms", "connect 203.0.113.10", "ok 20ms", "connect_ipv6", "ok", "connect_ipv4", "ok")
+	tcpOK80 = res("tcp", engine.Pass, "ok", "port", "80", "connect 203.0.113.10", "ok 20ms", "connect_ipv4", "ok")
+	tlsOK   = res("tls", engine.Pass, "ok", "version", "TLS 1.3", "alpn", "http/1.1", "server_name", "app.example.com",
 		"leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "leaf_issuer_org", "Let's Encrypt", "verified_os", "yes", "verified_public", "yes",
 		"trusted_by", "public", "hostname_match", "yes")
-	tlsNA    = res("tls", checks.Skip, "not_applicable")
-	httpOK   = res("http", checks.Pass, "status_200", "status", "200", "proto", "HTTP/1.1", "server", "nginx", "title", "Example App")
-	up101    = res("upgrade", checks.Pass, "ok", "status", "101", "accept_ok", "yes", "upgrade", "websocket", "connection", "Upgrade")
-	echoOK   = res("echo", checks.Pass, "ok", "messages_sent", "6", "messages_echoed", "6")
-	skipUp   = res("upgrade", checks.Skip, "after_tcp")
-	skipEcho = res("echo", checks.Skip, "needs_upgrade")
+	tlsNA    = res("tls", engine.Skip, "not_applicable")
+	httpOK   = res("http", engine.Pass, "status_200", "status", "200", "proto", "HTTP/1.1", "server", "nginx", "title", "Example App")
+	up101    = res("upgrade", engine.Pass, "ok", "status", "101", "accept_ok", "yes", "upgrade", "websocket", "connection", "Upgrade")
+	echoOK   = res("echo", engine.Pass, "ok", "messages_sent", "6", "messages_echoed", "6")
+	skipUp   = res("upgrade", engine.Skip, "after_tcp")
+	skipEcho = res("echo", engine.Skip, "needs_upgrade")
 )
 
 // wssWorks is a healthy wss:// run; wsWorks a healthy ws:// one.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
 
@@ -46,14 +46,14 @@ func goldenCases() []struct {
 	in   diagnose.Input
 } {
 	proxied := with(wssWorks,
-		res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho)
+		res("upgrade", engine.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho)
 	vpnBlocked := outcome("wss://app.example.com/socket", dnsOK,
-		res("tcp", checks.Fail, "timeout", "port", "443", "connect 2001:db8::10", "timeout 10000ms", "connect 203.0.113.10", "timeout 10000ms",
+		res("tcp", engine.Fail, "timeout", "port", "443", "connect 2001:db8::10", "timeout 10000ms", "connect 203.0.113.10", "timeout 10000ms",
 			"connect_ipv6", "timeout", "connect_ipv4", "timeout"),
-		res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)
+		res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)
 	iis := with(wssWorks,
-		res("upgrade", checks.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing", "body_title", "Projects"), skipEcho)
-	idle := with(wssWorks, res("idle", checks.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "no", "survived_s", "59"))
+		res("upgrade", engine.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing", "body_title", "Projects"), skipEcho)
+	idle := with(wssWorks, res("idle", engine.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "no", "survived_s", "59"))
 	return []struct {
 		name string
 		in   diagnose.Input

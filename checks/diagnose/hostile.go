@@ -3,7 +3,7 @@ package diagnose
 import (
 	"slices"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // drop forgets findings raised by earlier rules that a later rule knows to
@@ -24,39 +24,39 @@ func ruleHostile(f *facts, fd *found) {
 
 // ruleWrongScheme: ws:// to a TLS port, wss:// to a plain HTTP port.
 func ruleWrongScheme(f *facts, fd *found) {
-	var res checks.Result
+	var res engine.Result
 	var cs string
-	if up, ok := f.get(checks.ProbeUpgrade); ok && up.Code == checks.CodeTLSPort {
+	if up, ok := f.get(engine.ProbeUpgrade); ok && up.Code == engine.CodeTLSPort {
 		res, cs = up, "tls_port"
-	} else if t, ok := f.get(checks.ProbeTLS); ok && t.Code == checks.CodePlainPort {
+	} else if t, ok := f.get(engine.ProbeTLS); ok && t.Code == engine.CodePlainPort {
 		res, cs = t, "plain_port"
 	} else {
 		return
 	}
 	fd.drop(IDTCPBlocked, IDHandshakeTimeout, IDServerNoWebSocket, IDProxyStripsUpg, IDTLSVersion, IDCauseUnknown)
 	fd.add(raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
-		cases: []string{cs}, refs: refs(res, "code", checks.KeyPortSpeaks)})
+		cases: []string{cs}, refs: refs(res, "code", engine.KeyPortSpeaks)})
 }
 
 // ruleBadAnswer: the port is open (tcp passed) and something answered the
 // upgrade, but not with a WebSocket or any HTTP a browser takes.
 func ruleBadAnswer(f *facts, fd *found) {
-	up, ok := f.get(checks.ProbeUpgrade)
+	up, ok := f.get(engine.ProbeUpgrade)
 	// Through a proxy, the proxy's own rules read its answers (a block
 	// page in the tunnel, a cut tunnel).
 	if !ok || f.viaProxy || fd.has(IDServerNoWebSocket) && slices.ContainsFunc(fd.get(IDServerNoWebSocket).cases, func(c string) bool { return c == "tls_port" || c == "plain_port" }) {
 		return
 	}
-	tcp, tcpOK := f.get(checks.ProbeTCP)
+	tcp, tcpOK := f.get(engine.ProbeTCP)
 	portOpen := tcpOK && tcp.OK()
 	var cs string
 	switch {
-	case up.Code == checks.CodeHeadersTooLarge:
+	case up.Code == engine.CodeHeadersTooLarge:
 		cs = "headers_too_large"
-	case up.Code == checks.CodeNotHTTP && portOpen:
+	case up.Code == engine.CodeNotHTTP && portOpen:
 		cs = "not_http"
-	case (up.Code == checks.CodeEOF || up.Code == checks.CodeReset) && portOpen &&
-		up.Evidence.Value(checks.KeyFailedAt) == "response" && !httpAnswered(f):
+	case (up.Code == engine.CodeEOF || up.Code == engine.CodeReset) && portOpen &&
+		up.Evidence.Value(engine.KeyFailedAt) == "response" && !httpAnswered(f):
 		// Accepted, then cut without a word, a plain GET too: the
 		// port is open; what listens there (or guards it) hangs up.
 		cs = "closed_all"
@@ -69,7 +69,7 @@ func ruleBadAnswer(f *facts, fd *found) {
 		conf = Possible
 	}
 	fd.add(raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: fixer,
-		cases: []string{cs}, refs: refs(up, "code", checks.KeyFailedAt, checks.KeyStatus, checks.KeyServer)})
+		cases: []string{cs}, refs: refs(up, "code", engine.KeyFailedAt, engine.KeyStatus, engine.KeyServer)})
 	if cs != "headers_too_large" {
 		// A middle box can do the same; without a proxy it is hidden.
 		pc := []string{"closed"}
@@ -83,22 +83,22 @@ func ruleBadAnswer(f *facts, fd *found) {
 
 // httpAnswered reports whether the plain GET got any HTTP answer.
 func httpAnswered(f *facts) bool {
-	g, ok := f.get(checks.ProbeHTTP)
+	g, ok := f.get(engine.ProbeHTTP)
 	return ok && g.OK()
 }
 
 // ruleBadMessages: messages a browser refuses (not UTF-8) or that no client
 // should hold (a bomb).
 func ruleBadMessages(f *facts, fd *found) {
-	echo, ok := f.get(checks.ProbeEcho)
+	echo, ok := f.get(engine.ProbeEcho)
 	if !ok {
 		return
 	}
 	var cs string
 	switch echo.Code {
-	case checks.CodeInvalidUTF8:
+	case engine.CodeInvalidUTF8:
 		cs = "invalid_utf8"
-	case checks.CodeMessageTooLarge:
+	case engine.CodeMessageTooLarge:
 		cs = "too_large"
 	default:
 		return
@@ -108,5 +108,5 @@ func ruleBadMessages(f *facts, fd *found) {
 		fixer = FixerServiceAdmin
 	}
 	fd.add(raised{id: IDMessagesBlocked, sev: SeverityProblem, conf: Likely, fixer: fixer,
-		cases: []string{cs}, refs: refs(echo, "code", checks.KeyMessagesEchoed)})
+		cases: []string{cs}, refs: refs(echo, "code", engine.KeyMessagesEchoed)})
 }

@@ -5,38 +5,38 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // ruleHostile from fixture results: what each hostile answer is called,
 // and that none is called a blocked port.
 func TestRuleHostile(t *testing.T) {
-	httpClosed := res("http", checks.Fail, "closed")
+	httpClosed := res("http", engine.Fail, "closed")
 	for _, tc := range []struct {
 		name  string
-		o     checks.Outcome
+		o     engine.Outcome
 		want  []string // "id severity confidence"
 		words string
 	}{
 		{"ws:// to a TLS port", outcome("ws://app.example.com:8443/socket", dnsOK, tcpOK80, tlsNA, httpClosed,
-			res("upgrade", checks.Fail, "tls_port", "failed_at", "response", "port_speaks", "tls"), skipEcho),
+			res("upgrade", engine.Fail, "tls_port", "failed_at", "response", "port_speaks", "tls"), skipEcho),
 			[]string{"server-no-websocket problem sure"}, "expects an encrypted wss://"},
 		{"wss:// to a plain port", outcome("wss://app.example.com:8080/socket", dnsOK, tcpOK,
-			res("tls", checks.Fail, "plain_port", "port_speaks", "http"), res("http", checks.Skip, "after_tls"),
-			res("upgrade", checks.Skip, "after_tls", "failed_at", "tls"), skipEcho),
+			res("tls", engine.Fail, "plain_port", "port_speaks", "http"), res("http", engine.Skip, "after_tls"),
+			res("upgrade", engine.Skip, "after_tls", "failed_at", "tls"), skipEcho),
 			[]string{"server-no-websocket problem sure"}, "speaks unencrypted ws://"},
 		{"accept then close", outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA, httpClosed,
-			res("upgrade", checks.Fail, "reset", "failed_at", "response"), skipEcho),
+			res("upgrade", engine.Fail, "reset", "failed_at", "response"), skipEcho),
 			[]string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible"}, "already open"},
-		{"not HTTP", outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA, res("http", checks.Fail, "error"),
-			res("upgrade", checks.Fail, "not_http", "failed_at", "response"), skipEcho),
+		{"not HTTP", outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA, res("http", engine.Fail, "error"),
+			res("upgrade", engine.Fail, "not_http", "failed_at", "response"), skipEcho),
 			[]string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible"}, "not a web answer"},
-		{"headers too large", outcome("wss://app.example.com/socket", dnsOK, tcpOK, tlsOK, res("http", checks.Fail, "headers_too_large"),
-			res("upgrade", checks.Fail, "headers_too_large", "failed_at", "response"), skipEcho),
+		{"headers too large", outcome("wss://app.example.com/socket", dnsOK, tcpOK, tlsOK, res("http", engine.Fail, "headers_too_large"),
+			res("upgrade", engine.Fail, "headers_too_large", "failed_at", "response"), skipEcho),
 			[]string{"server-no-websocket problem likely"}, "64 KiB"},
 		{"invalid UTF-8", outcome("wss://app.example.com/socket", dnsOK, tcpOK, tlsOK, httpOK, up101,
-			res("echo", checks.Fail, "invalid_utf8", "messages_echoed", "6")),
+			res("echo", engine.Fail, "invalid_utf8", "messages_echoed", "6")),
 			[]string{"messages-blocked problem likely"}, "not valid text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 var (
@@ -134,7 +134,7 @@ func preferredCatalogue() *Catalogue {
 // probe's own words for its code family, else the family's, else the
 // catalogue's words for an unknown code. It never returns the code.
 func (c *Catalogue) CodeText(probe, code string) string {
-	fam, value := checks.CodeFamily(code)
+	fam, value := engine.CodeFamily(code)
 	s, ok := c.Codes[probe+"."+fam]
 	if !ok {
 		s, ok = c.Codes[fam]

@@ -4,15 +4,15 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 func refusedAt(raw, port string) diagnose.Input {
-	dns := res("dns", checks.Skip, "not_applicable", "literal", "127.0.0.1")
+	dns := res("dns", engine.Skip, "not_applicable", "literal", "127.0.0.1")
 	return diagnose.Input{Outcome: outcome(raw, dns,
-		res("tcp", checks.Fail, "refused", "port", port, "connect_ipv4", "refused"),
-		res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)}
+		res("tcp", engine.Fail, "refused", "port", port, "connect_ipv4", "refused"),
+		res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)}
 }
 
 // TestRefusedOnThisComputer: a port refused on the loopback address means

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // HopKind names a box of the connection path.
@@ -194,29 +194,29 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 }
 
 // firstFailed is the first probe that failed on its own.
-func firstFailed(o checks.Outcome) (checks.Result, bool) {
+func firstFailed(o engine.Outcome) (engine.Result, bool) {
 	for _, r := range o.Results {
-		if r.Status == checks.Fail {
+		if r.Status == engine.Fail {
 			return r, true
 		}
 	}
-	return checks.Result{}, false
+	return engine.Result{}, false
 }
 
 // hopOfProbe says where a failed probe puts the trouble when no finding
 // explains it. A certificate the service got wrong is the service's; one
 // not from a public root was most likely put there on the way.
-func hopOfProbe(r checks.Result, viaProxy bool) hopPlace {
+func hopOfProbe(r engine.Result, viaProxy bool) hopPlace {
 	switch r.Probe {
 	case "dns":
 		return hopPlace(HopInternet)
 	case "tcp", "idle":
 		return placeMiddle
 	case "tls":
-		if r.Code == checks.CodeNotPublicRoot {
+		if r.Code == engine.CodeNotPublicRoot {
 			return placeMiddle
 		}
-		if strings.HasPrefix(r.Code, "cert_") || r.Code == checks.CodeTLSVersion {
+		if strings.HasPrefix(r.Code, "cert_") || r.Code == engine.CodeTLSVersion {
 			return hopPlace(HopService)
 		}
 		return placeMiddle
@@ -242,7 +242,7 @@ func proxyHost(raw string) string {
 
 // serviceHost is the target's host as the person wrote it, with the port
 // when it is not the scheme's own.
-func serviceHost(t checks.Target) string {
+func serviceHost(t engine.Target) string {
 	h := t.DisplayHost
 	if h == "" {
 		h = t.Host

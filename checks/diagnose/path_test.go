@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // pathStates writes a path as kind:state pairs.
@@ -66,9 +66,9 @@ func TestPath(t *testing.T) {
 // TestPathLoopback: nothing lies between this computer and itself, so a
 // refused local port stops at the service.
 func TestPathLoopback(t *testing.T) {
-	o := outcome("ws://127.0.0.1:8765/ws", res("dns", checks.Pass, "ok", "literal", "127.0.0.1"),
-		res("tcp", checks.Fail, "refused", "port", "8765"), res("tls", checks.Skip, "not_applicable"),
-		res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)
+	o := outcome("ws://127.0.0.1:8765/ws", res("dns", engine.Pass, "ok", "literal", "127.0.0.1"),
+		res("tcp", engine.Fail, "refused", "port", "8765"), res("tls", engine.Skip, "not_applicable"),
+		res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)
 	d := diagnose.Diagnose(diagnose.Input{Outcome: o})
 	if got, w := pathStates(d.Path), "computer:ok internet:ok service:stops"; got != w {
 		t.Errorf("path %s, want %s", got, w)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // The finding IDs. They are a contract: reports list them as
@@ -254,12 +254,12 @@ func (f *facts) problemSev() Severity {
 // then read or answer the WebSocket request, so whatever answered it is on
 // the service's side.
 func (f *facts) endToEnd() bool {
-	tls, ok := f.get(checks.ProbeTLS)
-	if !f.secure || f.viaProxy || !ok || tls.Status != checks.Pass {
+	tls, ok := f.get(engine.ProbeTLS)
+	if !f.secure || f.viaProxy || !ok || tls.Status != engine.Pass {
 		return false
 	}
-	tb := tls.Evidence.Value(checks.KeyTrustedBy)
-	return (tb == checks.TrustedPublic || tb == checks.TrustedCAFile) && interceptor(tls) == ""
+	tb := tls.Evidence.Value(engine.KeyTrustedBy)
+	return (tb == engine.TrustedPublic || tb == engine.TrustedCAFile) && interceptor(tls) == ""
 }
 
 // secureWorksInstead reports whether the run is ws:// and the same host
@@ -290,7 +290,7 @@ func ruleIncomplete(f *facts, fd *found) {
 
 // proxyTunnelOK reports whether a proxy in the path was reached.
 func (f *facts) proxyTunnelOK() bool {
-	p, ok := f.get(checks.ProbeProxy)
+	p, ok := f.get(engine.ProbeProxy)
 	return ok && p.OK()
 }
 
@@ -302,8 +302,8 @@ func ruleNetwork(f *facts, fd *found) {
 	// on a local network may still be reachable without one, and a name
 	// server that answered "no such name" was reached.
 	nxdomain := false
-	if dns, ok := f.get(checks.ProbeDNS); ok {
-		nxdomain = dns.Code == checks.CodeNXDomain
+	if dns, ok := f.get(engine.ProbeDNS); ok {
+		nxdomain = dns.Code == engine.CodeNXDomain
 	}
 	if f.in.Env.NoRoute && !internalHost(f.o.Target.Host) && !nxdomain {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Sure, fixer: FixerYou,
@@ -311,36 +311,36 @@ func ruleNetwork(f *facts, fd *found) {
 		return
 	}
 	httpOK := false
-	if h, ok := f.get(checks.ProbeHTTP); ok {
+	if h, ok := f.get(engine.ProbeHTTP); ok {
 		httpOK = h.OK()
 	}
 	if httpOK {
 		return
 	}
-	if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.Status == checks.Fail && tcp.Code == checks.CodeUnreachable {
+	if tcp, ok := f.get(engine.ProbeTCP); ok && tcp.Status == engine.Fail && tcp.Code == engine.CodeUnreachable {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Likely, fixer: FixerYou,
-			cases: []string{"unreachable"}, refs: refs(tcp, checks.KeyConnectIPV6, checks.KeyConnectIPV4)})
+			cases: []string{"unreachable"}, refs: refs(tcp, engine.KeyConnectIPV6, engine.KeyConnectIPV4)})
 	}
 	// Behind a proxy, the proxy looks names up: a local lookup failure says
 	// nothing about the connection.
-	if dns, ok := f.get(checks.ProbeDNS); ok && !f.viaProxy && dns.Status == checks.Fail && (dns.Code == checks.CodeTimeout || dns.Code == checks.CodeDNSError) {
+	if dns, ok := f.get(engine.ProbeDNS); ok && !f.viaProxy && dns.Status == engine.Fail && (dns.Code == engine.CodeTimeout || dns.Code == engine.CodeDNSError) {
 		fd.add(raised{id: IDNoNetwork, sev: SeverityProblem, conf: Possible, fixer: FixerYou,
-			cases: []string{"no_answer"}, refs: refs(dns, checks.KeyAError, checks.KeyAaaaError)})
+			cases: []string{"no_answer"}, refs: refs(dns, engine.KeyAError, engine.KeyAaaaError)})
 	}
 }
 
 func ruleDNS(f *facts, fd *found) {
-	dns, ok := f.get(checks.ProbeDNS)
-	if !ok || dns.Status != checks.Fail {
+	dns, ok := f.get(engine.ProbeDNS)
+	if !ok || dns.Status != engine.Fail {
 		return
 	}
 	r := raised{id: IDDNSFailure, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-		refs: refs(dns, checks.KeyAError, checks.KeyAaaaError)}
+		refs: refs(dns, engine.KeyAError, engine.KeyAaaaError)}
 	switch dns.Code {
-	case checks.CodeNXDomain:
+	case engine.CodeNXDomain:
 		r.cases = []string{"nxdomain"}
 		r.fixer = FixerYou
-	case checks.CodeCancelled, "deadline":
+	case engine.CodeCancelled, "deadline":
 		return
 	default:
 		r.cases = []string{"no_answer"}
@@ -360,18 +360,18 @@ func ruleDNS(f *facts, fd *found) {
 // proxyAnswers are the results that carry the proxy's own answer: the proxy
 // probe, and the upgrade and http results when they dialled the proxy
 // themselves.
-func (f *facts) proxyAnswers() []checks.Result {
-	var out []checks.Result
-	if p, ok := f.get(checks.ProbeProxy); ok && p.Status != checks.Skip {
+func (f *facts) proxyAnswers() []engine.Result {
+	var out []engine.Result
+	if p, ok := f.get(engine.ProbeProxy); ok && p.Status != engine.Skip {
 		out = append(out, p)
 	}
-	for _, name := range []string{checks.ProbeUpgrade, checks.ProbeHTTP} {
+	for _, name := range []string{engine.ProbeUpgrade, engine.ProbeHTTP} {
 		r, ok := f.get(name)
 		if !ok {
 			continue
 		}
-		_, hasStatus := r.Evidence.Get(checks.KeyProxyStatus)
-		if hasStatus || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
+		_, hasStatus := r.Evidence.Get(engine.KeyProxyStatus)
+		if hasStatus || r.Evidence.Value(engine.KeyFailedAt) == "proxy" || r.Code == engine.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
 			out = append(out, r)
 		}
 	}
@@ -381,7 +381,7 @@ func (f *facts) proxyAnswers() []checks.Result {
 // proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
 func (f *facts) proxyAuth() string {
 	for _, r := range f.proxyAnswers() {
-		if v := r.Evidence.Value(checks.KeyProxyAuth); v != "" {
+		if v := r.Evidence.Value(engine.KeyProxyAuth); v != "" {
 			return v
 		}
 	}
@@ -389,14 +389,14 @@ func (f *facts) proxyAuth() string {
 }
 
 // proxyStatusOf is the HTTP status of the proxy's answer in r, or 0.
-func proxyStatusOf(r checks.Result) int {
-	if s := r.Evidence.Value(checks.KeyProxyStatus); s != "" {
+func proxyStatusOf(r engine.Result) int {
+	if s := r.Evidence.Value(engine.KeyProxyStatus); s != "" {
 		// "407 Proxy Authentication Required": the number leads.
 		code, _, _ := strings.Cut(strings.TrimSpace(s), " ")
 		n, _ := strconv.Atoi(code)
 		return n
 	}
-	if r.Probe == checks.ProbeProxy || httpStatus(r.Code) == 407 {
+	if r.Probe == engine.ProbeProxy || httpStatus(r.Code) == 407 {
 		return httpStatus(r.Code)
 	}
 	return 0
@@ -408,7 +408,7 @@ func ruleProxy(f *facts, fd *found) {
 		switch {
 		case st == 407:
 			x := raised{id: IDProxyAuthRequired, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, checks.KeyProxyStatus, checks.KeyProxyAuth)}
+				refs: refs(r, engine.KeyProxyStatus, engine.KeyProxyAuth)}
 			if f.vars["auth_schemes"] != "" {
 				x.cases = []string{"schemes"}
 			}
@@ -421,22 +421,22 @@ func ruleProxy(f *facts, fd *found) {
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
 			x := raised{id: IDProxyBlocksCONN, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				refs: refs(r, checks.KeyProxyStatus, checks.KeyTitle, checks.KeyVia, "proxy_agent", checks.KeyServer)}
-			if r.Evidence.Value(checks.KeyTitle) != "" {
+				refs: refs(r, engine.KeyProxyStatus, engine.KeyTitle, engine.KeyVia, "proxy_agent", engine.KeyServer)}
+			if r.Evidence.Value(engine.KeyTitle) != "" {
 				x.cases = []string{"block_page"}
 			}
 			fd.add(x)
-		case st == 0 && r.Status == checks.Fail && (r.Probe == checks.ProbeProxy || r.Evidence.Value(checks.KeyFailedAt) == "proxy" || r.Code == checks.CodeProxyUnreachable):
+		case st == 0 && r.Status == engine.Fail && (r.Probe == engine.ProbeProxy || r.Evidence.Value(engine.KeyFailedAt) == "proxy" || r.Code == engine.CodeProxyUnreachable):
 			x := raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
-				refs: refs(r, checks.KeyProxy, checks.KeyFailedAt)}
+				refs: refs(r, engine.KeyProxy, engine.KeyFailedAt)}
 			switch r.Code {
-			case checks.CodeRefused:
+			case engine.CodeRefused:
 				x.cases = []string{"refused"}
-			case checks.CodeTimeout:
+			case engine.CodeTimeout:
 				x.cases = []string{"timeout"}
-			case checks.CodeNXDomain, checks.CodeDNSError:
+			case engine.CodeNXDomain, engine.CodeDNSError:
 				x.cases = []string{"nxdomain"}
-			case checks.CodeCancelled, "deadline":
+			case engine.CodeCancelled, "deadline":
 				continue
 			}
 			fd.add(x)
@@ -445,18 +445,18 @@ func ruleProxy(f *facts, fd *found) {
 }
 
 func ruleTCP(f *facts, fd *found) {
-	tcp, ok := f.get(checks.ProbeTCP)
+	tcp, ok := f.get(engine.ProbeTCP)
 	if !ok {
 		return
 	}
 	switch tcp.Status {
-	case checks.Warn:
-		if tcp.Code == checks.CodePartial {
+	case engine.Warn:
+		if tcp.Code == engine.CodePartial {
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"partial"}, refs: refs(tcp, checks.KeyPort, checks.KeyConnectIPV6, checks.KeyConnectIPV4)})
+				cases: []string{"partial"}, refs: refs(tcp, engine.KeyPort, engine.KeyConnectIPV6, engine.KeyConnectIPV4)})
 		}
 		return
-	case checks.Fail:
+	case engine.Fail:
 	default:
 		return
 	}
@@ -464,8 +464,8 @@ func ruleTCP(f *facts, fd *found) {
 		return // direct connections are closed; the proxy is the way out
 	}
 	r := raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-		refs: refs(tcp, checks.KeyPort, checks.KeyConnectIPV6, checks.KeyConnectIPV4)}
-	if tcp.Code == checks.CodeRefused && f.o.Target.IsLoopback() {
+		refs: refs(tcp, engine.KeyPort, engine.KeyConnectIPV6, engine.KeyConnectIPV4)}
+	if tcp.Code == engine.CodeRefused && f.o.Target.IsLoopback() {
 		// This computer itself said no: nothing listens on that port here.
 		// No firewall, network or VPN is on the way to blame.
 		r.conf, r.fixer, r.cases = Sure, FixerYou, []string{"local_not_listening"}
@@ -473,15 +473,15 @@ func ruleTCP(f *facts, fd *found) {
 		return
 	}
 	switch tcp.Code {
-	case checks.CodeRefused, checks.CodeTimeout, checks.CodeReset:
+	case engine.CodeRefused, engine.CodeTimeout, engine.CodeReset:
 		r.cases = []string{tcp.Code}
-	case checks.CodeUnreachable:
+	case engine.CodeUnreachable:
 		if f.in.Env.NoRoute && !internalHost(f.o.Target.Host) {
 			return // no-network says it: there is no way out at all
 		}
 		r.cases = []string{"unreachable"}
 		r.conf = Possible
-	case checks.CodeNoAddress, checks.CodeCancelled, "deadline":
+	case engine.CodeNoAddress, engine.CodeCancelled, "deadline":
 		return
 	default:
 		r.conf = Possible
@@ -489,10 +489,10 @@ func ruleTCP(f *facts, fd *found) {
 	// The same host answers on the other scheme's port: it is up, and
 	// this port is what is closed.
 	if o := f.in.Other; o != nil {
-		if ot, ok := o.Result(checks.ProbeTCP); ok && ot.OK() && ot.Evidence.Value(checks.KeyPort) != tcp.Evidence.Value(checks.KeyPort) {
+		if ot, ok := o.Result(engine.ProbeTCP); ok && ot.OK() && ot.Evidence.Value(engine.KeyPort) != tcp.Evidence.Value(engine.KeyPort) {
 			r.cases = append(r.cases, "other_port_ok")
 			r.conf = Sure
-			r.refs = append(r.refs, otherRef("other", ot, checks.KeyPort))
+			r.refs = append(r.refs, otherRef("other", ot, engine.KeyPort))
 		}
 	}
 	if f.in.Env.VPNActive {
@@ -505,7 +505,7 @@ func ruleTCP(f *facts, fd *found) {
 
 // otherRef points at evidence of an extra run; its probe is prefixed with
 // the run's name ("other:tcp", "direct:upgrade").
-func otherRef(run string, r checks.Result, key string) EvidenceRef {
+func otherRef(run string, r engine.Result, key string) EvidenceRef {
 	e := ref(r, key)
 	e.Probe = run + ":" + e.Probe
 	return e
@@ -514,23 +514,23 @@ func otherRef(run string, r checks.Result, key string) EvidenceRef {
 // certCodes are the tls probe's codes for a certificate that does not
 // verify.
 var certCodes = []string{
-	checks.CodeCertExpired, checks.CodeCertNotYetValid, checks.CodeCertHostname,
-	checks.CodeCertSelfSigned, checks.CodeCertUnknownAuthority, checks.CodeCertInvalid,
+	engine.CodeCertExpired, engine.CodeCertNotYetValid, engine.CodeCertHostname,
+	engine.CodeCertSelfSigned, engine.CodeCertUnknownAuthority, engine.CodeCertInvalid,
 }
 
 func ruleTLS(f *facts, fd *found) {
-	tls, ok := f.get(checks.ProbeTLS)
-	if !ok || tls.Status == checks.Skip || f.portalCert(fd) {
+	tls, ok := f.get(engine.ProbeTLS)
+	if !ok || tls.Status == engine.Skip || f.portalCert(fd) {
 		return
 	}
 	product := interceptor(tls)
-	insecure := tls.Evidence.Value(checks.KeyInsecure) == "yes"
-	tlsRefs := refs(tls, checks.KeyLeafIssuerOrg, checks.KeyLeafIssuer, checks.KeyTrustedBy, checks.KeyExpectedIssuers)
+	insecure := tls.Evidence.Value(engine.KeyInsecure) == "yes"
+	tlsRefs := refs(tls, engine.KeyLeafIssuerOrg, engine.KeyLeafIssuer, engine.KeyTrustedBy, engine.KeyExpectedIssuers)
 	// The support team's preset names the issuers of the service's
 	// certificates: another one is a re-signed connection, the service's
 	// own (private) one is no sign of inspection.
-	unexpected := tls.Evidence.Value(checks.KeyIssuerExpected) == "no"
-	expected := tls.Evidence.Value(checks.KeyIssuerExpected) == "yes"
+	unexpected := tls.Evidence.Value(engine.KeyIssuerExpected) == "no"
+	expected := tls.Evidence.Value(engine.KeyIssuerExpected) == "yes"
 	withExpectation := func(r raised) raised {
 		if unexpected {
 			r.cases = append(r.cases, "unexpected_issuer")
@@ -543,10 +543,10 @@ func ruleTLS(f *facts, fd *found) {
 	// on the way re-signs the connection.
 	var differs []EvidenceRef
 	if d := f.in.Direct; d != nil && f.viaProxy {
-		if dt, ok := d.Result(checks.ProbeTLS); ok {
-			a, b := tls.Evidence.Value(checks.KeyLeafIssuer), dt.Evidence.Value(checks.KeyLeafIssuer)
+		if dt, ok := d.Result(engine.ProbeTLS); ok {
+			a, b := tls.Evidence.Value(engine.KeyLeafIssuer), dt.Evidence.Value(engine.KeyLeafIssuer)
 			if a != "" && b != "" && a != b {
-				differs = append(tlsRefs, otherRef("direct", dt, checks.KeyLeafIssuer))
+				differs = append(tlsRefs, otherRef("direct", dt, engine.KeyLeafIssuer))
 			}
 		}
 	}
@@ -556,9 +556,9 @@ func ruleTLS(f *facts, fd *found) {
 	}
 
 	switch {
-	case tls.Code == checks.CodeTLSVersion:
+	case tls.Code == engine.CodeTLSVersion:
 		r := raised{id: IDTLSVersion, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
-			refs: refs(tls, checks.KeyVersion, checks.KeyLeafIssuerOrg)}
+			refs: refs(tls, engine.KeyVersion, engine.KeyLeafIssuerOrg)}
 		if product != "" || f.viaProxy {
 			r.cases = []string{"middle_box"}
 			r.conf = Likely
@@ -567,8 +567,8 @@ func ruleTLS(f *facts, fd *found) {
 		fd.add(r)
 	case slices.Contains(certCodes, tls.Code):
 		cert := raised{id: IDTLSCertInvalid, sev: f.problemSev(), conf: Sure, fixer: FixerServiceAdmin,
-			cases: []string{tls.Code}, refs: refs(tls, checks.KeyLeafIssuer, checks.KeyHostnameMatch, checks.KeyCert0NotAfter, checks.KeyCert0NotBefore, checks.KeyVerifiedOS)}
-		if tls.Code == checks.CodeCertNotYetValid {
+			cases: []string{tls.Code}, refs: refs(tls, engine.KeyLeafIssuer, engine.KeyHostnameMatch, engine.KeyCert0NotAfter, engine.KeyCert0NotBefore, engine.KeyVerifiedOS)}
+		if tls.Code == engine.CodeCertNotYetValid {
 			cert.fixer = FixerYou // nearly always this computer's clock
 		}
 		if insecure {
@@ -586,7 +586,7 @@ func ruleTLS(f *facts, fd *found) {
 				cases: []string{"not_trusted", "differs_direct"}, refs: differs}))
 			cert.conf = Possible
 			fd.add(cert)
-		case tls.Code == checks.CodeCertUnknownAuthority && (unexpected || (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host)):
+		case tls.Code == engine.CodeCertUnknownAuthority && (unexpected || (f.viaProxy || f.in.Env.VPNActive) && !internalHost(f.o.Target.Host)):
 			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
 				cases: []string{"not_trusted"}, refs: tlsRefs}))
 			cert.conf = Possible
@@ -594,7 +594,7 @@ func ruleTLS(f *facts, fd *found) {
 		default:
 			fd.add(cert)
 		}
-	case tls.Code == checks.CodeNotPublicRoot:
+	case tls.Code == engine.CodeNotPublicRoot:
 		r := raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Likely, fixer: FixerNetworkAdmin, refs: tlsRefs}
 		switch {
 		case product != "":
@@ -608,23 +608,23 @@ func ruleTLS(f *facts, fd *found) {
 			r.cases = []string{"company_ca"}
 		}
 		fd.add(withExpectation(r))
-	case unexpected && tls.Status != checks.Fail && tls.Evidence.Value(checks.KeyTrustedBy) == "public":
+	case unexpected && tls.Status != engine.Fail && tls.Evidence.Value(engine.KeyTrustedBy) == "public":
 		// A public authority, but not the service's: an inspecting device
 		// cannot get such a certificate, so more likely the service changed
 		// where it gets them; the support team can tell.
 		fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Possible, fixer: FixerServiceAdmin,
 			cases: []string{"unexpected_issuer", "public_issuer"}, refs: tlsRefs})
-	case unexpected && tls.Status != checks.Fail:
+	case unexpected && tls.Status != engine.Fail:
 		// Trusted only through a CA file given for the run: not the
 		// service's authority, so something re-signs the connection.
 		fd.add(raised{id: IDTLSIntercepted, sev: SeverityWarning, conf: Likely, fixer: FixerNetworkAdmin,
 			cases: []string{"unexpected_issuer"}, refs: tlsRefs})
-	case tls.Status == checks.Fail && (tls.Code == checks.CodeReset || tls.Code == checks.CodeEOF || tls.Code == checks.CodeTimeout):
+	case tls.Status == engine.Fail && (tls.Code == engine.CodeReset || tls.Code == engine.CodeEOF || tls.Code == engine.CodeTimeout):
 		// TCP connected, then the handshake was cut: a filter that reads
 		// the name the handshake carries.
-		if tcp, ok := f.get(checks.ProbeTCP); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
+		if tcp, ok := f.get(engine.ProbeTCP); ok && tcp.OK() && !fd.has(IDClientCertRequired) {
 			fd.add(raised{id: IDTCPBlocked, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
-				cases: []string{"during_tls"}, refs: refs(tls, checks.KeyServerName)})
+				cases: []string{"during_tls"}, refs: refs(tls, engine.KeyServerName)})
 		}
 	}
 }
@@ -646,8 +646,8 @@ func ruleSchemes(f *facts, fd *found) {
 	if mainPlain {
 		wsRun, wssRun = "main", "other"
 	}
-	wsUp, _ := ws.Result(checks.ProbeUpgrade)
-	wssUp, _ := wss.Result(checks.ProbeUpgrade)
+	wsUp, _ := ws.Result(engine.ProbeUpgrade)
+	wssUp, _ := wss.Result(engine.ProbeUpgrade)
 	wsRef := ref(wsUp, "code")
 	wssRef := ref(wssUp, "code")
 	if wsRun == "other" {
@@ -666,18 +666,18 @@ func ruleSchemes(f *facts, fd *found) {
 
 // proxyCodes are the codes of a connection the proxy did not tunnel.
 var proxyCodes = []string{
-	checks.CodeProxyUnreachable, checks.CodeProxyAuthRequired,
-	checks.CodeProxyRefusedConnect, checks.CodeProxyError,
+	engine.CodeProxyUnreachable, engine.CodeProxyAuthRequired,
+	engine.CodeProxyRefusedConnect, engine.CodeProxyError,
 }
 
 func ruleUpgrade(f *facts, fd *found) {
-	up, ok := f.get(checks.ProbeUpgrade)
-	if !ok || up.Status == checks.Skip {
+	up, ok := f.get(engine.ProbeUpgrade)
+	if !ok || up.Status == engine.Skip {
 		return
 	}
-	if up.Code == checks.CodeSlow {
+	if up.Code == engine.CodeSlow {
 		fd.add(raised{id: IDHandshakeTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-			cases: []string{"slow"}, refs: refs(up, checks.KeyUpgradeMS, checks.KeyTTFBMS)})
+			cases: []string{"slow"}, refs: refs(up, engine.KeyUpgradeMS, engine.KeyTTFBMS)})
 		return
 	}
 	if up.OK() || f.pageExplains(fd) {
@@ -686,7 +686,7 @@ func ruleUpgrade(f *facts, fd *found) {
 	// The proxy's own answers are ruleProxy's, and so is a tunnel the
 	// proxy never opened: the upgrade request did not reach anything that
 	// could drop its headers. What came through an open tunnel is not.
-	if st := proxyStatusOf(up); (st != 0 && (st < 200 || st >= 300)) || up.Evidence.Value(checks.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
+	if st := proxyStatusOf(up); (st != 0 && (st < 200 || st >= 300)) || up.Evidence.Value(engine.KeyFailedAt) == "proxy" || httpStatus(up.Code) == 407 || slices.Contains(proxyCodes, up.Code) {
 		return
 	}
 	st := httpStatus(up.Code)
@@ -700,10 +700,10 @@ func ruleUpgrade(f *facts, fd *found) {
 	}
 
 	// The same request without the proxy tells them apart for sure.
-	var direct *checks.Result
+	var direct *engine.Result
 	directWorks := false
 	if f.viaProxy && f.in.Direct != nil {
-		if du, ok := f.in.Direct.Result(checks.ProbeUpgrade); ok {
+		if du, ok := f.in.Direct.Result(engine.ProbeUpgrade); ok {
 			direct = &du
 			directWorks = f.in.Direct.Works()
 		}
@@ -714,14 +714,14 @@ func ruleUpgrade(f *facts, fd *found) {
 			id, cases = IDProxyBlocksCONN, []string{"block_page"}
 		}
 		fd.add(raised{id: id, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin, cases: cases,
-			refs: append(append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyVia), signs...), otherRef("direct", *direct, "code"))})
+			refs: append(append(refs(up, engine.KeyStatus, engine.KeyServer, engine.KeyVia), signs...), otherRef("direct", *direct, "code"))})
 		return
 	}
 	directSame := direct != nil && direct.Code == up.Code
 
 	server := func(conf Confidence, cases ...string) {
 		r := raised{id: IDServerNoWebSocket, sev: SeverityProblem, conf: conf, fixer: FixerServiceAdmin,
-			cases: cases, refs: append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyUpgrade, checks.KeyConnection, checks.KeyAcceptOK, checks.KeyLocation, checks.KeyBodyTitle), signs...)}
+			cases: cases, refs: append(refs(up, engine.KeyStatus, engine.KeyServer, engine.KeyUpgrade, engine.KeyConnection, engine.KeyAcceptOK, engine.KeyLocation, engine.KeyBodyTitle), signs...)}
 		if directSame {
 			r.conf, r.cases = Sure, append(r.cases, "direct_same")
 			r.refs = append(r.refs, otherRef("direct", *direct, "code"))
@@ -736,14 +736,14 @@ func ruleUpgrade(f *facts, fd *found) {
 			cases = append(cases, "hidden")
 		}
 		fd.add(raised{id: IDProxyStripsUpg, sev: SeverityProblem, conf: conf, fixer: FixerNetworkAdmin,
-			cases: withPlain(cases...), refs: append(refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyVia, checks.KeyUpgrade, checks.KeyConnection), signs...)})
+			cases: withPlain(cases...), refs: append(refs(up, engine.KeyStatus, engine.KeyServer, engine.KeyVia, engine.KeyUpgrade, engine.KeyConnection), signs...)})
 	}
 	endToEnd := f.endToEnd()
 
 	switch {
-	case up.Code == checks.CodeHandshakeTimeout:
+	case up.Code == engine.CodeHandshakeTimeout:
 		r := raised{id: IDHandshakeTimeout, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
-			refs: refs(up, checks.KeyFailedAt, checks.KeyTTFBMS)}
+			refs: refs(up, engine.KeyFailedAt, engine.KeyTTFBMS)}
 		switch {
 		case directSame || endToEnd:
 			r.fixer = FixerServiceAdmin
@@ -756,9 +756,9 @@ func ruleUpgrade(f *facts, fd *found) {
 
 	case st != 0:
 		sameAsGet := false
-		if g, ok := f.get(checks.ProbeHTTP); ok && g.OK() && httpStatus(g.Code) == st &&
-			g.Evidence.Value(checks.KeyServer) == up.Evidence.Value(checks.KeyServer) &&
-			g.Evidence.Value(checks.KeyTitle) == up.Evidence.Value(checks.KeyBodyTitle) {
+		if g, ok := f.get(engine.ProbeHTTP); ok && g.OK() && httpStatus(g.Code) == st &&
+			g.Evidence.Value(engine.KeyServer) == up.Evidence.Value(engine.KeyServer) &&
+			g.Evidence.Value(engine.KeyTitle) == up.Evidence.Value(engine.KeyBodyTitle) {
 			sameAsGet = true
 		}
 		var sc []string // what the answer says of the server
@@ -787,8 +787,8 @@ func ruleUpgrade(f *facts, fd *found) {
 		switch {
 		case st == 401 || (st == 403 && sd != sideClient):
 			r := raised{id: IDServerRefused, sev: SeverityProblem, conf: Likely, fixer: FixerServiceAdmin,
-				refs: refs(up, checks.KeyStatus, checks.KeyServer, checks.KeyWWWAuthenticate, checks.KeySentHeaders)}
-			if st == 401 || up.Evidence.Value(checks.KeyWWWAuthenticate) != "" {
+				refs: refs(up, engine.KeyStatus, engine.KeyServer, engine.KeyWWWAuthenticate, engine.KeySentHeaders)}
+			if st == 401 || up.Evidence.Value(engine.KeyWWWAuthenticate) != "" {
 				r.cases, r.fixer = []string{"login"}, FixerYou
 			} else {
 				r.cases = []string{"forbidden"}
@@ -798,11 +798,11 @@ func ruleUpgrade(f *facts, fd *found) {
 			}
 			fd.add(r)
 			if st == 403 && f.viaProxy && !directSame {
-				fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin, refs: refs(up, checks.KeyStatus)})
+				fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin, refs: refs(up, engine.KeyStatus)})
 			}
 		case sd == sideClient && (st == 403 || st == 451):
 			fd.add(raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"block_page"}, refs: append(refs(up, checks.KeyStatus), signs...)})
+				cases: []string{"block_page"}, refs: append(refs(up, engine.KeyStatus), signs...)})
 		case sd == sideClient:
 			proxy(Sure, pc...)
 		case directSame:
@@ -817,7 +817,7 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible, pc...)
 		}
 
-	case up.Code == checks.CodeBadAccept || up.Code == checks.CodeBadUpgradeHeaders || up.Code == checks.CodeBadExtension:
+	case up.Code == engine.CodeBadAccept || up.Code == engine.CodeBadUpgradeHeaders || up.Code == engine.CodeBadExtension:
 		if sd == sideClient {
 			proxy(Likely)
 			server(Possible, "bad_accept")
@@ -828,12 +828,12 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible)
 		}
 
-	case up.Code == checks.CodeEOF || up.Code == checks.CodeReset:
-		g, ok := f.get(checks.ProbeHTTP)
+	case up.Code == engine.CodeEOF || up.Code == engine.CodeReset:
+		g, ok := f.get(engine.ProbeHTTP)
 		if !ok || !g.OK() {
 			// Nothing answers at all on this connection.
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-				cases: []string{"reset"}, refs: refs(up, checks.KeyFailedAt)})
+				cases: []string{"reset"}, refs: refs(up, engine.KeyFailedAt)})
 			return
 		}
 		// A plain GET is answered but the upgrade request is cut: something
@@ -849,18 +849,18 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible, "closed")
 		}
 
-	case up.Evidence.Value(checks.KeyFailedAt) == "connect" || up.Evidence.Value(checks.KeyFailedAt) == "tls":
+	case up.Evidence.Value(engine.KeyFailedAt) == "connect" || up.Evidence.Value(engine.KeyFailedAt) == "tls":
 		fd.add(raised{id: IDTCPBlocked, sev: SeverityProblem, conf: Possible, fixer: FixerNetworkAdmin,
-			refs: refs(up, checks.KeyFailedAt)})
+			refs: refs(up, engine.KeyFailedAt)})
 	}
 }
 
 func ruleEcho(f *facts, fd *found) {
-	echo, ok := f.get(checks.ProbeEcho)
-	if !ok || echo.Status == checks.Skip {
+	echo, ok := f.get(engine.ProbeEcho)
+	if !ok || echo.Status == engine.Skip {
 		return
 	}
-	echoed, _ := strconv.Atoi(echo.Evidence.Value(checks.KeyMessagesEchoed))
+	echoed, _ := strconv.Atoi(echo.Evidence.Value(engine.KeyMessagesEchoed))
 	base := func(sev Severity, conf Confidence, cases ...string) raised {
 		if !f.secure {
 			cases = append(cases, "plain")
@@ -872,23 +872,23 @@ func ruleEcho(f *facts, fd *found) {
 			fixer = FixerServiceAdmin
 		}
 		return raised{id: IDMessagesBlocked, sev: sev, conf: conf, fixer: fixer, cases: cases,
-			refs: refs(echo, checks.KeyMessagesSent, checks.KeyMessagesEchoed, checks.KeyMissing, checks.KeyMangled, checks.KeyCloseCode, checks.KeyCloseReason)}
+			refs: refs(echo, engine.KeyMessagesSent, engine.KeyMessagesEchoed, engine.KeyMissing, engine.KeyMangled, engine.KeyCloseCode, engine.KeyCloseReason)}
 	}
 	switch echo.Code {
-	case checks.CodeMangled:
+	case engine.CodeMangled:
 		fd.add(base(SeverityProblem, Sure, "mangled"))
-	case checks.CodeNoEcho:
+	case engine.CodeNoEcho:
 		fd.add(base(SeverityWarning, Possible, "no_echo"))
-	case checks.CodePartialEcho:
+	case engine.CodePartialEcho:
 		fd.add(base(SeverityWarning, Likely, "partial"))
-	case checks.CodeNoPong:
+	case engine.CodeNoPong:
 		fd.add(base(SeverityInfo, Possible, "no_pong"))
-	case checks.CodeEOF, checks.CodeReset:
-		cc := echo.Evidence.Value(checks.KeyCloseCode)
-		frame := echo.Evidence.Value(checks.KeyCloseFrame) == "yes" || (cc != "" && cc != "1006")
+	case engine.CodeEOF, engine.CodeReset:
+		cc := echo.Evidence.Value(engine.KeyCloseCode)
+		frame := echo.Evidence.Value(engine.KeyCloseFrame) == "yes" || (cc != "" && cc != "1006")
 		dropped := raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			refs: refs(echo, checks.KeyMessagesEchoed, checks.KeyCloseCode, checks.KeyWriteError)}
-		if echo.Code == checks.CodeReset {
+			refs: refs(echo, engine.KeyMessagesEchoed, engine.KeyCloseCode, engine.KeyWriteError)}
+		if echo.Code == engine.CodeReset {
 			dropped.cases = []string{"reset"}
 		} else {
 			dropped.cases = []string{"no_frame"}
@@ -903,35 +903,35 @@ func ruleEcho(f *facts, fd *found) {
 		default:
 			fd.add(dropped)
 		}
-	case checks.CodeOK, checks.CodeCancelled, "deadline", checks.CodeNoConn:
+	case engine.CodeOK, engine.CodeCancelled, "deadline", engine.CodeNoConn:
 	default:
-		if echo.Status == checks.Fail {
+		if echo.Status == engine.Fail {
 			fd.add(base(SeverityProblem, Possible))
 		}
 	}
 }
 
 func ruleIdle(f *facts, fd *found) {
-	idle, ok := f.get(checks.ProbeIdle)
-	if !ok || idle.Status == checks.Skip {
+	idle, ok := f.get(engine.ProbeIdle)
+	if !ok || idle.Status == engine.Skip {
 		return
 	}
 	if idle.Code == "dropped" {
 		// A connection kept busy with pings ended anyway: not an idle limit.
 		fd.add(raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			cases: []string{"no_frame"}, refs: refs(idle, checks.KeyIdleEndedBy, "ping_end_s", "ping_error")})
+			cases: []string{"no_frame"}, refs: refs(idle, engine.KeyIdleEndedBy, "ping_end_s", "ping_error")})
 	}
-	limit, ok := secondsOf(idle.Evidence.Value(checks.KeyIdleLimit))
+	limit, ok := secondsOf(idle.Evidence.Value(engine.KeyIdleLimit))
 	if !ok || limit >= f.in.requiredIdle().Seconds() {
 		return
 	}
 	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-		refs: refs(idle, checks.KeyIdleLimit, checks.KeyIdleEndedBy, checks.KeyPingsKeptAlive, checks.KeySurvived)}
-	switch e := idle.Evidence.Value(checks.KeyIdleEndedBy); e {
+		refs: refs(idle, engine.KeyIdleLimit, engine.KeyIdleEndedBy, engine.KeyPingsKeptAlive, engine.KeySurvived)}
+	switch e := idle.Evidence.Value(engine.KeyIdleEndedBy); e {
 	case "close_frame", "fin", "reset", "silent":
 		r.cases = append(r.cases, e)
 	}
-	switch idle.Evidence.Value(checks.KeyPingsKeptAlive) {
+	switch idle.Evidence.Value(engine.KeyPingsKeptAlive) {
 	case "yes":
 		r.cases = append(r.cases, "pings_help")
 	case "no":
@@ -949,7 +949,7 @@ func ruleUnknown(f *facts, fd *found) {
 	}
 	r := raised{id: IDCauseUnknown, sev: SeverityProblem, conf: Possible, fixer: FixerServiceAdmin}
 	for _, res := range f.o.Results {
-		if res.Status == checks.Fail {
+		if res.Status == engine.Fail {
 			r.refs = append(r.refs, ref(res, "code"))
 		}
 	}
@@ -1002,16 +1002,16 @@ func ruleOK(f *facts, fd *found) {
 	if !f.works {
 		return
 	}
-	up, _ := f.get(checks.ProbeUpgrade)
-	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, checks.KeyStatus)}
+	up, _ := f.get(engine.ProbeUpgrade)
+	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, engine.KeyStatus)}
 	if f.in.SelfTest {
 		// Nothing crossed the network: say only what was proved.
 		r.cases = []string{"self_test"}
 	}
-	if echo, ok := f.get(checks.ProbeEcho); ok {
+	if echo, ok := f.get(engine.ProbeEcho); ok {
 		switch echo.Code {
-		case checks.CodeOK, checks.CodeNoPong:
-			r.refs = append(r.refs, ref(echo, checks.KeyMessagesEchoed))
+		case engine.CodeOK, engine.CodeNoPong:
+			r.refs = append(r.refs, ref(echo, engine.KeyMessagesEchoed))
 		default:
 			return // the messages were not seen going both ways
 		}
@@ -1033,7 +1033,7 @@ func rulePageAddress(f *facts, fd *found) {
 	guess := func(r *raised) bool {
 		return r.id == IDServerNoWebSocket || r.id == IDCauseUnknown || (r.id == IDProxyStripsUpg && r.conf != Sure)
 	}
-	up, _ := f.get(checks.ProbeUpgrade)
+	up, _ := f.get(engine.ProbeUpgrade)
 	if httpStatus(up.Code) == 0 || fd.get(IDProxyStripsUpg) != nil && fd.get(IDProxyStripsUpg).conf == Sure {
 		return
 	}
@@ -1051,5 +1051,5 @@ func rulePageAddress(f *facts, fd *found) {
 		}
 	}
 	fd.list = kept
-	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, checks.KeyStatus)})
+	fd.add(raised{id: IDAddressNeeded, sev: SeverityWarning, conf: Likely, fixer: FixerYou, refs: refs(up, engine.KeyStatus)})
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // The rules of this file tell apart pages that answer in place of the
@@ -73,7 +73,7 @@ func sameSite(a, b string) bool {
 
 // redirectAway is the host a 30x answer of r sends the request on to, when
 // it is another site than the target's.
-func (f *facts) redirectAway(r checks.Result, statusKey, locKey string) string {
+func (f *facts) redirectAway(r engine.Result, statusKey, locKey string) string {
 	st := httpStatus(r.Code)
 	if statusKey != "" {
 		st = httpStatus("status_" + r.Evidence.Value(statusKey))
@@ -106,8 +106,8 @@ func signInPage(title, body string) bool {
 // the target that this machine trusts: then whatever answered over it is
 // the service (or what the service put in front), never a network's page.
 func (f *facts) tlsVerifiedForHost() bool {
-	tls, ok := f.get(checks.ProbeTLS)
-	return ok && tls.Status != checks.Skip && tls.Evidence.Value(checks.KeyHostnameMatch) == "yes" && tls.Evidence.Value(checks.KeyVerifiedOS) == "yes"
+	tls, ok := f.get(engine.ProbeTLS)
+	return ok && tls.Status != engine.Skip && tls.Evidence.Value(engine.KeyHostnameMatch) == "yes" && tls.Evidence.Value(engine.KeyVerifiedOS) == "yes"
 }
 
 func ruleCaptivePortal(f *facts, fd *found) {
@@ -123,15 +123,15 @@ func ruleCaptivePortal(f *facts, fd *found) {
 	if !f.viaProxy && !f.tlsVerifiedForHost() {
 		var away []string
 		signIn := false
-		for _, p := range []struct{ probe, titleKey, bodyKey string }{{checks.ProbeUpgrade, "body_title", "body"}, {checks.ProbeHTTP, "title", ""}} {
+		for _, p := range []struct{ probe, titleKey, bodyKey string }{{engine.ProbeUpgrade, "body_title", "body"}, {engine.ProbeHTTP, "title", ""}} {
 			res, ok := f.get(p.probe)
 			if !ok {
 				continue
 			}
 			if h := f.redirectAway(res, "", "location"); h != "" {
 				away = append(away, h)
-				r.refs = append(r.refs, refs(res, checks.KeyStatus, checks.KeyLocation)...)
-				if signInPage(res.Evidence.Value(p.titleKey), res.Evidence.Value(p.bodyKey)) || containsAny(res.Evidence.Value(checks.KeyLocation), portalWords) != "" {
+				r.refs = append(r.refs, refs(res, engine.KeyStatus, engine.KeyLocation)...)
+				if signInPage(res.Evidence.Value(p.titleKey), res.Evidence.Value(p.bodyKey)) || containsAny(res.Evidence.Value(engine.KeyLocation), portalWords) != "" {
 					signIn = true
 					if t := res.Evidence.Value(p.titleKey); t != "" {
 						r.refs = append(r.refs, ref(res, p.titleKey))
@@ -155,21 +155,21 @@ func ruleCaptivePortal(f *facts, fd *found) {
 	// A certificate for another name, while plain HTTP to the same host
 	// is sent on to another site (the tls probe looks when the name is
 	// wrong), or a certificate whose names read as a sign-in page.
-	if tls, ok := f.get(checks.ProbeTLS); ok && tls.Evidence.Value(checks.KeyHostnameMatch) == "no" && !f.viaProxy {
+	if tls, ok := f.get(engine.ProbeTLS); ok && tls.Evidence.Value(engine.KeyHostnameMatch) == "no" && !f.viaProxy {
 		plainAway := f.redirectAway(tls, "plain_http_status", "plain_http_location")
-		sans := tls.Evidence.Value(checks.KeyCert0Sans)
+		sans := tls.Evidence.Value(engine.KeyCert0Sans)
 		switch {
 		case plainAway != "":
 			r.cases = append(r.cases, "tls_name", "redirect")
-			r.refs = append(r.refs, refs(tls, checks.KeyCert0Sans, checks.KeyPlainHTTPStatus, checks.KeyPlainHTTPLocation)...)
+			r.refs = append(r.refs, refs(tls, engine.KeyCert0Sans, engine.KeyPlainHTTPStatus, engine.KeyPlainHTTPLocation)...)
 			bump(3)
-			if signInPage(tls.Evidence.Value(checks.KeyPlainHTTPTitle), "") {
+			if signInPage(tls.Evidence.Value(engine.KeyPlainHTTPTitle), "") {
 				r.cases = append(r.cases, "sign_in_page")
-				r.refs = append(r.refs, ref(tls, checks.KeyPlainHTTPTitle))
+				r.refs = append(r.refs, ref(tls, engine.KeyPlainHTTPTitle))
 			}
 		case containsAny(sans, portalWords) != "":
 			r.cases = append(r.cases, "tls_name")
-			r.refs = append(r.refs, refs(tls, checks.KeyCert0Sans)...)
+			r.refs = append(r.refs, refs(tls, engine.KeyCert0Sans)...)
 			bump(1)
 		}
 	}
@@ -206,40 +206,40 @@ func ruleClientCert(f *facts, fd *found) {
 	if f.works {
 		return
 	}
-	tls, _ := f.get(checks.ProbeTLS)
-	up, _ := f.get(checks.ProbeUpgrade)
+	tls, _ := f.get(engine.ProbeTLS)
+	up, _ := f.get(engine.ProbeUpgrade)
 	pick := func(key string) string {
-		for _, r := range []checks.Result{up, tls} {
+		for _, r := range []engine.Result{up, tls} {
 			if v := r.Evidence.Value(key); v != "" {
 				return v
 			}
 		}
 		return ""
 	}
-	requested := tls.Evidence.Value(checks.KeyClientCertRequested) == "yes" || up.Evidence.Value(checks.KeyClientCertRequested) == "yes"
+	requested := tls.Evidence.Value(engine.KeyClientCertRequested) == "yes" || up.Evidence.Value(engine.KeyClientCertRequested) == "yes"
 	given, offered := pick("client_cert_given") == "yes", pick("client_cert_offered") == "yes"
 	alert := pick("tls_alert")
 	st := httpStatus(up.Code)
-	title := up.Evidence.Value(checks.KeyBodyTitle) + " " + up.Evidence.Value(checks.KeyBody)
+	title := up.Evidence.Value(engine.KeyBodyTitle) + " " + up.Evidence.Value(engine.KeyBody)
 
 	var conf Confidence
 	var why []EvidenceRef
 	switch {
-	case tls.Code == checks.CodeClientCertRequired || alert == "certificate_required":
-		conf, why = Sure, refs(tls, checks.KeyTLSAlert, checks.KeyClientCertRequested)
-		if tls.Code != checks.CodeClientCertRequired {
-			why = refs(up, checks.KeyTLSAlert)
+	case tls.Code == engine.CodeClientCertRequired || alert == "certificate_required":
+		conf, why = Sure, refs(tls, engine.KeyTLSAlert, engine.KeyClientCertRequested)
+		if tls.Code != engine.CodeClientCertRequired {
+			why = refs(up, engine.KeyTLSAlert)
 		}
 	case requested && slices.Contains(certAlerts, alert):
-		conf, why = Sure, append(refs(tls, checks.KeyClientCertRequested), ref(up, checks.KeyTLSAlert))
+		conf, why = Sure, append(refs(tls, engine.KeyClientCertRequested), ref(up, engine.KeyTLSAlert))
 	case st == 400 && containsAny(title, clientCertTitles) != "":
-		conf, why = Sure, refs(up, checks.KeyStatus, checks.KeyBodyTitle, checks.KeyServer)
-	case requested && !offered && (st == 400 || st == 403 || st == 495 || st == 496 || (st == 401 && up.Evidence.Value(checks.KeyWWWAuthenticate) == "")):
-		conf, why = Sure, append(refs(up, checks.KeyStatus, checks.KeyClientCertRequested, checks.KeyClientCertOffered), ref(tls, checks.KeyClientCertRequested))
+		conf, why = Sure, refs(up, engine.KeyStatus, engine.KeyBodyTitle, engine.KeyServer)
+	case requested && !offered && (st == 400 || st == 403 || st == 495 || st == 496 || (st == 401 && up.Evidence.Value(engine.KeyWWWAuthenticate) == "")):
+		conf, why = Sure, append(refs(up, engine.KeyStatus, engine.KeyClientCertRequested, engine.KeyClientCertOffered), ref(tls, engine.KeyClientCertRequested))
 	case requested && offered && st == 403:
 		// Right after the certificate was asked for and shown: about it,
 		// surely when nothing but the service can have answered.
-		conf, why = Likely, refs(up, checks.KeyStatus, checks.KeyClientCertRequested, checks.KeyClientCertOffered)
+		conf, why = Likely, refs(up, engine.KeyStatus, engine.KeyClientCertRequested, engine.KeyClientCertOffered)
 		if f.endToEnd() {
 			conf = Sure
 		}
@@ -257,7 +257,7 @@ func ruleClientCert(f *facts, fd *found) {
 	}
 	if pick("client_cert_cas") != "" {
 		r.cases = append(r.cases, "cas")
-		r.refs = append(r.refs, EvidenceRef{Probe: checks.ProbeTLS, Key: "client_cert_cas", Value: pick("client_cert_cas")})
+		r.refs = append(r.refs, EvidenceRef{Probe: engine.ProbeTLS, Key: "client_cert_cas", Value: pick("client_cert_cas")})
 	}
 	fd.add(r)
 }
@@ -266,25 +266,25 @@ func ruleClientCert(f *facts, fd *found) {
 // had opened (CONNECT 200) in place of the service's TLS handshake or 101:
 // its own page, most often a block page.
 func ruleTunnelPage(f *facts, fd *found) {
-	for _, name := range []string{checks.ProbeUpgrade, checks.ProbeHTTP, checks.ProbeTLS} {
+	for _, name := range []string{engine.ProbeUpgrade, engine.ProbeHTTP, engine.ProbeTLS} {
 		r, ok := f.get(name)
 		if !ok {
 			continue
 		}
-		if _, ok := r.Evidence.Get(checks.KeyTunnelAnswer); !ok {
+		if _, ok := r.Evidence.Get(engine.KeyTunnelAnswer); !ok {
 			continue
 		}
 		if st := proxyStatusOf(r); st != 0 && (st < 200 || st >= 300) {
 			continue // a refusal: ruleProxy's
 		}
 		x := raised{id: IDProxyBlocksCONN, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
-			cases: []string{"in_tunnel"}, refs: refs(r, checks.KeyProxyStatus, "proxy_server", checks.KeyTunnelTitle, "tunnel_server", "tunnel_answer_bytes")}
-		title := r.Evidence.Value(checks.KeyTunnelTitle)
+			cases: []string{"in_tunnel"}, refs: refs(r, engine.KeyProxyStatus, "proxy_server", engine.KeyTunnelTitle, "tunnel_server", "tunnel_answer_bytes")}
+		title := r.Evidence.Value(engine.KeyTunnelTitle)
 		if containsAny(title, blockPageWords) != "" || containsAny(title, clientBoxProducts) != "" || (f.in.Direct != nil && f.in.Direct.Works()) {
 			x.conf = Sure
 		}
 		if f.in.Direct != nil && f.in.Direct.Works() {
-			if du, ok := f.in.Direct.Result(checks.ProbeUpgrade); ok {
+			if du, ok := f.in.Direct.Result(engine.ProbeUpgrade); ok {
 				x.refs = append(x.refs, otherRef("direct", du, "code"))
 			}
 		}
@@ -312,29 +312,29 @@ func (f *facts) pageExplains(fd *found) bool {
 
 // pagePlaceholders sets {portal}, {page_title} and {client_cas}.
 func (f *facts) pagePlaceholders(set func(k, v string)) {
-	for _, k := range [][2]string{{checks.ProbeUpgrade, "tunnel_title"}, {checks.ProbeUpgrade, "body_title"}, {checks.ProbeHTTP, "title"}, {checks.ProbeTLS, "plain_http_title"}} {
+	for _, k := range [][2]string{{engine.ProbeUpgrade, "tunnel_title"}, {engine.ProbeUpgrade, "body_title"}, {engine.ProbeHTTP, "title"}, {engine.ProbeTLS, "plain_http_title"}} {
 		if t := f.ev(k[0], k[1]); t != "" {
 			set("page_title", t)
 			break
 		}
 	}
 	portal := false
-	for _, p := range []struct{ probe, st, loc string }{{checks.ProbeUpgrade, "", "location"}, {checks.ProbeHTTP, "", "location"}, {checks.ProbeTLS, "plain_http_status", "plain_http_location"}} {
+	for _, p := range []struct{ probe, st, loc string }{{engine.ProbeUpgrade, "", "location"}, {engine.ProbeHTTP, "", "location"}, {engine.ProbeTLS, "plain_http_status", "plain_http_location"}} {
 		if h := f.redirectAway(f.res[p.probe], p.st, p.loc); h != "" {
 			set("portal", h)
 			portal = true
 			break
 		}
 	}
-	if !portal && f.ev(checks.ProbeTLS, checks.KeyHostnameMatch) == "no" {
-		if sans := f.ev(checks.ProbeTLS, checks.KeyCert0Sans); sans != "" {
+	if !portal && f.ev(engine.ProbeTLS, engine.KeyHostnameMatch) == "no" {
+		if sans := f.ev(engine.ProbeTLS, engine.KeyCert0Sans); sans != "" {
 			name, _, _ := strings.Cut(sans, ",")
 			_, name, _ = strings.Cut(name, ":")
 			set("portal", name)
 		}
 	}
-	for _, p := range []string{checks.ProbeUpgrade, checks.ProbeTLS} {
-		if c := f.ev(p, checks.KeyClientCertCAS); c != "" {
+	for _, p := range []string{engine.ProbeUpgrade, engine.ProbeTLS} {
+		if c := f.ev(p, engine.KeyClientCertCAS); c != "" {
 			set("client_cas", c)
 			break
 		}

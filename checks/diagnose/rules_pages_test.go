@@ -1,8 +1,8 @@
 package diagnose_test
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // pageRuleCases are the rules of pages that answer in place of the
@@ -10,12 +10,12 @@ import (
 // proxies that answer inside the tunnel they opened.
 func pageRuleCases() []ruleCase {
 	const portalLoc = "http://login.portal.test/portal?continue=http%3A%2F%2Fapp.example.com%2Fsocket"
-	portalGet := res("http", checks.Pass, "status_302", "status", "302", "location", portalLoc, "title", "Guest Wi-Fi - Sign in")
-	portalUp := res("upgrade", checks.Fail, "status_302", "status", "302", "location", portalLoc, "body_title", "Guest Wi-Fi - Sign in",
+	portalGet := res("http", engine.Pass, "status_302", "status", "302", "location", portalLoc, "title", "Guest Wi-Fi - Sign in")
+	portalUp := res("upgrade", engine.Fail, "status_302", "status", "302", "location", portalLoc, "body_title", "Guest Wi-Fi - Sign in",
 		"body", `<html><head><title>Guest Wi-Fi - Sign in</title></head><body><form method="post"><input name="room"></form>`)
-	wssPortalTLS := res("tls", checks.Fail, "cert_hostname", "hostname_match", "no", "verified_os", "x509: certificate is valid for login.portal.test, not app.example.com",
+	wssPortalTLS := res("tls", engine.Fail, "cert_hostname", "hostname_match", "no", "verified_os", "x509: certificate is valid for login.portal.test, not app.example.com",
 		"cert0_sans", "DNS:login.portal.test", "plain_http_status", "302", "plain_http_location", portalLoc, "plain_http_title", "Guest Wi-Fi - Sign in")
-	tunnel := res("upgrade", checks.Fail, "error", "failed_at", "response", "proxy", "http://proxy.corp.example:3128", "proxy_status", "200 Connection established",
+	tunnel := res("upgrade", engine.Fail, "error", "failed_at", "response", "proxy", "http://proxy.corp.example:3128", "proxy_status", "200 Connection established",
 		"proxy_server", "FilterBox/2.1", "tunnel_answer_bytes", "312", "tunnel_answer", "<html><head><title>Access denied by company policy</title>",
 		"tunnel_title", "Access denied by company policy")
 	return []ruleCase{
@@ -30,8 +30,8 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "ws:// sent on to another host, no sign-in page: a portal, or the service's redirect",
 			in: diagnose.Input{Outcome: outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA,
-				res("http", checks.Pass, "status_302", "status", "302", "location", "http://gw.other.test/"),
-				res("upgrade", checks.Fail, "status_302", "status", "302", "location", "http://gw.other.test/"), skipEcho)},
+				res("http", engine.Pass, "status_302", "status", "302", "location", "http://gw.other.test/"),
+				res("upgrade", engine.Fail, "status_302", "status", "302", "location", "http://gw.other.test/"), skipEcho)},
 			want:      []string{"captive-portal problem likely", "server-no-websocket problem likely", "proxy-strips-upgrade problem possible"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerYou,
@@ -40,8 +40,8 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "ws:// redirected to https:// on the same host: the service's redirect, no portal",
 			in: diagnose.Input{Outcome: outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA,
-				res("http", checks.Pass, "status_301", "status", "301", "location", "https://app.example.com/socket"),
-				res("upgrade", checks.Fail, "status_301", "status", "301", "location", "https://app.example.com/socket"), skipEcho)},
+				res("http", engine.Pass, "status_301", "status", "301", "location", "https://app.example.com/socket"),
+				res("upgrade", engine.Fail, "status_301", "status", "301", "location", "https://app.example.com/socket"), skipEcho)},
 			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerServiceAdmin,
@@ -49,7 +49,7 @@ func pageRuleCases() []ruleCase {
 		},
 		{
 			name:    "wss:// with the service's own certificate sends the upgrade to another site: the service, no portal",
-			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Fail, "status_302", "status", "302", "location", "https://login.other.test/sso"), skipEcho)},
+			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Fail, "status_302", "status", "302", "location", "https://login.other.test/sso"), skipEcho)},
 			want:    []string{"server-no-websocket problem sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerServiceAdmin,
@@ -57,7 +57,7 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "wss:// answered with a certificate for the portal while plain HTTP is sent to it",
 			in: diagnose.Input{Outcome: with(wssWorks, wssPortalTLS,
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:     []string{"captive-portal problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -65,8 +65,8 @@ func pageRuleCases() []ruleCase {
 		},
 		{
 			name: "the operating system says the network wants a sign-in",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", checks.Fail, "timeout", "port", "443"),
-				res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", engine.Fail, "timeout", "port", "443"),
+				res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho),
 				Env: diagnose.Environment{CaptivePortal: true}},
 			want:    []string{"captive-portal problem sure", "tcp-blocked problem likely"},
 			verdict: diagnose.DoesNotWork,
@@ -75,9 +75,9 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "nginx wants a client certificate (400 No required SSL certificate was sent)",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("tls", checks.Pass, "ok", "hostname_match", "yes", "verified_os", "yes", "trusted_by", "public",
+				res("tls", engine.Pass, "ok", "hostname_match", "yes", "verified_os", "yes", "trusted_by", "public",
 					"client_cert_requested", "yes", "client_cert_given", "no", "client_cert_offered", "no", "client_cert_cas", "Acme Client CA"),
-				res("upgrade", checks.Fail, "status_400", "status", "400", "server", "nginx", "body_title", "400 No required SSL certificate was sent",
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "nginx", "body_title", "400 No required SSL certificate was sent",
 					"client_cert_requested", "yes", "client_cert_given", "no", "client_cert_offered", "no", "client_cert_cas", "Acme Client CA"), skipEcho)},
 			want:     []string{"client-cert-required problem sure"},
 			verdict:  diagnose.DoesNotWork,
@@ -87,8 +87,8 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "TLS 1.3: the server's certificate_required alert",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("tls", checks.Fail, "client_cert_required", "tls_alert", "certificate_required", "client_cert_requested", "yes", "client_cert_given", "no", "client_cert_offered", "no"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls", "tls_alert", "certificate_required"), skipEcho)},
+				res("tls", engine.Fail, "client_cert_required", "tls_alert", "certificate_required", "client_cert_requested", "yes", "client_cert_given", "no", "client_cert_offered", "no"),
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls", "tls_alert", "certificate_required"), skipEcho)},
 			want:    []string{"client-cert-required problem sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerYou,
@@ -96,9 +96,9 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "TLS 1.2: a handshake failure after the server asked, with a certificate of another authority",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("tls", checks.Fail, "tls_error", "tls_alert", "handshake_failure", "client_cert_requested", "yes", "client_cert_given", "yes",
+				res("tls", engine.Fail, "tls_error", "tls_alert", "handshake_failure", "client_cert_requested", "yes", "client_cert_given", "yes",
 					"client_cert_offered", "no", "client_cert_not_accepted", "yes", "client_cert_cas", "Acme Client CA"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:     []string{"client-cert-required problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -107,7 +107,7 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "403 after a certificate was offered",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_403", "status", "403", "server", "nginx",
+				res("upgrade", engine.Fail, "status_403", "status", "403", "server", "nginx",
 					"client_cert_requested", "yes", "client_cert_given", "yes", "client_cert_offered", "yes"), skipEcho)},
 			want:     []string{"client-cert-required problem sure"},
 			verdict:  diagnose.DoesNotWork,
@@ -117,7 +117,7 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "403 after a certificate was offered, through a proxy: the certificate, or the service's refusal",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_403", "status", "403", "server", "nginx", "proxy_status", "200 Connection established",
+				res("upgrade", engine.Fail, "status_403", "status", "403", "server", "nginx", "proxy_status", "200 Connection established",
 					"client_cert_requested", "yes", "client_cert_given", "yes", "client_cert_offered", "yes"), skipEcho), Env: proxyEnv},
 			want:      []string{"client-cert-required problem likely", "server-refused problem likely", "proxy-blocks-connect problem possible", "proxy-configured info sure"},
 			verdict:   diagnose.DoesNotWork,
@@ -127,7 +127,7 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "a client certificate asked for, none offered, and a 401 asking for a login: the login",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_401", "status", "401", "www_authenticate", "Bearer",
+				res("upgrade", engine.Fail, "status_401", "status", "401", "www_authenticate", "Bearer",
 					"client_cert_requested", "yes", "client_cert_given", "no", "client_cert_offered", "no"), skipEcho)},
 			want:    []string{"server-refused problem sure"},
 			verdict: diagnose.DoesNotWork,
@@ -136,15 +136,15 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "a client certificate asked for, offered, and the WebSocket works",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Pass, "ok", "status", "101", "client_cert_requested", "yes", "client_cert_given", "yes", "client_cert_offered", "yes"))},
+				res("upgrade", engine.Pass, "ok", "status", "101", "client_cert_requested", "yes", "client_cert_given", "yes", "client_cert_offered", "yes"))},
 			want:    []string{"websocket-ok ok sure"},
 			verdict: diagnose.Works,
 		},
 		{
 			name: "the proxy opens the tunnel, then answers with its own block page",
 			in: diagnose.Input{Outcome: outcome("ws://app.example.com/socket", dnsOK, tcpOK80, tlsNA,
-				res("http", checks.Fail, "error", "proxy_status", "200 Connection established"), tunnel, skipEcho,
-				res("upgrade_direct", checks.Pass, "ok", "status", "101")), Env: proxyEnv},
+				res("http", engine.Fail, "error", "proxy_status", "200 Connection established"), tunnel, skipEcho,
+				res("upgrade_direct", engine.Pass, "ok", "status", "101")), Env: proxyEnv},
 			want:     []string{"proxy-blocks-connect problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -153,7 +153,7 @@ func pageRuleCases() []ruleCase {
 		{
 			name: "through an open tunnel the service answers 404: not left unexplained",
 			in: diagnose.Input{Outcome: outcome("wss://app.example.com/socket", dnsOK, tcpOK, tlsOK, httpOK,
-				res("upgrade", checks.Fail, "status_404", "status", "404", "server", "nginx", "proxy_status", "200 Connection established"), skipEcho),
+				res("upgrade", engine.Fail, "status_404", "status", "404", "server", "nginx", "proxy_status", "200 Connection established"), skipEcho),
 				Env: proxyEnv},
 			want:      []string{"proxy-strips-upgrade problem likely", "server-no-websocket problem possible", "proxy-configured info sure"},
 			verdict:   diagnose.DoesNotWork,

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // want is a finding as the table checks it: "id severity confidence".
@@ -33,7 +33,7 @@ type ruleCase struct {
 var proxyEnv = diagnose.Environment{ProxyURL: corpProxy, ProxySource: "wininet", ProxyOrigin: `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`}
 
 func ruleCases() []ruleCase {
-	failNet := func(raw string, rs ...checks.Result) checks.Outcome {
+	failNet := func(raw string, rs ...engine.Result) engine.Outcome {
 		return outcome(raw, rs...)
 	}
 	return append(pageRuleCases(), []ruleCase{
@@ -46,9 +46,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "no route at all",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com",
-				res("dns", checks.Fail, "timeout", "a_error", "timeout", "aaaa_error", "timeout"),
-				res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
-				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho),
+				res("dns", engine.Fail, "timeout", "a_error", "timeout", "aaaa_error", "timeout"),
+				res("tcp", engine.Skip, "needs_dns"), res("tls", engine.Skip, "needs_dns"),
+				res("http", engine.Skip, "needs_dns"), res("upgrade", engine.Skip, "needs_dns"), skipEcho),
 				Env: diagnose.Environment{NoRoute: true}},
 			want:    []string{"no-network problem sure", "dns-failure problem likely"},
 			verdict: diagnose.DoesNotWork,
@@ -57,8 +57,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "no route, every address unreachable: no network alone",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
-				res("tcp", checks.Fail, "unreachable", "port", "443", "connect_ipv4", "unreachable"),
-				res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				res("tcp", engine.Fail, "unreachable", "port", "443", "connect_ipv4", "unreachable"),
+				res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho),
 				Env: diagnose.Environment{NoRoute: true}},
 			want:    []string{"no-network problem sure"},
 			verdict: diagnose.DoesNotWork,
@@ -67,9 +67,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "no route, but the name server says no such name: the name is wrong",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com",
-				res("dns", checks.Fail, "nxdomain"),
-				res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
-				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho),
+				res("dns", engine.Fail, "nxdomain"),
+				res("tcp", engine.Skip, "needs_dns"), res("tls", engine.Skip, "needs_dns"),
+				res("http", engine.Skip, "needs_dns"), res("upgrade", engine.Skip, "needs_dns"), skipEcho),
 				Env: diagnose.Environment{NoRoute: true}},
 			want:    []string{"dns-failure problem sure"},
 			verdict: diagnose.DoesNotWork,
@@ -78,9 +78,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "no route to the internet, a local server unreachable: not no-network",
 			in: diagnose.Input{Outcome: failNet("wss://10.1.2.3",
-				res("dns", checks.Pass, "ok"),
-				res("tcp", checks.Fail, "unreachable", "port", "443", "connect_ipv4", "unreachable"),
-				res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				res("dns", engine.Pass, "ok"),
+				res("tcp", engine.Fail, "unreachable", "port", "443", "connect_ipv4", "unreachable"),
+				res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho),
 				Env: diagnose.Environment{NoRoute: true}},
 			want:      []string{"no-network problem likely", "tcp-blocked problem possible"},
 			verdict:   diagnose.DoesNotWork,
@@ -90,8 +90,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "every address unreachable: no network, or a port blocked (ranked)",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
-				res("tcp", checks.Fail, "unreachable", "port", "443", "connect_ipv6", "unreachable", "connect_ipv4", "unreachable"),
-				res("tls", checks.Skip, "after_tcp"), res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)},
+				res("tcp", engine.Fail, "unreachable", "port", "443", "connect_ipv6", "unreachable", "connect_ipv4", "unreachable"),
+				res("tls", engine.Skip, "after_tcp"), res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)},
 			want:      []string{"no-network problem likely", "tcp-blocked problem possible"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerYou,
@@ -100,9 +100,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "name does not exist",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.invalid",
-				res("dns", checks.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain"),
-				res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
-				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho)},
+				res("dns", engine.Fail, "nxdomain", "a_error", "nxdomain", "aaaa_error", "nxdomain"),
+				res("tcp", engine.Skip, "needs_dns"), res("tls", engine.Skip, "needs_dns"),
+				res("http", engine.Skip, "needs_dns"), res("upgrade", engine.Skip, "needs_dns"), skipEcho)},
 			want:     []string{"dns-failure problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -111,8 +111,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "lookup fails locally but the proxy may resolve",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com",
-				res("dns", checks.Fail, "dns_error"), res("tcp", checks.Skip, "needs_dns"), res("tls", checks.Skip, "needs_dns"),
-				res("http", checks.Skip, "needs_dns"), res("upgrade", checks.Skip, "needs_dns"), skipEcho), Env: proxyEnv},
+				res("dns", engine.Fail, "dns_error"), res("tcp", engine.Skip, "needs_dns"), res("tls", engine.Skip, "needs_dns"),
+				res("http", engine.Skip, "needs_dns"), res("upgrade", engine.Skip, "needs_dns"), skipEcho), Env: proxyEnv},
 			want:     []string{"dns-failure problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -121,8 +121,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "port refused",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
-				res("tcp", checks.Fail, "refused", "port", "443"), res("tls", checks.Skip, "after_tcp"),
-				res("http", checks.Skip, "after_tcp"), skipUp, skipEcho)},
+				res("tcp", engine.Fail, "refused", "port", "443"), res("tls", engine.Skip, "after_tcp"),
+				res("http", engine.Skip, "after_tcp"), skipUp, skipEcho)},
 			want:     []string{"tcp-blocked problem likely"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -131,8 +131,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "VPN active and port blocked: both, the block first",
 			in: diagnose.Input{Outcome: failNet("wss://app.example.com", dnsOK,
-				res("tcp", checks.Fail, "timeout", "port", "443"), res("tls", checks.Skip, "after_tcp"),
-				res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				res("tcp", engine.Fail, "timeout", "port", "443"), res("tls", engine.Skip, "after_tcp"),
+				res("http", engine.Skip, "after_tcp"), skipUp, skipEcho),
 				Env: diagnose.Environment{VPNActive: true, VPNName: "WireGuard"}},
 			want:     []string{"tcp-blocked problem likely", "vpn-active warning possible"},
 			verdict:  diagnose.DoesNotWork,
@@ -142,8 +142,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "port blocked, other port of the same host answers",
 			in: diagnose.Input{
-				Outcome: failNet("ws://app.example.com", dnsOK, res("tcp", checks.Fail, "timeout", "port", "80"), tlsNA,
-					res("http", checks.Skip, "after_tcp"), skipUp, skipEcho),
+				Outcome: failNet("ws://app.example.com", dnsOK, res("tcp", engine.Fail, "timeout", "port", "80"), tlsNA,
+					res("http", engine.Skip, "after_tcp"), skipUp, skipEcho),
 				Other: &wssWorks},
 			want:    []string{"plain-ws-blocked problem sure", "tcp-blocked problem sure"},
 			verdict: diagnose.DoesNotWork,
@@ -151,7 +151,7 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "IPv6 broken, IPv4 works",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", checks.Warn, "partial", "port", "443",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", engine.Warn, "partial", "port", "443",
 				"connect_ipv6", "unreachable", "connect_ipv4", "ok"))},
 			want:    []string{"tcp-blocked warning sure", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
@@ -160,7 +160,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "ws:// refused by a filter, wss:// works",
 			in: diagnose.Input{
-				Outcome: with(wsWorks, res("upgrade", checks.Fail, "status_400", "status", "400", "server", "nginx", "accept_ok", "missing"), skipEcho),
+				Outcome: with(wsWorks, res("upgrade", engine.Fail, "status_400", "status", "400", "server", "nginx", "accept_ok", "missing"), skipEcho),
 				Other:   &wssWorks},
 			want:      []string{"plain-ws-blocked problem sure", "proxy-strips-upgrade problem likely", "server-no-websocket problem possible"},
 			verdict:   diagnose.DoesNotWork,
@@ -171,14 +171,14 @@ func ruleCases() []ruleCase {
 		{
 			name: "wss:// works, ws:// is filtered: only informs",
 			in: diagnose.Input{Outcome: wssWorks,
-				Other: ptr(with(wsWorks, res("upgrade", checks.Fail, "status_403", "status", "403", "x_squid_error", "ERR_ACCESS_DENIED 0"), skipEcho))},
+				Other: ptr(with(wsWorks, res("upgrade", engine.Fail, "status_403", "status", "403", "x_squid_error", "ERR_ACCESS_DENIED 0"), skipEcho))},
 			want:    []string{"websocket-ok ok sure", "plain-ws-blocked info sure"},
 			verdict: diagnose.Works,
 		},
 		{
 			name: "proxy answers the upgrade itself (Squid)",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("upgrade", checks.Fail, "status_400", "status", "400", "server", "squid/5.7", "via", "1.1 proxy.corp (squid/5.7)", "x_squid_error", "ERR_INVALID_REQ 0"), skipEcho),
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "squid/5.7", "via", "1.1 proxy.corp (squid/5.7)", "x_squid_error", "ERR_INVALID_REQ 0"), skipEcho),
 				Env: proxyEnv},
 			want:     []string{"proxy-strips-upgrade problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
@@ -188,7 +188,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "200 like the plain GET, through a proxy: proxy likelier than server",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho),
+				res("upgrade", engine.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho),
 				Env: proxyEnv},
 			want:      []string{"proxy-strips-upgrade problem likely", "server-no-websocket problem possible", "proxy-configured info sure"},
 			verdict:   diagnose.DoesNotWork,
@@ -199,7 +199,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "426 on ws:// without a proxy: server likelier than a hidden filter",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("upgrade", checks.Fail, "status_426", "status", "426", "server", "nginx"), skipEcho)},
+				res("upgrade", engine.Fail, "status_426", "status", "426", "server", "nginx"), skipEcho)},
 			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerServiceAdmin,
@@ -209,7 +209,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "IIS over wss end to end: the service, for sure",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), skipEcho)},
+				res("upgrade", engine.Fail, "status_200", "status", "200", "server", "Microsoft-IIS/10.0", "accept_ok", "missing"), skipEcho)},
 			want:     []string{"server-no-websocket problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerServiceAdmin,
@@ -217,15 +217,15 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "the same through the proxy and directly: the service",
-			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Fail, "status_404", "status", "404"), skipEcho), Env: proxyEnv,
-				Direct: ptr(with(wssWorks, res("upgrade", checks.Fail, "status_404", "status", "404"), skipEcho))},
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Fail, "status_404", "status", "404"), skipEcho), Env: proxyEnv,
+				Direct: ptr(with(wssWorks, res("upgrade", engine.Fail, "status_404", "status", "404"), skipEcho))},
 			want:    []string{"server-no-websocket problem sure", "proxy-configured info sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerServiceAdmin,
 		},
 		{
 			name: "fails through the proxy, works directly: the proxy",
-			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Fail, "status_400", "status", "400"), skipEcho), Env: proxyEnv,
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Fail, "status_400", "status", "400"), skipEcho), Env: proxyEnv,
 				Direct: &wssWorks},
 			want:     []string{"proxy-strips-upgrade problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
@@ -235,7 +235,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "bad Sec-WebSocket-Accept",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "bad_accept", "status", "101", "accept_ok", "no"), skipEcho)},
+				res("upgrade", engine.Fail, "bad_accept", "status", "101", "accept_ok", "no"), skipEcho)},
 			want:    []string{"server-no-websocket problem likely"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerServiceAdmin,
@@ -243,9 +243,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy refuses the tunnel",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "status_403", "proxy_status", "403", "title", "Access blocked by policy", "proxy_agent", "Zscaler"),
-				res("tcp", checks.Skip, "after_proxy"), res("tls", checks.Skip, "after_proxy"), res("http", checks.Skip, "after_proxy"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("proxy", engine.Fail, "status_403", "proxy_status", "403", "title", "Access blocked by policy", "proxy_agent", "Zscaler"),
+				res("tcp", engine.Skip, "after_proxy"), res("tls", engine.Skip, "after_proxy"), res("http", engine.Skip, "after_proxy"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-blocks-connect problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -254,7 +254,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "block page on the upgrade",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("upgrade", checks.Fail, "status_403", "status", "403", "body_title", "Web Filter Block Page", "server", "FortiGate"), skipEcho)},
+				res("upgrade", engine.Fail, "status_403", "status", "403", "body_title", "Web Filter Block Page", "server", "FortiGate"), skipEcho)},
 			want:    []string{"proxy-blocks-connect problem sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerNetworkAdmin,
@@ -262,9 +262,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "the first proxy was down and the second asks for credentials: the second is named",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `Basic realm="corp"`,
+				res("proxy", engine.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `Basic realm="corp"`,
 					"proxy", "http://backup.corp.example:8080", "proxy_failover", "http://proxy.corp.example:3128"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -273,8 +273,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy wants credentials",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `NTLM, Negotiate, Basic realm="corp"`),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("proxy", engine.Fail, "status_407", "proxy_status", "407", "proxy_authenticate", `NTLM, Negotiate, Basic realm="corp"`),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -283,9 +283,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy wants a Windows sign-in, the check had no account",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM, Negotiate",
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM, Negotiate",
 					"proxy_auth_offered", "NTLM, Negotiate", "proxy_auth_result", "no_credentials"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -294,10 +294,10 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy refused the Windows sign-in",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "Negotiate, NTLM",
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "Negotiate, NTLM",
 					"proxy_auth_offered", "Negotiate, NTLM", "proxy_auth_scheme", "Negotiate", "proxy_auth_identity", "windows",
 					"proxy_auth_domain", "CORP", "proxy_auth_rounds", "2", "proxy_auth_result", "refused"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -306,10 +306,10 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy refused the Kerberos ticket from kinit",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "Negotiate",
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "Negotiate",
 					"proxy_auth_offered", "Negotiate", "proxy_auth_scheme", "Negotiate", "proxy_auth_identity", "ticket",
 					"proxy_auth_domain", "LAB.TEST", "proxy_auth_rounds", "2", "proxy_auth_result", "refused"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -318,10 +318,10 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy refused the NTLM credentials given",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM",
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM",
 					"proxy_auth_offered", "NTLM", "proxy_auth_scheme", "NTLM", "proxy_auth_identity", "credentials",
 					"proxy_auth_domain", "LAB", "proxy_auth_rounds", "3", "proxy_auth_result", "refused"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -330,9 +330,9 @@ func ruleCases() []ruleCase {
 		{
 			name: "a Basic-only proxy refused the password keeps the usual words",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", `Basic realm="corp"`,
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", `Basic realm="corp"`,
 					"proxy_auth_offered", "Basic", "proxy_auth_scheme", "Basic", "proxy_auth_identity", "credentials", "proxy_auth_rounds", "2", "proxy_auth_result", "refused"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -341,7 +341,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "a proxy that wants NTLM signed in: no problem, proxy-configured names the scheme",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Pass, "ok", "proxy_status", "200 Connection established",
+				res("proxy", engine.Pass, "ok", "proxy_status", "200 Connection established",
 					"proxy_auth_offered", "NTLM, Basic", "proxy_auth_scheme", "NTLM", "proxy_auth_identity", "windows",
 					"proxy_auth_domain", "CORP", "proxy_auth_rounds", "3", "proxy_auth_result", "ok")), Env: proxyEnv},
 			want:     []string{"websocket-ok ok sure", "proxy-configured info sure"},
@@ -351,7 +351,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "Firefox has a proxy of its own, the check went direct: info",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Skip, "no_proxy", "route", "DIRECT",
+				res("proxy", engine.Skip, "no_proxy", "route", "DIRECT",
 					"firefox_proxy", "manual: https=http://proxy.corp.example:3128", "firefox_differs", "Firefox uses the proxy http://proxy.corp.example:3128"))},
 			want:     []string{"websocket-ok ok sure", "firefox-own-proxy info sure"},
 			verdict:  diagnose.Works,
@@ -360,8 +360,8 @@ func ruleCases() []ruleCase {
 		{
 			name: "proxy does not answer",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("proxy", checks.Fail, "refused", "proxy", "http://proxy.corp.example:3128", "failed_at", "proxy"),
-				res("upgrade", checks.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+				res("proxy", engine.Fail, "refused", "proxy", "http://proxy.corp.example:3128", "failed_at", "proxy"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
 			want:     []string{"proxy-unreachable problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -373,10 +373,10 @@ func ruleCases() []ruleCase {
 			// around the proxy works.
 			name: "proxy does not answer, the direct upgrade works",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("proxy", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
-				res("http", checks.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
-				res("upgrade", checks.Fail, "proxy_unreachable", "failed_at", "connect", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
-				res("upgrade_direct", checks.Pass, "ok", "status", "101", "accept_ok", "yes"), skipEcho)},
+				res("proxy", engine.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("http", engine.Fail, "proxy_unreachable", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("upgrade", engine.Fail, "proxy_unreachable", "failed_at", "connect", "proxy", "http://127.0.0.1:9", "proxy_stage", "connect"),
+				res("upgrade_direct", engine.Pass, "ok", "status", "101", "accept_ok", "yes"), skipEcho)},
 			want:    []string{"proxy-unreachable problem sure", "proxy-configured info sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerYou,
@@ -384,7 +384,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "idle WebSockets cut after 60 s by the proxy",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("idle", checks.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),
+				res("idle", engine.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),
 				Env: proxyEnv},
 			want:     []string{"proxy-idle-timeout warning sure", "websocket-ok ok sure", "proxy-configured info sure"},
 			verdict:  diagnose.WorksWithWarnings,
@@ -394,7 +394,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "a WebSocket kept busy with pings is cut anyway",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("idle", checks.Fail, "dropped", "ended_by", "silent", "ping_end_s", "6.0"))},
+				res("idle", engine.Fail, "dropped", "ended_by", "silent", "ping_end_s", "6.0"))},
 			want:    []string{"connection-dropped warning likely", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerNetworkAdmin,
@@ -402,14 +402,14 @@ func ruleCases() []ruleCase {
 		{
 			name: "idle WebSockets last long enough",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("idle", checks.Pass, "ok", "survived_s", "180"))},
+				res("idle", engine.Pass, "ok", "survived_s", "180"))},
 			want:    []string{"websocket-ok ok sure"},
 			verdict: diagnose.Works,
 		},
 		{
 			name: "upgrade gets no answer through the proxy",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
 			want:     []string{"handshake-timeout problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -418,7 +418,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "an IPv6 address and its port are written as an address",
 			in: diagnose.Input{Outcome: outcome("wss://[2001:db8::7]:8443/socket", dnsOK, tcpOK, tlsOK, httpOK,
-				res("upgrade", checks.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
+				res("upgrade", engine.Fail, "handshake_timeout", "failed_at", "response"), skipEcho), Env: proxyEnv},
 			want:     []string{"handshake-timeout problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -426,14 +426,14 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name:    "upgrade answered slowly",
-			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", checks.Warn, "slow", "status", "101", "upgrade_ms", "12500.000"))},
+			in:      diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Warn, "slow", "status", "101", "upgrade_ms", "12500.000"))},
 			want:    []string{"handshake-timeout warning sure", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerNetworkAdmin,
 		},
 		{
 			name: "TLS inspection by Zscaler, WebSockets still work",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root", "version", "TLS 1.3",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Warn, "not_public_root", "version", "TLS 1.3",
 				"leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc.", "trusted_by", "os_only"))},
 			want:     []string{"tls-intercepted warning sure", "websocket-ok ok sure"},
 			verdict:  diagnose.WorksWithWarnings,
@@ -442,7 +442,7 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "company CA on a public name: inspection likely",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Warn, "not_public_root",
 				"leaf_issuer", "CN=Corp Issuing CA,O=Example Corp", "leaf_issuer_org", "Example Corp", "trusted_by", "os_only"))},
 			want:    []string{"tls-intercepted warning likely", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
@@ -450,7 +450,7 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "the preset names the service's issuer and a company CA answered",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Warn, "not_public_root",
 				"leaf_issuer", "CN=Corp Issuing CA,O=Example Corp", "leaf_issuer_org", "Example Corp", "trusted_by", "os_only",
 				"expected_issuers", "Let's Encrypt; DigiCert Inc", "issuer_expected", "no"))},
 			want:     []string{"tls-intercepted warning sure", "websocket-ok ok sure"},
@@ -460,7 +460,7 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "the preset names the service's own private CA: no inspection",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "not_public_root",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Warn, "not_public_root",
 				"leaf_issuer", "CN=Acme Issuing CA 2,O=Acme", "leaf_issuer_org", "Acme", "trusted_by", "os_only",
 				"expected_issuers", "Acme Issuing CA 2", "issuer_expected", "yes"))},
 			want:    []string{"websocket-ok ok sure"},
@@ -468,7 +468,7 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "a public issuer the preset does not name: the service may have changed CA",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Pass, "",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Pass, "",
 				"leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "leaf_issuer_org", "Let's Encrypt", "trusted_by", "public",
 				"expected_issuers", "DigiCert Inc", "issuer_expected", "no"))},
 			want:     []string{"tls-intercepted warning possible", "websocket-ok ok sure"},
@@ -478,18 +478,18 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "inspection product not trusted here",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_unknown_authority",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "cert_unknown_authority",
 				"leaf_issuer", "CN=FortiGate CA,O=Fortinet", "leaf_issuer_org", "Fortinet", "trusted_by", "none"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:    []string{"tls-intercepted problem sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerNetworkAdmin,
 		},
 		{
 			name: "unknown authority through a proxy: inspection or the service's CA (ranked)",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_unknown_authority",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "cert_unknown_authority",
 				"leaf_issuer", "CN=Some CA", "trusted_by", "none"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho), Env: proxyEnv},
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho), Env: proxyEnv},
 			want:      []string{"tls-intercepted problem likely", "tls-cert-invalid problem possible", "proxy-configured info sure"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerNetworkAdmin,
@@ -497,8 +497,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "expired certificate",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_expired", "leaf_issuer", "CN=R11,O=Let's Encrypt", "trusted_by", "none"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "cert_expired", "leaf_issuer", "CN=R11,O=Let's Encrypt", "trusted_by", "none"),
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:     []string{"tls-cert-invalid problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerServiceAdmin,
@@ -506,8 +506,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "certificate not yet valid: the clock",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "cert_not_yet_valid", "trusted_by", "none"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "cert_not_yet_valid", "trusted_by", "none"),
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:     []string{"tls-cert-invalid problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
@@ -515,15 +515,15 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name:    "wrong host name, checks switched off",
-			in:      diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Warn, "cert_hostname", "hostname_match", "no", "trusted_by", "public", "insecure", "yes"))},
+			in:      diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Warn, "cert_hostname", "hostname_match", "no", "trusted_by", "public", "insecure", "yes"))},
 			want:    []string{"tls-cert-invalid warning sure", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerServiceAdmin,
 		},
 		{
 			name: "old TLS only",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "tls_version", "version", "TLS 1.0"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "tls_version", "version", "TLS 1.0"),
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:     []string{"tls-version-unsupported problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerServiceAdmin,
@@ -531,8 +531,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "handshake cut after the name was sent",
-			in: diagnose.Input{Outcome: with(wssWorks, res("tls", checks.Fail, "reset", "server_name", "app.example.com"),
-				res("http", checks.Skip, "after_tls"), res("upgrade", checks.Skip, "after_tls"), skipEcho)},
+			in: diagnose.Input{Outcome: with(wssWorks, res("tls", engine.Fail, "reset", "server_name", "app.example.com"),
+				res("http", engine.Skip, "after_tls"), res("upgrade", engine.Skip, "after_tls"), skipEcho)},
 			want:    []string{"tcp-blocked problem likely"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerNetworkAdmin,
@@ -540,7 +540,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "the service wants a login",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "status_401", "status", "401", "www_authenticate", "Bearer"), skipEcho)},
+				res("upgrade", engine.Fail, "status_401", "status", "401", "www_authenticate", "Bearer"), skipEcho)},
 			want:    []string{"server-refused problem sure"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerYou,
@@ -548,7 +548,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "messages come back changed",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("echo", checks.Fail, "mangled", "messages_sent", "6", "messages_echoed", "2", "mangled", "text_64kib"))},
+				res("echo", engine.Fail, "mangled", "messages_sent", "6", "messages_echoed", "2", "mangled", "text_64kib"))},
 			want:     []string{"messages-blocked problem sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
@@ -557,7 +557,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "nothing echoed: may be a quiet service",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("echo", checks.Warn, "no_echo", "messages_sent", "6", "messages_echoed", "0"))},
+				res("echo", engine.Warn, "no_echo", "messages_sent", "6", "messages_echoed", "0"))},
 			want:    []string{"messages-blocked warning possible"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerServiceAdmin,
@@ -565,7 +565,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "closed right after the first messages",
 			in: diagnose.Input{Outcome: with(wsWorks,
-				res("echo", checks.Fail, "closed", "messages_sent", "6", "messages_echoed", "0", "close_code", "1006", "close_frame", "no"))},
+				res("echo", engine.Fail, "closed", "messages_sent", "6", "messages_echoed", "0", "close_code", "1006", "close_frame", "no"))},
 			want:      []string{"messages-blocked problem likely", "connection-dropped problem possible"},
 			verdict:   diagnose.DoesNotWork,
 			who:       diagnose.FixerNetworkAdmin,
@@ -574,7 +574,7 @@ func ruleCases() []ruleCase {
 		{
 			name: "dropped while in use",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("echo", checks.Fail, "reset", "messages_sent", "6", "messages_echoed", "3", "close_code", "1006", "close_frame", "no"))},
+				res("echo", engine.Fail, "reset", "messages_sent", "6", "messages_echoed", "3", "close_code", "1006", "close_frame", "no"))},
 			want:    []string{"connection-dropped problem likely"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerNetworkAdmin,
@@ -595,15 +595,15 @@ func ruleCases() []ruleCase {
 		{
 			name: "a failure nothing explains",
 			in: diagnose.Input{Outcome: with(wssWorks,
-				res("upgrade", checks.Fail, "error", "failed_at", "response"), skipEcho)},
+				res("upgrade", engine.Fail, "error", "failed_at", "response"), skipEcho)},
 			want:    []string{"cause-unknown problem possible"},
 			verdict: diagnose.DoesNotWork,
 			who:     diagnose.FixerServiceAdmin,
 		},
 		{
 			name: "stopped by hand",
-			in: diagnose.Input{Outcome: func() checks.Outcome {
-				o := with(wssWorks, res("upgrade", checks.Skip, "cancelled"), res("echo", checks.Skip, "cancelled"))
+			in: diagnose.Input{Outcome: func() engine.Outcome {
+				o := with(wssWorks, res("upgrade", engine.Skip, "cancelled"), res("echo", engine.Skip, "cancelled"))
 				o.Cancelled = true
 				return o
 			}()},
@@ -613,8 +613,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "a web page's address answers with its page: the live connection's address is needed, the service is not blamed",
-			in: diagnose.Input{Outcome: func() checks.Outcome {
-				o := with(wssWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "content_type", "text/html"), skipEcho)
+			in: diagnose.Input{Outcome: func() engine.Outcome {
+				o := with(wssWorks, res("upgrade", engine.Fail, "status_200", "status", "200", "content_type", "text/html"), skipEcho)
 				o.Target.Page = true
 				return o
 			}()},
@@ -625,8 +625,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "a web page's address through a proxy that answers in the service's place: the proxy is still named",
-			in: diagnose.Input{Outcome: func() checks.Outcome {
-				o := with(wssWorks, res("upgrade", checks.Fail, "status_400", "status", "400"), skipEcho)
+			in: diagnose.Input{Outcome: func() engine.Outcome {
+				o := with(wssWorks, res("upgrade", engine.Fail, "status_400", "status", "400"), skipEcho)
 				o.Target.Page = true
 				return o
 			}(), Env: proxyEnv, Direct: &wssWorks},
@@ -637,8 +637,8 @@ func ruleCases() []ruleCase {
 		},
 		{
 			name: "a web page's address that answers like its plain GET, no proxy: a guess at a hidden filter is not made",
-			in: diagnose.Input{Outcome: func() checks.Outcome {
-				o := with(wsWorks, res("upgrade", checks.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho)
+			in: diagnose.Input{Outcome: func() engine.Outcome {
+				o := with(wsWorks, res("upgrade", engine.Fail, "status_200", "status", "200", "server", "nginx", "body_title", "Example App", "accept_ok", "missing"), skipEcho)
 				o.Target.Page = true
 				return o
 			}()},

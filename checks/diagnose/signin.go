@@ -3,25 +3,25 @@ package diagnose
 import (
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // signIn is how signing in to the proxy went, from the first answer that
 // says.
 type signIn struct {
-	r                                         checks.Result
+	r                                         engine.Result
 	offered, scheme, identity, domain, result string
 }
 
 // proxySignIn is the sign-in the proxy asked for, if it asked.
 func (f *facts) proxySignIn() (signIn, bool) {
 	for _, r := range f.proxyAnswers() {
-		if v := r.Evidence.Value(checks.KeyProxyAuthResult); v != "" {
+		if v := r.Evidence.Value(engine.KeyProxyAuthResult); v != "" {
 			return signIn{r: r, result: v,
-				offered:  r.Evidence.Value(checks.KeyProxyAuthOffered),
-				scheme:   r.Evidence.Value(checks.KeyProxyAuthScheme),
-				identity: r.Evidence.Value(checks.KeyProxyAuthIdentity),
-				domain:   r.Evidence.Value(checks.KeyProxyAuthDomain)}, true
+				offered:  r.Evidence.Value(engine.KeyProxyAuthOffered),
+				scheme:   r.Evidence.Value(engine.KeyProxyAuthScheme),
+				identity: r.Evidence.Value(engine.KeyProxyAuthIdentity),
+				domain:   r.Evidence.Value(engine.KeyProxyAuthDomain)}, true
 		}
 	}
 	return signIn{}, false
@@ -57,10 +57,10 @@ func (s signIn) authRequiredCases() []string {
 
 // signInRefs are the sign-in's evidence for a finding.
 func (s signIn) refs() []EvidenceRef {
-	return refs(s.r, checks.KeyProxyAuthOffered, checks.KeyProxyAuthScheme, checks.KeyProxyAuthIdentity, checks.KeyProxyAuthDomain, checks.KeyProxyAuthRounds, checks.KeyProxyAuthResult)[1:]
+	return refs(s.r, engine.KeyProxyAuthOffered, engine.KeyProxyAuthScheme, engine.KeyProxyAuthIdentity, engine.KeyProxyAuthDomain, engine.KeyProxyAuthRounds, engine.KeyProxyAuthResult)[1:]
 }
 
-// Evidence of Firefox's own proxy settings (see checks.ProxyProbe).
+// Evidence of Firefox's own proxy settings (see engine.ProxyProbe).
 const (
 	KeyFirefoxProxy   = "firefox_proxy"
 	KeyFirefoxDiffers = "firefox_differs"
@@ -69,7 +69,7 @@ const (
 // ruleFirefox: Firefox would take another way than the check did, so
 // support knows a result in Firefox may differ.
 func ruleFirefox(f *facts, fd *found) {
-	p, ok := f.get(checks.ProbeProxy)
+	p, ok := f.get(engine.ProbeProxy)
 	if !ok || p.Evidence.Value(KeyFirefoxDiffers) == "" {
 		return
 	}

@@ -3,7 +3,7 @@ package diagnose
 import (
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Which side of the connection an answer came from, as far as its headers
@@ -68,7 +68,7 @@ func containsAny(s string, words []string) string {
 // answerSide reads which side a non-101 answer came from, and the evidence
 // that says so. A page that names a filter or a header only proxies add
 // points at the user's network; a CDN's headers at the service.
-func answerSide(r checks.Result) (side, []EvidenceRef) {
+func answerSide(r engine.Result) (side, []EvidenceRef) {
 	ev := r.Evidence
 	var client, service []EvidenceRef
 	for _, k := range []string{"x_squid_error", "proxy_agent", "x_bluecoat_via", "proxy_connection", "proxy_authenticate"} {
@@ -93,7 +93,7 @@ func answerSide(r checks.Result) (side, []EvidenceRef) {
 		}
 	}
 	if containsAny(ev.Value("server"), serviceSideServers) != "" {
-		service = append(service, ref(r, checks.KeyServer))
+		service = append(service, ref(r, engine.KeyServer))
 	}
 	switch {
 	case len(client) > 0:
@@ -105,13 +105,13 @@ func answerSide(r checks.Result) (side, []EvidenceRef) {
 }
 
 // isIIS reports whether the answer came from Microsoft IIS.
-func isIIS(r checks.Result) bool {
-	return strings.Contains(strings.ToLower(r.Evidence.Value(checks.KeyServer)), "microsoft-iis")
+func isIIS(r engine.Result) bool {
+	return strings.Contains(strings.ToLower(r.Evidence.Value(engine.KeyServer)), "microsoft-iis")
 }
 
 // interceptor is the inspection product named by the tls probe's issuer,
 // or "".
-func interceptor(tls checks.Result) string {
+func interceptor(tls engine.Result) string {
 	for _, k := range []string{"leaf_issuer_org", "leaf_issuer", "root"} {
 		if p := containsAny(tls.Evidence.Value(k), interceptionProducts); p != "" {
 			return p

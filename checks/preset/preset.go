@@ -26,7 +26,7 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
@@ -253,8 +253,8 @@ func (p *Preset) Validate() error {
 		name := fmt.Sprintf("targets[%d]", i)
 		if strings.TrimSpace(t.URL) == "" {
 			add(name+".url", "missing or empty; every target needs an address such as wss://example.com/socket")
-		} else if tg, err := checks.ParseTarget(t.URL); err != nil {
-			var te *checks.TargetError
+		} else if tg, err := engine.ParseTarget(t.URL); err != nil {
+			var te *engine.TargetError
 			if errors.As(err, &te) {
 				add(name+".url", "%q: %s: %s", t.URL, te.Part, te.Msg)
 			} else {
@@ -294,7 +294,7 @@ func (p *Preset) Validate() error {
 			add(name, "%q is not a header name (letters, digits and - only)", k)
 		case handshakeHeaders[ck]:
 			add(name, "%s is set by the WebSocket handshake itself and cannot be changed", ck)
-		case checks.IsSensitiveHeader(ck):
+		case engine.IsSensitiveHeader(ck):
 			add(name, "%s holds a secret; anyone who gets the preset could read it", ck)
 		case !httpguts.ValidHeaderFieldValue(v) || len(v) > maxTextLen:
 			add(name, "the value is not a valid header value (one line of text, at most %d bytes)", maxTextLen)

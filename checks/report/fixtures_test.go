@@ -5,31 +5,31 @@ import (
 
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // t0 is when the fixture runs start.
 var t0 = time.Date(2026, 3, 14, 8, 30, 0, 0, time.UTC)
 
-var fixtureEnv = checks.Environment{OS: "windows", Arch: "amd64", Go: "1.26.0"}
+var fixtureEnv = engine.Environment{OS: "windows", Arch: "amd64", Go: "1.26.0"}
 
 func ms(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
 
-func res(probe string, st checks.Status, code, reason string, startMS, durMS float64, timings []checks.Timing, ev ...string) checks.Result {
-	r := checks.Result{Probe: probe, Status: st, Code: code, Reason: reason, Started: t0.Add(ms(startMS)), Duration: ms(durMS), Timings: timings}
+func res(probe string, st engine.Status, code, reason string, startMS, durMS float64, timings []engine.Timing, ev ...string) engine.Result {
+	r := engine.Result{Probe: probe, Status: st, Code: code, Reason: reason, Started: t0.Add(ms(startMS)), Duration: ms(durMS), Timings: timings}
 	for i := 0; i+1 < len(ev); i += 2 {
-		r.Evidence = append(r.Evidence, checks.KV{Key: ev[i], Value: ev[i+1]})
+		r.Evidence = append(r.Evidence, engine.KV{Key: ev[i], Value: ev[i+1]})
 	}
 	return r
 }
 
-func tm(p checks.Phase, start, d float64) checks.Timing {
-	return checks.Timing{Phase: p, Start: ms(start), Duration: ms(d)}
+func tm(p engine.Phase, start, d float64) engine.Timing {
+	return engine.Timing{Phase: p, Start: ms(start), Duration: ms(d)}
 }
 
-func target(raw string) checks.Target {
-	t, err := checks.ParseTarget(raw)
+func target(raw string) engine.Target {
+	t, err := engine.ParseTarget(raw)
 	if err != nil {
 		panic(err)
 	}
@@ -38,23 +38,23 @@ func target(raw string) checks.Target {
 
 // healthyInput is a run where everything works, direct, no VPN.
 func healthyInput() Input {
-	o := checks.Outcome{
+	o := engine.Outcome{
 		Target:   target("wss://chat.example.com/socket"),
-		Options:  checks.Options{Headers: http.Header{"Origin": {"https://chat.example.com"}}},
+		Options:  engine.Options{Headers: http.Header{"Origin": {"https://chat.example.com"}}},
 		Started:  t0,
 		Finished: t0.Add(ms(412.5)),
-		Results: []checks.Result{
-			res("dns", checks.Pass, "ok", "", 0, 18.2, []checks.Timing{tm(checks.PhaseResolve, 0, 18.2)},
+		Results: []engine.Result{
+			res("dns", engine.Pass, "ok", "", 0, 18.2, []engine.Timing{tm(engine.PhaseResolve, 0, 18.2)},
 				"a", "93.184.216.34", "aaaa", "2606:2800:220:1:248:1893:25c8:1946"),
-			res("tcp", checks.Pass, "ok", "", 18.3, 31.4, []checks.Timing{tm(checks.PhaseConnect, 0, 31.4)},
+			res("tcp", engine.Pass, "ok", "", 18.3, 31.4, []engine.Timing{tm(engine.PhaseConnect, 0, 31.4)},
 				"port", "443", "connect 2606:2800:220:1:248:1893:25c8:1946", "ok 31.1ms", "connect 93.184.216.34", "ok 30.9ms", "connect_ipv6", "ok", "connect_ipv4", "ok"),
-			res("tls", checks.Pass, "ok", "", 18.3, 88.0, []checks.Timing{tm(checks.PhaseConnect, 0, 30.2), tm(checks.PhaseTLS, 30.2, 57.8)},
+			res("tls", engine.Pass, "ok", "", 18.3, 88.0, []engine.Timing{tm(engine.PhaseConnect, 0, 30.2), tm(engine.PhaseTLS, 30.2, 57.8)},
 				"version", "TLS 1.3", "alpn", "http/1.1", "server_name", "chat.example.com", "leaf_issuer", "CN=R11,O=Let's Encrypt,C=US", "trusted_by", "public", "hostname_match", "yes"),
-			res("http", checks.Pass, "ok", "", 106.5, 120.3, []checks.Timing{tm(checks.PhaseConnect, 0, 30), tm(checks.PhaseTLS, 30, 55), tm(checks.PhaseRequest, 85, 35.3)},
+			res("http", engine.Pass, "ok", "", 106.5, 120.3, []engine.Timing{tm(engine.PhaseConnect, 0, 30), tm(engine.PhaseTLS, 30, 55), tm(engine.PhaseRequest, 85, 35.3)},
 				"status", "200", "server", "nginx/1.24.0"),
-			res("upgrade", checks.Pass, "ok", "", 106.5, 140.1, []checks.Timing{tm(checks.PhaseConnect, 0, 30), tm(checks.PhaseTLS, 30, 56), tm(checks.PhaseUpgrade, 86, 54.1)},
+			res("upgrade", engine.Pass, "ok", "", 106.5, 140.1, []engine.Timing{tm(engine.PhaseConnect, 0, 30), tm(engine.PhaseTLS, 30, 56), tm(engine.PhaseUpgrade, 86, 54.1)},
 				"status", "101", "accept", "ok", "subprotocol", "none"),
-			res("echo", checks.Pass, "ok", "", 246.7, 165.6, []checks.Timing{tm(checks.PhaseFirstMessage, 0, 40.2)},
+			res("echo", engine.Pass, "ok", "", 246.7, 165.6, []engine.Timing{tm(engine.PhaseFirstMessage, 0, 40.2)},
 				"sent", "3", "received", "3", "round_trip_ms", "40.2"),
 		},
 	}
@@ -64,7 +64,7 @@ func healthyInput() Input {
 			ID: "websocket-ok", Severity: diagnose.SeverityOK, Title: "WebSockets work on this computer",
 			Explanation: "The WebSocket handshake returned 101 and messages went both ways.",
 			Steps:       []string{"If the app still misbehaves, send this report to your support team."},
-			Evidence:    []diagnose.EvidenceRef{{Probe: checks.ProbeUpgrade, Key: "status", Value: "101"}},
+			Evidence:    []diagnose.EvidenceRef{{Probe: engine.ProbeUpgrade, Key: "status", Value: "101"}},
 		}}),
 		Proxy: &Proxy{Configured: false}, VPN: &VPN{Active: false},
 		OSVersion: "Windows 11 Pro 23H2", Local: time.FixedZone("CET", 3600), Environment: &fixtureEnv,
@@ -74,25 +74,25 @@ func healthyInput() Input {
 // failingInput is a run through a company proxy that strips the upgrade,
 // on a VPN, with TLS interception.
 func failingInput() Input {
-	o := checks.Outcome{
+	o := engine.Outcome{
 		Target:   target("wss://chat.example.com/socket?room=42"),
-		Options:  checks.Options{ProbeTimeout: 5 * time.Second},
+		Options:  engine.Options{ProbeTimeout: 5 * time.Second},
 		Started:  t0,
 		Finished: t0.Add(ms(2301.75)),
-		Results: []checks.Result{
-			res("dns", checks.Pass, "ok", "", 0, 4.1, []checks.Timing{tm(checks.PhaseResolve, 0, 4.1)}, "a", "93.184.216.34"),
-			res("tcp", checks.Pass, "ok", "", 4.2, 12.5, []checks.Timing{tm(checks.PhaseConnect, 0, 12.5)},
+		Results: []engine.Result{
+			res("dns", engine.Pass, "ok", "", 0, 4.1, []engine.Timing{tm(engine.PhaseResolve, 0, 4.1)}, "a", "93.184.216.34"),
+			res("tcp", engine.Pass, "ok", "", 4.2, 12.5, []engine.Timing{tm(engine.PhaseConnect, 0, 12.5)},
 				"port", "443", "connect 93.184.216.34", "ok 12.4ms", "connect_ipv4", "ok"),
-			res("tls", checks.Warn, "not_public_root", "the chain is trusted by this computer but by no public root", 4.2, 61.0,
-				[]checks.Timing{tm(checks.PhaseConnect, 0, 12.0), tm(checks.PhaseTLS, 12.0, 49.0)},
+			res("tls", engine.Warn, "not_public_root", "the chain is trusted by this computer but by no public root", 4.2, 61.0,
+				[]engine.Timing{tm(engine.PhaseConnect, 0, 12.0), tm(engine.PhaseTLS, 12.0, 49.0)},
 				"version", "TLS 1.2", "alpn", "http/1.1", "leaf_issuer", "CN=Zscaler Intermediate Root CA,O=Zscaler Inc.", "leaf_issuer_org", "Zscaler Inc.",
 				"verified_os", "yes", "verified_public", "no", "trusted_by", "os_only"),
-			res("http", checks.Pass, "ok", "", 65.3, 240.0, []checks.Timing{tm(checks.PhaseProxy, 0, 20), tm(checks.PhaseTLS, 20, 60), tm(checks.PhaseRequest, 80, 160)},
+			res("http", engine.Pass, "ok", "", 65.3, 240.0, []engine.Timing{tm(engine.PhaseProxy, 0, 20), tm(engine.PhaseTLS, 20, 60), tm(engine.PhaseRequest, 80, 160)},
 				"status", "200", "proxy", "http://proxy.corp.example:3128", "via", "1.1 proxy.corp.example (squid/5.7)"),
-			res("upgrade", checks.Fail, "status_200", "the upgrade was answered with 200 instead of 101 | a middle box answered", 65.3, 2236.4,
-				[]checks.Timing{tm(checks.PhaseProxy, 0, 21), tm(checks.PhaseTLS, 21, 60), tm(checks.PhaseUpgrade, 81, 2155.4)},
+			res("upgrade", engine.Fail, "status_200", "the upgrade was answered with 200 instead of 101 | a middle box answered", 65.3, 2236.4,
+				[]engine.Timing{tm(engine.PhaseProxy, 0, 21), tm(engine.PhaseTLS, 21, 60), tm(engine.PhaseUpgrade, 81, 2155.4)},
 				"status", "200", "proxy", "http://proxy.corp.example:3128", "via", "1.1 proxy.corp.example (squid/5.7)", "upgrade_header", "missing", "content_type", "text/html"),
-			{Probe: checks.ProbeEcho, Status: checks.Skip, Code: "needs_upgrade", Reason: "needs upgrade, which failed: the upgrade was answered with 200 instead of 101", Started: t0.Add(ms(2301.7))},
+			{Probe: engine.ProbeEcho, Status: engine.Skip, Code: "needs_upgrade", Reason: "needs upgrade, which failed: the upgrade was answered with 200 instead of 101", Started: t0.Add(ms(2301.7))},
 		},
 	}
 	o.Results[4].Error = `websocket: bad handshake (HTTP 200 OK from "proxy.corp.example:3128")`
@@ -110,12 +110,12 @@ func failingInput() Input {
 					"Send this report to your support team.",
 				},
 				AdminNote: "The proxy must pass the Upgrade and Connection headers and speak HTTP/1.1 to the origin for chat.example.com:443, or exempt the host from the proxy.",
-				Evidence:  []diagnose.EvidenceRef{{Probe: checks.ProbeUpgrade, Key: "status", Value: "200"}, {Probe: checks.ProbeUpgrade, Key: "via", Value: "1.1 proxy.corp.example (squid/5.7)"}}},
+				Evidence:  []diagnose.EvidenceRef{{Probe: engine.ProbeUpgrade, Key: "status", Value: "200"}, {Probe: engine.ProbeUpgrade, Key: "via", Value: "1.1 proxy.corp.example (squid/5.7)"}}},
 			{ID: "tls-intercepted", Severity: diagnose.SeverityWarning, Title: "Secure connections are opened and inspected on the way",
 				Explanation: "The certificate comes from Zscaler Inc., an inspection product, not from the service.",
 				Steps:       []string{"Ask your IT department to exempt chat.example.com from TLS inspection."},
 				AdminNote:   "Exempt chat.example.com from TLS inspection (Zscaler SSL inspection bypass list).",
-				Evidence:    []diagnose.EvidenceRef{{Probe: checks.ProbeTLS, Key: "leaf_issuer_org", Value: "Zscaler Inc."}}},
+				Evidence:    []diagnose.EvidenceRef{{Probe: engine.ProbeTLS, Key: "leaf_issuer_org", Value: "Zscaler Inc."}}},
 		}),
 		Proxy: &Proxy{Configured: true, URL: "http://proxy.corp.example:3128", Source: "system"},
 		VPN:   &VPN{Active: true, Name: "Corp VPN", Interface: "tun0", DefaultRoute: true},
@@ -140,7 +140,7 @@ func diagnosedInput() Input {
 
 // handDiagnosis is a diagnosis written by hand: these findings and this
 // verdict, with the path they give on o in env.
-func handDiagnosis(o checks.Outcome, v diagnose.Verdict, env diagnose.Environment, findings []diagnose.Finding) diagnose.Diagnosis {
+func handDiagnosis(o engine.Outcome, v diagnose.Verdict, env diagnose.Environment, findings []diagnose.Finding) diagnose.Diagnosis {
 	in := diagnose.Input{Outcome: o, Env: env}
 	return diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v}, Findings: findings, Path: diagnose.PathFor(in, findings, v)}
 }

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 //go:embed report.html.tmpl
@@ -49,7 +49,7 @@ type htmlData struct {
 	Lang                 string
 	Started              string
 	PathAcross, PathDown template.HTML
-	Phases               []checks.Phase
+	Phases               []engine.Phase
 }
 
 // HTML writes the report as one self-contained page: verdict and top
@@ -66,7 +66,7 @@ func HTML(w io.Writer, r Report) error {
 		PathAcross: template.HTML(pathSVG(hops, true)),
 		PathDown:   template.HTML(pathSVG(hops, false)),
 	}
-	seen := map[checks.Phase]bool{}
+	seen := map[engine.Phase]bool{}
 	for _, res := range r.Results {
 		for _, t := range res.Timings {
 			if !seen[t.Phase] && t.MS > 0 {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // Mask replaces a secret in every export.
@@ -82,7 +82,7 @@ var homePath = regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/U
 
 // secretsOf collects the secret strings a run was given, so they can be
 // replaced wherever they reappear (an error message, a header echoed back).
-func secretsOf(o checks.Outcome, proxy *Proxy) []string {
+func secretsOf(o engine.Outcome, proxy *Proxy) []string {
 	var s []string
 	for k, vs := range o.Options.Headers {
 		if allowedHeader(k) {
@@ -217,7 +217,7 @@ func redact(r Report, secrets []string) Report {
 	results := make([]Result, len(r.Results))
 	for i, res := range r.Results {
 		res.Code, res.Reason, res.Error = t(res.Code), t(res.Reason), t(res.Error)
-		ev := make(checks.Evidence, len(res.Evidence))
+		ev := make(engine.Evidence, len(res.Evidence))
 		for j, kv := range res.Evidence {
 			if isSecretEvidenceKey(kv.Key) {
 				kv.Value = Mask
@@ -225,7 +225,7 @@ func redact(r Report, secrets []string) Report {
 			if isChallengeKey(kv.Key) {
 				kv.Value = redactChallenges(kv.Value)
 			}
-			ev[j] = checks.KV{Key: t(kv.Key), Value: t(kv.Value)}
+			ev[j] = engine.KV{Key: t(kv.Key), Value: t(kv.Value)}
 		}
 		res.Evidence = ev
 		results[i] = res

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // hostilePlanted are secrets in the places issue 15 found leaking: header
@@ -31,10 +31,10 @@ func hostileSecretsInput() Input {
 	}
 	up := &o.Results[4]
 	up.Evidence = append(up.Evidence,
-		checks.KV{Key: "www_authenticate", Value: `Bearer realm="chat", error="invalid_token", token="CHALLENGEsekret106"`},
-		checks.KV{Key: "proxy_authenticate", Value: `NTLM TlRMTVNTUAACAAAAsekret107==, Basic realm="corp proxy"`},
-		checks.KV{Key: "body", Value: "Login failed. session=BODYSESSIONsekret108 password = BODYPASSsekret109\n{\"access_token\": \"JSONTOKENsekret110\"}"},
-		checks.KV{Key: "proxy_body", Value: "<p>api_key=PROXYBODYKEYsekret111</p>"},
+		engine.KV{Key: "www_authenticate", Value: `Bearer realm="chat", error="invalid_token", token="CHALLENGEsekret106"`},
+		engine.KV{Key: "proxy_authenticate", Value: `NTLM TlRMTVNTUAACAAAAsekret107==, Basic realm="corp proxy"`},
+		engine.KV{Key: "body", Value: "Login failed. session=BODYSESSIONsekret108 password = BODYPASSsekret109\n{\"access_token\": \"JSONTOKENsekret110\"}"},
+		engine.KV{Key: "proxy_body", Value: "<p>api_key=PROXYBODYKEYsekret111</p>"},
 	)
 	return in
 }

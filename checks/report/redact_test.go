@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
@@ -49,24 +49,24 @@ func secretsInput() Input {
 	up.Error = `Get "https://chat.example.com/socket?password=PWsekret0016&room=1": open C:\Users\kwong13\AppData\Local\wsdoctor\x: Access is denied; open "C:\\Users\\lgarcia5\\ca.pem"`
 	up.Reason = "sent Proxy-Authorization: Basic c2VrcmV0UFJPWFk6MDAwMg== and Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.BEARERsekret0018"
 	up.Evidence = append(up.Evidence,
-		checks.KV{Key: "set_cookie", Value: "session=SETCOOKIEsekret0011; Path=/"},
-		checks.KV{Key: "location", Value: "https://login.example.com/cb?code=CODEsekret0012&state=ok#access_token=FRAGsekret0013"},
-		checks.KV{Key: "request", Value: "GET /socket HTTP/1.1\r\nHost: chat.example.com\r\nCookie: x=RAWCOOKIEsekret0014\r\nUpgrade: websocket"},
-		checks.KV{Key: "proxy_env", Value: "HTTPS_PROXY=http://carol:ENVPROXYsekret0015@10.0.0.1:8080"},
-		checks.KV{Key: "ca_path", Value: "/Users/pnovak8/Library/Keychains/login.keychain-db"},
-		checks.KV{Key: "log", Value: "file:///home/rkhan21/.config/wsdoctor/log.txt"},
+		engine.KV{Key: "set_cookie", Value: "session=SETCOOKIEsekret0011; Path=/"},
+		engine.KV{Key: "location", Value: "https://login.example.com/cb?code=CODEsekret0012&state=ok#access_token=FRAGsekret0013"},
+		engine.KV{Key: "request", Value: "GET /socket HTTP/1.1\r\nHost: chat.example.com\r\nCookie: x=RAWCOOKIEsekret0014\r\nUpgrade: websocket"},
+		engine.KV{Key: "proxy_env", Value: "HTTPS_PROXY=http://carol:ENVPROXYsekret0015@10.0.0.1:8080"},
+		engine.KV{Key: "ca_path", Value: "/Users/pnovak8/Library/Keychains/login.keychain-db"},
+		engine.KV{Key: "log", Value: "file:///home/rkhan21/.config/wsdoctor/log.txt"},
 	)
 	o.Results[2].Error = `open /var/home/tbrown3/ca.pem: permission denied`
 	o.Options.ProxyCredentials = &netenv.ProxyCredentials{User: `CORP\ntlmuser0023`, Password: "NTLMPWsekret0022"}
 	px := &o.Results[0]
 	px.Error = `proxy http://proxy.corp.example:3128 refused CORP\ntlmuser0023 (password NTLMPWsekret0022): Proxy-Authenticate: NTLM TlRMTVNTUAACsekret0024==`
 	px.Evidence = append(px.Evidence,
-		checks.KV{Key: "proxy_authenticate", Value: "Negotiate YIIGsekret0025AAAA, NTLM TlRMTVNTUAACsekret0024=="},
-		checks.KV{Key: "proxy_auth_offered", Value: "Negotiate, NTLM"},
-		checks.KV{Key: "proxy_auth_scheme", Value: "NTLM"},
-		checks.KV{Key: "proxy_auth_identity", Value: "credentials"},
-		checks.KV{Key: "proxy_auth_domain", Value: "CORP"},
-		checks.KV{Key: "proxy_auth_result", Value: "refused"},
+		engine.KV{Key: "proxy_authenticate", Value: "Negotiate YIIGsekret0025AAAA, NTLM TlRMTVNTUAACsekret0024=="},
+		engine.KV{Key: "proxy_auth_offered", Value: "Negotiate, NTLM"},
+		engine.KV{Key: "proxy_auth_scheme", Value: "NTLM"},
+		engine.KV{Key: "proxy_auth_identity", Value: "credentials"},
+		engine.KV{Key: "proxy_auth_domain", Value: "CORP"},
+		engine.KV{Key: "proxy_auth_result", Value: "refused"},
 	)
 	in.Proxy = &Proxy{Configured: true, URL: "http://bob:PROXYPASSsekret0009@proxy.corp.example:3128", Source: "pac", PACURL: "http://wpad.corp.example/proxy.pac?auth=PACsekret0010"}
 	in.Diagnosis.Findings = append(in.Diagnosis.Findings, diagnose.Finding{
@@ -75,7 +75,7 @@ func secretsInput() Input {
 		Explanation: "It refused wss://chat.example.com/socket?token=TOKENsekret0006 with Cookie: sid=FINDINGsekret0021",
 		Steps:       []string{"Check the password PROXYPASSsekret0009 in the proxy settings."},
 		AdminNote:   "Seen with Authorization: Bearer AUTHsekret0001",
-		Evidence:    []diagnose.EvidenceRef{{Probe: checks.ProbeUpgrade, Key: "set_cookie", Value: "SETCOOKIEsekret0011"}, {Probe: checks.ProbeUpgrade, Key: "error", Value: up.Error}},
+		Evidence:    []diagnose.EvidenceRef{{Probe: engine.ProbeUpgrade, Key: "set_cookie", Value: "SETCOOKIEsekret0011"}, {Probe: engine.ProbeUpgrade, Key: "error", Value: up.Error}},
 	})
 	in.Local = time.UTC
 	return in

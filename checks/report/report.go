@@ -15,9 +15,9 @@ import (
 	"sort"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // SchemaVersion is the version of the JSON layout (schema.json). It goes up
@@ -86,23 +86,23 @@ type VPN struct {
 
 // Timing is one measured phase of a probe, in milliseconds.
 type Timing struct {
-	Phase   checks.Phase `json:"phase"`
+	Phase   engine.Phase `json:"phase"`
 	StartMS float64      `json:"start_ms"`
 	MS      float64      `json:"ms"`
 }
 
 // Result is one probe's result as the report keeps it: the fields of
-// checks.Result with every duration already in milliseconds, so a parsed
+// engine.Result with every duration already in milliseconds, so a parsed
 // report writes back byte for byte.
 type Result struct {
 	Probe      string          `json:"probe"`
-	Status     checks.Status   `json:"status"`
+	Status     engine.Status   `json:"status"`
 	Code       string          `json:"code,omitempty"`
 	Reason     string          `json:"reason,omitempty"`
 	Error      string          `json:"error,omitempty"`
 	Started    time.Time       `json:"started"`
 	Timings    []Timing        `json:"timings,omitempty"`
-	Evidence   checks.Evidence `json:"evidence,omitempty"`
+	Evidence   engine.Evidence `json:"evidence,omitempty"`
 	DurationMS float64         `json:"duration_ms"`
 }
 
@@ -153,7 +153,7 @@ type Report struct {
 // Input is what a report is built from.
 type Input struct {
 	Tool    Tool
-	Outcome checks.Outcome
+	Outcome engine.Outcome
 	// Diagnosis gives the verdict, summary, findings, admin note and path.
 	Diagnosis diagnose.Diagnosis
 	// Proxy and VPN describe the network settings, when they were read.
@@ -173,7 +173,7 @@ type Input struct {
 	// RunID overrides the random run ID (tests).
 	RunID string
 	// Environment overrides the machine's (tests); nil means this machine.
-	Environment *checks.Environment
+	Environment *engine.Environment
 	// Browser is the person's own browser's answer on the same address,
 	// when they ran that test.
 	Browser *browser.Result
@@ -184,7 +184,7 @@ type Input struct {
 // are replaced before anything is copied into it.
 func Build(in Input) Report {
 	o := in.Outcome
-	env := checks.CurrentEnvironment()
+	env := engine.CurrentEnvironment()
 	if in.Environment != nil {
 		env = *in.Environment
 	}
@@ -210,8 +210,8 @@ func Build(in Input) Report {
 			CAFile:         o.Options.CAFile,
 			ClientCert:     o.Options.ClientCert,
 			Insecure:       o.Options.Insecure,
-			ProbeTimeoutMS: checks.Millis(orDefault(o.Options.ProbeTimeout, checks.DefaultProbeTimeout)),
-			DeadlineMS:     checks.Millis(orDefault(o.Options.Deadline, checks.DefaultDeadline)),
+			ProbeTimeoutMS: engine.Millis(orDefault(o.Options.ProbeTimeout, engine.DefaultProbeTimeout)),
+			DeadlineMS:     engine.Millis(orDefault(o.Options.Deadline, engine.DefaultDeadline)),
 		},
 		Environment: Environment{
 			OS: env.OS, Arch: env.Arch, Go: env.Go,
@@ -223,7 +223,7 @@ func Build(in Input) Report {
 		Finished:           o.Finished.UTC(),
 		LocalOffsetMinutes: offset / 60,
 		LocalTimeZone:      zone,
-		DurationMS:         checks.Millis(o.Finished.Sub(o.Started)),
+		DurationMS:         engine.Millis(o.Finished.Sub(o.Started)),
 		Cancelled:          o.Cancelled,
 		DeadlineHit:        o.DeadlineHit,
 		Verdict:            in.Diagnosis.Verdict,
@@ -264,16 +264,16 @@ func Build(in Input) Report {
 }
 
 // resultOf copies a probe's result into the report's form.
-func resultOf(res checks.Result) Result {
+func resultOf(res engine.Result) Result {
 	out := Result{
 		Probe: res.Probe, Status: res.Status, Code: res.Code,
 		Reason: res.Reason, Error: res.Error,
 		Started:    res.Started.UTC(),
-		Evidence:   append(checks.Evidence(nil), res.Evidence...),
-		DurationMS: checks.Millis(res.Duration),
+		Evidence:   append(engine.Evidence(nil), res.Evidence...),
+		DurationMS: engine.Millis(res.Duration),
 	}
 	for _, t := range res.Timings {
-		out.Timings = append(out.Timings, Timing{t.Phase, checks.Millis(t.Start), checks.Millis(t.Duration)})
+		out.Timings = append(out.Timings, Timing{t.Phase, engine.Millis(t.Start), engine.Millis(t.Duration)})
 	}
 	return out
 }

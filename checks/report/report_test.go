@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -185,11 +185,11 @@ func TestFormatOf(t *testing.T) {
 // TestProbeLabels: every probe a run can have is named in words in the
 // text and Markdown reports, not by its code name twice ("proxy (proxy)").
 func TestProbeLabels(t *testing.T) {
-	probes := append(checks.DefaultProbes(), checks.IdleProbe())
+	probes := append(engine.DefaultProbes(), engine.IdleProbe())
 	in := healthyInput()
 	in.Outcome.Results = nil
 	for _, p := range probes {
-		in.Outcome.Results = append(in.Outcome.Results, res(p.Name, checks.Skip, "no_proxy", "", 0, 0, nil, "route", "DIRECT"))
+		in.Outcome.Results = append(in.Outcome.Results, res(p.Name, engine.Skip, "no_proxy", "", 0, 0, nil, "route", "DIRECT"))
 	}
 	r := Build(in)
 	text, md := string(render(t, r, FormatText)), string(render(t, r, FormatMarkdown))

@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // InsecureBanner is shown at the top of every output of a run made with
@@ -20,7 +20,7 @@ type wordsTable struct {
 	Title, Redacted                                         string
 	Verdict                                                 map[diagnose.Verdict]string
 	VerdictHint                                             map[diagnose.Verdict]string
-	Status                                                  map[checks.Status]string
+	Status                                                  map[engine.Status]string
 	Severity                                                map[diagnose.Severity]string
 	Probe                                                   map[string]string
 	FirstFailure                                            string
@@ -54,11 +54,11 @@ var englishWords = wordsTable{
 		diagnose.DoesNotWork:       "A live connection (WebSocket) could not be opened or used from this computer.",
 		diagnose.Incomplete:        "The check was stopped or ran out of time before it could tell.",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "Works",
-		checks.Warn: "Works, with a warning",
-		checks.Fail: "Does not work",
-		checks.Skip: "Not tested",
+	Status: map[engine.Status]string{
+		engine.Pass: "Works",
+		engine.Warn: "Works, with a warning",
+		engine.Fail: "Does not work",
+		engine.Skip: "Not tested",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "Fine",
@@ -67,15 +67,15 @@ var englishWords = wordsTable{
 		diagnose.SeverityProblem: "Problem",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "Name lookup (DNS)",
-		checks.ProbeTCP:           "Connection (TCP)",
-		checks.ProbeProxy:         "Through the proxy",
-		checks.ProbeTLS:           "Secure connection (TLS)",
-		checks.ProbeHTTP:          "Web request (HTTP)",
-		checks.ProbeUpgrade:       "WebSocket handshake",
-		checks.ProbeUpgradeDirect: "WebSocket handshake without the proxy",
-		checks.ProbeEcho:          "Messages both ways",
-		checks.ProbeIdle:          "Idle connection",
+		engine.ProbeDNS:           "Name lookup (DNS)",
+		engine.ProbeTCP:           "Connection (TCP)",
+		engine.ProbeProxy:         "Through the proxy",
+		engine.ProbeTLS:           "Secure connection (TLS)",
+		engine.ProbeHTTP:          "Web request (HTTP)",
+		engine.ProbeUpgrade:       "WebSocket handshake",
+		engine.ProbeUpgradeDirect: "WebSocket handshake without the proxy",
+		engine.ProbeEcho:          "Messages both ways",
+		engine.ProbeIdle:          "Idle connection",
 	},
 	FirstFailure:    "First step that did not work",
 	WhatToDo:        "What to do",

@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // germanWords is the report's table in German.
@@ -21,11 +21,11 @@ var germanWords = wordsTable{
 		diagnose.DoesNotWork:       "Von diesem Computer aus ließ sich keine Live-Verbindung (WebSocket) öffnen oder nutzen.",
 		diagnose.Incomplete:        "Die Prüfung wurde angehalten oder hatte keine Zeit mehr, bevor sie etwas sagen konnte.",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "Funktioniert",
-		checks.Warn: "Funktioniert, mit Warnung",
-		checks.Fail: "Funktioniert nicht",
-		checks.Skip: "Nicht geprüft",
+	Status: map[engine.Status]string{
+		engine.Pass: "Funktioniert",
+		engine.Warn: "Funktioniert, mit Warnung",
+		engine.Fail: "Funktioniert nicht",
+		engine.Skip: "Nicht geprüft",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "In Ordnung",
@@ -34,15 +34,15 @@ var germanWords = wordsTable{
 		diagnose.SeverityProblem: "Problem",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "Namensauflösung (DNS)",
-		checks.ProbeTCP:           "Verbindung (TCP)",
-		checks.ProbeProxy:         "Durch den Proxy",
-		checks.ProbeTLS:           "Sichere Verbindung (TLS)",
-		checks.ProbeHTTP:          "Webanfrage (HTTP)",
-		checks.ProbeUpgrade:       "WebSocket-Handshake",
-		checks.ProbeUpgradeDirect: "WebSocket-Handshake ohne Proxy",
-		checks.ProbeEcho:          "Nachrichten in beide Richtungen",
-		checks.ProbeIdle:          "Ruhende Verbindung",
+		engine.ProbeDNS:           "Namensauflösung (DNS)",
+		engine.ProbeTCP:           "Verbindung (TCP)",
+		engine.ProbeProxy:         "Durch den Proxy",
+		engine.ProbeTLS:           "Sichere Verbindung (TLS)",
+		engine.ProbeHTTP:          "Webanfrage (HTTP)",
+		engine.ProbeUpgrade:       "WebSocket-Handshake",
+		engine.ProbeUpgradeDirect: "WebSocket-Handshake ohne Proxy",
+		engine.ProbeEcho:          "Nachrichten in beide Richtungen",
+		engine.ProbeIdle:          "Ruhende Verbindung",
 	},
 	FirstFailure:    "Erster Schritt, der nicht funktioniert hat",
 	WhatToDo:        "Was zu tun ist",

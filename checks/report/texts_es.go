@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // spanishWords is the report's table in Spanish.
@@ -21,11 +21,11 @@ var spanishWords = wordsTable{
 		diagnose.DoesNotWork:       "No se pudo abrir ni usar una conexión en directo (WebSocket) desde este equipo.",
 		diagnose.Incomplete:        "La comprobación se detuvo o se quedó sin tiempo antes de poder saberlo.",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "Funciona",
-		checks.Warn: "Funciona, con un aviso",
-		checks.Fail: "No funciona",
-		checks.Skip: "Sin comprobar",
+	Status: map[engine.Status]string{
+		engine.Pass: "Funciona",
+		engine.Warn: "Funciona, con un aviso",
+		engine.Fail: "No funciona",
+		engine.Skip: "Sin comprobar",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "Todo bien",
@@ -34,15 +34,15 @@ var spanishWords = wordsTable{
 		diagnose.SeverityProblem: "Problema",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "Búsqueda del nombre (DNS)",
-		checks.ProbeTCP:           "Conexión (TCP)",
-		checks.ProbeProxy:         "A través del proxy",
-		checks.ProbeTLS:           "Conexión segura (TLS)",
-		checks.ProbeHTTP:          "Petición web (HTTP)",
-		checks.ProbeUpgrade:       "Negociación WebSocket",
-		checks.ProbeUpgradeDirect: "Negociación WebSocket sin el proxy",
-		checks.ProbeEcho:          "Mensajes en los dos sentidos",
-		checks.ProbeIdle:          "Conexión en reposo",
+		engine.ProbeDNS:           "Búsqueda del nombre (DNS)",
+		engine.ProbeTCP:           "Conexión (TCP)",
+		engine.ProbeProxy:         "A través del proxy",
+		engine.ProbeTLS:           "Conexión segura (TLS)",
+		engine.ProbeHTTP:          "Petición web (HTTP)",
+		engine.ProbeUpgrade:       "Negociación WebSocket",
+		engine.ProbeUpgradeDirect: "Negociación WebSocket sin el proxy",
+		engine.ProbeEcho:          "Mensajes en los dos sentidos",
+		engine.ProbeIdle:          "Conexión en reposo",
 	},
 	FirstFailure:    "Primer paso que no funcionó",
 	WhatToDo:        "Qué hacer",

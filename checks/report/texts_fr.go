@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // frenchWords is the report's table in French.
@@ -21,11 +21,11 @@ var frenchWords = wordsTable{
 		diagnose.DoesNotWork:       "Aucune connexion en direct (WebSocket) n'a pu être ouverte ou utilisée depuis cet ordinateur.",
 		diagnose.Incomplete:        "La vérification a été arrêtée ou a manqué de temps avant de pouvoir conclure.",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "Fonctionne",
-		checks.Warn: "Fonctionne, avec un avertissement",
-		checks.Fail: "Ne fonctionne pas",
-		checks.Skip: "Non testé",
+	Status: map[engine.Status]string{
+		engine.Pass: "Fonctionne",
+		engine.Warn: "Fonctionne, avec un avertissement",
+		engine.Fail: "Ne fonctionne pas",
+		engine.Skip: "Non testé",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "Tout va bien",
@@ -34,15 +34,15 @@ var frenchWords = wordsTable{
 		diagnose.SeverityProblem: "Problème",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "Recherche du nom (DNS)",
-		checks.ProbeTCP:           "Connexion (TCP)",
-		checks.ProbeProxy:         "Par le proxy",
-		checks.ProbeTLS:           "Connexion sécurisée (TLS)",
-		checks.ProbeHTTP:          "Requête web (HTTP)",
-		checks.ProbeUpgrade:       "Négociation WebSocket",
-		checks.ProbeUpgradeDirect: "Négociation WebSocket sans le proxy",
-		checks.ProbeEcho:          "Messages dans les deux sens",
-		checks.ProbeIdle:          "Connexion au repos",
+		engine.ProbeDNS:           "Recherche du nom (DNS)",
+		engine.ProbeTCP:           "Connexion (TCP)",
+		engine.ProbeProxy:         "Par le proxy",
+		engine.ProbeTLS:           "Connexion sécurisée (TLS)",
+		engine.ProbeHTTP:          "Requête web (HTTP)",
+		engine.ProbeUpgrade:       "Négociation WebSocket",
+		engine.ProbeUpgradeDirect: "Négociation WebSocket sans le proxy",
+		engine.ProbeEcho:          "Messages dans les deux sens",
+		engine.ProbeIdle:          "Connexion au repos",
 	},
 	FirstFailure:    "Première étape qui n'a pas fonctionné",
 	WhatToDo:        "Que faire",

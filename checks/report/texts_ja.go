@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // japaneseWords is the report's table in Japanese.
@@ -21,11 +21,11 @@ var japaneseWords = wordsTable{
 		diagnose.DoesNotWork:       "このコンピューターからライブ接続（WebSocket）を開くことも使うこともできませんでした。",
 		diagnose.Incomplete:        "結果が出る前に、チェックが停止されたか時間切れになりました。",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "OK",
-		checks.Warn: "OK（注意あり）",
-		checks.Fail: "うまくいきません",
-		checks.Skip: "未チェック",
+	Status: map[engine.Status]string{
+		engine.Pass: "OK",
+		engine.Warn: "OK（注意あり）",
+		engine.Fail: "うまくいきません",
+		engine.Skip: "未チェック",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "問題なし",
@@ -34,15 +34,15 @@ var japaneseWords = wordsTable{
 		diagnose.SeverityProblem: "問題あり",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "名前解決（DNS）",
-		checks.ProbeTCP:           "接続（TCP）",
-		checks.ProbeProxy:         "プロキシ経由",
-		checks.ProbeTLS:           "安全な接続（TLS）",
-		checks.ProbeHTTP:          "Webリクエスト（HTTP）",
-		checks.ProbeUpgrade:       "WebSocketハンドシェイク",
-		checks.ProbeUpgradeDirect: "プロキシなしのWebSocketハンドシェイク",
-		checks.ProbeEcho:          "双方向のメッセージ",
-		checks.ProbeIdle:          "無通信の接続",
+		engine.ProbeDNS:           "名前解決（DNS）",
+		engine.ProbeTCP:           "接続（TCP）",
+		engine.ProbeProxy:         "プロキシ経由",
+		engine.ProbeTLS:           "安全な接続（TLS）",
+		engine.ProbeHTTP:          "Webリクエスト（HTTP）",
+		engine.ProbeUpgrade:       "WebSocketハンドシェイク",
+		engine.ProbeUpgradeDirect: "プロキシなしのWebSocketハンドシェイク",
+		engine.ProbeEcho:          "双方向のメッセージ",
+		engine.ProbeIdle:          "無通信の接続",
 	},
 	FirstFailure:    "最初にうまくいかなかった手順",
 	WhatToDo:        "対処方法",

@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // brazilianWords is the report's table in Brazilian Portuguese.
@@ -21,11 +21,11 @@ var brazilianWords = wordsTable{
 		diagnose.DoesNotWork:       "Não foi possível abrir ou usar uma conexão ao vivo (WebSocket) a partir deste computador.",
 		diagnose.Incomplete:        "A verificação foi interrompida ou ficou sem tempo antes de poder dizer.",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "Funciona",
-		checks.Warn: "Funciona, com um aviso",
-		checks.Fail: "Não funciona",
-		checks.Skip: "Não testado",
+	Status: map[engine.Status]string{
+		engine.Pass: "Funciona",
+		engine.Warn: "Funciona, com um aviso",
+		engine.Fail: "Não funciona",
+		engine.Skip: "Não testado",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "Tudo certo",
@@ -34,15 +34,15 @@ var brazilianWords = wordsTable{
 		diagnose.SeverityProblem: "Problema",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "Consulta do nome (DNS)",
-		checks.ProbeTCP:           "Conexão (TCP)",
-		checks.ProbeProxy:         "Pelo proxy",
-		checks.ProbeTLS:           "Conexão segura (TLS)",
-		checks.ProbeHTTP:          "Pedido web (HTTP)",
-		checks.ProbeUpgrade:       "Handshake WebSocket",
-		checks.ProbeUpgradeDirect: "Handshake WebSocket sem o proxy",
-		checks.ProbeEcho:          "Mensagens nos dois sentidos",
-		checks.ProbeIdle:          "Conexão parada",
+		engine.ProbeDNS:           "Consulta do nome (DNS)",
+		engine.ProbeTCP:           "Conexão (TCP)",
+		engine.ProbeProxy:         "Pelo proxy",
+		engine.ProbeTLS:           "Conexão segura (TLS)",
+		engine.ProbeHTTP:          "Pedido web (HTTP)",
+		engine.ProbeUpgrade:       "Handshake WebSocket",
+		engine.ProbeUpgradeDirect: "Handshake WebSocket sem o proxy",
+		engine.ProbeEcho:          "Mensagens nos dois sentidos",
+		engine.ProbeIdle:          "Conexão parada",
 	},
 	FirstFailure:    "Primeiro passo que não funcionou",
 	WhatToDo:        "O que fazer",

@@ -1,8 +1,8 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // chineseWords is the report's table in Simplified Chinese.
@@ -21,11 +21,11 @@ var chineseWords = wordsTable{
 		diagnose.DoesNotWork:       "这台电脑无法打开或使用实时连接（WebSocket）。",
 		diagnose.Incomplete:        "检查在得出结论之前被停止或超时了。",
 	},
-	Status: map[checks.Status]string{
-		checks.Pass: "正常",
-		checks.Warn: "正常，但有提醒",
-		checks.Fail: "不正常",
-		checks.Skip: "未检查",
+	Status: map[engine.Status]string{
+		engine.Pass: "正常",
+		engine.Warn: "正常，但有提醒",
+		engine.Fail: "不正常",
+		engine.Skip: "未检查",
 	},
 	Severity: map[diagnose.Severity]string{
 		diagnose.SeverityOK:      "一切正常",
@@ -34,15 +34,15 @@ var chineseWords = wordsTable{
 		diagnose.SeverityProblem: "有问题",
 	},
 	Probe: map[string]string{
-		checks.ProbeDNS:           "名称解析（DNS）",
-		checks.ProbeTCP:           "连接（TCP）",
-		checks.ProbeProxy:         "经过代理",
-		checks.ProbeTLS:           "安全连接（TLS）",
-		checks.ProbeHTTP:          "网页请求（HTTP）",
-		checks.ProbeUpgrade:       "WebSocket握手",
-		checks.ProbeUpgradeDirect: "不经代理的WebSocket握手",
-		checks.ProbeEcho:          "双向消息",
-		checks.ProbeIdle:          "空闲连接",
+		engine.ProbeDNS:           "名称解析（DNS）",
+		engine.ProbeTCP:           "连接（TCP）",
+		engine.ProbeProxy:         "经过代理",
+		engine.ProbeTLS:           "安全连接（TLS）",
+		engine.ProbeHTTP:          "网页请求（HTTP）",
+		engine.ProbeUpgrade:       "WebSocket握手",
+		engine.ProbeUpgradeDirect: "不经代理的WebSocket握手",
+		engine.ProbeEcho:          "双向消息",
+		engine.ProbeIdle:          "空闲连接",
 	},
 	FirstFailure:    "第一个失败的步骤",
 	WhatToDo:        "怎么做",

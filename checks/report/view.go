@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // view is what the human formats (HTML, Markdown, text) show, worked out
@@ -50,7 +50,7 @@ type row struct {
 }
 
 type phaseBar struct {
-	Phase               checks.Phase
+	Phase               engine.Phase
 	OffsetPct, WidthPct float64
 	Title               string
 }
@@ -127,12 +127,12 @@ func newView(r Report) view {
 // (not because of another step).
 func firstFailure(rs []Result) *Result {
 	for i, res := range rs {
-		if res.Status == checks.Fail {
+		if res.Status == engine.Fail {
 			return &rs[i]
 		}
 	}
 	for i, res := range rs {
-		if res.Status == checks.Skip && !strings.HasPrefix(res.Code, "needs_") && !strings.HasPrefix(res.Code, "after_") && res.Code != checks.CodeNotApplicable {
+		if res.Status == engine.Skip && !strings.HasPrefix(res.Code, "needs_") && !strings.HasPrefix(res.Code, "after_") && res.Code != engine.CodeNotApplicable {
 			return &rs[i]
 		}
 	}
@@ -255,7 +255,7 @@ func offsetMS(r Report, res Result) float64 {
 	if res.Started.IsZero() || r.Started.IsZero() || res.Started.Before(r.Started) {
 		return 0
 	}
-	return checks.Millis(res.Started.Sub(r.Started))
+	return engine.Millis(res.Started.Sub(r.Started))
 }
 
 func pct(part, whole float64) float64 {
@@ -317,18 +317,18 @@ func localLine(r Report) string {
 
 // resultTime is a result's duration as the tables show it.
 func resultTime(res Result) string {
-	if res.Status == checks.Skip && res.DurationMS == 0 {
+	if res.Status == engine.Skip && res.DurationMS == 0 {
 		return "-"
 	}
 	return fmtMS(res.DurationMS)
 }
 
 // Detail is the short explanation of a result shown next to its status.
-func Detail(res checks.Result) string { return detail(res.Code, res.Reason) }
+func Detail(res engine.Result) string { return detail(res.Code, res.Reason) }
 
 func detail(code, reason string) string {
 	d := reason
-	if code != "" && code != checks.CodeOK && !strings.Contains(d, code) {
+	if code != "" && code != engine.CodeOK && !strings.Contains(d, code) {
 		if d == "" {
 			d = code
 		} else {

@@ -3,7 +3,7 @@ package session
 import (
 	"context"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
@@ -14,7 +14,7 @@ import (
 func (c *Checker) readMachine(ctx context.Context) (wait func() Machine, stop func()) {
 	limit := c.MachineTimeout
 	if limit <= 0 {
-		limit = checks.MachineTimeout
+		limit = engine.MachineTimeout
 	}
 	ctx, stop = context.WithTimeout(ctx, limit)
 	vpnOf, osOf := c.ReadVPN, c.ReadOSVersion
@@ -102,18 +102,18 @@ type VPNInfo struct {
 }
 
 // Environment works out how this computer reaches req's address, within
-// checks.RouteTimeout.
+// engine.RouteTimeout.
 func (c *Checker) Environment(ctx context.Context, req Request) (Environment, error) {
 	var env Environment
 	raw := PlanOf(c.request(req)).Address
 	if raw == "" {
 		raw = "ws://127.0.0.1/" // the self-test's server
 	}
-	t, err := checks.ParseTarget(raw)
+	t, err := engine.ParseTarget(raw)
 	if err != nil {
 		return env, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, checks.RouteTimeout)
+	ctx, cancel := context.WithTimeout(ctx, engine.RouteTimeout)
 	defer cancel()
 	rv := c.Resolver
 	if rv == nil {

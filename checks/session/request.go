@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 )
@@ -69,17 +69,17 @@ type Request struct {
 	// with Checker.Idle).
 	Idle time.Duration
 	// PingInterval is how often the idle test's ping connection pings;
-	// zero means checks.DefaultPingInterval.
+	// zero means engine.DefaultPingInterval.
 	PingInterval time.Duration
 	// ProbeTimeout and Deadline bound each probe and the whole run; zero
-	// means checks.DefaultProbeTimeout and checks.DefaultDeadline.
+	// means engine.DefaultProbeTimeout and engine.DefaultDeadline.
 	ProbeTimeout, Deadline time.Duration
 }
 
 // Options are the run's options: what the request says, with the
 // preset's headers, idle requirement and certificate issuers.
-func (r Request) Options() checks.Options {
-	o := checks.Options{
+func (r Request) Options() engine.Options {
+	o := engine.Options{
 		Subprotocols:     r.Subprotocols,
 		ClientCert:       r.ClientCert,
 		ClientKey:        r.ClientKey,
@@ -155,10 +155,10 @@ func PlanOf(req Request) Plan {
 	if req.SelfTest {
 		return Plan{Scope: ScopeSelfTest}
 	}
-	if t, err := checks.ParseTarget(addr); err == nil && t.Page {
+	if t, err := engine.ParseTarget(addr); err == nil && t.Page {
 		if p := req.Preset; p != nil {
 			for _, pt := range p.Targets {
-				if u, err := checks.ParseTarget(pt.URL); err == nil && strings.EqualFold(u.Host, t.Host) {
+				if u, err := engine.ParseTarget(pt.URL); err == nil && strings.EqualFold(u.Host, t.Host) {
 					return Plan{Address: pt.URL, Scope: ScopePreset}
 				}
 			}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -29,7 +29,7 @@ type Checker struct {
 	// ReadCaptive asks the OS whether the network wants a sign-in (a
 	// captive portal); nil means netenv.ReadCaptive.
 	ReadCaptive func(ctx context.Context) netenv.Captive
-	// MachineTimeout bounds that reading; zero means checks.MachineTimeout.
+	// MachineTimeout bounds that reading; zero means engine.MachineTimeout.
 	MachineTimeout time.Duration
 	// Resolver works out proxy routes for Environment; nil reads the
 	// machine's settings.
@@ -53,14 +53,14 @@ type Machine struct {
 type Run struct {
 	Request Request
 	Scope   Scope
-	Outcome checks.Outcome
+	Outcome engine.Outcome
 	// Other is the wss:// check made beside a ws:// address that failed
-	// (see checks.RunWithCounterpart); nil when there was none.
-	Other   *checks.Outcome
+	// (see RunWithCounterpart); nil when there was none.
+	Other   *engine.Outcome
 	Machine Machine
 	// Idle is the result of an idle test run after the check
 	// (Checker.Idle); nil until one ended. It is also in Outcome.Results.
-	Idle *checks.Result
+	Idle *engine.Result
 	// Browser is the person's own browser's answer on the same address
 	// (Checker.Browser); nil until one came.
 	Browser *browser.Result
@@ -85,7 +85,7 @@ func (c *Checker) request(req Request) Request {
 
 // Target is the target req checks, with the reference server of the
 // self-test started on this computer until stop is called.
-func (c *Checker) target(req Request) (t checks.Target, plan Plan, stop func(), err error) {
+func (c *Checker) target(req Request) (t engine.Target, plan Plan, stop func(), err error) {
 	plan, stop = PlanOf(req), func() {}
 	raw := plan.Address
 	if plan.Scope == ScopeSelfTest {
@@ -95,7 +95,7 @@ func (c *Checker) target(req Request) (t checks.Target, plan Plan, stop func(), 
 		}
 		stop, raw = func() { srv.Close() }, srv.URL
 	}
-	t, err = checks.ParseTarget(raw)
+	t, err = engine.ParseTarget(raw)
 	if err != nil {
 		stop()
 		return t, plan, func() {}, err
@@ -109,7 +109,7 @@ func (c *Checker) target(req Request) (t checks.Target, plan Plan, stop func(), 
 // OS release are read alongside. The error is for a request that cannot
 // run (a bad address, options no run can honour); a check that finds a
 // problem returns a Run that says so.
-func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Event)) (*Run, error) {
+func (c *Checker) Check(ctx context.Context, req Request, onEvent func(engine.Event)) (*Run, error) {
 	req = c.request(req)
 	t, plan, stop, err := c.target(req)
 	if err != nil {
@@ -118,8 +118,8 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(checks.Ev
 	defer stop()
 	wait, stopMachine := c.readMachine(ctx)
 	defer stopMachine()
-	rn := &checks.Runner{OnEvent: onEvent}
-	out, other, err := checks.RunWithCounterpart(ctx, rn, t, req.Options())
+	rn := &engine.Runner{OnEvent: onEvent}
+	out, other, err := RunWithCounterpart(ctx, rn, t, req.Options())
 	if err != nil {
 		return nil, err
 	}
@@ -140,19 +140,19 @@ func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run
 	req.SelfTest = run.Scope == ScopeSelfTest
 	t, _, stop, err := c.target(req)
 	if err != nil {
-		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
+		return run.WithIdle(engine.Result{Probe: engine.ProbeIdle, Status: engine.Skip, Code: engine.CodeCancelled, Reason: err.Error()})
 	}
 	defer stop()
 	opts := req.Options()
 	opts.Idle = length
-	out, err := (&checks.Runner{Probes: checks.IdleProbes()}).Run(ctx, t, opts)
+	out, err := (&engine.Runner{Probes: engine.IdleProbes()}).Run(ctx, t, opts)
 	if ctx.Err() != nil {
 		return run
 	}
 	if err != nil {
-		return run.WithIdle(checks.Result{Probe: checks.ProbeIdle, Status: checks.Skip, Code: checks.CodeCancelled, Reason: err.Error()})
+		return run.WithIdle(engine.Result{Probe: engine.ProbeIdle, Status: engine.Skip, Code: engine.CodeCancelled, Reason: err.Error()})
 	}
-	r, _ := out.Result(checks.ProbeIdle)
+	r, _ := out.Result(engine.ProbeIdle)
 	return run.WithIdle(r)
 }
 
@@ -187,9 +187,9 @@ func (r *Run) WithBrowser(res *browser.Result) *Run {
 
 // WithIdle is a copy of run with an idle test's result in place of any
 // earlier one, diagnosed again.
-func (r *Run) WithIdle(res checks.Result) *Run {
+func (r *Run) WithIdle(res engine.Result) *Run {
 	if res.Probe == "" {
-		res.Probe = checks.ProbeIdle
+		res.Probe = engine.ProbeIdle
 	}
 	n := *r
 	n.Idle = &res

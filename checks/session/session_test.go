@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/wsdoctor/wsdoctor/checks"
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -189,9 +189,9 @@ func TestIdleRowOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cut := checks.Result{Probe: checks.ProbeIdle, Status: checks.Fail, Code: "idle_timeout"}
-	cut.Evidence.Set(checks.KeyIdleLimit, "60")
-	cut.Evidence.Set(checks.KeyIdleEndedBy, "fin")
+	cut := engine.Result{Probe: engine.ProbeIdle, Status: engine.Fail, Code: "idle_timeout"}
+	cut.Evidence.Set(engine.KeyIdleLimit, "60")
+	cut.Evidence.Set(engine.KeyIdleEndedBy, "fin")
 	withIdle := run.WithIdle(cut).WithIdle(cut)
 	if n := len(run.Outcome.Results); n != len(withIdle.Outcome.Results)-1 {
 		t.Errorf("the first run changed: %d results", n)
@@ -204,7 +204,7 @@ func TestIdleRowOnce(t *testing.T) {
 		rep := withIdle.Report(false)
 		rows := 0
 		for _, r := range rep.Results {
-			if r.Probe == checks.ProbeIdle {
+			if r.Probe == engine.ProbeIdle {
 				rows++
 			}
 		}
@@ -252,10 +252,10 @@ func TestIdleAfterTheCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := c.Idle(ctx, run, 2*time.Second)
-	if done == run || done.Idle == nil || done.Idle.Probe != checks.ProbeIdle || done.Idle.Status == checks.Skip {
+	if done == run || done.Idle == nil || done.Idle.Probe != engine.ProbeIdle || done.Idle.Status == engine.Skip {
 		t.Fatalf("idle %+v", done.Idle)
 	}
-	if r, ok := done.Outcome.Result(checks.ProbeIdle); !ok || r.Status != done.Idle.Status {
+	if r, ok := done.Outcome.Result(engine.ProbeIdle); !ok || r.Status != done.Idle.Status {
 		t.Errorf("the idle result is not in the run: %+v", done.Outcome.Results)
 	}
 	stopped, stop := context.WithCancel(ctx)

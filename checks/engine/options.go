@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+)
+
+// Options are what the user can set for a run.
+type Options struct {
+	// Headers are extra request headers for the upgrade and the plain GET
+	// (Cookie, Origin, Authorization, ...).
+	Headers http.Header
+	// Subprotocols are offered in Sec-WebSocket-Protocol.
+	Subprotocols []string
+	// ClientCert and ClientKey are PEM files for a TLS client certificate.
+	ClientCert, ClientKey string
+	// CAFile is a PEM file of extra roots to trust (a private CA).
+	CAFile string
+	// Insecure skips certificate verification for the connections that
+	// follow the tls probe. The tls probe still reports what is wrong.
+	Insecure bool
+	// ProbeTimeout bounds each probe; zero means DefaultProbeTimeout.
+	ProbeTimeout time.Duration
+	// Deadline bounds the whole run; zero means DefaultDeadline. It does
+	// not bound the idle probe, which has its own.
+	Deadline time.Duration
+	// SlowUpgradeAfter is how long an upgrade may take to be answered
+	// before it is reported slow; zero means SlowUpgrade. It is capped
+	// at half the probe timeout, so that it can fire.
+	SlowUpgradeAfter time.Duration
+	// Idle is how long the idle probe holds WebSockets open; zero leaves
+	// the probe out of the run. At most MaxIdle.
+	Idle time.Duration
+	// IdleRequired is how long the service needs an idle WebSocket to
+	// stay open (the preset's value); zero means DefaultIdleRequired.
+	IdleRequired time.Duration
+	// ExpectedIssuers name the authorities that issue the service's
+	// certificates, by the issuer's organisation (O=) or common name (CN=),
+	// as the support team's preset says. The tls probe records whether the
+	// certificate it saw came from one of them; empty means no expectation.
+	ExpectedIssuers []string
+	// PingInterval is how often the idle probe's ping connection sends a
+	// WebSocket ping; zero means DefaultPingInterval.
+	PingInterval time.Duration
+	// Proxy says how connections to the target go: the zero value as the
+	// machine's settings say (environment, OS settings, PAC, WPAD), or
+	// directly, through one proxy (credentials in its URL), or as a PAC
+	// file answers.
+	Proxy netenv.Mode
+	// ProxyCredentials sign in to a proxy that asks (Basic or NTLM) when
+	// its URL carries none: --proxy-user and the window's field. Nil means
+	// none; on Windows the signed-in user is then tried. Never exported:
+	// reports leave it out and hide its password wherever it appears.
+	ProxyCredentials *netenv.ProxyCredentials
+}
+
+// validate rejects settings no run can honour.
+func (o Options) validate() error {
+	switch {
+	case o.ProbeTimeout < 0 || o.Deadline < 0 || o.SlowUpgradeAfter < 0 || o.IdleRequired < 0:
+		return fmt.Errorf("options: time limits cannot be negative")
+	case o.Idle < 0 || o.Idle > MaxIdle:
+		return fmt.Errorf("options: the idle test lasts 0 (off) to %s, not %s", MaxIdle, o.Idle)
+	case o.PingInterval < 0:
+		return fmt.Errorf("options: the ping interval cannot be negative")
+	}
+	return nil
+}
+
+// upgradeTimeout bounds the upgrade probe: the probe timeout, like every
+// other probe, so that a handshake nobody answers gives its verdict in one
+// timeout. An answer after the slow threshold (at most half of it) is
+// still seen, and reported slow with its time.
+func (o Options) upgradeTimeout() time.Duration { return o.probeTimeout() }
+
+// slowUpgrade is the time after which an answered upgrade is slow: at most
+// half the upgrade's bound, so that a slow answer can still come in time.
+func (o Options) slowUpgrade() time.Duration {
+	s := o.SlowUpgradeAfter
+	if s <= 0 {
+		s = SlowUpgrade
+	}
+	return min(s, o.probeTimeout()/2)
+}
+
+func (o Options) idleRequired() time.Duration {
+	if o.IdleRequired > 0 {
+		return o.IdleRequired
+	}
+	return DefaultIdleRequired
+}
+
+func (o Options) pingInterval() time.Duration {
+	if o.PingInterval > 0 {
+		return o.PingInterval
+	}
+	return DefaultPingInterval
+}
+
+func (o Options) probeTimeout() time.Duration {
+	if o.ProbeTimeout > 0 {
+		return o.ProbeTimeout
+	}
+	return DefaultProbeTimeout
+}
+
+func (o Options) deadline() time.Duration {
+	if o.Deadline > 0 {
+		return o.Deadline
+	}
+	return DefaultDeadline
+}
+
+// TLSSetup is what the options' files hold, loaded once per run.
+type TLSSetup struct {
+	// Roots are the OS roots plus CAFile; nil means the OS roots alone.
+	Roots *x509.CertPool
+	// ExtraRoots are the certificates from CAFile alone.
+	ExtraRoots *x509.CertPool
+	// ClientCerts holds the client certificate, if one was given.
+	ClientCerts []tls.Certificate
+	// Insecure mirrors Options.Insecure.
+	Insecure bool
+}
+
+// LoadTLS reads the certificate files named in o. Errors name the file.
+func (o Options) LoadTLS() (TLSSetup, error) {
+	s := TLSSetup{Insecure: o.Insecure}
+	if o.CAFile != "" {
+		pem, err := bounded.ReadFile(o.CAFile, bounded.MaxCertFile)
+		if err != nil {
+			return s, fmt.Errorf("read CA file: %w", err)
+		}
+		extra := x509.NewCertPool()
+		if !extra.AppendCertsFromPEM(pem) {
+			return s, fmt.Errorf("read CA file %s: no PEM certificate in it", o.CAFile)
+		}
+		roots, err := x509.SystemCertPool()
+		if err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		roots.AppendCertsFromPEM(pem)
+		s.Roots, s.ExtraRoots = roots, extra
+	}
+	if (o.ClientCert == "") != (o.ClientKey == "") {
+		return s, fmt.Errorf("client certificate: give both the certificate and the key file")
+	}
+	if o.ClientCert != "" {
+		c, err := LoadKeyPair(o.ClientCert, o.ClientKey)
+		if err != nil {
+			return s, fmt.Errorf("load client certificate: %w", err)
+		}
+		s.ClientCerts = []tls.Certificate{c}
+	}
+	return s, nil
+}
+
+// LoadKeyPair is tls.LoadX509KeyPair with each file bounded by
+// bounded.MaxCertFile.
+func LoadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
+}
+
+// Config is a TLS client configuration for host with these settings and the
+// given ALPN protocols.
+func (s TLSSetup) Config(host string, alpn ...string) *tls.Config {
+	return &tls.Config{
+		ServerName:         host,
+		RootCAs:            s.Roots,
+		Certificates:       s.ClientCerts,
+		InsecureSkipVerify: s.Insecure,
+		NextProtos:         alpn,
+		// The tls probe lowers this to see what an old server offers;
+		// the connections the app would make need TLS 1.2.
+		MinVersion: tls.VersionTLS12,
+	}
+}
+
+// sensitiveHeaders are request headers whose values are secrets.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"X-Api-Key":           true,
+	"X-Auth-Token":        true,
+}
+
+// IsSensitiveHeader reports whether a header's value must not be shown or
+// exported by default.
+func IsSensitiveHeader(name string) bool {
+	n := http.CanonicalHeaderKey(name)
+	if sensitiveHeaders[n] {
+		return true
+	}
+	l := strings.ToLower(n)
+	return strings.Contains(l, "token") || strings.Contains(l, "secret") || strings.Contains(l, "password")
+}
