@@ -5,6 +5,7 @@ package assets
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -39,4 +40,20 @@ func FindingsLanguages() []string {
 		}
 	}
 	return langs
+}
+
+// words holds every word a person reads, one folder a language
+// (words/<lang>/*.json, flat JSON objects of key and text), read and
+// checked by package checks/i18n.
+//
+//go:embed words
+var words embed.FS
+
+// Words is the folder of the word catalogues: words/<lang>/<part>.json.
+func Words() fs.FS {
+	sub, err := fs.Sub(words, "words")
+	if err != nil {
+		panic(err) // the folder is embedded: it is there
+	}
+	return sub
 }

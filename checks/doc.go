@@ -10,11 +10,12 @@
 //	checks/report                             JSON, HTML, Markdown, text; redaction; atomic writes
 //	checks/diagnose                           evidence to verdict, findings, admin note, path
 //	checks/preset, checks/refserver           support presets; the reference echo server
-//	checks/engine                             the runner and its probes, targets, limits, names
-//	checks/netenv, checks/browser, checks/i18n, checks/internal/bounded, checks/internal/wslimit, ui/quietlog, assets
+//	checks/engine, checks/browser             the runner and its probes; the browser test's page server
+//	checks/netenv, checks/i18n, checks/internal/bounded, checks/internal/wslimit, ui/quietlog
+//	assets                                    the embedded files: icon, preset, the word catalogues
 //
-// The last line is the ground floor: what the machine is set to (netenv),
-// the browser test's page server, the choice of language, small helpers
-// and the embedded files. checks/checktest (test servers and proxies) is
+// Below the engine: what the machine is set to (netenv), the words of
+// each language (i18n), small helpers; the embedded files under them all.
+// checks/checktest (test servers and proxies) is
 // for tests only: no package imports it outside its _test.go files.
 package checks
