@@ -1,8 +1,13 @@
 package diagnose
 
+// The facts the rules read: the results of every run by name, every
+// (*facts) method that reads them, the evidence references findings carry,
+// and the values of the catalogue's {placeholders}.
+
 import (
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -318,4 +323,188 @@ func fromEvidence(in Input) Input {
 		}
 	}
 	return in
+}
+
+// problemSev is a problem, or a warning when the WebSocket works anyway.
+func (f *facts) problemSev() Severity {
+	if f.works {
+		return SeverityWarning
+	}
+	return SeverityProblem
+}
+
+// endToEnd reports whether the encrypted connection ends at the service
+// itself: wss, no proxy, and a certificate for the host that a public root
+// (or the user's own CA file) vouches for. Nothing on the user's network can
+// then read or answer the WebSocket request, so whatever answered it is on
+// the service's side.
+func (f *facts) endToEnd() bool {
+	tls, ok := f.get(engine.ProbeTLS)
+	if !f.secure || f.viaProxy || !ok || tls.Status != engine.Pass {
+		return false
+	}
+	tb := tls.Evidence.Value(engine.KeyTrustedBy)
+	return (tb == engine.TrustedPublic || tb == engine.TrustedCAFile) && interceptor(tls) == ""
+}
+
+// secureWorksInstead reports whether the run is ws:// and the same host
+// works over wss://: the service does WebSockets, so a ws:// refusal more
+// likely comes from a filter that reads unencrypted traffic.
+func (f *facts) secureWorksInstead() bool {
+	o := f.in.Other
+	return !f.secure && o != nil && o.Target.Scheme == "wss" && o.Target.Host == f.o.Target.Host && o.Works()
+}
+
+// proxyTunnelOK reports whether a proxy in the path was reached.
+func (f *facts) proxyTunnelOK() bool {
+	p, ok := f.get(engine.ProbeProxy)
+	return ok && p.OK()
+}
+
+// proxyAnswers are the results that carry the proxy's own answer: the proxy
+// probe, and the upgrade and http results when they dialled the proxy
+// themselves.
+func (f *facts) proxyAnswers() []engine.Result {
+	var out []engine.Result
+	if p, ok := f.get(engine.ProbeProxy); ok && p.Status != engine.Skip {
+		out = append(out, p)
+	}
+	for _, name := range []string{engine.ProbeUpgrade, engine.ProbeHTTP} {
+		r, ok := f.get(name)
+		if !ok {
+			continue
+		}
+		_, hasStatus := r.Evidence.Get(engine.KeyProxyStatus)
+		if hasStatus || r.Evidence.Value(engine.KeyFailedAt) == "proxy" || r.Code == engine.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
+func (f *facts) proxyAuth() string {
+	for _, r := range f.proxyAnswers() {
+		if v := r.Evidence.Value(engine.KeyProxyAuth); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// proxySignIn is the sign-in the proxy asked for, if it asked.
+func (f *facts) proxySignIn() (signIn, bool) {
+	for _, r := range f.proxyAnswers() {
+		if v := r.Evidence.Value(engine.KeyProxyAuthResult); v != "" {
+			return signIn{r: r, result: v,
+				offered:  r.Evidence.Value(engine.KeyProxyAuthOffered),
+				scheme:   r.Evidence.Value(engine.KeyProxyAuthScheme),
+				identity: r.Evidence.Value(engine.KeyProxyAuthIdentity),
+				domain:   r.Evidence.Value(engine.KeyProxyAuthDomain)}, true
+		}
+	}
+	return signIn{}, false
+}
+
+// redirectAway is the host a 30x answer of r sends the request on to, when
+// it is another site than the target's.
+func (f *facts) redirectAway(r engine.Result, statusKey, locKey string) string {
+	st := httpStatus(r.Code)
+	if statusKey != "" {
+		st = httpStatus("status_" + r.Evidence.Value(statusKey))
+	}
+	if st < 300 || st >= 400 {
+		return ""
+	}
+	u, err := url.Parse(r.Evidence.Value(locKey))
+	if err != nil || u.Hostname() == "" {
+		return "" // a relative Location stays on the same host
+	}
+	h := u.Hostname()
+	if sameSite(h, f.o.Target.Host) || containsAny(h, identityProviders) != "" {
+		return ""
+	}
+	return h
+}
+
+// tlsVerifiedForHost reports whether the tls probe saw a certificate for
+// the target that this machine trusts: then whatever answered over it is
+// the service (or what the service put in front), never a network's page.
+func (f *facts) tlsVerifiedForHost() bool {
+	tls, ok := f.get(engine.ProbeTLS)
+	return ok && tls.Status != engine.Skip && tls.Evidence.Value(engine.KeyHostnameMatch) == "yes" && tls.Evidence.Value(engine.KeyVerifiedOS) == "yes"
+}
+
+// pageExplains reports whether a page in place of the service (a network
+// sign-in page, for sure, a gateway asking for a client certificate, or
+// the proxy's own page inside its tunnel)
+// explains the upgrade's answer, so that the service is not blamed.
+func (f *facts) pageExplains(fd *found) bool {
+	if p := fd.get(IDCaptivePortal); p != nil && p.conf == Sure {
+		return true
+	}
+	if p := fd.get(IDProxyBlocksCONN); p != nil && slices.Contains(p.cases, "in_tunnel") {
+		return true
+	}
+	// A 403 after a certificate was offered may be the service's own
+	// refusal too: both are then said.
+	p := fd.get(IDClientCertRequired)
+	return p != nil && p.conf == Sure
+}
+
+// pagePlaceholders sets {portal}, {page_title} and {client_cas}.
+func (f *facts) pagePlaceholders(set func(k, v string)) {
+	for _, k := range [][2]string{{engine.ProbeUpgrade, "tunnel_title"}, {engine.ProbeUpgrade, "body_title"}, {engine.ProbeHTTP, "title"}, {engine.ProbeTLS, "plain_http_title"}} {
+		if t := f.ev(k[0], k[1]); t != "" {
+			set("page_title", t)
+			break
+		}
+	}
+	portal := false
+	for _, p := range []struct{ probe, st, loc string }{{engine.ProbeUpgrade, "", "location"}, {engine.ProbeHTTP, "", "location"}, {engine.ProbeTLS, "plain_http_status", "plain_http_location"}} {
+		if h := f.redirectAway(f.res[p.probe], p.st, p.loc); h != "" {
+			set("portal", h)
+			portal = true
+			break
+		}
+	}
+	if !portal && f.ev(engine.ProbeTLS, engine.KeyHostnameMatch) == "no" {
+		if sans := f.ev(engine.ProbeTLS, engine.KeyCert0Sans); sans != "" {
+			name, _, _ := strings.Cut(sans, ",")
+			_, name, _ = strings.Cut(name, ":")
+			set("portal", name)
+		}
+	}
+	for _, p := range []string{engine.ProbeUpgrade, engine.ProbeTLS} {
+		if c := f.ev(p, engine.KeyClientCertCAS); c != "" {
+			set("client_cas", c)
+			break
+		}
+	}
+}
+
+// portalCert reports whether the certificate the tls probe saw is a
+// network sign-in page's, for sure: the service's certificate was then
+// never seen, and cannot be blamed.
+func (f *facts) portalCert(fd *found) bool {
+	p := fd.get(IDCaptivePortal)
+	return p != nil && p.conf == Sure && slices.Contains(p.cases, "tls_name")
+}
+
+// otherRef points at evidence of an extra run; its probe is prefixed with
+// the run's name ("other:tcp", "direct:upgrade").
+func otherRef(run string, r engine.Result, key string) EvidenceRef {
+	e := ref(r, key)
+	e.Probe = run + ":" + e.Probe
+	return e
+}
+
+func uniq(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

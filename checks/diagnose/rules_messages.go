@@ -1,15 +1,105 @@
 package diagnose
 
+// The rules of what happens once the WebSocket is open: messages that do
+// not come back or come back changed (messages-blocked), a connection cut
+// (connection-dropped), an idle limit shorter than the app needs
+// (proxy-idle-timeout); and the answers of servers that do not behave
+// (ruleHostile): a scheme that does not match the port, an answer that is
+// not HTTP, headers or messages no browser takes.
+
 import (
 	"slices"
+	"strconv"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
-// drop forgets findings raised by earlier rules that a later rule knows to
-// be wrong (a port called blocked that answered, in its own way).
-func (fd *found) drop(ids ...string) {
-	fd.list = slices.DeleteFunc(fd.list, func(r *raised) bool { return slices.Contains(ids, r.id) })
+func ruleEcho(f *facts, fd *found) {
+	echo, ok := f.get(engine.ProbeEcho)
+	if !ok || echo.Status == engine.Skip {
+		return
+	}
+	echoed, _ := strconv.Atoi(echo.Evidence.Value(engine.KeyMessagesEchoed))
+	base := func(sev Severity, conf Confidence, cases ...string) raised {
+		if !f.secure {
+			cases = append(cases, "plain")
+		} else if f.endToEnd() {
+			cases = append(cases, "end_to_end")
+		}
+		fixer := FixerNetworkAdmin
+		if f.endToEnd() {
+			fixer = FixerServiceAdmin
+		}
+		return raised{id: IDMessagesBlocked, sev: sev, conf: conf, fixer: fixer, cases: cases,
+			refs: refs(echo, engine.KeyMessagesSent, engine.KeyMessagesEchoed, engine.KeyMissing, engine.KeyMangled, engine.KeyCloseCode, engine.KeyCloseReason)}
+	}
+	switch echo.Code {
+	case engine.CodeMangled:
+		fd.add(base(SeverityProblem, Sure, "mangled"))
+	case engine.CodeNoEcho:
+		fd.add(base(SeverityWarning, Possible, "no_echo"))
+	case engine.CodePartialEcho:
+		fd.add(base(SeverityWarning, Likely, "partial"))
+	case engine.CodeNoPong:
+		fd.add(base(SeverityInfo, Possible, "no_pong"))
+	case engine.CodeEOF, engine.CodeReset:
+		cc := echo.Evidence.Value(engine.KeyCloseCode)
+		frame := echo.Evidence.Value(engine.KeyCloseFrame) == "yes" || (cc != "" && cc != "1006")
+		dropped := raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
+			refs: refs(echo, engine.KeyMessagesEchoed, engine.KeyCloseCode, engine.KeyWriteError)}
+		if echo.Code == engine.CodeReset {
+			dropped.cases = []string{"reset"}
+		} else {
+			dropped.cases = []string{"no_frame"}
+		}
+		switch {
+		case echoed == 0 && frame:
+			fd.add(base(SeverityProblem, Likely, "closed", "close_frame"))
+		case echoed == 0:
+			fd.add(base(SeverityProblem, Likely, "closed"))
+			dropped.conf = Possible
+			fd.add(dropped)
+		default:
+			fd.add(dropped)
+		}
+	case engine.CodeOK, engine.CodeCancelled, "deadline", engine.CodeNoConn:
+	default:
+		if echo.Status == engine.Fail {
+			fd.add(base(SeverityProblem, Possible))
+		}
+	}
+}
+
+func ruleIdle(f *facts, fd *found) {
+	idle, ok := f.get(engine.ProbeIdle)
+	if !ok || idle.Status == engine.Skip {
+		return
+	}
+	if idle.Code == "dropped" {
+		// A connection kept busy with pings ended anyway: not an idle limit.
+		fd.add(raised{id: IDConnectionDropped, sev: SeverityProblem, conf: Likely, fixer: FixerNetworkAdmin,
+			cases: []string{"no_frame"}, refs: refs(idle, engine.KeyIdleEndedBy, "ping_end_s", "ping_error")})
+	}
+	limit, ok := secondsOf(idle.Evidence.Value(engine.KeyIdleLimit))
+	if !ok || limit >= f.in.requiredIdle().Seconds() {
+		return
+	}
+	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+		refs: refs(idle, engine.KeyIdleLimit, engine.KeyIdleEndedBy, engine.KeyPingsKeptAlive, engine.KeySurvived)}
+	switch e := idle.Evidence.Value(engine.KeyIdleEndedBy); e {
+	case "close_frame", "fin", "reset", "silent":
+		r.cases = append(r.cases, e)
+	}
+	switch idle.Evidence.Value(engine.KeyPingsKeptAlive) {
+	case "yes":
+		r.cases = append(r.cases, "pings_help")
+	case "no":
+		r.cases = append(r.cases, "pings_no_help")
+	}
+	if f.viaProxy {
+		r.cases = append(r.cases, "via_proxy")
+	}
+	fd.add(r)
 }
 
 // ruleHostile names the answers of servers that do not behave: an address
