@@ -8,7 +8,7 @@
 // most likely cause first, who can fix it, and a note for the network
 // administrator.
 //
-// Rules and words live apart. The rules (rules.go) are small functions that
+// Rules and words live apart. The rules (rules_*.go) are small functions that
 // decide which finding IDs a run raises, with what severity and confidence,
 // which variant ("case") of the text applies, and which evidence raised
 // them. The words (assets/findings/<lang>.json, loaded and checked by

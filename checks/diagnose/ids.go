@@ -40,22 +40,17 @@ const (
 	// IDFirefoxOwnProxy: Firefox has proxy settings of its own, which take
 	// another way to the service than the check took (info).
 	IDFirefoxOwnProxy = "firefox-own-proxy"
-)
-
-// The findings of pages in place of the service.
-const (
 	// IDCaptivePortal: a network sign-in page (hotel, guest Wi-Fi)
 	// answers in place of the service.
 	IDCaptivePortal = "captive-portal"
 	// IDClientCertRequired: the service wants a TLS client certificate
 	// and none it accepts was offered.
 	IDClientCertRequired = "client-cert-required"
+	// IDBrowserDiffers: the person's own browser, opened on the same address,
+	// got an answer next to the check's (shared FINDINGS.md). Its cases say
+	// which way they differ, or that the browser confirms the check.
+	IDBrowserDiffers = "browser-differs"
 )
-
-// IDBrowserDiffers: the person's own browser, opened on the same address,
-// got an answer next to the check's (shared FINDINGS.md). Its cases say
-// which way they differ, or that the browser confirms the check.
-const IDBrowserDiffers = "browser-differs"
 
 // IDs lists every finding ID in the order of the connection's path (the
 // network, name lookup, proxy, connection, encryption, WebSocket,
@@ -98,7 +93,7 @@ var Cases = map[string][]string{
 	IDDNSFailure:        {"nxdomain", "no_answer", "proxy_may_resolve"},
 	IDProxyUnreachable:  {"refused", "timeout", "nxdomain"},
 	IDProxyAuthRequired: {"schemes", "signin_needed", "windows_refused", "ticket_refused", "credentials_refused"},
-	IDProxyBlocksCONN:   {"block_page"},
+	IDProxyBlocksCONN:   {"block_page", "in_tunnel"}, // in_tunnel: ruleTunnelPage
 	IDTCPBlocked:        {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
 	IDPlainWSBlocked:    {"target_plain", "target_secure"},
 	IDTLSVersion:        {"middle_box"},
@@ -108,18 +103,20 @@ var Cases = map[string][]string{
 	IDServerRefused:     {"login", "forbidden"},
 	IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same",
 		"closed_all", "not_http", "headers_too_large", "tls_port", "plain_port"}, // the last five: ruleHostile
-	IDHandshakeTimeout:  {"slow", "via_proxy", "no_proxy"},
-	IDMessagesBlocked:   {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end", "invalid_utf8", "too_large"},
-	IDConnectionDropped: {"reset", "no_frame"},
-	IDProxyIdleTimeout:  {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
-	IDVPNActive:         {"with_failure"},
-	IDProxyConfigured:   {"pac", "signed_in"},
-	IDFirefoxOwnProxy:   {},
-	IDCauseUnknown:      {},
-	IDCheckIncomplete:   {"cancelled", "deadline"},
-	IDWebSocketOK:       {"self_test"},
-	IDAddressNeeded:     {},
-	IDBrowserDiffers:    browserCases,
+	IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
+	IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end", "invalid_utf8", "too_large"},
+	IDConnectionDropped:  {"reset", "no_frame"},
+	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy"},
+	IDVPNActive:          {"with_failure"},
+	IDProxyConfigured:    {"pac", "signed_in"},
+	IDFirefoxOwnProxy:    {},
+	IDCauseUnknown:       {},
+	IDCheckIncomplete:    {"cancelled", "deadline"},
+	IDWebSocketOK:        {"self_test"},
+	IDAddressNeeded:      {},
+	IDBrowserDiffers:     browserCases,
+	IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
+	IDClientCertRequired: {"none_given", "not_accepted", "refused", "cas"},
 }
 
 // browserCases are the variants of browser-differs: which side failed
@@ -129,12 +126,4 @@ var browserCases = []string{
 	"browser_fails", "app_fails", "both_work", "both_fail",
 	"firefox", "antivirus", "origin", "check_trusts_more",
 	"proxy_sign_in", "pac", "own_proxy", "certificate",
-}
-
-// The cases of those findings, and of proxy-blocks-connect's page inside
-// its tunnel, added to Cases here.
-func init() {
-	Cases[IDCaptivePortal] = []string{"redirect", "sign_in_page", "tls_name", "os_says"}
-	Cases[IDClientCertRequired] = []string{"none_given", "not_accepted", "refused", "cas"}
-	Cases[IDProxyBlocksCONN] = append(Cases[IDProxyBlocksCONN], "in_tunnel")
 }
