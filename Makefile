@@ -35,25 +35,30 @@ BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # their own (a transparent proxy, a dead proxy setting, a name server);
 # MIT Kerberos for a realm on loopback that squid's Negotiate sign-in uses;
 # Chromium, headless, as the person's own browser (check --browser); and
-# fonts-noto-cjk so the Japanese and Chinese windows render real glyphs
-# (Fyne falls back to the system's fonts for what its own font lacks).
-TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user chromium fonts-noto-cjk
-# Packages: the Windows cross-compiler and its objdump, NSIS, and the tools
-# that build and check the Linux packages.
-PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis desktop-file-utils xz-utils dpkg-dev file zip unzip osslsigncode
+# fonts-noto-cjk so headless Chromium draws the Japanese and Chinese report
+# pages (the window carries its own, assets/fonts); python3-socketio on
+# python3-aiohttp, a real Socket.IO app for the fallback probe.
+TEST_PACKAGES  := xvfb xauth x11-utils nginx-light haproxy squid tinyproxy microsocks mitmproxy iproute2 iptables krb5-kdc krb5-admin-server krb5-user chromium fonts-noto-cjk python3-socketio python3-aiohttp
+# Packages: the Windows cross-compiler and its objdump, NSIS, wixl for the
+# MSI, the tools that build and check the Linux packages, and Python's
+# YAML and JSON Schema to check the winget manifests.
+PACKAGE_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wixl msitools desktop-file-utils xz-utils dpkg-dev file zip unzip osslsigncode python3-yaml python3-jsonschema
 # make test-windows: Wine runs the Windows programs (wine64 is the 64-bit
 # loader; no i386 multiarch needed), Xvfb and ImageMagick show and
 # photograph the window, openssl makes the test certificates, squid and a
 # python3 web server stand in for the proxy and the PAC server, jq reads
-# the JSON, iproute2's ss finds free ports.
-WINE_PACKAGES  := wine wine64 xvfb xauth x11-utils imagemagick openssl squid python3 jq iproute2 osslsigncode
+# the JSON, iproute2's ss finds free ports, wixl and msitools build the
+# newer MSI of the upgrade test.
+WINE_PACKAGES  := wine wine64 xvfb xauth x11-utils imagemagick openssl squid python3 jq iproute2 osslsigncode wixl msitools
 # Only to redraw the icon from assets/icon.svg (make icon).
 ICON_PACKAGES  := librsvg2-bin icoutils
+# Only to cut the carried fonts again after a translation (make fonts).
+FONT_PACKAGES  := fonts-noto-cjk python3-fonttools
 # CI checks the packages too (make package-check), so make test installs
 # the packaging tools as well.
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES) $(WINE_PACKAGES)
 
-.PHONY: deps deps-package deps-windows run test test-fast lab build bench clean fuzz
+.PHONY: deps deps-package deps-windows run test test-fast lab build build-cli package-cli bench clean fuzz fonts screenshots
 
 deps: DEPS = $(PACKAGES)
 deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
@@ -76,6 +81,34 @@ run: deps
 build: deps
 	$(GO) build -ldflags '$(LDFLAGS)' -o wsdoctor .
 
+# wsdoctor-cli: the same main.go without the window (the build tag
+# nodesktop leaves ui and Fyne out) and without cgo: one static program
+# with every command, for servers, containers and scripts. No Debian
+# package is needed to build it, for any system.
+CLI_BUILD := CGO_ENABLED=0 $(GO) build -tags nodesktop -trimpath -ldflags '-s -w $(LDFLAGS)'
+build-cli:
+	$(CLI_BUILD) -o wsdoctor-cli .
+
+# The archives of wsdoctor-cli for Linux and macOS (amd64, arm64) and
+# Windows (amd64), in dist/cli; each holds the program alone, with the
+# commit's date on it, so one commit makes the same bytes.
+CLI_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+package-cli:
+	@set -e; rm -rf $(DIST)/cli && mkdir -p $(DIST)/cli; \
+	for t in $(CLI_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; name=wsdoctor-cli-$(VERSION)-$$os-$$arch; exe=wsdoctor-cli; \
+		[ $$os = windows ] && exe=wsdoctor-cli.exe; \
+		mkdir -p $(DIST)/cli/$$name; \
+		GOOS=$$os GOARCH=$$arch $(CLI_BUILD) -o $(DIST)/cli/$$name/$$exe .; \
+		touch -d @$(SOURCE_DATE_EPOCH) $(DIST)/cli/$$name/$$exe; \
+		if [ $$os = windows ]; then \
+			(cd $(DIST)/cli/$$name && zip -X -q ../$$name.zip $$exe); \
+		else \
+			tar -C $(DIST)/cli/$$name --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -czf $(DIST)/cli/$$name.tar.gz $$exe; \
+		fi; \
+		rm -rf $(DIST)/cli/$$name; echo "$(DIST)/cli/$$name: $$os $$arch"; \
+	done
+
 # Every test: the engine (cgo-free), the window under a virtual X server.
 test: deps
 	gofmt -l . | (! grep .) || (echo "gofmt wants changes in the files above"; exit 1)
@@ -84,6 +117,9 @@ test: deps
 	GOOS=darwin $(GO) vet ./checks/...
 	CGO_ENABLED=0 $(GO) test ./checks/...
 	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test -race ./...
+	@# The window's run-state property test in full (500 sequences): under
+	@# -race above it runs 50.
+	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test ./ui/ -run '^TestRunStateProperty$$'
 
 # Fuzz every parser of outside input for FUZZTIME each. go test takes one
 # -fuzz target per run, so they run one after another; crashers are kept in
@@ -116,11 +152,20 @@ lab: deps
 	@WSDOCTOR_LAB='$(abspath $(LAB_TABLE))' CGO_ENABLED=0 $(GO) test ./checks/cli -run '^TestScenarios$$' -count=1 -v; \
 		status=$$?; echo; cat $(LAB_TABLE) 2>/dev/null; exit $$status
 
+# The Result screens of docs/screenshots (issue 21): real checks on
+# loopback in the test renderer at the fit sizes, in English, German and
+# Japanese (ui/screenshots_test.go). Look at each before committing.
+screenshots: deps
+	WSDOCTOR_SCREENSHOTS='$(abspath docs/screenshots)' xvfb-run -a $(GO) test ./ui/ -run '^TestScreenshots$$' -count=1
+
+# The engine's benchmarks (in-process), then the command-line build's as
+# whole processes: start-up, and a check against the handshake+echo floor.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./checks/engine/
+	$(GO) test -run '^$$' -bench 'Startup|CheckProcess' -benchtime 20x .
 
 clean:
-	rm -f wsdoctor
+	rm -f wsdoctor wsdoctor-cli
 	rm -rf $(DIST)
 
 # ---- Installers -------------------------------------------------------------
@@ -148,6 +193,12 @@ WINDOWS_EXE   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.exe
 WINDOWS_CLI   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64-cli.exe
 WINDOWS_ZIP   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.zip
 WINDOWS_SETUP := $(DIST)/wsdoctor-$(VERSION)-windows-amd64-installer.exe
+WINDOWS_MSI   := $(DIST)/wsdoctor-$(VERSION)-windows-amd64.msi
+# Where a release's files are published: the winget manifests point there.
+RELEASE_URL   ?= https://codeberg.org/wsdoctor/wsdoctor/releases/download/v$(VERSION)
+# The installer's languages and translated strings, from the word
+# catalogues (packaging/windows/nsislang).
+WINDOWS_NSH   := $(DIST)/wsdoctor-languages.nsh
 
 # Signing the Windows programs (off unless SIGN_PFX is given): a PKCS#12
 # file and a file holding its password; TIMESTAMP_URL is an RFC 3161
@@ -179,7 +230,9 @@ package-linux: deps-package $(FYNE) stage
 	sh packaging/linux/build.sh '$(STAGE)/$(APP_NAME).tar.xz' '$(VERSION)' '$(DEB_VERSION)' $(DIST)/linux $(LINUX_TARXZ) $(LINUX_DEB)
 
 # Windows: fyne cross-compiles with MinGW (GUI subsystem, icon, manifest and
-# version resource); NSIS wraps it in a per-user installer. The empty .exe
+# version resource); NSIS wraps it in a per-user installer, in the
+# languages of assets/words (nsislang writes them for it), and wixl in a
+# per-machine MSI for managed deployment (packaging/windows/msi.sh). The empty .exe
 # makes fyne skip its first build: fyne drops GOFLAGS' -ldflags after one
 # build, and only its second build (with the resource) is kept. Fyne's
 # hardening flags need MinGW's stack protector, linked in statically.
@@ -193,11 +246,18 @@ ifneq ($(SIGN_PFX),)
 	$(SIGN_CMD) $(WINDOWS_EXE)
 	$(SIGN_CMD) $(WINDOWS_CLI)
 endif
+	CGO_ENABLED=0 $(GO) run ./packaging/windows/nsislang -o '$(abspath $(WINDOWS_NSH))'
 	makensis -V2 -DVERSION='$(VERSION)' -DVIVERSION=$(NUM_VERSION).$(BUILD_NUMBER) -DAPPID=$(APP_ID) \
 		-DEXE='$(abspath $(WINDOWS_EXE))' -DCLIEXE='$(abspath $(WINDOWS_CLI))' -DICON='$(abspath assets/icon.ico)' \
+		-DLANGUAGES='$(abspath $(WINDOWS_NSH))' \
 		-DOUTFILE='$(abspath $(WINDOWS_SETUP))' $(if $(SIGN_PFX),-DSIGNCMD='$(SIGN_CMD)') packaging/windows/wsdoctor.nsi
+	sh packaging/windows/msi.sh $(NUM_VERSION) $(WINDOWS_EXE) $(WINDOWS_CLI) assets/icon.ico $(WINDOWS_MSI)
+ifneq ($(SIGN_PFX),)
+	$(SIGN_CMD) $(WINDOWS_MSI)
+endif
 	rm -rf $(DIST)/zip && mkdir -p $(DIST)/zip && cp $(WINDOWS_EXE) $(DIST)/zip/wsdoctor.exe && cp $(WINDOWS_CLI) $(DIST)/zip/wsdoctor-cli.exe
 	touch -d @$(SOURCE_DATE_EPOCH) $(DIST)/zip/*.exe && rm -f $(WINDOWS_ZIP) && cd $(DIST)/zip && zip -X -q '$(abspath $(WINDOWS_ZIP))' wsdoctor.exe wsdoctor-cli.exe
+	sh packaging/windows/winget.sh '$(VERSION)' $(WINDOWS_MSI) $(WINDOWS_SETUP) '$(RELEASE_URL)' $(DIST)/winget >/dev/null
 
 # macOS: only on a Mac (Xcode's command line tools give the C compiler and
 # the frameworks Fyne links; Apple's SDK cannot be used on Linux). Makes an
@@ -212,6 +272,10 @@ package-darwin: $(FYNE) stage
 # Both packages, then what can be checked of them on Linux.
 package-check: package
 	sh packaging/check.sh '$(VERSION)' $(LINUX_TARXZ) $(LINUX_DEB) $(WINDOWS_EXE) $(WINDOWS_SETUP) $(WINDOWS_CLI) $(WINDOWS_ZIP)
+	# msiinfo ends its lines with CR LF.
+	msiinfo export $(WINDOWS_MSI) Property | tr -d '\r' | grep -qx "ProductVersion	$(NUM_VERSION)" && \
+		msiinfo export $(WINDOWS_MSI) File | tr -d '\r' | grep -q '	wsdoctor-cli.exe	' && echo "ok   $(WINDOWS_MSI): version $(NUM_VERSION), both programs"
+	/usr/bin/python3 packaging/windows/winget-check.py '$(DIST)/winget/$(VERSION)'
 
 # The Windows programs run under Wine (packaging/test-windows.sh): the
 # packages above (built first if missing), then a second Windows build with
@@ -232,6 +296,12 @@ test-windows: deps-windows
 		'$(abspath $(WINDOWS_CLI))' '$(abspath $(WINDOWS_SETUP))'
 
 # Redraw the PNG and the Windows .ico from the SVG (commit the results).
+# The fonts the window carries (assets/fonts): Noto Sans CJK cut to the
+# characters of the catalogues; ui's TestFontsCarryEveryCharacter says when.
+fonts:
+	@for p in $(FONT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || { echo "make fonts needs: sudo apt-get install -y $(FONT_PACKAGES)"; exit 1; }; done
+	/usr/bin/python3 packaging/fonts/subset.py "$$(go list -m -f '{{.Dir}}' fyne.io/fyne/v2)/theme/font" assets/fonts
+
 icon:
 	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png
 	d=$$(mktemp -d) && for s in 16 24 32 48 64 256; do rsvg-convert -w $$s -h $$s assets/icon.svg -o $$d/$$s.png; done && \

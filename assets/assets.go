@@ -1,12 +1,10 @@
 // Package assets holds the files built into the program: the default preset,
-// the icon and the words of the diagnosis.
+// the icon and every word a person reads, per language.
 package assets
 
 import (
 	"embed"
-	"fmt"
 	"io/fs"
-	"strings"
 )
 
 // Preset is the embedded preset. The default has no target, so the app
@@ -14,33 +12,6 @@ import (
 //
 //go:embed preset.json
 var Preset []byte
-
-// findings holds the diagnosis catalogue, one file per language
-// (findings/<lang>.json), read and checked by package checks/diagnose.
-//
-//go:embed findings/*.json
-var findings embed.FS
-
-// Findings returns the diagnosis catalogue for lang ("en", ...).
-func Findings(lang string) ([]byte, error) {
-	b, err := findings.ReadFile("findings/" + lang + ".json")
-	if err != nil {
-		return nil, fmt.Errorf("assets: findings catalogue %q: %w", lang, err)
-	}
-	return b, nil
-}
-
-// FindingsLanguages lists the languages the diagnosis catalogue exists in.
-func FindingsLanguages() []string {
-	entries, _ := findings.ReadDir("findings")
-	var langs []string
-	for _, e := range entries {
-		if name, ok := strings.CutSuffix(e.Name(), ".json"); ok {
-			langs = append(langs, name)
-		}
-	}
-	return langs
-}
 
 // words holds every word a person reads, one folder a language
 // (words/<lang>/*.json, flat JSON objects of key and text), read and
@@ -57,3 +28,33 @@ func Words() fs.FS {
 	}
 	return sub
 }
+
+// fonts holds what the window draws that Fyne's own Latin font lacks: Noto
+// Sans CJK cut down to the characters of the catalogues and the window (make
+// fonts writes them; ui's font test fails when a character is missing), so
+// no glyph depends on the fonts of the machine.
+//
+//go:embed fonts/*.otf
+var fonts embed.FS
+
+// Font is the carried font of a glyph variant, "JP" (Japanese shapes) or
+// "SC" (Simplified Chinese, for every other language), regular or bold.
+func Font(variant string, bold bool) (name string, data []byte) {
+	name = "NotoSansCJK" + variant + "-Regular.otf"
+	if bold {
+		name = "NotoSansCJK" + variant + "-Bold.otf"
+	}
+	data, err := fonts.ReadFile("fonts/" + name)
+	if err != nil {
+		panic(err) // the fonts are embedded: a wrong variant is a programming error
+	}
+	return name, data
+}
+
+// Middleboxes are the fingerprints of the products that sit between a
+// computer and a service (gateways, proxies, security programs): their
+// certificate issuers, headers, block pages, proxy realms, PAC hosts and
+// process names, read by package checks/diagnose.
+//
+//go:embed middleboxes.json
+var Middleboxes []byte

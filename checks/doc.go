@@ -4,7 +4,7 @@
 // never one on its own line or above (checks/internal/layers tests it,
 // reading this table):
 //
-//	.                                         main.go: wiring, the window or a headless command
+//	., packaging/windows/nsislang              main.go: wiring, the window or a headless command; the installer's words
 //	ui, checks/cli                            the two front ends: widgets or flags to a session.Request
 //	checks/session                            one check from request to what is shown and saved
 //	checks/report                             JSON, HTML, Markdown, text; redaction; atomic writes

@@ -58,10 +58,21 @@ run() {
 	rc=0
 	timeout "$t" wine "$@" >"$work/out" 2>"$work/err" </dev/null || rc=$?
 }
+# freeport: a port below the kernel's ephemeral range (so no outgoing
+# connection of this machine can take it meanwhile) that no socket uses in
+# any state, and that this script has not handed out before ($work/ports,
+# since each $(freeport) runs in a subshell).
 freeport() {
+	local lo p
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+	[ "$lo" -gt 21000 ] || lo=32768 # an unusual range: stay below the usual one
 	while :; do
-		p=$((20000 + RANDOM % 30000))
-		[ -z "$(ss -Htln "sport = :$p")" ] && { echo "$p"; return; }
+		p=$((20000 + RANDOM % (lo - 20000)))
+		grep -qx "$p" "$work/ports" 2>/dev/null && continue
+		[ -z "$(ss -Htan "sport = :$p or dport = :$p")" ] || continue
+		echo "$p" >>"$work/ports"
+		echo "$p"
+		return
 	done
 }
 # waitport PORT: up to 60 s for something to listen on 127.0.0.1:PORT.
@@ -74,8 +85,22 @@ waitport() {
 	return 1
 }
 elapsed() { echo "$(($(date +%s) - start)) s"; }
-# want SECTION: SECTION (checks, proxy, console, presets, install) is not
-# in SKIP, a list for quicker runs while working on the script.
+# openwindow LANG: starts the window in LANG on $DISPLAY; gui is its
+# process, win its X window (empty if none showed within 60 s).
+openwindow() {
+	wine "$exe" --lang "$1" >"$work/gui.log" 2>&1 &
+	gui=$!
+	pids+=($gui)
+	win=
+	for _ in $(seq 120); do
+		win=$(xwininfo -root -tree 2>/dev/null | grep '"WebSocket Doctor"' | awk '{print $1}' | head -1)
+		[ -n "$win" ] && break
+		sleep 0.5
+	done
+}
+# want SECTION: SECTION (checks, proxy, console, presets, install, msi,
+# variant, window, fit) is not in SKIP, a list for quicker runs while
+# working on the script.
 want() { case " ${SKIP:-} " in *" $1 "*) echo "== $1: skipped (SKIP)"; return 1 ;; esac; }
 
 echo "== Wine prefix $WINEPREFIX"
@@ -104,12 +129,21 @@ pids+=($!)
 # squid, listening on two ports (one for http=, one for https=), resolves
 # the test's names from its own hosts file: they do not resolve for the
 # Windows program, so a check of them works only through the proxy.
-sqa=$(freeport) sqb=$(freeport)
+sqa=$(freeport) sqb=$(freeport) sqn=$(freeport)
 mkdir -p "$work/squid" && chmod 777 "$work/squid"
 printf '127.0.0.1 echo.wsd.test echo.skip.test wsdtarget\n' >"$work/squid/hosts"
 cat >"$work/squid/squid.conf" <<EOF
 http_port 127.0.0.1:$sqa
 http_port 127.0.0.1:$sqb
+# A third port asks for a Windows (NTLM) sign-in, with Debian's
+# ntlm_fake_auth: where Windows' SSPI cannot make one (Wine has no
+# ntlm_auth), the check must say so, not that squid refused it.
+http_port 127.0.0.1:$sqn name=ntlm
+auth_param ntlm program /usr/lib/squid/ntlm_fake_auth
+auth_param ntlm children 2
+acl ntlmport myportname ntlm
+acl signedin proxy_auth REQUIRED
+http_access deny ntlmport !signedin
 hosts_file $work/squid/hosts
 pid_filename $work/squid/squid.pid
 cache_log $work/squid/cache.log
@@ -136,11 +170,11 @@ function FindProxyForURL(url, host) {
 EOF
 python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$pacport" >"$work/www.log" 2>&1 &
 pids+=($!)
-for p in $wsport $wssport $sqa $sqb $pacport; do
+for p in $wsport $wssport $sqa $sqb $sqn $pacport; do
 	waitport "$p" || { tail -n 20 "$work"/serve-*.log "$work/squid/out.log" "$work/squid/cache.log" "$work/www.log"; exit 1; }
 done
 ca=$(zpath "$work/ca.pem")
-echo "     ws :$wsport, wss :$wssport, squid :$sqa and :$sqb, PAC :$pacport, after $(elapsed)"
+echo "     ws :$wsport, wss :$wssport, squid :$sqa and :$sqb (NTLM :$sqn), PAC :$pacport, after $(elapsed)"
 
 if want checks; then
 echo "== $exe: checks"
@@ -165,6 +199,13 @@ fi
 
 if want proxy; then
 echo "== $exe: Windows proxy settings (wine reg add)"
+# Wine has no ntlm_auth (winbind), so its SSPI cannot make an NTLM
+# sign-in (0x80090305): as on a Windows without a domain session.
+run 90 "$exe" check "ws://127.0.0.1:$wsport/ws" --proxy "http://127.0.0.1:$sqn" --json --quiet
+expect "NTLM squid, SSPI unable to sign in: exit 1 ($rc), $(jq -r '.top_finding' "$work/out" 2>/dev/null), sign-in $(jq -r '[.results[] | select(.probe == "proxy") | .evidence.proxy_auth_result] | first' "$work/out" 2>/dev/null)" \
+	sh -c "[ $rc = 1 ] && jq -e '.top_finding == \"proxy-signin-unavailable\" and ([.results[] | select(.probe == \"proxy\") | .evidence | .proxy_auth_identity + \" \" + .proxy_auth_result] | first) == \"windows failed\"' '$work/out' >/dev/null"
+run 90 "$exe" check "ws://127.0.0.1:$wsport/ws" --proxy "http://127.0.0.1:$sqn" --quiet
+expect "the words say the sign-in could not be made, not that squid refused it" sh -c "grep -q 'could not sign you in' '$work/out' && ! grep -q 'did not accept your Windows sign-in' '$work/out'"
 IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
 WH='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
 reg() { wine reg "$@" >>"$work/reg.log" 2>&1; }
@@ -329,6 +370,17 @@ expect "a side file still beats the added preset" grep -q '^Preset: Side Preset 
 "$linux" preset embed --preset "$work/brand.json" --out "$work/branded-linux" >"$work/out" 2>&1
 "$work/branded-linux" version >"$work/out" 2>&1
 expect "the Linux binary brands a copy of itself too" grep -q '^Preset: Branded Co (added to the program)' "$work/out"
+# The README's Windows command, run from the console companion beside the
+# window program, makes a window program (PE Subsystem 2): double-clicked,
+# no console opens. The console companion itself is refused without
+# --console.
+cp "$cliexe" "$work/portable/wsdoctor-cli.exe"
+subsystem() { od -An -tu2 -j $(( $(od -An -tu4 -j 60 -N4 "$1" | tr -d ' ') + 92 )) -N2 "$1" | tr -d ' '; }
+run 60 "$work/portable/wsdoctor-cli.exe" preset embed --preset "$(zpath "$work/brand.json")" --out "$(zpath "$work/branded/from-cli.exe")"
+sub=$(subsystem "$work/branded/from-cli.exe" 2>/dev/null)
+expect "wsdoctor-cli.exe preset embed makes a window program: exit $rc, subsystem ${sub:-none}" sh -c "[ $rc = 0 ] && [ '$sub' = 2 ]"
+run 60 "$work/portable/wsdoctor-cli.exe" preset embed --preset "$(zpath "$work/brand.json")" --exe "$(zpath "$work/portable/wsdoctor-cli.exe")" --out "$(zpath "$work/branded/console.exe")"
+expect "a console program is not branded without --console: exit $rc" sh -c "[ $rc = 2 ] && grep -q 'console program' '$work/err' && [ ! -e '$work/branded/console.exe' ]"
 fi
 
 # The installer's places in the prefix.
@@ -357,16 +409,27 @@ key=$(uninstkey)
 expect "uninstall entry in Apps & features: $key" [ -n "$key" ]
 wine reg query "$key" 2>/dev/null | tr -d '\r' >"$work/out"
 expect "uninstall entry has the version and a quiet uninstall command" sh -c "grep -q 'DisplayVersion.*$version' '$work/out' && grep -q 'QuietUninstallString.*uninstall.exe\" /S' '$work/out'"
+expect "uninstall entry has its size: $(grep -o 'EstimatedSize.*' "$work/out")" sh -c "grep -Eq 'EstimatedSize[[:space:]]+REG_DWORD[[:space:]]+0x0*[1-9a-f]' '$work/out'"
+# What the window writes as it runs (Fyne's preferences and icon cache),
+# and what another Fyne app keeps beside it.
+appid=$(sed -n 's/^ *ID *= *"\(.*\)"/\1/p' "$here/../FyneApp.toml")
+mkdir -p "$users/AppData/Roaming/fyne/$appid" "$users/AppData/Local/fyne/$appid" "$users/AppData/Roaming/fyne/other.app"
+echo '{}' >"$users/AppData/Roaming/fyne/$appid/preferences.json"
+echo x >"$users/AppData/Local/fyne/$appid/icon.png"
 expect "the folder is not on PATH unless asked" notonpath
 run 60 "$instdir/wsdoctor.exe" version
 expect "installed exe runs: $(head -1 "$work/out")" grep -q "^wsdoctor $version (" "$work/out"
 run 120 "$instdir/wsdoctor-cli.exe" check "ws://127.0.0.1:$wsport/ws" --quiet
 expect "installed wsdoctor-cli.exe checks: exit 0 ($rc)" [ "$rc" = 0 ]
+run 60 "$instdir/wsdoctor-cli.exe" help
+expect "wsdoctor-cli.exe's help names it wsdoctor-cli" grep -q '^  wsdoctor-cli check \[URL\]' "$work/out"
 uninstall
 expect "uninstaller /S: exit 0 ($rc)" [ "$rc" = 0 ]
 expect "uninstall removed the program folder" [ ! -e "$instdir" ]
 expect "uninstall removed the shortcut" [ ! -e "$lnk" ]
 expect "uninstall removed the uninstall entry" [ -z "$(uninstkey)" ]
+expect "uninstall removed the window's preferences and cache" sh -c "[ ! -e '$users/AppData/Roaming/fyne/$appid' ] && [ ! -e '$users/AppData/Local/fyne/$appid' ] && [ ! -e '$users/AppData/Local/fyne' ]"
+expect "uninstall kept another Fyne app's folder" [ -d "$users/AppData/Roaming/fyne/other.app" ]
 fi
 
 if [ -n "${VARIANT_INSTALLER:-}" ] && want variant; then
@@ -380,9 +443,16 @@ if [ -n "${VARIANT_INSTALLER:-}" ] && want variant; then
 	expect "preset show: built in, as given" sh -c "grep -q '(built in)' '$work/err' && jq -e --slurpfile want '$VARIANT_PRESET' '.product_name == \$want[0].product_name and .targets == \$want[0].targets' '$work/out' >/dev/null"
 	expect "the folder is on the user's PATH: $(userpath)" onpath
 	run 60 cmd /c wsdoctor-cli version
+	if ! grep -q "^wsdoctor $version (" "$work/out"; then
+		# A new Wine session reads the user's PATH from the registry;
+		# one already running may not have it yet: start it again once.
+		wineserver -k 2>/dev/null
+		wineserver -w
+		run 60 cmd /c wsdoctor-cli version
+	fi
 	expect "wsdoctor-cli runs from PATH in a new cmd.exe" grep -q "^wsdoctor $version (" "$work/out"
 	if [ -n "${SIGN_CA:-}" ]; then
-		for f in "$VARIANT_INSTALLER" "$instdir/wsdoctor.exe" "$instdir/wsdoctor-cli.exe" "$instdir/uninstall.exe"; do
+		for f in "$VARIANT_INSTALLER" "${VARIANT_INSTALLER%-installer.exe}.msi" "$instdir/wsdoctor.exe" "$instdir/wsdoctor-cli.exe" "$instdir/uninstall.exe"; do
 			expect "signed: osslsigncode verify $(basename "$f")" sh -c "osslsigncode verify -CAfile '$SIGN_CA' -in '$f' >'$work/out' 2>&1"
 		done
 		expect "the unsigned build stays unsigned" sh -c "! osslsigncode verify -CAfile '$SIGN_CA' -in '$exe' >/dev/null 2>&1"
@@ -402,6 +472,48 @@ if [ -n "${VARIANT_INSTALLER:-}" ] && want variant; then
 	expect "uninstall removed the program folder" [ ! -e "$instdir" ]
 fi
 
+# The MSI last of the installers: its removal under Wine can leave the
+# machine's PATH without the system folders, which a later cmd.exe needs.
+
+# The MSI for managed deployment, as Intune or Group Policy run it:
+# msiexec /i /qn per machine with ADDTOPATH=1, then a newer MSI over it
+# (an upgrade in place: one product, the new version), then /x.
+msi=${setup%-installer.exe}.msi
+if [ -f "$msi" ] && want msi; then
+	echo "== $msi: install, upgrade and remove (msiexec /qn)"
+	pf="$WINEPREFIX/drive_c/Program Files/WebSocket Doctor"
+	HKLMUN='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
+	SYSENV='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+	msiversion() { wine reg query "$HKLMUN" /s 2>/dev/null | tr -d '\r' | grep -A8 'DisplayName.*WebSocket Doctor' | sed -n 's/.*DisplayVersion[[:space:]]*REG_SZ[[:space:]]*//p' | sort -u | tr '\n' ' '; }
+	syspath() { wine reg query "$SYSENV" /v PATH 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_[A-Z_]*SZ[[:space:]]*//p'; }
+	# PRESET=FILE: a support team's preset put beside the programs; a bad
+	# one fails the install, which rolls back.
+	printf '{"product_name": "MSI Co", "targets": [{"url": "ws://127.0.0.1:9/ws"}]}' >"$work/msi-preset.json"
+	printf '{"product_name": "MSI Co", "targets": [{"url": "ftp://127.0.0.1/ws"}]}' >"$work/msi-bad.json"
+	run 300 msiexec /i "$(zpath "$msi")" /qn PRESET="$(zpath "$work/msi-bad.json")"; wineserver -w
+	expect "a bad PRESET fails the install (exit $rc) and leaves nothing" sh -c "[ $rc != 0 ] && [ ! -e '$pf' ] && [ -z '$(msiversion)' ]"
+	run 300 msiexec /i "$(zpath "$msi")" /qn ADDTOPATH=1 PRESET="$(zpath "$work/msi-preset.json")"; wineserver -w
+	expect "msiexec /i /qn ADDTOPATH=1 PRESET=...: exit 0 ($rc)" [ "$rc" = 0 ]
+	run 60 "$pf/wsdoctor-cli.exe" version
+	expect "the PRESET is beside the installed programs: $(tail -1 "$work/out")" grep -q '^Preset: MSI Co (beside the program' "$work/out"
+	expect "installed into Program Files" sh -c "[ -s '$pf/wsdoctor.exe' ] && [ -s '$pf/wsdoctor-cli.exe' ]"
+	expect "the folder is on the machine's PATH: $(syspath)" sh -c "wine reg query '$SYSENV' /v PATH 2>/dev/null | grep -qi 'Program Files.WebSocket Doctor'"
+	expect "a Start-menu shortcut" sh -c "find '$WINEPREFIX/drive_c' -iname 'WebSocket Doctor.lnk' | grep -q ."
+	run 60 "$pf/wsdoctor-cli.exe" version
+	expect "the installed wsdoctor-cli.exe runs: $(head -1 "$work/out")" grep -q "^wsdoctor $version (" "$work/out"
+	# A newer MSI: the same build under the next patch version.
+	next=$(echo "$version" | sed -n 's/^\([0-9]*\.[0-9]*\.\)\([0-9]*\).*/echo \1$((\2+1))/p' | sh)
+	sh "$here/windows/msi.sh" "$next" "$pf/wsdoctor.exe" "$pf/wsdoctor-cli.exe" "$here/../assets/icon.ico" "$work/next.msi" 2>"$work/msi.log" || show "$work/msi.log"
+	run 300 msiexec /i "$(zpath "$work/next.msi")" /qn ADDTOPATH=1 PRESET="$(zpath "$work/msi-preset.json")"; wineserver -w
+	expect "a newer MSI upgrades in place: exit $rc, installed $(msiversion)" sh -c "[ $rc = 0 ] && [ '$(msiversion)' = '$next ' ]"
+	run 300 msiexec /x "$(zpath "$work/next.msi")" /qn; wineserver -w
+	expect "msiexec /x /qn: exit 0 ($rc)" [ "$rc" = 0 ]
+	expect "removal leaves no program folder (nor the preset)" [ ! -e "$pf" ]
+	expect "removal leaves no uninstall entry" [ -z "$(msiversion)" ]
+	expect "removal takes the folder off the machine's PATH" sh -c "! wine reg query '$SYSENV' /v PATH 2>/dev/null | grep -qi 'WebSocket Doctor'"
+	expect "removal leaves no shortcut" sh -c "! find '$WINEPREFIX/drive_c' -iname 'WebSocket Doctor.lnk' | grep -q ."
+fi
+
 if [ -n "${SCREENSHOT:-}" ] && want window; then
 	echo "== $exe: the window on Xvfb"
 	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
@@ -412,15 +524,14 @@ if [ -n "${SCREENSHOT:-}" ] && want window; then
 	# the session again with one, or Wine's windows go nowhere.
 	wineserver -k 2>/dev/null
 	wineserver -w
-	wine "$exe" >"$work/gui.log" 2>&1 &
-	pids+=($!)
-	win=
-	for _ in $(seq 120); do
-		win=$(xwininfo -root -tree 2>/dev/null | grep '"WebSocket Doctor"' | awk '{print $1}' | head -1)
-		[ -n "$win" ] && break
-		sleep 0.5
-	done
-	expect "the window opens: $win \"WebSocket Doctor\"" [ -n "$win" ]
+	# English, then Japanese: the prefix's Fonts folder has no Asian font
+	# (Wine's own only), so the Japanese window draws with the fonts the
+	# program carries or shows boxes.
+	for lang in en ja; do
+	shot=$SCREENSHOT
+	[ "$lang" = en ] || shot="${SCREENSHOT%.png}-$lang.png"
+	openwindow "$lang"
+	expect "the window opens in $lang: $win \"WebSocket Doctor\"" [ -n "$win" ]
 	[ -n "$win" ] || show "$work/gui.log"
 	colours=0
 	if [ -n "$win" ]; then
@@ -432,9 +543,66 @@ if [ -n "${SCREENSHOT:-}" ] && want window; then
 		done
 		sleep 2 # let the last frame land
 		import -display "$DISPLAY" -window "$win" "$work/shot.png" 2>/dev/null && colours=$(identify -format %k "$work/shot.png")
-		mkdir -p "$(dirname "$SCREENSHOT")" && cp "$work/shot.png" "$SCREENSHOT"
+		mkdir -p "$(dirname "$shot")" && cp "$work/shot.png" "$shot"
 	fi
-	expect "the window shows more than an empty frame: $colours colours, $(identify -format %wx%h "$work/shot.png" 2>/dev/null) (saved as $SCREENSHOT)" [ "${colours:-0}" -ge 50 ]
+	expect "the $lang window shows more than an empty frame: $colours colours, $(identify -format %wx%h "$work/shot.png" 2>/dev/null) (saved as $shot)" [ "${colours:-0}" -ge 50 ]
+	expect "no Asian font in the prefix's Fonts folder" sh -c "! ls '$WINEPREFIX/drive_c/windows/Fonts' | grep -qi -e cjk -e msgothic -e meiryo -e yugoth -e simsun -e msyh"
+	kill "$gui" 2>/dev/null; wait "$gui" 2>/dev/null
+	wineserver -k 2>/dev/null; wineserver -w
+	done
+	unset DISPLAY
+fi
+
+# Windows' default on most laptops: 125% (LogPixels 120) on 1366x768. The
+# window must open inside the screen, footer and all, at that scale: Fyne
+# takes the scale from the monitor's DPI, and ui.FitToScreen sizes the
+# window from the work area. At 100% the window would be 640 units high;
+# at 125% and fitted it is between 640 and 768 pixels, so its height also
+# shows that the scale took.
+if [ -n "${SCREENSHOT:-}" ] && want fit; then
+	echo "== $exe: the window at 125% on a 1366x768 screen"
+	Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/display125" 2>"$work/xvfb125.log" &
+	xvfb=$!
+	pids+=($xvfb)
+	for _ in $(seq 100); do [ -s "$work/display125" ] && break; sleep 0.1; done
+	export DISPLAY=:$(cat "$work/display125")
+	wineserver -k 2>/dev/null
+	wineserver -w
+	wine reg add 'HKCU\Control Panel\Desktop' /v LogPixels /t REG_DWORD /d 120 /f >/dev/null 2>&1
+	wineserver -k 2>/dev/null
+	wineserver -w
+	# German: the longest words.
+	openwindow de
+	expect "the window opens at 125%: $win" [ -n "$win" ]
+	[ -n "$win" ] || show "$work/gui.log"
+	x=-1 y=-1 w=0 h=0
+	if [ -n "$win" ]; then
+		# Fyne resizes the window once it runs (FitToScreen): wait until
+		# its size has held for a second.
+		last=
+		for _ in $(seq 40); do
+			geo=$(xwininfo -id "$win" 2>/dev/null | awk '/Absolute upper-left X/{x=$NF} /Absolute upper-left Y/{y=$NF} /^ *Width/{w=$NF} /^ *Height/{h=$NF} END{print x, y, w, h}')
+			[ -n "$geo" ] && [ "$geo" = "$last" ] && break
+			last=$geo
+			sleep 1
+		done
+		read -r x y w h <<<"$geo"
+		colours=0
+		for _ in $(seq 60); do
+			import -display "$DISPLAY" -window "$win" "$work/shot125.png" 2>/dev/null &&
+				colours=$(identify -format %k "$work/shot125.png" 2>/dev/null) && [ "${colours:-0}" -ge 50 ] && break
+			sleep 0.5
+		done
+		sleep 2
+		import -display "$DISPLAY" -window root "$work/shot125.png" 2>/dev/null
+		mkdir -p "$(dirname "$SCREENSHOT")" && cp "$work/shot125.png" "${SCREENSHOT%.png}-125-de.png"
+	fi
+	expect "at 125% the window is scaled: ${h} px high, more than 640 (saved as ${SCREENSHOT%.png}-125-de.png)" [ "${h:-0}" -gt 640 ]
+	inside() { [ "$x" -ge 0 ] && [ "$y" -ge 0 ] && [ $((x + w)) -le 1366 ] && [ $((y + h)) -le 768 ]; }
+	expect "at 125% the window fits 1366x768: ${w}x${h} at ${x},${y}" inside
+	kill "$gui" 2>/dev/null; wait "$gui" 2>/dev/null
+	wineserver -k 2>/dev/null; wineserver -w
+	kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null
 	unset DISPLAY
 fi
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -32,10 +31,15 @@ type browserBox struct {
 	bar    *widget.ProgressBar
 	skip   *button
 	answer *widget.Label
+	// pageBox tells that the browser has not loaded the page, with its
+	// address to open by hand (selectable) and a button to copy it.
+	pageBox  *fyne.Container
+	pageNote *widget.Label
+	page     *widget.Label
 
 	// State, on Fyne's goroutine: the run it belongs to, whether the test
 	// runs, and the browser's answer once it came.
-	run          *Run
+	run          *shownRun
 	busy         bool
 	res          *browser.Result
 	startAt, end time.Time
@@ -43,16 +47,26 @@ type browserBox struct {
 
 func newBrowserBox(z *Wizard) *browserBox {
 	b := &browserBox{z: z}
-	b.start = newButton(T.BrowserButton, b.begin, z.escape)
+	l := z.lang
+	b.start = newButton(l.T("window.browser.button"), b.begin, z.escape)
 	b.start.Icon = theme.ComputerIcon()
-	b.offer = container.NewBorder(nil, nil, nil, b.start, wrapped(T.BrowserHint))
+	b.offer = container.NewBorder(nil, nil, nil, b.start, wrapped(l.T("window.browser.hint")))
 	b.spin = widget.NewActivity()
 	b.text = wrapped("")
 	b.bar = widget.NewProgressBar()
 	b.bar.TextFormatter = func() string { return "" }
-	b.skip = newButton(T.BrowserSkip, func() { z.cancelTask("browser") }, z.escape)
+	b.skip = newButton(l.T("window.browser.skip"), func() { z.cancelTask("browser") }, z.escape)
 	b.skip.Icon = theme.MediaSkipNextIcon()
-	b.wait = container.NewVBox(container.NewBorder(nil, nil, b.spin, b.skip, b.text), b.bar)
+	b.pageNote = wrapped("")
+	b.page = widget.NewLabel("")
+	b.page.Selectable = true
+	b.page.TextStyle.Monospace = true
+	b.page.Wrapping = fyne.TextWrapBreak
+	copyPage := newButton(l.T("window.browser.copy_address"), func() { z.copyText(b.page.Text) }, z.escape)
+	copyPage.Icon = theme.ContentCopyIcon()
+	b.pageBox = container.NewVBox(b.pageNote, container.NewBorder(nil, nil, nil, copyPage, b.page))
+	b.pageBox.Hide()
+	b.wait = container.NewVBox(container.NewBorder(nil, nil, b.spin, b.skip, b.text), b.bar, b.pageBox)
 	b.wait.Hide()
 	b.answer = wrapped("")
 	b.answer.Hide()
@@ -62,7 +76,7 @@ func newBrowserBox(z *Wizard) *browserBox {
 }
 
 // update shows the browser test of run; a new run starts afresh.
-func (b *browserBox) update(run *Run) {
+func (b *browserBox) update(run *shownRun) {
 	if b.z.eng.Browser == nil {
 		b.root.Hide()
 		return
@@ -96,6 +110,7 @@ func (b *browserBox) begin() {
 		return
 	}
 	b.run, b.busy = run, true
+	b.pageBox.Hide()
 	b.startAt, b.end = time.Now(), time.Now().Add(browser.MaxWait)
 	b.answer.Hide()
 	b.tick()
@@ -107,17 +122,31 @@ func (b *browserBox) begin() {
 				b.tick()
 			}
 		})
-		done, err := z.eng.Browser(ctx, snapshot.Session)
+		done, err := z.eng.Browser(ctx, snapshot.Session, func(page string) {
+			z.do(func() {
+				if sameCheck(b.run, run) && b.busy {
+					b.notLoaded(page)
+				}
+			})
+		})
 		stopTick()
 		skipped := ctx.Err() != nil
 		z.do(func() { b.finish(run, done, err, skipped) })
 	})
 }
 
+// notLoaded says that the browser has not loaded the test page yet, with
+// its address to open by hand; the wait goes on.
+func (b *browserBox) notLoaded(page string) {
+	b.page.SetText(page)
+	b.pageNote.SetText(b.z.lang.T("window.browser.not_loaded", "seconds", int(browser.LoadWait/time.Second)))
+	b.pageBox.Show()
+}
+
 // tick moves the countdown.
 func (b *browserBox) tick() {
 	left := max(time.Until(b.end), 0)
-	b.text.SetText(fmt.Sprintf(T.BrowserWaiting, fmtDuration(left)))
+	b.text.SetText(b.z.lang.T("window.browser.waiting", "left", b.z.lang.Span(left)))
 	if total := b.end.Sub(b.startAt); total > 0 {
 		b.bar.SetValue(1 - float64(left)/float64(total))
 	}
@@ -125,26 +154,27 @@ func (b *browserBox) tick() {
 
 // finish shows the browser's answer and diagnoses the run again, now with
 // the answer beside the check's; unless a newer run has taken its place.
-func (b *browserBox) finish(run *Run, done *session.Run, err error, skipped bool) {
+func (b *browserBox) finish(run *shownRun, done *session.Run, err error, skipped bool) {
 	z := b.z
+	l := z.lang
 	if !sameCheck(b.run, run) || !b.busy {
 		return
 	}
 	b.busy = false
 	switch {
 	case skipped:
-		b.answer.SetText(T.BrowserSkipped)
+		b.answer.SetText(l.T("window.browser.skipped"))
 	case err != nil:
-		b.answer.SetText(fmt.Sprintf(T.BrowserFailed, err))
+		b.answer.SetText(l.T("window.browser.failed", "error", err.Error()))
 	default:
 		b.res = done.Browser
-		b.answer.SetText(browserWords(*done.Browser))
+		b.answer.SetText(l.browserWords(*done.Browser))
 		if sameCheck(z.run, run) {
 			if z.run.Session != run.Session {
 				// The idle test ended meanwhile: keep its result too.
 				done = z.run.Session.WithBrowser(done.Browser)
 			}
-			z.run = newRun(z.run.Request, z.run.Env, done)
+			z.run = newShownRun(z.run.Request, z.run.Conn, done)
 			b.run, run = z.run, z.run
 		}
 	}
@@ -162,17 +192,16 @@ func (b *browserBox) finish(run *Run, done *session.Run, err error, skipped bool
 }
 
 // browserWords says what the browser saw, in a sentence.
-func browserWords(r browser.Result) string {
+func (l language) browserWords(r browser.Result) string {
 	name := r.Name()
 	if name == "" {
-		name = T.BrowserNameUnknown
+		name = l.T("window.browser.name_unknown")
 	}
 	if r.Works() {
-		return fmt.Sprintf(T.BrowserOpened, name, fmtProbeTime(time.Duration(r.OpenMS*float64(time.Millisecond))))
+		return l.T("window.browser.opened", "browser", name, "time", l.probeTime(time.Duration(r.OpenMS*float64(time.Millisecond))))
 	}
-	s := fmt.Sprintf(T.BrowserNotOpened, name)
 	if r.CloseCode != 0 {
-		s += fmt.Sprintf(T.BrowserCloseCode, r.CloseCode)
+		return l.T("window.browser.not_opened_code", "browser", name, "code", r.CloseCode)
 	}
-	return s
+	return l.T("window.browser.not_opened", "browser", name)
 }

@@ -28,7 +28,7 @@ type browserEngine struct {
 
 // browser answers what the test sends, set beside the check's by the
 // session's own diagnosis.
-func (e *browserEngine) browser(ctx context.Context, run *session.Run) (*session.Run, error) {
+func (e *browserEngine) browser(ctx context.Context, run *session.Run, _ func(string)) (*session.Run, error) {
 	e.mu.Lock()
 	e.asked = run
 	e.mu.Unlock()
@@ -43,7 +43,7 @@ func (e *browserEngine) browser(ctx context.Context, run *session.Run) (*session
 	}
 }
 
-func hasFinding(run *Run, id string) (diagnose.Finding, bool) {
+func hasFinding(run *shownRun, id string) (diagnose.Finding, bool) {
 	for _, f := range run.Findings {
 		if f.ID == id {
 			return f, true
@@ -88,7 +88,7 @@ func TestBrowserTest(t *testing.T) {
 		if e.asked.Outcome.Target.URL() != "ws://127.0.0.1:8765/echo" {
 			t.Errorf("the browser was asked about %q", e.asked.Outcome.Target.URL())
 		}
-		if len(fixSteps(h.z.run)) == 0 {
+		if len(h.z.lang.fixSteps(h.z.run)) == 0 {
 			t.Error("no steps to fix it")
 		}
 	})
@@ -117,7 +117,7 @@ func TestBrowserTest(t *testing.T) {
 		h.until("the countdown", func() bool { return b.wait.Visible() })
 		test.Tap(b.skip)
 		h.until("the skip", func() bool { return !b.busy })
-		if b.answer.Text != T.BrowserSkipped || b.wait.Visible() || !b.offer.Visible() {
+		if b.answer.Text != h.z.lang.T("window.browser.skipped") || b.wait.Visible() || !b.offer.Visible() {
 			t.Errorf("after skip: %q", b.answer.Text)
 		}
 		if _, ok := hasFinding(h.z.run, diagnose.IDBrowserDiffers); ok {
@@ -127,7 +127,7 @@ func TestBrowserTest(t *testing.T) {
 	t.Run("not offered without Engine.Browser", func(t *testing.T) {
 		h := newHarness(t, Engine{Check: (&fake{}).check})
 		h.runToResult()
-		if h.z.result.browser.root.Visible() || strings.Contains(markupText(h.z.result.root), T.BrowserButton) {
+		if h.z.result.browser.root.Visible() || strings.Contains(markupText(h.z.result.root), h.z.lang.T("window.browser.button")) {
 			t.Error("the browser test is offered")
 		}
 	})
@@ -159,10 +159,37 @@ func TestGoldenBrowserScreen(t *testing.T) {
 		UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"}
 	h := newHarness(t, Engine{Check: (&fake{}).check, Browser: e.browser,
 		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
-	h.app.Settings().SetTheme(forcedVariant{Theme(), theme.VariantLight})
+	h.app.Settings().SetTheme(forcedVariant{Theme(""), theme.VariantLight})
 	h.runToResult()
 	b := h.z.result.browser
 	test.Tap(b.start)
 	h.until("the answer", func() bool { return !b.busy && b.answer.Visible() })
 	golden(t, "light/result-browser", h.w.Canvas(), true)
+}
+
+// TestBrowserNotLoaded: when no browser has loaded the test page in time,
+// the window says so with the page's address to open by hand (and a
+// button that copies it), and goes on waiting for the answer.
+func TestBrowserNotLoaded(t *testing.T) {
+	told := make(chan struct{})
+	page := "http://127.0.0.1:40000/token/"
+	br := func(ctx context.Context, run *session.Run, notLoaded func(string)) (*session.Run, error) {
+		notLoaded(page)
+		close(told)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	h := newHarness(t, Engine{Check: (&fake{}).check, Browser: br})
+	h.runToResult()
+	test.Tap(h.z.result.browser.start)
+	<-told
+	b := h.z.result.browser
+	h.until("the address to open by hand", func() bool { return b.pageBox.Visible() })
+	if b.page.Text != page || !strings.Contains(b.pageNote.Text, "20") {
+		t.Errorf("told %q, address %q", b.pageNote.Text, b.page.Text)
+	}
+	if !b.busy || !b.wait.Visible() {
+		t.Error("the wait stopped")
+	}
+	h.z.cancelTask("browser")
 }

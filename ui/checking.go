@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,6 +21,9 @@ const (
 	rowWarn
 	rowFail
 	rowSkip
+	// rowStopped is a probe the user's Cancel stopped, or that never ran
+	// because of it: not done, so not counted in the progress.
+	rowStopped
 )
 
 // probeRow is one probe on the checking screen: a picture of its state,
@@ -36,11 +39,8 @@ type probeRow struct {
 	root   fyne.CanvasObject
 }
 
-func newProbeRow(name string) *probeRow {
-	words := T.ProbeWords[name]
-	if words == "" {
-		words = name
-	}
+func newProbeRow(l language, name string) *probeRow {
+	words := l.probeWords(name)
 	r := &probeRow{
 		icon:   widget.NewIcon(nil),
 		spin:   widget.NewActivity(),
@@ -52,11 +52,11 @@ func newProbeRow(name string) *probeRow {
 	r.detail.Wrapping = fyne.TextWrapWord
 	r.detail.SizeName = theme.SizeNameCaptionText
 	r.detail.Hide()
-	timeBox := container.NewGridWrap(fyne.NewSize(90, r.time.MinSize().Height), r.time)
+	timeBox := container.New(atLeast{90}, r.time)
 	pic := container.NewGridWrap(fyne.NewSquareSize(theme.IconInlineSize()*1.5), container.NewStack(r.icon, r.spin))
 	r.root = container.NewBorder(nil, nil, container.NewCenter(pic), container.NewHBox(r.status, timeBox),
 		container.NewVBox(r.name, r.detail))
-	r.set(rowWaiting, T.StateWaiting, "", "")
+	r.set(rowWaiting, l.T("window.state.waiting"), "", "")
 	return r
 }
 
@@ -80,7 +80,7 @@ func (r *probeRow) set(s rowState, status, detail, took string) {
 		r.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 	case rowFail:
 		r.icon.SetResource(theme.NewErrorThemedResource(theme.CancelIcon()))
-	case rowSkip:
+	case rowSkip, rowStopped:
 		r.icon.SetResource(theme.NewDisabledResource(theme.ContentRemoveIcon()))
 	}
 	r.status.SetText(status)
@@ -106,32 +106,37 @@ type checkingScreen struct {
 	order    []string
 	list     *fyne.Container
 	progress *widget.ProgressBar
-	message  *widget.Label
-	action   *button
+	// eta counts down to the run's deadline: the most it can still take.
+	eta     *widget.Label
+	message *widget.Label
+	action  *button
 }
 
 func newCheckingScreen(z *Wizard) *checkingScreen {
 	s := &checkingScreen{z: z, rows: map[string]*probeRow{}, list: container.NewVBox()}
+	l := z.lang
 	s.target = wrapped("")
 	s.progress = widget.NewProgressBar()
 	s.progress.TextFormatter = func() string {
-		return fmt.Sprintf(T.Progress, int(s.progress.Value), int(s.progress.Max))
+		return l.N("window.checking.progress", int(s.progress.Value), "total", int(s.progress.Max))
 	}
 	s.message = wrapped("")
-	s.action = newButton(T.Cancel, s.act, z.escape)
+	s.eta = hintLabel("")
+	s.eta.Hide()
+	s.action = newButton(l.T("window.checking.cancel"), s.act, z.escape)
 	s.action.Icon = theme.CancelIcon()
-	for _, name := range z.eng.Probes {
-		s.addRow(name)
+	for _, p := range engine.DefaultProbes() {
+		s.addRow(p.Name)
 	}
 	// The button and the message sit above the rows, so they stay in view
 	// in a small window.
-	s.root = container.NewVBox(heading(T.CheckingTitle), s.target, s.progress,
+	s.root = container.NewVBox(heading(l.T("window.checking.title")), s.target, s.progress, s.eta,
 		container.NewBorder(nil, nil, nil, s.action, s.message), s.list)
 	return s
 }
 
 func (s *checkingScreen) addRow(name string) *probeRow {
-	r := newProbeRow(name)
+	r := newProbeRow(s.z.lang, name)
 	s.rows[name] = r
 	s.order = append(s.order, name)
 	if len(s.list.Objects) > 0 {
@@ -143,9 +148,10 @@ func (s *checkingScreen) addRow(name string) *probeRow {
 
 // act is the screen's button: Cancel while running, Check again after.
 func (s *checkingScreen) act() {
+	l := s.z.lang
 	if s.z.running {
 		s.action.Disable()
-		s.action.SetText(T.Cancelling)
+		s.action.SetText(l.T("window.checking.cancelling"))
 		s.z.StopCheck()
 		return
 	}
@@ -154,18 +160,21 @@ func (s *checkingScreen) act() {
 
 // reset puts every row back to waiting for a new run of req.
 func (s *checkingScreen) reset(req Request) {
-	if req.Address == "" {
-		s.target.SetText(T.CheckingSelf)
+	l := s.z.lang
+	if req.Address == "" || req.SelfTest {
+		s.target.SetText(l.T("window.checking.self"))
 	} else {
-		s.target.SetText(fmt.Sprintf(T.CheckingOf, req.Address))
+		s.target.SetText(l.T("window.checking.of", "address", req.Address))
 	}
-	for _, r := range s.rows {
-		r.set(rowWaiting, T.StateWaiting, "", "")
+	for name, r := range s.rows {
+		r.name.SetText(l.probeWordsFor(name, req.SelfTest))
+		r.set(rowWaiting, l.T("window.state.waiting"), "", "")
 	}
 	s.progress.Max = float64(len(s.order))
 	s.progress.SetValue(0)
 	s.message.SetText("")
-	s.action.SetText(T.Cancel)
+	s.message.Importance = widget.MediumImportance
+	s.action.SetText(l.T("window.checking.cancel"))
 	s.action.Icon = theme.CancelIcon()
 	s.action.Importance = widget.MediumImportance
 	s.action.Enable()
@@ -174,6 +183,7 @@ func (s *checkingScreen) reset(req Request) {
 
 // onEvent moves a row on; it runs on Fyne's goroutine (see bridge).
 func (s *checkingScreen) onEvent(e engine.Event) {
+	l := s.z.lang
 	r := s.rows[e.Probe]
 	if r == nil {
 		r = s.addRow(e.Probe)
@@ -181,57 +191,60 @@ func (s *checkingScreen) onEvent(e engine.Event) {
 	}
 	switch e.Kind {
 	case engine.EventStarted:
-		r.set(rowRunning, T.StateChecking, "", "")
+		r.set(rowRunning, l.T("window.state.checking"), "", "")
+		if s.z.step == StepChecking {
+			s.z.reveal(r.root)
+		}
 	case engine.EventFinished:
 		if e.Result == nil {
 			return
 		}
 		res := *e.Result
-		state, words := rowOf(res)
+		state, words := l.rowOf(res)
 		if res.Code == "cancelled" {
 			// Stopped by the user: not a verdict on the network.
-			state, words = rowSkip, T.StateStopped
+			state, words = rowStopped, l.T("window.state.stopped")
 			res.Status = engine.Skip
 		}
 		took := ""
 		if res.Status != engine.Skip {
-			took = fmtProbeTime(res.Duration)
+			took = l.probeTime(res.Duration)
 		}
-		r.set(state, words, rowDetail(res), took)
+		r.set(state, words, l.rowDetail(res), took)
 		s.progress.SetValue(float64(s.finished()))
 	}
 }
 
 // rowOf is the state and words of a finished probe.
-func rowOf(res engine.Result) (rowState, string) {
+func (l language) rowOf(res engine.Result) (rowState, string) {
 	switch res.Status {
 	case engine.Pass:
-		return rowPass, T.StatePass
+		return rowPass, l.T("window.state.pass")
 	case engine.Warn:
-		return rowWarn, T.StateWarn
+		return rowWarn, l.T("window.state.warn")
 	case engine.Fail:
-		return rowFail, T.StateFail
+		return rowFail, l.T("window.state.fail")
 	}
-	return rowSkip, T.StateSkip
+	return rowSkip, l.T("window.state.skip")
 }
 
 // rowDetail is the second line of a finished row: in plain words, why a
 // probe was not tested, or what its failure or warning means. The
 // engine's codes and reasons are for support and stay in the report.
-func rowDetail(res engine.Result) string {
+func (l language) rowDetail(res engine.Result) string {
 	switch {
 	case res.Status == engine.Pass:
 		return ""
 	case res.Status == engine.Skip && (res.Code == engine.CodeCancelled || res.Code == engine.CodeDeadline):
 		return ""
 	}
-	return cat.CodeText(res.Probe, res.Code)
+	return l.cat.CodeText(res.Probe, res.Code)
 }
 
 func (s *checkingScreen) finished() int {
 	n := 0
 	for _, r := range s.rows {
-		if r.state >= rowPass {
+		if r.state >= rowPass && r.state != rowStopped {
 			n++
 		}
 	}
@@ -240,8 +253,9 @@ func (s *checkingScreen) finished() int {
 
 // done marks the end of a run that finished by itself.
 func (s *checkingScreen) done() {
-	s.stopSpinners()
-	s.action.SetText(T.CheckAgain)
+	l := s.z.lang
+	s.stopSpinners(rowSkip)
+	s.action.SetText(l.T("window.checking.again"))
 	s.action.Icon = theme.ViewRefreshIcon()
 	s.action.Enable()
 	s.action.Refresh()
@@ -249,9 +263,12 @@ func (s *checkingScreen) done() {
 
 // stopped shows that the user stopped the check.
 func (s *checkingScreen) stopped() {
+	l := s.z.lang
+	s.stopSpinners(rowStopped)
 	s.done()
+	s.progress.SetValue(float64(s.finished()))
 	s.action.Importance = widget.HighImportance
-	s.message.SetText(T.Stopped)
+	s.message.SetText(l.T("window.checking.stopped"))
 	s.message.Importance = widget.MediumImportance
 	s.message.Show()
 }
@@ -259,15 +276,56 @@ func (s *checkingScreen) stopped() {
 // failed shows that the check could not start.
 func (s *checkingScreen) failed(err error) {
 	s.done()
-	s.message.SetText(fmt.Sprintf(T.CouldNotStart, err))
+	s.message.SetText(s.z.lang.T("window.checking.could_not_start", "error", err.Error()))
 	s.message.Importance = widget.DangerImportance
 	s.message.Show()
 }
 
-func (s *checkingScreen) stopSpinners() {
+// stopSpinners marks the rows still waiting or running as state: not
+// tested when the run ended by itself, stopped when the user cancelled.
+func (s *checkingScreen) stopSpinners(state rowState) {
+	l := s.z.lang
+	words := l.T("window.state.skip")
+	if state == rowStopped {
+		words = l.T("window.state.stopped")
+	}
 	for _, r := range s.rows {
 		if r.state == rowRunning || r.state == rowWaiting {
-			r.set(rowSkip, T.StateSkip, "", "")
+			r.set(state, words, "", "")
 		}
 	}
+}
+
+// tick counts down to end, the run's deadline; nothing once the run is
+// over.
+func (s *checkingScreen) tick(end time.Time) {
+	if !s.z.running {
+		s.eta.SetText("")
+		s.eta.Hide()
+		return
+	}
+	left := max(time.Until(end), 0).Round(time.Second)
+	s.eta.SetText(s.z.lang.T("window.checking.at_most", "left", s.z.lang.Span(left)))
+	s.eta.Show()
+}
+
+// reveal scrolls the page just enough that o is in view: a row that
+// starts running below the fold comes up.
+func (z *Wizard) reveal(o fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	view := z.scroll.Size().Height
+	if view <= 0 || o.Size().Height <= 0 {
+		return
+	}
+	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(z.scroll).Y + z.scroll.Offset.Y
+	h := o.Size().Height
+	switch {
+	case y+h > z.scroll.Offset.Y+view:
+		z.scroll.Offset.Y = y + h - view
+	case y < z.scroll.Offset.Y:
+		z.scroll.Offset.Y = y
+	default:
+		return
+	}
+	z.scroll.Refresh()
 }

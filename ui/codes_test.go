@@ -40,7 +40,7 @@ func TestCheckingShowsNoCodes(t *testing.T) {
 				if code == engine.CodeCancelled || code == engine.CodeDeadline {
 					continue
 				}
-				if d == "" || d == code || d != cat.CodeText(p.Name, code) {
+				if d == "" || d == code || d != h.z.lang.cat.CodeText(p.Name, code) {
 					t.Fatalf("%s %s %s: the row says %q", p.Name, st, code, d)
 				}
 			}

@@ -1,19 +1,20 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // connScreen is step 2: how this computer reaches the network, in plain
 // words with a picture each.
 type connScreen struct {
 	z     *Wizard
+	intro *widget.Label
 	root  fyne.CanvasObject
 	lines *fyne.Container
 	busy  *widget.Activity
@@ -22,11 +23,13 @@ type connScreen struct {
 
 func newConnScreen(z *Wizard) *connScreen {
 	s := &connScreen{z: z, lines: container.NewVBox(), busy: widget.NewActivity()}
-	s.start = newButton(T.ConnStart, z.startCheck, z.escape)
+	l := z.lang
+	s.start = newButton(l.T("window.conn.start"), z.startCheck, z.escape)
 	s.start.Importance = widget.HighImportance
 	s.start.Icon = theme.MediaPlayIcon()
 	big := container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.start))
-	s.root = container.NewVBox(heading(T.ConnTitle), wrapped(T.ConnIntro), s.lines, gap(), big)
+	s.intro = wrapped(l.T("window.conn.intro"))
+	s.root = container.NewVBox(heading(l.T("window.conn.title")), s.intro, s.lines, gap(), big)
 	return s
 }
 
@@ -38,72 +41,78 @@ type envLine struct {
 
 // envLines says what was found, in the order a person reads it: the proxy,
 // then the VPN.
-func envLines(req Request, env *Environment, err error) []envLine {
+func (l language) envLines(req Request, env *session.Connection, err error) []envLine {
 	var out []envLine
 	switch req.Proxy {
 	case ProxyNone:
-		out = append(out, envLine{theme.ConfirmIcon(), T.ConnNoProxyUser})
+		out = append(out, envLine{theme.ConfirmIcon(), l.T("window.conn.no_proxy_chosen")})
 	case ProxyURL:
-		out = append(out, envLine{theme.MailForwardIcon(), fmt.Sprintf(T.ConnProxyOwn, req.ProxyURL)})
+		out = append(out, envLine{theme.MailForwardIcon(), l.T("window.conn.proxy_own", "address", req.ProxyURL)})
 	}
 	if err != nil {
-		return append(out, envLine{theme.WarningIcon(), fmt.Sprintf(T.ConnFailed, err)})
+		return append(out, envLine{theme.WarningIcon(), l.T("window.conn.failed", "error", err.Error())})
 	}
 	if env == nil {
-		return append(out, envLine{theme.InfoIcon(), T.ConnNotChecked})
+		return append(out, envLine{theme.InfoIcon(), l.T("window.conn.not_checked")})
 	}
 	if req.Proxy == ProxySystem || req.Proxy == "" {
 		if p := env.Proxy; p != nil {
-			where := sourceWords(p)
+			where := l.sourceWords(p)
 			if p.Auto {
-				out = append(out, envLine{theme.MailForwardIcon(), fmt.Sprintf(T.ConnProxyAuto, where)})
+				out = append(out, envLine{theme.MailForwardIcon(), l.T("window.conn.proxy_auto", "where", where)})
 			} else {
-				out = append(out, envLine{theme.MailForwardIcon(), fmt.Sprintf(T.ConnProxy, where)})
+				out = append(out, envLine{theme.MailForwardIcon(), l.T("window.conn.proxy", "where", where)})
 			}
 			if p.Address != "" {
-				out = append(out, envLine{theme.InfoIcon(), fmt.Sprintf(T.ConnProxyAt, p.Address)})
+				out = append(out, envLine{theme.InfoIcon(), l.T("window.conn.proxy_at", "address", p.Address)})
 			}
 		} else {
-			out = append(out, envLine{theme.ConfirmIcon(), T.ConnNoProxy})
+			out = append(out, envLine{theme.ConfirmIcon(), l.T("window.conn.no_proxy")})
 		}
 	}
 	if v := env.VPN; v != nil {
-		text := T.ConnVPNUnnamed
+		text := l.T("window.conn.vpn_unnamed")
 		if n := firstOf(v.Name, v.Interface); n != "" {
-			text = fmt.Sprintf(T.ConnVPN, n)
+			text = l.T("window.conn.vpn", "name", n)
 		}
 		out = append(out, envLine{theme.VisibilityOffIcon(), text})
 	} else {
-		out = append(out, envLine{theme.ConfirmIcon(), T.ConnNoVPN})
+		out = append(out, envLine{theme.ConfirmIcon(), l.T("window.conn.no_vpn")})
 	}
 	return out
 }
 
-// sourceWords says who set a proxy: "by your company (Windows settings)".
-func sourceWords(p *ProxyInfo) string {
-	w, ok := T.SourceWords[p.Source]
-	if !ok {
-		w = p.Source
-	}
+// sourceWords says who set a proxy: "by your company (the Windows
+// internet settings)", the source in the diagnosis's words.
+func (l language) sourceWords(p *session.ProxyInfo) string {
+	w := l.label("source."+p.Source, p.Source)
 	if p.Managed || p.Source == "wpad" || p.Source == "winhttp" {
-		return fmt.Sprintf(T.SourceCompany, w)
+		return l.T("window.conn.set_by_company", "source", w)
 	}
-	return fmt.Sprintf(T.SourceOther, w)
+	return l.T("window.conn.set_on_computer", "source", w)
 }
 
 // update shows what is known now.
 func (s *connScreen) update() {
+	l := s.z.lang
 	s.lines.RemoveAll()
+	// The self-test goes nowhere near the network: it cannot "go the same
+	// way" as the computer's other connections.
+	intro := l.T("window.conn.intro")
+	if s.z.req.SelfTest {
+		intro = l.T("window.conn.intro_self_test")
+	}
+	s.intro.SetText(intro)
 	if s.z.envBusy {
 		s.busy.Start()
-		s.lines.Add(container.NewHBox(s.busy, widget.NewLabel(T.ConnLooking)))
+		s.lines.Add(container.NewHBox(s.busy, widget.NewLabel(l.T("window.conn.looking"))))
 		s.relayout()
 		return
 	}
 	s.busy.Stop()
-	for _, l := range envLines(s.z.req, s.z.env, s.z.envErr) {
-		icon := widget.NewIcon(l.icon)
-		s.lines.Add(container.NewBorder(nil, nil, icon, nil, wrapped(l.text)))
+	for _, line := range l.envLines(s.z.req, s.z.env, s.z.envErr) {
+		icon := widget.NewIcon(line.icon)
+		s.lines.Add(container.NewBorder(nil, nil, icon, nil, wrapped(line.text)))
 	}
 	s.relayout()
 }

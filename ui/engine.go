@@ -2,14 +2,12 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
-	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -23,14 +21,10 @@ type Engine struct {
 	// ctx is cancelled. Required.
 	Check func(ctx context.Context, req session.Request, onEvent func(engine.Event)) (*session.Run, error)
 
-	// Probes are the names of the probes Check runs, in the order the rows
-	// are shown; nil means those of engine.DefaultProbes.
-	Probes []string
-
-	// Environment says how this computer reaches the network (proxy, VPN)
-	// for req. Nil: the "Your connection" screen is skipped and the path
-	// picture shows no proxy or VPN.
-	Environment func(ctx context.Context, req session.Request) (Environment, error)
+	// Connection says how this computer reaches the network (proxy, VPN)
+	// for req (Checker.Connection). Nil: the "Your connection" screen is
+	// skipped.
+	Connection func(ctx context.Context, req session.Request) (session.Connection, error)
 
 	// Idle holds a WebSocket open and quiet for length and returns run
 	// with that result, diagnosed again; run itself when ctx ends first
@@ -41,16 +35,11 @@ type Engine struct {
 	// Browser opens the run's address in the person's own browser and
 	// returns the run with its answer beside the check's, diagnosed again
 	// (Checker.Browser with the system's browser). It must return
-	// promptly when ctx is cancelled (the user pressed Skip). Nil: no
-	// "Test in my browser too" button.
-	Browser func(ctx context.Context, run *session.Run) (*session.Run, error)
-
-	// Export writes the run in one of Formats. Nil: the session's own
-	// export, redacted.
-	Export func(run *session.Run, format string) ([]byte, error)
-	// Formats are the formats Export writes ("html", "json", "md",
-	// "text"), the one offered first first. Nil: all four, HTML first.
-	Formats []string
+	// promptly when ctx is cancelled (the user pressed Skip), and call
+	// notLoaded (from any goroutine) with the test page's address when no
+	// browser has loaded it after browser.LoadWait (Checker.BrowserWatch).
+	// Nil: no "Test in my browser too" button.
+	Browser func(ctx context.Context, run *session.Run, notLoaded func(page string)) (*session.Run, error)
 
 	// Mail opens the user's e-mail program with a message to to. Nil, or
 	// an empty Preset.SupportEmail: the e-mail button is disabled.
@@ -64,6 +53,15 @@ type Engine struct {
 	// About is the version line the About box shows (version, commit,
 	// build date). Empty: the About box shows Version.
 	About string
+
+	// Words are the window's words in the person's language, chosen once
+	// in main.go; nil means English.
+	Words *i18n.Words
+	// Catalogue is the diagnosis's words in the same language: the labels
+	// the window shares with the reports (who can fix it, severities,
+	// proxy sources), the glossary and the sentences for probe codes. Nil
+	// means the catalogue of Words' language.
+	Catalogue *diagnose.Catalogue
 }
 
 // Preset is what a support team sets in the checker they hand out.
@@ -83,9 +81,13 @@ type Preset struct {
 	// IdleRequired is how long the service needs an idle WebSocket to stay
 	// open: the idle test lasts at least that long by default.
 	IdleRequired time.Duration
-	// Source says where the preset came from ("/path/acme.json
-	// (--preset)"); empty means the one built into the program.
-	Source string
+	// Origin says where the preset came from: "flag" (--preset), "beside"
+	// (the file beside the program), "added" (preset embed), "built_in"
+	// (built into the program at build time); empty: no preset, the
+	// program's own.
+	Origin string
+	// File is the preset's file, for "flag" and "beside".
+	File string
 }
 
 // Target is an address the support team set, with its label.
@@ -104,16 +106,16 @@ func (p Preset) address() string {
 
 // ProxyChoice is what the user chose for the proxy in the advanced
 // settings.
-type ProxyChoice string
+type ProxyChoice = session.ProxyChoice
 
 // The proxy choices.
 const (
 	// ProxySystem follows the computer's settings (the default).
-	ProxySystem ProxyChoice = "system"
+	ProxySystem = session.ProxySystem
 	// ProxyNone connects directly.
-	ProxyNone ProxyChoice = "none"
+	ProxyNone = session.ProxyNone
 	// ProxyURL uses Request.ProxyURL.
-	ProxyURL ProxyChoice = "url"
+	ProxyURL = session.ProxyURL
 )
 
 // Header is one extra request header.
@@ -156,20 +158,8 @@ func (r Request) session() (session.Request, error) {
 		ClientKey:  r.ClientKey,
 		CAFile:     r.CAFile,
 	}
-	if r.ProxyUser != "" {
-		req.ProxyCredentials = &netenv.ProxyCredentials{User: r.ProxyUser, Password: r.ProxyPassword}
-	}
-	switch r.Proxy {
-	case ProxyNone:
-		req.Proxy = netenv.Direct
-	case ProxyURL:
-		m, err := netenv.ProxyMode(r.ProxyURL)
-		if err != nil {
-			return req, err
-		}
-		req.Proxy = m
-	}
-	return req, nil
+	err := req.UseProxy(r.Proxy, r.ProxyURL, r.ProxyUser, r.ProxyPassword)
+	return req, err
 }
 
 // parseHeaders reads the advanced headers box: one "Name: value" a line,
@@ -191,14 +181,16 @@ func parseHeaders(text string) ([]Header, int) {
 
 // validProxyURL accepts the proxies a check can use.
 func validProxyURL(s string) bool {
-	_, err := netenv.ProxyMode(s)
-	return err == nil
+	return session.CheckProxyURL(s) == nil
 }
 
 // idleChoices are the lengths offered for the idle test, matching
-// Words.IdleChoices; two minutes is longer than the 60 to 90 s that many
+// idleChoiceKeys; two minutes is longer than the 60 to 90 s that many
 // proxies allow, and shorter than the 120 to 180 s they are asked for.
 var idleChoices = []time.Duration{0, 30 * time.Second, time.Minute, 2 * time.Minute, 3 * time.Minute, 5 * time.Minute}
+
+// idleChoiceKeys name idleChoices in the catalogue (window.idle.choice.*).
+var idleChoiceKeys = []string{"off", "30s", "1min", "2min", "3min", "5min"}
 
 // defaultIdle is the idle test's length unless the user changes it.
 const defaultIdle = 2 * time.Minute
@@ -218,22 +210,14 @@ func idleFor(required time.Duration) time.Duration {
 	return idleChoices[len(idleChoices)-1]
 }
 
-// Environment is what the wizard shows of how this computer reaches the
-// network, as the session worked it out.
-type Environment = session.Environment
-
-// ProxyInfo describes the proxy a connection goes through.
-type ProxyInfo = session.ProxyInfo
-
-// VPNInfo describes an active VPN.
-type VPNInfo = session.VPNInfo
-
-// Run is one finished check, as the result and share screens show it:
-// the session's run, and the parts of it the screens read.
-type Run struct {
+// shownRun is one finished check as the result and share screens show
+// it: the session's run (session.Run, the one meaning of "run"), the
+// request as typed and the connection screen's view, and the parts of the
+// session run the screens read.
+type shownRun struct {
 	Request Request
-	// Env is what the connection screen showed; nil when it was skipped.
-	Env     *Environment
+	// Conn is what the connection screen showed; nil when it was skipped.
+	Conn    *session.Connection
 	Session *session.Run
 	// Outcome, Findings, Verdict, Path and Idle are the session run's.
 	Outcome  engine.Outcome
@@ -244,14 +228,14 @@ type Run struct {
 	Idle *engine.Result
 }
 
-// newRun is the run the screens show of s.
-func newRun(req Request, env *Environment, s *session.Run) *Run {
-	return &Run{Request: req, Env: env, Session: s, Outcome: s.Outcome, Findings: s.Diagnosis.Findings,
+// newShownRun is the run the screens show of s.
+func newShownRun(req Request, conn *session.Connection, s *session.Run) *shownRun {
+	return &shownRun{Request: req, Conn: conn, Session: s, Outcome: s.Outcome, Findings: s.Diagnosis.Findings,
 		Verdict: s.Diagnosis.Verdict, Path: s.Diagnosis.Path, Idle: s.Idle}
 }
 
 // problems are the findings that ask for action, in their order.
-func (r *Run) problems() []diagnose.Finding {
+func (r *shownRun) problems() []diagnose.Finding {
 	var out []diagnose.Finding
 	for _, f := range r.Findings {
 		if f.Severity == diagnose.SeverityProblem || f.Severity == diagnose.SeverityWarning {
@@ -267,55 +251,3 @@ var allFormats = []string{"html", "json", "md", "text"}
 
 // formatExt is the file name extension of each format.
 var formatExt = map[string]string{"html": ".html", "json": ".json", "md": ".md", "text": ".txt"}
-
-// addressError words a bad address for the person who typed it.
-func addressError(err error) string {
-	var te *engine.TargetError
-	if errors.As(err, &te) {
-		if f, ok := T.AddressBad[te.Part]; ok {
-			return fmt.Sprintf(f, te.Msg)
-		}
-		return fmt.Sprintf(T.AddressBadOther, te.Msg)
-	}
-	return fmt.Sprintf(T.AddressBadOther, err)
-}
-
-// fixerOf says who can fix a finding, as the diagnosis says.
-func fixerOf(f diagnose.Finding) string {
-	if f.Severity == diagnose.SeverityOK || f.Severity == diagnose.SeverityInfo {
-		return T.FixerNobody
-	}
-	switch f.WhoCanFix {
-	case diagnose.FixerYou:
-		return T.FixerYou
-	case diagnose.FixerNetworkAdmin:
-		return T.FixerIT
-	case diagnose.FixerServiceAdmin:
-		return T.FixerService
-	}
-	return T.FixerYou
-}
-
-// fmtDuration writes a duration the way a person says it.
-func fmtDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d < time.Minute {
-		return fmt.Sprintf("%d s", int(d.Seconds()))
-	}
-	m, s := int(d.Minutes()), int(d.Seconds())%60
-	if s == 0 {
-		return fmt.Sprintf("%d min", m)
-	}
-	return fmt.Sprintf("%d min %d s", m, s)
-}
-
-// fmtProbeTime is a probe's time for its row.
-func fmtProbeTime(d time.Duration) string {
-	if d < time.Millisecond {
-		return T.TimeUnderMS
-	}
-	if d < 10*time.Second {
-		return fmt.Sprintf(T.TimeMS, d.Milliseconds())
-	}
-	return fmt.Sprintf(T.TimeS, d.Seconds())
-}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -19,7 +20,7 @@ func (z *Wizard) begin(req Request) {
 		return
 	}
 	z.req = req
-	if z.eng.Environment == nil {
+	if z.eng.Connection == nil {
 		z.startCheck()
 		return
 	}
@@ -46,7 +47,7 @@ func (z *Wizard) detectEnv(key string) {
 		return
 	}
 	z.spawn("env", func(ctx context.Context) {
-		env, err := z.eng.Environment(ctx, req)
+		env, err := z.eng.Connection(ctx, req)
 		z.do(func() {
 			if z.envKey != key || !z.envBusy {
 				return
@@ -75,14 +76,19 @@ func (z *Wizard) startCheck() {
 	}
 	z.running = true
 	req := z.req
+	z.clearRun(req)
 	z.checking.reset(req)
 	z.show(StepChecking)
+	end := time.Now().Add(engine.DefaultDeadline)
+	z.checking.tick(end)
 	z.spawn("check", func(ctx context.Context) {
+		stopTick := z.ticking(ctx, time.Second, func() { z.checking.tick(end) })
 		sreq, err := req.session()
 		var run *session.Run
 		if err == nil {
 			run, err = z.eng.Check(ctx, sreq, z.bridge(z.checking.onEvent))
 		}
+		stopTick()
 		if err == nil && !run.Outcome.Cancelled && z.settle > 0 {
 			z.do(z.checking.done)
 			select {
@@ -94,9 +100,29 @@ func (z *Wizard) startCheck() {
 	})
 }
 
+// clearRun forgets everything that belonged to the run on screen before a
+// new run of req starts: its result, its idle test, its saved report and
+// its fix-it walk. Only the last finished run of the same address is kept,
+// as the "Before" of a before/after, never as a result; a run that is then
+// cancelled or cannot start leaves no result at all.
+func (z *Wizard) clearRun(req Request) {
+	switch {
+	case z.run != nil && z.run.Request.Address == req.Address:
+		z.before = z.run
+	case z.run != nil || (z.before != nil && z.before.Request.Address != req.Address):
+		z.before = nil
+	}
+	z.run, z.prev = nil, nil
+	z.idleBusy = false
+	z.result.clear()
+	z.fix.reset()
+	z.share.clear()
+}
+
 // finishCheck shows how a check ended.
 func (z *Wizard) finishCheck(req Request, s *session.Run, err error) {
 	z.running = false
+	z.checking.tick(time.Time{}) // no countdown once it is over
 	switch {
 	case err != nil:
 		z.checking.failed(err)
@@ -108,29 +134,30 @@ func (z *Wizard) finishCheck(req Request, s *session.Run, err error) {
 		return
 	}
 	z.checking.done()
-	run := newRun(req, z.env, s)
-	z.prev = nil
-	if z.run != nil && z.run.Request.Address == req.Address {
-		z.prev = z.run
-	}
+	run := newShownRun(req, z.env, s)
+	z.prev = z.before
 	z.run = run
 	z.idleBusy = false
 	z.fix.reset()
 	z.show(StepResult)
-	if z.eng.Idle != nil && req.IdleTest > 0 && run.Verdict.Works() {
+	// The self-test's server is on this computer: holding a quiet
+	// connection to it proves nothing of the network, so it runs no idle
+	// test.
+	if z.eng.Idle != nil && req.IdleTest > 0 && run.Verdict.Works() && !z.selfTestOn(StepResult) {
 		z.startIdle(run)
 	}
 }
 
 // startIdle holds a connection open in the background while the result is
 // on screen, with a countdown the result screen shows.
-func (z *Wizard) startIdle(run *Run) {
+func (z *Wizard) startIdle(run *shownRun) {
 	z.idleBusy = true
 	z.result.idleStarted(time.Now().Add(run.Request.IdleTest))
 	z.spawn("idle", func(ctx context.Context) {
 		stopTick := z.ticking(ctx, idleTick, func() {
 			if sameCheck(z.run, run) && z.idleBusy {
 				z.result.idleTick()
+				z.share.idleTick()
 			}
 		})
 		done := z.eng.Idle(ctx, run.Session, run.Request.IdleTest)
@@ -145,11 +172,12 @@ func (z *Wizard) SkipIdle() { z.cancelTask("idle") }
 
 // finishIdle shows the run with the idle test's result, diagnosed again,
 // unless a newer run has taken its place.
-func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
+func (z *Wizard) finishIdle(run *shownRun, done *session.Run, skipped bool) {
 	if !sameCheck(z.run, run) || !z.idleBusy {
 		return
 	}
 	z.idleBusy = false
+	z.share.idleEnded()
 	if skipped {
 		z.result.idleSkipped()
 		return
@@ -158,7 +186,7 @@ func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
 		// The browser's answer came meanwhile: keep it too.
 		done = z.run.Session.WithIdle(*done.Idle)
 	}
-	z.run = newRun(run.Request, run.Env, done)
+	z.run = newShownRun(run.Request, run.Conn, done)
 	z.result.update()
 	if z.step == StepFix {
 		z.fix.reset()
@@ -171,8 +199,8 @@ func (z *Wizard) finishIdle(run *Run, done *session.Run, skipped bool) {
 func (z *Wizard) testAgain() { z.startCheck() }
 
 // sameCheck reports whether a and b show the same check: the idle test
-// and the browser's answer each give a check a new Run.
-func sameCheck(a, b *Run) bool {
+// and the browser's answer each give a check a new shownRun.
+func sameCheck(a, b *shownRun) bool {
 	if a == nil || b == nil {
 		return a == b
 	}

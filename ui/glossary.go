@@ -11,8 +11,8 @@ import (
 // glossaryFor is the "What do these words mean?" fold of a finding card or
 // a step: the glossary's sentence for each technical word the texts use,
 // or nil when they use none.
-func glossaryFor(texts ...string) *widget.Accordion {
-	terms := cat.TermsIn(texts...)
+func (l language) glossaryFor(texts ...string) *widget.Accordion {
+	terms := l.cat.TermsIn(texts...)
 	if len(terms) == 0 {
 		return nil
 	}
@@ -21,21 +21,24 @@ func glossaryFor(texts ...string) *widget.Accordion {
 		lines = append(lines, "• "+t.Text)
 	}
 	body := wrapped(strings.Join(lines, "\n"))
-	return widget.NewAccordion(widget.NewAccordionItem(T.WordsMean, container.NewPadded(body)))
+	return widget.NewAccordion(widget.NewAccordionItem(l.T("window.result.words_mean"), container.NewPadded(body)))
 }
 
 // glossaryBox holds a glossary fold that changes with the text it
 // explains (the Fix it screen's step).
 type glossaryBox struct {
-	box *fyne.Container
+	lang language
+	box  *fyne.Container
 }
 
-func newGlossaryBox() *glossaryBox { return &glossaryBox{box: container.NewVBox()} }
+func newGlossaryBox(l language) *glossaryBox {
+	return &glossaryBox{lang: l, box: container.NewVBox()}
+}
 
 // set shows the fold for texts, or nothing.
 func (g *glossaryBox) set(texts ...string) {
 	g.box.RemoveAll()
-	if a := glossaryFor(texts...); a != nil {
+	if a := g.lang.glossaryFor(texts...); a != nil {
 		g.box.Add(a)
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -96,15 +97,16 @@ func TestGoldenVariant(t *testing.T) {
 		t.Skip("run by TestGoldenScreens")
 	}
 	lang := ""
+	var words *i18n.Words
+	var findings *diagnose.Catalogue
 	switch variant {
 	case "de", "ja":
 		lang = variant
-		SetLanguage(lang)
+		words, findings = i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
 	case "pseudo":
 		lang = variant
-		T = pseudoWords()
+		words = pseudoWords(t)
 	}
-	defer SetLanguage("en")
 	diag := fakeDiagnose
 	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
 	if lang != "" {
@@ -115,8 +117,9 @@ func TestGoldenVariant(t *testing.T) {
 	if lang == "de" || lang == "ja" {
 		f.words = diagnose.MustCatalogue(lang) // the path's words
 	}
-	h := newHarness(t, Engine{Check: f.with(diag, companyEnv).check, Environment: companyProxy,
-		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"}})
+	h := newHarness(t, Engine{Check: f.with(diag, companyEnv).check, Connection: companyProxy,
+		Preset: Preset{Address: "wss://chat.example.com/socket", ProductName: "Example Chat"},
+		Words:  words, Catalogue: findings})
 	// 1366x768 at 125% leaves about 1093x614 for the window; the goldens
 	// are taken at a size a little under it, so the window fits there.
 	h.w.Resize(fyne.NewSize(1000, 600))
@@ -124,13 +127,13 @@ func TestGoldenVariant(t *testing.T) {
 	if variant == "dark" {
 		v = theme.VariantDark
 	}
-	h.app.Settings().SetTheme(forcedVariant{Theme(), v})
+	h.app.Settings().SetTheme(forcedVariant{Theme(lang), v})
 	h.z.share.folder.SetText("/home/you/Documents") // the same in every run
 	c := h.w.Canvas()
 	shot := func(name string) {
 		t.Helper()
 		golden(t, variant+"/"+name, c, true)
-		for _, p := range layoutProblems(h.w) {
+		for _, p := range layoutProblems(h.w, h.z.lang) {
 			t.Errorf("%s %s: %s", variant, name, p)
 		}
 	}
@@ -185,12 +188,12 @@ func TestGoldenConnectionLines(t *testing.T) {
 		rows  int
 	}{{"connection-3-lines", 1000, 3}, {"connection-4-lines", 700, 4}} {
 		t.Run(c.name, func(t *testing.T) {
-			env := func(ctx context.Context, r session.Request) (Environment, error) {
+			env := func(ctx context.Context, r session.Request) (session.Connection, error) {
 				e, err := companyProxy(ctx, r)
 				e.VPN.Name = "Company VPN to the Frankfurt office, the Lisbon office and the data centre (wg-frankfurt-01, split tunnel)"
 				return e, err
 			}
-			h := newHarness(t, Engine{Check: (&fake{}).check, Environment: env,
+			h := newHarness(t, Engine{Check: (&fake{}).check, Connection: env,
 				Preset: Preset{Address: "wss://chat.example.com/socket"}})
 			h.w.Resize(fyne.NewSize(c.width, 600))
 			test.Tap(h.z.welcome.check)
@@ -208,7 +211,7 @@ func TestGoldenConnectionLines(t *testing.T) {
 			if top := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.z.conn.start).Y; top < below {
 				t.Errorf("Start the check begins at %.0f, the lines end at %.0f", top, below)
 			}
-			for _, p := range layoutProblems(h.w) {
+			for _, p := range layoutProblems(h.w, h.z.lang) {
 				t.Error(p)
 			}
 			golden(t, c.name, h.w.Canvas(), false)
@@ -222,7 +225,7 @@ func TestGoldenConnectionLines(t *testing.T) {
 func TestGoldenFirstRun(t *testing.T) {
 	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}, real: true}
 	h := newHarness(t, Engine{Check: f.check})
-	h.app.Settings().SetTheme(forcedVariant{Theme(), theme.VariantLight})
+	h.app.Settings().SetTheme(forcedVariant{Theme(""), theme.VariantLight})
 	h.w.Resize(fyne.NewSize(1000, 600))
 	test.Tap(h.z.welcome.check)
 	if f.runs.Load() != 0 {
@@ -232,7 +235,7 @@ func TestGoldenFirstRun(t *testing.T) {
 	test.Type(h.z.welcome.address, "https://chat.example.com/workspace")
 	test.Tap(h.z.welcome.check)
 	h.atStep(StepResult)
-	if h.z.result.banner.text != T.VerdictAddressNeeded {
+	if h.z.result.banner.text != h.z.lang.T("window.verdict.address_needed") {
 		t.Errorf("banner %q", h.z.result.banner.text)
 	}
 	golden(t, "light/result-page-address", h.w.Canvas(), true)

@@ -12,7 +12,8 @@ import (
 // Enter, and Escape means "stop" or "back" wherever the focus is.
 type button struct {
 	widget.Button
-	escape func()
+	escape   func()
+	hasFocus bool
 }
 
 func newButton(label string, tapped func(), escape func()) *button {

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
+	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // placedText is a text on screen with its rectangle in window coordinates.
@@ -89,13 +94,16 @@ func minPos(a, b fyne.Position) fyne.Position {
 // layoutProblems lists the texts of the window that are cut (narrower
 // than their words) or that overlap another text, and a window that
 // needs more room than it has.
-func layoutProblems(w fyne.Window) []string {
+func layoutProblems(w fyne.Window, l language) []string {
 	var texts []placedText
 	size := w.Canvas().Size()
 	visibleTexts(w.Content(), fyne.Position{}, [2]fyne.Position{{}, {X: size.Width, Y: size.Height}}, &texts)
 	var out []string
 	var own []string
-	eachText(T, func(_, s string) { own = append(own, s) })
+	for _, k := range l.Keys("window.") {
+		s, _ := l.Raw(k)
+		own = append(own, s)
+	}
 	for i, a := range texts {
 		// Fyne lays some texts (a radio item's) a few pixels narrower than
 		// they draw; more than that is cut.
@@ -135,52 +143,49 @@ func pseudo(s string) string {
 	}
 	accents := map[rune]rune{'a': 'á', 'e': 'ë', 'i': 'î', 'o': 'ö', 'u': 'ü', 'A': 'Å', 'E': 'É', 'O': 'Ø', 'c': 'ç', 'n': 'ñ', 'y': 'ÿ'}
 	var b strings.Builder
-	inVerb := false
+	inName := false
 	for _, r := range s {
-		switch {
-		case r == '%':
-			inVerb = true
-		case inVerb && ((r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')):
-			// The letter that ends a verb (%s, %.1f) stays as it is.
-			inVerb = false
-			b.WriteRune(r)
-			continue
+		switch r {
+		case '{':
+			inName = true
+		case '}':
+			inName = false
 		}
-		if a, ok := accents[r]; ok && !inVerb {
+		if a, ok := accents[r]; ok && !inName {
 			r = a
 		}
 		b.WriteRune(r)
 	}
-	pad := (utf8.RuneCountInString(s)*4 + 9) / 10
+	// A placeholder counts as two letters, as long as the printf verb
+	// ("%s") it replaced, so the padding, and the goldens, stayed as they
+	// were.
+	pad := (utf8.RuneCountInString(i18nPlaceholder.ReplaceAllString(s, "%s"))*4 + 9) / 10
 	return "[" + b.String() + " " + strings.Repeat("·", max(pad-3, 1)) + "]"
 }
 
-// pseudoWords is English with every text made pseudo.
-func pseudoWords() Words {
-	w := English
-	v := reflect.ValueOf(&w).Elem()
-	for i := 0; i < v.NumField(); i++ {
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			f.SetString(pseudo(f.String()))
-		case reflect.Array:
-			for j := 0; j < f.Len(); j++ {
-				f.Index(j).SetString(pseudo(f.Index(j).String()))
-			}
-		case reflect.Slice:
-			s := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
-			for j := 0; j < f.Len(); j++ {
-				s.Index(j).SetString(pseudo(f.Index(j).String()))
-			}
-			f.Set(s)
-		case reflect.Map:
-			m := reflect.MakeMap(f.Type())
-			for _, k := range f.MapKeys() {
-				m.SetMapIndex(k, reflect.ValueOf(pseudo(f.MapIndex(k).String())))
-			}
-			f.Set(m)
+// i18nPlaceholder is a named value in a catalogue's text, "{host}".
+var i18nPlaceholder = regexp.MustCompile(`\{[a-z][a-z0-9_]*\}`)
+
+// pseudoWords is English with every text of the window, and its units,
+// made pseudo.
+func pseudoWords(t *testing.T) *i18n.Words {
+	t.Helper()
+	en := i18n.English()
+	texts := map[string]string{}
+	for _, k := range en.Keys("") {
+		s, _ := en.Raw(k)
+		if strings.HasPrefix(k, "window.") || strings.HasPrefix(k, "unit.") && k != "unit.date_layout" {
+			s = pseudo(s)
 		}
+		texts[k] = s
+	}
+	b, err := json.Marshal(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := i18n.LoadFS(fstest.MapFS{"en/all.json": {Data: b}}, "en")
+	if err != nil {
+		t.Fatal(err)
 	}
 	return w
 }
@@ -200,7 +205,7 @@ func translatedFindings(lang string, fs []diagnose.Finding) []diagnose.Finding {
 				steps[j] = pseudo(s)
 			}
 			f.Steps = steps
-		} else if t, ok := cat.Findings[f.ID]; ok {
+		} else if t, ok := diagnose.MustCatalogue(lang).Findings[f.ID]; ok {
 			f.Title, f.Explanation = fill.Replace(t.Title), fill.Replace(t.Explanation)
 			f.Steps = nil
 			for _, s := range t.Steps {

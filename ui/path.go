@@ -18,6 +18,7 @@ const (
 	hopOK      hopState = iota // reached and passed
 	hopFail                    // where it stops
 	hopUnknown                 // after the failure, or not reached
+	hopAddress                 // a web page's host: the live connection's address is needed
 )
 
 // hop is one box of the path picture.
@@ -30,7 +31,7 @@ type hop struct {
 
 // pathOf is the path picture of a run: the diagnosis's connection path,
 // the same one every report draws.
-func pathOf(run *Run) []hop {
+func pathOf(run *shownRun) []hop {
 	var hops []hop
 	for _, h := range run.Path.Hops {
 		st := hopOK
@@ -39,6 +40,9 @@ func pathOf(run *Run) []hop {
 			st = hopFail
 		case diagnose.HopUnknown:
 			st = hopUnknown
+			if run.Path.Why == diagnose.IDAddressNeeded && h.Kind == diagnose.HopService {
+				st = hopAddress
+			}
 		}
 		hops = append(hops, hop{Kind: h.Kind, Label: h.Label, Detail: h.Detail, State: st})
 	}
@@ -74,10 +78,13 @@ func hopIcon(k diagnose.HopKind) fyne.Resource {
 type pathView struct {
 	widget.BaseWidget
 	hops []hop
+	// stopsHere marks the hop where the connection stops, addressNeeded
+	// the service of a web page's address.
+	stopsHere, addressNeeded string
 }
 
-func newPathView() *pathView {
-	p := &pathView{}
+func newPathView(stopsHere, addressNeeded string) *pathView {
+	p := &pathView{stopsHere: stopsHere, addressNeeded: addressNeeded}
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -169,8 +176,13 @@ func (r *pathRenderer) applyTheme() {
 		case hopFail:
 			b.bg.StrokeColor = col(theme.ColorNameError)
 			b.bg.StrokeWidth = 4
-			b.mark.Text = "✕ " + T.HopStopsHere
+			b.mark.Text = "× " + r.p.stopsHere
 			b.mark.Color = col(theme.ColorNameError)
+		case hopAddress:
+			b.bg.StrokeColor = col(theme.ColorNameWarning)
+			b.bg.StrokeWidth = 3
+			b.mark.Text = "? " + r.p.addressNeeded
+			b.mark.Color = col(theme.ColorNameForeground)
 		default:
 			b.bg.StrokeColor = col(theme.ColorNameDisabled)
 		}

@@ -97,7 +97,7 @@ func TestPathSameInWindowAndReport(t *testing.T) {
 				t.Errorf("stops at %q (why %s), want %q; findings %v", d.Path.StopsAt, d.Path.Why, tc.stops, ids(d.Findings))
 			}
 			s := &session.Run{Outcome: out, Diagnosis: d}
-			win := pathOf(newRun(Request{}, nil, s))
+			win := pathOf(newShownRun(Request{}, nil, s))
 			rep := s.Report(false)
 			text, err := s.Export(report.FormatText, false)
 			if err != nil {
@@ -144,8 +144,8 @@ func ids(fs []diagnose.Finding) []string {
 func TestPathContrast(t *testing.T) {
 	a := test.NewTempApp(t)
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
-		a.Settings().SetTheme(forcedVariant{Theme(), v})
-		p := newPathView()
+		a.Settings().SetTheme(forcedVariant{Theme(""), v})
+		p := newPathView("Stops here", "Address needed")
 		p.SetHops([]hop{
 			{Kind: diagnose.HopComputer, Label: "This computer", State: hopOK},
 			{Kind: diagnose.HopProxy, Label: "Proxy", Detail: "proxy.corp.example:8080", State: hopFail},
@@ -155,10 +155,10 @@ func TestPathContrast(t *testing.T) {
 		w := a.NewWindow("path")
 		w.SetContent(p)
 		w.Resize(fyne.NewSize(700, 200))
-		bg := Theme().Color(theme.ColorNameInputBackground, v)
+		bg := Theme("").Color(theme.ColorNameInputBackground, v)
 		for _, o := range test.WidgetRenderer(p).Objects() {
 			tx, ok := o.(*canvas.Text)
-			if !ok || tx.Text == "" || strings.HasPrefix(tx.Text, "✕") {
+			if !ok || tx.Text == "" || strings.HasPrefix(tx.Text, "×") {
 				continue
 			}
 			if c := contrast(tx.Color, bg); c < 4.5 {

@@ -133,6 +133,8 @@ type resultScreen struct {
 	z        *Wizard
 	root     fyne.CanvasObject
 	banner   *banner
+	strip    *scopeStrip
+	decide   *widget.Label
 	compare  *widget.Label
 	path     *pathView
 	findings *fyne.Container
@@ -147,19 +149,27 @@ type resultScreen struct {
 	idleEnd   time.Time
 
 	browser *browserBox
+	// first is the first finding's title and explanation, which must be
+	// in view when the screen opens.
+	first []fyne.CanvasObject
 
 	fixBtn, again, shareBtn *button
 }
 
 func newResultScreen(z *Wizard) *resultScreen {
-	s := &resultScreen{z: z, banner: newBanner(), path: newPathView(), findings: container.NewVBox()}
+	l := z.lang
+	s := &resultScreen{z: z, banner: newBanner(), path: newPathView(l.T("window.result.stops_here"), l.T("window.result.address_needed_mark")), findings: container.NewVBox()}
 	s.compare = wrapped("")
 	s.compare.Hide()
+	s.strip = newScopeStrip(l)
+	s.decide = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.decide.Wrapping = fyne.TextWrapWord
+	s.decide.Hide()
 	s.idleSpin = widget.NewActivity()
 	s.idleText = wrapped("")
 	s.idleBar = widget.NewProgressBar()
 	s.idleBar.TextFormatter = func() string { return "" }
-	s.idleSkip = newButton(T.IdleSkip, z.SkipIdle, z.escape)
+	s.idleSkip = newButton(l.T("window.idle.skip"), z.SkipIdle, z.escape)
 	s.idleSkip.Icon = theme.MediaSkipNextIcon()
 	s.idleBox = container.NewVBox(
 		container.NewBorder(nil, nil, s.idleSpin, s.idleSkip, s.idleText),
@@ -169,22 +179,26 @@ func newResultScreen(z *Wizard) *resultScreen {
 	s.idleDone.Hide()
 	s.browser = newBrowserBox(z)
 
-	s.fixBtn = newButton(T.FixButton, func() { z.show(StepFix) }, z.escape)
+	s.fixBtn = newButton(l.T("window.result.fix"), func() { z.show(StepFix) }, z.escape)
 	s.fixBtn.Importance = widget.HighImportance
 	s.fixBtn.Icon = theme.NavigateNextIcon()
-	s.again = newButton(T.TestAgain, z.testAgain, z.escape)
+	s.again = newButton(l.T("window.result.test_again"), z.testAgain, z.escape)
 	s.again.Icon = theme.ViewRefreshIcon()
-	s.shareBtn = newButton(T.ShareButton, func() { z.show(StepShare) }, z.escape)
+	s.shareBtn = newButton(l.T("window.result.share"), func() { z.show(StepShare) }, z.escape)
 	s.shareBtn.Icon = theme.MailSendIcon()
 
-	pathTitle := widget.NewLabelWithStyle(T.PathTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	findTitle := widget.NewLabelWithStyle(T.FindingsTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	pathTitle := widget.NewLabelWithStyle(l.T("window.result.path_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	findTitle := widget.NewLabelWithStyle(l.T("window.result.findings_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// The verdict and what was found come first, in view without
+	// scrolling on a 1366×768 laptop at 125%; the path and the tests that
+	// go on in the background follow.
 	s.root = container.NewVBox(
-		s.banner, s.compare, s.idleBox, s.idleDone, s.browser.root,
-		pathTitle, container.NewPadded(s.path),
-		container.NewHBox(s.fixBtn, s.again, s.shareBtn),
-		widget.NewSeparator(),
+		s.banner, s.strip.root, s.compare, s.decide,
 		findTitle, s.findings,
+		container.NewHBox(s.fixBtn, s.again, s.shareBtn),
+		s.idleBox, s.idleDone, s.browser.root,
+		widget.NewSeparator(),
+		pathTitle, container.NewPadded(s.path),
 	)
 	return s
 }
@@ -197,17 +211,44 @@ func (s *resultScreen) primary() fyne.Focusable {
 	return s.shareBtn
 }
 
+// clear empties the screen of the run before, so that nothing of it can
+// be seen while a new run goes on or after it was cancelled.
+func (s *resultScreen) clear() {
+	s.banner.Set(bannerAmber, "")
+	s.strip.set(s.z.lang, nil)
+	s.decide.SetText("")
+	s.decide.Hide()
+	s.compare.SetText("")
+	s.compare.Hide()
+	s.findings.RemoveAll()
+	s.first = nil
+	s.path.SetHops(nil)
+	s.idleSpin.Stop()
+	s.idleBox.Hide()
+	s.idleDone.SetText("")
+	s.idleDone.Hide()
+	s.idleStart, s.idleEnd = time.Time{}, time.Time{}
+}
+
 // update shows the current run.
 func (s *resultScreen) update() {
-	run := s.z.run
+	run, l := s.z.run, s.z.lang
 	if run == nil {
+		s.clear()
 		return
 	}
-	text := verdictText(run)
+	text := l.verdictText(run)
 	s.banner.Set(levelOf(run.Verdict), text)
+	s.strip.set(l, run)
+	if d := l.decidingText(run); d != "" {
+		s.decide.SetText(breakable(d))
+		s.decide.Show()
+	} else {
+		s.decide.Hide()
+	}
 
-	if c := compareText(s.z.prev, run); c != "" {
-		s.compare.SetText(c)
+	if c := l.compareText(s.z.prev, run); c != "" {
+		s.compare.SetText(breakable(c))
 		s.compare.Show()
 	} else {
 		s.compare.Hide()
@@ -215,22 +256,27 @@ func (s *resultScreen) update() {
 	s.path.SetHops(pathOf(run))
 
 	s.findings.RemoveAll()
-	for _, f := range run.Findings {
-		s.findings.Add(findingCard(f))
+	s.first = nil
+	for i, f := range run.Findings {
+		card, head := l.findingCard(f)
+		if i == 0 {
+			s.first = head
+		}
+		s.findings.Add(card)
 	}
 	if len(run.Findings) == 0 {
 		if run.Verdict.Works() {
-			s.findings.Add(wrapped(T.NoFindings))
+			s.findings.Add(wrapped(l.T("window.result.no_findings")))
 		} else {
-			s.findings.Add(wrapped(T.NoFindingsBad))
+			s.findings.Add(wrapped(l.T("window.result.no_findings_bad")))
 			for _, r := range run.Outcome.Results {
 				if r.Status == engine.Fail {
-					s.findings.Add(failedProbeLine(r))
+					s.findings.Add(l.failedProbeLine(r))
 				}
 			}
 		}
 	}
-	if len(fixSteps(run)) > 0 {
+	if len(l.fixSteps(run)) > 0 {
 		s.fixBtn.Show()
 	} else {
 		s.fixBtn.Hide()
@@ -240,9 +286,9 @@ func (s *resultScreen) update() {
 		s.idleSpin.Stop()
 	}
 	if run.Idle != nil {
-		s.idleDone.SetText(idleWords(*run.Idle))
+		s.idleDone.SetText(breakable(l.idleWords(*run.Idle)))
 		s.idleDone.Show()
-	} else if !s.z.idleBusy && s.idleDone.Text != T.IdleSkipped {
+	} else if !s.z.idleBusy && s.idleDone.Text != l.T("window.idle.skipped") {
 		s.idleDone.Hide()
 	}
 	s.browser.update(run)
@@ -250,38 +296,52 @@ func (s *resultScreen) update() {
 }
 
 // failedProbeLine names a probe that failed, for runs without findings.
-func failedProbeLine(r engine.Result) fyne.CanvasObject {
-	words := T.ProbeWords[r.Probe]
-	if words == "" {
-		words = r.Probe
-	}
+func (l language) failedProbeLine(r engine.Result) fyne.CanvasObject {
 	icon := widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))
-	return container.NewBorder(nil, nil, icon, nil, wrapped(fmt.Sprintf(T.FailedProbe, words, cat.CodeText(r.Probe, r.Code))))
+	return container.NewBorder(nil, nil, icon, nil, wrapped(l.T("window.result.failed_probe",
+		"probe", l.probeWords(r.Probe), "detail", l.cat.CodeText(r.Probe, r.Code))))
 }
 
 // findingCard shows one finding: its severity, title, explanation and who
-// can fix it.
-func findingCard(f diagnose.Finding) fyne.CanvasObject {
+// can fix it; head is its title and explanation.
+func (l language) findingCard(f diagnose.Finding) (card fyne.CanvasObject, head []fyne.CanvasObject) {
 	icon := widget.NewIcon(severityIcon(f.Severity))
-	title := widget.NewLabelWithStyle(f.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(breakable(f.Title), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	sev := widget.NewLabel(T.SeverityWords[f.Severity])
+	sev := widget.NewLabel(l.severity(f.Severity))
 	sev.SizeName = theme.SizeNameCaptionText
 	// The icon carries the colour; the word is in full contrast, since
 	// the theme's green and amber are faint on white.
 	sev.TextStyle.Bold = true
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, sev, title))
+	head = []fyne.CanvasObject{title}
 	if f.Explanation != "" {
-		body.Add(wrapped(f.Explanation))
+		explain := wrapped(f.Explanation)
+		body.Add(explain)
+		head = append(head, explain)
 	}
-	who := widget.NewLabel(fmt.Sprintf(T.WhoFixes, fixerOf(f)))
-	who.Importance = widget.MediumImportance
-	who.TextStyle.Italic = true
-	body.Add(who)
-	if g := glossaryFor(append([]string{f.Title, f.Explanation}, f.Steps...)...); g != nil {
+	// Good news and background asks nothing of anyone: no "Who can fix
+	// it" line under them.
+	if f.Severity == diagnose.SeverityProblem || f.Severity == diagnose.SeverityWarning {
+		who := widget.NewLabel(l.whoFixes(f))
+		who.Importance = widget.MediumImportance
+		who.TextStyle.Italic = true
+		body.Add(who)
+	}
+	if g := l.glossaryFor(append([]string{f.Title, f.Explanation}, f.Steps...)...); g != nil {
 		body.Add(g)
 	}
-	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(icon), nil, body), widget.NewSeparator())
+	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(icon), nil, body), widget.NewSeparator()), head
+}
+
+// firstSeen is what must be in view, without scrolling, when Result
+// opens: the verdict and the first finding.
+func (s *resultScreen) firstSeen() map[string]fyne.CanvasObject {
+	out := map[string]fyne.CanvasObject{"the verdict": s.banner, "the three parts": s.strip.root}
+	for i, o := range s.first {
+		out[fmt.Sprintf("the first finding's part %d", i+1)] = o
+	}
+	return out
 }
 
 func severityIcon(s diagnose.Severity) fyne.Resource {
@@ -298,11 +358,11 @@ func severityIcon(s diagnose.Severity) fyne.Resource {
 
 // compareText is the before/after line of a test run again: the verdicts,
 // what was solved and what is still there.
-func compareText(prev, now *Run) string {
+func (l language) compareText(prev, now *shownRun) string {
 	if prev == nil || now == nil {
 		return ""
 	}
-	lines := []string{fmt.Sprintf(T.BeforeAfter, T.VerdictShort[prev.Verdict], T.VerdictShort[now.Verdict])}
+	lines := []string{l.T("window.result.before_after", "before", l.shortOf(prev), "now", l.shortOf(now))}
 	nowIDs := map[string]bool{}
 	for _, f := range now.problems() {
 		nowIDs[f.ID] = true
@@ -316,31 +376,48 @@ func compareText(prev, now *Run) string {
 		}
 	}
 	if len(solved) > 0 {
-		lines = append(lines, fmt.Sprintf(T.Solved, strings.Join(solved, "; ")))
+		lines = append(lines, l.T("window.result.solved", "titles", strings.Join(solved, "; ")))
 	}
 	if len(still) > 0 {
-		lines = append(lines, fmt.Sprintf(T.StillThere, strings.Join(still, "; ")))
+		lines = append(lines, l.T("window.result.still_there", "titles", strings.Join(still, "; ")))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// idleWords says how the idle test went, from the idle probe's evidence
+// idleWords says how the idle test went (idleOutcome), and how long the
+// app needs and where that came from (the preset, its framework, the
+// default: the idle probe's required_s and required_from).
+func (l language) idleWords(r engine.Result) string {
+	s := l.idleOutcome(r)
+	need, err := strconv.ParseFloat(r.Evidence.Value("required_s"), 64)
+	from := l.cat.Label("need." + r.Evidence.Value("required_from"))
+	if err == nil && need > 0 && from != "" && r.Status != engine.Skip {
+		s += " " + l.T("window.idle.need", "duration", l.Span(time.Duration(need*float64(time.Second))), "source", from)
+	}
+	return s
+}
+
+// idleOutcome says how the idle test went, from the idle probe's evidence
 // (checks/engine/probe_idle.go): the measured limit, the time verified to survive, and
 // whether pings kept a connection open.
-func idleWords(r engine.Result) string {
+func (l language) idleOutcome(r engine.Result) string {
 	seconds := func(key string) (time.Duration, bool) {
 		f, err := strconv.ParseFloat(r.Evidence.Value(key), 64)
 		return time.Duration(f * float64(time.Second)), err == nil
 	}
 	switch {
-	case r.Code == "idle_limit":
-		limit, ok := seconds("limit_s")
+	case r.Code == "idle_limit" || r.Code == engine.CodePingsIgnored || r.Code == engine.CodeMaxLifetime:
+		key := "limit_s"
+		if r.Code == engine.CodeMaxLifetime {
+			key = engine.KeyLifetime // every connection's age when it ended
+		}
+		limit, ok := seconds(key)
 		if !ok {
 			limit = r.Duration
 		}
-		s := fmt.Sprintf(T.IdleClosed, fmtDuration(limit))
+		s := l.T("window.idle.closed", "duration", l.Span(limit))
 		if r.Evidence.Value("pings_help") == "yes" {
-			s += " " + T.IdlePingsHelp
+			s += " " + l.T("window.idle.pings_help")
 		}
 		return s
 	case r.Status == engine.Pass || r.Status == engine.Warn:
@@ -348,11 +425,11 @@ func idleWords(r engine.Result) string {
 		if !ok {
 			held = r.Duration
 		}
-		return fmt.Sprintf(T.IdleHeld, fmtDuration(held))
+		return l.T("window.idle.held", "duration", l.Span(held))
 	case r.Status == engine.Fail && strings.Contains(r.Code, "close"):
-		return fmt.Sprintf(T.IdleClosed, fmtDuration(r.Duration))
+		return l.T("window.idle.closed", "duration", l.Span(r.Duration))
 	}
-	return fmt.Sprintf(T.IdleFailed, cat.CodeText(r.Probe, r.Code))
+	return l.T("window.idle.failed", "detail", l.cat.CodeText(r.Probe, r.Code))
 }
 
 // idleStarted shows the countdown until end.
@@ -370,7 +447,7 @@ func (s *resultScreen) idleStarted(end time.Time) {
 func (s *resultScreen) idleTick() {
 	left := max(time.Until(s.idleEnd), 0)
 	total := s.idleEnd.Sub(s.idleStart)
-	s.idleText.SetText(fmt.Sprintf(T.IdleRunning, fmtDuration(left)))
+	s.idleText.SetText(s.z.lang.T("window.idle.running", "left", s.z.lang.Span(left)))
 	if total > 0 {
 		s.idleBar.SetValue(1 - float64(left)/float64(total))
 	}
@@ -378,19 +455,33 @@ func (s *resultScreen) idleTick() {
 
 // idleSkipped shows that the user skipped the idle test.
 func (s *resultScreen) idleSkipped() {
+	l := s.z.lang
 	s.idleSpin.Stop()
 	s.idleBox.Hide()
-	s.idleDone.SetText(T.IdleSkipped)
+	s.idleDone.SetText(l.T("window.idle.skipped"))
 	s.idleDone.Show()
 }
 
 // verdictText is the verdict in words: what the run proved, and no more.
-func verdictText(run *Run) string {
+func (l language) verdictText(run *shownRun) string {
 	switch {
 	case run.Session != nil && run.Session.Scope == session.ScopeSelfTest && run.Verdict.Works():
-		return T.VerdictSelfTest
+		return l.T("window.verdict.self_test")
 	case run.Session != nil && run.Session.Scope == session.ScopePage && run.Verdict == diagnose.Incomplete && !run.Outcome.Cancelled:
-		return T.VerdictAddressNeeded
+		return l.T("window.verdict.address_needed")
 	}
-	return T.VerdictText[run.Verdict]
+	if h := l.headline(run); h != "" {
+		return h
+	}
+	return l.T("window.verdict." + string(run.Verdict))
+}
+
+// shortOf is a run's verdict in a few words: for a web page's address
+// whose live connection's own address is needed, that, not "the check did
+// not finish".
+func (l language) shortOf(run *shownRun) string {
+	if run.Path.Why == diagnose.IDAddressNeeded && run.Verdict == diagnose.Incomplete {
+		return l.T("window.verdict_short.address_needed")
+	}
+	return l.verdictShort(run.Verdict)
 }

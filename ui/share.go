@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
+	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
 // shareScreen is step 6: save the report, copy a summary, e-mail support.
@@ -41,21 +42,19 @@ type shareScreen struct {
 
 func newShareScreen(z *Wizard) *shareScreen {
 	s := &shareScreen{z: z, names: map[string]string{}}
+	l := z.lang
 	var labels []string
-	for _, f := range z.eng.Formats {
-		l := T.FormatNames[f]
-		if l == "" {
-			l = f
-		}
-		s.names[l] = f
-		labels = append(labels, l)
+	for _, f := range allFormats {
+		name := l.formatName(f)
+		s.names[name] = f
+		labels = append(labels, name)
 	}
 	s.format = widget.NewRadioGroup(labels, nil)
 	s.format.Required = true
 	s.format.SetSelected(labels[0])
 	s.folder = widget.NewLabel(defaultFolder())
 	s.folder.Truncation = fyne.TextTruncateEllipsis
-	s.change = newButton(T.ChangeFolder, func() {
+	s.change = newButton(l.T("window.share.change_folder"), func() {
 		z.chooseFolder(s.folder.Text, func(dir string) {
 			if dir != "" {
 				s.folder.SetText(dir)
@@ -63,24 +62,24 @@ func newShareScreen(z *Wizard) *shareScreen {
 		})
 	}, z.escape)
 	s.change.Icon = theme.FolderOpenIcon()
-	s.save = newButton(T.SaveReport, s.saveReport, z.escape)
+	s.save = newButton(l.T("window.share.save"), s.saveReport, z.escape)
 	s.save.Importance = widget.HighImportance
 	s.save.Icon = theme.DocumentSaveIcon()
-	s.copy = newButton(T.CopySummary, s.copySummary, z.escape)
+	s.copy = newButton(l.T("window.share.copy_summary"), s.copySummary, z.escape)
 	s.copy.Icon = theme.ContentCopyIcon()
-	s.mail = newButton(T.EmailSupport, s.email, z.escape)
+	s.mail = newButton(l.T("window.share.email"), s.email, z.escape)
 	s.mail.Icon = theme.MailComposeIcon()
 	s.status = newNotice()
-	s.again = newButton(T.StartOver, func() { z.show(StepWelcome) }, z.escape)
+	s.again = newButton(l.T("window.share.start_over"), func() { z.show(StepWelcome) }, z.escape)
 	s.again.Icon = theme.HomeIcon()
-	s.open = newButton(T.OpenFolder, s.showFolder, z.escape)
+	s.open = newButton(l.T("window.share.open_folder"), s.showFolder, z.escape)
 	s.open.Icon = theme.FolderOpenIcon()
 	s.open.Hide()
-	formatLabel := widget.NewLabelWithStyle(T.FormatLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	formatLabel := widget.NewLabelWithStyle(l.T("window.share.format_label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.root = container.NewVBox(
-		heading(T.ShareTitle), wrapped(T.ShareIntro),
+		heading(l.T("window.share.title")), wrapped(l.T("window.share.intro")),
 		formatLabel, s.format,
-		container.NewBorder(nil, nil, widget.NewLabel(T.SaveIn), s.change, s.folder),
+		container.NewBorder(nil, nil, widget.NewLabel(l.T("window.share.save_in")), s.change, s.folder),
 		container.NewHBox(s.save, s.open),
 		widget.NewSeparator(),
 		container.NewHBox(s.copy, s.mail),
@@ -91,16 +90,49 @@ func newShareScreen(z *Wizard) *shareScreen {
 	return s
 }
 
+// clear forgets the report of the run before: its file, the offer to open
+// its folder, and the offer to save without the idle result.
+func (s *shareScreen) clear() {
+	s.saved = ""
+	s.open.Hide()
+	s.idleEnded()
+	s.status.Hide()
+}
+
+// idleEnded takes back "Save now without it": the idle test is over.
+func (s *shareScreen) idleEnded() {
+	if s.early {
+		s.early = false
+		s.status.Hide()
+	}
+	s.save.SetText(s.z.lang.T("window.share.save"))
+}
+
+// idleTick counts the wait in "wait N s and save then" down.
+func (s *shareScreen) idleTick() {
+	if s.early && s.z.idleBusy {
+		s.say(noticeInfo, s.idleWait())
+	}
+}
+
+// idleWait is the offer to save without the idle result, with the seconds
+// left.
+func (s *shareScreen) idleWait() string {
+	left := max(time.Until(s.z.result.idleEnd).Round(time.Second), time.Second)
+	return s.z.lang.T("window.share.idle_still_running", "seconds", int(left.Seconds()))
+}
+
 // update enables what makes sense now.
 func (s *shareScreen) update() {
+	l := s.z.lang
 	has := s.z.run != nil
 	setEnabled(s.save, has)
 	setEnabled(s.copy, has)
 	setEnabled(s.mail, has && s.z.eng.Mail != nil && s.z.eng.Preset.SupportEmail != "")
 	if has && (s.z.eng.Mail == nil || s.z.eng.Preset.SupportEmail == "") {
-		s.say(noticeInfo, T.EmailNoAddress)
+		s.say(noticeInfo, l.T("window.share.email_no_address"))
 	} else if !has {
-		s.say(noticeInfo, T.SummaryNoRun)
+		s.say(noticeInfo, l.T("window.summary.no_run"))
 	} else {
 		s.status.Hide()
 	}
@@ -113,11 +145,11 @@ func (s *shareScreen) selectedFormat() string {
 	if f, ok := s.names[s.format.Selected]; ok {
 		return f
 	}
-	return s.z.eng.Formats[0]
+	return allFormats[0]
 }
 
 // reportName is the file name offered for a report.
-func reportName(run *Run, format string) string {
+func reportName(run *shownRun, format string) string {
 	host := run.Outcome.Target.Host
 	if host == "" {
 		host = "this-computer"
@@ -134,25 +166,24 @@ func reportName(run *Run, format string) string {
 // new name, all or nothing: a file already there is never replaced, and a
 // write that fails leaves nothing behind.
 func (s *shareScreen) saveReport() {
-	run := s.z.run
+	run, l := s.z.run, s.z.lang
 	if run == nil {
 		return
 	}
 	if s.z.idleBusy && !s.early {
 		// A report saved now has no idle result: say so, and let the
 		// user choose to wait or save anyway.
-		left := int(time.Until(s.z.result.idleEnd).Round(time.Second).Seconds())
-		s.say(noticeInfo, fmt.Sprintf(T.IdleStillRunning, max(left, 1)))
+		s.say(noticeInfo, s.idleWait())
 		s.early = true
-		s.save.SetText(T.SaveNow)
+		s.save.SetText(l.T("window.share.save_now"))
 		return
 	}
 	s.early = false
-	s.save.SetText(T.SaveReport)
+	s.save.SetText(l.T("window.share.save"))
 	format := s.selectedFormat()
-	data, err := s.z.eng.Export(run.Session, format)
+	data, err := run.Session.Export(report.Format(format), false)
 	if err != nil {
-		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
+		s.say(noticeError, l.T("window.share.save_failed", "error", err.Error()))
 		return
 	}
 	dir := s.folder.Text
@@ -162,11 +193,11 @@ func (s *shareScreen) saveReport() {
 		return err
 	})
 	if err != nil {
-		s.say(noticeError, fmt.Sprintf(T.SaveFailed, err))
+		s.say(noticeError, l.T("window.share.save_failed", "error", err.Error()))
 		return
 	}
 	s.saved = path
-	s.say(noticeDone, fmt.Sprintf(T.Saved, filepath.Base(path), dir))
+	s.say(noticeDone, l.T("window.share.saved", "file", filepath.Base(path), "folder", dir))
 	s.open.Show()
 }
 
@@ -175,8 +206,12 @@ func (s *shareScreen) showFolder() {
 	if s.saved == "" {
 		return
 	}
-	if err := s.z.openFolder(filepath.Dir(s.saved)); err != nil {
-		s.say(noticeError, fmt.Sprintf(T.OpenFolderFailed, err))
+	dir := filepath.Dir(s.saved)
+	if err := s.z.openFolder(dir); err != nil {
+		// Where no file manager answers, say so and give the path, on
+		// the clipboard too, to paste wherever the person looks.
+		s.z.copyText(dir)
+		s.say(noticeError, s.z.lang.T("window.share.open_folder_failed", "error", err.Error(), "folder", dir))
 	}
 }
 
@@ -238,39 +273,39 @@ func (s *shareScreen) copySummary() {
 	if s.z.run == nil {
 		return
 	}
-	s.z.copyText(summaryOf(s.z.eng.Preset, s.z.run))
-	s.say(noticeDone, T.CopiedSummary)
+	s.z.copyText(s.z.lang.summaryOf(s.z.eng.Preset, s.z.run))
+	s.say(noticeDone, s.z.lang.T("window.share.copied_summary"))
 }
 
 // email opens a message to support with the summary.
 func (s *shareScreen) email() {
-	run, to := s.z.run, s.z.eng.Preset.SupportEmail
+	run, to, l := s.z.run, s.z.eng.Preset.SupportEmail, s.z.lang
 	if run == nil || to == "" || s.z.eng.Mail == nil {
 		return
 	}
-	subject := fmt.Sprintf(T.EmailSubject, T.VerdictShort[run.Verdict])
-	if err := s.z.eng.Mail(to, subject, summaryOf(s.z.eng.Preset, run)); err != nil {
-		s.say(noticeError, fmt.Sprintf(T.EmailFailed, err))
+	subject := l.T("window.share.email_subject", "verdict", l.shortOf(run))
+	if err := s.z.eng.Mail(to, subject, l.summaryOf(s.z.eng.Preset, run)); err != nil {
+		s.say(noticeError, l.T("window.share.email_failed", "error", err.Error()))
 		return
 	}
-	s.say(noticeDone, fmt.Sprintf(T.EmailOpened, to))
+	s.say(noticeDone, l.T("window.share.email_opened", "address", to))
 }
 
 // summaryOf is a few lines a person can paste into a chat or an e-mail:
 // what was checked, the verdict and the findings, no secrets.
-func summaryOf(p Preset, run *Run) string {
+func (l language) summaryOf(p Preset, run *shownRun) string {
 	var b strings.Builder
-	addr := shownAddress(run)
-	fmt.Fprintf(&b, T.SummaryHead+"\n", firstOf(p.ProductName, T.AppName), addr)
-	fmt.Fprintf(&b, T.SummaryVerdict+"\n", verdictText(run))
+	addr := l.shownAddress(run)
+	b.WriteString(l.T("window.summary.head", "product", firstOf(p.ProductName, l.T("window.app_name")), "address", addr) + "\n")
+	b.WriteString(l.T("window.summary.verdict", "verdict", l.verdictText(run)) + "\n")
 	if len(run.Findings) > 0 {
-		b.WriteString(T.SummaryFindings + "\n")
+		b.WriteString(l.T("window.summary.findings") + "\n")
 		for _, f := range run.Findings {
 			fmt.Fprintf(&b, "- %s (%s)\n", f.Title, f.ID)
 		}
 	}
 	if run.Idle != nil {
-		b.WriteString(idleWords(*run.Idle) + "\n")
+		b.WriteString(l.idleWords(*run.Idle) + "\n")
 	}
 	if !run.Outcome.Finished.IsZero() {
 		fmt.Fprintf(&b, "%s\n", run.Outcome.Finished.UTC().Format(time.RFC3339))
@@ -280,11 +315,16 @@ func summaryOf(p Preset, run *Run) string {
 
 // shownAddress is the address checked, for summaries and notes: without
 // the query, where tokens hide, and "this computer" for the self-test.
-func shownAddress(run *Run) string {
+func (l language) shownAddress(run *shownRun) string {
 	t := run.Outcome.Target
-	if t.Host == "" {
+	if run.Session != nil && run.Session.Scope == session.ScopeSelfTest {
+		return l.T("window.scope.self_test_address")
+	}
+	if t.Host == "" || t.Page {
+		// A web page's address is shown as typed (https://...), not as
+		// the wss:// its host was checked on.
 		if run.Request.Address == "" {
-			return T.HopComputer
+			return l.label("hop.computer", "This computer")
 		}
 		addr, _, _ := strings.Cut(run.Request.Address, "?")
 		return addr

@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 	"net/url"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,20 +40,22 @@ type welcomeScreen struct {
 	clientKey                *entry
 	caFile                   *entry
 	idle                     *widget.Select
-	advError                 *widget.Label
+	// duration says how long a check takes, from its time limits.
+	duration *widget.Label
+	advError *widget.Label
 }
 
 func newWelcome(z *Wizard) *welcomeScreen {
 	s := &welcomeScreen{z: z}
-	pre := z.eng.Preset
-	title := heading(T.WelcomeTitle)
+	pre, l := z.eng.Preset, z.lang
+	title := heading(l.T("window.welcome.title"))
 	if pre.ProductName != "" {
-		title.SetText(fmt.Sprintf(T.WelcomeTitleFor, pre.ProductName))
+		title.SetText(l.T("window.welcome.title_for", "product", pre.ProductName))
 	}
-	intro := wrapped(T.WelcomeIntro)
+	intro := wrapped(l.T("window.welcome.intro"))
 
 	s.address = newEntry(z.escape)
-	s.address.SetPlaceHolder(T.AddressExample)
+	s.address.SetPlaceHolder(l.T("window.address.example"))
 	s.address.SetText(pre.address())
 	s.address.OnChanged = func(string) { s.updateHint() }
 	s.address.OnSubmitted = func(string) { s.submit() }
@@ -67,14 +69,16 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	s.hint = wrapped("")
 	s.updateHint()
 
-	s.check = newButton(T.CheckButton, s.submit, z.escape)
+	s.check = newButton(l.T("window.welcome.check"), s.submit, z.escape)
 	s.check.Importance = widget.HighImportance
 	s.check.Icon = theme.MediaPlayIcon()
-	s.selfTest = newButton(T.SelfTestButton, s.submitSelfTest, z.escape)
+	s.selfTest = newButton(l.T("window.welcome.self_test"), s.submitSelfTest, z.escape)
 	s.selfTest.Importance = widget.LowImportance
 	s.selfTest.Icon = theme.ComputerIcon()
+	s.duration = hintLabel("")
+	s.duration.Alignment = fyne.TextAlignCenter
 	big := container.NewVBox(container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(340, 64), s.check)),
-		container.New(layout.NewCenterLayout(), s.selfTest))
+		s.duration, container.New(layout.NewCenterLayout(), s.selfTest))
 
 	s.headers = newMultiLineEntry(z.escape)
 	s.headers.SetPlaceHolder("Origin: https://app.example.com")
@@ -82,51 +86,56 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	s.cookie = newEntry(z.escape)
 	s.cookie.Password = true
 	s.proxyURL = newEntry(z.escape)
-	s.proxyURL.SetPlaceHolder(T.ProxyURLHint)
+	s.proxyURL.SetPlaceHolder(l.T("window.advanced.proxy_url_hint"))
 	s.proxyURL.Disable()
-	s.proxy = widget.NewRadioGroup([]string{T.ProxySystem, T.ProxyNone, T.ProxyURL}, func(v string) {
-		setEnabled(s.proxyURL, v == T.ProxyURL)
+	s.proxy = widget.NewRadioGroup([]string{l.T("window.advanced.proxy_system"), l.T("window.advanced.proxy_none"), l.T("window.advanced.proxy_url")}, func(v string) {
+		setEnabled(s.proxyURL, v == l.T("window.advanced.proxy_url"))
 	})
 	s.proxy.Required = true
-	s.proxy.SetSelected(T.ProxySystem)
+	s.proxy.SetSelected(l.T("window.advanced.proxy_system"))
 	s.proxyUser = newEntry(z.escape)
 	s.proxyUser.SetPlaceHolder(`CORP\ann`)
 	s.proxyPassword = newEntry(z.escape)
 	s.proxyPassword.Password = true
 	s.clientCert = newEntry(z.escape)
-	s.clientCert.SetPlaceHolder(T.ClientCertHint)
+	s.clientCert.SetPlaceHolder(l.T("window.advanced.client_cert_hint"))
 	s.clientKey = newEntry(z.escape)
 	s.caFile = newEntry(z.escape)
-	s.caFile.SetPlaceHolder(T.CAFileHint)
+	s.caFile.SetPlaceHolder(l.T("window.advanced.ca_file_hint"))
 	s.advError = wrapped("")
 	s.advError.Importance = widget.DangerImportance
 	s.advError.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem(T.HeadersLabel, s.headers),
-		widget.NewFormItem(T.CookieLabel, s.cookie),
-		widget.NewFormItem(T.ProxyLabel, container.NewVBox(s.proxy, s.proxyURL)),
-		widget.NewFormItem(T.ProxyUserLabel, s.proxyUser),
-		widget.NewFormItem(T.ProxyPasswordLabel, s.proxyPassword),
-		widget.NewFormItem(T.ClientCertLabel, s.withChooser(s.clientCert)),
-		widget.NewFormItem(T.ClientKeyLabel, s.withChooser(s.clientKey)),
-		widget.NewFormItem(T.CAFileLabel, s.withChooser(s.caFile)),
+		widget.NewFormItem(l.T("window.advanced.headers"), s.headers),
+		widget.NewFormItem(l.T("window.advanced.cookie"), s.cookie),
+		widget.NewFormItem(l.T("window.advanced.proxy"), container.NewVBox(s.proxy, s.proxyURL)),
+		// This hint is long: a form's hint is one line, a label wraps.
+		widget.NewFormItem(l.T("window.advanced.proxy_user"), container.NewVBox(s.proxyUser, hintLabel(l.T("window.advanced.proxy_user_hint")))),
+		widget.NewFormItem(l.T("window.advanced.proxy_password"), s.proxyPassword),
+		widget.NewFormItem(l.T("window.advanced.client_cert"), s.withChooser(s.clientCert)),
+		widget.NewFormItem(l.T("window.advanced.client_key"), s.withChooser(s.clientKey)),
+		widget.NewFormItem(l.T("window.advanced.ca_file"), s.withChooser(s.caFile)),
 	)
-	form.Items[0].HintText = T.HeadersHint
-	form.Items[1].HintText = T.CookieHint
-	form.Items[3].HintText = T.ProxyUserHint
-	s.idle = widget.NewSelect(T.IdleChoices, nil)
+	form.Items[0].HintText = l.T("window.advanced.headers_hint")
+	form.Items[1].HintText = l.T("window.advanced.cookie_hint")
+	var idleLabels []string
+	for _, k := range idleChoiceKeys {
+		idleLabels = append(idleLabels, l.T("window.idle.choice."+k))
+	}
+	s.idle = widget.NewSelect(idleLabels, func(string) { s.updateDuration() })
 	for i, d := range idleChoices {
 		if d == idleFor(pre.IdleRequired) {
 			s.idle.SetSelectedIndex(i)
 		}
 	}
 	if z.eng.Idle != nil {
-		form.Append(T.IdleLabel, s.idle)
+		form.Append(l.T("window.advanced.idle"), s.idle)
 	}
-	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T.Advanced, container.NewVBox(form, s.advError)))
+	s.updateDuration()
+	s.advanced = widget.NewAccordion(widget.NewAccordionItem(l.T("window.advanced.title"), container.NewVBox(form, s.advError)))
 
-	addrLabel := widget.NewLabelWithStyle(T.AddressLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	addrLabel := widget.NewLabelWithStyle(l.T("window.address.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	box := container.NewVBox(title, intro, gap())
 	if len(pre.Targets) > 1 {
 		var labels []string
@@ -143,7 +152,7 @@ func newWelcome(z *Wizard) *welcomeScreen {
 				s.target.SetSelectedIndex(i)
 			}
 		}
-		box.Add(widget.NewLabelWithStyle(T.TargetLabel, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(widget.NewLabelWithStyle(l.T("window.welcome.target_label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		box.Add(s.target)
 	}
 	box.Add(addrLabel)
@@ -151,7 +160,7 @@ func newWelcome(z *Wizard) *welcomeScreen {
 	box.Add(s.hint)
 	box.Add(big)
 	box.Add(s.advanced)
-	if support := supportLine(pre); support != nil {
+	if support := supportLine(l, pre); support != nil {
 		box.Add(gap())
 		box.Add(support)
 	}
@@ -185,26 +194,38 @@ func (s *welcomeScreen) isPreset(addr string) bool {
 	return false
 }
 
+// hintLabel is a form field's hint as a small text that wraps.
+func hintLabel(text string) *widget.Label {
+	h := wrapped(text)
+	h.SizeName = theme.SizeNameCaptionText
+	return h
+}
+
 // supportLine says who set this copy up and how to reach them: the
-// preset's support e-mail and help page; nil when it names neither.
-func supportLine(p Preset) fyne.CanvasObject {
+// preset's support e-mail and help page; nil when it names neither. The
+// sentence wraps on its own line and the links go below it, so a long
+// product name in a long language is not cut at the window's edge.
+func supportLine(l language, p Preset) fyne.CanvasObject {
 	if p.SupportEmail == "" && p.SupportURL == "" {
 		return nil
 	}
-	who := firstOf(p.ProductName, T.YourSupportTeam)
-	parts := []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf(T.SupportBy, who))}
+	who := firstOf(p.ProductName, l.T("window.welcome.your_support_team"))
+	by := widget.NewLabel(l.T("window.welcome.support_by", "who", who))
+	by.Wrapping = fyne.TextWrapWord
+	var links []fyne.CanvasObject
 	if p.SupportEmail != "" {
-		parts = append(parts, widget.NewHyperlink(p.SupportEmail, &url.URL{Scheme: "mailto", Opaque: p.SupportEmail}))
+		links = append(links, widget.NewHyperlink(p.SupportEmail, &url.URL{Scheme: "mailto", Opaque: p.SupportEmail}))
 	}
 	if u, err := url.Parse(p.SupportURL); err == nil && p.SupportURL != "" {
-		parts = append(parts, widget.NewHyperlink(T.SupportPage, u))
+		links = append(links, widget.NewHyperlink(l.T("window.welcome.support_page"), u))
 	}
-	return container.NewHBox(parts...)
+	return container.NewVBox(by, container.NewHBox(links...))
 }
 
 // withChooser puts a "Choose…" button after a file entry.
 func (s *welcomeScreen) withChooser(e *entry) fyne.CanvasObject {
-	b := newButton(T.ChooseFile, func() {
+	l := s.z.lang
+	b := newButton(l.T("window.advanced.choose_file"), func() {
 		s.z.openFile(func(path string) {
 			if path != "" {
 				e.SetText(path)
@@ -216,49 +237,54 @@ func (s *welcomeScreen) withChooser(e *entry) fyne.CanvasObject {
 
 // updateHint says, as the user types, whether the address looks right.
 func (s *welcomeScreen) updateHint() {
+	l := s.z.lang
 	text := strings.TrimSpace(s.address.Text)
 	s.hint.Importance = widget.MediumImportance
 	switch _, err := engine.ParseTarget(text); {
 	case text == "":
-		s.hint.SetText(T.AddressNeeded)
+		s.hint.SetText(l.T("window.address.needed"))
 	case err != nil:
 		s.hint.Importance = widget.DangerImportance
-		s.hint.SetText(addressError(err))
+		s.hint.SetText(l.addressError(err))
 	case s.isPreset(text):
-		s.hint.SetText(T.AddressPreset)
+		s.hint.SetText(l.T("window.address.preset"))
 	default:
-		s.hint.SetText(T.AddressOK)
+		s.hint.SetText(l.T("window.address.ok"))
 	}
+	// SetText does not redraw a label whose text is the same, and the
+	// colour changed: a hint that turned red stays red otherwise.
+	s.hint.Refresh()
 }
 
 // request reads the screen into a Request, or says what is wrong; the
 // self-test needs no address.
 func (s *welcomeScreen) request(selfTest bool) (Request, string, fyne.Focusable) {
+	l := s.z.lang
 	r := Request{Address: strings.TrimSpace(s.address.Text), SelfTest: selfTest}
 	switch {
 	case selfTest:
 		r.Address = ""
 	case r.Address == "":
 		// No silent self-test that would claim the network works.
-		return r, T.AddressNeeded, s.address
+		return r, l.T("window.address.needed"), s.address
 	default:
 		if _, err := engine.ParseTarget(r.Address); err != nil {
-			return r, addressError(err), s.address
+			return r, l.addressError(err), s.address
 		}
 	}
 	hs, bad := parseHeaders(s.headers.Text)
 	if bad > 0 {
-		return r, fmt.Sprintf(T.HeadersBad, bad), s.headers
+		return r, l.T("window.advanced.headers_bad", "line", bad), s.headers
 	}
 	r.Headers = hs
 	r.Cookie = strings.TrimSpace(s.cookie.Text)
 	switch s.proxy.Selected {
-	case T.ProxyNone:
+	case l.T("window.advanced.proxy_none"):
 		r.Proxy = ProxyNone
-	case T.ProxyURL:
+	case l.T("window.advanced.proxy_url"):
 		r.Proxy, r.ProxyURL = ProxyURL, strings.TrimSpace(s.proxyURL.Text)
 		if !validProxyURL(r.ProxyURL) {
-			return r, T.ProxyURLBad, s.proxyURL
+			return r, l.T("window.advanced.proxy_url_bad"), s.proxyURL
 		}
 	default:
 		r.Proxy = ProxySystem
@@ -267,7 +293,7 @@ func (s *welcomeScreen) request(selfTest bool) (Request, string, fyne.Focusable)
 	r.ClientCert = strings.TrimSpace(s.clientCert.Text)
 	r.ClientKey = strings.TrimSpace(s.clientKey.Text)
 	if (r.ClientCert == "") != (r.ClientKey == "") {
-		return r, T.AdvancedMismatch, s.clientKey
+		return r, l.T("window.advanced.cert_without_key"), s.clientKey
 	}
 	r.CAFile = strings.TrimSpace(s.caFile.Text)
 	if s.z.eng.Idle != nil && s.idle.SelectedIndex() >= 0 {
@@ -314,7 +340,7 @@ func heading(text string) *widget.Label {
 
 // wrapped is a label that wraps at word boundaries.
 func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
+	l := widget.NewLabel(breakable(text))
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
@@ -324,4 +350,20 @@ func gap() fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(1, theme.Padding()*3))
 	return r
+}
+
+// updateDuration says how long a check takes: a few seconds, the run's
+// deadline at most, and the idle test chosen after it.
+func (s *welcomeScreen) updateDuration() {
+	l := s.z.lang
+	most := l.Span(engine.DefaultDeadline)
+	idle := time.Duration(0)
+	if i := s.idle.SelectedIndex(); i >= 0 && i < len(idleChoices) && s.z.eng.Idle != nil {
+		idle = idleChoices[i]
+	}
+	if idle > 0 {
+		s.duration.SetText(l.T("window.welcome.duration_idle", "most", most, "idle", l.Span(idle)))
+		return
+	}
+	s.duration.SetText(l.T("window.welcome.duration", "most", most))
 }

@@ -6,7 +6,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 	// Sorts before fyne.io, so Fyne starts quietly in the C locale.
 	_ "codeberg.org/wsdoctor/wsdoctor/ui/quietlog"
@@ -25,7 +24,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
-	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -48,12 +46,17 @@ const (
 	stepCount
 )
 
+// stepKeys name the steps in the catalogue (window.step.*), in order.
+var stepKeys = [stepCount]string{"start", "connection", "checking", "result", "fix", "share"}
+
 // Wizard is the window's state. Its widgets and fields are only touched on
 // Fyne's goroutine; the engine's goroutines reach them through bridge.
 type Wizard struct {
 	Window fyne.Window
 
 	eng Engine
+	// lang is what the window speaks: eng's Words and Catalogue.
+	lang language
 	// do runs a function on Fyne's goroutine: fyne.Do, or a test's loop.
 	do func(func())
 	// chooseFolder asks for the folder reports go into, starting at
@@ -85,16 +88,31 @@ type Wizard struct {
 	fix      *fixScreen
 	share    *shareScreen
 
+	// top is the step bar, bottom the footer: they stay in the window,
+	// only scroll moves.
+	top, bottom fyne.CanvasObject
+
 	// State of the current check, on Fyne's goroutine.
-	req      Request
-	env      *Environment
-	envErr   error
-	envBusy  bool
-	envKey   string
-	running  bool
-	run      *Run
-	prev     *Run
+	req Request
+	// env is what the connection screen shows, envErr why it could not
+	// be read; envKey is the request it was read for.
+	env     *session.Connection
+	envErr  error
+	envBusy bool
+	envKey  string
+	running bool
+	// run is the last finished run, the one every screen after Start
+	// shows; nil from the start of a run until it finishes, and after a
+	// run that was cancelled or could not start. prev is the run before
+	// it, of the same address, for the before/after line; before is that
+	// candidate while a run goes on.
+	run      *shownRun
+	prev     *shownRun
+	before   *shownRun
 	idleBusy bool
+	// selfNote says, above every screen after Start, that the run is the
+	// self-test: this computer only.
+	selfNote fyne.CanvasObject
 
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
@@ -104,20 +122,8 @@ type Wizard struct {
 // NewWizard builds the wizard on w. Closing the window cancels whatever
 // runs and waits for it to end.
 func NewWizard(w fyne.Window, eng Engine) *Wizard {
-	z := &Wizard{Window: w, eng: eng, do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
-	if z.eng.Export == nil {
-		z.eng.Export = func(run *session.Run, format string) ([]byte, error) {
-			return run.Export(report.Format(format), false)
-		}
-	}
-	if len(z.eng.Formats) == 0 {
-		z.eng.Formats = allFormats
-	}
-	if z.eng.Probes == nil {
-		for _, p := range engine.DefaultProbes() {
-			z.eng.Probes = append(z.eng.Probes, p.Name)
-		}
-	}
+	z := &Wizard{Window: w, eng: eng, lang: languageOf(eng), do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
+	l := z.lang
 	z.chooseFolder = z.folderDialog
 	z.openFolder = openInFileManager
 	z.openFile = z.fileOpenDialog
@@ -132,17 +138,21 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 		z.welcome.root, z.conn.root, z.checking.root, z.result.root, z.fix.root, z.share.root,
 	}
 
+	note := wrapped(l.T("window.self_test.note"))
+	note.TextStyle.Bold = true
+	z.selfNote = container.NewBorder(nil, nil, widget.NewIcon(theme.NewPrimaryThemedResource(theme.InfoIcon())), nil, note)
+
 	bar := container.NewHBox()
-	for i, name := range T.Steps {
-		l := widget.NewLabel(name)
-		z.stepBar = append(z.stepBar, l)
+	for i, key := range stepKeys {
+		name := widget.NewLabel(l.T("window.step." + key))
+		z.stepBar = append(z.stepBar, name)
 		if i > 0 {
 			bar.Add(widget.NewLabel("›"))
 		}
-		bar.Add(l)
+		bar.Add(name)
 	}
-	z.back = newButton(T.Back, z.goBack, z.escape)
-	z.next = newButton(T.Next, z.goNext, z.escape)
+	z.back = newButton(l.T("window.back"), z.goBack, z.escape)
+	z.next = newButton(l.T("window.next"), z.goNext, z.escape)
 	// The footer keeps a button's height when both buttons are hidden (on
 	// Start): the window's layout is not redone when they appear, so a
 	// footer measured empty stayed squashed to a few pixels on every step.
@@ -152,14 +162,16 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	nav := container.NewStack(navHeight, z.nav)
 	z.content = container.NewStack()
 	z.scroll = container.NewVScroll(container.NewPadded(z.content))
-	z.about = newButton(T.About, z.showAbout, z.escape)
+	z.about = newButton(l.T("window.about.button"), z.showAbout, z.escape)
 	z.about.Importance = widget.LowImportance
 	z.about.Icon = theme.InfoIcon()
 	// The step bar is centred in the room About leaves, so the two never
 	// overlap in a narrow window or a longer language.
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, z.about, container.NewCenter(bar)), widget.NewSeparator())
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
-	w.SetContent(container.NewBorder(top, bottom, nil, nil, z.scroll))
+	z.top = container.NewVBox(container.NewBorder(nil, nil, nil, z.about, container.NewCenter(bar)), widget.NewSeparator())
+	z.bottom = container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
+	// The order of the objects is the order of Tab: the step's own
+	// controls, then Back and Next, then About.
+	w.SetContent(container.New(layout.NewBorderLayout(z.top, z.bottom, nil, nil), z.scroll, z.bottom, z.top))
 
 	w.SetOnClosed(func() { z.Stop(); z.Wait() })
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -174,6 +186,15 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	return z
 }
 
+// selfTestOn reports whether step s shows the self-test: the run asked
+// for on Your connection and Checking, the run on screen after.
+func (z *Wizard) selfTestOn(s Step) bool {
+	if s > StepChecking && z.run != nil && z.run.Session != nil {
+		return z.run.Session.Scope == session.ScopeSelfTest
+	}
+	return z.req.SelfTest
+}
+
 // Step is the screen shown.
 func (z *Wizard) Step() Step { return z.step }
 
@@ -181,6 +202,9 @@ func (z *Wizard) Step() Step { return z.step }
 func (z *Wizard) show(s Step) {
 	z.step = s
 	z.content.Objects = []fyne.CanvasObject{z.screens[s]}
+	if s != StepWelcome && z.selfTestOn(s) {
+		z.content.Objects = []fyne.CanvasObject{container.NewVBox(z.selfNote, z.screens[s])}
+	}
 	for i, l := range z.stepBar {
 		l.TextStyle.Bold = Step(i) == s
 		l.Importance = widget.MediumImportance
@@ -190,6 +214,8 @@ func (z *Wizard) show(s Step) {
 		l.Refresh()
 	}
 	switch s {
+	case StepConnection:
+		z.conn.update()
 	case StepResult:
 		z.result.update()
 	case StepFix:
@@ -287,7 +313,7 @@ func (z *Wizard) nextTarget() Step {
 			return StepResult
 		}
 	case StepResult:
-		if len(fixSteps(z.run)) > 0 {
+		if len(z.lang.fixSteps(z.run)) > 0 {
 			return StepFix
 		}
 		return StepShare
@@ -316,6 +342,9 @@ func (z *Wizard) goNext() {
 
 // escape stops a running check; otherwise it goes back.
 func (z *Wizard) escape() {
+	if closeTop(z.Window.Canvas()) {
+		return
+	}
 	if z.running {
 		z.StopCheck()
 		return
@@ -325,6 +354,14 @@ func (z *Wizard) escape() {
 
 // enter does the step's main action when nothing has the keyboard.
 func (z *Wizard) enter() {
+	if z.Window.Canvas().Overlays().Top() != nil {
+		return // a dialog is open: Enter is not for the page behind it
+	}
+	// The screen's highlighted button (Fix it: Test again), but never
+	// Cancel while a check runs.
+	if z.step != StepChecking && pressHighlighted(z.screens[z.step]) {
+		return
+	}
 	switch z.step {
 	case StepWelcome:
 		z.welcome.submit()
@@ -416,25 +453,37 @@ func (z *Wizard) fileOpenDialog(done func(string)) {
 	d.Show()
 }
 
+// aboutPreset names the preset in force by its product name and where it
+// came from, in l's words; the file's path, when there is one, on a line
+// of its own.
+func aboutPreset(l language, p Preset) string {
+	if p.Origin == "" {
+		return l.T("window.about.preset_built_in")
+	}
+	name := firstOf(p.ProductName, l.T("window.about.unnamed"))
+	s := l.T("window.about.preset", "name", name, "origin", l.T("window.about.origin."+p.Origin))
+	if p.File != "" {
+		s += "\n" + l.T("window.about.preset_file", "path", p.File)
+	}
+	return s
+}
+
 // showAbout opens the About box: what the program is, its version and
 // where its preset came from.
 func (z *Wizard) showAbout() {
+	l := z.lang
 	about := firstOf(z.eng.About, z.eng.Version)
-	text := widget.NewLabel(T.AboutText)
+	text := widget.NewLabel(l.T("window.about.text"))
 	text.Wrapping = fyne.TextWrapWord
-	preset := T.AboutPresetBuiltIn
-	if src := z.eng.Preset.Source; src != "" {
-		preset = fmt.Sprintf(T.AboutPreset, src)
-	}
-	version := widget.NewLabel(about + "\n" + preset)
+	version := widget.NewLabel(about + "\n" + aboutPreset(l, z.eng.Preset))
 	version.Wrapping = fyne.TextWrapWord
 	version.TextStyle.Monospace = true
 	box := container.NewVBox(text, version)
-	if support := supportLine(z.eng.Preset); support != nil {
+	if support := supportLine(l, z.eng.Preset); support != nil {
 		box.Add(support)
 	}
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(460, 1))
 	box.Add(width)
-	dialog.NewCustom(T.AboutTitle, T.Close, box, z.Window).Show()
+	dialog.NewCustom(l.T("window.about.title"), l.T("window.about.close"), box, z.Window).Show()
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
@@ -72,9 +72,11 @@ func (f *fake) run(out engine.Outcome) *session.Run {
 			}
 		}
 	}
-	in := diagnose.Input{Outcome: out, Env: f.env, Catalogue: f.words}
+	// The path is the real diagnosis's, as the session draws it; the
+	// findings and the verdict are the fake's.
+	d := diagnose.Diagnose(diagnose.Input{Outcome: out, Env: f.env, Catalogue: f.words})
 	return &session.Run{Outcome: out, Diagnosis: diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v},
-		Findings: fs, Path: diagnose.PathFor(in, fs, v)}}
+		Findings: fs, Path: d.Path}}
 }
 
 // idled is run with the idle result res, diagnosed again by f.
@@ -150,10 +152,10 @@ func fakeDiagnose(out engine.Outcome) []diagnose.Finding {
 	return fs
 }
 
-func companyProxy(context.Context, session.Request) (Environment, error) {
-	return Environment{
-		Proxy: &ProxyInfo{Address: "proxy.corp.example:8080", Source: "wininet", Managed: true},
-		VPN:   &VPNInfo{Name: "WireGuard", Interface: "wg0"},
+func companyProxy(context.Context, session.Request) (session.Connection, error) {
+	return session.Connection{
+		Proxy: &session.ProxyInfo{Address: "proxy.corp.example:8080", Source: "wininet", Managed: true},
+		VPN:   &session.VPNInfo{Name: "WireGuard", Interface: "wg0"},
 	}, nil
 }
 
@@ -245,7 +247,7 @@ func (h *harness) runToResult() {
 	} else {
 		test.Tap(h.z.welcome.check)
 	}
-	if h.z.eng.Environment != nil {
+	if h.z.eng.Connection != nil {
 		h.atStep(StepConnection)
 		h.until("the environment", func() bool { return !h.z.envBusy })
 		test.Tap(h.z.conn.start)
@@ -253,7 +255,7 @@ func (h *harness) runToResult() {
 	h.atStep(StepResult)
 }
 
-func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
+func TestHealthyRunSkipsConnectionWithoutConnection(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check})
 	if h.z.back.Visible() {
@@ -263,7 +265,7 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 	if h.z.run.Verdict != diagnose.Works || h.z.result.banner.level != bannerGreen {
 		t.Fatalf("verdict %s, banner %d", h.z.run.Verdict, h.z.result.banner.level)
 	}
-	if got := h.z.result.banner.text; got != T.VerdictSelfTest {
+	if got := h.z.result.banner.text; got != h.z.lang.T("window.verdict.self_test") {
 		t.Errorf("banner %q, want the self-test's own words", got)
 	}
 	for _, hp := range pathOf(h.z.run) {
@@ -282,13 +284,13 @@ func TestHealthyRunSkipsConnectionWithoutEnvironment(t *testing.T) {
 
 func TestEveryStepTransition(t *testing.T) {
 	f := &fake{fail: map[string]engine.Status{"upgrade": engine.Fail, "echo": engine.Skip}}
-	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Environment: companyProxy})
+	h := newHarness(t, Engine{Check: f.with(fakeDiagnose, companyEnv).check, Connection: companyProxy})
 	test.Type(h.z.welcome.address, "wss://chat.example.com/socket")
 	test.Tap(h.z.welcome.check)
 	h.atStep(StepConnection)
 	h.until("the environment", func() bool { return h.z.env != nil })
 	text := markupText(h.z.conn.root)
-	for _, want := range []string{"set by your company (Windows settings)", "A VPN is on (WireGuard)", "proxy.corp.example:8080"} {
+	for _, want := range []string{"set by your company (the Windows internet settings)", "A VPN is on (WireGuard)", "proxy.corp.example:8080"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("connection screen lacks %q:\n%s", want, text)
 		}
@@ -377,7 +379,7 @@ func TestCancelMidRun(t *testing.T) {
 			h := newHarness(t, Engine{Check: f.check})
 			test.Tap(h.z.welcome.selfTest)
 			h.until("the first probe to start", func() bool { return h.z.checking.rows["dns"].state == rowRunning })
-			if h.z.checking.action.Text != T.Cancel {
+			if h.z.checking.action.Text != h.z.lang.T("window.checking.cancel") {
 				t.Fatalf("button %q during a run", h.z.checking.action.Text)
 			}
 			if how == "button" {
@@ -385,17 +387,17 @@ func TestCancelMidRun(t *testing.T) {
 			} else {
 				h.z.checking.action.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 			}
-			h.until("the stopped message", func() bool { return h.z.checking.message.Text == T.Stopped })
+			h.until("the stopped message", func() bool { return h.z.checking.message.Text == h.z.lang.T("window.checking.stopped") })
 			if !f.cancelled.Load() {
 				t.Error("the check's context was not cancelled")
 			}
 			if h.z.step != StepChecking || h.z.run != nil {
 				t.Errorf("after cancel: step %d, run %v", h.z.step, h.z.run)
 			}
-			if h.z.checking.rows["dns"].state != rowSkip {
+			if h.z.checking.rows["dns"].state != rowStopped {
 				t.Error("the running row still spins")
 			}
-			if h.z.back.Disabled() || h.z.checking.action.Text != T.CheckAgain {
+			if h.z.back.Disabled() || h.z.checking.action.Text != h.z.lang.T("window.checking.again") {
 				t.Error("after cancel, Back should work and the button should offer to check again")
 			}
 			test.Tap(h.z.back)
@@ -459,10 +461,10 @@ func TestExport(t *testing.T) {
 	h.runToResult()
 	test.Tap(h.z.result.shareBtn)
 	h.atStep(StepShare)
-	if h.z.share.format.Selected != T.FormatNames["html"] {
+	if h.z.share.format.Selected != h.z.lang.formatName("html") {
 		t.Errorf("default format %q, want HTML", h.z.share.format.Selected)
 	}
-	h.z.share.format.SetSelected(T.FormatNames["json"])
+	h.z.share.format.SetSelected(h.z.lang.formatName("json"))
 
 	test.Tap(h.z.share.save)
 	name, data := h.saved()
@@ -480,7 +482,7 @@ func TestExport(t *testing.T) {
 		t.Errorf("status %q", h.z.share.status.Text())
 	}
 
-	h.z.share.format.SetSelected(T.FormatNames["text"])
+	h.z.share.format.SetSelected(h.z.lang.formatName("text"))
 	test.Tap(h.z.share.save)
 	name, data = h.saved()
 	if !strings.Contains(string(data), "\nLive connections do not work (") || !strings.HasSuffix(name, ".txt") {
@@ -510,20 +512,24 @@ func TestExport(t *testing.T) {
 
 func TestExportFailureAndMailMissing(t *testing.T) {
 	f := &fake{}
-	h := newHarness(t, Engine{Check: f.check,
-		Export:  func(*session.Run, string) ([]byte, error) { return nil, errors.New("disk full") },
-		Formats: []string{"html", "json"}})
+	h := newHarness(t, Engine{Check: f.check})
 	h.runToResult()
 	test.Tap(h.z.result.shareBtn)
-	if h.z.share.format.Selected != T.FormatNames["html"] {
-		t.Errorf("default format %q, want HTML when the engine offers it", h.z.share.format.Selected)
+	if h.z.share.format.Selected != h.z.lang.formatName("html") {
+		t.Errorf("default format %q, want HTML", h.z.share.format.Selected)
 	}
 	if !h.z.share.mail.Disabled() || !strings.Contains(h.z.share.status.Text(), "No support address") {
 		t.Error("e-mail is offered without a support address")
 	}
+	// A folder that is not there: the report cannot be written.
+	missing := filepath.Join(t.TempDir(), "gone")
+	h.z.share.folder.SetText(missing)
 	test.Tap(h.z.share.save)
-	if !strings.Contains(h.z.share.status.Text(), "disk full") || h.z.share.saved != "" {
+	if !strings.Contains(h.z.share.status.Text(), "could not be saved") || !strings.Contains(h.z.share.status.Text(), "gone") || h.z.share.saved != "" {
 		t.Errorf("status %q", h.z.share.status.Text())
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("saving made the missing folder")
 	}
 }
 
@@ -531,7 +537,7 @@ func TestBadAddressInput(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check})
 	s := h.z.welcome
-	if s.hint.Text != T.AddressNeeded {
+	if s.hint.Text != h.z.lang.T("window.address.needed") {
 		t.Errorf("empty address hint %q", s.hint.Text)
 	}
 	test.Type(s.address, "ht!tp://x")
@@ -552,7 +558,7 @@ func TestBadAddressInput(t *testing.T) {
 	}
 	s.address.SetText("")
 	test.Type(s.address, "chat.example.com/socket")
-	if s.hint.Text != T.AddressOK {
+	if s.hint.Text != h.z.lang.T("window.address.ok") {
 		t.Errorf("hint for a good address: %q", s.hint.Text)
 	}
 
@@ -562,10 +568,10 @@ func TestBadAddressInput(t *testing.T) {
 		t.Errorf("bad header line: runs %d, message %q", f.runs.Load(), s.advError.Text)
 	}
 	s.headers.SetText("Origin: https://a.example")
-	s.proxy.SetSelected(T.ProxyURL)
+	s.proxy.SetSelected(h.z.lang.T("window.advanced.proxy_url"))
 	s.proxyURL.SetText("ftp://proxy:8080")
 	test.Tap(s.check)
-	if f.runs.Load() != 0 || s.advError.Text != T.ProxyURLBad {
+	if f.runs.Load() != 0 || s.advError.Text != h.z.lang.T("window.advanced.proxy_url_bad") {
 		t.Errorf("bad proxy URL accepted: %q", s.advError.Text)
 	}
 	s.proxyURL.SetText("http://proxy.example:8080")
@@ -583,6 +589,55 @@ func TestBadAddressInput(t *testing.T) {
 	}
 }
 
+// TestSelfTestSaysSo: the self-test says what it is on every screen after
+// Start, in the three parts (network and service not tested) and in the
+// verdict, and holds no quiet connection open (no idle test), although
+// one was asked for.
+func TestSelfTestSaysSo(t *testing.T) {
+	idled := false
+	idle := func(ctx context.Context, run *session.Run, _ time.Duration) *session.Run { idled = true; return run }
+	f := (&fake{}).with(fakeDiagnose, diagnose.Environment{})
+	f.real = true
+	h := newHarness(t, Engine{Check: f.check, Idle: idle})
+	h.z.welcome.idle.SetSelectedIndex(2) // 1 minute
+	h.runToResult()
+	note := h.z.lang.T("window.self_test.note")
+	for _, s := range []Step{StepChecking, StepResult, StepFix, StepShare} {
+		h.z.show(s)
+		if !hasText(h.z.content, note) {
+			t.Errorf("step %d does not say it is the self-test", s)
+		}
+	}
+	h.z.show(StepResult)
+	if h.z.idleBusy || idled || h.z.result.idleBox.Visible() {
+		t.Error("the self-test ran an idle test")
+	}
+	if got := h.z.result.strip.parts[1].state.Text + "/" + h.z.result.strip.parts[2].state.Text; got != "not tested/not tested" {
+		t.Errorf("network/service %s, want not tested/not tested", got)
+	}
+	if !strings.Contains(h.z.result.strip.tested.Text, "self-test") {
+		t.Errorf("tested line %q", h.z.result.strip.tested.Text)
+	}
+}
+
+// hasText reports whether a label under o reads text.
+func hasText(o fyne.CanvasObject, text string) bool {
+	switch x := o.(type) {
+	case *widget.Label:
+		return x.Visible() && x.Text == text
+	case *fyne.Container:
+		if !x.Visible() {
+			return false
+		}
+		for _, c := range x.Objects {
+			if hasText(c, text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func TestIdleTestUpdatesVerdict(t *testing.T) {
 	for _, skip := range []bool{false, true} {
 		t.Run(fmt.Sprintf("skip=%v", skip), func(t *testing.T) {
@@ -597,7 +652,8 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 				}
 			}
 			h := newHarness(t, Engine{Check: f.with(fakeDiagnose, diagnose.Environment{}).check, Idle: idle})
-			h.z.welcome.idle.SetSelectedIndex(2) // 1 minute
+			h.z.welcome.idle.SetSelectedIndex(2)                         // 1 minute
+			h.z.welcome.address.SetText("wss://chat.example.com/socket") // the self-test runs no idle test
 			h.runToResult()
 			if !h.z.result.idleBox.Visible() || !strings.Contains(h.z.result.idleText.Text, "1 min left") {
 				t.Fatalf("idle countdown %q", h.z.result.idleText.Text)
@@ -608,7 +664,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 			if skip {
 				test.Tap(h.z.result.idleSkip)
 				h.until("the skip", func() bool { return !h.z.idleBusy })
-				if h.z.result.idleDone.Text != T.IdleSkipped || h.z.result.banner.level != bannerGreen {
+				if h.z.result.idleDone.Text != h.z.lang.T("window.idle.skipped") || h.z.result.banner.level != bannerGreen {
 					t.Errorf("after skip: %q, banner %d", h.z.result.idleDone.Text, h.z.result.banner.level)
 				}
 				return
@@ -633,7 +689,7 @@ func TestIdleTestUpdatesVerdict(t *testing.T) {
 
 func TestIdleSettingHiddenWithoutIdleProbe(t *testing.T) {
 	h := newHarness(t, Engine{Check: (&fake{}).check})
-	if strings.Contains(markupText(h.z.welcome.root), T.IdleLabel) {
+	if strings.Contains(markupText(h.z.welcome.root), h.z.lang.T("window.advanced.idle")) {
 		t.Error("the idle setting is offered without an idle test")
 	}
 }
@@ -677,7 +733,7 @@ func TestPresetOnStart(t *testing.T) {
 	eng := Engine{Check: f.check, Idle: func(_ context.Context, run *session.Run, _ time.Duration) *session.Run { return run },
 		About: "wsdoctor 1.2.3 (abc, 2026-11-22)",
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", SupportURL: "https://acme.example/help",
-			IdleRequired: 150 * time.Second, Source: "/tmp/acme.json (--preset)",
+			IdleRequired: 150 * time.Second, Origin: "flag", File: "/tmp/acme.json",
 			Targets: []Target{
 				{URL: "wss://chat.acme.example/socket", Label: "Chat server"},
 				{URL: "wss://push.acme.example:8443/ws"},
@@ -690,11 +746,11 @@ func TestPresetOnStart(t *testing.T) {
 	if s.target == nil || strings.Join(s.target.Options, "|") != "Chat server|push.acme.example" || s.target.Selected != "Chat server" {
 		t.Fatalf("target choice: %+v", s.target)
 	}
-	if s.address.Text != "wss://chat.acme.example/socket" || s.hint.Text != T.AddressPreset {
+	if s.address.Text != "wss://chat.acme.example/socket" || s.hint.Text != h.z.lang.T("window.address.preset") {
 		t.Errorf("address %q, hint %q", s.address.Text, s.hint.Text)
 	}
 	s.target.SetSelectedIndex(1)
-	if s.address.Text != "wss://push.acme.example:8443/ws" || s.hint.Text != T.AddressPreset {
+	if s.address.Text != "wss://push.acme.example:8443/ws" || s.hint.Text != h.z.lang.T("window.address.preset") {
 		t.Errorf("after choosing the second target: address %q, hint %q", s.address.Text, s.hint.Text)
 	}
 	if got := idleChoices[s.idle.SelectedIndex()]; got != 3*time.Minute {
@@ -705,8 +761,31 @@ func TestPresetOnStart(t *testing.T) {
 	}
 	test.Tap(h.z.about)
 	overlay := h.z.Window.Canvas().Overlays().Top()
-	if overlay == nil || !strings.Contains(markupText(overlay), "Preset: /tmp/acme.json") || !strings.Contains(markupText(overlay), "wsdoctor 1.2.3") {
+	if overlay == nil || !strings.Contains(markupText(overlay), "Preset: Acme Chat (given with --preset)") ||
+		!strings.Contains(markupText(overlay), "File: /tmp/acme.json") || !strings.Contains(markupText(overlay), "wsdoctor 1.2.3") {
 		t.Fatalf("About box missing or without the version and preset")
+	}
+}
+
+// TestAboutNamesThePreset: in every language the About box names a
+// branded copy's preset by its product name and where it came from, in
+// that language's words, with no path for a preset added to the program.
+func TestAboutNamesThePreset(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		l := language{Words: i18n.MustLoad(lang), cat: diagnose.MustCatalogue(lang)}
+		got := aboutPreset(l, Preset{ProductName: "Acme Checker", Origin: "added"})
+		want := l.T("window.about.preset", "name", "Acme Checker", "origin", l.T("window.about.origin.added"))
+		if got != want || strings.Contains(got, "added to the program") && lang != "en" || strings.Contains(got, "\n") {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+		for _, origin := range []string{"flag", "beside", "added", "built_in"} {
+			if w := l.T("window.about.origin." + origin); w == "" || strings.Contains(w, "window.about") {
+				t.Errorf("%s: no words for the origin %s", lang, origin)
+			}
+		}
+		if got := aboutPreset(l, Preset{}); got != l.T("window.about.preset_built_in") {
+			t.Errorf("%s: no preset: %q", lang, got)
+		}
 	}
 }
 
@@ -749,12 +828,12 @@ func TestEmptyAddressAsksForIt(t *testing.T) {
 	f := &fake{}
 	h := newHarness(t, Engine{Check: f.check})
 	test.Tap(h.z.welcome.check)
-	if h.z.step != StepWelcome || f.runs.Load() != 0 || h.z.welcome.hint.Text != T.AddressNeeded || h.z.welcome.hint.Importance != widget.DangerImportance {
+	if h.z.step != StepWelcome || f.runs.Load() != 0 || h.z.welcome.hint.Text != h.z.lang.T("window.address.needed") || h.z.welcome.hint.Importance != widget.DangerImportance {
 		t.Fatalf("step %d, %d runs, hint %q", h.z.step, f.runs.Load(), h.z.welcome.hint.Text)
 	}
 	test.Tap(h.z.welcome.selfTest)
 	h.atStep(StepResult)
-	if !f.lastReq.SelfTest || h.z.result.banner.text != T.VerdictSelfTest {
+	if !f.lastReq.SelfTest || h.z.result.banner.text != h.z.lang.T("window.verdict.self_test") {
 		t.Errorf("self-test %v, banner %q", f.lastReq.SelfTest, h.z.result.banner.text)
 	}
 }

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // MaxWait is how long Test waits for the browser's answer: long enough to
@@ -39,9 +41,6 @@ const MaxWait = 3 * time.Minute
 // maxBody bounds the answer the page posts: a few hundred bytes of JSON,
 // with room for a long user agent and close reason.
 const maxBody = 16 << 10
-
-// waitLimit is MaxWait; tests shorten it.
-var waitLimit = MaxWait
 
 // shutdownWait bounds the server's shutdown, so the answer's own response
 // is flushed but a stuck connection cannot hold the caller.
@@ -123,7 +122,12 @@ var page = template.Must(template.New("page").Parse(pageSource))
 // Server serves the test page on a loopback port until it has the
 // browser's answer, or until Close.
 type Server struct {
+	// WaitLimit is how long Wait waits for the answer; zero is MaxWait.
+	// Set it before Wait.
+	WaitLimit time.Duration
+
 	target string
+	words  *i18n.Words // the page's language
 	token  string
 	nonce  string
 	origin string // http://127.0.0.1:port, the page's own origin
@@ -135,11 +139,27 @@ type Server struct {
 	result   chan Result
 	done     chan struct{}
 	once     sync.Once
+	// loaded is closed when a browser first asks for the page.
+	loaded   chan struct{}
+	loadOnce sync.Once
 }
 
+// LoadWait is how long a browser may take to load the test page after it
+// was asked to open it: past that, it most likely never opened (no
+// default browser, a dialog it waits on), and the person is told so, with
+// the page's address to open by hand.
+const LoadWait = 20 * time.Second
+
+// Loaded is closed once a browser has asked for the page.
+func (s *Server) Loaded() <-chan struct{} { return s.loaded }
+
 // Start starts the page server on 127.0.0.1, on a port the system picks,
-// for a WebSocket to target (ws:// or wss://).
-func Start(target string) (*Server, error) {
+// for a WebSocket to target (ws:// or wss://); the page speaks the
+// language of words (English when nil).
+func Start(target string, words *i18n.Words) (*Server, error) {
+	if words == nil {
+		words = i18n.English()
+	}
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
 		return nil, fmt.Errorf("browser: target %q: want a ws:// or wss:// address", target)
@@ -150,12 +170,14 @@ func Start(target string) (*Server, error) {
 	}
 	s := &Server{
 		target: u.String(),
+		words:  words,
 		token:  randomString(32),
 		nonce:  randomString(18),
 		origin: "http://" + ln.Addr().String(),
 		ln:     ln,
 		result: make(chan Result, 1),
 		done:   make(chan struct{}),
+		loaded: make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", s.serve)
@@ -201,11 +223,15 @@ func (s *Server) Close() error {
 }
 
 // Wait waits for the browser's answer, then shuts the server down. It
-// gives up with ErrNoAnswer after MaxWait, with ctx's error when ctx ends,
-// and with ErrClosed when Close was called first.
+// gives up with ErrNoAnswer after WaitLimit (MaxWait), with ctx's error
+// when ctx ends, and with ErrClosed when Close was called first.
 func (s *Server) Wait(ctx context.Context) (Result, error) {
 	defer s.Close()
-	timer := time.NewTimer(waitLimit)
+	limit := s.WaitLimit
+	if limit <= 0 {
+		limit = MaxWait
+	}
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case r := <-s.result:
@@ -228,15 +254,41 @@ func (s *Server) Wait(ctx context.Context) (Result, error) {
 // Test opens target in the person's browser: it starts the page server,
 // calls open with the page's address (Open opens the default browser) and
 // waits for the answer (see Wait). On Windows it adds the antivirus
-// products the Security Center reports as on.
-func Test(ctx context.Context, target string, open func(url string) error) (Result, error) {
-	s, err := Start(target)
+// products the Security Center reports as on. The page speaks the
+// language of words (English when nil).
+func Test(ctx context.Context, target string, words *i18n.Words, open func(url string) error) (Result, error) {
+	return TestWatch(ctx, target, words, open, nil)
+}
+
+// TestWatch is Test that calls notLoaded with the page's address, from a
+// goroutine of its own, when no browser has loaded the page LoadWait after
+// open: the person can then open it by hand while Test goes on waiting.
+func TestWatch(ctx context.Context, target string, words *i18n.Words, open func(url string) error, notLoaded func(page string)) (Result, error) {
+	return testWatch(ctx, target, words, open, notLoaded, LoadWait)
+}
+
+// testWatch is TestWatch with the wait for the page's load, for tests.
+func testWatch(ctx context.Context, target string, words *i18n.Words, open func(url string) error, notLoaded func(page string), loadWait time.Duration) (Result, error) {
+	s, err := Start(target, words)
 	if err != nil {
 		return Result{}, err
 	}
 	if err := open(s.URL()); err != nil {
 		s.Close()
 		return Result{}, fmt.Errorf("browser: open the browser: %w", err)
+	}
+	if notLoaded != nil {
+		go func() {
+			t := time.NewTimer(loadWait)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				notLoaded(s.URL())
+			case <-s.loaded:
+			case <-s.done:
+			case <-ctx.Done():
+			}
+		}()
 	}
 	av := make(chan []string, 1)
 	go func() { av <- Antivirus(ctx) }()
@@ -284,6 +336,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	s.loadOnce.Do(func() { close(s.loaded) })
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", s.csp())
@@ -292,7 +345,36 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	page.Execute(w, struct{ Nonce, Target, Result string }{s.nonce, s.target, "/" + s.token + "/result"})
+	page.Execute(w, s.pageData())
+}
+
+// pageData is what the page template reads: the server's values and the
+// page's words. The template escapes each for where it goes (HTML text,
+// a JavaScript string).
+type pageData struct {
+	Nonce, Target, Result string
+	Lang, Title, Testing  string
+	// OpeningBefore and OpeningAfter are the words around the address,
+	// which the page's script fills in.
+	OpeningBefore, OpeningAfter string
+	CloseTab, Privacy           string
+	// Opened, NotOpened, Beside, BesideToTell and NotSent are the words
+	// the script shows once the browser has answered.
+	Opened, NotOpened, Beside, BesideToTell, NotSent string
+}
+
+func (s *Server) pageData() pageData {
+	w := s.words
+	before, after, _ := strings.Cut(w.T("browser.page.opening"), "{target}")
+	return pageData{
+		Nonce: s.nonce, Target: s.target, Result: "/" + s.token + "/result",
+		Lang: w.Lang, Title: w.T("browser.page.title"), Testing: w.T("browser.page.testing"),
+		OpeningBefore: before, OpeningAfter: after,
+		CloseTab: w.T("browser.page.close_tab"), Privacy: w.T("browser.page.privacy"),
+		Opened: w.T("browser.opened"), NotOpened: w.T("browser.not_opened"),
+		Beside: w.T("browser.page.beside"), BesideToTell: w.T("browser.page.beside_to_tell"),
+		NotSent: w.T("browser.page.not_sent"),
+	}
 }
 
 func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {

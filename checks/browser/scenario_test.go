@@ -64,7 +64,7 @@ func TestChromium(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			start := time.Now()
-			r, err := browser.Test(ctx, target, checktest.Chromium(t))
+			r, err := browser.Test(ctx, target, nil, checktest.Chromium(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,11 +3,13 @@ package browser_test
 import (
 	"context"
 	"errors"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 const answerJSON = `{"target":"ws://evil.example/","opened":true,"open_ms":12.5,"first_echo_ms":1.5,"close_ms":20,"echoed_text":true,"echoed_binary":true,"close_code":1000,"close_reason":"done","was_clean":true,"user_agent":"Mozilla/5.0 Firefox/140.0","online":true}`
@@ -22,7 +25,7 @@ const answerJSON = `{"target":"ws://evil.example/","opened":true,"open_ms":12.5,
 // start starts a page server for a WebSocket target that is never opened.
 func start(t *testing.T) *browser.Server {
 	t.Helper()
-	s, err := browser.Start("ws://127.0.0.1:9/socket")
+	s, err := browser.Start("ws://127.0.0.1:9/socket", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,8 +237,8 @@ func TestWaitEnds(t *testing.T) {
 		<-s.Done()
 	})
 	t.Run("no answer in time", func(t *testing.T) {
-		browser.SetWaitLimit(t, 50*time.Millisecond)
 		s := start(t)
+		s.WaitLimit = 50 * time.Millisecond
 		if _, err := s.Wait(context.Background()); !errors.Is(err, browser.ErrNoAnswer) {
 			t.Errorf("err %v, want ErrNoAnswer", err)
 		}
@@ -252,14 +255,57 @@ func TestWaitEnds(t *testing.T) {
 		}
 	})
 	t.Run("the browser cannot be opened", func(t *testing.T) {
-		_, err := browser.Test(context.Background(), "ws://127.0.0.1:9/", func(string) error { return errors.New("no browser") })
+		_, err := browser.Test(context.Background(), "ws://127.0.0.1:9/", nil, func(string) error { return errors.New("no browser") })
 		if err == nil || !strings.Contains(err.Error(), "no browser") {
 			t.Errorf("err %v", err)
 		}
 	})
 	t.Run("not a WebSocket address", func(t *testing.T) {
-		if _, err := browser.Start("https://example.com/"); err == nil {
+		if _, err := browser.Start("https://example.com/", nil); err == nil {
 			t.Error("https:// accepted")
 		}
 	})
+}
+
+// TestPageLanguages: the page speaks the language it is handed, in its
+// lang, its words and its script's words, with every text filled in and
+// escaped for where it goes.
+func TestPageLanguages(t *testing.T) {
+	en := i18n.English()
+	for _, lang := range i18n.Languages {
+		words := i18n.MustLoad(lang)
+		s, err := browser.Start("ws://127.0.0.1:9/socket", words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get(s.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		s.Close()
+		page := string(b)
+		if !strings.Contains(page, `<html lang="`+lang+`">`) {
+			t.Errorf("%s: the page does not say its language", lang)
+		}
+		if m := regexp.MustCompile(`\bbrowser\.[a-z_]+\.|\{[a-z][a-z0-9_]*\}`).FindString(page); m != "" {
+			t.Errorf("%s: the page shows %q", lang, m)
+		}
+		for _, k := range words.Keys("browser.") {
+			text := words.T(k)
+			if k == "browser.page.opening" {
+				text, _, _ = strings.Cut(text, "{target}")
+			}
+			// Apostrophes are escaped in HTML and scripts alike; the rest
+			// is as written.
+			text, _, _ = strings.Cut(text, "'")
+			if !strings.Contains(page, html.EscapeString(text)) && !strings.Contains(page, text) {
+				t.Errorf("%s: the page lacks %s (%q)", lang, k, text)
+			}
+			if e := en.T(k); lang != "en" && strings.Contains(page, e) {
+				t.Errorf("%s: the page has the English %q", lang, e)
+			}
+		}
+	}
 }

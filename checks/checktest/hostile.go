@@ -263,3 +263,58 @@ func Drip(t testing.TB, interval time.Duration) string {
 	})
 	return s.url()
 }
+
+// ImpossibleFrame starts a server that completes the upgrade and then
+// sends a frame whose 64-bit length has its top bit set, which RFC 6455
+// (section 5.2) forbids and no client accepts. The upgrade is answered
+// properly, so only the frame is wrong. It returns the ws:// URL.
+func ImpossibleFrame(t testing.TB) string {
+	s := listen(t)
+	s.serveHTTP(func(c net.Conn, br *bufio.Reader, req *http.Request) {
+		if !websocket.IsWebSocketUpgrade(req) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			return
+		}
+		if _, err := io.WriteString(c, switching(req, "")+"\r\n"); err != nil {
+			return
+		}
+		// A binary frame, FIN, length 127: the next eight bytes are the
+		// length, here 2^63 + 5.
+		c.Write([]byte{0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o'})
+		finish(c, br)
+	})
+	return s.url()
+}
+
+// EndlessFragments starts a server that completes the upgrade and then
+// sends one text message in 64 KiB fragments that never end (no frame has
+// FIN set), until the client goes away or limit bytes are sent. It
+// returns the ws:// URL.
+func EndlessFragments(t testing.TB, limit int) string {
+	s := listen(t)
+	s.serveHTTP(func(c net.Conn, br *bufio.Reader, req *http.Request) {
+		if !websocket.IsWebSocketUpgrade(req) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			return
+		}
+		if _, err := io.WriteString(c, switching(req, "")+"\r\n"); err != nil {
+			return
+		}
+		// Read (and drop) what the client sends, so its writes never
+		// block on a full window.
+		go io.Copy(io.Discard, br)
+		const size = 64 << 10
+		payload := []byte(strings.Repeat("a", size))
+		head := []byte{0x01, 127, 0, 0, 0, 0, 0, 0, 0, 0}
+		binary.BigEndian.PutUint64(head[2:], size)
+		c.SetWriteDeadline(time.Now().Add(ioTimeout))
+		for sent := 0; sent < limit; sent += size {
+			if _, err := c.Write(append(head, payload...)); err != nil {
+				return
+			}
+			head[0] = 0x00 // continuation frames from now on, never FIN
+		}
+		c.Close()
+	})
+	return s.url()
+}

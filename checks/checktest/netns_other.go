@@ -44,3 +44,6 @@ func (n *Netns) FreePort(tb testing.TB) int { tb.Fatal(errNoNetns); return 0 }
 
 // SetResolvConf fails the test outside Linux.
 func (n *Netns) SetResolvConf(tb testing.TB, text string) { tb.Fatal(errNoNetns) }
+
+// SetHosts fails the test outside Linux.
+func (n *Netns) SetHosts(tb testing.TB, text string) { tb.Fatal(errNoNetns) }

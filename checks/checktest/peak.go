@@ -99,3 +99,8 @@ func CheckPeak(t *testing.T, fn func(t *testing.T)) bool {
 	}
 	return true
 }
+
+// Race reports whether the tests run with -race, which makes big
+// transfers several times slower: a test that must let a slow step finish
+// gives it more time then.
+func Race() bool { return raceDetector }

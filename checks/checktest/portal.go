@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,6 +80,19 @@ Ask the help desk if you need it for your work.</p><p>FilterBox web gateway</p><
 // in place of the site. It returns the proxy's address.
 func TunnelBlockProxy(tb testing.TB) string {
 	tb.Helper()
+	return tunnelBlockProxy(tb, "", blockPage)
+}
+
+// TunnelBlockProxyLike is TunnelBlockProxy answering as a product does:
+// its answer to CONNECT carries header too (a "Name: value" line, such as
+// a product's Via), and the page it sends into the tunnel has this title.
+func TunnelBlockProxyLike(tb testing.TB, header, title string) string {
+	tb.Helper()
+	return tunnelBlockProxy(tb, header+"\r\n", strings.Replace(blockPage, BlockPageTitle, title, 1))
+}
+
+func tunnelBlockProxy(tb testing.TB, header, page string) string {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -113,12 +127,12 @@ func TunnelBlockProxy(tb testing.TB) string {
 					fmt.Fprintf(c, "HTTP/1.1 405 Method Not Allowed\r\nServer: %s\r\nContent-Length: 0\r\n\r\n", BlockProxyServer)
 					return
 				}
-				fmt.Fprintf(c, "HTTP/1.1 200 Connection established\r\nServer: %s\r\n\r\n", BlockProxyServer)
+				fmt.Fprintf(c, "HTTP/1.1 200 Connection established\r\nServer: %s\r\n%s\r\n", BlockProxyServer, header)
 				// Wait for what the client sends into the tunnel.
 				if _, err := br.Peek(1); err != nil {
 					return
 				}
-				io.WriteString(c, blockPage)
+				io.WriteString(c, page)
 			}()
 		}
 	}()
@@ -137,3 +151,73 @@ func TunnelBlockProxy(tb testing.TB) string {
 // discardLog keeps net/http's complaints about clients that hang up (the
 // check's probes do, on purpose) out of the test output.
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// DyingProxy starts a forward proxy on loopback that relays the first
+// tunnels CONNECTs to their targets and then goes away, as a proxy that
+// crashes or restarts in the middle of a check: its listener closes, so
+// the next connection to it is refused. Open tunnels keep working until
+// their ends close. It returns the proxy's address.
+func DyingProxy(tb testing.TB, tunnels int) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	open := map[net.Conn]bool{}
+	track := func(c net.Conn, add bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if add {
+			open[c] = true
+		} else {
+			delete(open, c)
+		}
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for served := 0; served < tunnels; served++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			track(c, true)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { track(c, false); c.Close() }()
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				br := bufio.NewReader(c)
+				req, err := http.ReadRequest(br)
+				if err != nil || req.Method != http.MethodConnect {
+					return
+				}
+				up, err := net.DialTimeout("tcp", req.Host, 5*time.Second)
+				if err != nil {
+					io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+					return
+				}
+				track(up, true)
+				defer func() { track(up, false); up.Close() }()
+				io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+				done := make(chan struct{}, 2)
+				go func() { io.Copy(up, br); done <- struct{}{} }()
+				go func() { io.Copy(c, up); done <- struct{}{} }()
+				<-done
+			}()
+		}
+		ln.Close()
+	}()
+	tb.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for c := range open {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}

@@ -420,7 +420,10 @@ func (l *slowListener) Accept() (net.Conn, error) {
 	return &slowConn{Conn: c, delay: l.delay, stop: l.stop}, nil
 }
 
-// slowConn waits before its first read.
+// slowConn holds the first bytes it reads for its delay before it hands
+// them on: the answer comes at least delay after the request arrived,
+// which the client sent after it started timing, however the two sides
+// are scheduled on a busy machine.
 type slowConn struct {
 	net.Conn
 	delay  time.Duration
@@ -429,7 +432,8 @@ type slowConn struct {
 }
 
 func (c *slowConn) Read(p []byte) (int, error) {
-	if !c.waited {
+	n, err := c.Conn.Read(p)
+	if !c.waited && n > 0 {
 		c.waited = true
 		t := time.NewTimer(c.delay)
 		defer t.Stop()
@@ -438,5 +442,5 @@ func (c *slowConn) Read(p []byte) (int, error) {
 		case <-c.stop:
 		}
 	}
-	return c.Conn.Read(p)
+	return n, err
 }

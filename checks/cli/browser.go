@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -24,29 +23,21 @@ func (f *browserFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.browser, "browser", false, "also open the address in your default browser, through a page on this computer, and set its answer beside the check's (waits up to 3 min; Enter skips)")
 }
 
-// The browser test's edges, replaced by tests: the opener of the default
-// browser, where Enter is read from, and whether the countdown redraws one
-// line (on a terminal).
-var (
-	openBrowser              = browser.Open
-	browserStdin   io.Reader = os.Stdin
-	browserRedraws           = isTerminal
-)
-
 // browserTest opens the checked address in the person's default browser
-// (checks/browser) when --browser was given, after the check, and waits for
-// its answer with a countdown on stderr; Enter skips. It returns run with
+// (checks/browser, with e's opener) when --browser was given, after the
+// check, and waits for its answer with a countdown on stderr; Enter on e's
+// input skips. It returns run with
 // the browser's answer, or run itself when the test was not asked for,
 // skipped, or could not be run (said on stderr): the check's own report
 // does not depend on it.
-func (f *browserFlags) browserTest(ctx context.Context, c *session.Checker, run *session.Run, stderr io.Writer) *session.Run {
+func (f *browserFlags) browserTest(ctx context.Context, e Edges, c *session.Checker, run *session.Run, stderr io.Writer) *session.Run {
 	if !f.browser || run.Outcome.Cancelled || ctx.Err() != nil {
 		return run
 	}
 	out := run.Outcome
 	ctx, skip := context.WithCancel(ctx)
 	defer skip()
-	in := browserStdin
+	in := e.stdin()
 	go func() {
 		// A line (Enter) skips; the end of the input does not.
 		if _, err := bufio.NewReader(in).ReadString('\n'); err == nil {
@@ -54,10 +45,10 @@ func (f *browserFlags) browserTest(ctx context.Context, c *session.Checker, run 
 		}
 	}()
 	var stopCountdown func()
-	opener, redraws := openBrowser, browserRedraws(stderr)
+	redraws := e.terminal(stderr)
 	open := func(url string) error {
 		fmt.Fprintf(stderr, "Opening your browser on a test page of this program (%s).\nIt opens %s too and sends what it saw back here; nothing else leaves this computer.\n", url, out.Target.URL())
-		if err := opener(url); err != nil {
+		if err := e.openBrowser(url); err != nil {
 			return err
 		}
 		stopCountdown = browserCountdown(stderr, time.Now().Add(browser.MaxWait), redraws)

@@ -24,14 +24,6 @@ import (
 // open, 3 s for the echoes).
 const browserTestTimeout = 2 * time.Minute
 
-// withBrowser makes `check --browser` open the page with open and read
-// Enter from stdin, until the test ends.
-func withBrowser(t *testing.T, open func(string) error, stdin io.Reader) {
-	oldOpen, oldStdin := openBrowser, browserStdin
-	openBrowser, browserStdin = open, stdin
-	t.Cleanup(func() { openBrowser, browserStdin = oldOpen, oldStdin })
-}
-
 // neverEnter is an input on which nobody presses Enter; it ends (without a
 // line) when the test does.
 func neverEnter(t *testing.T) io.Reader {
@@ -40,13 +32,14 @@ func neverEnter(t *testing.T) io.Reader {
 	return r
 }
 
-// browserCheck runs `wsdoctor check --json` with args and reads its report.
-func browserCheck(t *testing.T, args ...string) (int, report.Report, string) {
+// browserCheck runs `wsdoctor check --json` with edges e and args and reads
+// its report.
+func browserCheck(t *testing.T, e Edges, args ...string) (int, report.Report, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), browserTestTimeout)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	code := Check(ctx, append([]string{"--json", "--quiet"}, args...), &stdout, &stderr)
+	code := e.Check(ctx, append([]string{"--json", "--quiet"}, args...), &stdout, &stderr)
 	rep, err := report.Parse(stdout.Bytes())
 	if err != nil {
 		t.Fatalf("exit %d, %v\nstderr:\n%s", code, err, stderr.String())
@@ -75,8 +68,8 @@ func TestBrowserChromium(t *testing.T) {
 	port := srv.URL[strings.LastIndex(srv.URL, ":")+1 : strings.LastIndex(srv.URL, "/")]
 
 	t.Run("both work", func(t *testing.T) {
-		withBrowser(t, checktest.Chromium(t), neverEnter(t))
-		code, rep, stderr := browserCheck(t, "--browser", "--proxy", "none", srv.URL)
+		e := Edges{OpenBrowser: checktest.Chromium(t), Stdin: neverEnter(t)}
+		code, rep, stderr := browserCheck(t, e, "--browser", "--proxy", "none", srv.URL)
 		if code != ExitOK || rep.Verdict != diagnose.Works {
 			t.Errorf("exit %d, verdict %s, want 0, works\n%s", code, rep.Verdict, stderr)
 		}
@@ -101,8 +94,8 @@ func TestBrowserChromium(t *testing.T) {
 		sq := checktest.StartSquid(t, checktest.SquidOptions{DenyConnectPorts: []int{p}})
 		// Chromium never sends loopback through a proxy unless told
 		// (<-loopback>); its WebSockets go through a CONNECT tunnel.
-		withBrowser(t, checktest.Chromium(t, "--proxy-server=http://"+sq.Addr, "--proxy-bypass-list=<-loopback>"), neverEnter(t))
-		code, rep, stderr := browserCheck(t, "--browser", "--proxy", "none", srv.URL)
+		e := Edges{OpenBrowser: checktest.Chromium(t, "--proxy-server=http://"+sq.Addr, "--proxy-bypass-list=<-loopback>"), Stdin: neverEnter(t)}
+		code, rep, stderr := browserCheck(t, e, "--browser", "--proxy", "none", srv.URL)
 		if code != ExitOK || rep.Verdict != diagnose.WorksWithWarnings || rep.TopFinding != diagnose.IDBrowserDiffers {
 			t.Errorf("exit %d, verdict %s, top %s; want 0, works_with_warnings, browser-differs\n%s", code, rep.Verdict, rep.TopFinding, stderr)
 		}
@@ -122,8 +115,8 @@ func TestBrowserChromium(t *testing.T) {
 
 	t.Run("the check's proxy is down, the browser goes direct", func(t *testing.T) {
 		dead := checktest.FreePort(t)
-		withBrowser(t, checktest.Chromium(t), neverEnter(t))
-		code, rep, stderr := browserCheck(t, "--browser", "--proxy", "http://127.0.0.1:"+strconv.Itoa(dead), srv.URL)
+		e := Edges{OpenBrowser: checktest.Chromium(t), Stdin: neverEnter(t)}
+		code, rep, stderr := browserCheck(t, e, "--browser", "--proxy", "http://127.0.0.1:"+strconv.Itoa(dead), srv.URL)
 		if code != ExitProblem || rep.Verdict != diagnose.DoesNotWork || rep.TopFinding != diagnose.IDProxyUnreachable {
 			t.Errorf("exit %d, verdict %s, top %s; want 1, does_not_work, proxy-unreachable\n%s", code, rep.Verdict, rep.TopFinding, stderr)
 		}
@@ -150,12 +143,12 @@ func TestBrowserSkipAndFail(t *testing.T) {
 	t.Run("Enter skips", func(t *testing.T) {
 		r, w := io.Pipe()
 		t.Cleanup(func() { w.Close() })
-		withBrowser(t, func(string) error {
+		e := Edges{OpenBrowser: func(string) error {
 			go w.Write([]byte("\n")) // the person presses Enter instead
 			return nil
-		}, r)
+		}, Stdin: r}
 		start := time.Now()
-		code, rep, stderr := browserCheck(t, "--browser", "--proxy", "none", srv.URL)
+		code, rep, stderr := browserCheck(t, e, "--browser", "--proxy", "none", srv.URL)
 		if code != ExitOK || rep.Browser != nil || !strings.Contains(stderr, "skipped") {
 			t.Errorf("exit %d, browser %+v\n%s", code, rep.Browser, stderr)
 		}
@@ -167,15 +160,15 @@ func TestBrowserSkipAndFail(t *testing.T) {
 		}
 	})
 	t.Run("no browser", func(t *testing.T) {
-		withBrowser(t, func(string) error { return io.ErrUnexpectedEOF }, neverEnter(t))
-		code, rep, stderr := browserCheck(t, "--browser", "--proxy", "none", srv.URL)
+		e := Edges{OpenBrowser: func(string) error { return io.ErrUnexpectedEOF }, Stdin: neverEnter(t)}
+		code, rep, stderr := browserCheck(t, e, "--browser", "--proxy", "none", srv.URL)
 		if code != ExitOK || rep.Browser != nil || !strings.Contains(stderr, "could not run") {
 			t.Errorf("exit %d, browser %+v\n%s", code, rep.Browser, stderr)
 		}
 	})
 	t.Run("not asked", func(t *testing.T) {
-		withBrowser(t, func(string) error { t.Error("the browser was opened without --browser"); return nil }, neverEnter(t))
-		if _, rep, _ := browserCheck(t, "--proxy", "none", srv.URL); rep.Browser != nil {
+		e := Edges{OpenBrowser: func(string) error { t.Error("the browser was opened without --browser"); return nil }, Stdin: neverEnter(t)}
+		if _, rep, _ := browserCheck(t, e, "--proxy", "none", srv.URL); rep.Browser != nil {
 			t.Error("a browser answer without --browser")
 		}
 	})

@@ -11,10 +11,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
@@ -37,8 +40,15 @@ const (
 )
 
 // Main runs a headless command with args (without the program name) and
-// returns the exit code.
-func Main(args []string, stdout, stderr io.Writer) int {
+// returns the exit code; it writes in English (see MainIn). It reaches
+// the real browser, keyboard and terminal (the zero Edges).
+func Main(args []string, stdout, stderr io.Writer) int { return MainIn(nil, args, stdout, stderr) }
+
+// MainIn is Main writing the report, the findings and the browser page in
+// the language of words (English when nil), which main.go chose once. The
+// note for the IT team follows the preset's support_language.
+func MainIn(words *i18n.Words, args []string, stdout, stderr io.Writer) int {
+	var edges Edges
 	presetFile, args, err := SplitPreset(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor: %v\n", err)
@@ -48,20 +58,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return ExitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch args[0] {
 	case "check":
 		if presetFile != "" {
 			args = append([]string{"check", "--preset", presetFile}, args[1:]...)
 		}
-		return Check(ctx, args[1:], stdout, stderr)
+		return edges.check(ctx, words, args[1:], stdout, stderr)
 	case "preset":
 		return Preset(args[1:], presetFile, stdout, stderr)
 	case "serve":
 		return Serve(ctx, args[1:], stdout, stderr)
 	case "report":
-		return Report(args[1:], stdout, stderr)
+		return showReport(words, args[1:], stdout, stderr)
 	case "env":
 		return Env(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
@@ -91,11 +101,36 @@ func VersionString() string {
 	return s
 }
 
-func usage(w io.Writer) {
-	fmt.Fprint(w, `WebSocket Doctor finds out why WebSockets do not work on this machine.
+// usage prints the commands under the name this program was started as
+// (wsdoctor, or the console companion and the windowless build's
+// wsdoctor-cli).
+func usage(w io.Writer) { fmt.Fprint(w, usageText(programName(os.Args[0]))) }
+
+// programName is "wsdoctor-cli" when arg0 names it (any folder, .exe or
+// not), else "wsdoctor": a branded copy's own name is not promised to
+// read well in a sentence.
+func programName(arg0 string) string {
+	base := strings.TrimSuffix(strings.ToLower(filepath.Base(strings.ReplaceAll(arg0, `\`, "/"))), ".exe")
+	if base == "wsdoctor-cli" {
+		return base
+	}
+	return "wsdoctor"
+}
+
+// usageText is the help with the commands under name, the columns kept.
+func usageText(name string) string {
+	if name == "wsdoctor" {
+		return usageWords
+	}
+	pad := strings.Repeat(" ", len(name)-len("wsdoctor"))
+	return strings.NewReplacer("  wsdoctor ", "  "+name+" ", "(see: wsdoctor ", "(see: "+name+" ",
+		"\n                                (", "\n                                "+pad+"(").Replace(usageWords)
+}
+
+const usageWords = `WebSocket Doctor finds out why WebSockets do not work on this machine.
 
 Usage:
-  wsdoctor                      open the window
+  wsdoctor                      open the window (if this build has one; else this help)
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
   wsdoctor report FILE.json     show a saved JSON report again, in any format
@@ -115,8 +150,7 @@ of wsdoctor-preset.json beside the program, or else the built-in one.
 
 Exit codes: 0 WebSockets work (with warnings too, unless check --fail-on warning),
 1 a problem was found, 2 bad usage or input, 130 stopped with Ctrl-C.
-`)
-}
+`
 
 // listFlag collects a repeatable string flag.
 type listFlag []string
@@ -127,6 +161,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 // checkFlags are the flags of `wsdoctor check`.
 type checkFlags struct {
 	json, insecure, quiet, noRedact bool
+	noLadder                        bool
 	headers, subprotocols           listFlag
 	cookie, origin, pac             string
 	proxy                           netenv.Mode
@@ -157,6 +192,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.deadline, "deadline", engine.DefaultDeadline, "time limit for the whole check")
 	fs.DurationVar(&f.idle, "idle", 0, "also hold WebSockets open this long to measure the network's idle limit (0 off, at most 10m)")
 	fs.DurationVar(&f.pingInterval, "ping-interval", engine.DefaultPingInterval, "how often the idle test's ping connection pings")
+	fs.BoolVar(&f.noLadder, "no-ladder", false, "skip the integrity ladder (echoes of 125 B up to 1 MiB, or the preset's max_message_bytes)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.BoolVar(&f.noRedact, "no-redact", false, "keep cookies, tokens and passwords in the output")
 	f.out.register(fs)
@@ -166,9 +202,10 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", FailOnProblem, "exit 1 on a `problem` (default), or also on a warning (works_with_warnings)")
 }
 
-// request is the check the flags ask for, of address (may be empty). Its
-// errors hide the credentials of the addresses they quote.
-func (f *checkFlags) request(address string) (req session.Request, err error) {
+// request is the check the flags ask for, of address (may be empty),
+// asking for a proxy password with ask. Its errors hide the credentials of
+// the addresses they quote.
+func (f *checkFlags) request(address string, ask func(prompt string) (string, error)) (req session.Request, err error) {
 	defer func() { err = redactErr(err) }()
 	req = session.Request{
 		Address:      address,
@@ -182,6 +219,7 @@ func (f *checkFlags) request(address string) (req session.Request, err error) {
 		Proxy:        f.proxy,
 		Cookie:       f.cookie,
 		Origin:       f.origin,
+		NoLadder:     f.noLadder,
 	}
 	if f.pac != "" {
 		// --pac names the route; --proxy may only be left at system or none.
@@ -207,34 +245,51 @@ func (f *checkFlags) request(address string) (req session.Request, err error) {
 	for _, h := range f.headers {
 		kv, err := session.ParseHeader(h)
 		if err != nil {
-			return req, fmt.Errorf("--header %w", err)
+			return req, fmt.Errorf("--header: %w", err)
 		}
 		req.Headers = append(req.Headers, kv)
 	}
-	if err := f.proxyAuth.apply(&req); err != nil {
+	// -H, --cookie, --origin and --subprotocol: checked before anything
+	// is sent (exit 2), and the errors never repeat a value.
+	if err := req.Check(); err != nil {
+		return req, err
+	}
+	if err := f.proxyAuth.apply(&req, ask); err != nil {
 		return req, err
 	}
 	return req, nil
 }
 
-// parseInterleaved parses flags that may come before or after the
-// positional arguments, as in `check URL --json`.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
+// parseArgs parses a command's flags, which may come before or after its
+// positional arguments, as in `check URL --json`, and returns the
+// positional ones. done says the command ends here, with code: ExitOK
+// after -h, ExitUsage after a bad flag (fs has said which).
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, done bool) {
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return nil, ExitOK, true
+		case err != nil:
+			return nil, ExitUsage, true
+		case fs.NArg() == 0:
+			return pos, ExitOK, false
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
 }
 
-// Check runs `wsdoctor check`.
-func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// Check runs `wsdoctor check` with these edges, in English.
+func (e Edges) Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return e.check(ctx, nil, args, stdout, stderr)
+}
+
+// check runs `wsdoctor check` in the language of words (English when nil).
+func (e Edges) check(ctx context.Context, words *i18n.Words, args []string, stdout, stderr io.Writer) int {
+	if words == nil {
+		words = i18n.English()
+	}
 	var f checkFlags
 	fs := flag.NewFlagSet("wsdoctor check", flag.ContinueOnError)
 	fs.SetOutput(redactWriter{stderr}) // flag errors quote the value given
@@ -243,12 +298,9 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	f.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return ExitUsage
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return code
 	}
 	if err := checkAddressArgs(pos); err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
@@ -258,7 +310,7 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 1 {
 		address = pos[0]
 	}
-	req, err := f.request(address)
+	req, err := f.request(address, e.readPassword)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
@@ -281,24 +333,26 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "No address given: checking the built-in reference server on this computer. This tests this computer only, not your network or the service.")
 	}
 	if req.Insecure {
-		fmt.Fprintln(stderr, report.InsecureBanner)
+		fmt.Fprintln(stderr, words.T("report.banner.insecure"))
 	}
 
 	var onEvent func(engine.Event)
-	if !f.quiet && isTerminal(stderr) {
+	if !f.quiet && e.terminal(stderr) {
 		var stop func()
-		onEvent, stop = withCountdown(stderr, req.Idle, progress(stderr))
+		onEvent, stop = withCountdown(stderr, req.Idle, e.consoleVT, progress(stderr, words))
 		defer stop()
 	}
-	c := &session.Checker{Tool: Tool()}
+	// The findings follow words; the note for the IT team, the preset's
+	// support_language (see session.Checker).
+	c := &session.Checker{Tool: Tool(), Words: words}
 	run, err := c.Check(ctx, req, onEvent)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitUsage
 	}
-	run = f.browserTest(ctx, c, run, stderr)
+	run = f.browserTest(ctx, e, c, run, stderr)
 	rep := run.Report(f.noRedact)
-	if code := f.emit(rep, format, stdout, stderr); code != ExitOK {
+	if code := f.emit(rep, format, words, stdout, stderr); code != ExitOK {
 		return code
 	}
 	switch {
@@ -313,8 +367,9 @@ func Check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // Tool names this program in reports.
 func Tool() report.Tool { return report.Tool{Name: "wsdoctor", Version: Version} }
 
-// progress prints a line as each probe starts and ends.
-func progress(w io.Writer) func(engine.Event) {
+// progress prints a line as each probe starts and ends, its detail in the
+// language of words.
+func progress(w io.Writer, words *i18n.Words) func(engine.Event) {
 	return func(e engine.Event) {
 		switch e.Kind {
 		case engine.EventStarted:
@@ -323,19 +378,9 @@ func progress(w io.Writer) func(engine.Event) {
 			r := e.Result
 			// A reason can quote a server (its status line): no raw
 			// control bytes reach the terminal.
-			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.EscapeControls(report.Detail(*r), false))
+			fmt.Fprintf(w, "  %-5s %s %s\n", r.Status, r.Probe, report.EscapeControls(report.DetailIn(*r, words), false))
 		}
 	}
-}
-
-// isTerminal reports whether w is a terminal, where progress lines help.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // Serve runs `wsdoctor serve` until ctx ends (Ctrl-C).
@@ -345,12 +390,11 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8765", "address to listen on")
 	cert := fs.String("tls-cert", "", "certificate `file` (PEM) to serve wss")
 	key := fs.String("tls-key", "", "key `file` (PEM) for --tls-cert")
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return ExitUsage
+	idle := fs.Duration("idle-timeout", refserver.IdleTimeout, "close a WebSocket that stays silent this long (keep it longer than the idle tests run against it)")
+	perIP := fs.Int("per-ip", refserver.MaxPerIP, "connections one address may hold at once")
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return code
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "wsdoctor serve: unexpected argument %q\n", pos[0])
@@ -360,7 +404,20 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wsdoctor serve: give both --tls-cert and --tls-key")
 		return ExitUsage
 	}
-	srv, err := refserver.Start(*addr, *cert, *key)
+	if *idle <= 0 || *perIP <= 0 {
+		fmt.Fprintln(stderr, "wsdoctor serve: --idle-timeout and --per-ip must be more than zero")
+		return ExitUsage
+	}
+	conf := refserver.Config{Idle: *idle, PerIP: *perIP}
+	if *cert != "" {
+		tc, err := refserver.TLSConfig(*cert, *key)
+		if err != nil {
+			fmt.Fprintf(stderr, "wsdoctor serve: %v\n", err)
+			return ExitProblem
+		}
+		conf.TLS = tc
+	}
+	srv, err := refserver.StartConfig(*addr, conf)
 	if err != nil {
 		fmt.Fprintf(stderr, "wsdoctor serve: %v\n", err)
 		return ExitProblem

@@ -23,7 +23,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var o, e bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	code = Check(ctx, args, &o, &e)
+	code = Edges{}.Check(ctx, args, &o, &e)
 	return o.String(), e.String(), code
 }
 
@@ -66,7 +66,7 @@ func TestCheckCommand(t *testing.T) {
 		{"bad header", []string{"-H", "nocolon", ws.URL}, ExitUsage, nil, []string{`Name: value`}, nil},
 		{"bad timeout", []string{"--timeout", "0s", ws.URL}, ExitUsage, nil, []string{`more than zero`}, nil},
 		{"missing CA file", []string{"--ca", "/nonexistent.pem", ws.URL}, ExitUsage, nil, []string{`CA file`}, nil},
-		{"no address checks the built-in server", nil, ExitOK, []string{`Live connections work`}, []string{`built-in reference server`}, nil},
+		{"no address checks the built-in server", nil, ExitOK, []string{`(?m)^Self-test: this computer can make live connections`}, []string{`built-in reference server`}, nil},
 		{"secrets stay out", []string{"--cookie", "session=hunter2secret", "-H", "Authorization: Bearer tok3nvalue", ws.URL + "?token=qwerty12345"}, ExitOK, []string{`token=\[redacted\]`}, nil, []string{"hunter2secret", "tok3nvalue", "qwerty12345"}},
 	}
 	for _, tc := range tests {
@@ -214,6 +214,46 @@ func TestHelpIsComplete(t *testing.T) {
 		}
 		if !strings.Contains(checkHelp, scheme+"://") {
 			t.Errorf("check -h does not name %s:// for --proxy", scheme)
+		}
+	}
+}
+
+// TestUsageNamesTheProgram: the console companion and the windowless
+// build say wsdoctor-cli in their help, with the columns kept.
+func TestUsageNamesTheProgram(t *testing.T) {
+	for arg0, want := range map[string]string{
+		`C:\Program Files\WebSocket Doctor\wsdoctor-cli.exe`: "wsdoctor-cli",
+		"/usr/local/bin/wsdoctor-cli":                        "wsdoctor-cli",
+		"/usr/bin/wsdoctor":                                  "wsdoctor",
+		"acme-checker.exe":                                   "wsdoctor",
+	} {
+		if got := programName(arg0); got != want {
+			t.Errorf("programName(%q) = %q, want %q", arg0, got, want)
+		}
+	}
+	text := usageText("wsdoctor-cli")
+	if strings.Contains(text, "  wsdoctor ") || strings.Contains(text, "see: wsdoctor ") {
+		t.Errorf("wsdoctor left in:\n%s", text)
+	}
+	col := func(s, line string) int {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), line) {
+				return len(l) - len(strings.TrimLeft(l, " "))
+			}
+		}
+		return -1
+	}
+	check := strings.Index(text, "check URL from the terminal") - strings.LastIndex(text[:strings.Index(text, "check URL from the terminal")], "\n") - 1
+	if cont := col(text, "(--format"); cont != check {
+		t.Errorf("the continuation line starts at column %d, the descriptions at %d:\n%s", cont, check, text)
+	}
+}
+
+func TestServeBadLimits(t *testing.T) {
+	for _, args := range [][]string{{"--idle-timeout", "0s"}, {"--per-ip", "0"}, {"--idle-timeout", "-1m"}} {
+		var o, e bytes.Buffer
+		if code := Serve(context.Background(), append([]string{"--addr", "127.0.0.1:0"}, args...), &o, &e); code != ExitUsage || !strings.Contains(e.String(), "more than zero") {
+			t.Errorf("%v: exit %d %q, want %d", args, code, e.String(), ExitUsage)
 		}
 	}
 }

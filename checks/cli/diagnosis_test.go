@@ -13,7 +13,7 @@ import (
 // findings, and --json carries them with the scope.
 func TestCheckPrintsTheDiagnosis(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := Check(context.Background(), []string{"--quiet"}, &out, &errb); code != ExitOK {
+	if code := (Edges{}).Check(context.Background(), []string{"--quiet"}, &out, &errb); code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	text := out.String()
@@ -25,7 +25,7 @@ func TestCheckPrintsTheDiagnosis(t *testing.T) {
 	}
 
 	out.Reset()
-	if code := Check(context.Background(), []string{"--quiet", "--json"}, &out, &errb); code != ExitOK {
+	if code := (Edges{}).Check(context.Background(), []string{"--quiet", "--json"}, &out, &errb); code != ExitOK {
 		t.Fatalf("--json: exit %d\n%s", code, errb.String())
 	}
 	for _, want := range []string{`"id": "websocket-ok"`, `"summary": {`, `"verdict": "works"`, `"scope": "self-test"`} {

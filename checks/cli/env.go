@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,12 +53,9 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: wsdoctor env [URL] [flags]\n\nShows the proxy settings, PAC and VPN this machine has, and the route to URL.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return ExitUsage
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return code
 	}
 	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "wsdoctor env: one address at a time, got %d\n", len(pos))
@@ -67,6 +63,7 @@ func Env(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var target engine.Target
 	if len(pos) == 1 {
+		var err error
 		if target, err = engine.ParseTarget(pos[0]); err != nil {
 			fmt.Fprintf(stderr, "wsdoctor env: %v\n", err)
 			return ExitUsage

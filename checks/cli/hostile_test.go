@@ -154,6 +154,9 @@ func TestHostileClassification(t *testing.T) {
 		{"1 MiB of headers", checktest.EndlessHeaders(t, 101, 1<<20), "server-no-websocket/more header lines than a browser accepts", nil},
 		{"invalid UTF-8", checktest.InvalidUTF8(t), "messages-blocked/not valid text", nil},
 		{"deflate bomb", checktest.DeflateBomb(t, 256<<20), "messages-blocked/protect this computer's memory", nil},
+		// The service on this computer sent them: its people can fix it.
+		{"impossible frame length", checktest.ImpossibleFrame(t), "messages-blocked/runs on this computer", nil},
+		{"endless fragments", checktest.EndlessFragments(t, 256<<20), "messages-blocked/protect this computer's memory", nil},
 		{"drip", checktest.Drip(t, 2*time.Second), "handshake-timeout/", []string{"--timeout", "2s"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,6 +176,7 @@ func TestHostileClassification(t *testing.T) {
 					ID          string `json:"id"`
 					Title       string `json:"title"`
 					Explanation string `json:"explanation"`
+					WhoCanFix   string `json:"who_can_fix"`
 				} `json:"findings"`
 			}
 			if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Findings) == 0 {
@@ -182,6 +186,9 @@ func TestHostileClassification(t *testing.T) {
 			first := rep.Findings[0]
 			if first.ID != id || !strings.Contains(first.Title+" "+first.Explanation, cs) {
 				t.Errorf("first finding %s %q %q, want %s", first.ID, first.Title, first.Explanation, tc.want)
+			}
+			if strings.HasPrefix(tc.want, "messages-") && first.WhoCanFix != "service_admin" {
+				t.Errorf("%s: who can fix it: %q, want the service's people (a loopback service, no network between)", first.ID, first.WhoCanFix)
 			}
 			for _, f := range rep.Findings {
 				if f.ID == "tcp-blocked" || f.ID == "cause-unknown" {

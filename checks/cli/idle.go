@@ -28,15 +28,12 @@ func (f *checkFlags) idleOptions(o *session.Request) error {
 // show the check is alive, seldom enough to stay readable.
 const plainCountdownEvery = 30 * time.Second
 
-// consoleVT is enableVT; tests replace it to see the plain countdown.
-var consoleVT = enableVT
-
 // withCountdown wraps a progress printer: while the idle probe runs, it
 // keeps one line counting down the time left, redrawn each second and
 // cleared before any other line. On a Windows console where VT sequences
 // cannot be turned on, it prints a plain line every plainCountdownEvery
-// instead. stop ends it.
-func withCountdown(w io.Writer, idle time.Duration, inner func(engine.Event)) (onEvent func(engine.Event), stop func()) {
+// instead (consoleVT says which). stop ends it.
+func withCountdown(w io.Writer, idle time.Duration, consoleVT func(io.Writer) bool, inner func(engine.Event)) (onEvent func(engine.Event), stop func()) {
 	if idle <= 0 {
 		return inner, func() {}
 	}

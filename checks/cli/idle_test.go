@@ -22,7 +22,7 @@ func TestCheckIdleFlags(t *testing.T) {
 		{[]string{"--idle", "90s", "--ping-interval", "0"}, "--ping-interval 0s: must be more than zero"},
 	} {
 		var out, errb bytes.Buffer
-		code := Check(context.Background(), append([]string{"ws://127.0.0.1:1/"}, tc.args...), &out, &errb)
+		code := Edges{}.Check(context.Background(), append([]string{"ws://127.0.0.1:1/"}, tc.args...), &out, &errb)
 		if code != ExitUsage || !strings.Contains(errb.String(), tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.msg)
 		}
@@ -34,9 +34,8 @@ func TestCheckIdleFlags(t *testing.T) {
 // garble it.
 func TestCountdownPlainLines(t *testing.T) {
 	for _, vt := range []bool{true, false} {
-		consoleVT = func(io.Writer) bool { return vt }
 		var buf lockedBuffer
-		onEvent, stop := withCountdown(&buf, time.Minute, func(engine.Event) {})
+		onEvent, stop := withCountdown(&buf, time.Minute, func(io.Writer) bool { return vt }, func(engine.Event) {})
 		onEvent(engine.Event{Kind: engine.EventStarted, Probe: "idle", Time: time.Now()})
 		for i := 0; i < 200 && buf.String() == ""; i++ {
 			time.Sleep(10 * time.Millisecond) // the countdown's first line, drawn at once
@@ -50,7 +49,6 @@ func TestCountdownPlainLines(t *testing.T) {
 			t.Errorf("vt %v: %q", vt, out)
 		}
 	}
-	consoleVT = enableVT
 }
 
 // lockedBuffer is a bytes.Buffer safe to read while the countdown writes.

@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"testing"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 )
 
 // cliHelperEnv, set in its environment, makes the test binary be the
@@ -12,6 +14,7 @@ import (
 const cliHelperEnv = "WSDOCTOR_TEST_CLI"
 
 func TestMain(m *testing.M) {
+	checktest.ServeH2IfAsked()
 	if os.Getenv(cliHelperEnv) != "" {
 		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 	}

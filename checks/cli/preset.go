@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"codeberg.org/wsdoctor/wsdoctor/assets"
@@ -50,6 +51,9 @@ func Preset(args []string, presetFile string, stdout, stderr io.Writer) int {
   wsdoctor preset show            print the preset in force and where it comes from
                                   (--preset FILE, else `+preset.FileName+` beside the program, else one
                                   added with preset embed, else the built-in one)
+  wsdoctor preset install FILE    check FILE and put it beside the program as `+preset.FileName+`, so
+                                  the window and every check start with it (the MSI's PRESET=FILE
+                                  runs this); a good one already there is replaced only by a good one
   wsdoctor preset embed --preset FILE --out BRANDED [--exe PROGRAM]
                                   write a copy of this program (or PROGRAM: wsdoctor.exe,
                                   wsdoctor-cli.exe, the Linux wsdoctor) with the preset added, so it
@@ -93,6 +97,23 @@ func Preset(args []string, presetFile string, stdout, stderr io.Writer) int {
 		return ExitOK
 	case "embed":
 		return presetEmbed(args[1:], presetFile, stdout, stderr)
+	case "install":
+		if len(args) != 2 {
+			fmt.Fprintln(stderr, "wsdoctor preset install: name one preset file")
+			return ExitUsage
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			fmt.Fprintln(stderr, "wsdoctor preset install:", err)
+			return ExitProblem
+		}
+		dst, err := installPreset(args[1], filepath.Dir(exe))
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "%s: installed as %s.\n", args[1], dst)
+		return ExitOK
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return ExitOK
@@ -115,4 +136,37 @@ func summary(p *preset.Preset) string {
 		return name + ": 1 target, " + p.Targets[0].URL + "."
 	}
 	return fmt.Sprintf("%s: %d targets, %s first.", name, len(p.Targets), p.Targets[0].URL)
+}
+
+// installPreset checks the preset file src and writes it into dir as
+// preset.FileName, whole or not at all (a temporary file renamed over the
+// old one), so a bad file never replaces a good preset.
+func installPreset(src, dir string) (string, error) {
+	if _, err := preset.ReadFile(src); err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, preset.FileName)
+	tmp, err := os.CreateTemp(dir, ".wsdoctor-preset-*.json")
+	if err != nil {
+		return "", fmt.Errorf("wsdoctor preset install: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("wsdoctor preset install: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("wsdoctor preset install: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return "", fmt.Errorf("wsdoctor preset install: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", fmt.Errorf("wsdoctor preset install: %w", err)
+	}
+	return dst, nil
 }

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 )
@@ -18,16 +18,14 @@ func presetEmbed(args []string, presetFile string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	file := fs.String("preset", presetFile, "the preset `file` to add (checked first)")
 	out := fs.String("out", "", "the branded copy to write (`file`)")
-	exe := fs.String("exe", "", "the `program` to copy (default: this one)")
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return ExitUsage
+	exe := fs.String("exe", "", "the `program` to copy (default: this one, or on Windows the window program wsdoctor.exe beside it)")
+	console := fs.Bool("console", false, "allow a Windows console program as the copy (a command-line checker: double-clicked, it opens a console window)")
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return code
 	}
 	if len(pos) > 0 || *file == "" || *out == "" {
-		fmt.Fprintln(stderr, "Usage: wsdoctor preset embed --preset FILE --out BRANDED [--exe PROGRAM]")
+		fmt.Fprintln(stderr, "Usage: wsdoctor preset embed --preset FILE --out BRANDED [--exe PROGRAM] [--console]")
 		return ExitUsage
 	}
 	p, err := preset.ReadFile(*file)
@@ -40,12 +38,17 @@ func presetEmbed(args []string, presetFile string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "wsdoctor preset embed: %v\n", err)
 		return ExitUsage
 	}
-	src := *exe
-	if src == "" {
+	src, given := *exe, *exe != ""
+	if !given {
 		if src, err = os.Executable(); err != nil {
 			fmt.Fprintf(stderr, "wsdoctor preset embed: this program's file is unknown (%v): give --exe PROGRAM\n", err)
 			return ExitUsage
 		}
+	}
+	src, err = embedSource(src, given, *console)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsdoctor preset embed: %v\n", err)
+		return ExitUsage
 	}
 	signed, err := preset.Embed(src, js, *out)
 	if err != nil {
@@ -58,6 +61,35 @@ func presetEmbed(args []string, presetFile string, stdout, stderr io.Writer) int
 	}
 	fmt.Fprintf(stdout, "A %s beside it, or --preset, still comes first.\n", preset.FileName)
 	return ExitOK
+}
+
+// guiProgram is the window program's name in the Windows package, beside
+// the console companion wsdoctor-cli.exe.
+const guiProgram = "wsdoctor.exe"
+
+// embedSource is the program preset embed copies: exe when given, else
+// exe is this program and, on Windows, when it is the console companion,
+// the window program beside it is taken, since a branded checker is
+// double-clicked. A console program is refused unless console is set:
+// double-clicked, it opens an empty console window beside the app.
+func embedSource(exe string, given, console bool) (string, error) {
+	if isCon, _ := preset.IsConsoleProgram(exe); isCon && !given && !console {
+		beside := filepath.Join(filepath.Dir(exe), guiProgram)
+		if isCon, err := preset.IsConsoleProgram(beside); err == nil && !isCon {
+			exe = beside
+		}
+	}
+	if console {
+		return exe, nil
+	}
+	isCon, err := preset.IsConsoleProgram(exe)
+	if err != nil {
+		return "", err
+	}
+	if isCon {
+		return "", fmt.Errorf("%s is a console program: a copy of it, double-clicked, opens an empty console window beside the app. Give --exe %s (the window program), or --console for a command-line checker", exe, guiProgram)
+	}
+	return exe, nil
 }
 
 // printPresetLine adds to `wsdoctor version` the preset in force when it

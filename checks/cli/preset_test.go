@@ -121,7 +121,7 @@ func TestPresetHeaders(t *testing.T) {
 	var f checkFlags
 	f.timeout, f.deadline, f.pingInterval = time.Second, time.Second, engine.DefaultPingInterval
 	f.origin = "https://flag.example"
-	req, err := f.request("")
+	req, err := f.request("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,5 +173,36 @@ func TestPresetExpectedIssuers(t *testing.T) {
 		if got != tt.intercepted || !strings.Contains(out, `"issuer_expected"`) {
 			t.Errorf("expected issuers %s: tls-intercepted = %v, want %v\n%s", tt.issuers, got, tt.intercepted, out)
 		}
+	}
+}
+
+// TestInstallPreset: a good preset is written beside the program whole; a
+// bad one is refused and leaves the good one in place, with no temporary
+// file behind.
+func TestInstallPreset(t *testing.T) {
+	dir, src := t.TempDir(), t.TempDir()
+	good := filepath.Join(src, "acme.json")
+	bad := filepath.Join(src, "bad.json")
+	os.WriteFile(good, []byte(`{"product_name": "Acme Chat", "targets": [{"url": "wss://chat.acme.example/ws"}]}`), 0o644)
+	os.WriteFile(bad, []byte(`{"product_name": "Acme", "targets": [{"url": "ftp://nope"}]}`), 0o644)
+	dst, err := installPreset(good, dir)
+	if err != nil || dst != filepath.Join(dir, "wsdoctor-preset.json") {
+		t.Fatalf("install: %q, %v", dst, err)
+	}
+	want, _ := os.ReadFile(good)
+	if got, _ := os.ReadFile(dst); string(got) != string(want) {
+		t.Errorf("installed %q", got)
+	}
+	if _, err := installPreset(bad, dir); err == nil {
+		t.Error("a preset with an ftp target was installed")
+	}
+	if got, _ := os.ReadFile(dst); string(got) != string(want) {
+		t.Errorf("the bad preset replaced the good one: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left beside the program: %v", entries)
+	}
+	if _, err := installPreset(filepath.Join(src, "missing.json"), dir); err == nil {
+		t.Error("a missing file was installed")
 	}
 }

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
-
-	"golang.org/x/term"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
@@ -26,29 +23,9 @@ func (f *proxyAuthFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.passwordFile, "proxy-password-file", "", "read the password for --proxy-user from the first line of this `file`")
 }
 
-// readPassword asks for the proxy password; tests replace it.
-var readPassword = func(prompt string) (string, error) {
-	fd := int(os.Stdin.Fd())
-	if term.IsTerminal(fd) {
-		fmt.Fprint(os.Stderr, prompt)
-		b, err := term.ReadPassword(fd)
-		fmt.Fprintln(os.Stderr)
-		if err != nil {
-			return "", fmt.Errorf("read the password: %w", err)
-		}
-		return string(b), nil
-	}
-	// Not a terminal: the first line of the input, as a script pipes it.
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("read the password from the input: %w", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// apply puts the credentials into o, asking for the password when no file
-// gives it.
-func (f *proxyAuthFlags) apply(o *session.Request) error {
+// apply puts the credentials into o, asking for the password with ask when
+// no file gives it.
+func (f *proxyAuthFlags) apply(o *session.Request, ask func(prompt string) (string, error)) error {
 	if f.user == "" {
 		if f.passwordFile != "" {
 			return errors.New("--proxy-password-file needs --proxy-user")
@@ -65,7 +42,7 @@ func (f *proxyAuthFlags) apply(o *session.Request) error {
 		pw = strings.TrimRight(pw, "\r")
 	} else {
 		var err error
-		if pw, err = readPassword(fmt.Sprintf("Proxy password for %s: ", f.user)); err != nil {
+		if pw, err = ask(fmt.Sprintf("Proxy password for %s: ", f.user)); err != nil {
 			return fmt.Errorf("--proxy-user: %w", err)
 		}
 	}

@@ -14,9 +14,7 @@ func TestProxyAuthFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	prompted := ""
-	old := readPassword
-	readPassword = func(prompt string) (string, error) { prompted = prompt; return "typed", nil }
-	defer func() { readPassword = old }()
+	ask := func(prompt string) (string, error) { prompted = prompt; return "typed", nil }
 
 	for _, tc := range []struct {
 		name, user, file, wantPW, wantErr, wantPrompt string
@@ -42,7 +40,7 @@ func TestProxyAuthFlags(t *testing.T) {
 			if err := fs.Parse(args); err != nil {
 				t.Fatal(err)
 			}
-			o, err := f.request("")
+			o, err := f.request("", ask)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 )
@@ -19,7 +19,7 @@ type outputFlags struct {
 func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (written whole or not at all); the format follows the extension: .html, .json, .md, .txt")
 	fs.StringVar(&o.output, "o", "", "short for --output")
-	fs.BoolVar(&o.force, "force", false, "let --output replace what is not a regular file (a symbolic link, a named pipe, a device)")
+	fs.BoolVar(&o.force, "force", false, "let --output replace a symbolic link (never a named pipe, a device or a socket)")
 	fs.StringVar(&o.format, "format", "", "report `format`: html, json, md or text (default: from the --output extension, else text)")
 }
 
@@ -49,12 +49,13 @@ func (o *outputFlags) resolve(def report.Format) (report.Format, error) {
 	return f, nil
 }
 
-// write puts rep in the output file, or on stdout when there is none.
-func (o *outputFlags) write(rep report.Report, f report.Format, stdout io.Writer) error {
+// write puts rep in the output file, or on stdout when there is none, in
+// the language of words.
+func (o *outputFlags) write(rep report.Report, f report.Format, words *i18n.Words, stdout io.Writer) error {
 	if o.output == "" {
-		return report.Render(stdout, rep, f)
+		return report.Render(stdout, rep, f, words)
 	}
-	render := func(w io.Writer) error { return report.Render(w, rep, f) }
+	render := func(w io.Writer) error { return report.Render(w, rep, f, words) }
 	if o.force {
 		return report.WriteFileForce(o.output, render)
 	}
@@ -63,8 +64,14 @@ func (o *outputFlags) write(rep report.Report, f report.Format, stdout io.Writer
 
 // Report runs `wsdoctor report FILE.json`: it reads a saved JSON report and
 // writes it again in any format, so support can turn what a user sent into
-// the page or the ticket text they need.
+// the page or the ticket text they need. It writes in English (see
+// MainIn).
 func Report(args []string, stdout, stderr io.Writer) int {
+	return showReport(nil, args, stdout, stderr)
+}
+
+// showReport is Report in the language of words (English when nil).
+func showReport(words *i18n.Words, args []string, stdout, stderr io.Writer) int {
 	var out outputFlags
 	fs := flag.NewFlagSet("wsdoctor report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -73,12 +80,9 @@ func Report(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	out.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return ExitUsage
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "wsdoctor report: give one saved JSON report, got %d argument(s)\n", len(pos))
@@ -101,7 +105,7 @@ func Report(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsdoctor report: %s: %s\n", pos[0], report.EscapeControls(err.Error(), false))
 		return ExitUsage
 	}
-	if err := out.write(rep, format, stdout); err != nil {
+	if err := out.write(rep, format, words, stdout); err != nil {
 		fmt.Fprintf(stderr, "wsdoctor report: %v\n", err)
 		return ExitProblem
 	}
@@ -112,8 +116,8 @@ func Report(args []string, stdout, stderr io.Writer) int {
 }
 
 // emit prints the report of `check` as before (text, or JSON with --json)
-// or in --format, and writes the --output file.
-func (f *checkFlags) emit(rep report.Report, format report.Format, stdout, stderr io.Writer) int {
+// or in --format, and writes the --output file, in the language of words.
+func (f *checkFlags) emit(rep report.Report, format report.Format, words *i18n.Words, stdout, stderr io.Writer) int {
 	show := report.FormatText
 	switch {
 	case f.json:
@@ -121,14 +125,14 @@ func (f *checkFlags) emit(rep report.Report, format report.Format, stdout, stder
 	case f.out.format != "" && f.out.output == "":
 		show = format
 	}
-	if err := report.Render(stdout, rep, show); err != nil {
+	if err := report.Render(stdout, rep, show, words); err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: write: %v\n", err)
 		return ExitProblem
 	}
 	if f.out.output == "" {
 		return ExitOK
 	}
-	if err := f.out.write(rep, format, stdout); err != nil {
+	if err := f.out.write(rep, format, words, stdout); err != nil {
 		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
 		return ExitProblem
 	}

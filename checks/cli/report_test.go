@@ -33,7 +33,7 @@ func TestCheckOutput(t *testing.T) {
 	for _, name := range []string{"r.json", "r.html", "r.md", "r.txt"} {
 		var stdout, stderr bytes.Buffer
 		path := filepath.Join(dir, name)
-		code := Check(context.Background(), []string{url, "--quiet", "--cookie", "sid=CLIsekretCOOKIE2", "-H", "Authorization: Bearer CLIsekretBEARER3", "--output", path}, &stdout, &stderr)
+		code := Edges{}.Check(context.Background(), []string{url, "--quiet", "--cookie", "sid=CLIsekretCOOKIE2", "-H", "Authorization: Bearer CLIsekretBEARER3", "--output", path}, &stdout, &stderr)
 		if code != ExitOK && code != ExitProblem {
 			t.Fatalf("%s: exit %d: %s", name, code, stderr.String())
 		}
@@ -65,7 +65,7 @@ func TestCheckOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
-	report.Markdown(&want, rep)
+	report.Markdown(&want, rep, nil)
 
 	var stdout, stderr bytes.Buffer
 	if code := Report([]string{filepath.Join(dir, "r.json"), "--format", "md"}, &stdout, &stderr); code != ExitOK {
@@ -127,7 +127,7 @@ func TestCheckOutputUsage(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			// 192.0.2.1 is TEST-NET: were the check to run, it would hang
 			// until its deadline; refusing first keeps this test instant.
-			code := Check(context.Background(), append([]string{"wss://192.0.2.1/", "--deadline", "50ms"}, args...), &stdout, &stderr)
+			code := Edges{}.Check(context.Background(), append([]string{"wss://192.0.2.1/", "--deadline", "50ms"}, args...), &stdout, &stderr)
 			if code != ExitUsage {
 				t.Errorf("exit %d, want %d; stderr %q", code, ExitUsage, stderr.String())
 			}

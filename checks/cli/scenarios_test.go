@@ -14,9 +14,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,8 +71,9 @@ func TestScenarios(t *testing.T) {
 		// evidence are "probe key value" a result must carry (the value
 		// as a substring).
 		evidence []string
-		// words must appear in the report (a finding's own words).
-		words []string
+		// words must appear in the report (a finding's own words);
+		// unsaid must not.
+		words, unsaid []string
 		// within, when set, bounds the check's own time.
 		within time.Duration
 	}{
@@ -150,7 +153,7 @@ func TestScenarios(t *testing.T) {
 				p := checktest.StartSquid(t, checktest.SquidOptions{NTLM: true, Users: []string{"alice"}})
 				return []string{"--proxy", "http://" + p.Addr, srv.URL}
 			},
-			code: ExitProblem, first: "proxy-auth-required", has: []string{"proxy-configured"},
+			code: ExitProblem, first: "proxy-signin-unavailable", has: []string{"proxy-configured"},
 			evidence: []string{"proxy proxy_status 407", "proxy proxy_auth_offered NTLM", "proxy proxy_auth_result no_credentials"},
 			words:    []string{"wants you to sign in with your Windows account"},
 		},
@@ -177,6 +180,20 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitOK, first: "websocket-ok", has: []string{"proxy-configured"}, secret: "s3cretpass",
 			evidence: []string{"proxy proxy_auth_scheme NTLM", "proxy proxy_auth_result ok", "upgrade status 101"},
+		},
+		{
+			// squid cannot connect to the service (nothing listens there):
+			// it answers 503 with ERR_CONNECT_FAIL, a failure of the way
+			// on, not a rule of the network. (Its ERR_DNS_FAIL case is a
+			// rules test: squid would ask the machine's name server.)
+			name: "squid cannot reach the service (nothing listens on its port)",
+			args: func(t *testing.T) []string {
+				p := checktest.StartSquid(t, checktest.SquidOptions{})
+				return []string{"--proxy", "http://" + p.Addr, "ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/ws"}
+			},
+			code: ExitProblem, first: "tcp-blocked", has: []string{"proxy-cannot-reach"}, not: []string{"proxy-blocks-connect"},
+			evidence: []string{"proxy proxy_status 503", "proxy proxy_reason ERR_CONNECT_FAIL"},
+			words:    []string{"Nothing is listening on port", "could not reach", "nothing accepted the proxy's connection", "not an access rule"},
 		},
 		{
 			name: "squid refuses the NTLM user given",
@@ -222,9 +239,27 @@ func TestScenarios(t *testing.T) {
 				p := kerberosSquid(t, false)
 				return []string{"--proxy", "http://localhost:" + p, srv.URL}
 			},
-			code: ExitProblem, first: "proxy-auth-required",
+			code: ExitProblem, first: "proxy-signin-unavailable",
 			evidence: []string{"proxy proxy_auth_offered Negotiate", "proxy proxy_auth_result no_credentials"},
 			words:    []string{"wants you to sign in with your Windows account", "kinit"},
+		},
+		{
+			// The sign-in cannot be made here (as SSPI fails under Wine or
+			// without a domain session): no sign-in reaches squid, and the
+			// words say so rather than that squid refused one.
+			name: "squid wants Kerberos (Negotiate), the ticket cache is unreadable",
+			args: func(t *testing.T) []string {
+				p := kerberosSquid(t, false)
+				cc := filepath.Join(t.TempDir(), "broken")
+				if err := os.WriteFile(cc, []byte("not a ticket cache"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("KRB5CCNAME", "FILE:"+cc)
+				return []string{"--proxy", "http://localhost:" + p, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-signin-unavailable",
+			evidence: []string{"proxy proxy_auth_offered Negotiate", "proxy proxy_auth_result failed"},
+			words:    []string{"could not sign you in", "it has not refused you", "Proxy user name", "ticket cache"},
 		},
 		{
 			// "Automatically detect settings" (KDE's WPAD here): the
@@ -313,6 +348,7 @@ func TestScenarios(t *testing.T) {
 				return nsCheck{ns: ns, args: []string{ws.URL}}
 			},
 			code: ExitProblem, first: "proxy-strips-upgrade", not: []string{"server-no-websocket"},
+			words: []string{"The proxy in the way is Squid", "Squid: let WebSocket upgrades", "http_upgrade_request_protocols"},
 		},
 		{
 			// The same squid on port 80 of a service that also has wss://
@@ -351,6 +387,21 @@ func TestScenarios(t *testing.T) {
 				return []string{"--proxy", "http://" + p.Addr, "--ca", ca.WriteFile(t), wss.URL}
 			},
 			code: ExitProblem, first: "tls-intercepted", has: []string{"proxy-configured"},
+		},
+		{
+			// The product named by its maker (assets/middleboxes.json):
+			// mitmproxy signing as Zscaler's authority does.
+			name: "a Zscaler-like inspection CA re-signs wss:// (mitmproxy)",
+			args: func(t *testing.T) []string {
+				ca := checktest.NewCA(t)
+				wss := startRefserver(t, ca.Valid(t))
+				zs := checktest.NewNamedCA(t, pkix.Name{CommonName: "Zscaler Intermediate Root CA (zscaler.net)", Organization: []string{"Zscaler Inc."}})
+				p := checktest.StartMitmproxyCA(t, zs)
+				return []string{"--proxy", "http://" + p.Addr, "--ca", ca.WriteFile(t), wss.URL}
+			},
+			code: ExitProblem, first: "tls-intercepted", has: []string{"proxy-configured"},
+			evidence: []string{"tls leaf_issuer_org Zscaler Inc."},
+			words:    []string{"The device is Zscaler", "Zscaler: exempt", "Cloud App Control"},
 		},
 		{
 			name: "the server's certificate has expired",
@@ -423,11 +474,130 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "websocket-ok",
 		},
 		{
+			// A host with an AAAA and an A record where IPv6 is black-holed:
+			// the tcp probe gives IPv6 a second once IPv4 connected.
+			name: "IPv6 dropped (ip6tables), IPv4 works (network namespace)",
+			netns: func(t *testing.T) nsCheck {
+				ns := checktest.NewNetns(t)
+				ns.SetHosts(t, "127.0.0.1 dual.test\n::1 dual.test\n")
+				s := startRefserverIn(t, ns, "[::]:0", tls.Certificate{})
+				_, port, _ := net.SplitHostPort(s.Addr)
+				ns.Run(t, "ip6tables", "-A", "INPUT", "-p", "tcp", "--dport", port, "-j", "DROP")
+				return nsCheck{ns: ns, args: []string{"ws://dual.test:" + port + "/ws"}}
+			},
+			code: ExitOK, first: "ipv6-broken", not: []string{"tcp-blocked"},
+			evidence: []string{"tcp connect_ipv6 timeout", "tcp connect_ipv4 ok"},
+			// About 1.3 s on an idle machine (1 s once IPv4 connects);
+			// 6 s leaves room for -race on a busy one (4.7 s seen) and
+			// still fails on the whole 10 s IPv6 timeout this replaced.
+			within: 6 * time.Second,
+		},
+		{
+			name: "a compression answer without client_no_context_takeover (RFC 7692 allows it) works",
+			args: func(t *testing.T) []string {
+				return []string{checktest.DeflateServer(t, checktest.DeflateAnswerValid)}
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"compression-answer-refused"}, not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade compression_answer valid", "upgrade retry_without_compression ok"},
+		},
+		{
+			name: "a compression answer that breaks RFC 7692 (client_max_window_bits=20)",
+			args: func(t *testing.T) []string {
+				return []string{checktest.DeflateServer(t, checktest.DeflateAnswerInvalid)}
+			},
+			code: ExitProblem, first: "compression-answer-invalid", not: []string{"server-no-websocket"},
+			evidence: []string{"upgrade extension_parameter " + checktest.DeflateAnswerInvalidParam},
+			words:    []string{checktest.DeflateAnswerInvalidParam},
+		},
+		{
+			// 2 s is shorter than the 120 s the app needs: it does not
+			// work for this app (issue 27).
 			name: "haproxy cuts quiet WebSockets after 2 s",
 			args: func(t *testing.T) []string {
 				return []string{"--idle", "4s", "--ping-interval", "1s", "ws://" + checktest.HAProxy(t, srv.Addr, "timeout tunnel 2s") + "/ws"}
 			},
-			code: ExitOK, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
+			code: ExitProblem, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
+			evidence: []string{"idle limit_s 2."},
+		},
+		{
+			name: "a middle box silently forgets quiet connections after 2 s",
+			args: func(t *testing.T) []string {
+				return []string{"--idle", "5s", "--ping-interval", "1s", "ws://" + checktest.NewDropRelay(t, srv.Addr, 2*time.Second).Addr + "/ws"}
+			},
+			code: ExitProblem, first: "proxy-idle-timeout", has: []string{"websocket-ok"},
+			evidence: []string{"idle ended_by silent"},
+			words:    []string{"silently drops quiet live connections after 2 seconds"},
+		},
+		{
+			// A relay of our own: haproxy's timeout tunnel counts
+			// idleness, not age.
+			name: "a relay ends every connection 3 s after it opens, busy or not",
+			args: func(t *testing.T) []string {
+				return []string{"--idle", "6s", "--ping-interval", "1s", "ws://" + checktest.LifetimeRelay(t, srv.Addr, 3*time.Second) + "/ws"}
+			},
+			code: ExitProblem, first: "connection-max-lifetime", not: []string{"connection-dropped"},
+			evidence: []string{"idle lifetime_s 3.", "idle busy_end fin"},
+			words:    []string{"ends every live connection 3 seconds after it opens"},
+		},
+		{
+			name: "the same relay, a preset needing 2 s of quiet: a warning",
+			args: func(t *testing.T) []string {
+				return []string{"--preset", presetFile(t, `{"required_idle_seconds": 2}`), "--idle", "6s", "--ping-interval", "1s",
+					"ws://" + checktest.LifetimeRelay(t, srv.Addr, 3*time.Second) + "/ws"}
+			},
+			code: ExitOK, first: "connection-max-lifetime",
+			evidence: []string{"idle required_from preset"},
+		},
+		{
+			// 6 s: longer than the echo probe waits for a pong, which
+			// this relay drops too.
+			name: "a load balancer counts data frames only, drops pings, cuts after 6 s without data",
+			args: func(t *testing.T) []string {
+				return []string{"--idle", "9s", "--ping-interval", "1s", checktest.DataOnlyRelay(t, srv.Addr, "/ws", 6*time.Second)}
+			},
+			code: ExitProblem, first: "pings-not-enough", not: []string{"proxy-idle-timeout", "connection-dropped"},
+			evidence: []string{"idle data_helps yes", "idle pings_help no", "idle limit_s 6."},
+			words:    []string{"only send keep-alive signals after 6 seconds"},
+		},
+		{
+			name: "a relay sets RSV1 on the server's frames",
+			args: func(t *testing.T) []string {
+				return []string{checktest.FrameRelay(t, srv.Addr, "/ws", checktest.FlipRSV1, 0)}
+			},
+			code: ExitProblem, first: "messages-altered",
+			evidence: []string{"echo ladder_how frame_broken"},
+		},
+		{
+			name: "a relay changes a byte of messages above 64 KiB",
+			args: func(t *testing.T) []string {
+				return []string{checktest.FrameRelay(t, srv.Addr, "/ws", checktest.AlterAbove, 64<<10)}
+			},
+			code: ExitProblem, first: "messages-altered",
+			evidence: []string{"echo ladder_passed_bytes 65536"},
+		},
+		{
+			name: "a relay closes with 1009 above 1 MiB (the preset's messages go to 16 MiB)",
+			args: func(t *testing.T) []string {
+				return []string{"--preset", presetFile(t, `{"max_message_bytes": 16777216}`),
+					checktest.FrameRelay(t, hostOf(t, checktest.DeflateServer(t, checktest.DeflateAnswerValid)), "/ws", checktest.Close1009Above, 1<<20)}
+			},
+			code: ExitOK, first: "message-size-limit",
+			evidence: []string{"echo ladder_how close_1009", "echo ladder_passed_bytes 1048576"},
+		},
+		{
+			name: "a relay drops messages above 4 MiB (the preset's messages go to 16 MiB)",
+			args: func(t *testing.T) []string {
+				// Under -race 4 MiB takes seconds each way: time enough for
+				// the 16 MiB step to be judged a limit, not a slow path.
+				timeout := "10s"
+				if checktest.Race() {
+					timeout = "40s"
+				}
+				return []string{"--preset", presetFile(t, `{"max_message_bytes": 16777216}`), "--timeout", timeout,
+					checktest.FrameRelay(t, hostOf(t, checktest.DeflateServer(t, checktest.DeflateAnswerValid)), "/ws", checktest.DropAbove, 4<<20)}
+			},
+			code: ExitOK, first: "message-size-limit",
+			evidence: []string{"echo ladder_how timeout", "echo ladder_passed_bytes 4194304"},
 		},
 		{
 			name: "nginx wants a client certificate (ssl_verify_client on), none given",
@@ -517,6 +687,8 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "server-no-websocket"},
 			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle, "upgrade proxy_server " + checktest.BlockProxyServer, "upgrade_direct status 101"},
+			// A product no fingerprint knows: today's words, no name.
+			unsaid: []string{"The proxy in the way is"},
 		},
 		{
 			name: "a proxy opens the tunnel, then answers the TLS handshake with its block page (wss://)",
@@ -527,6 +699,31 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown", "tcp-blocked"},
 			evidence: []string{"upgrade tunnel_title " + checktest.BlockPageTitle},
+		},
+		{
+			// The product named by its maker from its answer (two weak
+			// signs): the block proxy with a Blue Coat ProxySG's Via on
+			// its CONNECT answer and its block page's title.
+			name: "a Blue Coat-like proxy sends its block page into the tunnel (ws://)",
+			args: func(t *testing.T) []string {
+				return []string{"--proxy", "http://" + checktest.TunnelBlockProxyLike(t, "Via: 1.1 proxysg.corp.test", "Symantec Web Security - Access Denied"), srv.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", not: []string{"cause-unknown"},
+			evidence: []string{"upgrade tunnel_title Symantec Web Security", "upgrade proxy_via proxysg"},
+			words:    []string{"The proxy in the way is Symantec (Blue Coat) ProxySG", "Symantec (Blue Coat) ProxySG: allow 127.0.0.1", "Web Access Layer"},
+		},
+		{
+			// squid's own refusal of CONNECT (403, Server: squid,
+			// X-Squid-Error: ERR_ACCESS_DENIED) names Squid.
+			name: "squid refuses the tunnel to this port (named Squid)",
+			args: func(t *testing.T) []string {
+				port, _ := strconv.Atoi(srv.URL[strings.LastIndex(srv.URL, ":")+1 : strings.LastIndex(srv.URL, "/")])
+				p := checktest.StartSquid(t, checktest.SquidOptions{DenyConnectPorts: []int{port}})
+				return []string{"--proxy", "http://" + p.Addr, srv.URL}
+			},
+			code: ExitProblem, first: "proxy-blocks-connect", has: []string{"proxy-configured"},
+			evidence: []string{"proxy proxy_server squid", "proxy proxy_reason ERR_ACCESS_DENIED"},
+			words:    []string{"The proxy in the way is Squid", "Squid: allow 127.0.0.1", "http_access allow CONNECT"},
 		},
 		{
 			// A server that accepts the connection and never answers the
@@ -545,6 +742,80 @@ func TestScenarios(t *testing.T) {
 			},
 			code: ExitProblem, first: "tcp-blocked",
 		},
+		{
+			// RFC 8441: Go's HTTP/2 server with GODEBUG=http2xconnect=1
+			// invites browsers to open WebSockets over it, and its handler,
+			// gorilla's Upgrader, knows only HTTP/1.1 (golang/go#71128).
+			name: "Go's HTTP/2 server invites WebSockets over it, gorilla answers them 400",
+			args: func(t *testing.T) []string { return h2Args(t, checktest.H2Gorilla, "") },
+			code: ExitProblem, first: "h2-websocket-broken", not: []string{"websocket-ok"},
+			evidence: []string{"h2 alpn h2", "h2 enable_connect_protocol 1", "h2 h2_status 400", "h2 browser_way h2", "upgrade status 101"},
+			words:    []string{"Switching to another browser will not help", ":status 400"},
+		},
+		{
+			name: "an HTTP/2 server invites WebSockets over it and resets them, through squid",
+			args: func(t *testing.T) []string {
+				return h2Args(t, checktest.H2Reset, checktest.StartSquid(t, checktest.SquidOptions{}).Addr)
+			},
+			code: ExitProblem, first: "h2-websocket-broken", not: []string{"websocket-ok"},
+			evidence: []string{"h2 h2_reset INTERNAL_ERROR", "h2 proxy_status 200", "upgrade status 101"},
+			words:    []string{"RST_STREAM INTERNAL_ERROR"},
+		},
+		{
+			name: "WebSockets over HTTP/2 work, as browsers open them",
+			args: func(t *testing.T) []string { return h2Args(t, checktest.H2Echo, "") },
+			code: ExitOK, first: "websocket-ok", has: []string{"h2-websocket-ok"}, not: []string{"h2-websocket-broken"},
+			evidence: []string{"h2 h2_status 200", "h2 h2_echo ok", "h2 browser_way h2"},
+		},
+		{
+			name: "WebSockets over HTTP/2 work through squid",
+			args: func(t *testing.T) []string {
+				return h2Args(t, checktest.H2Echo, checktest.StartSquid(t, checktest.SquidOptions{}).Addr)
+			},
+			code: ExitOK, first: "websocket-ok", has: []string{"h2-websocket-ok"},
+			evidence: []string{"h2 h2_echo ok", "h2 proxy_status 200"},
+		},
+		{
+			name: "an HTTP/2 server that does not invite WebSockets over it (Go's default)",
+			args: func(t *testing.T) []string { return h2Args(t, checktest.H2Plain, "") },
+			code: ExitOK, first: "websocket-ok", not: []string{"h2-websocket-ok", "h2-websocket-broken"},
+			evidence: []string{"h2 alpn h2", "h2 enable_connect_protocol absent", "h2 browser_way http/1.1"},
+		},
+		{
+			// The app's own fallback (issue 23): a real Socket.IO app
+			// (python3-socketio on aiohttp) behind a relay that drops the
+			// WebSocket upgrade's headers, as nginx without
+			// proxy_set_header Upgrade does: long polling still works.
+			name: "a relay drops WebSocket upgrades to a Socket.IO app, its long polling works",
+			args: func(t *testing.T) []string { return socketIOArgs(t, checktest.RelayNoUpgrade) },
+			code: ExitProblem, first: "server-no-websocket", has: []string{"proxy-strips-upgrade", "fallback-works"}, not: []string{"websocket-ok", "fallback-broken"},
+			evidence: []string{"fallback fallback_answer connected", "fallback fallback_open_status 200"},
+			words:    []string{"can still work, more slowly"},
+		},
+		{
+			name: "a relay blocks a Socket.IO app's path, WebSocket and long polling alike",
+			args: func(t *testing.T) []string { return socketIOArgs(t, checktest.RelayBlockPath) },
+			code: ExitProblem, first: "proxy-blocks-connect", has: []string{"fallback-broken"}, not: []string{"websocket-ok", "fallback-works"},
+			evidence: []string{"fallback fallback_open_status 403", "fallback fallback_stage open"},
+		},
+		{
+			name: "a relay accepts a Socket.IO app's requests and closes them unanswered",
+			args: func(t *testing.T) []string { return socketIOArgs(t, checktest.RelayClose) },
+			// Sure that both ways fail, while why the upgrade failed is
+			// only likely: the finding that says both leads.
+			code: ExitProblem, first: "fallback-broken", has: []string{"server-no-websocket"}, not: []string{"websocket-ok", "fallback-works"},
+			evidence: []string{"fallback fallback_stage open", "fallback fallback_open_ms "},
+			words:    []string{"was cut off or got no answer"},
+		},
+		{
+			// The WebSocket opens, so nothing is said of the fallback. The
+			// echo speaks Socket.IO's own packets (a plain message would be
+			// a protocol error the app closes on): it works.
+			name: "a Socket.IO app reached directly: its WebSocket opens, no word of the fallback",
+			args: func(t *testing.T) []string { return socketIOArgs(t, "") },
+			code: ExitOK, first: "websocket-ok", not: []string{"fallback-works", "fallback-broken", "messages-blocked"},
+			evidence: []string{"upgrade status 101", "echo framework socketio", "echo socketio_answer connected", "fallback fallback_answer connected"},
+		},
 	}
 	lab := newLabTable(t)
 	for _, tc := range tests {
@@ -560,7 +831,7 @@ func TestScenarios(t *testing.T) {
 				c := tc.netns(t)
 				code = checkInNetns(ctx, t, c, append(args, c.args...), &out, &errOut)
 			} else {
-				code = Check(ctx, append(args, tc.args(t)...), &out, &errOut)
+				code = Edges{}.Check(ctx, append(args, tc.args(t)...), &out, &errOut)
 			}
 			var rep struct {
 				Verdict    string                `json:"verdict"`
@@ -616,6 +887,11 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("the report does not say %q\n%s", w, out.String())
 				}
 			}
+			for _, w := range tc.unsaid {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("the report says %q\n%s", w, out.String())
+				}
+			}
 			if tc.within > 0 && row.took > tc.within {
 				t.Errorf("the check took %v, more than %v", row.took, tc.within)
 			}
@@ -624,6 +900,26 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// presetFile writes a preset for --preset.
+func presetFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "preset.json")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// hostOf is a URL's host:port.
+func hostOf(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
 }
 
 // startRefserver starts the reference server on loopback, over TLS with
@@ -882,4 +1178,76 @@ func redirectIn(t *testing.T, ns *checktest.Netns, dst string, port int, to net.
 	}
 	_, toPort, _ := net.SplitHostPort(to.String())
 	ns.Run(t, "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", dst, "--dport", strconv.Itoa(port), "-j", "REDIRECT", "--to-ports", toPort)
+}
+
+// TestProxyGoesAway: a proxy that opens one tunnel and then goes away
+// (its listener closed: the next connections are refused or cut before
+// an answer) is proxy-unreachable with case went_away, for IT, with the
+// time it went away, never cause-unknown or "the setting is wrong". The
+// probes race for the one tunnel, so the WebSocket itself may have got
+// it: the exit code follows whether the upgrade worked.
+func TestProxyGoesAway(t *testing.T) {
+	srv, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for i := range 4 {
+		var out, errOut bytes.Buffer
+		code := Edges{}.Check(context.Background(), []string{"--json", "--timeout", "5s", "--proxy", "http://" + checktest.DyingProxy(t, 1), srv.URL}, &out, &errOut)
+		var rep struct {
+			Findings []struct {
+				ID          string `json:"id"`
+				Title       string `json:"title"`
+				Explanation string `json:"explanation"`
+				WhoCanFix   string `json:"who_can_fix"`
+			} `json:"findings"`
+			AdminNote string `json:"admin_note"`
+			Results   []struct {
+				Probe  string `json:"probe"`
+				Status string `json:"status"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Findings) == 0 {
+			t.Fatalf("run %d: exit %d, no findings (%v)\n%s\n%s", i, code, err, out.String(), errOut.String())
+		}
+		first := rep.Findings[0]
+		if first.ID != "proxy-unreachable" || !strings.Contains(first.Title, "stopped answering during the check") ||
+			!regexp.MustCompile(`at \d\d:\d\d:\d\d`).MatchString(first.Explanation) || first.WhoCanFix != "network_admin" {
+			t.Errorf("run %d: first finding %+v, want proxy-unreachable, went away at a time, for IT\n%s", i, first, out.String())
+		}
+		if !strings.Contains(rep.AdminNote, "Check its logs around that time") {
+			t.Errorf("run %d: the admin note does not say when: %q", i, rep.AdminNote)
+		}
+		upgraded := false
+		for _, r := range rep.Results {
+			upgraded = upgraded || (r.Probe == "upgrade" && r.Status == "pass")
+		}
+		if want := map[bool]int{true: ExitOK, false: ExitProblem}[upgraded]; code != want {
+			t.Errorf("run %d: exit %d, the upgrade passed: %v", i, code, upgraded)
+		}
+	}
+}
+
+// h2Args are the arguments of a check of Go's HTTP/2 server in mode
+// (checktest.StartH2Server), through the proxy at proxyAddr when given.
+func h2Args(t *testing.T, mode, proxyAddr string) []string {
+	ca := checktest.NewCA(t)
+	args := []string{"--ca", ca.WriteFile(t)}
+	if proxyAddr != "" {
+		args = append(args, "--proxy", "http://"+proxyAddr)
+	}
+	return append(args, checktest.StartH2Server(t, mode, ca.Valid(t)))
+}
+
+// socketIOArgs are the arguments of a check of a real Socket.IO app's
+// WebSocket address, behind a checktest.StartSocketIORelay in mode when
+// mode is not empty.
+func socketIOArgs(t *testing.T, mode string) []string {
+	t.Helper()
+	addr := checktest.StartSocketIO(t)
+	if mode != "" {
+		addr = checktest.StartSocketIORelay(t, addr, mode)
+	}
+	return []string{"ws://" + addr + "/socket.io/?EIO=4&transport=websocket"}
 }

@@ -1,85 +1,131 @@
 package diagnose
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // Catalogue is every word of the diagnosis a person reads, in one language:
 // the findings' texts keyed by ID, the glossary of technical words, labels
-// and the pieces of the admin note. It is read from assets/findings/<lang>.json.
+// and the pieces of the admin note. It is built from the flat catalogue
+// of that language (assets/words/<lang>/findings.json, read by package
+// i18n) by NewCatalogue, and never changed after.
 type Catalogue struct {
-	Lang string `json:"lang"`
+	Lang string
 	// Glossary explains each technical word in one short sentence, given
-	// once, in the first finding of a diagnosis that uses the word.
-	Glossary []Term `json:"glossary"`
+	// once, in the first finding of a diagnosis that uses the word; in
+	// the order of glossaryOrder.
+	Glossary []Term
 	// Placeholders are the words used for a {name} this run has no value
 	// for ("your proxy" for {proxy}).
-	Placeholders map[string]string `json:"placeholders"`
+	Placeholders map[string]string
 	// Labels are short texts for renderers: verdicts, who can fix, section
 	// names, proxy sources.
-	Labels map[string]string `json:"labels"`
+	Labels map[string]string
 	// Admin are the sentences of the admin note.
-	Admin map[string]string `json:"admin"`
+	Admin map[string]string
 	// Findings are the texts of each finding ID.
-	Findings map[string]FindingText `json:"findings"`
+	Findings map[string]FindingText
 	// Codes say in a sentence what a probe's code means, for the window's
 	// list of steps: by code family ("refused", "status", "needs"; see
 	// engine.CodeFamily), or by "probe.family" where one probe needs
 	// other words. {status} is the HTTP status of a "status_NNN" code.
-	Codes map[string]string `json:"codes"`
+	Codes map[string]string
 	// Jargon are technical words of this language: a person's text that
 	// uses one must find it explained in the glossary.
-	Jargon []string `json:"jargon,omitempty"`
-	// Retired are the names no longer used (the vocabulary chose others:
-	// "network administrator" became "IT team"); a person's text must not
-	// use them.
-	Retired []string `json:"retired,omitempty"`
+	Jargon []string
 }
 
 // Term is one glossary entry: the words that name it and the sentence that
 // explains it.
 type Term struct {
-	ID    string   `json:"id"`
-	Words []string `json:"words"`
-	Text  string   `json:"text"`
+	ID    string
+	Words []string
+	Text  string
 }
 
 // FindingText is what a finding says. Cases add to it for the variant of
 // the finding a rule raised: their explanation follows the finding's, their
 // steps come before its steps, their admin text follows its admin text.
 type FindingText struct {
-	Title       string              `json:"title"`
-	Explanation string              `json:"explanation"`
-	Steps       []string            `json:"steps"`
-	Admin       string              `json:"admin,omitempty"`
-	Cases       map[string]CaseText `json:"cases,omitempty"`
+	Title       string
+	Explanation string
+	Steps       []string
+	Admin       string
+	Cases       map[string]CaseText
 }
 
 // CaseText is the text a variant of a finding adds. A case with Replace
-// set stands in for the finding's own words instead: its title (when it
-// has one), explanation, steps and admin text are used in place of the
-// finding's, for a variant where they would be wrong (a refused port on
-// this very computer is no firewall's doing); other cases still add to it.
+// set (replacingCases) stands in for the finding's own words instead: its
+// title (when it has one), explanation, steps and admin text are used in
+// place of the finding's, for a variant where they would be wrong (a
+// refused port on this very computer is no firewall's doing); other cases
+// still add to it.
 type CaseText struct {
-	Replace     bool     `json:"replace,omitempty"`
-	Title       string   `json:"title,omitempty"`
-	Explanation string   `json:"explanation,omitempty"`
-	Steps       []string `json:"steps,omitempty"`
-	Admin       string   `json:"admin,omitempty"`
+	Replace     bool
+	Title       string
+	Explanation string
+	Steps       []string
+	Admin       string
 }
+
+// The keys of the diagnosis in a flat catalogue (findings.json). A
+// finding's texts are finding.<id>.title, .explain, .step.1, .step.2...,
+// .admin; a case's the same under finding.<id>.case.<case>.; a glossary
+// term's glossary.<id>.text and glossary.<id>.words (the words that name
+// it, i18n.ListSep between them); jargon.words and retired.words
+// (i18n.RetiredKey) are this language's lists of words.
+const (
+	keyFinding     = "finding."
+	keyGlossary    = "glossary."
+	keyPlaceholder = "placeholder."
+	keyLabel       = "label."
+	keyAdmin       = "admin."
+	keyCode        = "code."
+	keyJargon      = "jargon.words"
+)
+
+// glossaryOrder are the glossary's terms, in the order a finding's card
+// explains them. Every language explains each one.
+var glossaryOrder = []string{
+	"websocket", "proxy", "vpn", "certificate", "firewall", "port", "encrypted", "antivirus",
+	"network_admin", "server", "header", "tls", "inspection", "hotspot", "ip_family",
+	"compression", "http2", "keepalive",
+}
+
+// replacingCases are the cases whose words stand in for their finding's
+// instead of adding to them (CaseText.Replace): by finding ID.
+var replacingCases = map[string][]string{
+	IDWebSocketOK:            {"self_test"},
+	IDProxyAuthRequired:      {"windows_refused", "ticket_refused", "credentials_refused"},
+	IDProxySigninUnavailable: {"signin_needed"},
+	IDProxyBlocksCONN:        {"in_tunnel"},
+	IDTCPBlocked:             {"local_not_listening"},
+	IDServerNoWebSocket:      {"tls_port", "plain_port"},
+	IDBrowserDiffers:         {"browser_fails", "app_fails", "both_work", "both_fail"},
+	IDProxyIdleTimeout:       {"long_enough"},
+	// went_away after entered: the catalogue puts entered first, and the
+	// last replacing case's words stand.
+	IDProxyUnreachable: {enteredCase, "went_away"},
+	IDProxyConfigured:  {enteredCase},
+}
+
+// enteredCase is the case of a finding about the proxy that the person
+// entered for the check (proxy_source "option": the window's advanced
+// settings, --proxy) rather than one this computer is set to: "the proxy
+// you entered", not "the proxy set on this computer". The catalogue adds
+// it to every finding that has it; no rule needs to.
+const enteredCase = "entered"
 
 // placeholderNames are the {names} a text may use.
 var placeholderNames = []string{
@@ -87,9 +133,11 @@ var placeholderNames = []string{
 	"proxy", "proxy_source", "proxy_origin", "vpn",
 	"idle_needed", "idle_limit", "idle_survived", "ended_by",
 	"status", "server", "location", "issuer", "expected_issuers", "tls_version", "close_code",
-	"auth_schemes", "auth_scheme", "auth_domain", "firefox_proxy", "firefox_differs", "addresses", "ports",
+	"auth_schemes", "auth_scheme", "auth_domain", "auth_error", "proxy_reason", "firefox_proxy", "firefox_differs", "pac_error", "addresses", "ports",
 	"client_cas", "portal", "page_title", "browser", "antivirus",
 	"cause", "who", "verdict",
+	"extension_parameter", "extension_answer", "size_passed", "size_failed", "h2_answer", "product",
+	"proxy_gone_at", "lifetime", "data_every", "idle_needed_source",
 }
 
 // requiredLabels are the labels renderers and the summary use.
@@ -102,45 +150,130 @@ var requiredLabels = []string{
 	"source.env", "source.wininet", "source.winhttp", "source.macos", "source.gnome",
 	"source.kde", "source.option", "source.pac", "source.wpad",
 	"ended_by.close_frame", "ended_by.fin", "ended_by.reset", "ended_by.silent",
-	"host.subdomains", "host.subaddresses", "verdict.self_test", "verdict.address_needed",
-	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.service",
+	"host.subdomains", "host.subaddresses", "verdict.self_test", "verdict.address_needed", "verdict.browsers_fail",
+	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.network", "hop.service",
+	"verdict.cut_idle", "verdict.cut_silent", "verdict.cut_lifetime", "verdict.cut_pings",
+	"need.preset", "need.socketio", "need.signalr", "need.phoenix", "need.actioncable", "need.sockjs", "need.default",
 }
 
 // requiredAdmin are the sentences the admin note is built from.
 var requiredAdmin = []string{
 	"header", "verdict", "open", "open_address", "proxy", "proxy_rules", "idle_measured", "idle_ok",
-	"idle_unmeasured", "tls_exempt", "findings", "footer",
+	"idle_unmeasured", "tls_exempt", "findings", "footer", "lifetime_measured", "need_source",
 }
-
-// requiredTerms are the technical words every language must explain.
-var requiredTerms = []string{"websocket", "proxy", "vpn", "certificate", "firewall", "port", "encrypted", "antivirus", "network_admin", "server"}
 
 var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
 
-// LoadCatalogue reads and checks a catalogue: every finding ID with a
-// title, an explanation and steps (but for the good news and context), every
-// case the rules ask for, every label, admin sentence and glossary term,
-// and only known {placeholders}.
-func LoadCatalogue(b []byte) (*Catalogue, error) {
-	c, err := decodeCatalogue(b)
-	if err != nil {
-		return nil, err
-	}
+// NewCatalogue is the diagnosis's words in w's language, checked: every
+// finding ID with a title, an explanation and steps (but for the good news
+// and context), every case the rules ask for and no other, every label,
+// admin sentence and glossary term, only known {placeholders}, and no key
+// of the diagnosis it does not know.
+func NewCatalogue(w *i18n.Words) (*Catalogue, error) {
+	c, errs := decodeCatalogue(w)
 	if err := c.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
 	}
 	return c, nil
 }
 
-// decodeCatalogue reads a catalogue without checking it.
-func decodeCatalogue(b []byte) (*Catalogue, error) {
-	var c Catalogue
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("diagnose: read catalogue: %w", err)
+// decodeCatalogue gathers the diagnosis's keys of w into a Catalogue, and
+// says which keys it cannot place.
+func decodeCatalogue(w *i18n.Words) (*Catalogue, []error) {
+	c := &Catalogue{Lang: w.Lang, Placeholders: map[string]string{}, Labels: map[string]string{},
+		Admin: map[string]string{}, Findings: map[string]FindingText{}, Codes: map[string]string{}}
+	var errs []error
+	text := func(key string) string { s, _ := w.Raw(key); return s }
+	for _, m := range []struct {
+		prefix string
+		into   map[string]string
+	}{{keyPlaceholder, c.Placeholders}, {keyLabel, c.Labels}, {keyAdmin, c.Admin}, {keyCode, c.Codes}} {
+		for _, k := range w.Keys(m.prefix) {
+			m.into[strings.TrimPrefix(k, m.prefix)] = text(k)
+		}
 	}
-	return &c, nil
+	c.Jargon = w.List(keyJargon)
+	for _, id := range glossaryOrder {
+		if !w.Has(keyGlossary + id + ".text") {
+			continue // validate says it is missing
+		}
+		c.Glossary = append(c.Glossary, Term{ID: id, Words: w.List(keyGlossary + id + ".words"), Text: text(keyGlossary + id + ".text")})
+	}
+	for _, k := range w.Keys(keyGlossary) {
+		id, field, _ := strings.Cut(strings.TrimPrefix(k, keyGlossary), ".")
+		if !slices.Contains(glossaryOrder, id) || (field != "text" && field != "words") {
+			errs = append(errs, fmt.Errorf("%s: not a text of the glossary (terms: glossaryOrder)", k))
+		}
+	}
+	steps := map[string]map[int]string{} // by the key before ".step."
+	for _, k := range w.Keys(keyFinding) {
+		id, rest, _ := strings.Cut(strings.TrimPrefix(k, keyFinding), ".")
+		t := c.Findings[id]
+		cs, field := "", rest
+		if after, ok := strings.CutPrefix(rest, "case."); ok {
+			cs, field, _ = strings.Cut(after, ".")
+		}
+		var ct CaseText
+		if cs != "" {
+			ct = t.Cases[cs]
+		}
+		title, expl, admin := &t.Title, &t.Explanation, &t.Admin
+		if cs != "" {
+			title, expl, admin = &ct.Title, &ct.Explanation, &ct.Admin
+		}
+		switch field {
+		case "title":
+			*title = text(k)
+		case "explain":
+			*expl = text(k)
+		case "admin":
+			*admin = text(k)
+		default:
+			n, err := strconv.Atoi(strings.TrimPrefix(field, "step."))
+			if !strings.HasPrefix(field, "step.") || err != nil || n < 1 {
+				errs = append(errs, fmt.Errorf("%s: not a text of a finding (title, explain, step.N, admin)", k))
+				continue
+			}
+			at := strings.TrimSuffix(k, "."+field)
+			if steps[at] == nil {
+				steps[at] = map[int]string{}
+			}
+			steps[at][n] = text(k)
+		}
+		if cs != "" {
+			if t.Cases == nil {
+				t.Cases = map[string]CaseText{}
+			}
+			ct.Replace = slices.Contains(replacingCases[id], cs)
+			t.Cases[cs] = ct
+		}
+		c.Findings[id] = t
+	}
+	for at, byNumber := range steps {
+		list := make([]string, len(byNumber))
+		for n, s := range byNumber {
+			if n > len(list) {
+				errs = append(errs, fmt.Errorf("%s.step.%d: the steps are not numbered 1 to %d", at, n, len(list)))
+				continue
+			}
+			list[n-1] = s
+		}
+		id, cs, _ := strings.Cut(strings.TrimPrefix(at, keyFinding), ".case.")
+		t := c.Findings[id]
+		if cs == "" {
+			t.Steps = list
+		} else {
+			ct := t.Cases[cs]
+			ct.Steps = list
+			t.Cases[cs] = ct
+		}
+		c.Findings[id] = t
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return c, errs
 }
 
 func (c *Catalogue) validate() error {
@@ -189,7 +322,7 @@ func (c *Catalogue) validate() error {
 			if ct.Explanation == "" && len(ct.Steps) == 0 && ct.Admin == "" {
 				bad("finding %s: case %s says nothing", id, cs)
 			}
-			if ct.Replace && (ct.Explanation == "" || len(ct.Steps) == 0) {
+			if ct.Replace && (ct.Explanation == "" || (len(ct.Steps) == 0 && len(t.Steps) > 0)) {
 				bad("finding %s: case %s replaces the finding's words without an explanation and steps", id, cs)
 			}
 			if ct.Title != "" {
@@ -257,34 +390,26 @@ func (c *Catalogue) validate() error {
 	}
 	ids := map[string]bool{}
 	for _, t := range c.Glossary {
-		if t.ID == "" || len(t.Words) == 0 {
-			bad("glossary: an entry without id or words")
+		if len(t.Words) == 0 {
+			bad("glossary %s: no words", t.ID)
 		}
 		ids[t.ID] = true
 		checkText("glossary "+t.ID, t.Text)
 	}
-	for _, id := range requiredTerms {
+	for _, id := range glossaryOrder {
 		if !ids[id] {
 			bad("glossary %s: missing", id)
 		}
 	}
+	for id, cases := range replacingCases {
+		for _, cs := range cases {
+			if !slices.Contains(Cases[id], cs) {
+				bad("finding %s: replacing case %s is raised by no rule", id, cs)
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
-
-// Default is the embedded English catalogue. It is checked by the tests; a
-// broken one is a build mistake, so Default panics rather than diagnose
-// without words.
-var Default = sync.OnceValue(func() *Catalogue {
-	b, err := assets.Findings("en")
-	if err != nil {
-		panic(err)
-	}
-	c, err := LoadCatalogue(b)
-	if err != nil {
-		panic(err)
-	}
-	return c
-})
 
 // Label is a label of the default catalogue ("steps", "fixer.you", ...),
 // for renderers; "" when there is none.
@@ -322,6 +447,9 @@ func (c *Catalogue) withLabels(vars map[string]string) map[string]string {
 	if s, ok := c.Labels["source."+vars["proxy_source"]]; ok {
 		out["proxy_source"] = s
 	}
+	if s, ok := c.Labels["need."+vars["idle_needed_source"]]; ok {
+		out["idle_needed_source"] = s
+	}
 	if host := vars["host"]; host != "" {
 		// An address or localhost has no subdomains to allow.
 		out["host_and_subdomains"], out["host_and_subaddresses"] = host, host
@@ -342,6 +470,9 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 	out := make([]Finding, 0, len(rs))
 	for _, r := range rs {
 		t := c.Findings[r.id]
+		if rawVars["proxy_source"] == "option" && slices.Contains(Cases[r.id], enteredCase) && !slices.Contains(r.cases, enteredCase) {
+			r.cases = append([]string{enteredCase}, r.cases...)
+		}
 		f := Finding{
 			ID:         r.id,
 			Severity:   r.sev,
@@ -350,16 +481,19 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 			Title:      c.fill(t.Title, vars),
 			Evidence:   r.refs,
 		}
+		// stepKeys are the keys of t.Steps, for who does each (stepFixer).
+		stepKeys := keysOf(r.id+".step.", len(t.Steps))
 		for _, cs := range r.cases {
 			if ct := t.Cases[cs]; ct.Replace {
 				t.Explanation, t.Steps, t.Admin = ct.Explanation, ct.Steps, ct.Admin
+				stepKeys = keysOf(r.id+".case."+cs+".step.", len(ct.Steps))
 				if ct.Title != "" {
 					f.Title = c.fill(ct.Title, vars)
 				}
 			}
 		}
 		expl := []string{c.fill(t.Explanation, vars)}
-		var caseSteps, admin []string
+		var caseSteps, caseKeys, admin []string
 		if t.Admin != "" {
 			admin = append(admin, c.fill(t.Admin, vars))
 		}
@@ -371,16 +505,19 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 			if ct.Explanation != "" {
 				expl = append(expl, c.fill(ct.Explanation, vars))
 			}
-			for _, s := range ct.Steps {
+			for i, s := range ct.Steps {
 				caseSteps = append(caseSteps, c.fill(s, vars))
+				caseKeys = append(caseKeys, fmt.Sprintf("%s.case.%s.step.%d", r.id, cs, i+1))
 			}
 			if ct.Admin != "" {
 				admin = append(admin, c.fill(ct.Admin, vars))
 			}
 		}
-		for _, s := range append(caseSteps, t.Steps...) {
+		keys := append(caseKeys, stepKeys...)
+		for i, s := range append(caseSteps, t.Steps...) {
 			if s = c.fill(s, vars); !slices.Contains(f.Steps, s) {
 				f.Steps = append(f.Steps, s)
+				f.StepFixers = append(f.StepFixers, stepFixer(keys[i]))
 			}
 		}
 		f.Explanation = strings.Join(expl, " ")
@@ -398,6 +535,15 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 		}
 		f.Terms = defs
 		out = append(out, f)
+	}
+	return out
+}
+
+// keysOf are the keys of n steps under prefix, from step 1.
+func keysOf(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i+1)
 	}
 	return out
 }
@@ -439,7 +585,11 @@ func isWordRune(r rune) bool {
 // fix it.
 func (c *Catalogue) summary(f *facts, v Verdict, fs []Finding, rs []raised) Summary {
 	s := Summary{Verdict: v, Headline: c.Labels["verdict."+string(v)]}
-	switch {
+	switch cut := cutLabel(rs); {
+	case v == DoesNotWork && cut != "":
+		s.Headline = c.fill(c.Labels[cut], c.withLabels(f.vars))
+	case v == DoesNotWork && f.works && browsersFail(rs):
+		s.Headline = c.Labels["verdict.browsers_fail"]
 	case v.Works() && f.in.SelfTest:
 		s.Headline = c.Labels["verdict.self_test"]
 	case v == Incomplete && hasID(rs, IDAddressNeeded):
@@ -496,6 +646,9 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	vars := c.withLabels(f.vars)
 	vars["verdict"] = c.Labels["verdict."+string(verdictFor(f, rs))]
+	if cut := cutLabel(rs); cut != "" && verdictFor(f, rs) == DoesNotWork {
+		vars["verdict"] = c.fill(c.Labels[cut], vars) // the cut, named
+	}
 	if e := f.ev(engine.ProbeIdle, engine.KeyIdleEndedBy); e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
@@ -520,12 +673,17 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 		line("proxy_rules")
 	}
 	switch {
+	case vars["lifetime"] != "":
+		line("lifetime_measured")
 	case vars["idle_limit"] != "":
 		line("idle_measured")
 	case vars["idle_survived"] != "":
 		line("idle_ok")
 	default:
 		line("idle_unmeasured")
+	}
+	if src := f.vars["idle_needed_source"]; src != "" && src != engine.NeedDefault {
+		line("need_source")
 	}
 	for _, r := range rs {
 		if r.id == IDTLSIntercepted && r.sev != SeverityInfo {
@@ -550,6 +708,10 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 // the same.
 func verdictFor(f *facts, rs []raised) Verdict {
 	switch {
+	case f.works && cutLabel(rs) != "":
+		return DoesNotWork // a cut shorter than the app needs (issue 27)
+	case f.works && browsersFail(rs):
+		return DoesNotWork // in browsers: their HTTP/2 way fails (issue 23)
 	case f.works:
 		for _, r := range rs {
 			if r.sev.rank() >= SeverityWarning.rank() {

@@ -97,9 +97,9 @@ type EvidenceRef struct {
 	Value string `json:"value"`
 }
 
-// Finding is one diagnosis with a stable ID from the catalogue
-// (assets/findings/en.json), what it means, and what to do about it. Its words
-// come from the catalogue in assets/findings, filled in from this run.
+// Finding is one diagnosis with a stable ID (IDs), what it means, and what
+// to do about it. Its words come from the catalogue
+// (assets/words/<lang>/findings.json), filled in from this run.
 type Finding struct {
 	ID       string   `json:"id"`
 	Severity Severity `json:"severity"`
@@ -113,9 +113,12 @@ type Finding struct {
 	// Terms explain the technical words the finding uses, one short
 	// sentence each; a word is explained in the first finding that uses
 	// it and not again.
-	Terms     []string `json:"terms,omitempty"`
-	Steps     []string `json:"steps,omitempty"`
-	AdminNote string   `json:"admin_note,omitempty"`
+	Terms []string `json:"terms,omitempty"`
+	Steps []string `json:"steps,omitempty"`
+	// StepFixers say who does each of Steps: the person (FixerYou), or
+	// the one a step sends them to (their IT team, the service's team).
+	StepFixers []Fixer `json:"-"`
+	AdminNote  string  `json:"admin_note,omitempty"`
 	// Evidence are the observations that raised it.
 	Evidence []EvidenceRef `json:"evidence,omitempty"`
 }
@@ -173,6 +176,10 @@ type Input struct {
 	// RequiredIdle is how long the service needs an idle WebSocket to
 	// stay open; zero means engine.DefaultIdleRequired.
 	RequiredIdle time.Duration
+	// RequiredIdleSource says where RequiredIdle came from, one of
+	// engine's Need* (a preset, a framework's heartbeat, the default); ""
+	// when not told.
+	RequiredIdleSource string
 	// SelfTest is set when the run checked the reference server on this
 	// computer only: a good result then proves nothing of the network.
 	SelfTest bool
@@ -224,7 +231,7 @@ func (in Input) requiredIdle() time.Duration {
 func Diagnose(in Input) Diagnosis {
 	cat := in.Catalogue
 	if cat == nil {
-		cat = preferredCatalogue()
+		cat = Default()
 	}
 	f := newFacts(in)
 	raised := rank(applyRules(f))

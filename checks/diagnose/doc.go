@@ -11,8 +11,9 @@
 // Rules and words live apart. The rules (rules_*.go) are small functions that
 // decide which finding IDs a run raises, with what severity and confidence,
 // which variant ("case") of the text applies, and which evidence raised
-// them. The words (assets/findings/<lang>.json, loaded and checked by
-// LoadCatalogue) hold every sentence a person reads, keyed by finding ID,
+// them. The words (assets/words/<lang>/findings.json, flat keys such as
+// finding.<id>.title, built into a Catalogue and checked by NewCatalogue)
+// hold every sentence a person reads, keyed by finding ID,
 // with {placeholders} filled from the run (host, port, proxy, seconds
 // measured) and a glossary that explains each technical word once, where it
 // first appears.

@@ -146,6 +146,14 @@ func (f *facts) placeholders() map[string]string {
 	if s, ok := secondsOf(f.ev(engine.ProbeIdle, engine.KeySurvived)); ok {
 		set("idle_survived", strconv.Itoa(int(s+0.5)))
 	}
+	set("idle_needed_source", f.in.RequiredIdleSource)
+	if s, ok := secondsOf(f.ev(engine.ProbeIdle, engine.KeyLifetime)); ok {
+		set("lifetime", strconv.Itoa(int(s+0.5)))
+	}
+	if s, ok := secondsOf(f.ev(engine.ProbeIdle, engine.KeyIdleLimit)); ok {
+		// Data at least every half the limit keeps a connection open.
+		set("data_every", strconv.Itoa(max(int(s/2), 1)))
+	}
 	up := f.res[engine.ProbeUpgrade]
 	if n := httpStatus(up.Code); n != 0 {
 		set("status", strconv.Itoa(n))
@@ -155,6 +163,14 @@ func (f *facts) placeholders() map[string]string {
 		set("server", f.ev(engine.ProbeHTTP, engine.KeyServer))
 	}
 	set("location", up.Evidence.Value(engine.KeyLocation))
+	set("extension_parameter", up.Evidence.Value(engine.KeyExtensionParameter))
+	set("extension_answer", up.Evidence.Value("sec_websocket_extensions"))
+	if h, ok := f.res[engine.ProbeH2]; ok && h.Status != engine.Pass && h.Status != engine.Skip {
+		set("h2_answer", h2Answer(h))
+		if n := httpStatus(h.Code); n != 0 && v["status"] == "" {
+			set("status", strconv.Itoa(n)) // the HTTP/2 way's, when the upgrade had none
+		}
+	}
 	issuer := f.ev(engine.ProbeTLS, engine.KeyLeafIssuerOrg)
 	if issuer == "" {
 		issuer = f.ev(engine.ProbeTLS, engine.KeyLeafIssuer)
@@ -162,17 +178,36 @@ func (f *facts) placeholders() map[string]string {
 	// Texts put the name at the end of a sentence: "Zscaler Inc." would
 	// end it twice.
 	set("issuer", strings.TrimRight(issuer, "."))
+	if m, ok := IdentifyIssuer(Middleboxes(), f.ev(engine.ProbeTLS, engine.KeyLeafIssuerOrg), f.ev(engine.ProbeTLS, engine.KeyLeafIssuer)); ok {
+		set("product", m.Name)
+	}
 	set("expected_issuers", strings.TrimRight(strings.ReplaceAll(f.ev(engine.ProbeTLS, engine.KeyExpectedIssuers), "; ", " or "), "."))
 	set("tls_version", f.ev(engine.ProbeTLS, engine.KeyVersion))
 	set("close_code", f.ev(engine.ProbeEcho, engine.KeyCloseCode))
+	set("size_passed", byteSize(f.ev(engine.ProbeEcho, engine.KeyLadderPassed)))
+	set("size_failed", byteSize(f.ev(engine.ProbeEcho, engine.KeyLadderFailed)))
 	if a := f.proxyAuth(); a != "" {
 		set("auth_schemes", authSchemes(a))
 	}
+	if at, ok := f.proxyGoneAt(); ok {
+		// The wall clock, as the proxy's own logs write it.
+		set("proxy_gone_at", at.Local().Format("15:04:05"))
+	}
+	set("pac_error", f.pacError())
 	set("firefox_proxy", f.ev(engine.ProbeProxy, KeyFirefoxProxy))
 	set("firefox_differs", f.ev(engine.ProbeProxy, KeyFirefoxDiffers))
+	for _, r := range f.proxyAnswers() {
+		if v := r.Evidence.Value(engine.KeyProxyReason); v != "" {
+			set("proxy_reason", v)
+			break
+		}
+	}
 	if si, ok := f.proxySignIn(); ok {
 		set("auth_scheme", si.scheme)
 		set("auth_domain", si.domain)
+		if si.result == authFailed {
+			set("auth_error", si.r.Evidence.Value(engine.KeyProxyError))
+		}
 	}
 	f.pagePlaceholders(set)
 	set("browser", browserName(f.in.Browser))
@@ -347,6 +382,21 @@ func (f *facts) endToEnd() bool {
 	return (tb == engine.TrustedPublic || tb == engine.TrustedCAFile) && interceptor(tls) == ""
 }
 
+// onThisComputer reports whether the service runs on this computer (a
+// loopback address or localhost) and is reached without a proxy: no
+// network lies between, so what the connection carries comes from the
+// service itself.
+func (f *facts) onThisComputer() bool {
+	if f.viaProxy {
+		return false
+	}
+	h := strings.TrimSuffix(strings.ToLower(strings.Trim(f.o.Target.Host, "[]")), ".")
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip.IsLoopback()
+	}
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
+}
+
 // secureWorksInstead reports whether the run is ws:// and the same host
 // works over wss://: the service does WebSockets, so a ws:// refusal more
 // likely comes from a filter that reads unencrypted traffic.
@@ -375,11 +425,46 @@ func (f *facts) proxyAnswers() []engine.Result {
 			continue
 		}
 		_, hasStatus := r.Evidence.Get(engine.KeyProxyStatus)
-		if hasStatus || r.Evidence.Value(engine.KeyFailedAt) == "proxy" || r.Code == engine.CodeProxyUnreachable || httpStatus(r.Code) == 407 {
+		if hasStatus || r.Evidence.Value(engine.KeyFailedAt) == "proxy" || r.Code == engine.CodeProxyUnreachable || r.Code == engine.CodeProxyError || httpStatus(r.Code) == 407 {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// proxyGoneAt is when the proxy went away in the middle of the run: one
+// probe's tunnel through it opened (CONNECT answered 2xx), and another
+// probe of the same run could not reach it or was cut off before it
+// answered. The probes run at the same time, so which came first says
+// nothing; the time is when the first such failure ended.
+func (f *facts) proxyGoneAt() (time.Time, bool) {
+	var reached bool
+	var gone time.Time
+	for _, r := range f.proxyAnswers() {
+		st := proxyStatusOf(r)
+		switch {
+		case st >= 200 && st < 300:
+			reached = true
+		case st == 0 && r.Status == engine.Fail && unreachableProxy(r):
+			if end := r.Started.Add(r.Duration); gone.IsZero() || end.Before(gone) {
+				gone = end
+			}
+		}
+	}
+	return gone, reached && !gone.IsZero()
+}
+
+// unreachableProxy reports whether r failed because the proxy could not
+// be reached or cut the connection before it answered (not an answer of
+// the proxy's, not a stop by the user).
+func unreachableProxy(r engine.Result) bool {
+	switch r.Code {
+	case engine.CodeCancelled, "deadline":
+		return false
+	case engine.CodeProxyUnreachable, engine.CodeProxyError:
+		return proxyStatusOf(r) == 0
+	}
+	return r.Probe == engine.ProbeProxy || r.Evidence.Value(engine.KeyFailedAt) == "proxy"
 }
 
 // proxyAuth is the Proxy-Authenticate a proxy answered with, if any.
@@ -507,4 +592,20 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
+}
+
+// byteSize writes a number of bytes as the ladder's sizes read: "125 B",
+// "64 KiB", "16 MiB".
+func byteSize(s string) string {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return ""
+	}
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " B"
 }

@@ -73,7 +73,7 @@ func TestGoldenText(t *testing.T) {
 			rep := report.Build(report.Input{Tool: report.Tool{Name: "wsdoctor", Version: "test"}, Outcome: tc.in.Outcome, Diagnosis: d})
 			rep.RunID = "0123456789abcdef"
 			var b bytes.Buffer
-			if err := report.Text(&b, rep); err != nil {
+			if err := report.Text(&b, rep, nil); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tc.name+".txt", b.Bytes())

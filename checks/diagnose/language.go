@@ -7,124 +7,60 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
-	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
-var (
-	cataloguesMu sync.Mutex
-	catalogues   = map[string]*Catalogue{}
-)
+// catalogues build each language's catalogue once, on first use, from
+// its embedded words: a read-only table, one sync.OnceValues a language.
+var catalogues = func() map[string]func() (*Catalogue, error) {
+	m := make(map[string]func() (*Catalogue, error), len(i18n.Languages))
+	for _, lang := range i18n.Languages {
+		m[lang] = sync.OnceValues(func() (*Catalogue, error) {
+			w, err := i18n.Load(lang)
+			if err != nil {
+				return nil, fmt.Errorf("diagnose: %w", err)
+			}
+			return NewCatalogue(w)
+		})
+	}
+	return m
+}()
+
+// Default is the embedded English catalogue. It is checked by the tests; a
+// broken one is a build mistake, so Default panics rather than diagnose
+// without words.
+func Default() *Catalogue {
+	c, err := catalogues["en"]()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
 
 // CatalogueFor is the embedded catalogue of lang ("de", "pt-BR"...), or
-// an error when there is none or it is broken.
+// an error when there is none or it is broken. What a language lacks is
+// said in English (i18n.Load), so a finding added in English but not yet
+// translated is shown in English rather than the whole language refused;
+// the tests (i18n.Problems) still list every text not translated.
 func CatalogueFor(lang string) (*Catalogue, error) {
-	if lang == "" || lang == "en" {
-		return Default(), nil
+	if lang == "" {
+		lang = "en"
 	}
-	cataloguesMu.Lock()
-	defer cataloguesMu.Unlock()
-	if c := catalogues[lang]; c != nil {
-		return c, nil
+	build, ok := catalogues[lang]
+	if !ok {
+		return nil, fmt.Errorf("diagnose: no catalogue for %q; languages: %s", lang, strings.Join(i18n.Languages, ", "))
 	}
-	b, err := assets.Findings(lang)
-	if err != nil {
-		return nil, fmt.Errorf("diagnose: %w", err)
-	}
-	c, err := LoadCatalogueOver(b, Default())
-	if err != nil {
-		return nil, err
-	}
-	catalogues[lang] = c
-	return c, nil
-}
-
-// LoadCatalogueOver is LoadCatalogue for a translation: what it lacks is
-// taken from base (English) before it is checked.
-func LoadCatalogueOver(b []byte, base *Catalogue) (*Catalogue, error) {
-	c, err := decodeCatalogue(b)
-	if err != nil {
-		return nil, err
-	}
-	c.fillFrom(base)
-	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("diagnose: catalogue %q: %w", c.Lang, err)
-	}
-	return c, nil
-}
-
-// fillFrom gives c the texts it lacks from en, so that a finding, case,
-// label or sentence added in English but not yet translated is shown in
-// English rather than the whole language being refused. The tests
-// (TestCatalogueTranslations) still list every text not translated.
-func (c *Catalogue) fillFrom(en *Catalogue) {
-	fill := func(dst *map[string]string, src map[string]string) {
-		if *dst == nil {
-			*dst = map[string]string{}
-		}
-		for k, v := range src {
-			if _, ok := (*dst)[k]; !ok {
-				(*dst)[k] = v
-			}
-		}
-	}
-	fill(&c.Labels, en.Labels)
-	fill(&c.Admin, en.Admin)
-	fill(&c.Placeholders, en.Placeholders)
-	fill(&c.Codes, en.Codes)
-	if c.Findings == nil {
-		c.Findings = map[string]FindingText{}
-	}
-	for id, et := range en.Findings {
-		t, ok := c.Findings[id]
-		if !ok {
-			c.Findings[id] = et
-			continue
-		}
-		for cs, ect := range et.Cases {
-			if _, ok := t.Cases[cs]; !ok {
-				if t.Cases == nil {
-					t.Cases = map[string]CaseText{}
-				}
-				t.Cases[cs] = ect
-			}
-		}
-		c.Findings[id] = t
-	}
-	have := map[string]bool{}
-	for _, t := range c.Glossary {
-		have[t.ID] = true
-	}
-	for _, t := range en.Glossary {
-		if !have[t.ID] {
-			c.Glossary = append(c.Glossary, t)
-		}
-	}
+	return build()
 }
 
 // MustCatalogue is CatalogueFor for a language known to exist: English
 // when it does not.
 func MustCatalogue(lang string) *Catalogue {
 	if c, err := CatalogueFor(lang); err == nil {
-		return c
-	}
-	return Default()
-}
-
-// preferred is the catalogue Diagnose uses when its Input names none.
-var preferred atomic.Pointer[Catalogue]
-
-// SetPreferred makes c the catalogue of every diagnosis whose Input has
-// no Catalogue (the command line's --lang); nil goes back to English.
-func SetPreferred(c *Catalogue) { preferred.Store(c) }
-
-// preferredCatalogue is the catalogue SetPreferred chose, else English.
-func preferredCatalogue() *Catalogue {
-	if c := preferred.Load(); c != nil {
 		return c
 	}
 	return Default()
@@ -196,9 +132,9 @@ func (c *Catalogue) personTexts() map[string]string {
 	return out
 }
 
-// CheckVocabulary reports every person's text that uses a retired name,
-// or a technical word (the catalogue's jargon, or UniversalJargon) that
-// the glossary does not explain.
+// CheckVocabulary reports every person's text that uses a technical word
+// (the catalogue's jargon, or UniversalJargon) that the glossary does not
+// explain. Retired names are i18n.Problems' to find, in every part.
 func (c *Catalogue) CheckVocabulary() error {
 	var glossed []string
 	for _, t := range c.Glossary {
@@ -215,9 +151,11 @@ func (c *Catalogue) CheckVocabulary() error {
 		// Placeholders and command-line flags are not words a person reads
 		// as such: "{proxy}" becomes the proxy's address.
 		s := flagRE.ReplaceAllString(placeholderRE.ReplaceAllString(texts[k], "X"), "X")
-		for _, r := range c.Retired {
-			if strings.Contains(strings.ToLower(s), strings.ToLower(r)) {
-				errs = append(errs, fmt.Errorf("%s: uses the retired name %q: %s", k, r, s))
+		// A glossed term that holds a jargon word ("HTTP/2") explains it
+		// there.
+		for _, g := range glossed {
+			if strings.ContainsAny(g, "/.") {
+				s = strings.ReplaceAll(s, g, "X")
 			}
 		}
 		for _, j := range append(slices.Clone(UniversalJargon), c.Jargon...) {

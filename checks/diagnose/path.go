@@ -2,6 +2,8 @@ package diagnose
 
 import (
 	"net"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +19,11 @@ const (
 	HopVPN      HopKind = "vpn"
 	HopProxy    HopKind = "proxy"
 	HopInternet HopKind = "internet"
-	HopService  HopKind = "service"
+	// HopNetwork is the local network between this computer and a
+	// service at a private address (10/8, 172.16/12, 192.168/16, fc00::/7):
+	// no Internet lies between them.
+	HopNetwork HopKind = "network"
+	HopService HopKind = "service"
 )
 
 // HopState is how far the connection got at a hop.
@@ -90,8 +96,11 @@ var hopOfFinding = map[string]hopPlace{
 	"proxy-strips-upgrade":     placeMiddle,
 	"proxy-blocks-connect":     hopPlace(HopProxy),
 	"proxy-auth-required":      hopPlace(HopProxy),
+	"proxy-signin-unavailable": hopPlace(HopProxy),
 	"proxy-unreachable":        hopPlace(HopProxy),
 	"proxy-idle-timeout":       placeMiddle,
+	"connection-max-lifetime":  placeMiddle,
+	"pings-not-enough":         placeMiddle,
 	"handshake-timeout":        placeMiddle,
 	"messages-blocked":         placeMiddle,
 	"tls-intercepted":          placeMiddle,
@@ -107,19 +116,11 @@ var hopOfFinding = map[string]hopPlace{
 // cutsWorking are the warnings that stop a connection which opened: it
 // worked, then was cut. Other warnings on a working run stop nothing.
 var cutsWorking = map[string]bool{
-	"proxy-idle-timeout": true,
-	"connection-dropped": true,
-	"messages-blocked":   true,
-}
-
-// PathFor is the connection path of a run whose findings and verdict are
-// known (Diagnose works them out; a test may write them by hand).
-func PathFor(in Input, findings []Finding, v Verdict) Path {
-	cat := in.Catalogue
-	if cat == nil {
-		cat = Default()
-	}
-	return pathOf(newFacts(in), cat, findings, v)
+	"proxy-idle-timeout":      true,
+	"connection-dropped":      true,
+	"messages-blocked":        true,
+	"connection-max-lifetime": true,
+	"pings-not-enough":        true,
 }
 
 // pathOf is the connection path of a diagnosed run: this computer, the
@@ -136,9 +137,11 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 	if proxy != "" {
 		p.Hops = append(p.Hops, Hop{Kind: HopProxy, Label: label(HopProxy), Detail: proxy})
 	}
-	if !f.in.SelfTest {
-		// The self-test's server is on this computer: nothing in between.
-		p.Hops = append(p.Hops, Hop{Kind: HopInternet, Label: label(HopInternet)})
+	middle := middleOf(f)
+	if middle != "" {
+		// The self-test's server, and any service at a loopback address,
+		// is on this computer: nothing lies in between.
+		p.Hops = append(p.Hops, Hop{Kind: middle, Label: label(middle)})
 	}
 	p.Hops = append(p.Hops, Hop{Kind: HopService, Label: label(HopService), Detail: serviceHost(f.o.Target)})
 
@@ -166,15 +169,25 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 			break
 		}
 	}
-	if p.StopsAt == "" && !v.Works() {
+	addressNeeded := p.StopsAt == "" && slices.ContainsFunc(findings, func(x Finding) bool { return x.ID == IDAddressNeeded })
+	if addressNeeded {
+		// A web page's address: its host was reached, and the live
+		// connection's own address is still to be tested. Nothing stops;
+		// the service is not tested yet.
+		p.Why = IDAddressNeeded
+	} else if p.StopsAt == "" && !v.Works() {
 		if r, ok := firstFailed(f.o); ok {
 			p.StopsAt, p.Why = resolve(hopOfProbe(r, proxy != "")), "probe:"+r.Probe
 		}
 	}
-	if p.StopsAt == HopInternet && f.o.Target.IsLoopback() {
+	if p.StopsAt == HopInternet && middle != HopInternet {
 		// Nothing lies between this computer and itself: a refused port
-		// there is the service's (nothing listens), not the network's.
+		// there is the service's (nothing listens), not the network's; a
+		// private address is reached over the local network.
 		p.StopsAt = HopService
+		if middle == HopNetwork {
+			p.StopsAt = HopNetwork
+		}
 	}
 	state := HopOK
 	if p.StopsAt == "" && !v.Works() {
@@ -182,6 +195,11 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 	}
 	for i := range p.Hops {
 		switch {
+		case addressNeeded:
+			p.Hops[i].State = HopOK
+			if p.Hops[i].Kind == HopService {
+				p.Hops[i].State = HopUnknown
+			}
 		case p.Hops[i].Kind == p.StopsAt:
 			p.Hops[i].State, state = HopStops, HopUnknown
 		case i == 0:
@@ -191,6 +209,38 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 		}
 	}
 	return p
+}
+
+// middleOf is the hop between this computer and the service: none for
+// the self-test and a loopback address, the local network for a private
+// address (as typed, or every address the name gave), else the Internet.
+func middleOf(f *facts) HopKind {
+	t := f.o.Target
+	if f.in.SelfTest || t.IsLoopback() {
+		return ""
+	}
+	var addrs []string
+	if ip, err := netip.ParseAddr(strings.Trim(t.Host, "[]")); err == nil {
+		addrs = []string{ip.String()}
+	} else {
+		for _, k := range []string{"aaaa", "a"} {
+			for _, a := range strings.Split(f.ev(engine.ProbeDNS, k), ",") {
+				if a = strings.TrimSpace(a); a != "" {
+					addrs = append(addrs, a)
+				}
+			}
+		}
+	}
+	if len(addrs) == 0 {
+		return HopInternet
+	}
+	for _, a := range addrs {
+		ip, err := netip.ParseAddr(a)
+		if err != nil || !(ip.Unmap().IsPrivate() || ip.Unmap().IsLoopback()) {
+			return HopInternet
+		}
+	}
+	return HopNetwork
 }
 
 // firstFailed is the first probe that failed on its own.

@@ -17,6 +17,10 @@ type raised struct {
 	fixer Fixer
 	cases []string
 	refs  []EvidenceRef
+	// forApp marks a cut shorter than the app needs (issue 27): a problem
+	// even when a WebSocket opened and echoed, so the verdict is "does not
+	// work" for this app.
+	forApp bool
 }
 
 // found collects raised findings, one per ID: a finding raised twice keeps
@@ -39,6 +43,7 @@ func (fd *found) add(r raised) *raised {
 		if old.fixer == "" {
 			old.fixer = r.fixer
 		}
+		old.forApp = old.forApp || r.forApp
 		for _, c := range r.cases {
 			if !slices.Contains(old.cases, c) {
 				old.cases = append(old.cases, c)
@@ -82,6 +87,7 @@ var rules = []func(*facts, *found){
 	ruleNetwork,
 	ruleDNS,
 	ruleProxy,
+	rulePACBroken,
 	ruleTunnelPage,
 	ruleTCP,
 	ruleCaptivePortal,
@@ -89,13 +95,18 @@ var rules = []func(*facts, *found){
 	ruleTLS,
 	ruleSchemes,
 	ruleUpgrade,
+	ruleCompression,
 	ruleEcho,
+	ruleH2,
+	ruleFallback,
 	ruleHostile,
 	ruleIdle,
+	ruleLifetime,
 	ruleUnknown,
 	ruleContext,
 	ruleFirefox,
 	ruleBrowser,
+	ruleMiddlebox,
 	ruleOK,
 	rulePageAddress,
 }
@@ -108,8 +119,10 @@ func applyRules(f *facts) []raised {
 	}
 	out := make([]raised, 0, len(fd.list))
 	for _, r := range fd.list {
-		// A WebSocket that works cannot have a problem, only warnings.
-		if f.works && r.sev == SeverityProblem {
+		// A WebSocket that works cannot have a problem, only warnings;
+		// but a cut shorter than the app needs, or a way browsers take
+		// that fails, stays one.
+		if f.works && r.sev == SeverityProblem && !r.forApp && r.id != IDH2WebSocketBroken {
 			r.sev = SeverityWarning
 		}
 		out = append(out, *r)

@@ -211,7 +211,7 @@ func ruleBrowser(f *facts, fd *found) {
 		// Only the browser works: it took a way the check could not.
 		r.sev, r.conf, r.cases = SeverityWarning, Likely, []string{"app_fails"}
 		switch {
-		case fd.has(IDProxyAuthRequired):
+		case fd.has(IDProxyAuthRequired) || fd.has(IDProxySigninUnavailable):
 			r.cases = append(r.cases, "proxy_sign_in")
 		case fd.has(IDProxyUnreachable) || fd.has(IDProxyBlocksCONN):
 			r.cases = append(r.cases, "own_proxy")
@@ -314,6 +314,9 @@ func ruleOK(f *facts, fd *found) {
 	if !f.works {
 		return
 	}
+	if fd.has(IDH2WebSocketBroken) {
+		return // browsers take another way, which fails: not "they work"
+	}
 	up, _ := f.get(engine.ProbeUpgrade)
 	r := raised{id: IDWebSocketOK, sev: SeverityOK, conf: Sure, refs: refs(up, engine.KeyStatus)}
 	if f.in.SelfTest {
@@ -322,7 +325,7 @@ func ruleOK(f *facts, fd *found) {
 	}
 	if echo, ok := f.get(engine.ProbeEcho); ok {
 		switch echo.Code {
-		case engine.CodeOK, engine.CodeNoPong:
+		case engine.CodeOK, engine.CodeNoPong, engine.CodeSizeLimit:
 			r.refs = append(r.refs, ref(echo, engine.KeyMessagesEchoed))
 		default:
 			return // the messages were not seen going both ways

@@ -21,14 +21,14 @@ func ruleEcho(f *facts, fd *found) {
 	}
 	echoed, _ := strconv.Atoi(echo.Evidence.Value(engine.KeyMessagesEchoed))
 	base := func(sev Severity, conf Confidence, cases ...string) raised {
-		if !f.secure {
-			cases = append(cases, "plain")
-		} else if f.endToEnd() {
-			cases = append(cases, "end_to_end")
-		}
 		fixer := FixerNetworkAdmin
-		if f.endToEnd() {
-			fixer = FixerServiceAdmin
+		switch {
+		case f.onThisComputer():
+			cases, fixer = append(cases, "this_computer"), FixerServiceAdmin
+		case !f.secure:
+			cases = append(cases, "plain")
+		case f.endToEnd():
+			cases, fixer = append(cases, "end_to_end"), FixerServiceAdmin
 		}
 		return raised{id: IDMessagesBlocked, sev: sev, conf: conf, fixer: fixer, cases: cases,
 			refs: refs(echo, engine.KeyMessagesSent, engine.KeyMessagesEchoed, engine.KeyMissing, engine.KeyMangled, engine.KeyCloseCode, engine.KeyCloseReason)}
@@ -62,6 +62,32 @@ func ruleEcho(f *facts, fd *found) {
 		default:
 			fd.add(dropped)
 		}
+	case engine.CodeAltered:
+		r := raised{id: IDMessagesAltered, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin,
+			refs: refs(echo, engine.KeyLadderHow, engine.KeyLadderFailedStep, engine.KeyLadderPassed)}
+		if echo.Evidence.Value(engine.KeyLadderHow) == "frame_broken" {
+			r.cases = append(r.cases, "frame_broken")
+		}
+		switch {
+		case f.onThisComputer():
+			r.cases, r.fixer = append(r.cases, "this_computer"), FixerServiceAdmin
+		case fd.has(IDTLSIntercepted):
+			r.cases = append(r.cases, "tls_inspection")
+		case f.endToEnd():
+			r.cases, r.fixer = append(r.cases, "end_to_end"), FixerServiceAdmin
+		}
+		fd.add(r)
+	case engine.CodeSizeLimit:
+		r := raised{id: IDMessageSizeLimit, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+			refs: refs(echo, engine.KeyLadderPassed, engine.KeyLadderFailed, engine.KeyLadderHow)}
+		switch how := echo.Evidence.Value(engine.KeyLadderHow); how {
+		case "close_1009", "closed", "timeout":
+			r.cases = []string{how}
+		}
+		if f.endToEnd() {
+			r.cases, r.fixer = append(r.cases, "end_to_end"), FixerServiceAdmin
+		}
+		fd.add(r)
 	case engine.CodeOK, engine.CodeCancelled, "deadline", engine.CodeNoConn:
 	default:
 		if echo.Status == engine.Fail {
@@ -81,11 +107,14 @@ func ruleIdle(f *facts, fd *found) {
 			cases: []string{"no_frame"}, refs: refs(idle, engine.KeyIdleEndedBy, "ping_end_s", "ping_error")})
 	}
 	limit, ok := secondsOf(idle.Evidence.Value(engine.KeyIdleLimit))
-	if !ok || limit >= f.in.requiredIdle().Seconds() {
-		return
+	if !ok || idle.Code == engine.CodePingsIgnored {
+		return // pings-not-enough says it (ruleLifetime)
 	}
 	r := raised{id: IDProxyIdleTimeout, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
 		refs: refs(idle, engine.KeyIdleLimit, engine.KeyIdleEndedBy, engine.KeyPingsKeptAlive, engine.KeySurvived)}
+	// Shorter than the app needs, it does not work for this app (issue
+	// 27); longer, it is worth knowing.
+	forApp(f, &r, limit)
 	switch e := idle.Evidence.Value(engine.KeyIdleEndedBy); e {
 	case "close_frame", "fin", "reset", "silent":
 		r.cases = append(r.cases, e)
@@ -193,10 +222,13 @@ func ruleBadMessages(f *facts, fd *found) {
 	default:
 		return
 	}
-	fixer := FixerNetworkAdmin
-	if f.endToEnd() {
+	fixer, cases := FixerNetworkAdmin, []string{cs}
+	switch {
+	case f.onThisComputer():
+		fixer, cases = FixerServiceAdmin, append(cases, "this_computer")
+	case f.endToEnd():
 		fixer = FixerServiceAdmin
 	}
 	fd.add(raised{id: IDMessagesBlocked, sev: SeverityProblem, conf: Likely, fixer: fixer,
-		cases: []string{cs}, refs: refs(echo, "code", engine.KeyMessagesEchoed)})
+		cases: cases, refs: refs(echo, "code", engine.KeyMessagesEchoed)})
 }

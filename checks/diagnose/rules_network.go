@@ -79,6 +79,11 @@ func ruleTCP(f *facts, fd *found) {
 	}
 	switch tcp.Status {
 	case engine.Warn:
+		if tcp.Code == engine.CodePartial && ipv6Broken(tcp) {
+			fd.add(raised{id: IDIPv6Broken, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+				refs: refs(tcp, engine.KeyPort, engine.KeyConnectIPV6, engine.KeyConnectIPV4)})
+			return
+		}
 		if tcp.Code == engine.CodePartial {
 			fd.add(raised{id: IDTCPBlocked, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
 				cases: []string{"partial"}, refs: refs(tcp, engine.KeyPort, engine.KeyConnectIPV6, engine.KeyConnectIPV4)})
@@ -164,4 +169,10 @@ func ruleSchemes(f *facts, fd *found) {
 		r.sev, r.cases = SeverityInfo, []string{"target_secure"}
 	}
 	fd.add(r)
+}
+
+// ipv6Broken: every IPv4 address connects and no IPv6 one does.
+func ipv6Broken(tcp engine.Result) bool {
+	v6 := tcp.Evidence.Value(engine.KeyConnectIPV6)
+	return tcp.Evidence.Value(engine.KeyConnectIPV4) == engine.CodeOK && v6 != "" && v6 != engine.CodeOK && v6 != engine.CodePartial
 }

@@ -29,9 +29,16 @@ func proxyStatusOf(r engine.Result) int {
 }
 
 func ruleProxy(f *facts, fd *found) {
+	_, gone := f.proxyGoneAt()
 	for _, r := range f.proxyAnswers() {
 		st := proxyStatusOf(r)
 		switch {
+		case gone && r.Status == engine.Fail && unreachableProxy(r):
+			// It opened a tunnel earlier in this run: the setting is
+			// right, the proxy went away (refused, silent, or cut before
+			// answering).
+			fd.add(raised{id: IDProxyUnreachable, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"went_away"}, refs: append(refs(r, engine.KeyProxy, engine.KeyFailedAt, "code"), proxyReachedRefs(f)...)})
 		case st == 407:
 			x := raised{id: IDProxyAuthRequired, sev: f.problemSev(), conf: Sure, fixer: FixerYou,
 				refs: refs(r, engine.KeyProxyStatus, engine.KeyProxyAuth)}
@@ -43,6 +50,20 @@ func ruleProxy(f *facts, fd *found) {
 					x.cases = c
 					x.refs = append(x.refs, si.refs()...)
 				}
+				switch si.unavailable() {
+				case "signin_failed":
+					// No sign-in could be made: the proxy never judged one.
+					x.id, x.cases = IDProxySigninUnavailable, nil
+				case "signin_needed":
+					x.id, x.cases = IDProxySigninUnavailable, []string{"signin_needed"}
+				}
+			}
+			fd.add(x)
+		case cannotReach(r, st):
+			x := raised{id: IDProxyCannotReach, sev: f.problemSev(), conf: Likely, fixer: FixerNetworkAdmin,
+				refs: refs(r, engine.KeyProxyStatus, engine.KeyProxyReason, "proxy_server")}
+			if c := cannotReachCase(r, st); c != "" {
+				x.cases = []string{c}
 			}
 			fd.add(x)
 		case st >= 300 || (st != 0 && st < 200):
@@ -68,6 +89,18 @@ func ruleProxy(f *facts, fd *found) {
 			fd.add(x)
 		}
 	}
+}
+
+// proxyReachedRefs point at the proxy's answers that opened a tunnel in
+// this run, before it went away.
+func proxyReachedRefs(f *facts) []EvidenceRef {
+	var out []EvidenceRef
+	for _, r := range f.proxyAnswers() {
+		if st := proxyStatusOf(r); st >= 200 && st < 300 {
+			out = append(out, refs(r, engine.KeyProxyStatus)...)
+		}
+	}
+	return out
 }
 
 // ruleTunnelPage blames the proxy for an answer that came into a tunnel it
@@ -101,6 +134,40 @@ func ruleTunnelPage(f *facts, fd *found) {
 	}
 }
 
+// cannotReach reports whether a proxy's refusal r (status st) says the
+// proxy could not reach the service itself, rather than that a rule of
+// the network forbids it: a gateway error (502, 503, 504) or a name for
+// the failure (squid's X-Squid-Error), unless that name is an access
+// rule. Squid's own error pages are titled "could not be retrieved"
+// either way, so the status and the name decide, not the page.
+func cannotReach(r engine.Result, st int) bool {
+	switch reason := r.Evidence.Value(engine.KeyProxyReason); {
+	case strings.Contains(reason, "ACCESS") || strings.Contains(reason, "DENIED") || strings.Contains(reason, "FORBIDDEN"):
+		return false
+	case st == 502 || st == 503 || st == 504:
+		return true
+	case st == 500:
+		return reason != ""
+	}
+	return false
+}
+
+// cannotReachCase says why the proxy could not reach the service, when
+// it says: the name (ERR_DNS_FAIL), nothing listening (ERR_CONNECT_FAIL),
+// or no answer in time (504, ERR_*TIMEOUT).
+func cannotReachCase(r engine.Result, st int) string {
+	reason := r.Evidence.Value(engine.KeyProxyReason)
+	switch {
+	case strings.Contains(reason, "DNS"):
+		return "dns"
+	case strings.Contains(reason, "TIMEOUT") || st == 504:
+		return "timeout"
+	case reason == "ERR_CONNECT_FAIL":
+		return "refused"
+	}
+	return ""
+}
+
 // signIn is how signing in to the proxy went, from the first answer that
 // says.
 type signIn struct {
@@ -115,30 +182,53 @@ func windowsScheme(s string) bool {
 	return strings.Contains(l, "ntlm") || strings.Contains(l, "negotiate") || strings.Contains(l, "kerberos")
 }
 
-// signInCases are proxy-auth-required's words for a proxy that wants a
-// Windows sign-in: refused as the signed-in user (SSPI, or a Kerberos
-// ticket outside Windows), refused with the
-// credentials given, or not tried for want of an account. A proxy that
-// wants only Basic keeps the finding's own words.
+// The sign-in results of netenv.AuthInfo that the words tell apart.
+const (
+	authNoCredentials = "no_credentials" // netenv.AuthNoCredentials
+	authFailed        = "failed"         // netenv.AuthFailed
+)
+
+// authRequiredCases are proxy-auth-required's words for a proxy that
+// wants a Windows sign-in: not made (SSPI or the Kerberos ticket cache
+// failed: the proxy never saw one, so it refused nobody), refused as the
+// signed-in user (SSPI, or a Kerberos ticket outside Windows), refused
+// with the credentials given, or not tried for want of an account. A
+// proxy that wants only Basic keeps the finding's own words.
 func (s signIn) authRequiredCases() []string {
 	switch {
 	case !windowsScheme(s.scheme) && !(s.scheme == "" && windowsScheme(s.offered)):
 		return nil
-	case s.identity == "windows" && s.result != "no_credentials":
+	case s.unavailable() != "":
+		return nil // proxy-signin-unavailable's
+	case s.identity == "windows" && s.result != authNoCredentials:
 		return []string{"windows_refused"}
-	case s.identity == "ticket" && s.result != "no_credentials":
+	case s.identity == "ticket" && s.result != authNoCredentials:
 		return []string{"ticket_refused"}
-	case s.identity == "credentials" && s.result != "no_credentials":
+	case s.identity == "credentials" && s.result != authNoCredentials:
 		return []string{"credentials_refused"}
-	case s.result == "no_credentials":
-		return []string{"signin_needed"}
 	}
 	return nil
 }
 
+// unavailable says whether no Windows sign-in could be made at all:
+// "signin_failed" (SSPI or Kerberos failed on this computer),
+// "signin_needed" (no account to give), or "" (a sign-in was made, or the
+// proxy wants no Windows sign-in). Both are proxy-signin-unavailable.
+func (s signIn) unavailable() string {
+	switch {
+	case !windowsScheme(s.scheme) && !(s.scheme == "" && windowsScheme(s.offered)):
+		return ""
+	case s.result == authFailed && s.identity != "credentials":
+		return "signin_failed"
+	case s.result == authNoCredentials:
+		return "signin_needed"
+	}
+	return ""
+}
+
 // signInRefs are the sign-in's evidence for a finding.
 func (s signIn) refs() []EvidenceRef {
-	return refs(s.r, engine.KeyProxyAuthOffered, engine.KeyProxyAuthScheme, engine.KeyProxyAuthIdentity, engine.KeyProxyAuthDomain, engine.KeyProxyAuthRounds, engine.KeyProxyAuthResult)[1:]
+	return refs(s.r, engine.KeyProxyAuthOffered, engine.KeyProxyAuthScheme, engine.KeyProxyAuthIdentity, engine.KeyProxyAuthDomain, engine.KeyProxyAuthRounds, engine.KeyProxyAuthResult, engine.KeyProxyError)[1:]
 }
 
 // Evidence of Firefox's own proxy settings (see engine.ProxyProbe).

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
@@ -26,8 +27,9 @@ type ruleCase struct {
 	verdict   diagnose.Verdict
 	who       diagnose.Fixer
 	uncertain bool
-	// contains: text that must appear in the findings' words.
-	contains []string
+	// contains: text that must appear in the findings' words; lacks:
+	// text that must not.
+	contains, lacks []string
 }
 
 var proxyEnv = diagnose.Environment{ProxyURL: corpProxy, ProxySource: "wininet", ProxyOrigin: `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`}
@@ -36,12 +38,109 @@ func ruleCases() []ruleCase {
 	failNet := func(raw string, rs ...engine.Result) engine.Outcome {
 		return outcome(raw, rs...)
 	}
+	pacBroken := res("proxy", engine.Warn, engine.CodeProxyRouteError, "proxy_source", "pac")
+	pacBroken.Error = "PAC file http://wpad.corp.example/proxy.pac: the script did not finish in time (an endless loop, or DNS that does not answer)"
 	return append(pageRuleCases(), []ruleCase{
+		{
+			name:     "the proxy script is broken, the check went direct and works",
+			in:       diagnose.Input{Outcome: outcome("wss://app.example.com/socket", dnsOK, tcpOK, pacBroken, tlsOK, httpOK, up101, echoOK)},
+			want:     []string{"pac-broken warning sure", "websocket-ok ok sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"did not finish in time"},
+		},
 		{
 			name:    "works",
 			in:      diagnose.Input{Outcome: wssWorks},
 			want:    []string{"websocket-ok ok sure"},
 			verdict: diagnose.Works,
+		},
+		{
+			name: "the ladder's echo came back changed: messages-altered",
+			in: diagnose.Input{Outcome: with(wsWorks, res("echo", engine.Fail, "altered", "messages_sent", "6", "messages_echoed", "6",
+				"ladder", "altered", "ladder_how", "altered", "ladder_failed_step", "binary_1mib", "ladder_failed_bytes", "1048576", "ladder_passed_bytes", "65536"))},
+			want:    []string{"messages-altered problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "broken frames after a clean handshake: messages-altered",
+			in: diagnose.Input{Outcome: with(wsWorks, res("echo", engine.Fail, "altered", "messages_sent", "6", "messages_echoed", "0",
+				"ladder_how", "frame_broken"))},
+			want:    []string{"messages-altered problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "closed with 1009 above 1 MiB: message-size-limit",
+			in: diagnose.Input{Outcome: with(wsWorks, res("echo", engine.Warn, "size_limit", "messages_sent", "6", "messages_echoed", "6",
+				"ladder", "size_limit", "ladder_how", "close_1009", "ladder_failed_step", "binary_4mib", "ladder_failed_bytes", "4194304", "ladder_passed_bytes", "1048576"))},
+			want:    []string{"message-size-limit warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			// RFC 8441: the server invites WebSockets over HTTP/2 and
+			// resets the stream; HTTP/1.1 works.
+			name: "WebSockets over HTTP/2 offered and reset: h2-websocket-broken",
+			in: diagnose.Input{Outcome: with(wssWorks, res("h2", engine.Fail, engine.CodeH2StreamReset, "alpn", "h2", "enable_connect_protocol", "1",
+				"h2_reset", "INTERNAL_ERROR", "h2_stage", "stream", "browser_way", "h2"))},
+			// Browsers take that way: for them it does not work.
+			want:     []string{"h2-websocket-broken problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"Switching to another browser will not help", "cut the connection off", "RST_STREAM INTERNAL_ERROR", "SETTINGS_ENABLE_CONNECT_PROTOCOL"},
+		},
+		{
+			name: "WebSockets over HTTP/2 offered and answered 400: h2-websocket-broken",
+			in: diagnose.Input{Outcome: with(wssWorks, res("h2", engine.Fail, "status_400", "alpn", "h2", "enable_connect_protocol", "1",
+				"h2_status", "400", "h2_stage", "stream", "browser_way", "h2"))},
+			// Browsers take that way: for them it does not work.
+			want:     []string{"h2-websocket-broken problem sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"answered with code 400", ":status 400"},
+		},
+		{
+			name: "WebSockets over HTTP/2 fail, and so does HTTP/1.1: the upgrade's findings only",
+			in: diagnose.Input{Outcome: with(outcome("wss://app.example.com/socket", dnsOK, tcpOK, tlsOK, httpOK,
+				res("upgrade", engine.Fail, "status_404", "status", "404")),
+				res("h2", engine.Fail, "status_404", "alpn", "h2", "enable_connect_protocol", "1", "h2_status", "404", "h2_stage", "stream", "browser_way", "h2"))},
+			want:    []string{"server-no-websocket problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerServiceAdmin,
+			lacks:   []string{"HTTP/2"},
+		},
+		{
+			name:    "WebSockets over HTTP/2 offered and working: h2-websocket-ok, info",
+			in:      diagnose.Input{Outcome: with(wssWorks, res("h2", engine.Pass, "ok", "alpn", "h2", "enable_connect_protocol", "1", "h2_status", "200", "h2_echo", "ok", "browser_way", "h2"))},
+			want:    []string{"websocket-ok ok sure", "h2-websocket-ok info sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name:    "HTTP/2 without the invitation: browsers take HTTP/1.1, nothing to say",
+			in:      diagnose.Input{Outcome: with(wssWorks, res("h2", engine.Pass, engine.CodeH2NoWebSocket, "alpn", "h2", "enable_connect_protocol", "absent", "browser_way", "http/1.1"))},
+			want:    []string{"websocket-ok ok sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name: "a compression answer the RFC allows, refused by gorilla, works without: works, info",
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Pass, "ok", "status", "101", "accept_ok", "yes", "upgrade", "websocket",
+				"sec_websocket_extensions", "permessage-deflate; server_no_context_takeover", "compression", "none",
+				"compression_answer", "valid", "retry_without_compression", "ok"))},
+			want:    []string{"websocket-ok ok sure", "compression-answer-refused info sure"},
+			verdict: diagnose.Works,
+		},
+		{
+			name: "a compression answer that breaks the RFC: named precisely, not server-no-websocket",
+			in: diagnose.Input{Outcome: with(wssWorks, res("upgrade", engine.Fail, "bad_extension", "status", "101", "accept_ok", "yes", "upgrade", "websocket",
+				"sec_websocket_extensions", "permessage-deflate; client_max_window_bits=20", "compression", "permessage-deflate",
+				"compression_answer", "invalid", "extension_parameter", "client_max_window_bits=20",
+				"extension_problem", "in an answer this parameter needs a value from 8 to 15 (RFC 7692, section 7.1.2)", "retry_without_compression", "ok"),
+				res("echo", engine.Skip, "needs_upgrade"))},
+			want:    []string{"compression-answer-invalid problem sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerServiceAdmin,
 		},
 		{
 			name: "no route at all",
@@ -153,6 +252,14 @@ func ruleCases() []ruleCase {
 			name: "IPv6 broken, IPv4 works",
 			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", engine.Warn, "partial", "port", "443",
 				"connect_ipv6", "unreachable", "connect_ipv4", "ok"))},
+			want:    []string{"ipv6-broken warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
+			name: "IPv4 broken, IPv6 works: a partial block, not ipv6-broken",
+			in: diagnose.Input{Outcome: with(wssWorks, res("tcp", engine.Warn, "partial", "port", "443",
+				"connect_ipv6", "ok", "connect_ipv4", "timeout"))},
 			want:    []string{"tcp-blocked warning sure", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerNetworkAdmin,
@@ -184,6 +291,48 @@ func ruleCases() []ruleCase {
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
 			contains: []string{"Upgrade and Connection headers", "HTTP/1.1"},
+		},
+		{
+			// The app's own fallback (Socket.IO's long polling) works
+			// where the WebSocket does not: a warning beside the problem.
+			name: "proxy answers the upgrade itself, Socket.IO's polling works: fallback-works",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "squid/5.7", "via", "1.1 proxy.corp (squid/5.7)", "x_squid_error", "ERR_INVALID_REQ 0"), skipEcho,
+				res("fallback", engine.Pass, "ok", "fallback_framework", "socketio", "fallback_transport", "polling", "fallback_answer", "connected",
+					"fallback_open_status", "200", "fallback_open_ms", "12", "fallback_send_status", "200", "fallback_receive_status", "200")),
+				Env: proxyEnv},
+			want:     []string{"proxy-strips-upgrade problem sure", "fallback-works warning sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"can still work, more slowly", "transport=polling"},
+		},
+		{
+			name: "proxy answers the upgrade itself and blocks Socket.IO's polling: fallback-broken",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "squid/5.7", "via", "1.1 proxy.corp (squid/5.7)", "x_squid_error", "ERR_INVALID_REQ 0"), skipEcho,
+				res("fallback", engine.Fail, "status_403", "fallback_framework", "socketio", "fallback_transport", "polling", "fallback_stage", "open",
+					"fallback_open_status", "403", "fallback_open_ms", "3")),
+				Env: proxyEnv},
+			want:     []string{"proxy-strips-upgrade problem sure", "fallback-broken problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"backup way is blocked too", "showing a page of its own"},
+		},
+		{
+			name: "the upgrade cut off, Socket.IO's polling cut off too: fallback-broken, closed",
+			in: diagnose.Input{Outcome: with(wsWorks, res("upgrade", engine.Fail, "closed"), skipEcho,
+				res("fallback", engine.Fail, "closed", "fallback_framework", "socketio", "fallback_stage", "open", "fallback_open_ms", "1"))},
+			// Sure that both ways fail; why the upgrade failed is less so.
+			want:     []string{"fallback-broken problem sure", "proxy-strips-upgrade problem likely", "server-no-websocket problem possible"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"was cut off or got no answer"},
+		},
+		{
+			name:    "a working WebSocket needs no fallback: nothing said of it",
+			in:      diagnose.Input{Outcome: with(wsWorks, res("fallback", engine.Pass, "ok", "fallback_framework", "socketio", "fallback_answer", "connected"))},
+			want:    []string{"websocket-ok ok sure"},
+			verdict: diagnose.Works,
 		},
 		{
 			name: "200 like the plain GET, through a proxy: proxy likelier than server",
@@ -252,6 +401,40 @@ func ruleCases() []ruleCase {
 			contains: []string{"page saying the address is blocked"},
 		},
 		{
+			// squid could not find the name: a failure of the way on, not a
+			// rule, and no reason to say the network forbids the address.
+			name: "proxy cannot resolve the service's name",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", engine.Fail, "proxy_refused_connect", "proxy_status", "503 Service Unavailable", "proxy_reason", "ERR_DNS_FAIL", "proxy_server", "squid/5.7"),
+				res("tcp", engine.Skip, "after_proxy"), res("tls", engine.Skip, "after_proxy"), res("http", engine.Skip, "after_proxy"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-cannot-reach problem likely", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"could not reach", "could not find the name", "ERR_DNS_FAIL", "not an access rule"},
+			lacks:    []string{"rules of your network", "said no"},
+		},
+		{
+			name: "a gateway timeout from the proxy",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", engine.Fail, "proxy_refused_connect", "proxy_status", "504 Gateway Timeout"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-cannot-reach problem likely", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"did not answer the proxy in time", "no reason given"},
+		},
+		{
+			// squid's access rules answer 403 ERR_ACCESS_DENIED: a rule.
+			name: "squid's access denied stays a refusal",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", engine.Fail, "proxy_refused_connect", "proxy_status", "403 Forbidden", "proxy_reason", "ERR_ACCESS_DENIED"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:    []string{"proxy-blocks-connect problem sure", "proxy-configured info sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+		},
+		{
 			name: "block page on the upgrade",
 			in: diagnose.Input{Outcome: with(wsWorks,
 				res("upgrade", engine.Fail, "status_403", "status", "403", "body_title", "Web Filter Block Page", "server", "FortiGate"), skipEcho)},
@@ -286,7 +469,7 @@ func ruleCases() []ruleCase {
 				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM, Negotiate",
 					"proxy_auth_offered", "NTLM, Negotiate", "proxy_auth_result", "no_credentials"),
 				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
-			want:     []string{"proxy-auth-required problem sure", "proxy-configured info sure"},
+			want:     []string{"proxy-signin-unavailable problem sure", "proxy-configured info sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
 			contains: []string{"wants you to sign in with your Windows account", "--proxy-user", "offers NTLM, Negotiate"},
@@ -302,6 +485,22 @@ func ruleCases() []ruleCase {
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerYou,
 			contains: []string{"did not accept your Windows sign-in", "scheme Negotiate, user's domain CORP", "HTTP/"},
+		},
+		{
+			// SSPI unavailable (Wine, no domain session) or a ticket cache
+			// that cannot be read: no sign-in reached the proxy, so it
+			// refused nobody.
+			name: "the Windows sign-in could not be made",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("proxy", engine.Fail, "proxy_auth_required", "proxy_status", "407 Proxy Authentication Required", "proxy_authenticate", "NTLM",
+					"proxy_auth_offered", "NTLM", "proxy_auth_scheme", "NTLM", "proxy_auth_identity", "windows",
+					"proxy_auth_result", "failed", "proxy_error", "sign in to the proxy: sspi: package NTLM: winapi error 0x80090305"),
+				res("upgrade", engine.Skip, "after_proxy"), skipEcho), Env: proxyEnv},
+			want:     []string{"proxy-signin-unavailable problem sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerYou,
+			contains: []string{"could not sign you in", "it has not refused you", "Proxy user name", "winapi error 0x80090305"},
+			lacks:    []string{"did not accept", "said no", "Lock your computer"},
 		},
 		{
 			name: "proxy refused the Kerberos ticket from kinit",
@@ -386,10 +585,66 @@ func ruleCases() []ruleCase {
 			in: diagnose.Input{Outcome: with(wssWorks,
 				res("idle", engine.Warn, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),
 				Env: proxyEnv},
-			want:     []string{"proxy-idle-timeout warning sure", "websocket-ok ok sure", "proxy-configured info sure"},
+			// Shorter than the app needs: it does not work for this
+			// app, whatever else worked (issue 27).
+			want:     []string{"proxy-idle-timeout problem sure", "websocket-ok ok sure", "proxy-configured info sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"after 60 seconds", "at least 120 seconds", "Your network ends quiet live connections after 60 seconds; this app needs at least 120 (the usual recommendation for live apps)."},
+		},
+		{
+			name: "idle WebSockets cut after 60 s, the preset needs 30 s",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", engine.Pass, "idle_limit", "limit_s", "60", "ended_by", "fin", "pings_help", "yes", "survived_s", "59")),
+				RequiredIdle: 30 * time.Second, RequiredIdleSource: engine.NeedPreset},
+			want:     []string{"proxy-idle-timeout warning sure", "websocket-ok ok sure"},
 			verdict:  diagnose.WorksWithWarnings,
 			who:      diagnose.FixerNetworkAdmin,
-			contains: []string{"after 60 seconds", "at least 120 seconds"},
+			contains: []string{"at least every 30 seconds, so it should stay connected", "come from your support team's settings"},
+			lacks:    []string{"while the service needs"},
+		},
+		{
+			name: "quiet WebSockets silently dropped after 11 s, a Socket.IO address",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", engine.Warn, "idle_limit", "limit_s", "11.0", "ended_by", "silent", "pings_help", "yes", "survived_s", "10.5")),
+				RequiredIdle: 25 * time.Second, RequiredIdleSource: engine.NeedSocketIO},
+			want:     []string{"proxy-idle-timeout problem sure", "websocket-ok ok sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"Your network silently drops quiet live connections after 11 seconds; this app needs at least 25 (Socket.IO's usual heartbeat)."},
+		},
+		{
+			name: "every WebSocket ends 8 s after it opens, busy or not",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", engine.Warn, "max_lifetime", "lifetime_s", "8.0", "ended_by", "fin", "data_helps", "no")), Env: proxyEnv},
+			want:    []string{"connection-max-lifetime problem sure", "websocket-ok ok sure", "proxy-configured info sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+			contains: []string{"Your network ends every live connection 8 seconds after it opens; this app needs at least 120",
+				"ended 8 seconds after it opened", "Maximum connection lifetime measured: every WebSocket, busy or idle, was ended 8 s after it opened",
+				"is ended 8 s (±1 s) after it opens", "the proxy http://proxy.corp.example:3128"},
+			lacks: []string{"Idle timeout"},
+		},
+		{
+			name: "every WebSocket ends 8 s after it opens, the preset needs 5 s",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", engine.Pass, "max_lifetime", "lifetime_s", "8.0", "ended_by", "fin", "data_helps", "no")),
+				RequiredIdle: 5 * time.Second, RequiredIdleSource: engine.NeedPreset},
+			want:    []string{"connection-max-lifetime warning sure", "websocket-ok ok sure"},
+			verdict: diagnose.WorksWithWarnings,
+			who:     diagnose.FixerNetworkAdmin,
+			lacks:   []string{"keeps losing it"},
+		},
+		{
+			name: "pings do not count, data does: cut after 6 s",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("idle", engine.Warn, "pings_not_enough", "limit_s", "6.0", "ended_by", "fin", "pings_help", "no", "data_helps", "yes"))},
+			want:    []string{"pings-not-enough problem sure", "websocket-ok ok sure"},
+			verdict: diagnose.DoesNotWork,
+			who:     diagnose.FixerNetworkAdmin,
+			contains: []string{"Your network ends live connections that only send keep-alive signals after 6 seconds",
+				"send a small message at least every 3 seconds", "closed after 6 s (±1 s)"},
+			lacks: []string{"Quiet live connections are cut"},
 		},
 		{
 			name: "a WebSocket kept busy with pings is cut anyway",
@@ -438,7 +693,7 @@ func ruleCases() []ruleCase {
 			want:     []string{"tls-intercepted warning sure", "websocket-ok ok sure"},
 			verdict:  diagnose.WorksWithWarnings,
 			who:      diagnose.FixerNetworkAdmin,
-			contains: []string{"Zscaler Inc."},
+			contains: []string{"Zscaler Inc.", "The device is Zscaler", "Zscaler: exempt app.example.com", "Cloud App Control"},
 		},
 		{
 			name: "company CA on a public name: inspection likely",
@@ -447,6 +702,9 @@ func ruleCases() []ruleCase {
 			want:    []string{"tls-intercepted warning likely", "websocket-ok ok sure"},
 			verdict: diagnose.WorksWithWarnings,
 			who:     diagnose.FixerNetworkAdmin,
+			// An issuer no fingerprint knows keeps the generic words.
+			contains: []string{"Exempt app.example.com and its subdomains from TLS inspection"},
+			lacks:    []string{"The device is", "Do Not Inspect"},
 		},
 		{
 			name: "the preset names the service's issuer and a company CA answered",
@@ -678,6 +936,11 @@ func TestRules(t *testing.T) {
 			for _, c := range tc.contains {
 				if !strings.Contains(words, c) {
 					t.Errorf("words lack %q:\n%s", c, words)
+				}
+			}
+			for _, c := range tc.lacks {
+				if strings.Contains(words, c) {
+					t.Errorf("words say %q:\n%s", c, words)
 				}
 			}
 			if strings.Contains(words, "s3cret") || strings.Contains(words, "jane") {

@@ -26,6 +26,17 @@ func ruleTLS(f *facts, fd *found) {
 		return
 	}
 	product := interceptor(tls)
+	// The product by its maker (assets/middleboxes.json): its own remedy.
+	vendor, named := IdentifyIssuer(Middleboxes(), tls.Evidence.Value(engine.KeyLeafIssuerOrg), tls.Evidence.Value(engine.KeyLeafIssuer))
+	if named && product == "" {
+		product = vendor.ID
+	}
+	withVendor := func(r raised) raised {
+		if named {
+			r.cases = append(r.cases, vendor.VendorCase())
+		}
+		return r
+	}
 	insecure := tls.Evidence.Value(engine.KeyInsecure) == "yes"
 	tlsRefs := refs(tls, engine.KeyLeafIssuerOrg, engine.KeyLeafIssuer, engine.KeyTrustedBy, engine.KeyExpectedIssuers)
 	// The support team's preset names the issuers of the service's
@@ -79,8 +90,8 @@ func ruleTLS(f *facts, fd *found) {
 		switch {
 		case product != "":
 			// An inspection product whose authority this machine lacks.
-			fd.add(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
-				cases: []string{"product", "not_trusted"}, refs: tlsRefs}))
+			fd.add(withVendor(withExpectation(raised{id: IDTLSIntercepted, sev: f.problemSev(), conf: Sure, fixer: FixerNetworkAdmin,
+				cases: []string{"product", "not_trusted"}, refs: tlsRefs})))
 		case differs != nil:
 			// Through the proxy a certificate this machine does not trust,
 			// without it the server's own: the proxy re-signs.
@@ -101,6 +112,7 @@ func ruleTLS(f *facts, fd *found) {
 		switch {
 		case product != "":
 			r.cases, r.conf = []string{"product"}, Sure
+			r = withVendor(r)
 		case expected:
 			return // the service's own authority, as its support team says
 		case unexpected:

@@ -167,6 +167,9 @@ func ruleUpgrade(f *facts, fd *found) {
 			proxy(Possible, pc...)
 		}
 
+	case up.Code == engine.CodeBadExtension && up.Evidence.Value(engine.KeyCompressionAnswer) == engine.CompressionAnswerInvalid:
+		// ruleCompression names it precisely.
+
 	case up.Code == engine.CodeBadAccept || up.Code == engine.CodeBadUpgradeHeaders || up.Code == engine.CodeBadExtension:
 		if sd == sideClient {
 			proxy(Likely)

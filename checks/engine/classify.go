@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
@@ -111,6 +112,21 @@ func hasTLSMessage(err error) bool {
 			return false
 		}
 		err = errors.Unwrap(err)
+	}
+	return false
+}
+
+// isErrno reports whether err wraps one of the errnos in set (the
+// system's own numbers: errno_unix.go, errno_windows.go).
+func isErrno(err error, set []syscall.Errno) bool {
+	var e syscall.Errno
+	if !errors.As(err, &e) {
+		return false
+	}
+	for _, s := range set {
+		if e == s {
+			return true
+		}
 	}
 	return false
 }

@@ -136,7 +136,7 @@ func tlsAlert(err error) string {
 // clientCertEvidence keeps what the server asked of a client certificate
 // (see certAsk.note) and the TLS alert that ended the connection, if one
 // did ("tls_alert": certificate_required, bad_certificate, unknown_ca...).
-func (r *Run) clientCertEvidence(e *Evidence, ask *certAsk, err error) {
+func (r *ProbeRun) clientCertEvidence(e *Evidence, ask *certAsk, err error) {
 	ask.note(e, len(r.TLS.ClientCerts) > 0)
 	if a := tlsAlert(err); a != "" {
 		e.Set(KeyTLSAlert, a)

@@ -15,11 +15,14 @@ func Codes() []string {
 		CodeDNSError, CodeCertInvalid, CodeTLSError, CodeCancelled, CodeDeadline,
 		CodeProxyUnreachable, CodeProxyAuthRequired, CodeProxyRefusedConnect, CodeProxyError,
 		CodeError, CodeNoEcho, CodePartialEcho, CodeNoPong, CodeMangled, CodeNoConn,
-		CodeIdleLimit, CodeDropped, CodeNoProxy, CodeProxyRouteError, CodePartial, CodeNoAddress,
+		CodeIdleLimit, CodeDropped, CodeMaxLifetime, CodePingsIgnored, CodeNoProxy, CodeProxyRouteError, CodePartial, CodeNoAddress,
 		CodeNotApplicable, CodeTLSVersion, CodeCertExpired, CodeCertNotYetValid, CodeCertHostname,
 		CodeCertSelfSigned, CodeCertUnknownAuthority, CodeNotPublicRoot, CodeBadAccept,
 		CodeBadUpgradeHeaders, CodeBadExtension, CodeHandshakeTimeout, CodeSlow, CodeClientCertRequired,
 		CodeHeadersTooLarge, CodeMessageTooLarge, CodeInvalidUTF8, CodeTLSPort, CodePlainPort, CodeNotHTTP,
+		CodeAltered, CodeSizeLimit,
+		CodeH2NotOffered, CodeH2NoWebSocket, CodeH2StreamReset, CodeH2NoEcho,
+		CodeFallbackNotFramework, CodeFallbackNoAnswer,
 	}
 }
 

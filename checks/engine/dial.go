@@ -29,7 +29,7 @@ const fallbackDelay = 250 * time.Millisecond
 // answered is noted in the probe's evidence (see noteTunnel), and a refusal
 // is a *netenv.ProxyError, which Classify codes proxy_unreachable,
 // proxy_auth_required, proxy_refused_connect or proxy_error.
-func (r *Run) DialTarget(ctx context.Context) (net.Conn, error) {
+func (r *ProbeRun) DialTarget(ctx context.Context) (net.Conn, error) {
 	if !r.direct {
 		if route := r.Route(); !route.Direct() || route.Err != nil {
 			return r.dialRoute(ctx, route)
@@ -39,7 +39,7 @@ func (r *Run) DialTarget(ctx context.Context) (net.Conn, error) {
 }
 
 // dialDirect is DialTarget without a proxy.
-func (r *Run) dialDirect(ctx context.Context) (net.Conn, error) {
+func (r *ProbeRun) dialDirect(ctx context.Context) (net.Conn, error) {
 	end := r.Begin(PhaseConnect)
 	defer end()
 	addrs := r.Addrs()
@@ -129,7 +129,8 @@ func RouteFor(ctx context.Context, t Target, opts Options) netenv.Route {
 //     "407 Proxy Authentication Required", SOCKS "succeeded"...);
 //     "proxy_authenticate" (the Proxy-Authenticate values, comma
 //     separated), "proxy_via", "proxy_server", "proxy_body" (the start of
-//     a refusal's body);
+//     a refusal's body), "proxy_reason" (the proxy's name for a refusal,
+//     squid's X-Squid-Error);
 //   - "proxy_stage" (connect, tls, handshake) and "proxy_error" when the
 //     tunnel failed;
 //   - when the proxy asked for a sign-in: "proxy_auth_offered" (the
@@ -141,7 +142,7 @@ func RouteFor(ctx context.Context, t Target, opts Options) netenv.Route {
 //   - "proxy_failover": proxies tried before, which could not be reached;
 //   - "proxy_route_error": the settings asked for a proxy that could not
 //     be worked out (a PAC file that failed); the fallback was used.
-func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, error) {
+func (r *ProbeRun) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, error) {
 	if route.Err != nil {
 		r.Note("proxy_route_error", route.Err.Error())
 	}
@@ -198,7 +199,7 @@ func (r *Run) dialRoute(ctx context.Context, route netenv.Route) (net.Conn, erro
 }
 
 // noteTunnel keeps what the proxy answered as the probe's evidence.
-func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
+func (r *ProbeRun) noteTunnel(t netenv.Tunnel, err error) {
 	status, via, server := t.Status, t.Via, t.Server
 	auth := t.Auth
 	var pe *netenv.ProxyError
@@ -206,12 +207,15 @@ func (r *Run) noteTunnel(t netenv.Tunnel, err error) {
 		status, via, server = pe.Status, pe.Via, pe.Server
 		auth = pe.Auth
 		r.Note("proxy_stage", pe.Stage)
-		r.Note("proxy_error", err.Error())
+		r.Note(KeyProxyError, err.Error())
 		if len(pe.Authenticate) > 0 {
 			r.Note(KeyProxyAuth, strings.Join(pe.Authenticate, ", "))
 		}
 		if pe.Body != "" {
 			r.Note("proxy_body", pe.Body)
+		}
+		if pe.Reason != "" {
+			r.Note(KeyProxyReason, pe.Reason)
 		}
 	}
 	rounds := ""

@@ -2,10 +2,7 @@
 
 package engine
 
-import (
-	"errors"
-	"syscall"
-)
+import "syscall"
 
 var (
 	errRefused     = []syscall.Errno{syscall.ECONNREFUSED}
@@ -13,16 +10,3 @@ var (
 	errUnreachable = []syscall.Errno{syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN, syscall.ENETDOWN, syscall.EADDRNOTAVAIL}
 	errTimedOut    = []syscall.Errno{syscall.ETIMEDOUT}
 )
-
-func isErrno(err error, set []syscall.Errno) bool {
-	var e syscall.Errno
-	if !errors.As(err, &e) {
-		return false
-	}
-	for _, s := range set {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}

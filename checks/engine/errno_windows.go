@@ -2,10 +2,7 @@
 
 package engine
 
-import (
-	"errors"
-	"syscall"
-)
+import "syscall"
 
 // Winsock reports socket errors with its own numbers (WSAE*), not POSIX ones.
 const (
@@ -27,16 +24,3 @@ var (
 	// Windows gives up on a connect by itself after about 21 s with this.
 	errTimedOut = []syscall.Errno{wsaeTimedOut}
 )
-
-func isErrno(err error, set []syscall.Errno) bool {
-	var e syscall.Errno
-	if !errors.As(err, &e) {
-		return false
-	}
-	for _, s := range set {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}

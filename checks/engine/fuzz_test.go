@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,18 +17,28 @@ func FuzzParseTarget(f *testing.F) {
 		"https://bücher.example/", "[::1]:80", "wss://[fe80::1%25eth0]/", "http://u:p@h/?a=b&c",
 		".", "wss:///", "a..b", "ws://h:0/", "wss://h/%zz", "wss://h/a%2Fb?q=%20", "HTTP://H.EXAMPLE./P",
 		"wss://h?", "wss://h/#f", "mailto:x", "localhost:abc", "wss://xn--nxa.example/",
+		"wss://alice:Sekr3t/Pw@host/", "wss:/alice:pw@host/", "wss://alice:pw?x@host/", "wss://a:p#w@h/", "ws//alice:pw@host",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		tg, err := engine.ParseTarget(s)
 		if err != nil {
-			if u, _, ok := strings.Cut(s, "@"); ok && strings.Contains(u, "://") {
-				// A password that also stands elsewhere in the input (the
-				// scheme, the host, the path, which the error may show)
-				// proves nothing.
-				if _, pw, ok := strings.Cut(u[strings.Index(u, "://")+3:], ":"); ok && len(pw) >= 6 && !strings.ContainsAny(pw, "/?#[]") &&
-					strings.Count(s, pw) == 1 && strings.Contains(err.Error(), pw) {
+			// Everything between the scheme and the last "@" is hidden,
+			// whatever its characters; the password is what follows the
+			// first ":" of it. A password that also stands elsewhere in
+			// the input (the host, the path, which the error may show),
+			// or in the escaped form of the rest ("\xa100000" shows the
+			// byte 0xa1 and "00000", which holds "100000"), proves
+			// nothing.
+			if at := strings.LastIndex(s, "@"); at >= 0 {
+				u := s[:at]
+				if i := strings.Index(u, "://"); i >= 0 {
+					u = u[i+3:]
+				}
+				rest := s[at:]
+				shown := strconv.Quote(rest) + " " + strconv.QuoteToASCII(rest)
+				if _, pw, ok := strings.Cut(u, ":"); ok && len(pw) >= 6 && strings.Count(s, pw) == 1 && !strings.Contains(shown, pw) && strings.Contains(err.Error(), pw) {
 					t.Errorf("error shows the password %q: %v", pw, err)
 				}
 			}

@@ -52,6 +52,26 @@ func TestInvalidUTF8Text(t *testing.T) {
 	want(t, e, engine.Fail, engine.CodeInvalidUTF8, nil)
 }
 
+// A frame whose 64-bit length has its top bit set, and one message whose
+// fragments never end: no client accepts either; the check stops reading,
+// in bounded memory, and names a message too large, not a broken network.
+func TestImpossibleFrameAndEndlessFragments(t *testing.T) {
+	for name, url := range map[string]func(testing.TB) string{
+		"impossible length": checktest.ImpossibleFrame,
+		"endless fragments": func(t testing.TB) string { return checktest.EndlessFragments(t, 1<<30) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			checktest.CheckPeak(t, func(t *testing.T) {
+				out := runCheck(t, nil, url(t), engine.Options{})
+				up, _ := out.Result(engine.ProbeUpgrade)
+				want(t, up, engine.Pass, engine.CodeOK, nil)
+				e, _ := out.Result(engine.ProbeEcho)
+				want(t, e, engine.Fail, engine.CodeMessageTooLarge, nil)
+			})
+		})
+	}
+}
+
 func itoa(n int) string {
 	return string(rune('0'+n/100)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
 }

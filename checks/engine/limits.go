@@ -61,7 +61,10 @@ func classifyHostile(err error) string {
 	switch {
 	case errors.Is(err, ErrHeadersTooLarge):
 		return CodeHeadersTooLarge
-	case errors.Is(err, ErrMessageTooLarge):
+	case errors.Is(err, ErrMessageTooLarge), errors.Is(err, websocket.ErrReadLimit):
+		// gorilla's own limit: a message past the connection's read
+		// limit, fragments that never end, or a frame whose length no
+		// client accepts (the top bit of a 64-bit length set).
 		return CodeMessageTooLarge
 	case errors.Is(err, ErrInvalidUTF8):
 		return CodeInvalidUTF8

@@ -12,6 +12,12 @@ const (
 	ProbeIdle          = "idle"
 	ProbeProxy         = "proxy"
 	ProbeUpgradeDirect = "upgrade_direct"
+	// ProbeH2 opens the WebSocket over HTTP/2 as browsers do when the
+	// server invites it (RFC 8441); wss:// targets only (probe_h2.go).
+	ProbeH2 = "h2"
+	// ProbeFallback tries the app's own fallback transport (Socket.IO's
+	// long polling) for a framework's address (probe_fallback.go).
+	ProbeFallback = "fallback"
 )
 
 // Evidence keys the diagnosis reads, as the probes write them.
@@ -41,18 +47,30 @@ const (
 	KeyIdleEndedBy    = "ended_by"
 	KeyPingsKeptAlive = "pings_help"
 	KeySurvived       = "survived_s"
-	KeyProxyStatus    = "proxy_status"
-	KeyProxyAuth      = "proxy_authenticate"
-	KeyFailedAt       = "failed_at"
-	KeyProxy          = "proxy"
+	// KeyLifetime: every connection of the idle test, busy or not, was
+	// ended this many seconds after it opened (code max_lifetime).
+	KeyLifetime = "lifetime_s"
+	// KeyDataHelps: whether the idle test's busy connection (small data
+	// messages) outlived the idle one: yes, no, unknown.
+	KeyDataHelps   = "data_helps"
+	KeyProxyStatus = "proxy_status"
+	KeyProxyAuth   = "proxy_authenticate"
+	KeyFailedAt    = "failed_at"
+	KeyProxy       = "proxy"
 
-	// A proxy sign-in (see Run.dialRoute).
+	// A proxy sign-in (see ProbeRun.dialRoute).
 	KeyProxyAuthOffered  = "proxy_auth_offered"
 	KeyProxyAuthScheme   = "proxy_auth_scheme"
 	KeyProxyAuthIdentity = "proxy_auth_identity"
 	KeyProxyAuthDomain   = "proxy_auth_domain"
 	KeyProxyAuthRounds   = "proxy_auth_rounds"
 	KeyProxyAuthResult   = "proxy_auth_result"
+	// KeyProxyError is why the way through the proxy failed, as an
+	// error's text (a sign-in that could not be made says why here).
+	KeyProxyError = "proxy_error"
+	// KeyProxyReason is the proxy's own name for a refusal (squid's
+	// X-Squid-Error: ERR_DNS_FAIL, ERR_CONNECT_FAIL, ...).
+	KeyProxyReason = "proxy_reason"
 )
 
 // Evidence keys the diagnosis and the reports read, as the probes write

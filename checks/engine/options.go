@@ -41,11 +41,29 @@ type Options struct {
 	// IdleRequired is how long the service needs an idle WebSocket to
 	// stay open (the preset's value); zero means DefaultIdleRequired.
 	IdleRequired time.Duration
+	// IdleNeedSource says where IdleRequired came from: NeedPreset, a
+	// framework (NeedSocketIO, ...) or NeedDefault (see IdleNeed); ""
+	// when not told.
+	IdleNeedSource string
 	// ExpectedIssuers name the authorities that issue the service's
 	// certificates, by the issuer's organisation (O=) or common name (CN=),
 	// as the support team's preset says. The tls probe records whether the
 	// certificate it saw came from one of them; empty means no expectation.
 	ExpectedIssuers []string
+	// NoLadder leaves out the integrity ladder the echo probe runs after a
+	// working echo (--no-ladder).
+	NoLadder bool
+	// Framework names the real-time framework the app uses (NeedSocketIO,
+	// ...; a preset's "framework"), for addresses that do not show it; ""
+	// means FrameworkOf the address. FallbackProbe tries its fallback.
+	Framework string
+	// NoH2 leaves out the h2 probe (WebSockets over HTTP/2, as browsers
+	// open them) that a run of the default probes adds for wss:// targets.
+	NoH2 bool
+	// LadderMax is the largest message the integrity ladder sends; zero
+	// means DefaultLadderMax, and it is at most MaxLadderMessage (a
+	// preset's value).
+	LadderMax int
 	// PingInterval is how often the idle probe's ping connection sends a
 	// WebSocket ping; zero means DefaultPingInterval.
 	PingInterval time.Duration
@@ -70,8 +88,10 @@ func (o Options) validate() error {
 		return fmt.Errorf("options: the idle test lasts 0 (off) to %s, not %s", MaxIdle, o.Idle)
 	case o.PingInterval < 0:
 		return fmt.Errorf("options: the ping interval cannot be negative")
+	case o.Framework != "" && !KnownFramework(o.Framework):
+		return fmt.Errorf("options: %q is not a framework the check knows (%s)", o.Framework, strings.Join(Frameworks(), ", "))
 	}
-	return nil
+	return o.checkRequestHeaders()
 }
 
 // upgradeTimeout bounds the upgrade probe: the probe timeout, like every
@@ -83,40 +103,22 @@ func (o Options) upgradeTimeout() time.Duration { return o.probeTimeout() }
 // slowUpgrade is the time after which an answered upgrade is slow: at most
 // half the upgrade's bound, so that a slow answer can still come in time.
 func (o Options) slowUpgrade() time.Duration {
-	s := o.SlowUpgradeAfter
-	if s <= 0 {
-		s = SlowUpgrade
-	}
-	return min(s, o.probeTimeout()/2)
+	return min(orDefault(o.SlowUpgradeAfter, SlowUpgrade), o.probeTimeout()/2)
 }
 
-func (o Options) idleRequired() time.Duration {
-	if o.IdleRequired > 0 {
-		return o.IdleRequired
+// orDefault is d when it is set (more than zero), else def.
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
 	}
-	return DefaultIdleRequired
+	return def
 }
 
-func (o Options) pingInterval() time.Duration {
-	if o.PingInterval > 0 {
-		return o.PingInterval
-	}
-	return DefaultPingInterval
-}
-
-func (o Options) probeTimeout() time.Duration {
-	if o.ProbeTimeout > 0 {
-		return o.ProbeTimeout
-	}
-	return DefaultProbeTimeout
-}
-
-func (o Options) deadline() time.Duration {
-	if o.Deadline > 0 {
-		return o.Deadline
-	}
-	return DefaultDeadline
-}
+// The time settings as the run uses them: each its default when not set.
+func (o Options) idleRequired() time.Duration { return orDefault(o.IdleRequired, DefaultIdleRequired) }
+func (o Options) pingInterval() time.Duration { return orDefault(o.PingInterval, DefaultPingInterval) }
+func (o Options) probeTimeout() time.Duration { return orDefault(o.ProbeTimeout, DefaultProbeTimeout) }
+func (o Options) deadline() time.Duration     { return orDefault(o.Deadline, DefaultDeadline) }
 
 // TLSSetup is what the options' files hold, loaded once per run.
 type TLSSetup struct {
@@ -153,27 +155,13 @@ func (o Options) LoadTLS() (TLSSetup, error) {
 		return s, fmt.Errorf("client certificate: give both the certificate and the key file")
 	}
 	if o.ClientCert != "" {
-		c, err := LoadKeyPair(o.ClientCert, o.ClientKey)
+		c, err := bounded.LoadKeyPair(o.ClientCert, o.ClientKey)
 		if err != nil {
 			return s, fmt.Errorf("load client certificate: %w", err)
 		}
 		s.ClientCerts = []tls.Certificate{c}
 	}
 	return s, nil
-}
-
-// LoadKeyPair is tls.LoadX509KeyPair with each file bounded by
-// bounded.MaxCertFile.
-func LoadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
-	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.X509KeyPair(cert, key)
 }
 
 // Config is a TLS client configuration for host with these settings and the

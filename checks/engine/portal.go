@@ -25,7 +25,7 @@ const maxPlainLookBody = 16 << 10
 // where a server with a wrong certificate does not. Evidence:
 // "plain_http_status", "plain_http_location", "plain_http_title", or
 // "plain_http_error". Nothing is asked through a proxy.
-func (r *Run) plainHTTPLook(ctx context.Context, e *Evidence) {
+func (r *ProbeRun) plainHTTPLook(ctx context.Context, e *Evidence) {
 	if !r.Route().Direct() {
 		return
 	}

@@ -25,7 +25,7 @@ type Probe struct {
 	// rows. Its error and evidence are kept.
 	After []string
 	// Run does the probe. It must return by the time ctx is done.
-	Run func(ctx context.Context, r *Run) Result
+	Run func(ctx context.Context, r *ProbeRun) Result
 	// Timeout is the probe's own bound, from the options; nil means
 	// Options.ProbeTimeout. The upgrade probe needs longer than the others
 	// to tell a slow answer from none; the idle probe as long as asked.
@@ -51,9 +51,9 @@ type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 // "ip4" or "ip6".
 type LookupFunc func(ctx context.Context, network, host string) ([]netip.Addr, error)
 
-// Run is what a probe sees of the run it belongs to: the target, the options,
+// ProbeRun is what a probe sees of the run it belongs to: the target, the options,
 // the injected edges, the results of its Needs, and a stopwatch for phases.
-type Run struct {
+type ProbeRun struct {
 	// Target is what is checked.
 	Target Target
 	// Options are the user's settings.
@@ -64,6 +64,9 @@ type Run struct {
 	shared *shared
 	probe  string
 	start  time.Time
+	// life ends the probe's connections: the run's deadline, or the
+	// caller's context for a Long probe (see lifetime.go).
+	life context.Context
 
 	// direct makes DialTarget ignore the proxy (upgrade_direct), and
 	// noKeep makes KeepConn close the connection instead of keeping it.
@@ -92,34 +95,33 @@ type shared struct {
 	viaProxy map[string]bool
 	addrs    []netip.Addr
 	ws       *websocket.Conn
+
+	// conns closes every connection when its probe's life ends.
+	conns lifetimes
 }
 
 // Now is the run's clock.
-func (r *Run) Now() time.Time { return r.shared.now() }
+func (r *ProbeRun) Now() time.Time { return r.shared.now() }
 
 // Since is the time since t on the run's clock.
-func (r *Run) Since(t time.Time) time.Duration { return r.shared.now().Sub(t) }
+func (r *ProbeRun) Since(t time.Time) time.Duration { return r.shared.now().Sub(t) }
 
 // Dial opens a connection with the run's dialer.
-func (r *Run) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	return r.shared.dial(ctx, network, addr)
+func (r *ProbeRun) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := r.shared.dial(ctx, network, addr)
+	if err == nil {
+		r.shared.conns.bind(r.life, c)
+	}
+	return c, err
 }
 
 // Lookup resolves host with the run's resolver.
-func (r *Run) Lookup(ctx context.Context, network, host string) ([]netip.Addr, error) {
+func (r *ProbeRun) Lookup(ctx context.Context, network, host string) ([]netip.Addr, error) {
 	return r.shared.lookup(ctx, network, host)
 }
 
-// Need returns the result of a probe named in Needs.
-func (r *Run) Need(name string) (Result, bool) {
-	r.shared.mu.Lock()
-	defer r.shared.mu.Unlock()
-	res, ok := r.shared.results[name]
-	return res, ok
-}
-
 // SetAddrs records the target's addresses, for the probes that dial it.
-func (r *Run) SetAddrs(a []netip.Addr) {
+func (r *ProbeRun) SetAddrs(a []netip.Addr) {
 	r.shared.mu.Lock()
 	r.shared.addrs = append([]netip.Addr(nil), a...)
 	r.shared.mu.Unlock()
@@ -127,7 +129,7 @@ func (r *Run) SetAddrs(a []netip.Addr) {
 
 // Addrs are the target's addresses as found by the dns probe (for an IP
 // target, the IP itself).
-func (r *Run) Addrs() []netip.Addr {
+func (r *ProbeRun) Addrs() []netip.Addr {
 	r.shared.mu.Lock()
 	defer r.shared.mu.Unlock()
 	if len(r.shared.addrs) == 0 {
@@ -140,7 +142,7 @@ func (r *Run) Addrs() []netip.Addr {
 
 // KeepConn hands an open WebSocket to the probes that follow (echo). The
 // runner closes it when the run ends if no probe took it.
-func (r *Run) KeepConn(c *websocket.Conn) {
+func (r *ProbeRun) KeepConn(c *websocket.Conn) {
 	if r.noKeep {
 		c.Close()
 		return
@@ -155,7 +157,7 @@ func (r *Run) KeepConn(c *websocket.Conn) {
 }
 
 // TakeConn takes the WebSocket kept by KeepConn; the caller closes it.
-func (r *Run) TakeConn() *websocket.Conn {
+func (r *ProbeRun) TakeConn() *websocket.Conn {
 	r.shared.mu.Lock()
 	defer r.shared.mu.Unlock()
 	c := r.shared.ws
@@ -165,7 +167,7 @@ func (r *Run) TakeConn() *websocket.Conn {
 
 // Begin starts timing phase p and tells the listeners; the returned function
 // ends it. Safe to call from several goroutines.
-func (r *Run) Begin(p Phase) (end func()) {
+func (r *ProbeRun) Begin(p Phase) (end func()) {
 	t0 := r.Now()
 	r.shared.emit(Event{Kind: EventPhase, Probe: r.probe, Phase: p, Time: t0})
 	var once sync.Once
@@ -180,7 +182,7 @@ func (r *Run) Begin(p Phase) (end func()) {
 }
 
 // Record adds a phase timing measured elsewhere (from httptrace, say).
-func (r *Run) Record(p Phase, start time.Time, d time.Duration) {
+func (r *ProbeRun) Record(p Phase, start time.Time, d time.Duration) {
 	r.mu.Lock()
 	r.timings = append(r.timings, Timing{Phase: p, Start: start.Sub(r.start), Duration: d})
 	r.mu.Unlock()
@@ -189,7 +191,7 @@ func (r *Run) Record(p Phase, start time.Time, d time.Duration) {
 // Route is how connections to the target go (directly or through which
 // proxy, and which setting said so), worked out once per run from
 // Options.Proxy.
-func (r *Run) Route() netenv.Route {
+func (r *ProbeRun) Route() netenv.Route {
 	if r.shared.route == nil {
 		return netenv.Route{}
 	}
@@ -198,18 +200,18 @@ func (r *Run) Route() netenv.Route {
 
 // Note adds evidence to this probe's result from code the probe calls
 // (DialTarget notes what the proxy said). The probe's own keys win.
-func (r *Run) Note(key, value string) {
+func (r *ProbeRun) Note(key, value string) {
 	r.mu.Lock()
 	r.notes.Set(key, value)
 	r.mu.Unlock()
 }
 
 // Result starts a result for this probe.
-func (r *Run) Result() Result {
+func (r *ProbeRun) Result() Result {
 	return Result{Probe: r.probe, Started: r.start}
 }
 
-func (r *Run) finish(res Result) Result {
+func (r *ProbeRun) finish(res Result) Result {
 	res.Probe = r.probe
 	res.Started = r.start
 	res.Duration = r.Since(r.start)

@@ -16,7 +16,7 @@ func DNSProbe() Probe {
 	return Probe{Name: ProbeDNS, Run: probeDNS}
 }
 
-func probeDNS(ctx context.Context, r *Run) Result {
+func probeDNS(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	if r.Target.IsIP() {
 		res.Status, res.Code = Pass, CodeOK

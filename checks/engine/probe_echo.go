@@ -40,13 +40,18 @@ const (
 // EchoProbe sends text and binary messages of 1 B, 1 KiB and 64 KiB and a
 // ping over the WebSocket the upgrade probe opened, all at once, and reads
 // the echoes, so that it costs about one round trip. Then it closes the
-// connection with a normal close frame.
+// connection with a normal close frame. When everything came back, it first
+// climbs the integrity ladder on the same connection (runLadder, unless
+// Options.NoLadder): messages of 125 B to 1 MiB (a preset's LadderMax: up
+// to 16 MiB), each echo compared by hash.
 //
 // Codes: "ok"; "no_echo" (warn: open, but nothing echoed within NoEchoWait);
 // "partial_echo" (warn: some messages not echoed); "no_pong" (warn: echoes
 // but no pong); "mangled" (fail: a message came back different); "closed"
 // (fail: closed by a close frame or without one) or another Classify code;
-// "no_conn".
+// "no_conn"; "altered" (fail: frames the reader refuses, or a ladder echo
+// changed); "size_limit" (warn: a ladder step failed after smaller ones
+// passed).
 //
 // Evidence: "messages_sent", "messages_echoed"; "rtt_<kind>_<size>_ms" per
 // message ("rtt_text_1b_ms", "rtt_binary_64kib_ms", ...) from the start of
@@ -97,7 +102,7 @@ func echoPlan() []*echoMsg {
 	return plan
 }
 
-func probeEcho(ctx context.Context, r *Run) Result {
+func probeEcho(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	ws := r.TakeConn()
 	if ws == nil {
@@ -110,6 +115,9 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	stopClose := context.AfterFunc(ctx, func() { ws.Close() })
 	defer stopClose()
 	defer ws.Close()
+	if FallbackApplies(r.Target, r.Options) {
+		return probeEchoSocketIO(ctx, r, ws, res)
+	}
 
 	ctxDeadline, hasDeadline := ctx.Deadline()
 	bound := func(d time.Duration) time.Time {
@@ -222,12 +230,25 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	// waited for: it would add a round trip to every check and tells
 	// nothing about whether the application's messages get through. After
 	// a clean read the writer has finished; otherwise closing ends it.
+	writerDone := false
 	if readErr == nil && ctx.Err() == nil {
-		werr = <-writeDone
+		werr, writerDone = <-writeDone, true
+	}
+	ladder := ""
+	var ladderErr error
+	switch {
+	case r.Options.NoLadder:
+		res.Evidence.Set(KeyLadder, "off")
+	case readErr == nil && werr == nil && mangled == nil && echoed == data && pongDone() && ctx.Err() == nil:
+		// Everything came back: climb the integrity ladder on the same
+		// connection (probe_ladder.go).
+		ladder, ladderErr = r.runLadder(ctx, ws, &res.Evidence)
+	default:
+		res.Evidence.Set(KeyLadder, "not_run")
 	}
 	ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), bound(closeWriteWait))
 	ws.Close()
-	if readErr != nil || ctx.Err() != nil {
+	if !writerDone {
 		werr = <-writeDone
 	}
 
@@ -274,6 +295,12 @@ func probeEcho(ctx context.Context, r *Run) Result {
 		res.Evidence.Set(KeyMangled, mangled.name)
 		res.Evidence.Set("mangled_len", strconv.Itoa(mangledLen))
 		res.Reason = fmt.Sprintf("the %s message came back changed", strings.ReplaceAll(mangled.name, "_", " "))
+	case readErr != nil && frameBroken(readErr):
+		// A clean handshake, then frames the reader refuses: something
+		// on the way changes them.
+		res.Status, res.Code, res.Error = Fail, CodeAltered, readErr.Error()
+		res.Evidence.Set(KeyLadderHow, "frame_broken")
+		res.Reason = "the echoes came back with broken frames (reserved bits, a bad opcode or length)"
 	case readErr != nil && !quiet:
 		res.Status, res.Error = Fail, readErr.Error()
 		res.Code = Classify(readErr)
@@ -310,6 +337,12 @@ func probeEcho(ctx context.Context, r *Run) Result {
 	case !pongDone():
 		res.Status, res.Code = Warn, CodeNoPong
 		res.Reason = "every message was echoed, but the ping got no pong"
+	case ladder == CodeAltered:
+		res.Status, res.Code, res.Error = Fail, CodeAltered, errText(ladderErr)
+		res.Reason = fmt.Sprintf("a %s message of the integrity ladder came back changed or broken", strings.ReplaceAll(res.Evidence.Value(KeyLadderFailedStep), "_", " "))
+	case ladder == CodeSizeLimit:
+		res.Status, res.Code, res.Error = Warn, CodeSizeLimit, errText(ladderErr)
+		res.Reason = fmt.Sprintf("messages of %s bytes get through, %s bytes do not (%s)", res.Evidence.Value(KeyLadderPassed), res.Evidence.Value(KeyLadderFailed), res.Evidence.Value(KeyLadderHow))
 	default:
 		res.Status, res.Code = Pass, CodeOK
 		res.Reason = fmt.Sprintf("%d messages and a ping echoed", data)

@@ -87,7 +87,7 @@ func TestEcho(t *testing.T) {
 			if limit == 0 {
 				limit = engine.NoEchoWait
 			}
-			if echo.Duration > limit+time.Second {
+			if echo.Duration > limit+2*time.Second { // slack for -race on a busy machine
 				t.Errorf("echo took %v, want it bounded by %v", echo.Duration, limit)
 			}
 		})

@@ -45,7 +45,7 @@ func HTTPProbe() Probe {
 	return Probe{Name: ProbeHTTP, Needs: []string{ProbeDNS}, After: []string{ProbeTCP, ProbeTLS}, Run: probeHTTP}
 }
 
-func probeHTTP(ctx context.Context, r *Run) Result {
+func probeHTTP(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	// The transport dials in goroutines detached from the request; this
 	// context ends them with the probe, and wg waits for them.
@@ -158,7 +158,11 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 		}
 		return res
 	}
+	// A 101 answer's body is the raw connection, which net/http no longer
+	// ties to the request's context: the probe's end closes it.
+	stopBody := context.AfterFunc(ctx, func() { resp.Body.Close() })
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxHTTPBody))
+	stopBody()
 	resp.Body.Close()
 
 	res.Evidence.Set(KeyStatus, strconv.Itoa(resp.StatusCode))
@@ -191,7 +195,7 @@ func probeHTTP(ctx context.Context, r *Run) Result {
 
 // dialTLS connects to the target and does a TLS handshake with the user's
 // settings and the given ALPN protocols, timing PhaseTLS.
-func (r *Run) dialTLS(ctx context.Context, alpn ...string) (net.Conn, error) {
+func (r *ProbeRun) dialTLS(ctx context.Context, alpn ...string) (net.Conn, error) {
 	raw, err := r.DialTarget(ctx)
 	if err != nil {
 		return nil, err

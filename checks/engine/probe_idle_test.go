@@ -10,6 +10,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 // testPingInterval is the ping connection's interval in these tests, well
@@ -71,7 +72,16 @@ type idleCase struct {
 // the longest.
 func TestIdle(t *testing.T) {
 	t.Parallel()
-	backend := strings.TrimSuffix(strings.TrimPrefix(startRef(t, nil), "ws://"), "/ws")
+	// One echo server behind every case's middle box: all their
+	// connections come from 127.0.0.1 at once, and those a box drops
+	// silently stay open at the server, so it takes more from one address
+	// than serve's default (refserver.MaxPerIP).
+	ref, err := refserver.StartConfig("127.0.0.1:0", refserver.Config{PerIP: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ref.Close() })
+	backend := strings.TrimSuffix(strings.TrimPrefix(ref.URL, "ws://"), "/ws")
 	proxied := func(name string, limit time.Duration, start func(t testing.TB) string) idleCase {
 		length := limit + 3*time.Second
 		return idleCase{
@@ -119,9 +129,15 @@ func TestIdle(t *testing.T) {
 			check: func(t *testing.T, res engine.Result, _ time.Duration) {
 				want(t, res, engine.Warn, engine.CodeIdleLimit, map[string]string{
 					"pings_help": "yes", "ping_interval_ok": "no", "ping_end": engine.EndFIN,
-					"ping_retry_end": engine.EndOpen, "ping_retry_interval_s": "2.5",
+					"ping_retry_end": engine.EndOpen,
 				})
-				near(t, "limit_s", seconds(t, res, "limit_s"), 5*time.Second)
+				limit := seconds(t, res, "limit_s")
+				near(t, "limit_s", limit, 5*time.Second)
+				// The retry pings at half the limit measured (5 s, or a
+				// little more when the machine is busy).
+				if d := seconds(t, res, "ping_retry_interval_s") - limit/2; d > 100*time.Millisecond || d < -100*time.Millisecond {
+					t.Errorf("ping_retry_interval_s = %v, want half of limit_s %v", seconds(t, res, "ping_retry_interval_s"), limit)
+				}
 			},
 		},
 		{
@@ -172,6 +188,62 @@ func TestIdle(t *testing.T) {
 				wait := seconds(t, res, "pong_wait_s")
 				if end := seconds(t, res, "ping_end_s"); end > 3*time.Second+testPingInterval+wait+500*time.Millisecond {
 					t.Errorf("ping connection found dead %v after it opened, want within 3s + %v + %v", end, testPingInterval, wait)
+				}
+			},
+		},
+		{
+			// A middle box that ends every connection 8 s after it
+			// opened, busy or not: all three end at the same age,
+			// the busy one 2 s later than the others.
+			name: "lifetime 8s",
+			setup: func(t *testing.T) (string, func()) {
+				return "ws://" + checktest.LifetimeRelay(t, backend, 8*time.Second) + "/ws", nil
+			},
+			opts: engine.Options{Idle: 12 * time.Second, PingInterval: testPingInterval},
+			check: func(t *testing.T, res engine.Result, _ time.Duration) {
+				want(t, res, engine.Warn, engine.CodeMaxLifetime, map[string]string{
+					"data_helps": "no", "closed_by": "remote", "limit_s": "-", "busy_opened_s": "*",
+				})
+				near(t, "lifetime_s", seconds(t, res, "lifetime_s"), 8*time.Second)
+				near(t, "idle_end_s", seconds(t, res, "idle_end_s"), 8*time.Second)
+				near(t, "ping_end_s", seconds(t, res, "ping_end_s"), 8*time.Second)
+				near(t, "busy_end_s", seconds(t, res, "busy_end_s"), 8*time.Second)
+			},
+		},
+		{
+			// A load balancer that counts data frames only, drops
+			// pings and cuts after 6 s without data: the busy
+			// connection lives on, the silent and pinged ones end.
+			name: "data only, cut after 6s",
+			setup: func(t *testing.T) (string, func()) {
+				return checktest.DataOnlyRelay(t, backend, "/ws", 6*time.Second), nil
+			},
+			opts: engine.Options{Idle: 10 * time.Second, PingInterval: testPingInterval},
+			check: func(t *testing.T, res engine.Result, _ time.Duration) {
+				want(t, res, engine.Warn, engine.CodePingsIgnored, map[string]string{
+					"data_helps": "yes", "pings_help": "no", "busy_end": engine.EndOpen, "closed_by": "remote",
+					"lifetime_s": "-",
+				})
+				near(t, "limit_s", seconds(t, res, "limit_s"), 6*time.Second)
+			},
+		},
+		{
+			// The service goes away under every connection at once
+			// (issue 25 item 9): they end at the same instant, at
+			// ages 2 s apart, a dropped connection, not a lifetime.
+			name: "everything closed at 6s",
+			setup: func(t *testing.T) (string, func()) {
+				gone := checktest.NewDropRelay(t, backend, time.Hour)
+				return "ws://" + gone.Addr + "/ws", func() {
+					tm := time.AfterFunc(6*time.Second, gone.Close) // the event under test
+					t.Cleanup(func() { tm.Stop() })
+				}
+			},
+			opts: engine.Options{Idle: 10 * time.Second, PingInterval: testPingInterval},
+			check: func(t *testing.T, res engine.Result, _ time.Duration) {
+				want(t, res, engine.Fail, engine.CodeDropped, map[string]string{"lifetime_s": "-", "busy_end": "*"})
+				if b, i := seconds(t, res, "busy_end_s"), seconds(t, res, "idle_end_s"); i-b < engine.IdleResolution {
+					t.Errorf("busy connection ended at age %v, idle one at %v: want them %v apart", b, i, 2*time.Second)
 				}
 			},
 		},

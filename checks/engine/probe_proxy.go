@@ -49,7 +49,7 @@ func ProxyProbe() Probe {
 	return Probe{Name: ProbeProxy, Run: probeProxy}
 }
 
-func probeProxy(ctx context.Context, r *Run) Result {
+func probeProxy(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	route := r.Route()
 	setRouteEvidence(&res.Evidence, route)
@@ -149,7 +149,7 @@ func DescribeSettings(s netenv.Settings) string {
 // Evidence: the upgrade probe's, plus "bypassed_proxy", the proxy left out.
 func UpgradeDirectProbe() Probe {
 	up := UpgradeProbe()
-	return Probe{Name: ProbeUpgradeDirect, Needs: up.Needs, After: up.After, Run: func(ctx context.Context, r *Run) Result {
+	return Probe{Name: ProbeUpgradeDirect, Needs: up.Needs, After: up.After, Run: func(ctx context.Context, r *ProbeRun) Result {
 		route := r.Route()
 		if route.Direct() {
 			res := r.Result()

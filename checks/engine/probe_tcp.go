@@ -3,11 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -20,9 +18,15 @@ const (
 )
 
 // TCPProbe connects to the target's port on every address the dns probe
-// found, all at the same time, so one dead address family (a broken IPv6
-// route, say) shows next to the one that works instead of hiding behind it.
-// Every connection is closed at once; nothing is sent.
+// found, so one dead address family (a broken IPv6 route, say) shows next
+// to the one that works instead of hiding behind it. The addresses of one
+// family are dialled at the same time; with both families, IPv6 first and
+// IPv4 familyStagger later or as soon as IPv6 has failed (RFC 8305). Once
+// one address connects, the others get familyGrace more to show their
+// fate, then count as "timeout": the probe never waits its whole timeout
+// on a dead family when the other one works. The addresses that connected
+// are put first for the probes that dial after it. Every connection is
+// closed at once; nothing is sent.
 //
 // Status: pass when every address connects; warn with code "partial" when
 // some connect and some do not; fail when none does, with the code Classify
@@ -36,7 +40,8 @@ const (
 //   - "connect <ip>" for each address, in the order dialled (IPv6 first):
 //     the outcome code ("ok", "refused", "timeout", ...) and the time it
 //     took, e.g. "ok 0.41ms" or "refused 0.12ms".
-//   - "error <ip>": the raw error, for each address that failed.
+//   - "error <ip>": the raw error, for each address that failed (for one
+//     given up on familyGrace after another connected, says so).
 //   - "connect_ipv6" and "connect_ipv4", for each family present: "ok" when
 //     all its addresses connect, "partial" when some do, else the code of
 //     its most telling failure.
@@ -52,7 +57,7 @@ type connectOutcome struct {
 	took time.Duration
 }
 
-func probeTCP(ctx context.Context, r *Run) Result {
+func probeTCP(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	port := strconv.Itoa(r.Target.Port)
 	res.Evidence.Set(KeyPort, port)
@@ -64,20 +69,12 @@ func probeTCP(ctx context.Context, r *Run) Result {
 	}
 
 	end := r.Begin(PhaseConnect)
-	outs := make([]connectOutcome, len(addrs))
-	var wg sync.WaitGroup
-	for i, a := range addrs {
-		wg.Go(func() {
-			t0 := r.Now()
-			c, err := r.Dial(ctx, "tcp", net.JoinHostPort(a.String(), port))
-			outs[i] = connectOutcome{addr: a, err: err, code: Classify(err), took: r.Since(t0)}
-			if c != nil {
-				c.Close()
-			}
-		})
-	}
-	wg.Wait()
+	outs := r.dialFamilies(ctx, addrs, port)
 	end()
+	if works := workingFirst(outs); len(works) == len(addrs) {
+		// The probes that dial after this one try what worked first.
+		r.SetAddrs(works)
+	}
 
 	var ok, failed []connectOutcome
 	for _, o := range outs {

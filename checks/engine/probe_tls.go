@@ -130,7 +130,7 @@ var probeCipherSuites = sync.OnceValue(func() []uint16 {
 	return ids
 })
 
-func probeTLS(ctx context.Context, r *Run) Result {
+func probeTLS(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
 	if !r.Target.Secure() {
 		res.Status, res.Code = Skip, CodeNotApplicable
@@ -145,7 +145,7 @@ func probeTLS(ctx context.Context, r *Run) Result {
 }
 
 // handshakeAndVerify is the tls probe for a wss target.
-func handshakeAndVerify(ctx context.Context, r *Run, res Result) Result {
+func handshakeAndVerify(ctx context.Context, r *ProbeRun, res Result) Result {
 	conn, err := r.DialTarget(ctx)
 	if err != nil {
 		res.Status, res.Code, res.Error = Fail, Classify(err), err.Error()

@@ -205,8 +205,23 @@ type wsDial struct {
 // (gorilla/websocket, with the user's headers and subprotocols, and
 // permessage-deflate offered), timing its phases. tune, if set, sees the
 // TCP connection before TLS (the idle probe sets its keep-alive there).
-// Cancelling ctx ends the handshake at once.
-func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
+// Cancelling ctx ends the handshake at once. A compression answer the
+// client refuses but RFC 7692 allows is followed by a handshake without
+// compression, as the upgrade probe does (compressionRetry).
+func (r *ProbeRun) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
+	hd := r.dialWSWith(ctx, tune, true)
+	if hd.err != nil && hd.resp != nil && hd.resp.StatusCode == http.StatusSwitchingProtocols && !hd.tooLarge &&
+		!errors.Is(hd.err, websocket.ErrBadHandshake) && ctx.Err() == nil {
+		if _, problem := deflateAnswerProblem(hd.resp.Header.Values("Sec-Websocket-Extensions")); problem == "" {
+			return r.dialWSWith(ctx, tune, false)
+		}
+	}
+	return hd
+}
+
+// dialWSWith is dialWS, offering permessage-deflate only when compress is
+// set.
+func (r *ProbeRun) dialWSWith(ctx context.Context, tune func(net.Conn), compress bool) wsDial {
 	// What the dial saw, shared with the AfterFunc below and the trace.
 	var (
 		mu      sync.Mutex
@@ -276,7 +291,7 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 			return dial(dctx, true)
 		},
 		Subprotocols:      r.Options.Subprotocols,
-		EnableCompression: true,
+		EnableCompression: compress,
 	}
 	trace := &httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) {
@@ -341,9 +356,9 @@ func (r *Run) dialWS(ctx context.Context, tune func(net.Conn)) wsDial {
 	return hd
 }
 
-func probeUpgrade(ctx context.Context, r *Run) Result {
+func probeUpgrade(ctx context.Context, r *ProbeRun) Result {
 	res := r.Result()
-	hd := r.dialWS(ctx, nil)
+	hd := r.dialWSWith(ctx, nil, true)
 	ws, resp, err, reached := hd.ws, hd.resp, hd.err, hd.reached
 	connectedAt, done, reqBytes, wroteAt, firstByte, sent := hd.connectedAt, hd.done, hd.req, hd.wroteAt, hd.firstByte, hd.sent
 	if resp != nil {
@@ -367,6 +382,13 @@ func probeUpgrade(ctx context.Context, r *Run) Result {
 	}
 
 	r.clientCertEvidence(&res.Evidence, hd.ask, err)
+	if err != nil && refusedExtension(hd, &res.Evidence) {
+		// gorilla refused the compression answer: judge it by the RFC,
+		// and try again without offering compression.
+		if retry := r.compressionRetry(ctx, &res.Evidence, resp); retry.ws != nil {
+			ws, err, connectedAt, done = retry.ws, nil, retry.connectedAt, retry.done
+		}
+	}
 	if err != nil {
 		r.tunnelAnswer(&res.Evidence, hd, resp)
 		res.Status, res.Error = Fail, err.Error()

@@ -25,7 +25,7 @@ import (
 // stubProbe stands in for a probe these tests do not cover (tcp, tls), so
 // the probes under test can name it in After.
 func stubProbe(name string) engine.Probe {
-	return engine.Probe{Name: name, Needs: []string{engine.ProbeDNS}, Run: func(ctx context.Context, r *engine.Run) engine.Result {
+	return engine.Probe{Name: name, Needs: []string{engine.ProbeDNS}, Run: func(ctx context.Context, r *engine.ProbeRun) engine.Result {
 		res := r.Result()
 		res.Status, res.Reason = engine.Skip, "not under test"
 		return res
@@ -213,17 +213,15 @@ func TestUpgrade(t *testing.T) {
 }
 
 // TestUpgradeSendsHeadersAndSubprotocols checks that the user's extra
-// headers and subprotocols reach the server, and that the headers gorilla
-// owns are dropped rather than failing the dial.
+// headers and subprotocols reach the server, and that the handshake's own
+// are the client's (a header that sets one is refused: TestRunRefusesBadHeaders).
 func TestUpgradeSendsHeadersAndSubprotocols(t *testing.T) {
 	srv := checktest.NewEcho(t, "chat.v2")
 	opts := engine.Options{
 		Headers: map[string][]string{
-			"Origin":                []string{"https://app.example"},
-			"Cookie":                []string{"session=s3cret"},
-			"x-custom":              []string{"42"},
-			"Sec-WebSocket-Version": []string{"8"},
-			"Connection":            []string{"keep-alive"},
+			"Origin":   []string{"https://app.example"},
+			"Cookie":   []string{"session=s3cret"},
+			"x-custom": []string{"42"},
 		},
 		Subprotocols: []string{"chat.v1", "chat.v2"},
 	}

@@ -23,21 +23,6 @@ const (
 	Skip Status = "skip"
 )
 
-// Rank orders statuses from best to worst, so callers can take the worst.
-func (s Status) Rank() int {
-	switch s {
-	case Pass:
-		return 0
-	case Skip:
-		return 1
-	case Warn:
-		return 2
-	case Fail:
-		return 3
-	}
-	return 4
-}
-
 // Phase names a step of a connection whose time is measured.
 type Phase string
 
@@ -127,11 +112,6 @@ func (e *Evidence) Set(key, value string) {
 		}
 	}
 	*e = append(*e, KV{key, value})
-}
-
-// Setf is Set with a format.
-func (e *Evidence) Setf(key, format string, args ...any) {
-	e.Set(key, fmt.Sprintf(format, args...))
 }
 
 // MarshalJSON writes the evidence as one JSON object, keeping the order.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -40,7 +38,9 @@ type Runner struct {
 }
 
 // DefaultProbes are the probes of a quick check, in report order. Runner
-// adds IdleProbe to them when Options.Idle is set.
+// adds H2Probe to them for a wss:// target, unless Options.NoH2 is set,
+// FallbackProbe for a framework's address whose fallback it speaks
+// (FallbackApplies), and IdleProbe when Options.Idle is set.
 func DefaultProbes() []Probe {
 	return []Probe{
 		DNSProbe(),
@@ -68,6 +68,12 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	probes := rn.Probes
 	if probes == nil {
 		probes = DefaultProbes()
+		if target.Secure() && !opts.NoH2 {
+			probes = append(probes, H2Probe())
+		}
+		if FallbackApplies(target, opts) {
+			probes = append(probes, FallbackProbe())
+		}
 		if opts.Idle > 0 {
 			probes = append(probes, IdleProbe())
 		}
@@ -113,9 +119,25 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	out := Outcome{Target: target, Options: opts, Started: sh.now()}
 	runCtx, cancel := context.WithTimeout(ctx, opts.deadline())
 	defer cancel()
+	// The machine's settings are read once a run (on Linux that starts
+	// gsettings, about 15 ms): the route and the proxy probe share them.
+	readSettings := sh.settings
+	settingsOnce := sync.OnceValue(func() netenv.Settings {
+		sctx, cancel := context.WithTimeout(runCtx, RouteTimeout)
+		defer cancel()
+		return readSettings(sctx)
+	})
+	sh.settings = func(context.Context) netenv.Settings { return settingsOnce() }
 	routeFor := rn.Route
 	if routeFor == nil {
-		routeFor = RouteFor
+		routeFor = func(ctx context.Context, t Target, opts Options) netenv.Route {
+			rv := &netenv.Resolver{}
+			if opts.Proxy.Kind == netenv.ModeSystem {
+				s := sh.settings(ctx)
+				rv.Settings = &s
+			}
+			return rv.Route(ctx, opts.Proxy, t.Secure(), t.Host, t.Port, t.Path)
+		}
 	}
 	var routed struct {
 		sync.Mutex
@@ -159,7 +181,8 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	quick.Wait()
 	deadlineHit := errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	long.Wait()
-	if c := (&Run{shared: sh}).TakeConn(); c != nil {
+	sh.conns.release()
+	if c := (&ProbeRun{shared: sh}).TakeConn(); c != nil {
 		c.Close()
 	}
 	out.Results = results
@@ -200,7 +223,7 @@ func (rn *Runner) runOne(parent, runCtx context.Context, p Probe, done map[strin
 	if p.Long {
 		ctx = parent
 	}
-	r := &Run{Target: target, Options: opts, TLS: ts, shared: sh, probe: p.Name, start: sh.now()}
+	r := &ProbeRun{Target: target, Options: opts, TLS: ts, shared: sh, probe: p.Name, start: sh.now(), life: ctx}
 	sh.emit(Event{Kind: EventStarted, Probe: p.Name, Time: r.start})
 	pctx, cancel := context.WithTimeout(ctx, p.timeout(opts))
 	stopWatch := watchAfter(p, done, sh, cancel)
@@ -356,18 +379,6 @@ func stopWhy(ctx context.Context) string {
 		return "the run's time limit was reached"
 	}
 	return "the run was cancelled"
-}
-
-// Environment describes the machine a run happened on, for reports.
-type Environment struct {
-	OS   string `json:"os"`
-	Arch string `json:"arch"`
-	Go   string `json:"go"`
-}
-
-// CurrentEnvironment describes this machine.
-func CurrentEnvironment() Environment {
-	return Environment{OS: runtime.GOOS, Arch: runtime.GOARCH, Go: strings.TrimPrefix(runtime.Version(), "go")}
 }
 
 // viaResolvingProxy reports whether probe dials through a proxy that looks

@@ -16,17 +16,19 @@ import (
 
 	"go.uber.org/goleak"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 func TestMain(m *testing.M) {
+	checktest.ServeH2IfAsked()
 	goleak.VerifyTestMain(m)
 }
 
 // fixed returns a probe that ends with status st at once.
 func fixed(name string, st Status, needs, after []string) Probe {
-	return Probe{Name: name, Needs: needs, After: after, Run: func(ctx context.Context, r *Run) Result {
+	return Probe{Name: name, Needs: needs, After: after, Run: func(ctx context.Context, r *ProbeRun) Result {
 		res := r.Result()
 		res.Status, res.Reason = st, name+" says "+string(st)
 		return res
@@ -35,7 +37,7 @@ func fixed(name string, st Status, needs, after []string) Probe {
 
 // blocking returns a probe that waits for ctx and then fails with its error.
 func blocking(name string, started chan<- string) Probe {
-	return Probe{Name: name, Run: func(ctx context.Context, r *Run) Result {
+	return Probe{Name: name, Run: func(ctx context.Context, r *ProbeRun) Result {
 		if started != nil {
 			started <- name
 		}
@@ -141,7 +143,7 @@ func TestRunnerConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	rendezvous := func(name string) Probe {
-		return Probe{Name: name, Run: func(ctx context.Context, r *Run) Result {
+		return Probe{Name: name, Run: func(ctx context.Context, r *ProbeRun) Result {
 			res := r.Result()
 			wg.Done()
 			waited := make(chan struct{})
@@ -245,7 +247,7 @@ func TestRunnerEvents(t *testing.T) {
 	var kinds []string
 	rn := &Runner{
 		Probes: []Probe{
-			{Name: "a", Run: func(ctx context.Context, r *Run) Result {
+			{Name: "a", Run: func(ctx context.Context, r *ProbeRun) Result {
 				end := r.Begin(PhaseConnect)
 				end()
 				res := r.Result()
@@ -365,7 +367,7 @@ func TestRunnerKeepsRoute(t *testing.T) {
 	calls := 0
 	route := netenv.Route{Source: netenv.SourceOption, Origin: "--proxy none", Bypass: "--proxy none"}
 	asks := func(name string) Probe {
-		return Probe{Name: name, Run: func(ctx context.Context, r *Run) Result {
+		return Probe{Name: name, Run: func(ctx context.Context, r *ProbeRun) Result {
 			res := r.Result()
 			res.Status, res.Reason = Pass, "route "+r.Route().Describe()
 			return res

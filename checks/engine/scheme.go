@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -27,56 +28,57 @@ const (
 	CodeNotHTTP = "not_http"
 )
 
-// sniffContext bounds a sniff by sniffTimeout within ctx: a sniff never
-// makes a probe outlast its own bound (nil when ctx has ended).
-func sniffContext(ctx context.Context) (context.Context, context.CancelFunc) {
+// sniffConn opens a connection to the target for a sniff, bounded by
+// sniffTimeout within ctx (sctx): a sniff never makes a probe outlast its
+// own bound. c is nil when ctx has ended or the dial failed; done closes c
+// and ends the bound.
+func (r *ProbeRun) sniffConn(ctx context.Context) (sctx context.Context, c net.Conn, done func()) {
 	if ctx.Err() != nil {
-		return nil, func() {}
+		return nil, nil, func() {}
 	}
-	return context.WithTimeout(ctx, sniffTimeout)
+	sctx, cancel := context.WithTimeout(ctx, sniffTimeout)
+	c, err := r.DialTarget(sctx)
+	if err != nil {
+		cancel()
+		return nil, nil, func() {}
+	}
+	return sctx, c, func() {
+		c.Close()
+		cancel()
+	}
 }
 
 // speaksTLS reports whether the target's port completes a TLS handshake, or
 // answers one with a TLS alert (certificates are not the question here).
-func (r *Run) speaksTLS(ctx context.Context) bool {
-	sctx, cancel := sniffContext(ctx)
-	defer cancel()
-	if sctx == nil {
+func (r *ProbeRun) speaksTLS(ctx context.Context) bool {
+	sctx, c, done := r.sniffConn(ctx)
+	defer done()
+	if c == nil {
 		return false
 	}
-	c, err := r.DialTarget(sctx)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
 	cfg := r.TLS.Config(r.Target.Host, "http/1.1")
 	cfg.InsecureSkipVerify = true
 	cfg.MinVersion = tls.VersionTLS10
-	err = tls.Client(c, cfg).HandshakeContext(sctx)
+	err := tls.Client(c, cfg).HandshakeContext(sctx)
 	var alert tls.AlertError
 	return err == nil || errors.As(err, &alert)
 }
 
 // speaksHTTP reports whether the target's port answers a plain HTTP
 // request with an HTTP status line.
-func (r *Run) speaksHTTP(ctx context.Context) bool {
-	sctx, cancel := sniffContext(ctx)
-	defer cancel()
-	if sctx == nil {
+func (r *ProbeRun) speaksHTTP(ctx context.Context) bool {
+	sctx, c, done := r.sniffConn(ctx)
+	defer done()
+	if c == nil {
 		return false
 	}
-	c, err := r.DialTarget(sctx)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
 	stop := context.AfterFunc(sctx, func() { c.Close() })
 	defer stop()
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: "+r.Target.authority()+"\r\nConnection: close\r\n\r\n"); err != nil {
 		return false
 	}
 	b := make([]byte, 5)
-	_, err = io.ReadFull(c, b)
+	_, err := io.ReadFull(c, b)
 	return err == nil && string(b) == "HTTP/"
 }
 
@@ -94,7 +96,7 @@ func plainRecord(err error) bool {
 // handshake waits: started halfway through the handshake's bound, or at
 // once when the handshake fails sooner.
 type sniff struct {
-	r       *Run
+	r       *ProbeRun
 	ctx     context.Context
 	timer   *time.Timer
 	once    sync.Once
@@ -103,7 +105,7 @@ type sniff struct {
 }
 
 // plainSniff arms a sniff for a handshake bounded by ctx.
-func (r *Run) plainSniff(ctx context.Context) *sniff {
+func (r *ProbeRun) plainSniff(ctx context.Context) *sniff {
 	s := &sniff{r: r, ctx: ctx, done: make(chan struct{})}
 	half := sniffTimeout
 	if dl, ok := ctx.Deadline(); ok {
@@ -141,7 +143,7 @@ func (s *sniff) stop() {
 
 // wrongSchemeTLS names a wss:// target whose port speaks plain HTTP, given
 // the failed handshake's error and code; it returns "" when it does not.
-func (r *Run) wrongSchemeTLS(err error, code string, s *sniff) string {
+func (r *ProbeRun) wrongSchemeTLS(err error, code string, s *sniff) string {
 	switch {
 	case plainRecord(err):
 		return CodePlainPort
@@ -155,7 +157,7 @@ func (r *Run) wrongSchemeTLS(err error, code string, s *sniff) string {
 
 // wrongSchemePlain names a ws:// target whose port speaks TLS, given how the
 // upgrade failed; "" when it does not.
-func (r *Run) wrongSchemePlain(ctx context.Context, code string) string {
+func (r *ProbeRun) wrongSchemePlain(ctx context.Context, code string) string {
 	switch code {
 	// Not after a timeout: a TLS port answers a plain request at once
 	// (400 or a close); the sniff would only stretch the probe's bound.

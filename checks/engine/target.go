@@ -45,28 +45,69 @@ type TargetError struct {
 }
 
 // Error implements error.
-// The input is shown without its userinfo and query values: a usage error
-// must not print the password or token the address carried.
+// The input is shown without anything between its scheme and its last "@"
+// (the userinfo, whatever characters the password holds: / ? # @ too) and
+// without its query values; the message is replaced by a plain one for
+// its part when it would quote any of that hidden text (url.Parse's "invalid
+// port" quotes what follows the first ":"): a usage error must not print
+// the password or token the address carried.
 func (e *TargetError) Error() string {
-	return fmt.Sprintf("invalid address %q: %s: %s", redactInput(e.Input), e.Part, e.Msg)
+	shown, hidden := redactInput(e.Input)
+	msg := e.Msg
+	if quotes(msg, hidden) {
+		msg = plainTargetMsg(e.Part)
+	}
+	return fmt.Sprintf("invalid address %q: %s: %s", shown, e.Part, msg)
 }
 
-// redactInput is an address as typed with everything before the "@" of
-// its authority hidden, however odd the rest (spaces, no scheme), and its
-// query values: an error about a bad address must not show its password.
-func redactInput(s string) string {
-	prefix, rest := "", s
-	if i := strings.Index(s, "://"); i >= 0 {
-		prefix, rest = s[:i+3], s[i+3:]
+// redactInput is an address as typed with everything between its scheme
+// (when it starts with one of ours and "://" or ":/") and its last "@"
+// hidden, however odd the rest (spaces, no scheme, an "@" in the path),
+// and its query values; hidden is the text taken out.
+func redactInput(s string) (shown, hidden string) {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return RedactURLText(s), ""
 	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
+	prefix := ""
+	if i := strings.Index(s[:at], ":/"); i >= 0 && knownScheme(s[:i]) {
+		j := i + 1
+		for j < at && s[j] == '/' {
+			j++
+		}
+		prefix = s[:j]
 	}
-	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
-		rest = RedactedMark + rest[at:]
+	return RedactURLText(prefix + RedactedMark + s[at:]), s[len(prefix):at]
+}
+
+// quotes reports whether msg holds any three characters in a row of
+// hidden (all of it, when shorter).
+func quotes(msg, hidden string) bool {
+	if hidden == "" {
+		return false
 	}
-	return RedactURLText(prefix + rest)
+	if len(hidden) < 3 {
+		return strings.Contains(msg, hidden)
+	}
+	for i := 0; i+3 <= len(hidden); i++ {
+		if strings.Contains(msg, hidden[i:i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainTargetMsg is what is wrong with part, quoting nothing.
+func plainTargetMsg(part string) string {
+	switch part {
+	case "scheme":
+		return "expected ws://, wss://, http:// or https:// before the user name"
+	case "port":
+		return "the port is not a number between 1 and 65535 (in a user name or password, write / ? # @ as %2F %3F %23 %40)"
+	case "host":
+		return "the host name is not valid"
+	}
+	return "it is not a valid address (in a user name or password, write / ? # @ as %2F %3F %23 %40)"
 }
 
 // maxTargetLen bounds the input: no real WebSocket URL is longer, and it keeps

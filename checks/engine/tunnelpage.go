@@ -112,7 +112,7 @@ func printable(b []byte) string {
 // neither a TLS handshake nor an HTTP answer back, what came instead (see
 // tunnelAnswerEvidence): the proxy opened the tunnel, then answered
 // itself, most often with a block page.
-func (r *Run) tunnelAnswer(e *Evidence, hd wsDial, resp *http.Response) {
+func (r *ProbeRun) tunnelAnswer(e *Evidence, hd wsDial, resp *http.Response) {
 	r.mu.Lock()
 	via := r.viaProxy
 	r.mu.Unlock()

@@ -6,28 +6,39 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"reflect"
-	"slices"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
-// Languages are the languages with texts, English first.
+// Languages are the languages with texts, English first. Each one's
+// name in itself is its catalogue's language.name.
 var Languages = []string{"en", "de", "fr", "es", "pt-BR", "ja", "zh-Hans"}
 
-// Names are each language's name in itself, for help texts.
-var Names = map[string]string{
-	"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español",
-	"pt-BR": "Português (Brasil)", "ja": "日本語", "zh-Hans": "简体中文",
+// matcher matches a tag to one of Languages with CLDR's language data
+// (golang.org/x/text/language): "de-CH" and "gsw" to German, "pt-PT" to
+// Brazilian Portuguese, "zh-SG" to Simplified Chinese.
+var matcher = language.NewMatcher(tagsOf(Languages))
+
+func tagsOf(langs []string) []language.Tag {
+	tags := make([]language.Tag, len(langs))
+	for i, l := range langs {
+		tags[i] = language.MustParse(l)
+	}
+	return tags
 }
 
-// Match turns a language tag or a locale into one of Languages: an exact
-// match, else by the language alone ("de-CH" is "de", "pt" and "pt-PT"
-// are "pt-BR", the only Portuguese there is; "zh", "zh-CN", "zh-SG" and
-// "zh-Hans-CN" are "zh-Hans"). ok is false when there is no such
-// language, or tag is empty; Traditional Chinese (zh-TW, zh-HK, zh-Hant)
-// is no match, since Simplified Chinese would be the wrong script.
+// Match turns a language tag or a locale ("de_AT.UTF-8") into one of
+// Languages: the closest by CLDR's matching, when it is close enough that
+// a reader of tag reads it as their own ("de-CH" is "de", "pt" and
+// "pt-PT" are "pt-BR", the only Portuguese there is; "zh", "zh-CN",
+// "zh-SG" and "zh-Hans-CN" are "zh-Hans"). ok is false when there is no
+// such language, or tag is empty; Traditional Chinese (zh-TW, zh-HK,
+// zh-Hant) is no match, since Simplified Chinese would be the wrong
+// script.
 func Match(tag string) (lang string, ok bool) {
 	tag, _, _ = strings.Cut(tag, ".") // de_DE.UTF-8
 	tag, _, _ = strings.Cut(tag, "@") // ca_ES@valencia
@@ -35,29 +46,21 @@ func Match(tag string) (lang string, ok bool) {
 	if tag == "" || tag == "C" || tag == "POSIX" {
 		return "", false
 	}
-	for _, l := range Languages {
-		if strings.EqualFold(l, tag) {
-			return l, true
-		}
+	t, err := language.Parse(tag)
+	var unknown interface{ Subtag() string }
+	if err != nil && !errors.As(err, &unknown) {
+		return "", false // not a tag at all; one with an unknown part is still read
 	}
-	parts := strings.Split(strings.ToLower(tag), "-")
-	switch parts[0] {
-	case "zh":
-		for _, p := range parts[1:] {
-			if p == "hant" || p == "tw" || p == "hk" || p == "mo" {
-				return "", false
-			}
-		}
-		return "zh-Hans", true
-	case "pt":
-		return "pt-BR", true
+	_, i, conf := matcher.Match(t)
+	if conf < language.High {
+		return "", false
 	}
-	for _, l := range Languages {
-		if l == parts[0] {
-			return l, true
-		}
+	// CLDR also offers English to readers of a few languages it has no
+	// close match for (Klingon): a preset in those has no texts here.
+	if base, _ := t.Base(); Languages[i] == "en" && base.String() != "en" {
+		return "", false
 	}
-	return "", false
+	return Languages[i], true
 }
 
 // Check says whether tag names a language there are texts for, with the
@@ -92,49 +95,4 @@ func FromEnv() string {
 		}
 	}
 	return ""
-}
-
-// Known reports whether lang is exactly one of Languages.
-func Known(lang string) bool { return slices.Contains(Languages, lang) }
-
-// WithFallback is tr with fallback's texts wherever tr has none: every
-// empty string field, empty array element, or map key tr lacks or leaves
-// empty is taken from fallback, and a slice of another length is replaced
-// by fallback's. Both must be the same struct type, whose fields are
-// strings, string arrays, string slices and maps of strings. A text added
-// in English but not yet translated is then shown in English, never as an
-// empty label.
-func WithFallback[T any](tr, fallback T) T {
-	v, en := reflect.ValueOf(&tr).Elem(), reflect.ValueOf(fallback)
-	for i := 0; i < v.NumField(); i++ {
-		f, e := v.Field(i), en.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			if f.String() == "" {
-				f.Set(e)
-			}
-		case reflect.Slice:
-			if f.Len() != e.Len() {
-				f.Set(e)
-			}
-		case reflect.Array:
-			for j := 0; j < f.Len(); j++ {
-				if f.Index(j).String() == "" {
-					f.Index(j).Set(e.Index(j))
-				}
-			}
-		case reflect.Map:
-			m := reflect.MakeMap(f.Type())
-			for _, k := range e.MapKeys() {
-				m.SetMapIndex(k, e.MapIndex(k))
-			}
-			for _, k := range f.MapKeys() {
-				if s := f.MapIndex(k); s.String() != "" {
-					m.SetMapIndex(k, s)
-				}
-			}
-			f.Set(m)
-		}
-	}
-	return tr
 }

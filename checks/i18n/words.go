@@ -35,7 +35,7 @@ type Words struct {
 	// Lang is the language, one of Languages.
 	Lang    string
 	tag     language.Tag
-	texts   map[string]string
+	texts   func() map[string]string // read on first use (see Load)
 	printer *message.Printer
 }
 
@@ -48,10 +48,15 @@ var pluralForms = map[plural.Form]string{
 // placeholder matches a named value in a text: {host}, {idle_limit}.
 var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
 
-var (
-	loadedMu sync.Mutex
-	loaded   = map[string]*Words{}
-)
+// loaded reads each language's embedded catalogue once, on first use: a
+// read-only table, one sync.OnceValues a language.
+var loaded = func() map[string]func() (*Words, error) {
+	m := make(map[string]func() (*Words, error), len(Languages))
+	for _, l := range Languages {
+		m[l] = sync.OnceValues(func() (*Words, error) { return lazyLoad(assets.Words(), l) })
+	}
+	return m
+}()
 
 // Load is the embedded catalogue of lang (a language tag or locale that
 // Match takes; English when none matches), over English. It is read once
@@ -61,17 +66,7 @@ func Load(lang string) (*Words, error) {
 	if !ok {
 		l = "en"
 	}
-	loadedMu.Lock()
-	defer loadedMu.Unlock()
-	if w := loaded[l]; w != nil {
-		return w, nil
-	}
-	w, err := LoadFS(assets.Words(), l)
-	if err != nil {
-		return nil, err
-	}
-	loaded[l] = w
-	return w, nil
+	return loaded[l]()
 }
 
 // MustLoad is Load for the embedded catalogues, which a test proves
@@ -156,6 +151,25 @@ func LoadFS(fsys fs.FS, lang string) (*Words, error) {
 	if err != nil {
 		return nil, fmt.Errorf("i18n: %q: %w", lang, err)
 	}
+	return &Words{Lang: lang, tag: tag, texts: func() map[string]string { return texts }, printer: message.NewPrinter(tag)}, nil
+}
+
+// lazyLoad is LoadFS with the catalogues read on the first text asked
+// for, not before: a command that prints no sentence (version, help, a
+// check's JSON) never parses them. The embedded catalogues are checked by
+// the tests, so a read error there is a broken build, and panics.
+func lazyLoad(fsys fs.FS, lang string) (*Words, error) {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %q: %w", lang, err)
+	}
+	texts := sync.OnceValue(func() map[string]string {
+		w, err := LoadFS(fsys, lang)
+		if err != nil {
+			panic(err)
+		}
+		return w.texts()
+	})
 	return &Words{Lang: lang, tag: tag, texts: texts, printer: message.NewPrinter(tag)}, nil
 }
 
@@ -178,9 +192,9 @@ func pluralBase(key string) (string, bool) {
 // Has reports whether there is a text for key (or, for a counted text,
 // its "other" form).
 func (w *Words) Has(key string) bool {
-	_, ok := w.texts[key]
+	_, ok := w.texts()[key]
 	if !ok {
-		_, ok = w.texts[key+"_other"]
+		_, ok = w.texts()[key+"_other"]
 	}
 	return ok
 }
@@ -189,7 +203,7 @@ func (w *Words) Has(key string) bool {
 // whole (the findings, the glossary).
 func (w *Words) Keys(prefix string) []string {
 	var keys []string
-	for k := range w.texts {
+	for k := range w.texts() {
 		if strings.HasPrefix(k, prefix) {
 			keys = append(keys, k)
 		}
@@ -201,7 +215,7 @@ func (w *Words) Keys(prefix string) []string {
 // Raw is the text of key with its placeholders left as they are (for
 // the diagnosis, which fills them itself), and whether there is one.
 func (w *Words) Raw(key string) (string, bool) {
-	s, ok := w.texts[key]
+	s, ok := w.texts()[key]
 	return s, ok
 }
 
@@ -212,7 +226,7 @@ func (w *Words) Raw(key string) (string, bool) {
 // key with no text comes back as the key itself, so a gap shows and
 // never panics (a test proves there is none).
 func (w *Words) T(key string, args ...any) string {
-	s, ok := w.texts[key]
+	s, ok := w.texts()[key]
 	if !ok {
 		return key
 	}
@@ -226,9 +240,9 @@ func (w *Words) N(key string, n int, args ...any) string {
 	if f, ok := pluralForms[plural.Cardinal.MatchPlural(w.tag, abs(n), 0, 0, 0, 0)]; ok {
 		form = f
 	}
-	s, ok := w.texts[key+"_"+form]
+	s, ok := w.texts()[key+"_"+form]
 	if !ok {
-		if s, ok = w.texts[key+"_other"]; !ok {
+		if s, ok = w.texts()[key+"_other"]; !ok {
 			return key
 		}
 	}
@@ -364,11 +378,56 @@ func Placeholders(s string) []string {
 	return names
 }
 
+// RetiredKey is the key of a language's retired names: the words the
+// vocabulary no longer uses ("network administrator" became "IT team"),
+// separated by "|". Each language lists its own (in findings.json).
+const RetiredKey = "retired.words"
+
+// ListSep separates the words of a text that is a list of words: a
+// glossary term's names, a language's jargon and retired names.
+const ListSep = "|"
+
+// List is the text of key as a list of words (ListSep between them),
+// blanks dropped; nil when there is no text.
+func (w *Words) List(key string) []string { return splitList(w.texts()[key]) }
+
+// splitList splits a list of words.
+func splitList(s string) []string {
+	var out []string
+	for _, w := range strings.Split(s, ListSep) {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// retiredIn is the first of retired that the text of key uses, in any
+// case, or "". Texts for the IT team (a key with an "admin" part:
+// admin.header, finding.dns-failure.admin) may name the roles as
+// administrators do; the list itself is no text.
+func retiredIn(key, text string, retired []string) string {
+	if key == RetiredKey || slices.Contains(strings.Split(key, "."), "admin") {
+		return ""
+	}
+	lower := strings.ToLower(text)
+	for _, r := range retired {
+		if strings.Contains(lower, strings.ToLower(r)) {
+			return r
+		}
+	}
+	return ""
+}
+
 // Problems are what is wrong with the catalogues of fsys, for every
 // language: a key English does not have, a key English has and lang
 // lacks (unless allowMissing says it may), placeholders that differ
-// from English's, a counted text without the forms lang's plural rules
-// use, a text that is not a string, a key in two files. Nil means whole.
+// from English's, a brace that is no {placeholder}, a retired name in
+// a text a person reads (RetiredKey), a counted text without the forms
+// lang's plural rules use, a text that is not a string, a key in two
+// files. It covers every part (the window, the reports, the browser
+// page, the findings, the installer): one check for all. Nil means
+// whole.
 func Problems(fsys fs.FS, allowMissing func(lang, key string) bool) []error {
 	var errs []error
 	en, err := Catalogue(fsys, "en")
@@ -383,6 +442,7 @@ func Problems(fsys fs.FS, allowMissing func(lang, key string) bool) []error {
 		}
 		tag := language.MustParse(lang)
 		needed := formsOf(tag)
+		retired := splitList(texts[RetiredKey])
 		for _, k := range slices.Sorted(maps.Keys(texts)) {
 			base, counted := pluralBase(k)
 			enKey := k
@@ -399,6 +459,12 @@ func Problems(fsys fs.FS, allowMissing func(lang, key string) bool) []error {
 			}
 			if strings.TrimSpace(texts[k]) == "" {
 				errs = append(errs, fmt.Errorf("%s: %q is empty", lang, k))
+			}
+			if rest := placeholder.ReplaceAllString(texts[k], ""); strings.ContainsAny(rest, "{}") {
+				errs = append(errs, fmt.Errorf("%s: %q has a brace that is no placeholder {name}: %q", lang, k, texts[k]))
+			}
+			if r := retiredIn(k, texts[k], retired); r != "" {
+				errs = append(errs, fmt.Errorf("%s: %q uses the retired name %q: %q", lang, k, r, texts[k]))
 			}
 		}
 		for _, k := range slices.Sorted(maps.Keys(en)) {

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -19,6 +20,14 @@ func TestCataloguesWhole(t *testing.T) {
 		if _, err := Load(l); err != nil {
 			t.Error(err)
 		}
+	}
+	for _, l := range Languages {
+		if own, _ := Catalogue(assets.Words(), l); len(splitList(own[RetiredKey])) == 0 {
+			t.Errorf("%s lists no retired names (%s)", l, RetiredKey)
+		}
+	}
+	if got := MustLoad("pt-BR").T("language.name"); got != "Português (Brasil)" {
+		t.Errorf("a language's name in itself: %q", got)
 	}
 }
 
@@ -90,6 +99,11 @@ func TestPluralsAndFallback(t *testing.T) {
 func TestProblemsFound(t *testing.T) {
 	fs := testFS()
 	fs["de/a.json"] = &fstest.MapFile{Data: []byte(`{"hello":"Hallo {nom}","done_other":"{n} Tests","extra":"y"}`)}
+	// The retired names are one part's key; the check covers every part,
+	// but for the texts for the IT team ("admin" in the key).
+	fs["en/b.json"] = &fstest.MapFile{Data: []byte(`{"retired.words":"network administrator|web master","note":"Ask your Network Administrator {name}.","admin.note":"For the network administrator.","brace":"{Host} and {host"}`)}
+	fs["de/b.json"] = &fstest.MapFile{Data: []byte(`{"retired.words":"Netzwerkadministrator","note":"Fragen Sie Ihr IT-Team {name}.","admin.note":"Für den Netzwerkadministrator.","brace":"{host}"}`)}
+	fs["ja/b.json"] = &fstest.MapFile{Data: []byte(`{"retired.words":"ネットワーク管理者","note":"IT担当者 {name}","admin.note":"x","brace":"x"}`)}
 	var all []string
 	for _, e := range Problems(fs, nil) {
 		all = append(all, e.Error())
@@ -100,9 +114,62 @@ func TestProblemsFound(t *testing.T) {
 		`de: key "extra" is not in English`,
 		`de: counted text "done" lacks its "one" form`,
 		`de: no text for "only.en"`,
+		`en: "note" uses the retired name "network administrator"`,
+		`en: "brace" has a brace that is no placeholder`,
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("not reported: %s\nall:\n%s", want, joined)
 		}
+	}
+	for _, wrong := range []string{`"admin.note" uses`, `"retired.words" uses`, `de: "brace" has a brace`} {
+		if strings.Contains(joined, wrong) {
+			t.Errorf("reported: %s\nall:\n%s", wrong, joined)
+		}
+	}
+	de, err := LoadFS(fs, "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := de.List("retired.words"); len(got) != 1 || got[0] != "Netzwerkadministrator" {
+		t.Errorf("List: %q", got)
+	}
+}
+
+// countingFS counts the files opened through it.
+type countingFS struct {
+	fstest.MapFS
+	opened *int
+}
+
+func (c countingFS) Open(name string) (fs.File, error) { *c.opened++; return c.MapFS.Open(name) }
+
+func (c countingFS) ReadFile(name string) ([]byte, error) { *c.opened++; return c.MapFS.ReadFile(name) }
+
+// TestLoadReadsOnFirstUse: the embedded catalogues are read at the first
+// text asked for, not when the words are loaded (version and help ask for
+// none), and once.
+func TestLoadReadsOnFirstUse(t *testing.T) {
+	opened := 0
+	fsys := countingFS{fstest.MapFS{
+		"en/a.json": {Data: []byte(`{"hello": "Hello {name}"}`)},
+		"de/a.json": {Data: []byte(`{"hello": "Hallo {name}"}`)},
+	}, &opened}
+	w, err := lazyLoad(fsys, "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened != 0 {
+		t.Fatalf("loading opened %d files before any text was asked for", opened)
+	}
+	if got := w.T("hello", "name", "Ann"); got != "Hallo Ann" {
+		t.Errorf("T = %q", got)
+	}
+	after := opened
+	if after == 0 {
+		t.Fatal("no file read for the first text")
+	}
+	w.T("hello", "name", "Bo")
+	if opened != after {
+		t.Errorf("the second text read the catalogues again (%d opens, then %d)", after, opened)
 	}
 }

@@ -68,6 +68,10 @@ type ProxyError struct {
 	Via, Server string
 	// Body is the start of the refusal's body.
 	Body string
+	// Reason is the proxy's own name for why it refused, when it sends
+	// one (squid's X-Squid-Error: ERR_DNS_FAIL, ERR_CONNECT_FAIL,
+	// ERR_CANNOT_FORWARD, ERR_ACCESS_DENIED).
+	Reason string
 	// Err is the underlying error, if any.
 	Err error
 	// Auth is how signing in to the proxy went, if it asked.
@@ -335,6 +339,7 @@ func (d *ProxyDialer) connectHTTP(conn net.Conn, reopen func() (net.Conn, error)
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxProxyBody))
 			resp.Body.Close()
 			pe.Body = strings.ToValidUTF8(string(body), "?")
+			pe.Reason = proxyReason(resp.Header.Get("X-Squid-Error"))
 			pe.Auth = t.Auth
 			return conn, pe
 		}
@@ -511,4 +516,20 @@ func connectSOCKS4(conn net.Conn, proxy *url.URL, target string, t *Tunnel) (net
 	}
 	t.Status = "granted"
 	return conn, nil
+}
+
+// proxyReason is the error name at the start of an X-Squid-Error value
+// ("ERR_DNS_FAIL 0"), or "" when it is not one: at most 40 capital
+// letters, digits and underscores.
+func proxyReason(v string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(v), " ")
+	if name == "" || len(name) > 40 {
+		return ""
+	}
+	for _, c := range name {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return ""
+		}
+	}
+	return name
 }

@@ -161,49 +161,30 @@ func ParseFirefoxPrefs(text, origin string) FirefoxProxy {
 // [Install...] section's Default (the profile this installation opens),
 // else the [Profile...] marked Default=1, else the only one.
 func ParseProfilesINI(text, dir string) string {
-	type section struct {
-		name string
-		kv   map[string]string
-	}
-	var secs []*section
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == ';' || line[0] == '#' {
-			continue
-		}
-		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			secs = append(secs, &section{name: line[1 : len(line)-1], kv: map[string]string{}})
-			continue
-		}
-		if k, v, ok := strings.Cut(line, "="); ok && len(secs) > 0 {
-			secs[len(secs)-1].kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
 	resolve := func(path string, relative bool) string {
 		if relative {
 			return filepath.Join(dir, filepath.FromSlash(path))
 		}
 		return path
 	}
-	var profiles []*section
-	for _, s := range secs {
-		if strings.HasPrefix(s.name, "Install") && s.kv["Default"] != "" {
+	var profiles []iniSection
+	for _, s := range parseINI(text) {
+		if strings.HasPrefix(s.name, "Install") && s.get("Default") != "" {
 			// An install's Default is relative unless it is absolute.
-			p := s.kv["Default"]
+			p := s.get("Default")
 			return resolve(p, !filepath.IsAbs(p) && !strings.HasPrefix(p, "/"))
 		}
-		if strings.HasPrefix(s.name, "Profile") && s.kv["Path"] != "" {
+		if strings.HasPrefix(s.name, "Profile") && s.get("Path") != "" {
 			profiles = append(profiles, s)
 		}
 	}
 	for _, s := range profiles {
-		if s.kv["Default"] == "1" {
-			return resolve(s.kv["Path"], s.kv["IsRelative"] != "0")
+		if s.get("Default") == "1" {
+			return resolve(s.get("Path"), s.get("IsRelative") != "0")
 		}
 	}
 	if len(profiles) == 1 {
-		return resolve(profiles[0].kv["Path"], profiles[0].kv["IsRelative"] != "0")
+		return resolve(profiles[0].get("Path"), profiles[0].get("IsRelative") != "0")
 	}
 	return ""
 }

@@ -1,7 +1,6 @@
 package netenv
 
 import (
-	"bufio"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,30 +24,18 @@ const (
 func ParseKioslaverc(text, origin string, getenv func(string) string) Config {
 	c := Config{Source: SourceKDE, Origin: origin, matchSuffix: true}
 	vals := map[string]string{}
-	group := ""
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' || line[0] == ';' {
+	for _, sec := range parseINI(text) {
+		if sec.name != "Proxy Settings" {
 			continue
 		}
-		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			group = line[1 : len(line)-1]
-			continue
+		for _, kv := range sec.keys {
+			// Keys may carry KConfig flags or a locale: "httpProxy[$e]".
+			k := kv.key
+			if i := strings.IndexByte(k, '['); i > 0 {
+				k = k[:i]
+			}
+			vals[k] = kv.value
 		}
-		if group != "Proxy Settings" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		// Keys may carry KConfig flags or a locale: "httpProxy[$e]".
-		k = strings.TrimSpace(k)
-		if i := strings.IndexByte(k, '['); i > 0 {
-			k = k[:i]
-		}
-		vals[k] = strings.TrimSpace(v)
 	}
 	typ, err := strconv.Atoi(vals["ProxyType"])
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
@@ -285,23 +286,48 @@ func (e PACEntry) String() string {
 	return e.Kind + " " + e.Proxy.Host
 }
 
+// MaxPACEntries bounds the entries of a PAC answer that are tried, in
+// order, within one shared time budget (the probe's): an answer of 10,000
+// dead proxies then DIRECT gives the same verdict however fast they fail.
+// Real answers list two or three.
+const MaxPACEntries = 16
+
+// maxPACNotes bounds the notes about skipped entries.
+const maxPACNotes = 16
+
+// maxPACResultText bounds the PAC answer kept as text in the route.
+const maxPACResultText = 1024
+
 // ParsePACResult reads a PAC answer such as "PROXY a:1; SOCKS5 b:2;
 // DIRECT". Entries it cannot read are skipped, as browsers skip them, and
 // named in the returned notes; an answer with no usable entry is an error.
+// At most MaxPACEntries usable entries are kept, and a note says so.
 func ParsePACResult(s string) ([]PACEntry, []string, error) {
 	var out []PACEntry
 	var notes []string
+	skipped := 0
 	for _, part := range strings.Split(s, ";") {
 		f := strings.Fields(part)
 		if len(f) == 0 {
 			continue
+		}
+		if len(out) == MaxPACEntries {
+			notes = append(notes, fmt.Sprintf("the answer has more than %d entries; only the first %d are tried", MaxPACEntries, MaxPACEntries))
+			break
+		}
+		if len(notes) >= maxPACNotes {
+			// Counted, not named: the notes stay short.
+			if _, ok := pacEntryScheme(f); !ok && !(strings.EqualFold(f[0], "DIRECT") && len(f) == 1) {
+				skipped++
+				continue
+			}
 		}
 		kind := strings.ToUpper(f[0])
 		if kind == "DIRECT" && len(f) == 1 {
 			out = append(out, PACEntry{Kind: kind})
 			continue
 		}
-		scheme := map[string]string{"PROXY": "http", "HTTP": "http", "HTTPS": "https", "SOCKS": "socks4", "SOCKS4": "socks4", "SOCKS5": "socks5"}[kind]
+		scheme, _ := pacEntryScheme(f)
 		if scheme == "" || len(f) != 2 {
 			notes = append(notes, fmt.Sprintf("entry %q is not DIRECT or PROXY/HTTPS/SOCKS host:port; skipped", strings.TrimSpace(part)))
 			continue
@@ -317,6 +343,12 @@ func ParsePACResult(s string) ([]PACEntry, []string, error) {
 		}
 		out = append(out, PACEntry{Kind: kind, Proxy: u})
 	}
+	if len(notes) > maxPACNotes+1 {
+		notes = notes[:maxPACNotes+1]
+	}
+	if skipped > 0 {
+		notes = append(notes, fmt.Sprintf("%d more entries were skipped", skipped))
+	}
 	if len(out) == 0 {
 		if strings.TrimSpace(s) == "" {
 			return nil, notes, errors.New("an empty answer")
@@ -324,6 +356,13 @@ func ParsePACResult(s string) ([]PACEntry, []string, error) {
 		return nil, notes, errors.New("no DIRECT, PROXY, HTTPS or SOCKS entry in it")
 	}
 	return out, notes, nil
+}
+
+// pacEntryScheme is the proxy URL scheme of a PAC entry's fields, and
+// whether the entry has the shape of one (a known kind and host:port).
+func pacEntryScheme(f []string) (string, bool) {
+	scheme := map[string]string{"PROXY": "http", "HTTP": "http", "HTTPS": "https", "SOCKS": "socks4", "SOCKS4": "socks4", "SOCKS5": "socks5"}[strings.ToUpper(f[0])]
+	return scheme, scheme != "" && len(f) == 2
 }
 
 // EvalPAC runs the script for a WebSocket target and parses the answer. ws
@@ -359,4 +398,17 @@ func PACURLFor(secure bool, host string, port int, path string) string {
 		h += fmt.Sprintf(":%d", port)
 	}
 	return scheme + "://" + h + path
+}
+
+// cutPACResult is a PAC answer cut to maxPACResultText bytes (on a rune
+// boundary), for the route's evidence.
+func cutPACResult(s string) string {
+	if len(s) <= maxPACResultText {
+		return s
+	}
+	n := maxPACResultText
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

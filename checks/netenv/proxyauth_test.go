@@ -186,3 +186,22 @@ func TestDialSquidKerberos(t *testing.T) {
 		t.Errorf("squid's access.log names no alice@LAB.TEST:\n%s", b)
 	}
 }
+
+// TestProxyReason: only an error name is kept from X-Squid-Error, never
+// other text a proxy could put there.
+func TestProxyReason(t *testing.T) {
+	for in, want := range map[string]string{
+		"ERR_DNS_FAIL 0":           "ERR_DNS_FAIL",
+		" ERR_CONNECT_FAIL 111":    "ERR_CONNECT_FAIL",
+		"ERR_CANNOT_FORWARD":       "ERR_CANNOT_FORWARD",
+		"":                         "",
+		"err_lower 1":              "",
+		"ERR_<script> 1":           "",
+		strings.Repeat("E", 41):    "",
+		"ERR_X\r\nSet-Cookie: a=b": "",
+	} {
+		if got := proxyReason(in); got != want {
+			t.Errorf("proxyReason(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -277,7 +277,7 @@ func (rv *Resolver) runPAC(ctx context.Context, src Source, loc string, script [
 		return r
 	}
 	raw, entries, notes, err := p.EvalPAC(ctx, secure, host, port, path)
-	r.PACResult, r.Notes = raw, notes
+	r.PACResult, r.Notes = cutPACResult(raw), notes
 	if err != nil {
 		r.Err = err
 		return r

@@ -189,3 +189,34 @@ func writeFileAtomic(path string, b []byte) error {
 	}
 	return nil
 }
+
+// PE subsystems (the optional header's Subsystem field): what Windows
+// does when the program is double-clicked.
+const (
+	subsystemGUI     = 2 // a window program: no console opens
+	subsystemConsole = 3 // a console program: a console window opens
+)
+
+// IsConsoleProgram reports whether the program at path is a Windows
+// console program (wsdoctor-cli.exe), which opens a console window when
+// double-clicked. Programs of other systems (ELF, Mach-O) and Windows
+// window programs are not.
+func IsConsoleProgram(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var mz [64]byte
+	if _, err := f.ReadAt(mz[:], 0); err != nil || mz[0] != 'M' || mz[1] != 'Z' {
+		return false, nil // not a PE file
+	}
+	pe := int64(binary.LittleEndian.Uint32(mz[60:]))
+	var hdr [24 + 70]byte
+	if _, err := f.ReadAt(hdr[:], pe); err != nil || string(hdr[:4]) != "PE\x00\x00" {
+		return false, fmt.Errorf("%s: a file starting with MZ but no PE header", path)
+	}
+	// Subsystem is at offset 68 of the optional header, for PE32 and
+	// PE32+ alike (packaging/windows/console-exe.sh sets it).
+	return binary.LittleEndian.Uint16(hdr[24+68:]) == subsystemConsole, nil
+}

@@ -30,6 +30,10 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
+// MaxMessageBytes is the largest max_message_bytes: 16 MiB, the integrity
+// ladder's top step.
+const MaxMessageBytes = engine.MaxLadderMessage
+
 // Preset is what a support team sets for their service. The zero Preset is
 // the default: no target, so the app offers its built-in self-test and a
 // field to paste an address.
@@ -47,11 +51,20 @@ type Preset struct {
 	// to stay open; a network that closes it sooner is a problem. Zero
 	// means the service sets no requirement.
 	RequiredIdleSeconds int `json:"required_idle_seconds,omitempty"`
+	// MaxMessageBytes is the largest message the check's integrity ladder
+	// sends (the service's own largest message); zero means 1 MiB, at
+	// most 16 MiB.
+	MaxMessageBytes int `json:"max_message_bytes,omitempty"`
 	// ExpectedTLSIssuers name the CAs that issue the service's
 	// certificates, by the issuer's organisation (O=) or common name (CN=).
 	// A certificate from any other issuer means something on the way
 	// re-signs the traffic (TLS inspection). Empty means no expectation.
 	ExpectedTLSIssuers []string `json:"expected_tls_issuers,omitempty"`
+	// Framework names the real-time framework the service uses (socketio,
+	// signalr, phoenix, actioncable, sockjs), for addresses that do not
+	// show it: the check then tries its fallback transport (Socket.IO's
+	// long polling, at /socket.io/). Empty means as the address shows it.
+	Framework string `json:"framework,omitempty"`
 	// Headers are extra request headers the service needs, such as the
 	// Origin its server accepts.
 	Headers map[string]string `json:"headers,omitempty"`
@@ -108,7 +121,7 @@ func (e *FieldError) Error() string {
 // fields are the names a preset may hold, and the names of a target's.
 var (
 	fields = []string{"product_name", "support_email", "support_url", "targets",
-		"required_idle_seconds", "expected_tls_issuers", "headers", "language", "support_language"}
+		"required_idle_seconds", "expected_tls_issuers", "headers", "language", "support_language", "framework"}
 	targetFields = []string{"url", "label"}
 )
 
@@ -148,6 +161,8 @@ func Parse(b []byte) (*Preset, error) {
 			err = decodeField(raw, &p.SupportURL)
 		case "required_idle_seconds":
 			err = decodeField(raw, &p.RequiredIdleSeconds)
+		case "max_message_bytes":
+			err = decodeField(raw, &p.MaxMessageBytes)
 		case "expected_tls_issuers":
 			err = decodeField(raw, &p.ExpectedTLSIssuers)
 		case "headers":
@@ -156,6 +171,8 @@ func Parse(b []byte) (*Preset, error) {
 			err = decodeField(raw, &p.Language)
 		case "support_language":
 			err = decodeField(raw, &p.SupportLanguage)
+		case "framework":
+			err = decodeField(raw, &p.Framework)
 		case "targets":
 			var u int
 			p.Targets, errs, u = decodeTargets(raw, errs)
@@ -274,6 +291,12 @@ func (p *Preset) Validate() error {
 	if p.RequiredIdleSeconds < 0 || p.RequiredIdleSeconds > MaxIdleSeconds {
 		add("required_idle_seconds", "%d is not between 0 (no requirement) and %d (one hour)", p.RequiredIdleSeconds, MaxIdleSeconds)
 	}
+	if p.Framework != "" && !engine.KnownFramework(p.Framework) {
+		add("framework", "%q is not one of %s", p.Framework, strings.Join(engine.Frameworks(), ", "))
+	}
+	if p.MaxMessageBytes < 0 || p.MaxMessageBytes > MaxMessageBytes {
+		add("max_message_bytes", "%d is not between 0 (1 MiB) and %d (16 MiB)", p.MaxMessageBytes, MaxMessageBytes)
+	}
 	issuers := map[string]bool{}
 	for i, s := range p.ExpectedTLSIssuers {
 		name := fmt.Sprintf("expected_tls_issuers[%d]", i)
@@ -289,14 +312,24 @@ func (p *Preset) Validate() error {
 	}
 	for _, k := range sortedKeys(p.Headers) {
 		v, name := p.Headers[k], "headers."+k
-		switch ck := http.CanonicalHeaderKey(k); {
-		case !httpguts.ValidHeaderFieldName(k):
+		// engine.CheckHeader is the one check of every extra header
+		// (command line, window, preset); a preset adds its own limits.
+		switch ck, err := http.CanonicalHeaderKey(k), engine.CheckHeader(k, v); {
+		case err != nil && !httpguts.ValidHeaderFieldName(k):
 			add(name, "%q is not a header name (letters, digits and - only)", k)
-		case handshakeHeaders[ck]:
+		case ck == "Sec-Websocket-Protocol":
+			// The subprotocols to offer, comma-separated: each a token.
+			for item := range strings.SplitSeq(v, ",") {
+				if err := engine.CheckSubprotocol(strings.TrimSpace(item)); err != nil {
+					add(name, "%v", err)
+					break
+				}
+			}
+		case engine.IsReservedHeader(ck):
 			add(name, "%s is set by the WebSocket handshake itself and cannot be changed", ck)
 		case engine.IsSensitiveHeader(ck):
 			add(name, "%s holds a secret; anyone who gets the preset could read it", ck)
-		case !httpguts.ValidHeaderFieldValue(v) || len(v) > maxTextLen:
+		case err != nil || len(v) > maxTextLen:
 			add(name, "the value is not a valid header value (one line of text, at most %d bytes)", maxTextLen)
 		}
 	}
@@ -312,13 +345,6 @@ func (p *Preset) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// handshakeHeaders are the request headers the WebSocket client writes
-// itself; gorilla/websocket refuses a second value.
-var handshakeHeaders = map[string]bool{
-	"Upgrade": true, "Connection": true, "Sec-Websocket-Key": true,
-	"Sec-Websocket-Version": true, "Sec-Websocket-Extensions": true,
 }
 
 // languageTag is the shape of a BCP 47 tag as people write it: a language,

@@ -23,13 +23,20 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/wslimit"
 )
 
-// IdleTimeout is how long the server keeps a silent WebSocket open. It is
-// longer than any middle box's idle limit worth measuring, so that when a
-// connection to it closes early, something in between closed it.
-const IdleTimeout = 15 * time.Minute
+// IdleTimeout is how long the server keeps a silent WebSocket open by
+// default (Config.Idle; `serve --idle-timeout`). It is longer than the
+// longest idle test (10 minutes, engine.MaxIdle), so that when a
+// connection to it closes early, something in between closed it; and short
+// enough that silent connections do not pile up.
+const IdleTimeout = 11 * time.Minute
 
-// handshakeTimeout bounds how long a client may take to send its request.
-const handshakeTimeout = 30 * time.Second
+// HandshakeTimeout bounds how long a client may take to finish its TLS
+// handshake and send its request, and the upgrade: a real client takes
+// well under a second.
+const HandshakeTimeout = 5 * time.Second
+
+// handshakeTimeout is HandshakeTimeout, also the bound of one echo write.
+const handshakeTimeout = HandshakeTimeout
 
 // maxMessage bounds an echoed message, counted after permessage-deflate
 // inflation, so a client cannot make the server hold unbounded memory.
@@ -64,16 +71,28 @@ var upgrader = websocket.Upgrader{
 }
 
 // Handler serves the echo on /ws and the page on /.
-func Handler() http.Handler { return newHandler(nil) }
+func Handler() http.Handler { return newHandler(nil, IdleTimeout) }
+
+// Config is how a server runs; the zero value is the defaults.
+type Config struct {
+	// TLS serves wss; nil serves ws.
+	TLS *tls.Config
+	// Idle is how long a silent WebSocket is kept; zero means IdleTimeout.
+	Idle time.Duration
+	// PerIP bounds the connections one address holds; zero means MaxPerIP.
+	PerIP int
+}
 
 // newHandler builds the handler; track, if set, is asked for a place before
 // an upgrade (nil, true: false means none is free), told of the WebSocket
 // once open (c, true: false means close it) and as it closes (c, false), or
 // that the upgrade failed (nil, false).
-func newHandler(track func(*websocket.Conn, bool) bool) http.Handler {
+func newHandler(track func(*websocket.Conn, bool) bool, idle time.Duration) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
 		if track != nil && !track(nil, true) {
+			// Closed after the answer: a refused client holds no place.
+			w.Header().Set("Connection", "close")
 			http.Error(w, "too many WebSockets open; try again later", http.StatusServiceUnavailable)
 			return
 		}
@@ -91,7 +110,7 @@ func newHandler(track func(*websocket.Conn, bool) bool) http.Handler {
 			}
 			defer track(c, false)
 		}
-		echo(c)
+		echo(c, idle)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
@@ -104,13 +123,23 @@ func newHandler(track func(*websocket.Conn, bool) bool) http.Handler {
 	return mux
 }
 
-// echo sends every message back as it came, and answers pings (gorilla does
-// that by default).
-func echo(c *websocket.Conn) {
+// echo sends every message back as it came, and answers pings. A
+// WebSocket that sends nothing, not even a ping, for idle is closed.
+func echo(c *websocket.Conn, idle time.Duration) {
 	defer c.Close()
+	c.SetPingHandler(func(data string) error {
+		// A ping is a sign of life: the connection is not idle.
+		c.SetReadDeadline(time.Now().Add(idle))
+		err := c.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(handshakeTimeout))
+		if _, ok := err.(net.Error); ok || errors.Is(err, websocket.ErrCloseSent) {
+			// As gorilla's own handler: the next read reports it.
+			return nil
+		}
+		return err
+	})
 	mr := wslimit.New(c, maxMessage, maxConnBytes)
 	for {
-		c.SetReadDeadline(time.Now().Add(IdleTimeout))
+		c.SetReadDeadline(time.Now().Add(idle))
 		kind, msg, err := mr.Next()
 		if err != nil {
 			return
@@ -144,51 +173,64 @@ type Server struct {
 func Start(addr, certFile, keyFile string) (*Server, error) {
 	var cfg *tls.Config
 	if certFile != "" || keyFile != "" {
-		cert, err := loadKeyPair(certFile, keyFile)
-		if err != nil {
-			return nil, fmt.Errorf("serve: load certificate: %w", err)
+		var err error
+		if cfg, err = TLSConfig(certFile, keyFile); err != nil {
+			return nil, err
 		}
-		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return StartTLS(addr, cfg)
 }
 
-// loadKeyPair is tls.LoadX509KeyPair with each file bounded.
-func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
-	cert, err := bounded.ReadFile(certFile, bounded.MaxCertFile)
+// TLSConfig is the server's TLS configuration with the certificate and
+// key of those PEM files.
+func TLSConfig(certFile, keyFile string) (*tls.Config, error) {
+	cert, err := bounded.LoadKeyPair(certFile, keyFile)
 	if err != nil {
-		return tls.Certificate{}, err
+		return nil, fmt.Errorf("serve: load certificate: %w", err)
 	}
-	key, err := bounded.ReadFile(keyFile, bounded.MaxCertFile)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.X509KeyPair(cert, key)
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // StartTLS is Start with a TLS configuration, or nil for plain ws.
 func StartTLS(addr string, cfg *tls.Config) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+	return StartConfig(addr, Config{TLS: cfg})
+}
+
+// StartConfig is Start with a Config.
+func StartConfig(addr string, conf Config) (*Server, error) {
+	cfg := conf.TLS
+	idle := conf.Idle
+	if idle <= 0 {
+		idle = IdleTimeout
+	}
+	perIP := conf.PerIP
+	if perIP <= 0 {
+		perIP = MaxPerIP
+	}
+	tcp, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve: listen: %w", err)
 	}
+	var ln net.Listener = limitPerIP(tcp, perIP)
 	scheme := "ws"
 	if cfg != nil {
 		ln = tls.NewListener(ln, cfg)
 		scheme = "wss"
 	}
 	s := &Server{
-		Addr:  ln.Addr().String(),
-		URL:   scheme + "://" + ln.Addr().String() + "/ws",
+		Addr:  tcp.Addr().String(),
+		URL:   scheme + "://" + tcp.Addr().String() + "/ws",
 		err:   make(chan error, 1),
 		conns: map[*websocket.Conn]bool{},
 		maxWS: MaxWebSockets,
 	}
 	s.srv = &http.Server{
-		Handler:           newHandler(s.track),
+		Handler: newHandler(s.track, idle),
+		// The TLS handshake and the request head: cut after 5 s.
 		ReadHeaderTimeout: handshakeTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		// Between plain requests on one connection.
+		IdleTimeout:    handshakeTimeout,
+		MaxHeaderBytes: maxHeaderBytes,
 		// Probes and scanners that hang up mid-handshake are routine for a
 		// diagnostic endpoint, not errors worth a line each.
 		ErrorLog: log.New(io.Discard, "", 0),

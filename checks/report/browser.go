@@ -7,96 +7,63 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 )
 
-// browserWords are the fixed texts of a report's "Your browser" section:
-// what the person's own browser saw when it opened the same WebSocket.
-var browserWords = struct {
-	Title, Answer, Opened, NotOpened, Browser, Address                string
-	OpenedAfter, FirstEcho, ClosedAfter, Echoed, ClosedWith, Error    string
-	Online, OnlineYes, OnlineNo, Antivirus                            string
-	EchoBoth, EchoText, EchoBinary, EchoNone, Clean, NotClean, Reason string
-}{
-	Title:       "Your browser",
-	Answer:      "Answer",
-	Opened:      "Your browser could open the live connection.",
-	NotOpened:   "Your browser could not open the live connection.",
-	Browser:     "Browser",
-	Address:     "Address opened",
-	OpenedAfter: "Opened after",
-	FirstEcho:   "First echo after",
-	ClosedAfter: "Closed after",
-	Echoed:      "Messages echoed (1 KiB)",
-	ClosedWith:  "Closed with",
-	Error:       "Error in the page",
-	Online:      "Browser online",
-	OnlineYes:   "yes",
-	OnlineNo:    "no (the browser thought it had no network)",
-	Antivirus:   "Antivirus on",
-	EchoBoth:    "text and binary",
-	EchoText:    "text only",
-	EchoBinary:  "binary only",
-	EchoNone:    "none",
-	Clean:       "clean",
-	NotClean:    "not clean",
-	Reason:      "reason",
-}
-
-// browserPairs are the lines of the "Your browser" section, or nil when the
-// browser test did not run.
-func browserPairs(b *browser.Result) []pair {
+// browserPairs are the lines of the "Your browser" section, what the
+// person's own browser saw when it opened the same WebSocket, or nil when
+// the browser test did not run.
+func (wd wording) browserPairs(b *browser.Result) []pair {
 	if b == nil {
 		return nil
 	}
-	w := browserWords
-	answer := w.NotOpened
+	answer := wd.T("browser.not_opened")
 	if b.Works() {
-		answer = w.Opened
+		answer = wd.T("browser.opened")
 	}
-	ps := []pair{{w.Answer, answer}}
+	ps := []pair{{wd.T("report.browser.answer"), answer}}
 	if b.UserAgent != "" {
-		ps = append(ps, pair{w.Browser, b.UserAgent})
+		ps = append(ps, pair{wd.T("report.browser.browser"), b.UserAgent})
 	}
-	ps = append(ps, pair{w.Address, b.Target})
+	ps = append(ps, pair{wd.T("report.browser.address"), b.Target})
 	for _, t := range []struct {
-		label string
-		ms    float64
-	}{{w.OpenedAfter, b.OpenMS}, {w.FirstEcho, b.FirstEchoMS}, {w.ClosedAfter, b.CloseMS}} {
+		key string
+		ms  float64
+	}{{"report.browser.opened_after", b.OpenMS}, {"report.browser.first_echo", b.FirstEchoMS}, {"report.browser.closed_after", b.CloseMS}} {
 		if t.ms > 0 {
-			ps = append(ps, pair{t.label, fmtMS(t.ms)})
+			ps = append(ps, pair{wd.T(t.key), wd.ms(t.ms)})
 		}
 	}
 	if b.Opened {
-		echoed := w.EchoNone
+		echoed := "report.browser.echo_none"
 		switch {
 		case b.EchoedText && b.EchoedBinary:
-			echoed = w.EchoBoth
+			echoed = "report.browser.echo_both"
 		case b.EchoedText:
-			echoed = w.EchoText
+			echoed = "report.browser.echo_text"
 		case b.EchoedBinary:
-			echoed = w.EchoBinary
+			echoed = "report.browser.echo_binary"
 		}
-		ps = append(ps, pair{w.Echoed, echoed})
+		ps = append(ps, pair{wd.T("report.browser.echoed"), wd.T(echoed)})
 	}
 	if b.CloseCode != 0 {
-		clean := w.NotClean
+		clean := wd.T("report.browser.not_clean")
 		if b.WasClean {
-			clean = w.Clean
+			clean = wd.T("report.browser.clean")
 		}
 		s := fmt.Sprintf("%d, %s", b.CloseCode, clean)
 		if b.CloseReason != "" {
-			s += ", " + w.Reason + ": " + b.CloseReason
+			s += ", " + wd.T("report.browser.reason") + ": " + b.CloseReason
 		}
-		ps = append(ps, pair{w.ClosedWith, s})
+		ps = append(ps, pair{wd.T("report.browser.closed_with"), s})
 	}
 	if b.Error != "" {
-		ps = append(ps, pair{w.Error, b.Error})
+		ps = append(ps, pair{wd.T("report.browser.error"), b.Error})
 	}
-	online := w.OnlineYes
+	online := wd.T("report.browser.online_yes")
 	if !b.Online {
-		online = w.OnlineNo
+		online = wd.T("report.browser.online_no")
 	}
-	ps = append(ps, pair{w.Online, online})
+	ps = append(ps, pair{wd.T("report.browser.online"), online})
 	if len(b.Antivirus) > 0 {
-		ps = append(ps, pair{w.Antivirus, strings.Join(b.Antivirus, ", ")})
+		ps = append(ps, pair{wd.T("report.browser.antivirus"), strings.Join(b.Antivirus, ", ")})
 	}
 	return ps
 }

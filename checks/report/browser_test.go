@@ -65,7 +65,7 @@ func TestSchemaDocumentsBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := doc.(map[string]any)["browser"].(map[string]any)
-	s := parsedSchema.Properties["browser"]
+	s := parsedSchema().Properties["browser"]
 	var missing []string
 	for k := range b {
 		if s.Properties[k] == nil {

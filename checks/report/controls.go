@@ -37,17 +37,6 @@ func EscapeControls(s string, keepNewlines bool) string {
 	return b.String()
 }
 
-// StripControls removes what EscapeControls escapes, for titles: a title is
-// shown in a window's title bar or a tab, where an escape is noise.
-func StripControls(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || unsafeRune(r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-}
-
 // unsafeRune: C1 controls and the bidirectional embeddings, overrides and
 // isolates, and the line and paragraph separators.
 func unsafeRune(r rune) bool {

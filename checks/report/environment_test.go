@@ -51,12 +51,12 @@ func TestProxyOf(t *testing.T) {
 			if *got != tc.want {
 				t.Errorf("ProxyOf = %+v\n  want %+v", *got, tc.want)
 			}
-			if l := proxyLine(got); l != tc.line {
+			if l := en.proxyLine(got); l != tc.line {
 				t.Errorf("line %q\n want %q", l, tc.line)
 			}
 		})
 	}
-	if l := proxyLine(nil); l != words.NotChecked {
+	if l := en.proxyLine(nil); l != "not checked" {
 		t.Errorf("not read: %q", l)
 	}
 }
@@ -85,7 +85,7 @@ func TestVPNOf(t *testing.T) {
 			if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
 				t.Errorf("VPNOf = %+v, want %+v", got, tc.want)
 			}
-			if l := vpnLine(got); l != tc.line {
+			if l := en.vpnLine(got); l != tc.line {
 				t.Errorf("line %q, want %q", l, tc.line)
 			}
 		})

@@ -12,7 +12,7 @@ import (
 // t0 is when the fixture runs start.
 var t0 = time.Date(2026, 3, 14, 8, 30, 0, 0, time.UTC)
 
-var fixtureEnv = engine.Environment{OS: "windows", Arch: "amd64", Go: "1.26.0"}
+var fixtureEnv = engine.Platform{OS: "windows", Arch: "amd64", Go: "1.26.0"}
 
 func ms(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
 
@@ -67,7 +67,7 @@ func healthyInput() Input {
 			Evidence:    []diagnose.EvidenceRef{{Probe: engine.ProbeUpgrade, Key: "status", Value: "101"}},
 		}}),
 		Proxy: &Proxy{Configured: false}, VPN: &VPN{Active: false},
-		OSVersion: "Windows 11 Pro 23H2", Local: time.FixedZone("CET", 3600), Environment: &fixtureEnv,
+		OSVersion: "Windows 11 Pro 23H2", Local: time.FixedZone("CET", 3600), Platform: &fixtureEnv,
 	}
 }
 
@@ -119,7 +119,7 @@ func failingInput() Input {
 		}),
 		Proxy: &Proxy{Configured: true, URL: "http://proxy.corp.example:3128", Source: "system"},
 		VPN:   &VPN{Active: true, Name: "Corp VPN", Interface: "tun0", DefaultRoute: true},
-		Local: time.FixedZone("PDT", -7*3600), Environment: &fixtureEnv,
+		Local: time.FixedZone("PDT", -7*3600), Platform: &fixtureEnv,
 	}
 }
 
@@ -142,5 +142,5 @@ func diagnosedInput() Input {
 // verdict, with the path they give on o in env.
 func handDiagnosis(o engine.Outcome, v diagnose.Verdict, env diagnose.Environment, findings []diagnose.Finding) diagnose.Diagnosis {
 	in := diagnose.Input{Outcome: o, Env: env}
-	return diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v}, Findings: findings, Path: diagnose.PathFor(in, findings, v)}
+	return diagnose.Diagnosis{Summary: diagnose.Summary{Verdict: v}, Findings: findings, Path: diagnose.Diagnose(in).Path}
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // Format is an export format.
@@ -51,11 +53,13 @@ func FormatOf(path string) (Format, bool) {
 	return "", false
 }
 
-// Render writes r in format f.
-func Render(w io.Writer, r Report, f Format) error {
+// Render writes r in format f, in the language of words (English when
+// nil). JSON is the same in every language: its fields and values are
+// for machines and support.
+func Render(w io.Writer, r Report, f Format, words *i18n.Words) error {
 	switch f {
 	case FormatHTML:
-		return HTML(w, r)
+		return HTML(w, r, words)
 	case FormatJSON:
 		b, err := r.JSON()
 		if err != nil {
@@ -64,9 +68,9 @@ func Render(w io.Writer, r Report, f Format) error {
 		_, err = w.Write(b)
 		return err
 	case FormatMarkdown:
-		return Markdown(w, r)
+		return Markdown(w, r, words)
 	case FormatText:
-		return Text(w, r)
+		return Text(w, r, words)
 	}
 	return fmt.Errorf("report: unknown format %q", f)
 }

@@ -10,7 +10,8 @@ import (
 
 // FuzzParseRender: `wsdoctor report` reads any file it is given; Parse
 // refuses or accepts it without a panic, every renderer writes what it
-// accepted, and text and Markdown carry no raw control byte.
+// accepted, and no format (text, Markdown, HTML, JSON) carries a raw
+// control byte.
 func FuzzParseRender(f *testing.F) {
 	names, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, n := range names {
@@ -26,17 +27,16 @@ func FuzzParseRender(f *testing.F) {
 		}
 		for _, fm := range Formats {
 			var out bytes.Buffer
-			if err := Render(&out, r, fm); err != nil {
+			if err := Render(&out, r, fm, nil); err != nil {
 				t.Fatalf("%s: %v", fm, err)
 			}
-			if fm == FormatText || fm == FormatMarkdown {
-				if i := bytes.IndexFunc(out.Bytes(), func(c rune) bool {
-					return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f)
-				}); i >= 0 {
-					t.Fatalf("%s: raw control byte at %d: %q", fm, i, out.Bytes()[max(i-20, 0):min(i+20, out.Len())])
-				}
+			// Every format: no raw control byte, C1 or bidi control.
+			if i := bytes.IndexFunc(out.Bytes(), func(c rune) bool {
+				return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || unsafeRune(c)
+			}); i >= 0 {
+				t.Fatalf("%s: raw control byte at %d: %q", fm, i, out.Bytes()[max(i-20, 0):min(i+20, out.Len())])
 			}
 		}
-		Render(io.Discard, r, FormatJSON)
+		Render(io.Discard, r, FormatJSON, nil)
 	})
 }

@@ -80,10 +80,10 @@ func TestHTMLOrder(t *testing.T) {
 	page := string(render(t, Build(failingInput()), FormatHTML))
 	last := -1
 	for _, s := range []string{
-		"Live connections do not work", "Your company proxy removes the headers", "<h2>" + words.WhatToDo,
-		"<h2>" + words.OtherFindings, "<h2>" + words.ForAdmin, "<h2>" + words.Path, "<svg",
-		"<h2>" + words.Environment, "windows (amd64)", "<h2>" + words.Probes, "<h2>" + words.Timings,
-		"<h2>" + words.Details, "Zscaler Inc.", "<h2>" + words.RunInfo, "fedcba9876543210", "2026-03-14 08:30:00 UTC", "01:30:00 PDT",
+		"Live connections do not work", "Your company proxy removes the headers", "<h2>What to do",
+		"<h2>Also found", "<h2>Note for your IT team", "<h2>Connection path", "<svg",
+		"<h2>This computer", "windows (amd64)", "<h2>Steps checked", "<h2>Timings",
+		"<h2>Details", "Zscaler Inc.", "<h2>About this run", "fedcba9876543210", "2026-03-14 08:30:00 UTC", "01:30:00 PDT",
 	} {
 		i := strings.Index(page[max(last, 0):], s)
 		if i < 0 {

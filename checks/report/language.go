@@ -1,48 +1,65 @@
 package report
 
 import (
-	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
+	"math"
+	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
-// translatedWords are the report's fixed texts in each language, by
-// i18n language code.
-var translatedWords = map[string]*wordsTable{
-	"en":      &englishWords,
-	"de":      &germanWords,
-	"ja":      &japaneseWords,
-	"fr":      &frenchWords,
-	"es":      &spanishWords,
-	"pt-BR":   &brazilianWords,
-	"zh-Hans": &chineseWords,
+// wording is the language a report is written in: its own words
+// (report.* and browser.* of the catalogues under assets/words) and the
+// labels it shares with the diagnosis (severity, who can fix it, the
+// note for the IT team), so that a label is said once. The caller hands
+// it in; nothing here remembers a language.
+type wording struct {
+	*i18n.Words
+	labels *diagnose.Catalogue
+	// details are the engine's English reasons as patterns, to say them
+	// in this language; none for English.
+	details []detailTemplate
 }
 
-var (
-	// words is the table in use.
-	words = englishWords
-	// lang is the language of words, for the HTML page's lang.
-	lang = "en"
-	// labels is the diagnosis catalogue of lang, for the labels the
-	// report shares with the diagnosis (who can fix it, words used).
-	labels = diagnose.Default()
-)
-
-// SetLanguage makes the reports written from now on use lang's words
-// (one of i18n.Languages), English when there are none. What a finding
-// says comes from the diagnosis, made with its own catalogue. Call it
-// before writing reports, not while one is written.
-func SetLanguage(l string) {
-	w, ok := translatedWords[l]
-	if !ok {
-		w, l = &englishWords, "en"
+// wordingOf is the wording of w, English when w is nil.
+func wordingOf(w *i18n.Words) wording {
+	if w == nil {
+		w = i18n.English()
 	}
-	words, lang, labels = withEnglish(*w), l, diagnose.MustCatalogue(l)
+	wd := wording{Words: w, labels: diagnose.MustCatalogue(w.Lang)}
+	if w.Lang != "en" {
+		wd.details = detailTemplates(i18n.English())
+	}
+	return wd
 }
 
-// withEnglish is w with English's words wherever w has none (see
-// i18n.WithFallback).
-func withEnglish(w wordsTable) wordsTable { return i18n.WithFallback(w, englishWords) }
+// named is the text of prefix+name, or name itself when the catalogue
+// has none (a value this version does not know, from a newer report).
+func (wd wording) named(prefix, name string) string {
+	if !wd.Has(prefix + name) {
+		return name
+	}
+	return wd.T(prefix + name)
+}
 
-// Language is the language reports are written in.
-func Language() string { return lang }
+// probeLabel is the name of a probe as a person reads it.
+func (wd wording) probeLabel(name string) string { return wd.named("report.probe.", name) }
+
+func (wd wording) verdict(v diagnose.Verdict) string { return wd.named("report.verdict.", string(v)) }
+
+func (wd wording) status(s engine.Status) string { return wd.named("report.status.", string(s)) }
+
+// severity is the diagnosis's own word for s.
+func (wd wording) severity(s diagnose.Severity) string {
+	if l := wd.labels.Label("severity." + string(s)); l != "" {
+		return l
+	}
+	return string(s)
+}
+
+// ms is a time the report keeps in milliseconds, in the language's
+// numbers: "0.1 ms" in English, "0,1 ms" in German.
+func (wd wording) ms(ms float64) string {
+	return wd.Duration(time.Duration(math.Round(ms * float64(time.Millisecond))))
+}

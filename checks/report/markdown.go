@@ -7,17 +7,20 @@ import (
 	"unicode"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 )
 
 // Markdown writes the report to paste into a ticket: the same sections as
-// the HTML, as headings, lists and one table.
-func Markdown(w io.Writer, r Report) error {
-	v := newView(r)
+// the HTML, as headings, lists and one table, in the language of words
+// (English when nil).
+func Markdown(w io.Writer, r Report, words *i18n.Words) error {
+	wd := wordingOf(words)
+	v := newView(r, wd)
 	var b strings.Builder
 	for _, s := range v.Banners {
 		fmt.Fprintf(&b, "> **%s**\n\n", mdEscape(s))
 	}
-	fmt.Fprintf(&b, "# %s: %s\n\n", words.Title, mdEscape(r.Target))
+	fmt.Fprintf(&b, "# %s: %s\n\n", wd.T("report.title"), mdEscape(r.Target))
 	fmt.Fprintf(&b, "## %s\n\n%s\n\n", mdEscape(v.Verdict), mdEscape(v.VerdictHint))
 	for _, s := range v.Summary {
 		fmt.Fprintf(&b, "%s  \n", mdEscape(s))
@@ -26,25 +29,25 @@ func Markdown(w io.Writer, r Report) error {
 		b.WriteString("\n")
 	}
 	if v.Top != nil {
-		fmt.Fprintf(&b, "### %s\n\n", mdFindingHead(*v.Top))
-		for _, s := range []string{findingMeta(*v.Top), v.Top.Explanation, findingTerms(*v.Top)} {
+		fmt.Fprintf(&b, "### %s\n\n", wd.mdFindingHead(*v.Top))
+		for _, s := range []string{wd.findingMeta(*v.Top), v.Top.Explanation, wd.findingTerms(*v.Top)} {
 			if s != "" {
 				fmt.Fprintf(&b, "%s\n\n", mdEscape(s))
 			}
 		}
 		if len(v.Top.Steps) > 0 {
-			fmt.Fprintf(&b, "**%s**\n\n", words.WhatToDo)
+			fmt.Fprintf(&b, "**%s**\n\n", wd.T("report.what_to_do"))
 			mdSteps(&b, v.Top.Steps, "")
 			b.WriteString("\n")
 		}
 	} else if v.FirstFailure != nil {
-		fmt.Fprintf(&b, "**%s:** %s: %s\n\n", words.FirstFailure, mdEscape(probeLabel(v.FirstFailure.Probe)), mdEscape(detail(v.FirstFailure.Code, v.FirstFailure.Reason)))
+		fmt.Fprintf(&b, "**%s:** %s: %s\n\n", wd.T("report.first_failure"), mdEscape(wd.probeLabel(v.FirstFailure.Probe)), mdEscape(wd.detail(v.FirstFailure.Code, v.FirstFailure.Reason)))
 	}
 	if len(v.Others) > 0 {
-		fmt.Fprintf(&b, "### %s\n\n", words.OtherFindings)
+		fmt.Fprintf(&b, "### %s\n\n", wd.T("report.also_found"))
 		for _, f := range v.Others {
-			fmt.Fprintf(&b, "- **%s**", mdFindingHead(f))
-			if m := findingMeta(f); m != "" {
+			fmt.Fprintf(&b, "- **%s**", wd.mdFindingHead(f))
+			if m := wd.findingMeta(f); m != "" {
 				fmt.Fprintf(&b, " (%s)", mdEscape(m))
 			}
 			if f.Explanation != "" {
@@ -56,7 +59,7 @@ func Markdown(w io.Writer, r Report) error {
 		b.WriteString("\n")
 	}
 	if len(v.AdminNotes) > 0 {
-		fmt.Fprintf(&b, "### %s\n\n", words.ForAdmin)
+		fmt.Fprintf(&b, "### %s\n\n", wd.labels.Label("admin_note"))
 		for _, n := range v.AdminNotes {
 			b.WriteString("> ")
 			if n.Title != "" {
@@ -66,71 +69,67 @@ func Markdown(w io.Writer, r Report) error {
 			b.WriteString("\n\n")
 		}
 	}
-	fmt.Fprintf(&b, "### %s\n\n", words.Path)
+	fmt.Fprintf(&b, "### %s\n\n", wd.T("report.section.path"))
 	for i, h := range pathOf(r) {
 		if i > 0 {
 			b.WriteString(" → ")
 		}
 		fail := h.State == diagnose.HopStops
 		h.State = diagnose.HopOK
-		b.WriteString(mdEscape(hopText(h)))
+		b.WriteString(mdEscape(wd.hopText(h)))
 		if fail {
-			fmt.Fprintf(&b, " **(✕ %s)**", words.Failed)
+			fmt.Fprintf(&b, " **(✕ %s)**", wd.T("report.path.fails_here"))
 		}
 	}
 	b.WriteString("\n\n")
-	fmt.Fprintf(&b, "### %s\n\n", words.Environment)
+	fmt.Fprintf(&b, "### %s\n\n", wd.T("report.section.computer"))
 	mdPairs(&b, v.Env)
 	if v.Browser != nil {
 		fmt.Fprintf(&b, "### %s\n\n", mdEscape(v.BrowserTitle))
 		mdPairs(&b, v.Browser)
 	}
 
-	c := words.Columns
-	fmt.Fprintf(&b, "### %s\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", words.Probes, c[0], c[1], c[2], c[3])
+	fmt.Fprintf(&b, "### %s\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", wd.T("report.section.steps"),
+		wd.T("report.column.step"), wd.T("report.column.status"), wd.T("report.column.time"), wd.T("report.column.detail"))
 	for _, rw := range v.Rows {
 		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", mdCell(rw.Label), mdCode(rw.Res.Probe), mdCell(rw.Status), mdCell(rw.Time), mdCell(rw.Detail))
 	}
-	fmt.Fprintf(&b, "\n### %s\n\n", words.Details)
+	fmt.Fprintf(&b, "\n### %s\n\n", wd.T("report.section.details"))
 	for _, rw := range v.Rows {
 		res := rw.Res
 		fmt.Fprintf(&b, "#### %s (%s): %s\n\n", mdEscape(rw.Label), mdCode(res.Probe), mdEscape(rw.Status))
 		if res.Code != "" {
-			fmt.Fprintf(&b, "- %s: %s\n", words.Code, mdCode(res.Code))
+			fmt.Fprintf(&b, "- %s: %s\n", wd.T("report.step.code"), mdCode(res.Code))
 		}
-		if res.Reason != "" {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(oneLine(res.Reason)))
+		if rw.Reason != "" {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(oneLine(rw.Reason)))
 		}
 		if len(res.Timings) > 0 {
 			var parts []string
 			for _, t := range res.Timings {
-				parts = append(parts, fmt.Sprintf("%s %s", t.Phase, fmtMS(t.MS)))
+				parts = append(parts, fmt.Sprintf("%s %s", t.Phase, wd.ms(t.MS)))
 			}
-			fmt.Fprintf(&b, "- %s: %s\n", strings.ToLower(words.Timings), mdEscape(strings.Join(parts, ", ")))
+			fmt.Fprintf(&b, "- %s: %s\n", strings.ToLower(wd.T("report.section.timings")), mdEscape(strings.Join(parts, ", ")))
 		}
 		if res.Error != "" {
-			fmt.Fprintf(&b, "- %s: %s\n", words.Error, mdCode(flat(res.Error)))
+			fmt.Fprintf(&b, "- %s: %s\n", wd.T("report.step.error"), mdCode(flat(res.Error)))
 		}
 		for _, kv := range res.Evidence {
 			fmt.Fprintf(&b, "- %s: %s\n", mdCode(kv.Key), mdCode(flat(kv.Value)))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "### %s\n\n", words.RunInfo)
+	fmt.Fprintf(&b, "### %s\n\n", wd.T("report.section.run"))
 	mdPairs(&b, v.Run)
 	if r.Redacted {
-		fmt.Fprintf(&b, "_%s_\n", mdEscape(words.Redacted))
+		fmt.Fprintf(&b, "_%s_\n", mdEscape(wd.T("report.redacted")))
 	}
 	_, err := io.WriteString(w, EscapeControls(b.String(), true))
 	return err
 }
 
-func mdFindingHead(f diagnose.Finding) string {
-	sev := words.Severity[f.Severity]
-	if sev == "" {
-		sev = string(f.Severity)
-	}
-	return fmt.Sprintf("%s: %s (%s)", mdEscape(sev), mdEscape(f.Title), mdCode(f.ID))
+func (wd wording) mdFindingHead(f diagnose.Finding) string {
+	return fmt.Sprintf("%s: %s (%s)", mdEscape(wd.severity(f.Severity)), mdEscape(f.Title), mdCode(f.ID))
 }
 
 func mdSteps(b *strings.Builder, steps []string, indent string) {

@@ -18,29 +18,29 @@ func pathOf(r Report) []diagnose.Hop {
 }
 
 // hopText is one hop in words: "Proxy (proxy.corp:3128) <- fails here".
-func hopText(h diagnose.Hop) string {
+func (wd wording) hopText(h diagnose.Hop) string {
 	s := h.Label
 	if h.Detail != "" {
 		s += " (" + h.Detail + ")"
 	}
 	if h.State == diagnose.HopStops {
-		s += "  <-- " + words.Failed
+		s += "  <-- " + wd.T("report.path.fails_here")
 	}
 	return s
 }
 
 // pathText is the path picture in one line of text.
-func pathText(hops []diagnose.Hop) string {
+func (wd wording) pathText(hops []diagnose.Hop) string {
 	parts := make([]string, len(hops))
 	for i, h := range hops {
-		parts[i] = hopText(h)
+		parts[i] = wd.hopText(h)
 	}
 	return strings.Join(parts, " → ")
 }
 
 // pathSVG draws the path as an inline SVG, across (wide) or down (narrow
 // screens). Every text is escaped here: the result goes into the page as is.
-func pathSVG(hops []diagnose.Hop, across bool) string {
+func (wd wording) pathSVG(hops []diagnose.Hop, across bool) string {
 	const (
 		boxW, boxH, gapX = 132, 64, 34
 		vBoxW, vBoxH     = 300, 54
@@ -56,7 +56,7 @@ func pathSVG(hops []diagnose.Hop, across bool) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="path %s" viewBox="0 0 %d %d" width="%d" role="img" aria-label="%s">`,
-		map[bool]string{true: "across", false: "down"}[across], w, h, w, html.EscapeString(pathText(hops)))
+		map[bool]string{true: "across", false: "down"}[across], w, h, w, html.EscapeString(wd.pathText(hops)))
 	for i, hp := range hops {
 		var x, y, bw, bh int
 		if across {
@@ -90,12 +90,12 @@ func pathSVG(hops []diagnose.Hop, across bool) string {
 				fmt.Fprintf(&b, `<text class="hd" x="%d" y="%d">%s</text>`, x+bw/2, y+46, html.EscapeString(clip(hp.Detail, 19)))
 			}
 			if hp.State == diagnose.HopStops {
-				fmt.Fprintf(&b, `<text class="hf" x="%d" y="%d">%s</text>`, x+bw/2, y+bh+16, html.EscapeString(words.Failed))
+				fmt.Fprintf(&b, `<text class="hf" x="%d" y="%d">%s</text>`, x+bw/2, y+bh+16, html.EscapeString(wd.T("report.path.fails_here")))
 			}
 		} else {
 			line := label
 			if hp.State == diagnose.HopStops {
-				line += " — " + words.Failed
+				line += " — " + wd.T("report.path.fails_here")
 			}
 			if hp.Detail == "" {
 				fmt.Fprintf(&b, `<text class="hl" x="%d" y="%d">%s</text>`, x+bw/2, y+bh/2+5, html.EscapeString(line))

@@ -17,50 +17,6 @@ const Mask = "[redacted]"
 // UserMask replaces the user name in a home folder path.
 const UserMask = "[user]"
 
-// sensitiveWords are the words that, alone or as part of a name
-// ("access_token", "apiKey", "X-Amz-Signature"), mark a URL query parameter
-// as a credential.
-var sensitiveWords = map[string]bool{
-	"token": true, "key": true, "apikey": true, "auth": true, "authorization": true,
-	"sig": true, "signature": true, "password": true, "passwd": true, "pwd": true,
-	"pass": true, "secret": true, "session": true, "sessionid": true, "sid": true,
-	"code": true, "jwt": true, "ticket": true, "credential": true, "credentials": true,
-	"bearer": true, "otp": true, "accesstoken": true, "nonce": true,
-}
-
-// sensitiveParam reports whether a query parameter's value is a credential.
-func sensitiveParam(name string) bool {
-	l := strings.ToLower(name)
-	for _, w := range []string{"token", "secret", "passw", "signature", "apikey", "credential"} {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	// Split on punctuation and camelCase: "api_key", "apiKey", "X-Amz-Date".
-	var parts []string
-	var cur []rune
-	prevLower := false
-	for _, c := range name {
-		switch {
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			parts, cur = append(parts, string(cur)), nil
-			prevLower = false
-			continue
-		case unicode.IsUpper(c) && prevLower:
-			parts, cur = append(parts, string(cur)), nil
-		}
-		cur = append(cur, c)
-		prevLower = unicode.IsLower(c)
-	}
-	parts = append(parts, string(cur))
-	for _, p := range parts {
-		if sensitiveWords[strings.ToLower(p)] {
-			return true
-		}
-	}
-	return false
-}
-
 // queryParam finds name=value pairs of URLs (query or fragment) in free text.
 var queryParam = regexp.MustCompile(`([?&;#])([A-Za-z0-9_.\-\[\]]+)=([^&#\s"'<>]*)`)
 

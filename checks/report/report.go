@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
@@ -41,12 +42,11 @@ type OptionsView struct {
 	DeadlineMS     float64           `json:"deadline_ms"`
 }
 
-// Environment is the machine the run happened on. Proxy and VPN are nil
-// when they were not looked at (they are filled by package netenv).
-type Environment struct {
-	OS   string `json:"os"`
-	Arch string `json:"arch"`
-	Go   string `json:"go"`
+// Machine is the machine the run happened on: its platform, and its
+// proxy and VPN. Proxy and VPN are nil when they were not looked at (they
+// are filled by package netenv).
+type Machine struct {
+	engine.Platform
 	// OSVersion is the OS's own name for its release ("Windows 11 23H2",
 	// "macOS 14.5", "Debian GNU/Linux 12"), when known.
 	OSVersion string `json:"os_version,omitempty"`
@@ -119,7 +119,7 @@ type Report struct {
 	Insecure    bool        `json:"insecure"`
 	Redacted    bool        `json:"redacted"`
 	Options     OptionsView `json:"options"`
-	Environment Environment `json:"environment"`
+	Environment Machine     `json:"environment"`
 	// Started and Finished are in UTC.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
@@ -148,6 +148,14 @@ type Report struct {
 	// Browser is what the person's own browser saw when it opened the same
 	// address (package checks/browser); nil when that test did not run.
 	Browser *browser.Result `json:"browser,omitempty"`
+	// BrowserWay is the way a browser would open this WebSocket, as the h2
+	// probe found: "h2" (over HTTP/2, RFC 8441, because the service invites
+	// it) or "http/1.1" (the way the check's upgrade took); empty when the
+	// h2 probe did not find out (ws://, or it did not get that far).
+	BrowserWay string `json:"browser_way,omitempty"`
+	// BrowserWayWorks says whether that way worked: for "http/1.1" the
+	// upgrade's result, for "h2" the h2 probe's.
+	BrowserWayWorks bool `json:"browser_way_works,omitempty"`
 }
 
 // Input is what a report is built from.
@@ -172,8 +180,8 @@ type Input struct {
 	NoRedact bool
 	// RunID overrides the random run ID (tests).
 	RunID string
-	// Environment overrides the machine's (tests); nil means this machine.
-	Environment *engine.Environment
+	// Platform overrides this program's (tests); nil means this one's.
+	Platform *engine.Platform
 	// Browser is the person's own browser's answer on the same address,
 	// when they ran that test.
 	Browser *browser.Result
@@ -184,9 +192,9 @@ type Input struct {
 // are replaced before anything is copied into it.
 func Build(in Input) Report {
 	o := in.Outcome
-	env := engine.CurrentEnvironment()
-	if in.Environment != nil {
-		env = *in.Environment
+	platform := engine.CurrentPlatform()
+	if in.Platform != nil {
+		platform = *in.Platform
 	}
 	loc := in.Local
 	if loc == nil {
@@ -201,7 +209,7 @@ func Build(in Input) Report {
 		SchemaVersion: SchemaVersion,
 		Tool:          in.Tool,
 		RunID:         in.RunID,
-		Target:        o.Target.String(),
+		Target:        typedTarget(o.Target),
 		Scope:         in.Scope,
 		Insecure:      o.Options.Insecure,
 		Redacted:      !in.NoRedact,
@@ -213,8 +221,8 @@ func Build(in Input) Report {
 			ProbeTimeoutMS: engine.Millis(orDefault(o.Options.ProbeTimeout, engine.DefaultProbeTimeout)),
 			DeadlineMS:     engine.Millis(orDefault(o.Options.Deadline, engine.DefaultDeadline)),
 		},
-		Environment: Environment{
-			OS: env.OS, Arch: env.Arch, Go: env.Go,
+		Environment: Machine{
+			Platform:  platform,
 			OSVersion: in.OSVersion,
 			Proxy:     proxy,
 			VPN:       in.VPN,
@@ -245,6 +253,7 @@ func Build(in Input) Report {
 	for _, res := range o.Results {
 		r.Results = append(r.Results, resultOf(res))
 	}
+	r.BrowserWay, r.BrowserWayWorks = browserWay(o)
 	r.TopFinding = topFinding(r.Findings)
 	if r.Summary != nil && r.Summary.Cause != "" {
 		r.TopFinding = r.Summary.Cause
@@ -361,14 +370,20 @@ func (r Report) JSON() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: encode JSON: %w", err)
 	}
-	return append(b, '\n'), nil
+	return append(escapeJSONControls(b), '\n'), nil
 }
 
 // Parse reads a report written by JSON, checking it against the schema
 // first so that a damaged or foreign file is refused with the field at
 // fault rather than rendered half-empty.
+//
+// A file past one of the bounds of a saved report (MaxReportBytes,
+// MaxFindings...) is refused before it is decoded, with a *LimitError.
 func Parse(b []byte) (Report, error) {
 	var r Report
+	if err := checkLimits(b); err != nil {
+		return r, err
+	}
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return r, fmt.Errorf("report: read JSON: %w", err)
@@ -395,4 +410,38 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// browserWay is the way a browser would open the WebSocket (the h2
+// probe's evidence) and whether it worked.
+func browserWay(o engine.Outcome) (string, bool) {
+	h, ok := o.Result(engine.ProbeH2)
+	if !ok {
+		return "", false
+	}
+	switch way := h.Evidence.Value(engine.KeyBrowserWay); way {
+	case engine.BrowserWayH2:
+		return way, h.Code == engine.CodeOK
+	case engine.BrowserWayHTTP1:
+		up, _ := o.Result(engine.ProbeUpgrade)
+		return way, up.OK()
+	}
+	return "", false
+}
+
+// typedTarget is the address checked as the person gave it: a web page's
+// address keeps its http:// or https:// (the check went to its host as
+// ws:// or wss://), so the report does not show an address nobody typed.
+func typedTarget(t engine.Target) string {
+	s := t.String()
+	if !t.Page {
+		return s
+	}
+	if rest, ok := strings.CutPrefix(s, "wss://"); ok {
+		return "https://" + rest
+	}
+	if rest, ok := strings.CutPrefix(s, "ws://"); ok {
+		return "http://" + rest
+	}
+	return s
 }

@@ -25,7 +25,7 @@ var extOf = map[Format]string{FormatHTML: ".html", FormatJSON: ".json", FormatMa
 func render(t *testing.T, r Report, f Format) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Render(&b, r, f); err != nil {
+	if err := Render(&b, r, f, nil); err != nil {
 		t.Fatalf("render %s: %v", f, err)
 	}
 	return b.Bytes()
@@ -127,7 +127,7 @@ func TestTopFinding(t *testing.T) {
 	r.Findings, r.TopFinding = nil, ""
 	// With no finding yet, the first failure stands in for it.
 	txt := string(render(t, r, FormatText))
-	if !strings.Contains(txt, words.FirstFailure+": "+probeLabel("upgrade")) {
+	if !strings.Contains(txt, en.T("report.first_failure")+": "+en.probeLabel("upgrade")) {
 		t.Errorf("text without findings does not name the first failure:\n%s", txt)
 	}
 }
@@ -194,7 +194,7 @@ func TestProbeLabels(t *testing.T) {
 	r := Build(in)
 	text, md := string(render(t, r, FormatText)), string(render(t, r, FormatMarkdown))
 	for _, p := range probes {
-		l := probeLabel(p.Name)
+		l := en.probeLabel(p.Name)
 		if l == p.Name {
 			t.Errorf("probe %s has no label", p.Name)
 		}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // SchemaJSON is the JSON Schema (draft 2020-12) of the report's JSON, with a
@@ -30,20 +31,40 @@ type schema struct {
 	MinLength            *int               `json:"minLength"`
 	Pattern              string             `json:"pattern"`
 	Format               string             `json:"format"`
+	// pattern is Pattern compiled, when the schema is read.
+	pattern *regexp.Regexp
 }
 
-var parsedSchema = func() *schema {
+// parsedSchema is schema.json read and compiled on first use.
+var parsedSchema = sync.OnceValue(func() *schema {
 	var s schema
 	if err := json.Unmarshal(SchemaJSON, &s); err != nil {
 		panic("report: schema.json: " + err.Error())
 	}
+	s.compile()
 	return &s
-}()
+})
+
+// compile compiles the patterns of s and every schema inside it, once:
+// a report has many strings under the same few.
+func (s *schema) compile() {
+	if s == nil {
+		return
+	}
+	if s.Pattern != "" {
+		s.pattern = regexp.MustCompile(s.Pattern)
+	}
+	for _, p := range s.Properties {
+		p.compile()
+	}
+	s.AdditionalProperties.compile()
+	s.Items.compile()
+}
 
 // Validate checks a decoded JSON document (as json.Unmarshal into an any
 // gives it) against schema.json, and names the first field at fault.
 func Validate(doc any) error {
-	return parsedSchema.check("$", doc)
+	return parsedSchema().check("$", doc)
 }
 
 func (s *schema) check(path string, v any) error {
@@ -65,12 +86,12 @@ func (s *schema) check(path string, v any) error {
 		if s.MinLength != nil && len([]rune(x)) < *s.MinLength {
 			return fmt.Errorf("%s: shorter than %d", path, *s.MinLength)
 		}
-		if s.Pattern != "" && !schemaPattern(s.Pattern).MatchString(x) {
-			return fmt.Errorf("%s: %q does not match %s", path, x, s.Pattern)
+		if s.Pattern != "" && !s.pattern.MatchString(x) {
+			return fmt.Errorf("%s: %q does not match %s", path, short(x), s.Pattern)
 		}
 		if s.Format == "date-time" {
 			if _, err := time.Parse(time.RFC3339Nano, x); err != nil {
-				return fmt.Errorf("%s: %q is not an RFC 3339 time", path, x)
+				return fmt.Errorf("%s: %q is not an RFC 3339 time", path, short(x))
 			}
 		}
 	case []any:
@@ -148,15 +169,17 @@ func jsonType(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// patterns caches the schema's compiled patterns: a report has many strings
-// under the same few.
-var patterns sync.Map
+// maxQuoted is how much of a string from the file an error quotes.
+const maxQuoted = 80
 
-// schemaPattern is the compiled pattern p, compiled once.
-func schemaPattern(p string) *regexp.Regexp {
-	if re, ok := patterns.Load(p); ok {
-		return re.(*regexp.Regexp)
+// short is s cut to maxQuoted bytes, at a character's start.
+func short(s string) string {
+	if len(s) <= maxQuoted {
+		return s
 	}
-	re, _ := patterns.LoadOrStore(p, regexp.MustCompile(p))
-	return re.(*regexp.Regexp)
+	i := maxQuoted
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }

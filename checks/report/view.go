@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,9 +15,14 @@ import (
 // once from a Report so that they say the same things in the same order.
 type view struct {
 	R           Report
+	W           wording
 	Banners     []string
 	Verdict     string
 	VerdictHint string
+	// HintRepeatsVerdict: the diagnosis's headline says no more than the
+	// verdict (“Live connections do not work from this computer.” under
+	// “Live connections do not work”), so the text shows the verdict once.
+	HintRepeatsVerdict bool
 	// Summary lines from the diagnosis: the most likely cause, who can
 	// fix it, and whether the evidence could not tell the causes apart.
 	Summary      []string
@@ -43,6 +49,9 @@ type row struct {
 	Status string
 	Time   string
 	Detail string
+	// Reason is the result's reason in the report's language (the JSON
+	// keeps the engine's English one).
+	Reason string
 	// OffsetPct and WidthPct place the probe's bar on the run's time line;
 	// Phases split the bar.
 	OffsetPct, WidthPct float64
@@ -61,16 +70,13 @@ const (
 	localLayout = "2006-01-02 15:04:05 MST"
 )
 
-func newView(r Report) view {
-	v := view{R: r, Verdict: words.Verdict[r.Verdict], VerdictHint: words.VerdictHint[r.Verdict]}
-	if v.Verdict == "" {
-		v.Verdict = string(r.Verdict)
-	}
+func newView(r Report, wd wording) view {
+	v := view{R: r, W: wd, Verdict: wd.heading(r), VerdictHint: wd.named("report.verdict_hint.", string(r.Verdict))}
 	if !r.Redacted {
-		v.Banners = append(v.Banners, NoRedactBanner)
+		v.Banners = append(v.Banners, wd.T("report.banner.no_redact"))
 	}
 	if r.Insecure {
-		v.Banners = append(v.Banners, InsecureBanner)
+		v.Banners = append(v.Banners, wd.T("report.banner.insecure"))
 	}
 	if top, ok := r.Top(); ok {
 		v.Top = &top
@@ -85,6 +91,7 @@ func newView(r Report) view {
 		// The diagnosis ranked the findings, most likely cause first.
 		if s.Headline != "" {
 			v.VerdictHint = s.Headline
+			v.HintRepeatsVerdict = s.Headline == wd.labels.Label("verdict."+string(r.Verdict))
 		}
 		for _, line := range []string{s.CauseText, s.WhoCanFixText, s.UncertainText} {
 			if line != "" {
@@ -111,15 +118,35 @@ func newView(r Report) view {
 		v.FirstFailure = firstFailure(r.Results)
 	}
 	v.Env = []pair{
-		{words.OS, osLine(r.Environment)},
-		{words.App, strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)},
-		{words.Proxy, proxyLine(r.Environment.Proxy)},
-		{words.VPN, vpnLine(r.Environment.VPN)},
+		{wd.T("report.env.os"), osLine(r.Environment)},
+		{wd.T("report.env.app"), strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)},
+		{wd.T("report.env.proxy"), wd.proxyLine(r.Environment.Proxy)},
+		{wd.T("report.env.vpn"), wd.vpnLine(r.Environment.VPN)},
 	}
-	v.Browser, v.BrowserTitle = browserPairs(r.Browser), browserWords.Title
-	v.Rows = rows(r)
-	v.Run = runInfo(r)
+	v.Browser, v.BrowserTitle = wd.browserPairs(r.Browser), wd.T("report.browser.title")
+	v.Rows = wd.rows(r)
+	v.Run = wd.runInfo(r)
 	return v
+}
+
+// heading is the report's big heading: the verdict, or what the run was
+// where the verdict alone would mislead: the self-test, which tested this
+// computer only, and a web page's address, whose live connection's own
+// address is still to be tested.
+func (wd wording) heading(r Report) string {
+	key := ""
+	switch {
+	case r.Scope == "self-test" && r.Verdict.Works():
+		key = "report.verdict.self_test"
+	case r.Scope == "self-test" && r.Verdict == diagnose.DoesNotWork:
+		key = "report.verdict.self_test_fails"
+	case r.Verdict == diagnose.Incomplete && slices.ContainsFunc(r.Findings, func(f diagnose.Finding) bool { return f.ID == diagnose.IDAddressNeeded }):
+		key = "report.verdict.address_needed"
+	}
+	if key != "" && wd.Has(key) {
+		return wd.T(key)
+	}
+	return wd.verdict(r.Verdict)
 }
 
 // firstFailure is the result to name when there is no finding: the first
@@ -146,7 +173,7 @@ func topSlice(f *diagnose.Finding) []diagnose.Finding {
 	return []diagnose.Finding{*f}
 }
 
-func osLine(e Environment) string {
+func osLine(e Machine) string {
 	s := e.OS
 	if e.OSVersion != "" {
 		s = e.OSVersion
@@ -157,22 +184,22 @@ func osLine(e Environment) string {
 	return s
 }
 
-func proxyLine(p *Proxy) string {
+func (wd wording) proxyLine(p *Proxy) string {
 	if p == nil {
-		return words.NotChecked
+		return wd.T("report.env.not_checked")
 	}
 	var from []string
 	if src := strings.TrimSpace(p.Source + " " + p.Origin); src != "" {
-		from = append(from, words.From+" "+src)
+		from = append(from, wd.T("report.env.from", "source", src))
 	}
 	if !p.Configured {
 		if p.PACURL != "" {
 			from = append(from, "PAC "+p.PACURL)
 		}
 		if len(from) == 0 {
-			return words.NoProxy
+			return wd.T("report.env.no_proxy")
 		}
-		return fmt.Sprintf(words.NoProxyFrom, strings.Join(from, ", "))
+		return wd.T("report.env.no_proxy_from", "from", strings.Join(from, ", "))
 	}
 	s := p.URL
 	if s == "" {
@@ -187,12 +214,12 @@ func proxyLine(p *Proxy) string {
 	return strings.TrimSpace(s)
 }
 
-func vpnLine(p *VPN) string {
+func (wd wording) vpnLine(p *VPN) string {
 	switch {
 	case p == nil:
-		return words.NotChecked
+		return wd.T("report.env.not_checked")
 	case !p.Active:
-		return words.NoVPN
+		return wd.T("report.env.no_vpn")
 	}
 	var parts []string
 	for _, s := range []string{p.Name, p.Interface} {
@@ -202,15 +229,15 @@ func vpnLine(p *VPN) string {
 	}
 	s := strings.Join(parts, ", ")
 	if s == "" {
-		s = "active"
+		s = wd.T("report.env.vpn_active")
 	}
 	if p.DefaultRoute {
-		s += "; " + words.VPNDefaultRoute
+		s += "; " + wd.T("report.env.vpn_default_route")
 	}
 	return s
 }
 
-func rows(r Report) []row {
+func (wd wording) rows(r Report) []row {
 	// The time line runs from the run's start to the last probe's end.
 	end := r.DurationMS
 	for _, res := range r.Results {
@@ -222,15 +249,14 @@ func rows(r Report) []row {
 	for _, res := range r.Results {
 		rw := row{
 			Res:    res,
-			Label:  probeLabel(res.Probe),
-			Status: words.Status[res.Status],
-			Time:   resultTime(res),
-			Detail: detail(res.Code, res.Reason),
+			Label:  wd.probeLabel(res.Probe),
+			Status: wd.status(res.Status),
+			Time:   wd.resultTime(res),
+			Detail: wd.detail(res.Code, res.Reason),
+			Reason: wd.reason(res.Reason),
 		}
-		if rw.Status == "" {
-			rw.Status = string(res.Status)
-		}
-		if end > 0 && res.DurationMS > 0 {
+		// A step that did not run has no bar on the time line.
+		if end > 0 && res.DurationMS > 0 && res.Status != engine.Skip {
 			rw.OffsetPct = pct(offsetMS(r, res), end)
 			rw.WidthPct = max(pct(res.DurationMS, end), 0.5)
 			for _, t := range res.Timings {
@@ -241,7 +267,7 @@ func rows(r Report) []row {
 					Phase:     t.Phase,
 					OffsetPct: pct(t.StartMS, res.DurationMS),
 					WidthPct:  max(pct(t.MS, res.DurationMS), 1),
-					Title:     fmt.Sprintf("%s %s", t.Phase, fmtMS(t.MS)),
+					Title:     fmt.Sprintf("%s %s", t.Phase, wd.ms(t.MS)),
 				})
 			}
 		}
@@ -266,37 +292,40 @@ func pct(part, whole float64) float64 {
 	return min(max(p, 0), 100)
 }
 
-func runInfo(r Report) []pair {
+func (wd wording) runInfo(r Report) []pair {
 	p := []pair{
-		{words.RunID, r.RunID},
-		{words.StartedUTC, r.Started.UTC().Format(utcLayout)},
-		{words.StartedLocal, localLine(r)},
-		{words.Duration, fmtMS(r.DurationMS)},
-		{words.Target, r.Target},
+		{wd.T("report.run.id"), r.RunID},
+		{wd.T("report.run.started_utc"), r.Started.UTC().Format(utcLayout)},
+		{wd.T("report.run.started_local"), localLine(r)},
+		{wd.T("report.run.duration"), wd.ms(r.DurationMS)},
+		{wd.T("report.run.target"), r.Target},
+	}
+	if line := wd.browserWayLine(r); line != "" {
+		p = append(p, pair{wd.T("report.run.browser_way"), line})
 	}
 	var opts []string
 	for _, k := range sortedKeys(r.Options.Headers) {
 		opts = append(opts, k+": "+r.Options.Headers[k])
 	}
 	if len(r.Options.Subprotocols) > 0 {
-		opts = append(opts, words.OptSubprotocols+" "+strings.Join(r.Options.Subprotocols, ", "))
+		opts = append(opts, wd.T("report.option.subprotocols", "list", strings.Join(r.Options.Subprotocols, ", ")))
 	}
 	if r.Options.CAFile != "" {
-		opts = append(opts, words.OptCAFile+" "+r.Options.CAFile)
+		opts = append(opts, wd.T("report.option.ca_file", "file", r.Options.CAFile))
 	}
 	if r.Options.ClientCert != "" {
-		opts = append(opts, words.OptClientCert+" "+r.Options.ClientCert)
+		opts = append(opts, wd.T("report.option.client_cert", "file", r.Options.ClientCert))
 	}
 	if r.Options.Insecure {
-		opts = append(opts, words.OptInsecure)
+		opts = append(opts, wd.T("report.option.insecure"))
 	}
-	opts = append(opts, fmt.Sprintf(words.OptTimeouts, fmtMS(r.Options.ProbeTimeoutMS), fmtMS(r.Options.DeadlineMS)))
-	p = append(p, pair{words.Options, strings.Join(opts, "; ")})
+	opts = append(opts, wd.T("report.option.timeouts", "step", wd.ms(r.Options.ProbeTimeoutMS), "all", wd.ms(r.Options.DeadlineMS)))
+	p = append(p, pair{wd.T("report.run.options"), strings.Join(opts, "; ")})
 	if r.Cancelled {
-		p = append(p, pair{"", words.Cancelled})
+		p = append(p, pair{"", wd.T("report.run.cancelled")})
 	}
 	if r.DeadlineHit {
-		p = append(p, pair{"", words.DeadlineHit})
+		p = append(p, pair{"", wd.T("report.run.deadline_hit")})
 	}
 	return p
 }
@@ -315,12 +344,14 @@ func localLine(r Report) string {
 	return t.Format(localLayout) + " (" + utcOff + ")"
 }
 
-// resultTime is a result's duration as the tables show it.
-func resultTime(res Result) string {
-	if res.Status == engine.Skip && res.DurationMS == 0 {
-		return "-"
+// resultTime is a result's duration as the tables show it: none for a
+// step that did not run (its time is only the wait for the step it
+// needed).
+func (wd wording) resultTime(res Result) string {
+	if res.Status == engine.Skip {
+		return ""
 	}
-	return fmtMS(res.DurationMS)
+	return wd.ms(res.DurationMS)
 }
 
 // Detail is the short explanation of a result shown next to its status.
@@ -336,18 +367,6 @@ func detail(code, reason string) string {
 		}
 	}
 	return oneLine(d)
-}
-
-func fmtMS(ms float64) string {
-	switch {
-	case ms >= 10000:
-		return fmt.Sprintf("%.0f s", ms/1000)
-	case ms >= 1000:
-		return fmt.Sprintf("%.2f s", ms/1000)
-	case ms >= 10:
-		return fmt.Sprintf("%.0f ms", ms)
-	}
-	return fmt.Sprintf("%.1f ms", ms)
 }
 
 // flat folds s onto one line, whole.
@@ -368,22 +387,36 @@ func fmtTime(t time.Time) string { return t.UTC().Format(utcLayout) }
 
 // findingMeta is the line under a finding's title: how sure the diagnosis
 // is and who can fix it, in the catalogue's words.
-func findingMeta(f diagnose.Finding) string {
+func (wd wording) findingMeta(f diagnose.Finding) string {
 	var parts []string
 	if f.Confidence != "" {
-		parts = append(parts, labels.Label("confidence."+string(f.Confidence)))
+		parts = append(parts, wd.labels.Label("confidence."+string(f.Confidence)))
 	}
 	if f.WhoCanFix != "" {
-		parts = append(parts, labels.Label("who_can_fix")+": "+labels.Label("fixer."+string(f.WhoCanFix)))
+		parts = append(parts, wd.labels.Label("who_can_fix")+": "+wd.labels.Label("fixer."+string(f.WhoCanFix)))
 	}
 	return strings.Join(parts, " · ")
 }
 
 // findingTerms is the finding's explanations of technical words, as one
 // paragraph, or "".
-func findingTerms(f diagnose.Finding) string {
+func (wd wording) findingTerms(f diagnose.Finding) string {
 	if len(f.Terms) == 0 {
 		return ""
 	}
-	return labels.Label("terms") + ": " + strings.Join(f.Terms, " ")
+	return wd.labels.Label("terms") + ": " + strings.Join(f.Terms, " ")
+}
+
+// browserWayLine says which way a browser would open the WebSocket and
+// whether it worked; "" when the report does not know.
+func (wd wording) browserWayLine(r Report) string {
+	switch {
+	case r.BrowserWay == engine.BrowserWayH2 && r.BrowserWayWorks:
+		return wd.T("report.browser_way.h2_works")
+	case r.BrowserWay == engine.BrowserWayH2:
+		return wd.T("report.browser_way.h2_fails")
+	case r.BrowserWay == engine.BrowserWayHTTP1:
+		return wd.T("report.browser_way.http1")
+	}
+	return ""
 }

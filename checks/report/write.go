@@ -64,10 +64,10 @@ func (e *WriteError) Unwrap() error { return e.Err }
 // regular file (see CheckOutput).
 func CheckWritable(path string) error { return osFS.checkWritable(path, false) }
 
-// CheckOutput is CheckWritable; force allows replacing what is not a
-// regular file (a symbolic link, a named pipe, a device), which is refused
-// otherwise: a report is written beside path and renamed over it, so it
-// would replace the link or the device node itself, never write through it.
+// CheckOutput is CheckWritable; force allows replacing a symbolic link,
+// which is refused otherwise: a report is written beside path and renamed
+// over it, so it would replace the link itself, never write through it. A
+// named pipe, a device or a socket is refused even with force.
 func CheckOutput(path string, force bool) error { return osFS.checkWritable(path, force) }
 
 func (fsys fileSystem) checkWritable(path string, force bool) error {
@@ -89,6 +89,10 @@ func (fsys fileSystem) checkWritable(path string, force bool) error {
 		switch {
 		case st.IsDir():
 			return &WriteError{path, "it is a folder; give a file name such as report.html", fs.ErrExist}
+		case !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0:
+			// A device node, a named pipe or a socket is never replaced,
+			// --force or not: as root, /dev/null would become a file.
+			return &WriteError{path, "it is " + kindOf(st.Mode()) + ", not a regular file; give another name", fs.ErrExist}
 		case !st.Mode().IsRegular() && !force:
 			return &WriteError{path, "it is " + kindOf(st.Mode()) + ", not a regular file; give another name, or add --force to replace it", fs.ErrExist}
 		}
@@ -126,12 +130,14 @@ func kindOf(m fs.FileMode) string {
 // temporary file is left behind.
 //
 // Only a regular file is replaced: a symbolic link, a named pipe or a device
-// at path is an error (WriteFileForce replaces them).
+// at path is an error (WriteFileForce replaces a symbolic link, never the
+// others).
 func WriteFile(path string, render func(io.Writer) error) error {
 	return osFS.writeFile(path, false, render)
 }
 
-// WriteFileForce is WriteFile that also replaces what is not a regular file.
+// WriteFileForce is WriteFile that also replaces a symbolic link (never a
+// device node, a named pipe or a socket).
 func WriteFileForce(path string, render func(io.Writer) error) error {
 	return osFS.writeFile(path, true, render)
 }

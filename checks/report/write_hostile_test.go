@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,14 @@ func TestWriteRefusesSpecialFiles(t *testing.T) {
 				t.Skip(err)
 			}
 		}},
+		{"socket", "socket", func(t *testing.T, path string) {
+			ln, err := net.Listen("unix", path)
+			if err != nil {
+				t.Skip(err)
+			}
+			ln.(*net.UnixListener).SetUnlinkOnClose(false)
+			t.Cleanup(func() { ln.Close() })
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -46,7 +55,7 @@ func TestWriteRefusesSpecialFiles(t *testing.T) {
 			before, _ := os.Lstat(path)
 			err := WriteFile(path, render)
 			var we *WriteError
-			if !errors.As(err, &we) || !strings.Contains(err.Error(), tc.kind) || !strings.Contains(err.Error(), "--force") {
+			if !errors.As(err, &we) || !strings.Contains(err.Error(), tc.kind) || (tc.kind == "symbolic link") != strings.Contains(err.Error(), "--force") {
 				t.Fatalf("WriteFile over a %s: %v", tc.kind, err)
 			}
 			if err := CheckOutput(path, false); err == nil {
@@ -57,7 +66,20 @@ func TestWriteRefusesSpecialFiles(t *testing.T) {
 				t.Errorf("mode changed: %v -> %v", before.Mode(), after.Mode())
 			}
 			onlyFile(t, dir, "report.txt")
-			// With force it is replaced by a regular file.
+			if tc.kind != "symbolic link" {
+				// A named pipe (a device, a socket) is never replaced.
+				if err := CheckOutput(path, true); err == nil || strings.Contains(err.Error(), "--force") {
+					t.Errorf("CheckOutput with force over a %s: %v", tc.kind, err)
+				}
+				if err := WriteFileForce(path, render); err == nil {
+					t.Errorf("WriteFileForce replaced a %s", tc.kind)
+				}
+				if after, _ := os.Lstat(path); after.Mode() != before.Mode() {
+					t.Errorf("mode changed with force: %v -> %v", before.Mode(), after.Mode())
+				}
+				return
+			}
+			// With force a link is replaced by a regular file.
 			if err := CheckOutput(path, true); err != nil {
 				t.Fatal(err)
 			}
@@ -73,8 +95,18 @@ func TestWriteRefusesSpecialFiles(t *testing.T) {
 	}
 	// A device is refused too (as root, renaming over /dev/null would
 	// replace the device node).
-	if err := CheckOutput("/dev/null", false); err == nil || !strings.Contains(err.Error(), "device") {
-		t.Errorf("/dev/null: %v", err)
+	for _, force := range []bool{false, true} {
+		if err := CheckOutput("/dev/null", force); err == nil || !strings.Contains(err.Error(), "device") {
+			t.Errorf("/dev/null, force %v: %v", force, err)
+		}
+		if force {
+			if err := WriteFileForce("/dev/null", render); err == nil {
+				t.Error("WriteFileForce replaced /dev/null")
+			}
+		}
+	}
+	if st, err := os.Lstat("/dev/null"); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v %v", st, err)
 	}
 }
 

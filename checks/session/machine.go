@@ -68,10 +68,11 @@ func (c *Checker) readMachine(ctx context.Context) (wait func() Machine, stop fu
 	return wait, stop
 }
 
-// Environment is how this computer reaches an address, as the window
-// shows it before the check: the proxy that applies and where it was set,
-// and a VPN that carries the traffic.
-type Environment struct {
+// Connection is how this computer reaches an address, as the window's
+// "Your connection" screen shows it before the check: the proxy that
+// applies and where it was set, and a VPN that carries the traffic. (The
+// machine as the diagnosis reads it is diagnose.Environment.)
+type Connection struct {
 	// Proxy is the proxy that applies to the address; nil means none.
 	Proxy *ProxyInfo
 	// VPN is the VPN carrying the default route; nil means none.
@@ -101,10 +102,10 @@ type VPNInfo struct {
 	Interface string
 }
 
-// Environment works out how this computer reaches req's address, within
+// Connection works out how this computer reaches req's address, within
 // engine.RouteTimeout.
-func (c *Checker) Environment(ctx context.Context, req Request) (Environment, error) {
-	var env Environment
+func (c *Checker) Connection(ctx context.Context, req Request) (Connection, error) {
+	var env Connection
 	raw := PlanOf(c.request(req)).Address
 	if raw == "" {
 		raw = "ws://127.0.0.1/" // the self-test's server

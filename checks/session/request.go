@@ -9,7 +9,7 @@
 package session
 
 import (
-	"fmt"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -24,14 +24,42 @@ type Header struct {
 	Name, Value string
 }
 
-// ParseHeader reads one header written "Name: value".
+// ParseHeader reads one header written "Name: value" and checks it with
+// engine.CheckHeader. Its errors never repeat the value, nor a line
+// without a colon (a token typed without its name, say).
 func ParseHeader(line string) (Header, error) {
 	name, value, ok := strings.Cut(line, ":")
 	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return Header{}, fmt.Errorf("%q: want \"Name: value\"", line)
+	if !ok || name == "" {
+		return Header{}, errors.New("want \"Name: value\"")
 	}
-	return Header{Name: name, Value: strings.TrimSpace(value)}, nil
+	value = strings.TrimSpace(value)
+	if err := engine.CheckHeader(name, value); err != nil {
+		return Header{}, err
+	}
+	return Header{Name: name, Value: value}, nil
+}
+
+// Check is nil when every header, the cookie, the origin and every
+// subprotocol of r can be sent (engine.CheckHeader, CheckSubprotocol);
+// Checker.Check sends nothing otherwise.
+func (r Request) Check() error {
+	for _, h := range r.Headers {
+		if err := engine.CheckHeader(h.Name, h.Value); err != nil {
+			return err
+		}
+	}
+	for _, h := range []Header{{"Cookie", r.Cookie}, {"Origin", r.Origin}} {
+		if err := engine.CheckHeader(h.Name, h.Value); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Subprotocols {
+		if err := engine.CheckSubprotocol(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Request is one check as it was asked for. The zero value checks the
@@ -71,6 +99,8 @@ type Request struct {
 	// PingInterval is how often the idle test's ping connection pings;
 	// zero means engine.DefaultPingInterval.
 	PingInterval time.Duration
+	// NoLadder leaves out the echo's integrity ladder (--no-ladder).
+	NoLadder bool
 	// ProbeTimeout and Deadline bound each probe and the whole run; zero
 	// means engine.DefaultProbeTimeout and engine.DefaultDeadline.
 	ProbeTimeout, Deadline time.Duration
@@ -89,6 +119,7 @@ func (r Request) Options() engine.Options {
 		Deadline:         r.Deadline,
 		Idle:             r.Idle,
 		PingInterval:     r.PingInterval,
+		NoLadder:         r.NoLadder,
 		Proxy:            r.Proxy,
 		ProxyCredentials: r.ProxyCredentials,
 	}
@@ -109,7 +140,17 @@ func (r Request) Options() engine.Options {
 		if p.RequiredIdleSeconds > 0 {
 			o.IdleRequired = time.Duration(p.RequiredIdleSeconds) * time.Second
 		}
+		o.LadderMax = p.MaxMessageBytes
+		o.Framework = p.Framework
 		for k, v := range p.Header() {
+			if k == "Sec-Websocket-Protocol" {
+				// A preset offers subprotocols as this header; the
+				// handshake writes it from Subprotocols.
+				if len(o.Subprotocols) == 0 {
+					o.Subprotocols = splitList(v)
+				}
+				continue
+			}
 			if h.Get(k) == "" {
 				h[k] = v
 			}
@@ -118,6 +159,9 @@ func (r Request) Options() engine.Options {
 	if len(h) > 0 {
 		o.Headers = h
 	}
+	// The idle time the app needs: the preset's, else its framework's
+	// heartbeat, else the default (issue 27).
+	o.IdleRequired, o.IdleNeedSource = engine.IdleNeed(o.IdleRequired, PlanOf(r).Address)
 	return o
 }
 
@@ -172,4 +216,18 @@ func PlanOf(req Request) Plan {
 		return Plan{Address: req.Preset.FirstURL(), Scope: ScopePreset}
 	}
 	return Plan{Scope: ScopeSelfTest}
+}
+
+// splitList is a comma-separated header value's items, trimmed, the empty
+// ones left out.
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -31,13 +32,17 @@ type Checker struct {
 	ReadCaptive func(ctx context.Context) netenv.Captive
 	// MachineTimeout bounds that reading; zero means engine.MachineTimeout.
 	MachineTimeout time.Duration
-	// Resolver works out proxy routes for Environment; nil reads the
+	// Resolver works out proxy routes for Connection; nil reads the
 	// machine's settings.
 	Resolver *netenv.Resolver
-	// Words are the findings' words in the person's language, AdminWords
-	// those of the note for the IT team (the preset's support_language);
-	// nil means the preferred catalogue (see diagnose.SetPreferred).
-	Words, AdminWords *diagnose.Catalogue
+	// Words are the person's words, chosen once by the caller: the
+	// reports' and the browser page's; nil means English.
+	Words *i18n.Words
+	// Findings are the findings' words in the person's language; nil
+	// means those of Words' language. AdminFindings are the words of the
+	// note for the IT team; nil means the preset's support_language, else
+	// English.
+	Findings, AdminFindings *diagnose.Catalogue
 }
 
 // Machine is what a check read of this computer beside the run.
@@ -68,9 +73,10 @@ type Run struct {
 	Diagnosis diagnose.Diagnosis
 	// Tool names the program in the run's reports.
 	Tool report.Tool
-	// words and adminWords are the Checker's catalogues, for diagnosing
-	// the run again.
-	words, adminWords *diagnose.Catalogue
+	// words, findings and adminFindings are the languages the run was
+	// made in (see Checker), for diagnosing it again and for its reports.
+	words                   *i18n.Words
+	findings, adminFindings *diagnose.Catalogue
 }
 
 // Verdict is the run's verdict.
@@ -111,6 +117,9 @@ func (c *Checker) target(req Request) (t engine.Target, plan Plan, stop func(), 
 // problem returns a Run that says so.
 func (c *Checker) Check(ctx context.Context, req Request, onEvent func(engine.Event)) (*Run, error) {
 	req = c.request(req)
+	if err := req.Check(); err != nil {
+		return nil, err
+	}
 	t, plan, stop, err := c.target(req)
 	if err != nil {
 		return nil, err
@@ -123,10 +132,30 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(engine.Ev
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Request: req, Scope: plan.Scope, Outcome: out, Other: other, Machine: wait(), Tool: c.Tool,
-		words: c.Words, adminWords: c.AdminWords}
+	run := &Run{Request: req, Scope: plan.Scope, Outcome: out, Other: other, Machine: wait(), Tool: c.Tool}
+	run.words, run.findings, run.adminFindings = c.languages(req)
 	run.diagnose()
 	return run, nil
+}
+
+// languages are the words a check of req is shown in: the Checker's,
+// with what it leaves nil filled in (see Checker).
+func (c *Checker) languages(req Request) (words *i18n.Words, findings, admin *diagnose.Catalogue) {
+	words, findings, admin = c.Words, c.Findings, c.AdminFindings
+	if words == nil {
+		words = i18n.English()
+	}
+	if findings == nil {
+		findings = diagnose.MustCatalogue(words.Lang)
+	}
+	if admin == nil {
+		support := ""
+		if req.Preset != nil {
+			support = req.Preset.SupportLanguage
+		}
+		admin = diagnose.MustCatalogue(i18n.Choose(support))
+	}
+	return words, findings, admin
 }
 
 // Idle holds WebSockets to the run's target open and quiet for length
@@ -162,6 +191,13 @@ func (c *Checker) Idle(ctx context.Context, run *Run, length time.Duration) *Run
 // the check's, diagnosed again. The self-test gets a new reference server:
 // the check's has stopped with it.
 func (c *Checker) Browser(ctx context.Context, run *Run, open func(url string) error) (*Run, error) {
+	return c.BrowserWatch(ctx, run, open, nil)
+}
+
+// BrowserWatch is Browser that calls notLoaded with the test page's
+// address when no browser has loaded it browser.LoadWait after open (see
+// browser.TestWatch).
+func (c *Checker) BrowserWatch(ctx context.Context, run *Run, open func(url string) error, notLoaded func(page string)) (*Run, error) {
 	req := run.Request
 	req.SelfTest = run.Scope == ScopeSelfTest
 	t, _, stop, err := c.target(req)
@@ -169,7 +205,7 @@ func (c *Checker) Browser(ctx context.Context, run *Run, open func(url string) e
 		return nil, err
 	}
 	defer stop()
-	res, err := browser.Test(ctx, t.URL(), open)
+	res, err := browser.TestWatch(ctx, t.URL(), run.words, open, notLoaded)
 	if err != nil {
 		return nil, err
 	}
@@ -207,8 +243,9 @@ func (r *Run) WithIdle(res engine.Result) *Run {
 // diagnosisInput is what the diagnosis is told: the run, the counterpart,
 // the proxy the run's route went through and the VPN that carries it.
 func (r *Run) diagnosisInput() diagnose.Input {
-	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
-		Catalogue: r.words, AdminCatalogue: r.adminWords}
+	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired,
+		RequiredIdleSource: r.Outcome.Options.IdleNeedSource, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
+		Catalogue: r.findings, AdminCatalogue: r.adminFindings}
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
@@ -238,11 +275,11 @@ func (r *Run) Report(noRedact bool) report.Report {
 	return report.Build(in)
 }
 
-// Export writes the run's report in format, secrets left out unless
-// noRedact.
+// Export writes the run's report in format, in the run's language,
+// secrets left out unless noRedact.
 func (r *Run) Export(format report.Format, noRedact bool) ([]byte, error) {
 	var b bytes.Buffer
-	if err := report.Render(&b, r.Report(noRedact), format); err != nil {
+	if err := report.Render(&b, r.Report(noRedact), format, r.words); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -7,6 +7,8 @@
 ;   CLIEXE     wsdoctor-cli.exe, the console companion for terminals
 ;   ICON       the .ico of the installer and the uninstaller
 ;   OUTFILE    the installer to write
+;   LANGUAGES  the include of its languages and translated strings,
+;              written by `go run ./packaging/windows/nsislang -o FILE`
 ; and, to sign the installer and the uninstaller it writes (make
 ; package-windows SIGN_PFX=...):
 ;   SIGNCMD    a command that signs the file named after it in place
@@ -23,6 +25,10 @@ SetDateSave off
 !include "FileFunc.nsh"
 !include "WordFunc.nsh"
 !include "WinMessages.nsh"
+
+!ifndef LANGUAGES
+!error "LANGUAGES is not defined: make package-windows writes it with go run ./packaging/windows/nsislang"
+!endif
 
 !ifdef SIGNCMD
 !finalize '${SIGNCMD} "%1"'
@@ -63,28 +69,11 @@ VIAddVersionKey "LegalCopyright" "MIT License"
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 ; The installer speaks the languages of the window; NSIS picks the one of
-; the user's Windows, English when it has none of them.
-!insertmacro MUI_LANGUAGE "English"
-!insertmacro MUI_LANGUAGE "German"
-!insertmacro MUI_LANGUAGE "French"
-!insertmacro MUI_LANGUAGE "Spanish"
-!insertmacro MUI_LANGUAGE "PortugueseBR"
-!insertmacro MUI_LANGUAGE "Japanese"
-!insertmacro MUI_LANGUAGE "SimpChinese"
-LangString OpenNow ${LANG_ENGLISH} "Open ${APPNAME} now"
-LangString OpenNow ${LANG_GERMAN} "${APPNAME} jetzt öffnen"
-LangString OpenNow ${LANG_FRENCH} "Ouvrir ${APPNAME} maintenant"
-LangString OpenNow ${LANG_SPANISH} "Abrir ${APPNAME} ahora"
-LangString OpenNow ${LANG_PORTUGUESEBR} "Abrir o ${APPNAME} agora"
-LangString OpenNow ${LANG_JAPANESE} "${APPNAME} を今すぐ開く"
-LangString OpenNow ${LANG_SIMPCHINESE} "立即打开 ${APPNAME}"
-LangString NAME_SecPath ${LANG_ENGLISH} "Add wsdoctor-cli to PATH (for terminals and scripts)"
-LangString NAME_SecPath ${LANG_GERMAN} "wsdoctor-cli zum PATH hinzufügen (für Eingabeaufforderung und Skripte)"
-LangString NAME_SecPath ${LANG_FRENCH} "Ajouter wsdoctor-cli au PATH (pour les terminaux et les scripts)"
-LangString NAME_SecPath ${LANG_SPANISH} "Añadir wsdoctor-cli al PATH (para terminales y scripts)"
-LangString NAME_SecPath ${LANG_PORTUGUESEBR} "Adicionar o wsdoctor-cli ao PATH (para terminais e scripts)"
-LangString NAME_SecPath ${LANG_JAPANESE} "wsdoctor-cliをPATHに追加（ターミナルとスクリプト用）"
-LangString NAME_SecPath ${LANG_SIMPCHINESE} "将 wsdoctor-cli 添加到 PATH（供终端和脚本使用）"
+; the user's Windows, English when it has none of them. The languages and
+; the translated strings (OpenNow, NAME_SecPath, DESC_SecMain,
+; DESC_SecPath) come from the word catalogues, assets/words/<lang>/
+; installer.json, through the include that nsislang writes.
+!include /CHARSET=UTF8 "${LANGUAGES}"
 
 Section "WebSocket Doctor" SecMain
   SectionIn RO
@@ -105,6 +94,10 @@ Section "WebSocket Doctor" SecMain
   WriteRegStr HKCU "${UNINSTKEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
   WriteRegDWORD HKCU "${UNINSTKEY}" "NoModify" 1
   WriteRegDWORD HKCU "${UNINSTKEY}" "NoRepair" 1
+  ; The size Apps & features shows, in KiB.
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  IntFmt $0 "0x%08X" $0
+  WriteRegDWORD HKCU "${UNINSTKEY}" "EstimatedSize" "$0"
 SectionEnd
 
 ; Off by default: most people use the window. Support engineers and
@@ -123,20 +116,6 @@ Section /o "$(NAME_SecPath)" SecPath
   path_done:
 SectionEnd
 
-LangString DESC_SecMain ${LANG_ENGLISH} "The program, a Start-menu shortcut, and wsdoctor-cli.exe for terminals."
-LangString DESC_SecPath ${LANG_ENGLISH} "Lets you type wsdoctor-cli in cmd or PowerShell from any folder."
-LangString DESC_SecMain ${LANG_GERMAN} "Das Programm, eine Verknüpfung im Startmenü und wsdoctor-cli.exe für die Eingabeaufforderung."
-LangString DESC_SecPath ${LANG_GERMAN} "Damit Sie wsdoctor-cli in cmd oder PowerShell aus jedem Ordner aufrufen können."
-LangString DESC_SecMain ${LANG_FRENCH} "Le programme, un raccourci dans le menu Démarrer et wsdoctor-cli.exe pour les terminaux."
-LangString DESC_SecPath ${LANG_FRENCH} "Permet de taper wsdoctor-cli dans cmd ou PowerShell depuis n'importe quel dossier."
-LangString DESC_SecMain ${LANG_SPANISH} "El programa, un acceso directo en el menú Inicio y wsdoctor-cli.exe para terminales."
-LangString DESC_SecPath ${LANG_SPANISH} "Te permite escribir wsdoctor-cli en cmd o PowerShell desde cualquier carpeta."
-LangString DESC_SecMain ${LANG_PORTUGUESEBR} "O programa, um atalho no menu Iniciar e o wsdoctor-cli.exe para terminais."
-LangString DESC_SecPath ${LANG_PORTUGUESEBR} "Permite digitar wsdoctor-cli no cmd ou no PowerShell a partir de qualquer pasta."
-LangString DESC_SecMain ${LANG_JAPANESE} "プログラム本体、スタートメニューのショートカット、ターミナル用のwsdoctor-cli.exe。"
-LangString DESC_SecPath ${LANG_JAPANESE} "どのフォルダーからでもcmdやPowerShellでwsdoctor-cliと入力できるようにします。"
-LangString DESC_SecMain ${LANG_SIMPCHINESE} "程序本身、开始菜单快捷方式，以及供终端使用的 wsdoctor-cli.exe。"
-LangString DESC_SecPath ${LANG_SIMPCHINESE} "让您在任何文件夹中都能在 cmd 或 PowerShell 里输入 wsdoctor-cli。"
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecMain} $(DESC_SecMain)
   !insertmacro MUI_DESCRIPTION_TEXT ${SecPath} $(DESC_SecPath)
@@ -170,6 +149,13 @@ Section "Uninstall"
   ; A preset a support team put beside the program goes with it.
   Delete "$INSTDIR\wsdoctor-preset.json"
   RMDir "$INSTDIR"
+  ; What the window wrote: Fyne's preferences (%APPDATA%\fyne\APPID) and
+  ; its icon cache (%LOCALAPPDATA%\fyne\APPID); the fyne folders only
+  ; when no other Fyne app keeps something there.
+  RMDir /r "$APPDATA\fyne\${APPID}"
+  RMDir "$APPDATA\fyne"
+  RMDir /r "$LOCALAPPDATA\fyne\${APPID}"
+  RMDir "$LOCALAPPDATA\fyne"
   DeleteRegKey HKCU "${UNINSTKEY}"
   DeleteRegKey HKCU "Software\${APPID}"
 SectionEnd

@@ -4,6 +4,8 @@
 package bounded
 
 import (
+	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -30,14 +32,35 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= max {
+		// Read into one buffer of the file's size: growing by doubling
+		// would hold up to three times the file at once.
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > max {
 		return nil, fmt.Errorf("%s is larger than %s, which no such file is: %w", path, size(max), ErrTooLarge)
 	}
 	return b, nil
+}
+
+// LoadKeyPair is tls.LoadX509KeyPair with each file bounded by
+// MaxCertFile: a client certificate (--cert, --key) or the reference
+// server's (serve --tls-cert, --tls-key).
+func LoadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := ReadFile(certFile, MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := ReadFile(keyFile, MaxCertFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
 }
 
 // size writes n bytes in KiB or MiB.

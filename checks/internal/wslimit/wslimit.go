@@ -40,9 +40,6 @@ func New(ws *websocket.Conn, perMsg, perConn int64) *Reader {
 	return &Reader{ws: ws, perMsg: perMsg, perConn: perConn}
 }
 
-// Total is what the connection has sent so far, inflated.
-func (r *Reader) Total() int64 { return r.total }
-
 // Next reads one message like ws.ReadMessage. Past a bound the connection
 // is closed with 1009 (message too big) and the error is ErrTooLarge; a
 // text message that is not UTF-8 closes it with 1007 and ErrInvalidUTF8.

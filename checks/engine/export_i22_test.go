@@ -1,0 +1,6 @@
+package engine
+
+// DeflateAnswerProblem is deflateAnswerProblem, for the tests.
+func DeflateAnswerProblem(values []string) (param, problem string) {
+	return deflateAnswerProblem(values)
+}
