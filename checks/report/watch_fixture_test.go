@@ -15,7 +15,8 @@ func at(d time.Duration) time.Time { return w0.Add(d) }
 func minutes(m float64) time.Duration { return time.Duration(m * float64(time.Minute)) }
 
 // watchFixture is a two-hour watch built by hand: a Wi-Fi change with two
-// drops and a reconnect that needed a second attempt, a server's going
+// drops and a reconnect that needed a second attempt, a six-minute outage
+// (all three drop, reconnecting fails until it ends), a server's going
 // away, a sleep after which all three had gone silent, a proxy change, a
 // policy close whose reconnect was refused twice, a VPN coming up, and
 // the end of the set time. Its free text carries secrets (a proxy's
@@ -25,33 +26,48 @@ func watchFixture() *engine.WatchLog {
 		Target: "wss://chat.example.com/socket?room=42", Start: w0,
 		PingEvery: 25 * time.Second, DataEvery: 25 * time.Second,
 	}
+	opened := map[string]time.Duration{}
 	open := func(d time.Duration, conn string, took time.Duration, attempt int) {
 		l.Add(engine.WatchEvent{At: at(d), Conn: conn, Kind: engine.WatchOpen, Took: took, Attempt: attempt})
+		opened[conn] = d
 	}
-	drop := func(d time.Duration, conn string, age time.Duration, endedBy string, code int, reason, detail string) {
-		l.Add(engine.WatchEvent{At: at(d), Conn: conn, Kind: engine.WatchDrop, Age: age, EndedBy: endedBy, CloseCode: code, CloseReason: reason, Detail: detail})
+	drop := func(d time.Duration, conn string, endedBy string, code int, reason, detail string) {
+		l.Add(engine.WatchEvent{At: at(d), Conn: conn, Kind: engine.WatchDrop, Age: d - opened[conn], EndedBy: endedBy, CloseCode: code, CloseReason: reason, Detail: detail})
 	}
 	l.Add(engine.WatchEvent{At: at(0), Kind: engine.WatchStart})
 	for _, c := range engine.WatchConns {
 		open(time.Second, c, 140*time.Millisecond, 1)
 	}
 	l.Add(engine.WatchEvent{At: at(minutes(14)), Kind: engine.WatchChange, What: engine.ChangeWiFi, From: "CorpNet", To: "CorpNet-Guest"})
-	drop(minutes(14)+4*time.Second, engine.WatchBusy, minutes(14)+3*time.Second, engine.EndReset, 1006, "", "read tcp 10.0.0.5:51234->93.184.216.34:443: connection reset by peer")
-	drop(minutes(14)+5*time.Second, engine.WatchPing, minutes(14)+4*time.Second, engine.EndFIN, 1006, "", "unexpected EOF")
-	l.Add(engine.WatchEvent{At: at(minutes(14) + 10*time.Second), Conn: engine.WatchBusy, Kind: engine.WatchRetryFailed, Attempt: 1, Took: 5 * time.Second, Detail: "timeout"})
+	drop(minutes(14)+4*time.Second, engine.WatchBusy, engine.EndReset, 1006, "", "read tcp 10.0.0.5:51234->93.184.216.34:443: connection reset by peer")
+	drop(minutes(14)+5*time.Second, engine.WatchPing, engine.EndFIN, 1006, "", "unexpected EOF")
 	open(minutes(14)+6*time.Second, engine.WatchPing, 1200*time.Millisecond, 1)
+	l.Add(engine.WatchEvent{At: at(minutes(14) + 10*time.Second), Conn: engine.WatchBusy, Kind: engine.WatchRetryFailed, Attempt: 1, Took: 5 * time.Second, Detail: "timeout"})
 	open(minutes(14)+12*time.Second, engine.WatchBusy, 7*time.Second, 2)
-	drop(minutes(38), engine.WatchSilent, minutes(38)-time.Second, engine.EndCloseFrame, 1001, "going away", "")
+	// An outage: all three drop, and reconnecting fails for six minutes,
+	// the backoff growing to a minute.
+	for _, c := range engine.WatchConns {
+		drop(minutes(24), c, engine.EndError, 1006, "", "write: network is unreachable")
+	}
+	for i, s := range []int{1, 3, 7, 15, 31, 63, 123, 183, 243, 303} {
+		for _, c := range engine.WatchConns {
+			l.Add(engine.WatchEvent{At: at(minutes(24) + time.Duration(s)*time.Second), Conn: c, Kind: engine.WatchRetryFailed, Attempt: i + 1, Took: time.Millisecond, Detail: "unreachable"})
+		}
+	}
+	for _, c := range engine.WatchConns {
+		open(minutes(30)+5*time.Second, c, 180*time.Millisecond, 11)
+	}
+	drop(minutes(38), engine.WatchSilent, engine.EndCloseFrame, 1001, "going away", "")
 	open(minutes(38)+time.Second, engine.WatchSilent, 150*time.Millisecond, 1)
 	l.Add(engine.WatchEvent{At: at(minutes(72)), Kind: engine.WatchSleep, Took: minutes(20)})
 	for _, c := range engine.WatchConns {
-		drop(minutes(72)+time.Second, c, minutes(34), engine.EndSilent, 1006, "", "no echo within 10 s")
+		drop(minutes(72)+time.Second, c, engine.EndSilent, 1006, "", "no echo within 10 s")
 	}
 	for _, c := range engine.WatchConns {
 		open(minutes(72)+3*time.Second, c, 900*time.Millisecond, 1)
 	}
 	l.Add(engine.WatchEvent{At: at(minutes(95)), Kind: engine.WatchChange, What: engine.ChangeProxy, From: "none", To: "http://bob:PROXYPASSsekret0009@proxy.corp.example:3128"})
-	drop(minutes(96), engine.WatchBusy, minutes(24), engine.EndCloseFrame, 1008, "policy: token=TOKENsekret0006 expired", "Cookie: sid=COOKIEsekret0003")
+	drop(minutes(96), engine.WatchBusy, engine.EndCloseFrame, 1008, "policy: token=TOKENsekret0006 expired", "Cookie: sid=COOKIEsekret0003")
 	for i, d := range []time.Duration{2 * time.Second, 5 * time.Second} {
 		l.Add(engine.WatchEvent{At: at(minutes(96) + d), Conn: engine.WatchBusy, Kind: engine.WatchRetryFailed, Attempt: i + 1, Took: 3 * time.Millisecond, Detail: "refused"})
 	}
