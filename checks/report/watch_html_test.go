@@ -204,7 +204,7 @@ func TestWatchTimelineLong(t *testing.T) {
 		t.Errorf("the page is %d KiB", len(page)>>10)
 	}
 	left := strconv.Itoa(r.Watch.Left)
-	for _, want := range []string{"The oldest " + left + " events are no longer listed here", " more in the CSV or JSON export."} {
+	for _, want := range []string{"Watched for 24 h, from 2026-03-14 09:30 to 2026-03-15 09:30.", "The oldest " + left + " events are no longer listed here", " more in the CSV or JSON export."} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the page lacks %q", want)
 		}

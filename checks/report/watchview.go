@@ -152,6 +152,11 @@ func (wd wording) watchTime(r Report, t time.Time, sameDay bool) string {
 func (wd wording) watchSummary(r Report, t0, t1 time.Time) []string {
 	l := r.Watch
 	var out []string
+	// The sentence covers the whole watch, the part that left the log
+	// included; the drawing, what the log kept.
+	if !l.Start.IsZero() && l.Start.Before(t0) {
+		t0 = l.Start
+	}
 	start := wd.Date(r.LocalTime(t0))
 	end := r.LocalTime(t1).Format("15:04")
 	if r.LocalTime(t0).Format("20060102") != r.LocalTime(t1).Format("20060102") {
