@@ -251,3 +251,32 @@ func TestWatchTimelineOdd(t *testing.T) {
 		t.Errorf("an empty log: %q, %d drops", p.lanes, len(p.drops))
 	}
 }
+
+// A saved report's watch is whatever the file says: times out of order,
+// at year 1 and 9999, a sleep longer than the watch, an end before the
+// start. Every format still renders, the drawing stays small, and no
+// number in it is NaN or infinite.
+func TestWatchHostileTimes(t *testing.T) {
+	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	l := &engine.WatchLog{Target: "wss://x.example/", Start: far, End: w0}
+	for i, when := range []time.Time{far, {}, w0, far.Add(-time.Hour), time.Unix(0, 0), w0.Add(-time.Hour)} {
+		c := engine.WatchConns[i%3]
+		l.Events = append(l.Events,
+			engine.WatchEvent{At: when, Conn: c, Kind: engine.WatchDrop, Age: -time.Hour, CloseCode: -1},
+			engine.WatchEvent{At: when, Conn: c, Kind: engine.WatchOpen, Took: 1 << 62},
+			engine.WatchEvent{At: when, Kind: engine.WatchSleep, Took: 1<<63 - 1},
+			engine.WatchEvent{At: when, Kind: engine.WatchChange, What: "<script>"})
+	}
+	r := Build(healthyInput())
+	r.Watch = l
+	for _, f := range Exports {
+		out := render(t, r, f)
+		if f == FormatHTML {
+			svg := out[bytes.Index(out, []byte(`<svg class="watch wide"`)):]
+			svg = svg[:bytes.Index(svg, []byte(`</svg>`))]
+			if len(svg) > 64<<10 || bytes.Contains(svg, []byte("NaN")) || bytes.Contains(svg, []byte("Inf")) || bytes.Contains(svg, []byte("<script>")) {
+				t.Errorf("the drawing of a hostile watch: %d bytes: %.400s", len(svg), svg)
+			}
+		}
+	}
+}
