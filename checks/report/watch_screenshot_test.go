@@ -20,7 +20,7 @@ import (
 // TestWatchTimelineScreenshot renders the watched fixture's HTML report in
 // a real headless Chromium (Debian's chromium; skipped when it is not
 // installed), scrolled to the watch, at a laptop's width and a phone's,
-// in English and Japanese, and checks the picture: the lanes' green and
+// in English, German and Japanese, and checks the picture: the lanes' green and
 // the drop marks' red are on it. With WSDOCTOR_SCREENSHOTS set to a
 // folder (make screenshots), the pictures are kept there as
 // report-watch-timeline-<lang>[-narrow].png.
@@ -40,6 +40,7 @@ func TestWatchTimelineScreenshot(t *testing.T) {
 		above, below int
 	}{
 		{"en", "report-watch-timeline-en.png", 1000, 190, 560},
+		{"de", "report-watch-timeline-de.png", 1000, 190, 560},
 		{"ja", "report-watch-timeline-ja.png", 1000, 190, 560},
 		{"en", "report-watch-timeline-en-narrow.png", 390, 330, 700},
 	} {

@@ -325,7 +325,8 @@ func (wd wording) eventDetail(events []engine.WatchEvent, i int) string {
 			parts = append(parts, e.Detail)
 		}
 	}
-	return oneLine(strings.Join(parts, "; "))
+	// Longer than a table's usual line: the error is what IT reads.
+	return clip(flat(strings.Join(parts, "; ")), 2*maxWatchField)
 }
 
 // reconnect says when the connection dropped at events[i] was back.
