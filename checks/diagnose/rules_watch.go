@@ -46,8 +46,9 @@ const (
 	sameAge = 2 * time.Second
 	// togetherSlack is added to the longest message interval to make the
 	// window in which connections "drop together": a dead path is
-	// noticed by each connection at its next message.
-	togetherSlack = 5 * time.Second
+	// noticed by each connection at its next message, once its answer's
+	// wait (10 s at most) is over.
+	togetherSlack = 15 * time.Second
 	// limitSeen is how many times a limit must end a connection before
 	// it is called one: once, all three dropping at the same age is a
 	// cut (a restart, a failover) as much as a limit.
@@ -212,20 +213,19 @@ func (w *watchFacts) byChange() {
 // reconnects failed: the outages, from the first drop to the first
 // connection that opened again.
 func (w *watchFacts) byOutage() {
-	together := max(w.log.PingEvery, w.log.DataEvery)
-	if together <= 0 {
-		together = defaultWatchEvery
-	}
-	together += togetherSlack
+	together := cmp.Or(max(w.log.PingEvery, w.log.DataEvery), defaultWatchEvery) + togetherSlack
 	conns := map[string]bool{}
 	for _, e := range w.log.Events {
 		if e.Conn != "" {
 			conns[e.Conn] = true
 		}
 	}
-	need := min(len(conns), len(engine.WatchConns))
-	if need < 2 {
-		return // one connection dropping is no sign of the network
+	// Two connections at least: one dropping is no sign of the network.
+	// Not all three: the quiet one says nothing for minutes, and a short
+	// outage may not end it at all.
+	const need = 2
+	if len(conns) < need {
+		return
 	}
 	for i := 0; i < len(w.drops); {
 		if w.because[i] != becauseUnknown {
@@ -290,17 +290,23 @@ func (w *watchFacts) outageFrom(from, last time.Time) (outage, bool) {
 // byLimit looks for a limit the rest of the drops keep to: every
 // connection ended at the same age (a maximum lifetime); the quiet and
 // the pinged one at the quiet one's age, the busy one never (pings do
-// not count); the quiet one only (an idle timeout).
+// not count); the quiet one only, after the same quiet time (an idle
+// timeout).
 func (w *watchFacts) byLimit() {
-	ages := map[string][]time.Duration{}
 	idx := map[string][]int{}
 	for i, d := range w.drops {
 		if w.because[i] == becauseUnknown {
-			ages[d.Conn] = append(ages[d.Conn], d.Age)
 			idx[d.Conn] = append(idx[d.Conn], i)
 		}
 	}
-	silent, ping, busy := ages[engine.WatchSilent], ages[engine.WatchPing], ages[engine.WatchBusy]
+	ages := func(conn string) []time.Duration {
+		var out []time.Duration
+		for _, i := range idx[conn] {
+			out = append(out, w.drops[i].Age)
+		}
+		return out
+	}
+	silent, ping, busy := ages(engine.WatchSilent), ages(engine.WatchPing), ages(engine.WatchBusy)
 	sum := w.log.Summary.Drops
 	mark := func(id string, age time.Duration, conns ...string) {
 		w.limit, w.limitAge = id, age
@@ -319,33 +325,44 @@ func (w *watchFacts) byLimit() {
 			return
 		}
 	}
-	if len(silent) < limitSeen || !sameAges(silent, median(silent)) {
+	// Pings that do not count: the quiet connection's own pings do not
+	// either, so it ends the same time after it opened, every time.
+	every := cmp.Or(w.log.PingEvery, defaultWatchEvery)
+	if len(silent) >= limitSeen && sameAges(silent, median(silent)) && len(ping) > 0 && sum[engine.WatchBusy] == 0 {
+		// Over the whole watch the busy one never dropped (the Summary
+		// counts the drops that left the log): data keeps a connection
+		// open. A pinged connection the path ends at the quiet one's
+		// age is noticed then, or at its next ping and its wait when
+		// the path says nothing.
+		m := median(silent)
+		if slices.IndexFunc(ping, func(a time.Duration) bool {
+			return a < m-sameAge || a > m+every+togetherSlack+sameAge
+		}) < 0 {
+			mark(IDPingsNotEnough, m, engine.WatchSilent, engine.WatchPing)
+			return
+		}
+	}
+	// An idle timeout: the quiet connection ends after the same quiet
+	// time (WatchEvent.Idle; Age in logs without it). The watch tests
+	// longer quiet times first, then the shortest that ended, again and
+	// again: the limit is the shortest, seen at least twice; the longer
+	// tests that ended keep to it too.
+	quiet := make([]time.Duration, 0, len(idx[engine.WatchSilent]))
+	for _, i := range idx[engine.WatchSilent] {
+		d := w.drops[i]
+		quiet = append(quiet, cmp.Or(d.Idle, d.Age))
+	}
+	if len(quiet) < limitSeen {
 		return
 	}
-	m := median(silent)
-	// Over the whole watch, the busy one never dropped: data keeps a
-	// connection open (the Summary still counts the drops that left
-	// the log).
-	busyKept := sum[engine.WatchBusy] == 0
-	every := w.log.PingEvery
-	if every <= 0 {
-		every = defaultWatchEvery
-	}
-	if len(ping) > 0 && busyKept && slices.IndexFunc(ping, func(a time.Duration) bool {
-		// A pinged connection the path ends at the quiet one's age is
-		// noticed then, or at its next ping when the path says nothing.
-		return a < m-sameAge || a > m+every+togetherSlack+sameAge
-	}) < 0 {
-		mark(IDPingsNotEnough, m, engine.WatchSilent, engine.WatchPing)
+	m := slices.Min(quiet)
+	if n := len(slices.DeleteFunc(slices.Clone(quiet), func(q time.Duration) bool { return q > m+sameAge })); n < limitSeen {
 		return
 	}
-	if len(ping) == 0 && len(busy) == 0 {
-		w.pingsHelp = sum[engine.WatchPing] == 0
-		mark(IDProxyIdleTimeout, m, engine.WatchSilent)
-		return
-	}
-	// The quiet one keeps to a limit and the others drop at other ages:
-	// the limit is still worth naming; their drops stay unexplained.
+	// The others dropping too at other ages does not hide the limit;
+	// their drops stay unexplained. Pings help when the pinged one never
+	// dropped over the whole watch.
+	w.pingsHelp = sum[engine.WatchPing] == 0
 	mark(IDProxyIdleTimeout, m, engine.WatchSilent)
 }
 
@@ -413,7 +430,7 @@ func ruleWatch(f *facts, fd *found) {
 		forApp(f, &r, w.limitAge.Seconds())
 		if r.id == IDProxyIdleTimeout {
 			switch w.limitEnded {
-			case engine.EndCloseFrame, engine.EndFIN, engine.EndReset:
+			case engine.EndCloseFrame, engine.EndFIN, engine.EndReset, engine.EndSilent:
 				r.cases = append(r.cases, w.limitEnded)
 			}
 			if w.pingsHelp {

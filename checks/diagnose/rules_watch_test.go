@@ -135,6 +135,19 @@ func watchRuleCases() []ruleCase {
 	farFromChange := newWatch().change(10*minute, engine.ChangeWiFi, "Home", "Office").
 		drop(10*minute+40*sec, engine.WatchBusy, 640*sec, "", 1006).open(10*minute+41*sec, engine.WatchBusy).stop(30 * minute)
 	long, longQuiet := longWatches()
+	// The watch's quiet connection tests longer and longer quiet times
+	// (WatchEvent.Idle), then the shortest that ended, again and again:
+	// its ages differ, its quiet time at the end does not.
+	ladder := newWatch()
+	t, life := time.Duration(0), time.Duration(0)
+	for _, q := range []time.Duration{100, 75, 62, 61, 61, 61, 61} {
+		life = 25*sec + q*sec // a 25 s test that survived, then this one
+		t += life
+		ladder.l.Add(engine.WatchEvent{At: at(t), Conn: engine.WatchSilent, Kind: engine.WatchDrop, Age: life, Idle: q * sec, EndedBy: engine.EndSilent})
+		t += sec
+		ladder.open(t, engine.WatchSilent)
+	}
+	ladderLog := ladder.stop(30 * minute)
 	return []ruleCase{
 		{
 			name:     "a watch with no drop says so where WebSockets work",
@@ -209,7 +222,15 @@ func watchRuleCases() []ruleCase {
 			want:     []string{"proxy-idle-timeout problem sure", "websocket-ok ok sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
-			contains: []string{"cut after 60 seconds", "each time the quiet connection was ended about 60 seconds after it opened", "sent small keep-alive signals stayed open longer", "closed quietly"},
+			contains: []string{"cut after 60 seconds", "each time the quiet connection was ended once it had stayed quiet about 60 seconds", "sent small keep-alive signals stayed open longer", "closed quietly"},
+		},
+		{
+			name:     "the watch's quiet connection ends after 61 s of quiet, whatever its age: proxy-idle-timeout at 61 s",
+			in:       watchIn(ladderLog),
+			want:     []string{"proxy-idle-timeout problem sure", "websocket-ok ok sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"silently drops quiet live connections after 61 seconds", "(drops: 7)", "went dead without any notice"},
 		},
 		{
 			name:     "the quiet and the pinged connections drop after 90 s, the busy one never: pings-not-enough",
@@ -242,7 +263,7 @@ func watchRuleCases() []ruleCase {
 			want:     []string{"proxy-idle-timeout problem sure", "websocket-ok ok sure"},
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
-			contains: []string{"about 20 seconds after it opened", "busy 30)"},
+			contains: []string{"stayed quiet about 20 seconds", "busy 30)"},
 			lacks:    []string{"none of them dropped"},
 		},
 		{
@@ -318,7 +339,11 @@ func TestWatchWindows(t *testing.T) {
 		{"61 s after waking", newWatch().sleep(10*minute, time.Hour).drop(11*minute+sec, engine.WatchPing, 661*sec, engine.EndSilent, 0), "drops-unexplained"},
 		{"all three together, reopened at once: a cut, not an outage", newWatch().all(10*minute, engine.EndReset, 0).reopenAll(10*minute + 3*sec), "drops-unexplained"},
 		{"the quiet connection dropped once: not yet a limit", newWatch().drop(60*sec, engine.WatchSilent, 60*sec, engine.EndFIN, 0).open(61*sec, engine.WatchSilent), "drops-unexplained"},
-		{"two of three drop, reconnects fail: not an outage of the network", newWatch().drop(10*minute, engine.WatchBusy, 600*sec, engine.EndSilent, 0).drop(10*minute, engine.WatchPing, 600*sec, engine.EndSilent, 0).retry(10*minute+5*sec, engine.WatchBusy, 1).open(10*minute+20*sec, engine.WatchBusy), "drops-unexplained"},
+		// The quiet connection says nothing for minutes: a short outage
+		// may not end it.
+		{"the pinged and the busy one drop 30 s apart, reconnects fail: an outage", newWatch().drop(10*minute, engine.WatchBusy, 600*sec, engine.EndSilent, 0).drop(10*minute+30*sec, engine.WatchPing, 630*sec, engine.EndSilent, 0).retry(10*minute+35*sec, engine.WatchBusy, 1).open(10*minute+50*sec, engine.WatchBusy).open(10*minute+51*sec, engine.WatchPing), "network-outage"},
+		{"two drop 45 s apart: not together", newWatch().drop(10*minute, engine.WatchBusy, 600*sec, engine.EndSilent, 0).drop(10*minute+45*sec, engine.WatchPing, 645*sec, engine.EndSilent, 0).retry(10*minute+50*sec, engine.WatchBusy, 1).open(10*minute+55*sec, engine.WatchBusy).open(10*minute+56*sec, engine.WatchPing), "drops-unexplained"},
+		{"one drops, its reconnects fail: no sign of the network", newWatch().drop(10*minute, engine.WatchBusy, 600*sec, engine.EndSilent, 0).retry(10*minute+5*sec, engine.WatchBusy, 1).open(10*minute+20*sec, engine.WatchBusy), "drops-unexplained"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := diagnose.Diagnose(watchIn(tc.w.stop(30 * minute)))
