@@ -221,7 +221,7 @@ var Cases = map[string][]string{
 	IDFallbackWorks:            {},
 	IDFallbackBroken:           {"blocked", "closed", "no_answer"},
 
-	IDNetworkOutage:        {},
+	IDNetworkOutage:        {"lost"},
 	IDDropsOnNetworkChange: {},
 	IDDropsAfterSleep:      {},
 	IDDropsUnexplained:     {"summarised"},

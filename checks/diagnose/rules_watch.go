@@ -69,6 +69,7 @@ const (
 	keyWatchDrops   = "drops"
 	keyWatchOutages = "outages"
 	keyWatchChange  = "change"
+	keyWatchLost    = "link_lost"
 	keyWatchSleeps  = "sleeps"
 	keyWatchAge     = "age_s"
 	keyWatchTimes   = "times"
@@ -92,6 +93,8 @@ const (
 type outage struct {
 	from, to time.Time
 	open     bool
+	// lost: this computer's own link went away meanwhile (losses).
+	lost bool
 }
 
 // watchFacts is what the rules found in a watch's log.
@@ -105,6 +108,7 @@ type watchFacts struct {
 	sleepDrops, sleeps int
 	change             engine.WatchEvent // the first change a drop is tied to
 	changeDrops        int
+	losses             []engine.WatchEvent // the link gone and back (changes)
 	outages            []outage
 
 	// limit is the one that explains drops (IDMaxLifetime,
@@ -190,8 +194,11 @@ func (w *watchFacts) bySleep() {
 }
 
 // byChange ties the drops within changeWindow of a network change to it.
+// A link that went away (losses) is no change of network: its drops are
+// an outage's, when they are one.
 func (w *watchFacts) byChange() {
-	changes := w.events(engine.WatchChange)
+	changes, losses := w.changes()
+	w.losses = losses
 	for i, d := range w.drops {
 		if w.because[i] != becauseUnknown {
 			continue
@@ -207,6 +214,31 @@ func (w *watchFacts) byChange() {
 			}
 		}
 	}
+}
+
+// changes splits the log's network changes from its losses: the
+// default route, its interface or the Wi-Fi network gone (To ""), and the
+// same one back (From "" to what was lost). The link went down, as in an
+// outage; the network did not change. A VPN that goes is a change: the
+// way out changed.
+func (w *watchFacts) changes() (changes, losses []engine.WatchEvent) {
+	lost := map[string]string{}
+	for _, c := range w.events(engine.WatchChange) {
+		switch c.What {
+		case engine.ChangeRoute, engine.ChangeInterface, engine.ChangeWiFi:
+			switch {
+			case c.From != "" && c.To == "":
+				lost[c.What] = c.From
+				losses = append(losses, c)
+				continue
+			case c.From == "" && c.To != "" && lost[c.What] == c.To:
+				losses = append(losses, c)
+				continue
+			}
+		}
+		changes = append(changes, c)
+	}
+	return changes, losses
 }
 
 // byOutage finds the times every connection dropped together and the
@@ -258,6 +290,11 @@ func (w *watchFacts) byOutage() {
 		for ; next < len(w.drops) && w.drops[next].At.Before(o.to); next++ {
 			if w.because[next] == becauseUnknown {
 				w.because[next] = becauseOutage
+			}
+		}
+		for _, l := range w.losses {
+			if !l.At.Before(o.from.Add(-changeWindow)) && !l.At.After(o.to.Add(changeWindow)) {
+				o.lost = true
 			}
 		}
 		w.outages = append(w.outages, o)
@@ -421,8 +458,15 @@ func ruleWatch(f *facts, fd *found) {
 	if len(w.outages) > 0 {
 		// Sure of what was seen (every connection down, reconnects
 		// failing); the words say which side was "most likely" down.
-		fd.add(raised{id: IDNetworkOutage, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
-			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchOutages, Value: f.vars["outages"]}, dropsRef}})
+		r := raised{id: IDNetworkOutage, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin,
+			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchOutages, Value: f.vars["outages"]}, dropsRef}}
+		if slices.ContainsFunc(w.outages, func(o outage) bool { return o.lost }) {
+			r.cases = append(r.cases, "lost")
+			for _, l := range w.losses[:min(len(w.losses), outagesShown)] {
+				r.refs = append(r.refs, EvidenceRef{Probe: evidenceWatch, Key: keyWatchLost, Value: describeChange(l)})
+			}
+		}
+		fd.add(r)
 	}
 	if w.limit != "" {
 		r := raised{id: w.limit, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin, cases: []string{"watch"},

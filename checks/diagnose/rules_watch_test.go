@@ -134,6 +134,13 @@ func watchRuleCases() []ruleCase {
 		drop(26*minute+2*sec, engine.WatchBusy, 894*sec, "", 1006).open(26*minute+3*sec, engine.WatchBusy).stop(30 * minute)
 	farFromChange := newWatch().change(10*minute, engine.ChangeWiFi, "Home", "Office").
 		drop(10*minute+40*sec, engine.WatchBusy, 640*sec, "", 1006).open(10*minute+41*sec, engine.WatchBusy).stop(30 * minute)
+	// The namespace test's link down: the route and its interface go,
+	// reconnects fail, both come back as they were.
+	linkDown := newWatch().change(5*minute+3*sec, engine.ChangeRoute, "10.200.0.1", "").change(5*minute+3*sec, engine.ChangeInterface, "veth0", "")
+	linkDown = outageAt(linkDown, 5*minute, 40*sec).change(5*minute+33*sec, engine.ChangeRoute, "", "10.200.0.1").change(5*minute+33*sec, engine.ChangeInterface, "", "veth0")
+	// The default route moved to the other link: a change of network.
+	routeMoved := newWatch().change(8*minute, engine.ChangeRoute, "10.200.0.1", "10.201.0.1").change(8*minute, engine.ChangeInterface, "veth0", "veth1").
+		all(8*minute+6*sec, engine.EndSilent, 0).reopenAll(8*minute + 7*sec)
 	long, longQuiet := longWatches()
 	// The watch's quiet connection tests longer and longer quiet times
 	// (WatchEvent.Idle), then the shortest that ended, again and again:
@@ -165,6 +172,24 @@ func watchRuleCases() []ruleCase {
 			who:      diagnose.FixerNetworkAdmin,
 			contains: []string{"outages: 1, at 10:05:00–10:05:40", "the longest lasted 40 seconds", "drops over the whole watch: 3 (silent 1, ping 1, busy 1)"},
 			lacks:    []string{"drops-unexplained", "for no visible reason"},
+		},
+		{
+			name:     "the link goes down and comes back as it was: network-outage, its own link lost, not a change of network",
+			in:       watchIn(linkDown.stop(30 * minute)),
+			want:     []string{"network-outage warning sure", "websocket-ok ok sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"the longest lasted 40 seconds", "This computer itself lost its network connection", "lost its default route"},
+			lacks:    []string{"when the network changed"},
+		},
+		{
+			name:     "the default route moves to another link: drops-on-network-change",
+			in:       watchIn(routeMoved.stop(30 * minute)),
+			want:     []string{"drops-on-network-change warning sure", "websocket-ok ok sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerYou,
+			contains: []string{"the first time at 10:08:00: the computer's way into the internet changed"},
+			lacks:    []string{"The network was down"},
 		},
 		{
 			name:     "drops 4 s after the Wi-Fi changed: drops-on-network-change names it",
