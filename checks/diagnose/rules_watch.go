@@ -65,7 +65,8 @@ const (
 // The evidence a watch finding points at (EvidenceRef.Probe).
 const (
 	evidenceWatch = "watch"
-	// KeyWatch* are the evidence keys of the watch's findings.
+	// keyWatch* are the evidence keys of the watch's findings; drops is
+	// the whole watch's count (its Summary), by connection.
 	keyWatchDrops   = "drops"
 	keyWatchOutages = "outages"
 	keyWatchChange  = "change"
@@ -76,6 +77,8 @@ const (
 	keyWatchEnds    = "ended_by"
 	keyWatchLength  = "length_min"
 	keyWatchEarlier = "drops_earlier"
+	// keyWatchTied: how many of the watch's drops the finding explains.
+	keyWatchTied = "drops_explained"
 )
 
 // Why a drop of the log happened, as the rules decided.
@@ -105,11 +108,11 @@ type watchFacts struct {
 	// because says, for each of drops, what explains it.
 	because []string
 
-	sleepDrops, sleeps int
-	change             engine.WatchEvent // the first change a drop is tied to
-	changeDrops        int
-	losses             []engine.WatchEvent // the link gone and back (changes)
-	outages            []outage
+	sleepDrops  int
+	change      engine.WatchEvent // the first change a drop is tied to
+	changeDrops int
+	losses      []engine.WatchEvent // the link gone and back (changes)
+	outages     []outage
 
 	// limit is the one that explains drops (IDMaxLifetime,
 	// IDPingsNotEnough, IDProxyIdleTimeout) or ""; limitAge the
@@ -133,14 +136,7 @@ func readWatch(l *engine.WatchLog) *watchFacts {
 		return nil
 	}
 	w := &watchFacts{log: l, length: watchLength(l)}
-	for _, e := range l.Events {
-		switch e.Kind {
-		case engine.WatchDrop:
-			w.drops = append(w.drops, e)
-		case engine.WatchSleep:
-			w.sleeps++
-		}
-	}
+	w.drops = w.events(engine.WatchDrop)
 	w.earlier = max(l.DropCount()-len(w.drops), 0)
 	w.because = make([]string, len(w.drops))
 	w.bySleep()
@@ -440,6 +436,9 @@ func ruleWatch(f *facts, fd *found) {
 	}
 	lengthRef := EvidenceRef{Probe: evidenceWatch, Key: keyWatchLength, Value: f.vars["watch_minutes"]}
 	dropsRef := EvidenceRef{Probe: evidenceWatch, Key: keyWatchDrops, Value: f.vars["watch_drops"]}
+	tied := func(n int) EvidenceRef {
+		return EvidenceRef{Probe: evidenceWatch, Key: keyWatchTied, Value: strconv.Itoa(n)}
+	}
 	if w.log.DropCount() == 0 {
 		// Nothing dropped: say so where WebSockets were found to work.
 		if fd.has(IDWebSocketOK) && w.length >= time.Minute {
@@ -449,11 +448,12 @@ func ruleWatch(f *facts, fd *found) {
 	}
 	if w.sleepDrops > 0 {
 		fd.add(raised{id: IDDropsAfterSleep, sev: SeverityInfo, conf: Sure,
-			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchSleeps, Value: strconv.Itoa(w.sleeps)}, dropsRef}})
+			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchSleeps, Value: strconv.Itoa(w.log.Summary.Sleeps)},
+				tied(w.sleepDrops), dropsRef}})
 	}
 	if w.changeDrops > 0 {
 		fd.add(raised{id: IDDropsOnNetworkChange, sev: SeverityWarning, conf: Sure, fixer: FixerYou,
-			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchChange, Value: describeChange(w.change)}, dropsRef}})
+			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchChange, Value: describeChange(w.change)}, tied(w.changeDrops), dropsRef}})
 	}
 	if len(w.outages) > 0 {
 		// Sure of what was seen (every connection down, reconnects
@@ -470,7 +470,7 @@ func ruleWatch(f *facts, fd *found) {
 	}
 	if w.limit != "" {
 		r := raised{id: w.limit, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin, cases: []string{"watch"},
-			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchAge, Value: f.vars["watch_age"]}, dropsRef}}
+			refs: []EvidenceRef{{Probe: evidenceWatch, Key: keyWatchAge, Value: f.vars["watch_age"]}, tied(w.limitDrops), dropsRef}}
 		forApp(f, &r, w.limitAge.Seconds())
 		if r.id == IDProxyIdleTimeout {
 			switch w.limitEnded {
