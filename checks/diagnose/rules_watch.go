@@ -44,6 +44,9 @@ const (
 	// this, keep to one limit (a relay's or proxy's timer and ours start
 	// a handshake apart, more on a loaded machine).
 	sameAge = 2 * time.Second
+	// answerWait is how long the watch waits for a pong or an echo
+	// before it calls the connection dead (engine's maxWatchWait).
+	answerWait = 10 * time.Second
 	// togetherSlack is added to the longest message interval to make the
 	// window in which connections "drop together": a dead path is
 	// noticed by each connection at its next message, once its answer's
@@ -199,8 +202,15 @@ func (w *watchFacts) byChange() {
 		if w.because[i] != becauseUnknown {
 			continue
 		}
+		// A pinged or busy connection's silent end is noticed once its
+		// answer is overdue: it died up to an interval and the wait
+		// before. (The quiet one's tests run for minutes: no such slack.)
+		before := changeWindow
+		if d.EndedBy == engine.EndSilent && d.Conn != engine.WatchSilent {
+			before += cmp.Or(d.Idle, w.every(d.Conn)) + answerWait
+		}
 		for _, c := range changes {
-			if gap := d.At.Sub(c.At).Abs(); gap <= changeWindow {
+			if !c.At.Before(d.At.Add(-before)) && !c.At.After(d.At.Add(changeWindow)) {
 				w.because[i] = becauseChange
 				if w.changeDrops == 0 {
 					w.change = c
@@ -210,6 +220,14 @@ func (w *watchFacts) byChange() {
 			}
 		}
 	}
+}
+
+// every is conn's message interval (ping or data).
+func (w *watchFacts) every(conn string) time.Duration {
+	if conn == engine.WatchBusy {
+		return cmp.Or(w.log.DataEvery, defaultWatchEvery)
+	}
+	return cmp.Or(w.log.PingEvery, defaultWatchEvery)
 }
 
 // changes splits the log's network changes from its losses: the

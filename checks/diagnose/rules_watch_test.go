@@ -358,6 +358,8 @@ func TestWatchWindows(t *testing.T) {
 		want string
 	}{
 		{"15 s after a change", newWatch().change(10*minute, engine.ChangeRoute, "192.0.2.1", "192.0.2.254").drop(10*minute+15*sec, engine.WatchBusy, 615*sec, engine.EndReset, 0), "drops-on-network-change"},
+		{"a busy connection's silent end 40 s after a change: it died at the change, noticed at its next echo", newWatch().change(10*minute, engine.ChangeWiFi, "Home", "Office").drop(10*minute+40*sec, engine.WatchBusy, 640*sec, engine.EndSilent, 0), "drops-on-network-change"},
+		{"a busy connection's silent end 50 s after a change: too late", newWatch().change(10*minute, engine.ChangeWiFi, "Home", "Office").drop(10*minute+51*sec, engine.WatchBusy, 651*sec, engine.EndSilent, 0), "drops-unexplained"},
 		{"16 s after a change", newWatch().change(10*minute, engine.ChangeRoute, "192.0.2.1", "192.0.2.254").drop(10*minute+16*sec, engine.WatchBusy, 616*sec, engine.EndReset, 0), "drops-unexplained"},
 		{"15 s before a change", newWatch().drop(10*minute-15*sec, engine.WatchBusy, 585*sec, engine.EndReset, 0).change(10*minute, engine.ChangeProxy, "", "http://proxy.corp.example:3128"), "drops-on-network-change"},
 		{"60 s after waking", newWatch().sleep(10*minute, time.Hour).drop(11*minute, engine.WatchPing, 660*sec, engine.EndSilent, 0), "drops-after-sleep"},
