@@ -278,10 +278,16 @@ func (w *watchFacts) byOutage() {
 			i++
 			continue
 		}
-		// The drops of a cluster: unexplained, within together of the first.
+		// The drops of a cluster: unexplained, within together of the
+		// first and before any connection opened again (the network was
+		// back then: a later drop is another time).
+		until := w.drops[i].At.Add(together)
+		if o, ok := w.openAfter(w.drops[i].At); ok && o.Before(until) {
+			until = o
+		}
 		group, seen := []int{i}, map[string]bool{w.drops[i].Conn: true}
 		j := i + 1
-		for ; j < len(w.drops) && w.drops[j].At.Sub(w.drops[i].At) <= together; j++ {
+		for ; j < len(w.drops) && !w.drops[j].At.After(until); j++ {
 			if w.because[j] == becauseUnknown {
 				group = append(group, j)
 				seen[w.drops[j].Conn] = true
@@ -314,6 +320,16 @@ func (w *watchFacts) byOutage() {
 		w.outages = append(w.outages, o)
 		i = max(next, j)
 	}
+}
+
+// openAfter is when the first connection opened after t.
+func (w *watchFacts) openAfter(t time.Time) (time.Time, bool) {
+	for _, e := range w.log.Events {
+		if e.Kind == engine.WatchOpen && e.At.After(t) {
+			return e.At, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // outageFrom is the outage that began with a drop at from, whose last

@@ -174,6 +174,16 @@ func watchRuleCases() []ruleCase {
 			lacks:    []string{"drops-unexplained", "for no visible reason"},
 		},
 		{
+			// Helper A's TestWatchCuts: a relay cuts every connection at
+			// 5 s and 14 s and turns reconnects away for a while.
+			name:     "two cuts 9 s apart, each with failed reconnects: two outages, not one",
+			in:       watchIn(outageAt(outageAt(newWatch(), 5*sec, 7*sec), 14*sec, 7*sec).stop(30 * sec)),
+			want:     []string{"network-outage warning sure", "websocket-ok ok sure"},
+			verdict:  diagnose.WorksWithWarnings,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"outages: 2, at 10:00:05–10:00:12, 10:00:14–10:00:21; the longest lasted 7 seconds"},
+		},
+		{
 			name:     "the link goes down and comes back as it was: network-outage, its own link lost, not a change of network",
 			in:       watchIn(linkDown.stop(30 * minute)),
 			want:     []string{"network-outage warning sure", "websocket-ok ok sure"},
