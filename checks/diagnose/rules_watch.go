@@ -550,9 +550,11 @@ func changeKind(c engine.WatchEvent) string {
 	switch c.What {
 	case engine.ChangeWiFi, engine.ChangeVPN:
 		switch {
-		case c.From == "" && c.To != "":
+		case c.From == "" && c.To == "":
+			return "other" // nothing to name
+		case c.From == "":
 			return c.What + "_up"
-		case c.From != "" && c.To == "":
+		case c.To == "":
 			return c.What + "_down"
 		}
 		return c.What
@@ -562,7 +564,8 @@ func changeKind(c engine.WatchEvent) string {
 	return "other"
 }
 
-// changeKinds are the label keys changeKind gives.
+// changeKinds are the label keys changeKind gives; each is a required
+// label (TestChangeKindsHaveWords).
 var changeKinds = []string{"wifi", "wifi_up", "wifi_down", "vpn", "vpn_up", "vpn_down", "interface", "route", "proxy", "pac", "dns", "other"}
 
 // watchPlaceholders sets the placeholders of the watch's findings, and
