@@ -138,6 +138,7 @@ var placeholderNames = []string{
 	"cause", "who", "verdict",
 	"extension_parameter", "extension_answer", "size_passed", "size_failed", "h2_answer", "product",
 	"proxy_gone_at", "lifetime", "data_every", "idle_needed_source",
+	"framework", "stream_transport", "held_by",
 }
 
 // requiredLabels are the labels renderers and the summary use.

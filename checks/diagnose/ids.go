@@ -103,6 +103,11 @@ const (
 	// IDFallbackBroken: the WebSocket failed, and the app's own fallback
 	// fails too: blocked, closed, or unanswered.
 	IDFallbackBroken = "fallback-broken"
+	// IDFallbackBuffered: the WebSocket failed; the app's polling
+	// fallback works, but its streaming one (SignalR's Server-Sent
+	// Events, SockJS's xhr_streaming) is held back by a buffering proxy
+	// (case named: the answer names it, {held_by}).
+	IDFallbackBuffered = "fallback-buffered"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -138,6 +143,7 @@ var IDs = []string{
 	IDMessageSizeLimit,
 	IDH2WebSocketBroken, // after the check's own way: browsers take another
 	IDFallbackBroken,    // after the WebSocket: the app's other way
+	IDFallbackBuffered,
 	IDConnectionDropped,
 	IDMaxLifetime,
 	IDPingsNotEnough,
@@ -199,6 +205,7 @@ var Cases = map[string][]string{
 	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source"},
 	IDFallbackWorks:            {},
 	IDFallbackBroken:           {"blocked", "closed", "no_answer"},
+	IDFallbackBuffered:         {"named"},
 }
 
 // browserCases are the variants of browser-differs: which side failed

@@ -1,9 +1,12 @@
 package diagnose
 
 // The rule of the app's own fallback (engine.FallbackProbe): when the
-// WebSocket fails, a Socket.IO app falls back to long polling. That works
-// (fallback-works, a warning: live connections stay blocked, so the verdict
-// stays "does not work", but the app can still work, more slowly) or fails
+// WebSocket fails, a Socket.IO, SignalR or SockJS app falls back to
+// streaming or long polling. That works (fallback-works, a warning: live
+// connections stay blocked, so the verdict stays "does not work", but the
+// app can still work, more slowly), works only by polling while a
+// buffering proxy holds the stream back (fallback-buffered, a warning the
+// network's admin can fix: the app may hang or lag until then), or fails
 // too (fallback-broken, a problem). Nothing is said when the WebSocket
 // opens: the app does not need its fallback then. (A Socket.IO server
 // does not echo the check's plain messages, so the echo is not asked.)
@@ -14,6 +17,19 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
+// frameworkNames are the frameworks' own names, by engine.Need*.
+var frameworkNames = map[string]string{
+	engine.NeedSocketIO: "Socket.IO",
+	engine.NeedSignalR:  "SignalR",
+	engine.NeedSockJS:   "SockJS",
+}
+
+// streamTransportNames are the streaming transports' own names.
+var streamTransportNames = map[string]string{
+	"sse":           "Server-Sent Events",
+	"xhr_streaming": "xhr_streaming",
+}
+
 func ruleFallback(f *facts, fd *found) {
 	fb, ok := f.get(engine.ProbeFallback)
 	if up, _ := f.get(engine.ProbeUpgrade); !ok || f.works || up.OK() {
@@ -21,9 +37,19 @@ func ruleFallback(f *facts, fd *found) {
 	}
 	keys := []string{engine.KeyFallbackFramework, engine.KeyFallbackTransport, engine.KeyFallbackStage, engine.KeyFallbackAnswer,
 		"fallback_open_status", "fallback_open_ms", "fallback_send_status", "fallback_send_ms", "fallback_receive_status", "fallback_receive_ms",
+		engine.KeyFallbackStreamTransport, engine.KeyFallbackStreaming, engine.KeyFallbackStreamWait, engine.KeyFallbackHeldBy,
+		"fallback_info_status", "fallback_stream_status", "fallback_stream_ms",
 		engine.KeyServer, engine.KeyProxy}
 	switch fb.Status {
 	case engine.Pass:
+		if fb.Code == engine.CodeFallbackBuffered {
+			var c []string
+			if fb.Evidence.Value(engine.KeyFallbackHeldBy) != "" {
+				c = []string{"named"}
+			}
+			fd.add(raised{id: IDFallbackBuffered, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin, cases: c, refs: refs(fb, keys...)})
+			return
+		}
 		fd.add(raised{id: IDFallbackWorks, sev: SeverityWarning, conf: Sure, refs: refs(fb, keys...)})
 	case engine.Fail:
 		var c string

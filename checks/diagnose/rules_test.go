@@ -329,6 +329,34 @@ func ruleCases() []ruleCase {
 			contains: []string{"was cut off or got no answer"},
 		},
 		{
+			// SignalR behind a buffering reverse proxy (nginx, buffering
+			// on): its Server-Sent Events are held back, its long polling
+			// works: fallback-buffered names nginx and says what to set.
+			name: "SignalR's stream held back by nginx, its long polling works: fallback-buffered",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "nginx/1.22.1"), skipEcho,
+				res("fallback", engine.Pass, "fallback_buffered", "fallback_framework", "signalr", "fallback_transport", "long_polling", "fallback_answer", "connected",
+					"fallback_open_status", "200", "fallback_send_status", "200", "fallback_receive_status", "200",
+					"fallback_stream_transport", "sse", "fallback_streaming", "held", "fallback_stream_wait_ms", "4001", "fallback_held_by", "nginx/1.22.1"))},
+			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible", "fallback-buffered warning sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerServiceAdmin,
+			uncertain: true,
+			contains:  []string{"it uses SignalR", "holds back the app's stream", "sits in between: nginx/1.22.1", "SignalR's streaming fallback (Server-Sent Events)", "proxy_buffering off", "X-Accel-Buffering: no"},
+		},
+		{
+			name: "SockJS: the upgrade refused, xhr_streaming live: fallback-works says SockJS",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_404", "status", "404"), skipEcho,
+				res("fallback", engine.Pass, "ok", "fallback_framework", "sockjs", "fallback_transport", "xhr_polling", "fallback_answer", "open",
+					"fallback_stream_transport", "xhr_streaming", "fallback_streaming", "live", "fallback_stream_wait_ms", "2"))},
+			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible", "fallback-works warning sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerServiceAdmin,
+			uncertain: true,
+			contains:  []string{"it uses SockJS", "can still work, more slowly"},
+		},
+		{
 			name:    "a working WebSocket needs no fallback: nothing said of it",
 			in:      diagnose.Input{Outcome: with(wsWorks, res("fallback", engine.Pass, "ok", "fallback_framework", "socketio", "fallback_answer", "connected"))},
 			want:    []string{"websocket-ok ok sure"},
