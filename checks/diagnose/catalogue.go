@@ -118,6 +118,10 @@ var replacingCases = map[string][]string{
 	// last replacing case's words stand.
 	IDProxyUnreachable: {enteredCase, "went_away"},
 	IDProxyConfigured:  {enteredCase},
+	// SignalR's and SockJS's fallbacks: the same words for the person, the
+	// framework's own transports in the admin note.
+	IDFallbackWorks:  {"signalr", "sockjs"},
+	IDFallbackBroken: {"signalr", "sockjs"},
 }
 
 // enteredCase is the case of a finding about the proxy that the person

@@ -203,8 +203,8 @@ var Cases = map[string][]string{
 	IDH2WebSocketOK:            {},
 	IDMaxLifetime:              {"via_proxy", "too_short", "need_source"},
 	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source"},
-	IDFallbackWorks:            {},
-	IDFallbackBroken:           {"blocked", "closed", "no_answer"},
+	IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
+	IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
 	IDFallbackBuffered:         {"named"},
 }
 

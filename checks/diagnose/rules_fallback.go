@@ -40,6 +40,11 @@ func ruleFallback(f *facts, fd *found) {
 		engine.KeyFallbackStreamTransport, engine.KeyFallbackStreaming, engine.KeyFallbackStreamWait, engine.KeyFallbackHeldBy,
 		"fallback_info_status", "fallback_stream_status", "fallback_stream_ms",
 		engine.KeyServer, engine.KeyProxy}
+	// SignalR's and SockJS's admin words are their own (replacing cases).
+	var fw []string
+	if f := fb.Evidence.Value(engine.KeyFallbackFramework); f == engine.NeedSignalR || f == engine.NeedSockJS {
+		fw = []string{f}
+	}
 	switch fb.Status {
 	case engine.Pass:
 		if fb.Code == engine.CodeFallbackBuffered {
@@ -50,7 +55,7 @@ func ruleFallback(f *facts, fd *found) {
 			fd.add(raised{id: IDFallbackBuffered, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin, cases: c, refs: refs(fb, keys...)})
 			return
 		}
-		fd.add(raised{id: IDFallbackWorks, sev: SeverityWarning, conf: Sure, refs: refs(fb, keys...)})
+		fd.add(raised{id: IDFallbackWorks, sev: SeverityWarning, conf: Sure, cases: fw, refs: refs(fb, keys...)})
 	case engine.Fail:
 		var c string
 		switch {
@@ -61,6 +66,6 @@ func ruleFallback(f *facts, fd *found) {
 		default:
 			c = "closed"
 		}
-		fd.add(raised{id: IDFallbackBroken, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin, cases: []string{c}, refs: refs(fb, keys...)})
+		fd.add(raised{id: IDFallbackBroken, sev: SeverityProblem, conf: Sure, fixer: FixerNetworkAdmin, cases: append(fw, c), refs: refs(fb, keys...)})
 	}
 }

@@ -69,6 +69,8 @@ var stepAsks = map[string]Fixer{
 	"proxy-idle-timeout.case.long_enough.step.1":          FixerNetworkAdmin,
 	"h2-websocket-broken.step.1":                          FixerServiceAdmin,
 	"fallback-broken.step.1":                              FixerNetworkAdmin,
+	"fallback-broken.case.signalr.step.1":                 FixerNetworkAdmin,
+	"fallback-broken.case.sockjs.step.1":                  FixerNetworkAdmin,
 	"fallback-buffered.step.1":                            FixerNetworkAdmin,
 	"pings-not-enough.step.1":                             FixerServiceAdmin,
 	"pings-not-enough.step.2":                             FixerNetworkAdmin,
