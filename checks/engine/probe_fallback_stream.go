@@ -177,9 +177,15 @@ func (f *fbRun) openStream(step, method, path, accept string, wait time.Duration
 	resp, err := f.client.Do(req)
 	stopped := timer.Stop()
 	f.res.Evidence.Set("fallback_"+step+"_ms", strconv.FormatInt(f.r.Since(t0).Milliseconds(), 10))
+	late = !stopped && timedOut.Load() && f.ctx.Err() == nil
+	if err == nil && late {
+		// The headers came as the wait ended: the request is cancelled
+		// already, and they came late all the same.
+		resp.Body.Close()
+		err = context.DeadlineExceeded
+	}
 	if err != nil {
 		cancel()
-		late = !stopped && timedOut.Load() && f.ctx.Err() == nil
 		return nil, late, stepErr(step, err)
 	}
 	f.res.Evidence.Set("fallback_"+step+"_status", strconv.Itoa(resp.StatusCode))
@@ -280,6 +286,10 @@ func (f *fbRun) noteStream(s *stream, how string, took time.Duration) {
 func (f *fbRun) finish(streaming string, pollOK bool, failCode, failStage string, failErr error) Result {
 	res := f.res
 	switch {
+	case f.ctx.Err() != nil:
+		// Stopped on the way: what was not measured is not said.
+		res.Status, res.Code = Fail, stopCode(f.ctx)
+		res.Reason = stopWhy(f.ctx)
 	case pollOK && streaming == StreamHeld:
 		res.Status, res.Code = Pass, CodeFallbackBuffered
 		res.Reason = "the app's polling fallback works, its streaming fallback is held back"

@@ -157,3 +157,36 @@ func TestFallbackFrameworks(t *testing.T) {
 	wantStatus(t, f, engine.Pass, engine.CodeOK)
 	wantEvidence(t, f, map[string]string{"fallback_answer": "open", "fallback_streaming": "live", "fallback_send_status": "204"})
 }
+
+// TestFallbackStreamingCancelled: a run cancelled while the probe waits
+// on a held stream ends at once, and says it was stopped, not what it
+// could not measure.
+func TestFallbackStreamingCancelled(t *testing.T) {
+	app := checktest.StartSignalR(t, checktest.StreamAppOptions{})
+	front := checktest.NginxBuffering(t, app, true)
+	target, err := engine.ParseTarget("ws://" + front + "/chathub?id=abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The probes before the fallback take milliseconds; the stream is
+	// held for 4 s. Cancelling after 1.5 s lands in that wait.
+	time.AfterFunc(1500*time.Millisecond, cancel)
+	t0 := time.Now()
+	out, err := (&engine.Runner{}).Run(ctx, target, engine.Options{Proxy: netenv.Direct, NoLadder: true})
+	took := time.Since(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took > 3500*time.Millisecond {
+		t.Errorf("the cancelled run took %v, want it to end soon after 1.5 s", took)
+	}
+	f := result(t, out, engine.ProbeFallback)
+	if f.Status != engine.Fail || f.Code != "cancelled" {
+		t.Errorf("fallback %s %s (%s), want failed: cancelled", f.Status, f.Code, f.Reason)
+	}
+	if v := f.Evidence.Value("fallback_streaming"); v == engine.StreamHeld || v == engine.StreamLive {
+		t.Errorf("a cancelled wait says the stream was %q", v)
+	}
+}
