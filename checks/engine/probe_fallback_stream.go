@@ -20,6 +20,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -344,6 +345,21 @@ func signalRNegotiate(body string) (string, bool) {
 	return tok, tok != "" && n.Transports != nil
 }
 
+// classicSignalRPath is classic ASP.NET SignalR's WebSocket address:
+// /signalr/connect (or reconnect), with the transport in its query.
+var classicSignalRPath = regexp.MustCompile(`/signalr/(re)?connect$`)
+
+// signalRClassic reports whether a negotiate answer is classic ASP.NET
+// SignalR's (2.x: "ProtocolVersion", "TryWebSockets"), a protocol of its
+// own the probe does not speak.
+func signalRClassic(body string) bool {
+	var n struct {
+		ProtocolVersion string `json:"ProtocolVersion"`
+		TryWebSockets   *bool  `json:"TryWebSockets"`
+	}
+	return json.Unmarshal([]byte(strings.TrimSpace(body)), &n) == nil && (n.ProtocolVersion != "" || n.TryWebSockets != nil)
+}
+
 // signalRAnswer is the handshake's answer among the records of a message:
 // "connected" ("{}"), "refused" (an object with "error": the transport
 // carried it), or "".
@@ -371,6 +387,11 @@ func probeFallbackSignalR(ctx context.Context, r *ProbeRun, res Result) Result {
 	f, stop := newFBRun(ctx, r, &res)
 	defer stop()
 	hub := signalRHub(r.Target.Path)
+	if classicSignalRPath.MatchString(strings.ToLower(hub)) {
+		res.Status, res.Code = Skip, CodeNotApplicable
+		res.Reason = "classic ASP.NET SignalR, whose fallback the check does not speak"
+		return res
+	}
 	// negotiate returns the connection's token, or the code, error and
 	// reason of its failure.
 	negotiate := func(step string) (tok, code string, err error, why string) {
@@ -381,6 +402,9 @@ func probeFallbackSignalR(ctx context.Context, r *ProbeRun, res Result) Result {
 		if status != http.StatusOK {
 			return "", "status_" + strconv.Itoa(status), nil, fmt.Sprintf("the app's fallback (%s) was answered %d", step, status)
 		}
+		if signalRClassic(body) {
+			return "", CodeNotApplicable, nil, "classic ASP.NET SignalR, whose fallback the check does not speak"
+		}
 		tok, ok := signalRNegotiate(body)
 		if !ok {
 			res.Evidence.Set(KeyBody, clip(body, maxUpgradeBody))
@@ -389,6 +413,10 @@ func probeFallbackSignalR(ctx context.Context, r *ProbeRun, res Result) Result {
 		return tok, "", nil, ""
 	}
 	tok, code, err, why := negotiate("open")
+	if code == CodeNotApplicable {
+		res.Status, res.Code, res.Reason = Skip, code, why
+		return res
+	}
 	if code != "" {
 		out := f.finish("", false, code, "open", err)
 		if why != "" {

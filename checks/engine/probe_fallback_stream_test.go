@@ -147,6 +147,24 @@ func TestFallbackFrameworks(t *testing.T) {
 			t.Errorf("%s (%q): applies %v, want %v", tc.path, tc.framework, got, tc.applies)
 		}
 	}
+	// Classic ASP.NET SignalR (2.x) negotiates its own way: the probe
+	// steps aside rather than call its answer a block.
+	classic := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"Url":"/signalr","ConnectionToken":"abc","ConnectionId":"d1","KeepAliveTimeout":20.0,"TryWebSockets":true,"ProtocolVersion":"1.5"}`))
+	}))
+	defer classic.Close()
+	var out engine.Outcome
+	for _, p := range []string{"/signalr/connect?transport=webSockets", "/signalr"} {
+		target, _ := engine.ParseTarget("ws://" + strings.TrimPrefix(classic.URL, "http://") + p)
+		var err error
+		out, err = (&engine.Runner{}).Run(context.Background(), target, engine.Options{Proxy: netenv.Direct, NoLadder: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, result(t, out, engine.ProbeFallback), engine.Skip, engine.CodeNotApplicable)
+	}
+
 	app := checktest.StartSockJS(t, checktest.StreamAppOptions{})
 	target, _ := engine.ParseTarget("ws://" + app + "/echo")
 	out, err := (&engine.Runner{}).Run(context.Background(), target, engine.Options{Proxy: netenv.Direct, NoLadder: true, Framework: engine.NeedSockJS})
