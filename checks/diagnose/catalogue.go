@@ -122,6 +122,8 @@ var replacingCases = map[string][]string{
 	// framework's own transports in the admin note.
 	IDFallbackWorks:  {"signalr", "sockjs"},
 	IDFallbackBroken: {"signalr", "sockjs"},
+	// A stream held on the service's side: its team, not the person's IT.
+	IDFallbackBuffered: {"service_side"},
 }
 
 // enteredCase is the case of a finding about the proxy that the person

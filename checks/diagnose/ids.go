@@ -106,7 +106,9 @@ const (
 	// IDFallbackBuffered: the WebSocket failed; the app's polling
 	// fallback works, but its streaming one (SignalR's Server-Sent
 	// Events, SockJS's xhr_streaming) is held back by a buffering proxy
-	// (case named: the answer names it, {held_by}).
+	// (case named: the answer names it, {held_by}; service_side: the
+	// connection reaches the service with nothing of the person's network
+	// able to read it, so the service's own gateway buffers).
 	IDFallbackBuffered = "fallback-buffered"
 )
 
@@ -205,7 +207,7 @@ var Cases = map[string][]string{
 	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source"},
 	IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
 	IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
-	IDFallbackBuffered:         {"named"},
+	IDFallbackBuffered:         {"named", "service_side"},
 }
 
 // browserCases are the variants of browser-differs: which side failed

@@ -49,10 +49,19 @@ func ruleFallback(f *facts, fd *found) {
 	case engine.Pass:
 		if fb.Code == engine.CodeFallbackBuffered {
 			var c []string
-			if fb.Evidence.Value(engine.KeyFallbackHeldBy) != "" {
-				c = []string{"named"}
+			fixer := FixerNetworkAdmin
+			// Nothing of the person's network can read the connection
+			// (wss to a publicly trusted certificate, or the service on
+			// this computer, no proxy): the service's own gateway holds
+			// the stream. Otherwise a proxy on the way may, or the
+			// service's: IT looks first.
+			if f.endToEnd() || f.onThisComputer() {
+				c, fixer = append(c, "service_side"), FixerServiceAdmin
 			}
-			fd.add(raised{id: IDFallbackBuffered, sev: SeverityWarning, conf: Sure, fixer: FixerNetworkAdmin, cases: c, refs: refs(fb, keys...)})
+			if fb.Evidence.Value(engine.KeyFallbackHeldBy) != "" {
+				c = append(c, "named")
+			}
+			fd.add(raised{id: IDFallbackBuffered, sev: SeverityWarning, conf: Sure, fixer: fixer, cases: c, refs: refs(fb, keys...)})
 			return
 		}
 		fd.add(raised{id: IDFallbackWorks, sev: SeverityWarning, conf: Sure, cases: fw, refs: refs(fb, keys...)})

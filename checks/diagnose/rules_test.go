@@ -345,6 +345,21 @@ func ruleCases() []ruleCase {
 			contains:  []string{"it uses SignalR", "holds back the app's stream", "sits in between: nginx/1.22.1", "SignalR's streaming fallback (Server-Sent Events)", "proxy_buffering off", "X-Accel-Buffering: no"},
 		},
 		{
+			// wss:// to a publicly trusted certificate, no proxy: nothing
+			// of the person's network reads the stream, so the service's
+			// own gateway holds it: its team, not the person's IT.
+			name: "SockJS's stream held back end to end: fallback-buffered, service side",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", engine.Fail, "status_404", "status", "404", "server", "nginx"), skipEcho,
+				res("fallback", engine.Pass, "fallback_buffered", "fallback_framework", "sockjs", "fallback_transport", "xhr_polling", "fallback_answer", "open",
+					"fallback_stream_transport", "xhr_streaming", "fallback_streaming", "held", "fallback_stream_wait_ms", "4000", "fallback_held_by", "nginx"))},
+			want:     []string{"server-no-websocket problem sure", "fallback-buffered warning sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"the service's own gateway holds", "Send this report to the service's support team", "held back on the service's side", "sits in between: nginx", "it uses SockJS"},
+			lacks:    []string{"Ask your IT team to stop holding"},
+		},
+		{
 			name: "SockJS: the upgrade refused, xhr_streaming live: fallback-works says SockJS",
 			in: diagnose.Input{Outcome: with(wsWorks,
 				res("upgrade", engine.Fail, "status_404", "status", "404"), skipEcho,

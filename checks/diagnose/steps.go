@@ -72,6 +72,7 @@ var stepAsks = map[string]Fixer{
 	"fallback-broken.case.signalr.step.1":                 FixerNetworkAdmin,
 	"fallback-broken.case.sockjs.step.1":                  FixerNetworkAdmin,
 	"fallback-buffered.step.1":                            FixerNetworkAdmin,
+	"fallback-buffered.case.service_side.step.1":          FixerServiceAdmin,
 	"pings-not-enough.step.1":                             FixerServiceAdmin,
 	"pings-not-enough.step.2":                             FixerNetworkAdmin,
 	"connection-max-lifetime.step.1":                      FixerNetworkAdmin,
