@@ -119,6 +119,12 @@ var replacingCases = map[string][]string{
 	// last replacing case's words stand.
 	IDProxyUnreachable: {enteredCase, "went_away"},
 	IDProxyConfigured:  {enteredCase},
+	// SignalR's and SockJS's fallbacks: the same words for the person, the
+	// framework's own transports in the admin note.
+	IDFallbackWorks:  {"signalr", "sockjs"},
+	IDFallbackBroken: {"signalr", "sockjs"},
+	// A stream held on the service's side: its team, not the person's IT.
+	IDFallbackBuffered: {"service_side"},
 }
 
 // enteredCase is the case of a finding about the proxy that the person
@@ -139,6 +145,7 @@ var placeholderNames = []string{
 	"cause", "who", "verdict",
 	"extension_parameter", "extension_answer", "size_passed", "size_failed", "h2_answer", "product",
 	"proxy_gone_at", "lifetime", "data_every", "idle_needed_source",
+	"framework", "stream_transport", "held_by",
 	// The watch's (rules_watch.go): set whenever the finding that uses
 	// them is raised, so they need no fallback (watchPlaceholders).
 	"watch_minutes", "watch_drops", "watch_age", "watch_count", "outages", "outage_count", "outage_longest",

@@ -196,6 +196,11 @@ func (f *facts) placeholders() map[string]string {
 		// The wall clock, as the proxy's own logs write it.
 		set("proxy_gone_at", at.Local().Format("15:04:05"))
 	}
+	// The app's framework and its streaming fallback, by their own
+	// names (the same in every language), and what held the stream.
+	set("framework", frameworkNames[f.ev(engine.ProbeFallback, engine.KeyFallbackFramework)])
+	set("stream_transport", streamTransportNames[f.ev(engine.ProbeFallback, engine.KeyFallbackStreamTransport)])
+	set("held_by", f.ev(engine.ProbeFallback, engine.KeyFallbackHeldBy))
 	set("pac_error", f.pacError())
 	set("firefox_proxy", f.ev(engine.ProbeProxy, KeyFirefoxProxy))
 	set("firefox_differs", f.ev(engine.ProbeProxy, KeyFirefoxDiffers))

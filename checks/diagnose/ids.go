@@ -120,6 +120,13 @@ const (
 	// IDDropsUnexplained: drops nothing else explains (no change, no
 	// sleep, no outage, no limit), with counts, times and endings for IT.
 	IDDropsUnexplained = "drops-unexplained"
+	// IDFallbackBuffered: the WebSocket failed; the app's polling
+	// fallback works, but its streaming one (SignalR's Server-Sent
+	// Events, SockJS's xhr_streaming) is held back by a buffering proxy
+	// (case named: the answer names it, {held_by}; service_side: the
+	// connection reaches the service with nothing of the person's network
+	// able to read it, so the service's own gateway buffers).
+	IDFallbackBuffered = "fallback-buffered"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -153,8 +160,9 @@ var IDs = []string{
 	IDMessagesBlocked,
 	IDMessagesAltered,
 	IDMessageSizeLimit,
-	IDH2WebSocketBroken,    // after the check's own way: browsers take another
-	IDFallbackBroken,       // after the WebSocket: the app's other way
+	IDH2WebSocketBroken, // after the check's own way: browsers take another
+	IDFallbackBroken,    // after the WebSocket: the app's other way
+	IDFallbackBuffered,
 	IDDropsAfterSleep,      // the watch: what explains a drop; nobody's fault first
 	IDNetworkOutage,        // a network that was down: before the expected drops of a change
 	IDDropsOnNetworkChange, // a network that changed under the connection
@@ -218,13 +226,14 @@ var Cases = map[string][]string{
 	IDH2WebSocketOK:            {},
 	IDMaxLifetime:              {"via_proxy", "too_short", "need_source", "watch"},
 	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source", "watch"},
-	IDFallbackWorks:            {},
-	IDFallbackBroken:           {"blocked", "closed", "no_answer"},
+	IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
+	IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
 
 	IDNetworkOutage:        {"lost"},
 	IDDropsOnNetworkChange: {},
 	IDDropsAfterSleep:      {},
 	IDDropsUnexplained:     {"summarised"},
+	IDFallbackBuffered:     {"named", "service_side"},
 }
 
 // browserCases are the variants of browser-differs: which side failed
