@@ -568,7 +568,7 @@ func (wt *watcher) drop(s *watchSlot, how string, at time.Time, idle time.Durati
 	e := WatchEvent{At: at, Conn: s.role, Kind: WatchDrop, Age: at.Sub(c.born), Idle: idle, EndedBy: how,
 		CloseCode: code, CloseReason: clip(text, maxHeaderValue)}
 	if err != nil && code == 0 {
-		e.Detail = err.Error()
+		e.Detail = RedactURLText(err.Error())
 	}
 	wt.emit(e)
 	if s.role == WatchSilent && how == EndSilent {

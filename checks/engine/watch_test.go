@@ -122,7 +122,7 @@ func TestWatchSilentDrops(t *testing.T) {
 	t.Parallel()
 	_, backend := watchRef(t)
 	relay := checktest.NewDropRelay(t, backend, 6*time.Second)
-	l, res := watchFor(t, context.Background(), "ws://"+relay.Addr+"/ws", 50*time.Second)
+	l, res := watchFor(t, context.Background(), "ws://"+relay.Addr+"/ws", 60*time.Second)
 	drops := l.of(engine.WatchDrop, engine.WatchSilent)
 	if len(drops) < 3 {
 		t.Fatalf("the silent connection dropped %d times, want 3 or more", len(drops))
