@@ -571,7 +571,10 @@ func (wt *watcher) drop(s *watchSlot, how string, at time.Time, idle time.Durati
 		e.Detail = RedactURLText(err.Error())
 	}
 	wt.emit(e)
-	if s.role == WatchSilent && how == EndSilent {
+	if s.role == WatchSilent && idle > 0 {
+		// Silent or loud, it ended after idle quiet: the tests close in
+		// on that (a cut that had nothing to do with idleness is
+		// forgotten once a longer period survives).
 		s.died(idle)
 	}
 	c.ended, c.how, c.endedAt, c.age, c.err = true, how, at, idle, err
