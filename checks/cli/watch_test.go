@@ -141,12 +141,17 @@ func TestWatchStoppedWritesTheReport(t *testing.T) {
 	t.Cleanup(func() { ref.Close() })
 	out := filepath.Join(t.TempDir(), "watch.json")
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr bytes.Buffer
+	var stdout bytes.Buffer
+	var stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- Edges{}.watch(ctx, nil, []string{ref.URL, "--proxy", "none", "--out", out}, &stdout, &stderr)
 	}()
-	time.Sleep(3 * time.Second)
+	// Stopped while it watches (during the check it would be exit 130).
+	for i := 0; i < 600 && !strings.Contains(stderr.String(), "Watching "); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
 	cancel()
 	select {
 	case code := <-done:
