@@ -75,10 +75,12 @@ const (
 //
 // Socket.IO apps (FallbackApplies): their server closes a connection that
 // does not answer its heartbeat in Socket.IO's own protocol, and takes a
-// plain message as a protocol error. The watch does not speak Socket.IO:
-// for such a target the busy connection sends nothing (it would measure
-// the app's parser), and the log's start event says so (Detail
-// "socket.io"); drops at the app's heartbeat timeout are the app's.
+// plain message as a protocol error. For such a target every connection
+// joins the main namespace and answers the server's Engine.IO pings, as
+// the app's own client does (so the silent one is as quiet as the app
+// lets a connection be: the server pings every 25 s or so), and the busy
+// connection sends nothing (an event of ours would reach the app's code);
+// the log's start event says so (Detail "socket.io").
 //
 // The result is Pass with code "ok" when no drop was seen, else Warn
 // with code "dropped"; evidence "drops", "watched_s".
@@ -157,6 +159,8 @@ type watcher struct {
 	// connection for a slot (dialWS through the route; tests fake it).
 	unit time.Duration
 	dial func(ctx context.Context, s *watchSlot) (*idleConn, error)
+	// socketIO: the target is a Socket.IO app (see WatchProbe).
+	socketIO bool
 
 	mu   sync.Mutex
 	open map[*idleConn]bool
@@ -213,7 +217,7 @@ func runWatch(ctx context.Context, r *ProbeRun, w WatchOptions, log func(WatchEv
 	r.life = nil
 	wt := newWatcher(r, w, log)
 	if FallbackApplies(r.Target, r.Options) {
-		wt.slots[2].mute = true
+		wt.socketIO, wt.slots[2].mute = true, true
 	}
 	start := r.Now()
 	why := wt.run(ctx)
@@ -244,7 +248,7 @@ func (wt *watcher) dialWS(ctx context.Context, s *watchSlot) (*idleConn, error) 
 		}
 		return nil, d.err
 	}
-	return &idleConn{role: s.role, ws: d.ws, born: bornOf(d), opened: d.done, last: d.done, interval: s.interval}, nil
+	return &idleConn{role: s.role, ws: d.ws, born: bornOf(d), opened: d.done, last: d.done, interval: s.interval, socketIO: wt.socketIO}, nil
 }
 
 // trimTimings keeps the run's handshake timings bounded over a long watch:
