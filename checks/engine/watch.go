@@ -161,6 +161,9 @@ type watcher struct {
 	dial func(ctx context.Context, s *watchSlot) (*idleConn, error)
 	// socketIO: the target is a Socket.IO app (see WatchProbe).
 	socketIO bool
+	// clock reads the wall clock and the monotonic one (since any fixed
+	// instant), which stops while the computer sleeps; tests fake it.
+	clock func() (wall time.Time, mono time.Duration)
 
 	mu   sync.Mutex
 	open map[*idleConn]bool
@@ -206,6 +209,11 @@ func newWatcher(r *ProbeRun, w WatchOptions, log func(WatchEvent)) *watcher {
 		{role: WatchBusy, interval: w.DataEvery},
 	}
 	wt.dial = wt.dialWS
+	base := time.Now()
+	wt.clock = func() (time.Time, time.Duration) {
+		now := time.Now()
+		return now.Round(0), now.Sub(base)
+	}
 	return wt
 }
 
@@ -300,18 +308,18 @@ func (wt *watcher) run(ctx context.Context) string {
 
 	timer := time.NewTimer(watchTick)
 	defer timer.Stop()
-	last := time.Now()
+	lastWall, lastMono := wt.clock()
 	for {
 		if ctx.Err() != nil {
 			return why
 		}
 		now := wt.r.Now()
 		// A sleep: the wall clock went on, the monotonic one did not.
-		mono := time.Now()
-		if jump := mono.Round(0).Sub(last.Round(0)) - mono.Sub(last); jump > sleepJump {
+		wall, mono := wt.clock()
+		if jump := wall.Sub(lastWall) - (mono - lastMono); jump > sleepJump {
 			wt.emit(WatchEvent{At: now, Kind: WatchSleep, Took: jump})
 		}
-		last = mono
+		lastWall, lastMono = wall, mono
 		if !end.IsZero() && !now.Before(end) {
 			why = "length"
 			return why
