@@ -135,3 +135,15 @@ func TestWatchSleep(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchDialCode(t *testing.T) {
+	for err, want := range map[error]string{
+		errors.New("status_503: websocket: bad handshake"): "status_503",
+		context.DeadlineExceeded:                           CodeTimeout,
+		errors.New("something: else"):                      CodeError,
+	} {
+		if got := dialCode(err); got != want {
+			t.Errorf("dialCode(%v) = %q, want %q", err, got, want)
+		}
+	}
+}
