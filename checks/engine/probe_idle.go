@@ -165,9 +165,9 @@ func idleTimeout(o Options) time.Duration {
 
 func pongWait(o Options) time.Duration { return min(o.pingInterval(), maxPongWait) }
 
-// idleConn is one connection of the idle probe.
+// idleConn is one connection of the idle probe, or of the watch.
 type idleConn struct {
-	role string // idle, ping, keepalive, rung, ping_retry
+	role string // idle, ping, keepalive, rung, ping_retry, busy; the watch's silent, ping, busy
 	ws   *websocket.Conn
 
 	interval time.Duration // a ping connection's
@@ -192,6 +192,33 @@ type idleConn struct {
 	closeCode int
 	closeText string
 	err       error
+}
+
+// writePing sends c.ping as a ping, within deadline. The idle test and
+// the watch (watch.go) share idleConn: its reader (idleReader), its
+// writes and how its end is named (endOf, writeEnd).
+func (c *idleConn) writePing(deadline time.Time) error {
+	return c.ws.WriteControl(websocket.PingMessage, []byte(c.ping), deadline)
+}
+
+// writeData sends c.ping as a small text message, whose echo the reader
+// reports as its pong (role "busy"), within deadline.
+func (c *idleConn) writeData(deadline time.Time) error {
+	c.ws.SetWriteDeadline(deadline)
+	return c.ws.WriteMessage(websocket.TextMessage, []byte(c.ping))
+}
+
+// writeEnd names how a connection ended whose write failed with err.
+func writeEnd(err error) string {
+	switch Classify(err) {
+	case CodeReset:
+		return EndReset
+	case CodeTimeout:
+		return EndSilent
+	case CodeEOF:
+		return EndFIN
+	}
+	return EndError
 }
 
 // idleEvent is what a connection's reader saw: a pong, or the end.
@@ -490,17 +517,8 @@ func (t *idleTest) sendPing(c *idleConn, now time.Time) {
 	t.seq++
 	c.ping, c.pingAt = "wsdoctor-idle-"+strconv.Itoa(t.seq), now
 	c.pings++
-	if err := c.ws.WriteControl(websocket.PingMessage, []byte(c.ping), now.Add(t.wait)); err != nil {
-		how := EndError
-		switch Classify(err) {
-		case CodeReset:
-			how = EndReset
-		case CodeTimeout:
-			how = EndSilent
-		case CodeEOF:
-			how = EndFIN
-		}
-		t.endConn(c, how, t.r.Now(), now.Sub(c.last), err)
+	if err := c.writePing(now.Add(t.wait)); err != nil {
+		t.endConn(c, writeEnd(err), t.r.Now(), now.Sub(c.last), err)
 	}
 }
 
@@ -510,18 +528,8 @@ func (t *idleTest) sendData(c *idleConn, now time.Time) {
 	t.seq++
 	c.ping, c.pingAt = "wsdoctor-busy-"+strconv.Itoa(t.seq), now
 	c.pings++
-	c.ws.SetWriteDeadline(now.Add(t.wait))
-	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(c.ping)); err != nil {
-		how := EndError
-		switch Classify(err) {
-		case CodeReset:
-			how = EndReset
-		case CodeTimeout:
-			how = EndSilent
-		case CodeEOF:
-			how = EndFIN
-		}
-		t.endConn(c, how, t.r.Now(), now.Sub(c.last), err)
+	if err := c.writeData(now.Add(t.wait)); err != nil {
+		t.endConn(c, writeEnd(err), t.r.Now(), now.Sub(c.last), err)
 	}
 }
 
