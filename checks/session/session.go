@@ -39,10 +39,8 @@ type Checker struct {
 	// reports' and the browser page's; nil means English.
 	Words *i18n.Words
 	// NewSampler makes the Sampler of a watch of t: what changed under
-	// its connections, every WatchRequest.SampleEvery. nil: a watch
-	// samples nothing.
-	// TODO(issue 24): default to netenv.ReadSample/Changes once helper
-	// C's netenv.Sample is merged.
+	// its connections, every WatchRequest.SampleEvery. nil:
+	// MachineSampler, with ReadVPN.
 	NewSampler func(t engine.Target) Sampler
 	// Findings are the findings' words in the person's language; nil
 	// means those of Words' language. AdminFindings are the words of the
