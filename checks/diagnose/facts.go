@@ -25,6 +25,8 @@ type facts struct {
 	// viaProxy: the run went through a proxy.
 	viaProxy bool
 	secure   bool
+	// watch is the pattern of a watch's drops (Input.Watch), or nil.
+	watch *watchFacts
 	// vars fill the catalogue's placeholders.
 	vars map[string]string
 }
@@ -38,6 +40,7 @@ func newFacts(in Input) *facts {
 	f.works = in.Outcome.Works()
 	f.viaProxy = in.Env.ProxyURL != ""
 	f.secure = in.Outcome.Target.Scheme == "wss"
+	f.watch = readWatch(in.Watch)
 	f.vars = f.placeholders()
 	return f
 }
@@ -214,6 +217,7 @@ func (f *facts) placeholders() map[string]string {
 	if b := f.in.Browser; b != nil {
 		set("antivirus", strings.Join(b.Antivirus, ", "))
 	}
+	f.watchPlaceholders(v, set)
 	return v
 }
 

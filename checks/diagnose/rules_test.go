@@ -40,7 +40,7 @@ func ruleCases() []ruleCase {
 	}
 	pacBroken := res("proxy", engine.Warn, engine.CodeProxyRouteError, "proxy_source", "pac")
 	pacBroken.Error = "PAC file http://wpad.corp.example/proxy.pac: the script did not finish in time (an endless loop, or DNS that does not answer)"
-	return append(pageRuleCases(), []ruleCase{
+	return append(append(pageRuleCases(), watchRuleCases()...), []ruleCase{
 		{
 			name:     "the proxy script is broken, the check went direct and works",
 			in:       diagnose.Input{Outcome: outcome("wss://app.example.com/socket", dnsOK, tcpOK, pacBroken, tlsOK, httpOK, up101, echoOK)},

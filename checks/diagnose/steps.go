@@ -85,6 +85,10 @@ var stepAsks = map[string]Fixer{
 	"messages-altered.case.vendor_bitdefender.step.2":     FixerNetworkAdmin,
 	"messages-altered.case.vendor_norton.step.2":          FixerNetworkAdmin,
 	"messages-altered.case.vendor_trendmicro.step.2":      FixerNetworkAdmin,
+	"drops-after-sleep.step.2":                            FixerServiceAdmin,
+	"drops-on-network-change.step.2":                      FixerServiceAdmin,
+	"network-outage.step.2":                               FixerNetworkAdmin,
+	"drops-unexplained.step.2":                            FixerNetworkAdmin,
 }
 
 // stepFixer is who does the step with key (see stepAsks).
