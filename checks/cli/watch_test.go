@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -123,5 +124,47 @@ func TestWatchLines(t *testing.T) {
 	}
 	if s := watchLine(i18n.English(), engine.WatchEvent{At: at, Conn: engine.WatchPing, Kind: engine.WatchOpen, Attempt: 1, Took: time.Second}); s != "" {
 		t.Errorf("an open at once has a line: %q", s)
+	}
+}
+
+// TestWatchStoppedWritesTheReport: a watch until stopped, stopped (as by
+// Ctrl-C), writes the report so far and exits by what it saw.
+func TestWatchStoppedWritesTheReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real time")
+	}
+	t.Parallel()
+	ref, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ref.Close() })
+	out := filepath.Join(t.TempDir(), "watch.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout bytes.Buffer
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Edges{}.watch(ctx, nil, []string{ref.URL, "--proxy", "none", "--out", out}, &stdout, &stderr)
+	}()
+	// Stopped while it watches (during the check it would be exit 130).
+	for i := 0; i < 600 && !strings.Contains(stderr.String(), "Watching "); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("exit %d, want %d\n%s", code, ExitOK, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the watch did not end 20 s after it was stopped")
+	}
+	if b, err := os.ReadFile(out); err != nil || !json.Valid(b) {
+		t.Errorf("report: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "Watched for ") {
+		t.Errorf("no summary line:\n%s", stderr.String())
 	}
 }

@@ -185,6 +185,11 @@ type idleConn struct {
 	pings, pongs int
 	maxOK        time.Duration // the longest idle period it survived
 
+	// socketIO: the watch's connection to a Socket.IO app, whose reader
+	// joins the main namespace ("40" to the open packet) and answers
+	// Engine.IO's heartbeat ("3" to "2"), as the app's client would.
+	socketIO bool
+
 	ended     bool
 	how       string // EndCloseFrame, ...
 	endedAt   time.Time
@@ -853,12 +858,32 @@ func idleReader(r *ProbeRun, c *idleConn, events chan<- idleEvent, quit <-chan s
 			send(idleEvent{c: c, err: err, code: code, text: text, at: r.Now()})
 			return
 		}
+		if c.socketIO {
+			if answer := engineIOReply(msg); answer != "" {
+				c.ws.SetWriteDeadline(time.Now().Add(closeWriteWait))
+				c.ws.WriteMessage(websocket.TextMessage, []byte(answer))
+			}
+			continue
+		}
 		if c.role == "busy" {
 			// The echo of a busy message counts as its pong.
 			s := string(msg)
 			send(idleEvent{c: c, pong: &s, at: r.Now()})
 		}
 	}
+}
+
+// engineIOReply is what a Socket.IO client answers to an Engine.IO
+// packet: the connect to the main namespace after the open packet, the
+// pong to a ping; "" for nothing.
+func engineIOReply(msg []byte) string {
+	switch {
+	case len(msg) > 0 && msg[0] == '0':
+		return "40"
+	case string(msg) == "2":
+		return "3"
+	}
+	return ""
 }
 
 // endOf names how a read ended; code is a close frame's code, or 0.

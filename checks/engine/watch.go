@@ -75,10 +75,12 @@ const (
 //
 // Socket.IO apps (FallbackApplies): their server closes a connection that
 // does not answer its heartbeat in Socket.IO's own protocol, and takes a
-// plain message as a protocol error. The watch does not speak Socket.IO:
-// for such a target the busy connection sends nothing (it would measure
-// the app's parser), and the log's start event says so (Detail
-// "socket.io"); drops at the app's heartbeat timeout are the app's.
+// plain message as a protocol error. For such a target every connection
+// joins the main namespace and answers the server's Engine.IO pings, as
+// the app's own client does (so the silent one is as quiet as the app
+// lets a connection be: the server pings every 25 s or so), and the busy
+// connection sends nothing (an event of ours would reach the app's code);
+// the log's start event says so (Detail "socket.io").
 //
 // The result is Pass with code "ok" when no drop was seen, else Warn
 // with code "dropped"; evidence "drops", "watched_s".
@@ -157,6 +159,11 @@ type watcher struct {
 	// connection for a slot (dialWS through the route; tests fake it).
 	unit time.Duration
 	dial func(ctx context.Context, s *watchSlot) (*idleConn, error)
+	// socketIO: the target is a Socket.IO app (see WatchProbe).
+	socketIO bool
+	// clock reads the wall clock and the monotonic one (since any fixed
+	// instant), which stops while the computer sleeps; tests fake it.
+	clock func() (wall time.Time, mono time.Duration)
 
 	mu   sync.Mutex
 	open map[*idleConn]bool
@@ -202,6 +209,11 @@ func newWatcher(r *ProbeRun, w WatchOptions, log func(WatchEvent)) *watcher {
 		{role: WatchBusy, interval: w.DataEvery},
 	}
 	wt.dial = wt.dialWS
+	base := time.Now()
+	wt.clock = func() (time.Time, time.Duration) {
+		now := time.Now()
+		return now.Round(0), now.Sub(base)
+	}
 	return wt
 }
 
@@ -213,7 +225,7 @@ func runWatch(ctx context.Context, r *ProbeRun, w WatchOptions, log func(WatchEv
 	r.life = nil
 	wt := newWatcher(r, w, log)
 	if FallbackApplies(r.Target, r.Options) {
-		wt.slots[2].mute = true
+		wt.socketIO, wt.slots[2].mute = true, true
 	}
 	start := r.Now()
 	why := wt.run(ctx)
@@ -244,7 +256,7 @@ func (wt *watcher) dialWS(ctx context.Context, s *watchSlot) (*idleConn, error) 
 		}
 		return nil, d.err
 	}
-	return &idleConn{role: s.role, ws: d.ws, born: bornOf(d), opened: d.done, last: d.done, interval: s.interval}, nil
+	return &idleConn{role: s.role, ws: d.ws, born: bornOf(d), opened: d.done, last: d.done, interval: s.interval, socketIO: wt.socketIO}, nil
 }
 
 // trimTimings keeps the run's handshake timings bounded over a long watch:
@@ -296,18 +308,18 @@ func (wt *watcher) run(ctx context.Context) string {
 
 	timer := time.NewTimer(watchTick)
 	defer timer.Stop()
-	last := time.Now()
+	lastWall, lastMono := wt.clock()
 	for {
 		if ctx.Err() != nil {
 			return why
 		}
 		now := wt.r.Now()
 		// A sleep: the wall clock went on, the monotonic one did not.
-		mono := time.Now()
-		if jump := mono.Round(0).Sub(last.Round(0)) - mono.Sub(last); jump > sleepJump {
+		wall, mono := wt.clock()
+		if jump := wall.Sub(lastWall) - (mono - lastMono); jump > sleepJump {
 			wt.emit(WatchEvent{At: now, Kind: WatchSleep, Took: jump})
 		}
-		last = mono
+		lastWall, lastMono = wall, mono
 		if !end.IsZero() && !now.Before(end) {
 			why = "length"
 			return why
@@ -571,7 +583,10 @@ func (wt *watcher) drop(s *watchSlot, how string, at time.Time, idle time.Durati
 		e.Detail = RedactURLText(err.Error())
 	}
 	wt.emit(e)
-	if s.role == WatchSilent && how == EndSilent {
+	if s.role == WatchSilent && idle > 0 {
+		// Silent or loud, it ended after idle quiet: the tests close in
+		// on that (a cut that had nothing to do with idleness is
+		// forgotten once a longer period survives).
 		s.died(idle)
 	}
 	c.ended, c.how, c.endedAt, c.age, c.err = true, how, at, idle, err

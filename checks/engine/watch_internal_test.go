@@ -92,3 +92,46 @@ func TestSilentTests(t *testing.T) {
 		}
 	}
 }
+
+// A wall clock that jumps 30 s ahead of the monotonic one between two
+// wake-ups is one sleep, of 30 s; a jump under sleepJump is none.
+func TestWatchSleep(t *testing.T) {
+	for _, tc := range []struct {
+		jump   time.Duration
+		sleeps int
+	}{{30 * time.Second, 1}, {2 * time.Second, 0}} {
+		var events []WatchEvent
+		r := &ProbeRun{shared: &shared{now: time.Now}}
+		wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) { events = append(events, e) })
+		wt.unit = 10 * time.Millisecond
+		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+			return nil, errors.New("connect: connection refused")
+		}
+		base := time.Now()
+		calls := 0
+		wt.clock = func() (time.Time, time.Duration) {
+			calls++
+			mono := time.Since(base)
+			wall := base.Round(0).Add(mono)
+			if calls > 3 {
+				wall = wall.Add(tc.jump)
+			}
+			return wall, mono
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		wt.run(ctx)
+		cancel()
+		var sleeps []WatchEvent
+		for _, e := range events {
+			if e.Kind == WatchSleep {
+				sleeps = append(sleeps, e)
+			}
+		}
+		if len(sleeps) != tc.sleeps {
+			t.Fatalf("jump %v: %d sleeps, want %d (clock read %d times)", tc.jump, len(sleeps), tc.sleeps, calls)
+		}
+		if tc.sleeps == 1 && (sleeps[0].Took < tc.jump-time.Second || sleeps[0].Took > tc.jump) {
+			t.Errorf("sleep of %v, want %v", sleeps[0].Took, tc.jump)
+		}
+	}
+}
