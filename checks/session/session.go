@@ -253,7 +253,7 @@ func (r *Run) diagnosisInput() diagnose.Input {
 	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired,
 		RequiredIdleSource: r.Outcome.Options.IdleNeedSource, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
 		Catalogue: r.findings, AdminCatalogue: r.adminFindings}
-	// TODO(issue 24): in.Watch = r.Watch once helper B's diagnose.Input.Watch is merged.
+	in.Watch = r.Watch
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin

@@ -327,20 +327,67 @@ func TestWatchEndToEnd(t *testing.T) {
 	assertWatchFindings(t, out.Findings, outageAt, outageEnd)
 }
 
-// assertWatchFindings checks the pattern findings, once the diagnosis
-// reads the watch's log (helper B's rules): the outage with its length,
-// the drops on the route change.
+// assertWatchFindings checks the pattern findings (checks/diagnose's
+// watch rules): the outage, with its times; the drops on the route change,
+// naming it; the cut, which nothing explains.
 func assertWatchFindings(t *testing.T, fs []diagnose.Finding, outageAt, outageEnd time.Time) {
 	t.Helper()
-	ids := map[string]diagnose.Finding{}
+	byID := map[string]diagnose.Finding{}
+	var ids []string
 	for _, f := range fs {
-		ids[f.ID] = f
+		byID[f.ID] = f
+		ids = append(ids, f.ID)
 	}
-	t.Logf("findings: %v", func() []string {
-		var s []string
-		for _, f := range fs {
-			s = append(s, f.ID)
+	t.Logf("findings: %v", ids)
+	evidence := func(id, key string) (string, bool) {
+		f, ok := byID[id]
+		if !ok {
+			t.Errorf("no %s finding; findings %v", id, ids)
+			return "", false
 		}
-		return s
-	}())
+		for _, e := range f.Evidence {
+			if e.Key == key {
+				return e.Value, true
+			}
+		}
+		t.Errorf("%s: no %q evidence in %+v", id, key, f.Evidence)
+		return "", false
+	}
+	// The outage: "15:04:05–15:04:12", from its first drop to the first
+	// reconnect: the drop at the cut, the reconnect up to one backoff
+	// step after the link is back.
+	if v, ok := evidence(diagnose.IDNetworkOutage, "outages"); ok {
+		from, to, _ := strings.Cut(v, "–")
+		clock := func(s string, near time.Time) time.Time {
+			c, err := time.ParseInLocation("15:04:05", strings.TrimSpace(s), time.Local)
+			if err != nil {
+				t.Errorf("outage time %q: %v", s, err)
+				return time.Time{}
+			}
+			y, m, d := near.Local().Date()
+			at := time.Date(y, m, d, c.Hour(), c.Minute(), c.Second(), 0, time.Local)
+			if at.Sub(near) > 12*time.Hour {
+				at = at.AddDate(0, 0, -1)
+			} else if near.Sub(at) > 12*time.Hour {
+				at = at.AddDate(0, 0, 1)
+			}
+			return at
+		}
+		f, e := clock(from, outageAt), clock(to, outageEnd)
+		t.Logf("outage: %s (%v), the link was down %s to %s", v, e.Sub(f), outageAt.Format("15:04:05.0"), outageEnd.Format("15:04:05.0"))
+		if d := f.Sub(outageAt.Truncate(time.Second)); d < -time.Second || d > time.Second {
+			t.Errorf("the outage began at %s, the router forgot the connections at %s", from, outageAt.Format("15:04:05.0"))
+		}
+		if d := e.Sub(outageEnd.Truncate(time.Second)); d < -time.Second || d > 4*time.Second+2*time.Second {
+			t.Errorf("the outage ended at %s, the link was back at %s", to, outageEnd.Format("15:04:05.0"))
+		}
+	}
+	if v, ok := evidence(diagnose.IDDropsOnNetworkChange, "change"); ok {
+		if v != "route: 10.77.0.2 -> 10.78.0.2" && v != "interface: wlan-a -> eth-b" {
+			t.Errorf("drops-on-network-change names %q, want the route change", v)
+		}
+	}
+	if _, ok := byID[diagnose.IDDropsUnexplained]; !ok {
+		t.Errorf("the cut is no drops-unexplained; findings %v", ids)
+	}
 }
