@@ -177,6 +177,9 @@ type SampleReader struct {
 	// PACURL is the PAC file the check was told to use (--pac); empty
 	// means the one the proxy setting names, if any.
 	PACURL string
+	// Path is the request path, which a PAC script sees for ws://
+	// targets; empty means "/".
+	Path string
 	// LoadPAC loads a PAC file; nil means LoadPAC with a direct client.
 	LoadPAC func(ctx context.Context, location string) ([]byte, error)
 	// PACEnv is what the PAC script sees.
@@ -343,7 +346,7 @@ func (rd *SampleReader) pacAnswer(ctx context.Context, loc, host string, port in
 	if p == nil {
 		return Reading{}
 	}
-	raw, _, _, err := p.EvalPAC(ctx, secure, host, port, "/")
+	raw, _, _, err := p.EvalPAC(ctx, secure, host, port, rd.Path)
 	if err != nil {
 		return Reading{}
 	}

@@ -154,6 +154,14 @@ func TestReadSamplePAC(t *testing.T) {
 	if fetches.Load() != 3 {
 		t.Errorf("%d fetches for 3 samples", fetches.Load())
 	}
+	// A ws:// target's path is what the script sees.
+	answer.Store(`function FindProxyForURL(u, h) { return u.indexOf("/live") > 0 ? "PROXY live.example:3128" : "DIRECT"; }`)
+	rd.Path = "/live?x=1"
+	if s := ReadSample(ctx, "ws.example", 80, false, rd); s.PAC != known("PROXY live.example:3128") {
+		t.Errorf("ws:// with a path: %+v", s.PAC)
+	}
+	rd.Path = ""
+	answer.Store(`function FindProxyForURL(u, h) { return "PROXY b.example:8080"; }`)
 	// A PAC server that is down is no new answer.
 	srv.Close()
 	s4 := ReadSample(ctx, "ws.example", 443, true, rd)

@@ -8,7 +8,8 @@ import (
 )
 
 // MachineSampler is the Sampler of a watch of t that reads this machine
-// (netenv.ReadSample with rd; nil: the real readers): the first call is
+// (netenv.ReadSample with rd; nil: the real readers; rd.Path, when empty,
+// becomes t's path, which a PAC script sees): the first call is
 // the baseline, each later one returns what changed since the last known
 // state as WatchChange events. What could not be read (the DNS on a
 // network without a route) is no change, and is compared with its last
@@ -16,6 +17,9 @@ import (
 func MachineSampler(t engine.Target, rd *netenv.SampleReader) Sampler {
 	if rd == nil {
 		rd = &netenv.SampleReader{}
+	}
+	if rd.Path == "" {
+		rd.Path = t.Path
 	}
 	var last netenv.Sample
 	first := true
