@@ -299,7 +299,8 @@ func TestWatchEndToEnd(t *testing.T) {
 	}
 	// The reconnects back off 1 s, 2 s, 4 s: the first to succeed comes
 	// at most one step (4 s) after the link is back, never before.
-	if reopened.Before(outageEnd) || reopened.After(outageEnd.Add(4*time.Second+2*time.Second)) {
+	// (A second of slack before: outageEnd is read after `ip` returns.)
+	if reopened.Before(outageEnd.Add(-time.Second)) || reopened.After(outageEnd.Add(4*time.Second+2*time.Second)) {
 		t.Errorf("outage: last reopen at T%+.1fs, the link was back at T%+.1fs", reopened.Sub(t0).Seconds(), outageEnd.Sub(t0).Seconds())
 	}
 	drops, _, _ = window(changeAt, 15*time.Second)
@@ -375,7 +376,7 @@ func assertWatchFindings(t *testing.T, fs []diagnose.Finding, outageAt, outageEn
 		}
 		f, e := clock(from, outageAt), clock(to, outageEnd)
 		t.Logf("outage: %s (%v), the link was down %s to %s", v, e.Sub(f), outageAt.Format("15:04:05.0"), outageEnd.Format("15:04:05.0"))
-		if d := f.Sub(outageAt.Truncate(time.Second)); d < -time.Second || d > time.Second {
+		if d := f.Sub(outageAt.Truncate(time.Second)); d < -time.Second || d > 2*time.Second {
 			t.Errorf("the outage began at %s, the router forgot the connections at %s", from, outageAt.Format("15:04:05.0"))
 		}
 		if d := e.Sub(outageEnd.Truncate(time.Second)); d < -time.Second || d > 4*time.Second+2*time.Second {
