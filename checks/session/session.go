@@ -277,7 +277,7 @@ func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
 // Report is the run's report; secrets are left out unless noRedact.
 func (r *Run) Report(noRedact bool) report.Report {
 	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope), Browser: r.Browser}
-	// TODO(issue 24): in.Watch = r.Watch once helper D's report.Input.Watch is merged.
+	in.Watch = r.Watch
 	if v := r.Machine.VPN; v != nil {
 		in.VPN = report.VPNOf(*v)
 	}
