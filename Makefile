@@ -129,7 +129,7 @@ FUZZ_TARGETS := \
 	./checks/engine:FuzzParseTarget \
 	./checks/netenv:FuzzPAC ./checks/netenv:FuzzParsePACResult ./checks/netenv:FuzzParseMode \
 	./checks/netenv:FuzzParseScutil ./checks/netenv:FuzzParseGSettings ./checks/netenv:FuzzParseKioslaverc \
-	./checks/netenv:FuzzWinBlobs \
+	./checks/netenv:FuzzWinBlobs ./checks/netenv:FuzzWiFiParsers \
 	./checks/preset:FuzzParse \
 	./checks/report:FuzzParseRender
 fuzz:
