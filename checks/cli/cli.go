@@ -128,7 +128,7 @@ func usageText(name string) string {
 		return usageWords
 	}
 	pad := strings.Repeat(" ", len(name)-len("wsdoctor"))
-	return strings.NewReplacer("  wsdoctor ", "  "+name+" ", "(see: wsdoctor ", "(see: "+name+" ",
+	return strings.NewReplacer("  wsdoctor ", "  "+name+" ", "(see: wsdoctor ", "(see: "+name+" ", "; see: wsdoctor ", "; see: "+name+" ",
 		"\n                                (", "\n                                "+pad+"(").Replace(usageWords)
 }
 

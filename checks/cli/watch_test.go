@@ -24,7 +24,6 @@ func TestWatchUsage(t *testing.T) {
 		{[]string{"--for", "soon"}, `--for "soon": give a duration such as 30m or 8h, or until-stopped`},
 		{[]string{"--for", "-5m"}, `--for "-5m"`},
 		{[]string{"--ping-every", "0"}, "--ping-every and --data-every must be more than zero"},
-		{[]string{"--out", filepath.Join(t.TempDir(), "watch.csv")}, "cannot write the watch's CSV yet"},
 		{[]string{"--out", filepath.Join(t.TempDir(), "watch.pdf")}, "cannot tell the format"},
 	} {
 		var out, errb bytes.Buffer
