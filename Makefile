@@ -58,7 +58,7 @@ FONT_PACKAGES  := fonts-noto-cjk python3-fonttools
 # the packaging tools as well.
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_PACKAGES) $(WINE_PACKAGES)
 
-.PHONY: deps deps-package deps-windows run test test-fast lab build build-cli package-cli bench clean fuzz fonts screenshots
+.PHONY: deps deps-package deps-windows run test test-fast lab build build-cli package-cli bench bench-watch clean fuzz fonts screenshots
 
 deps: DEPS = $(PACKAGES)
 deps-package: DEPS = $(BUILD_PACKAGES) $(PACKAGE_PACKAGES)
@@ -163,6 +163,11 @@ screenshots: deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./checks/engine/
 	$(GO) test -run '^$$' -bench 'Startup|CheckProcess' -benchtime 20x .
+
+# A watch of a healthy loopback path (issue 24) for WSDOCTOR_WATCH_BENCH
+# (default 1h): its CPU seconds, CPU share and peak resident memory.
+bench-watch:
+	WSDOCTOR_WATCH_BENCH=$${WSDOCTOR_WATCH_BENCH:-1h} $(GO) test -run '^$$' -bench WatchHour -benchtime 1x -timeout 3h ./checks/engine/
 
 clean:
 	rm -f wsdoctor wsdoctor-cli

@@ -1,4 +1,4 @@
-// Package cli is the headless front end: `wsdoctor check`, `serve`,
+// Package cli is the headless front end: `wsdoctor check`, `watch`, `serve`,
 // `version` and `help`. It prints the runner's events as lines and the
 // report as text or JSON. It knows nothing of the GUI.
 package cli
@@ -66,6 +66,11 @@ func MainIn(words *i18n.Words, args []string, stdout, stderr io.Writer) int {
 			args = append([]string{"check", "--preset", presetFile}, args[1:]...)
 		}
 		return edges.check(ctx, words, args[1:], stdout, stderr)
+	case "watch":
+		if presetFile != "" {
+			args = append([]string{"watch", "--preset", presetFile}, args[1:]...)
+		}
+		return edges.watch(ctx, words, args[1:], stdout, stderr)
 	case "preset":
 		return Preset(args[1:], presetFile, stdout, stderr)
 	case "serve":
@@ -132,6 +137,8 @@ const usageWords = `WebSocket Doctor finds out why WebSockets do not work on thi
 Usage:
   wsdoctor                      open the window (if this build has one; else this help)
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
+  wsdoctor watch [URL] [flags]  check URL, then keep watching it for drops and network
+                                changes (--for 30m|8h|until-stopped; see: wsdoctor watch -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
   wsdoctor report FILE.json     show a saved JSON report again, in any format
                                 (--format html|json|md|text, --output FILE)
@@ -150,6 +157,7 @@ of wsdoctor-preset.json beside the program, or else the built-in one.
 
 Exit codes: 0 WebSockets work (with warnings too, unless check --fail-on warning),
 1 a problem was found, 2 bad usage or input, 130 stopped with Ctrl-C.
+watch: 0 no connection dropped (or failed to reconnect), 1 some did, also after Ctrl-C.
 `
 
 // listFlag collects a repeatable string flag.

@@ -165,9 +165,9 @@ func idleTimeout(o Options) time.Duration {
 
 func pongWait(o Options) time.Duration { return min(o.pingInterval(), maxPongWait) }
 
-// idleConn is one connection of the idle probe.
+// idleConn is one connection of the idle probe, or of the watch.
 type idleConn struct {
-	role string // idle, ping, keepalive, rung, ping_retry
+	role string // idle, ping, keepalive, rung, ping_retry, busy; the watch's silent, ping, busy
 	ws   *websocket.Conn
 
 	interval time.Duration // a ping connection's
@@ -185,6 +185,11 @@ type idleConn struct {
 	pings, pongs int
 	maxOK        time.Duration // the longest idle period it survived
 
+	// socketIO: the watch's connection to a Socket.IO app, whose reader
+	// joins the main namespace ("40" to the open packet) and answers
+	// Engine.IO's heartbeat ("3" to "2"), as the app's client would.
+	socketIO bool
+
 	ended     bool
 	how       string // EndCloseFrame, ...
 	endedAt   time.Time
@@ -192,6 +197,33 @@ type idleConn struct {
 	closeCode int
 	closeText string
 	err       error
+}
+
+// writePing sends c.ping as a ping, within deadline. The idle test and
+// the watch (watch.go) share idleConn: its reader (idleReader), its
+// writes and how its end is named (endOf, writeEnd).
+func (c *idleConn) writePing(deadline time.Time) error {
+	return c.ws.WriteControl(websocket.PingMessage, []byte(c.ping), deadline)
+}
+
+// writeData sends c.ping as a small text message, whose echo the reader
+// reports as its pong (role "busy"), within deadline.
+func (c *idleConn) writeData(deadline time.Time) error {
+	c.ws.SetWriteDeadline(deadline)
+	return c.ws.WriteMessage(websocket.TextMessage, []byte(c.ping))
+}
+
+// writeEnd names how a connection ended whose write failed with err.
+func writeEnd(err error) string {
+	switch Classify(err) {
+	case CodeReset:
+		return EndReset
+	case CodeTimeout:
+		return EndSilent
+	case CodeEOF:
+		return EndFIN
+	}
+	return EndError
 }
 
 // idleEvent is what a connection's reader saw: a pong, or the end.
@@ -490,17 +522,8 @@ func (t *idleTest) sendPing(c *idleConn, now time.Time) {
 	t.seq++
 	c.ping, c.pingAt = "wsdoctor-idle-"+strconv.Itoa(t.seq), now
 	c.pings++
-	if err := c.ws.WriteControl(websocket.PingMessage, []byte(c.ping), now.Add(t.wait)); err != nil {
-		how := EndError
-		switch Classify(err) {
-		case CodeReset:
-			how = EndReset
-		case CodeTimeout:
-			how = EndSilent
-		case CodeEOF:
-			how = EndFIN
-		}
-		t.endConn(c, how, t.r.Now(), now.Sub(c.last), err)
+	if err := c.writePing(now.Add(t.wait)); err != nil {
+		t.endConn(c, writeEnd(err), t.r.Now(), now.Sub(c.last), err)
 	}
 }
 
@@ -510,18 +533,8 @@ func (t *idleTest) sendData(c *idleConn, now time.Time) {
 	t.seq++
 	c.ping, c.pingAt = "wsdoctor-busy-"+strconv.Itoa(t.seq), now
 	c.pings++
-	c.ws.SetWriteDeadline(now.Add(t.wait))
-	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(c.ping)); err != nil {
-		how := EndError
-		switch Classify(err) {
-		case CodeReset:
-			how = EndReset
-		case CodeTimeout:
-			how = EndSilent
-		case CodeEOF:
-			how = EndFIN
-		}
-		t.endConn(c, how, t.r.Now(), now.Sub(c.last), err)
+	if err := c.writeData(now.Add(t.wait)); err != nil {
+		t.endConn(c, writeEnd(err), t.r.Now(), now.Sub(c.last), err)
 	}
 }
 
@@ -845,12 +858,32 @@ func idleReader(r *ProbeRun, c *idleConn, events chan<- idleEvent, quit <-chan s
 			send(idleEvent{c: c, err: err, code: code, text: text, at: r.Now()})
 			return
 		}
+		if c.socketIO {
+			if answer := engineIOReply(msg); answer != "" {
+				c.ws.SetWriteDeadline(time.Now().Add(closeWriteWait))
+				c.ws.WriteMessage(websocket.TextMessage, []byte(answer))
+			}
+			continue
+		}
 		if c.role == "busy" {
 			// The echo of a busy message counts as its pong.
 			s := string(msg)
 			send(idleEvent{c: c, pong: &s, at: r.Now()})
 		}
 	}
+}
+
+// engineIOReply is what a Socket.IO client answers to an Engine.IO
+// packet: the connect to the main namespace after the open packet, the
+// pong to a ping; "" for nothing.
+func engineIOReply(msg []byte) string {
+	switch {
+	case len(msg) > 0 && msg[0] == '0':
+		return "40"
+	case string(msg) == "2":
+		return "3"
+	}
+	return ""
 }
 
 // endOf names how a read ended; code is a close frame's code, or 0.

@@ -23,6 +23,7 @@ import (
 
 func TestMain(m *testing.M) {
 	checktest.ServeH2IfAsked()
+	serveWatchBenchIfAsked()
 	goleak.VerifyTestMain(m)
 }
 

@@ -73,6 +73,13 @@ type WatchEvent struct {
 
 	// Age is how long the connection had been open (drop).
 	Age time.Duration `json:"age_ns,omitempty"`
+	// Idle is how long the connection had been quiet when it ended (drop;
+	// added by the watch, helper A): since its last answered ping or echo,
+	// or since it opened. For a silent end it is the idle period its last
+	// ping tested. The silent connection pings only to test an idle
+	// period (watch.go), so its drops' Idle is the network's idle limit
+	// where Age is how long it had lived.
+	Idle time.Duration `json:"idle_ns,omitempty"`
 	// EndedBy, CloseCode and CloseReason: how it ended (drop).
 	EndedBy     string `json:"ended_by,omitempty"`
 	CloseCode   int    `json:"close_code,omitempty"`

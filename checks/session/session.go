@@ -38,6 +38,12 @@ type Checker struct {
 	// Words are the person's words, chosen once by the caller: the
 	// reports' and the browser page's; nil means English.
 	Words *i18n.Words
+	// NewSampler makes the Sampler of a watch of t: what changed under
+	// its connections, every WatchRequest.SampleEvery. nil: a watch
+	// samples nothing.
+	// TODO(issue 24): default to netenv.ReadSample/Changes once helper
+	// C's netenv.Sample is merged.
+	NewSampler func(t engine.Target) Sampler
 	// Findings are the findings' words in the person's language; nil
 	// means those of Words' language. AdminFindings are the words of the
 	// note for the IT team; nil means the preset's support_language, else
@@ -66,6 +72,9 @@ type Run struct {
 	// Idle is the result of an idle test run after the check
 	// (Checker.Idle); nil until one ended. It is also in Outcome.Results.
 	Idle *engine.Result
+	// Watch is the log of a watch run after the check (Checker.Watch);
+	// nil when none ran.
+	Watch *engine.WatchLog
 	// Browser is the person's own browser's answer on the same address
 	// (Checker.Browser); nil until one came.
 	Browser *browser.Result
@@ -246,6 +255,7 @@ func (r *Run) diagnosisInput() diagnose.Input {
 	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired,
 		RequiredIdleSource: r.Outcome.Options.IdleNeedSource, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
 		Catalogue: r.findings, AdminCatalogue: r.adminFindings}
+	// TODO(issue 24): in.Watch = r.Watch once helper B's diagnose.Input.Watch is merged.
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
@@ -269,6 +279,7 @@ func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
 // Report is the run's report; secrets are left out unless noRedact.
 func (r *Run) Report(noRedact bool) report.Report {
 	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope), Browser: r.Browser}
+	// TODO(issue 24): in.Watch = r.Watch once helper D's report.Input.Watch is merged.
 	if v := r.Machine.VPN; v != nil {
 		in.VPN = report.VPNOf(*v)
 	}

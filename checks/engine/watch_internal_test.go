@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestWatchBackoff(t *testing.T) {
+	want := []time.Duration{1, 2, 4, 8, 16, 32, 60, 60, 60}
+	for i, w := range want {
+		if got := watchBackoff(time.Second, i+1); got != w*time.Second {
+			t.Errorf("backoff after attempt %d = %v, want %v", i+1, got, w*time.Second)
+		}
+	}
+}
+
+// A dial that always fails: each slot's attempts come at once, then
+// after 1, 2, 4 ... units, each a retry_failed event with its number.
+func TestWatchRetriesBackOff(t *testing.T) {
+	const unit = 20 * time.Millisecond
+	var events []WatchEvent
+	r := &ProbeRun{shared: &shared{now: time.Now}}
+	wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) { events = append(events, e) })
+	wt.unit = unit
+	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+		return nil, errors.New("connect: connection refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 40*unit)
+	defer cancel()
+	if why := wt.run(ctx); why != "cancelled" {
+		t.Errorf("run ended by %q", why)
+	}
+	byConn := map[string][]WatchEvent{}
+	for _, e := range events {
+		if e.Kind == WatchRetryFailed {
+			byConn[e.Conn] = append(byConn[e.Conn], e)
+		}
+	}
+	for _, c := range WatchConns {
+		fails := byConn[c]
+		// Attempts at 0, 1, 3, 7, 15, 31 units: 5 or 6 of them in 40.
+		if len(fails) < 4 || len(fails) > 6 {
+			t.Fatalf("%s: %d failed attempts in 40 units, want 5 or so", c, len(fails))
+		}
+		for i, f := range fails {
+			if f.Attempt != i+1 {
+				t.Errorf("%s: attempt %d numbered %d", c, i+1, f.Attempt)
+			}
+			if i > 0 {
+				gap := f.At.Sub(fails[i-1].At)
+				want := watchBackoff(unit, i)
+				if gap < want || gap > want+10*unit {
+					t.Errorf("%s: attempt %d came %v after the one before, want %v", c, i+1, gap, want)
+				}
+			}
+		}
+	}
+	if events[0].Kind != WatchStart || events[len(events)-1].Kind != WatchStop {
+		t.Errorf("events do not start and stop the log: %v ... %v", events[0].Kind, events[len(events)-1].Kind)
+	}
+}
+
+func TestSilentTests(t *testing.T) {
+	s := &watchSlot{role: WatchSilent}
+	every := 2 * time.Second
+	steps := []struct {
+		survived bool
+		want     time.Duration // the test after it
+	}{
+		{true, 4 * time.Second},  // 2 survived
+		{true, 8 * time.Second},  // 4 survived
+		{false, 6 * time.Second}, // 8 died: (4+8)/2
+		{false, 5 * time.Second}, // 6 died: (4+6)/2
+		{true, 6 * time.Second},  // 5 survived: bracket 1 s, test 6
+		{false, 6 * time.Second}, // 6 died again
+	}
+	s.test = s.nextTest(every)
+	if s.test != every {
+		t.Fatalf("first test %v, want %v", s.test, every)
+	}
+	for i, st := range steps {
+		if st.survived {
+			s.survived(s.test)
+		} else {
+			s.died(s.test)
+		}
+		s.test = s.nextTest(every)
+		if s.test != st.want {
+			t.Errorf("step %d: next test %v, want %v", i, s.test, st.want)
+		}
+	}
+}
+
+// A wall clock that jumps 30 s ahead of the monotonic one between two
+// wake-ups is one sleep, of 30 s; a jump under sleepJump is none.
+func TestWatchSleep(t *testing.T) {
+	for _, tc := range []struct {
+		jump   time.Duration
+		sleeps int
+	}{{30 * time.Second, 1}, {2 * time.Second, 0}} {
+		var events []WatchEvent
+		r := &ProbeRun{shared: &shared{now: time.Now}}
+		wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) { events = append(events, e) })
+		wt.unit = 10 * time.Millisecond
+		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+			return nil, errors.New("connect: connection refused")
+		}
+		base := time.Now()
+		calls := 0
+		wt.clock = func() (time.Time, time.Duration) {
+			calls++
+			mono := time.Since(base)
+			wall := base.Round(0).Add(mono)
+			if calls > 3 {
+				wall = wall.Add(tc.jump)
+			}
+			return wall, mono
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		wt.run(ctx)
+		cancel()
+		var sleeps []WatchEvent
+		for _, e := range events {
+			if e.Kind == WatchSleep {
+				sleeps = append(sleeps, e)
+			}
+		}
+		if len(sleeps) != tc.sleeps {
+			t.Fatalf("jump %v: %d sleeps, want %d (clock read %d times)", tc.jump, len(sleeps), tc.sleeps, calls)
+		}
+		if tc.sleeps == 1 && (sleeps[0].Took < tc.jump-time.Second || sleeps[0].Took > tc.jump) {
+			t.Errorf("sleep of %v, want %v", sleeps[0].Took, tc.jump)
+		}
+	}
+}
