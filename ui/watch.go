@@ -217,9 +217,15 @@ func (b *watchBox) finish(run *shownRun, done *session.Run) {
 		return
 	}
 	b.busy, b.ended = false, true
-	b.log.End = time.Now()
-	if n := len(b.log.Events); n > 0 && b.log.Events[n-1].Kind == engine.WatchStop {
-		b.log.End = b.log.Events[n-1].At
+	if done != nil && done.Watch != nil {
+		// The watch's own log: every event, its stop included.
+		b.log = done.Watch.Copy()
+	}
+	if b.log.End.IsZero() {
+		b.log.End = time.Now()
+		if n := len(b.log.Events); n > 0 && b.log.Events[n-1].Kind == engine.WatchStop {
+			b.log.End = b.log.Events[n-1].At
+		}
 	}
 	z.setTitle(-1)
 	if done != nil && sameCheck(z.run, run) {
