@@ -20,8 +20,18 @@ const (
 	laneGap    = 8  // between lanes
 	markWidth  = 4  // a drop's red mark, drawn
 	markHit    = 14 // a drop's mark, where a pointer finds it
-	minBand    = 4  // a change's grey band, at least
+	minBand    = 10 // a change's grey band, at least: wider than a drop's mark at the same time
 )
+
+// bandAlpha is the grey bands' opacity: the foreground colour at a
+// quarter, grey on the background, darker over the green.
+const bandAlpha = 0x48
+
+// withAlpha is c at opacity a.
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+}
 
 // minTimelineSpan is the shortest time the axis spans: a watch of a few
 // seconds is drawn on a minute, growing from the left.
@@ -189,30 +199,6 @@ func (r *timelineRenderer) draw() {
 	}
 	l := t.l
 
-	// Grey bands first, under the lanes' marks: network changes and sleep.
-	grey := r.colour(theme.ColorNameDisabled)
-	gr, gg, gb, _ := grey.RGBA()
-	band := color.NRGBA{R: uint8(gr >> 8), G: uint8(gg >> 8), B: uint8(gb >> 8), A: 0x70}
-	for _, e := range t.log.Events {
-		var from time.Time
-		switch e.Kind {
-		case engine.WatchChange:
-			from = e.At
-		case engine.WatchSleep:
-			from = e.At.Add(-e.Took)
-		default:
-			continue
-		}
-		a, b := xOf(from), xOf(e.At)
-		if b-a < minBand {
-			a, b = (a+b-minBand)/2, (a+b+minBand)/2
-		}
-		m := newTimelineMark(t, l.watchTip(e), band)
-		m.Move(fyne.NewPos(a, laneY(0)-laneGap/2))
-		m.Resize(fyne.NewSize(b-a, axisY-laneY(0)+laneGap/2))
-		r.drawn = append(r.drawn, m)
-	}
-
 	// Green while open, one lane per connection.
 	green := r.colour(theme.ColorNameSuccess)
 	for i, c := range engine.WatchConns {
@@ -254,6 +240,29 @@ func (r *timelineRenderer) draw() {
 		if !open.IsZero() {
 			segment(open, t.now)
 		}
+	}
+
+	// Grey bands over the green, under the red marks: network changes
+	// and sleep, see-through so the lanes show under them.
+	band := withAlpha(r.colour(theme.ColorNameForeground), bandAlpha)
+	for _, e := range t.log.Events {
+		var from time.Time
+		switch e.Kind {
+		case engine.WatchChange:
+			from = e.At
+		case engine.WatchSleep:
+			from = e.At.Add(-e.Took)
+		default:
+			continue
+		}
+		a, b := xOf(from), xOf(e.At)
+		if b-a < minBand {
+			a, b = (a+b-minBand)/2, (a+b+minBand)/2
+		}
+		m := newTimelineMark(t, l.watchTip(e), band)
+		m.Move(fyne.NewPos(a, laneY(0)-laneGap/2))
+		m.Resize(fyne.NewSize(b-a, axisY-laneY(0)+laneGap/2))
+		r.drawn = append(r.drawn, m)
 	}
 
 	// A red mark at each drop, over the green.
@@ -427,7 +436,7 @@ func timelineLegend(l language) fyne.CanvasObject {
 	return container.NewHBox(
 		item(theme.ColorNameSuccess, 0xff, "window.watch.legend.open"),
 		item(theme.ColorNameError, 0xff, "window.watch.legend.drop"),
-		item(theme.ColorNameDisabled, 0x70, "window.watch.legend.change"))
+		item(theme.ColorNameForeground, bandAlpha, "window.watch.legend.change"))
 }
 
 // swatch is a small square of a theme colour, for the legend.
@@ -438,9 +447,7 @@ type swatch struct {
 }
 
 func (s *swatch) CreateRenderer() fyne.WidgetRenderer {
-	c := s.Theme().Color(s.name, fyne.CurrentApp().Settings().ThemeVariant())
-	cr, cg, cb, _ := c.RGBA()
-	r := canvas.NewRectangle(color.NRGBA{R: uint8(cr >> 8), G: uint8(cg >> 8), B: uint8(cb >> 8), A: s.alpha})
+	r := canvas.NewRectangle(withAlpha(s.Theme().Color(s.name, fyne.CurrentApp().Settings().ThemeVariant()), s.alpha))
 	r.SetMinSize(fyne.NewSquareSize(12))
 	r.CornerRadius = 2
 	return widget.NewSimpleRenderer(r)

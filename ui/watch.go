@@ -67,7 +67,7 @@ func newWatchBox(z *Wizard) *watchBox {
 	b.start = newButton(l.T("window.watch.start"), b.begin, z.escape)
 	b.start.Icon = theme.VisibilityIcon()
 	title := widget.NewLabelWithStyle(l.T("window.watch.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	b.offer = container.NewVBox(title, wrapped(l.T("window.watch.hint")),
+	b.offer = container.NewVBox(wrapped(l.T("window.watch.hint")),
 		container.NewHBox(b.length, b.start))
 	b.spin = widget.NewActivity()
 	b.status = wrapped("")
@@ -79,7 +79,7 @@ func newWatchBox(z *Wizard) *watchBox {
 	b.words = wrapped("")
 	b.live = container.NewVBox(container.NewBorder(nil, nil, b.spin, b.stop, b.status), b.line, b.legend, b.words)
 	b.live.Hide()
-	b.root = container.NewVBox(b.offer, b.live)
+	b.root = container.NewVBox(widget.NewSeparator(), title, b.offer, b.live)
 	b.root.Hide()
 	return b
 }
@@ -306,5 +306,7 @@ func (l language) watchCounts(log *engine.WatchLog) string {
 	if n := log.Summary.Sleeps; n > 0 {
 		parts = append(parts, l.N("window.watch.sleeps", n))
 	}
-	return strings.Join(parts, " ")
+	// Sentences end in a space, but for those that end in a full-width
+	// stop (Japanese, Chinese), which has its room.
+	return strings.ReplaceAll(strings.Join(parts, " "), "。 ", "。")
 }
