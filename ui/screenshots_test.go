@@ -204,11 +204,12 @@ func anHour(start time.Time) []engine.WatchEvent {
 // windows: a real check of the reference server on loopback, then Keep
 // watching for an hour with the events of anHour handed to the window
 // (an hour of real drops does not fit in a test), the second drop's tip
-// shown, scrolled to the timeline.
+// shown, scrolled to the timeline. Without WSDOCTOR_SCREENSHOTS it only
+// checks the layout (TestWatchFits).
 func TestWatchScreenshotVariant(t *testing.T) {
 	variant, dir := os.Getenv("WSDOCTOR_SHOT_VARIANT"), os.Getenv("WSDOCTOR_SCREENSHOTS")
-	if variant == "" || dir == "" {
-		t.Skip("run by TestScreenshots")
+	if variant == "" {
+		t.Skip("run by TestScreenshots and TestWatchFits")
 	}
 	screen, lang, _ := strings.Cut(variant, "/")
 	i := 0
@@ -251,6 +252,19 @@ func TestWatchScreenshotVariant(t *testing.T) {
 	h.until("the result", func() bool { return z.step == StepResult && !z.running && z.run != nil })
 	b := z.result.watch
 	b.length.SetSelectedIndex(1)
+	d := fyne.CurrentApp().Driver()
+	scrollTo := func() {
+		y := d.AbsolutePositionForObject(b.root).Y - d.AbsolutePositionForObject(z.scroll).Y + z.scroll.Offset.Y - theme.Padding()
+		z.scroll.Offset.Y = max(0, min(y, z.scroll.Content.MinSize().Height-z.scroll.Size().Height))
+		z.scroll.Refresh()
+	}
+	scrollTo()
+	for _, p := range layoutProblems(h.w, l) {
+		t.Errorf("%s, offered: %s", variant, p)
+	}
+	if !inView(z.scroll, b.start) {
+		t.Errorf("%s: Keep watching cannot be scrolled into view", variant)
+	}
 	test.Tap(b.start)
 	h.until("the hour's events", func() bool { return len(b.log.Events) == len(events) })
 	drops, _ := marks(b.line)
@@ -258,11 +272,7 @@ func TestWatchScreenshotVariant(t *testing.T) {
 		t.Fatalf("%d drop marks", len(drops))
 	}
 	test.Tap(drops[1])
-	// Scroll to the timeline.
-	d := fyne.CurrentApp().Driver()
-	y := d.AbsolutePositionForObject(b.root).Y - d.AbsolutePositionForObject(z.scroll).Y + z.scroll.Offset.Y - theme.Padding()
-	z.scroll.Offset.Y = max(0, min(y, z.scroll.Content.MinSize().Height-z.scroll.Size().Height))
-	z.scroll.Refresh()
+	scrollTo()
 	for _, p := range layoutProblems(h.w, l) {
 		t.Errorf("%s: %s", variant, p)
 	}
@@ -270,6 +280,9 @@ func TestWatchScreenshotVariant(t *testing.T) {
 		t.Errorf("%s: the timeline is not in view", variant)
 	}
 	t.Logf("title: %s", h.w.Title())
+	if dir == "" {
+		return
+	}
 	f, err := os.Create(filepath.Join(dir, "watch-timeline-"+screen+"-"+lang+".png"))
 	if err != nil {
 		t.Fatal(err)
@@ -277,5 +290,25 @@ func TestWatchScreenshotVariant(t *testing.T) {
 	defer f.Close()
 	if err := png.Encode(f, cv.Capture()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWatchFits lays Keep watching out, offered and running with an
+// hour's timeline, at the window size FitToScreen gives on each of
+// fitScreens, in English, German and Japanese: no text is cut, runs out
+// of the window or overlaps another (TestWatchScreenshotVariant, each in
+// a process of its own, as TestGoldenFit's).
+func TestWatchFits(t *testing.T) {
+	for _, s := range fitScreens {
+		for _, lang := range []string{"en", "de", "ja"} {
+			t.Run(s.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				cmd := exec.Command(os.Args[0], "-test.run", "^TestWatchScreenshotVariant$")
+				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%v\n%s", err, out)
+				}
+			})
+		}
 	}
 }

@@ -2,13 +2,19 @@ package ui
 
 import (
 	"context"
+	"html"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
 )
 
@@ -225,5 +231,77 @@ func TestTimelineInWords(t *testing.T) {
 		EndedBy: engine.EndCloseFrame, CloseCode: 1001, CloseReason: "going away"})
 	if !strings.Contains(tip, "With signals: closed with code 1001 (going away) after 1 min 30 s") {
 		t.Errorf("tip %q", tip)
+	}
+}
+
+// clockTime is an axis label or a tip's time: the same in every language.
+var clockTime = regexp.MustCompile(`^\d\d:\d\d(:\d\d)?$`)
+
+// TestWatchInEveryLanguage reads Keep watching in every language, offered,
+// running with an hour's events and a drop's tip shown, and stopped: no
+// catalogue key or unfilled {placeholder} shows, and nothing is left in
+// English but the allow-listed words and the clock times.
+func TestWatchInEveryLanguage(t *testing.T) {
+	english := map[string][]string{}
+	for _, lang := range i18n.Languages {
+		t.Run(lang, func(t *testing.T) {
+			events := anHour(time.Now().Add(-47 * time.Minute))
+			watch := func(ctx context.Context, run *session.Run, _ time.Duration, onEvent func(engine.WatchEvent)) *session.Run {
+				for _, e := range events {
+					onEvent(e)
+				}
+				<-ctx.Done()
+				return run
+			}
+			f := (&fake{}).with(fakeDiagnose, companyEnv)
+			h := newHarness(t, Engine{Check: f.check, Watch: watch, Words: i18n.MustLoad(lang), Catalogue: diagnose.MustCatalogue(lang)})
+			h.w.Resize(fyne.NewSize(1000, 2000))
+			z := h.z
+			z.welcome.address.SetText("ws://127.0.0.1:8765/echo")
+			h.runToResult()
+			b := z.result.watch
+			screens := map[string][]string{}
+			shot := func(name string) {
+				for _, m := range markupTexts.FindAllStringSubmatch(test.RenderObjectToMarkup(b.root), -1) {
+					screens[name] = append(screens[name], strings.TrimSpace(html.UnescapeString(m[1])))
+				}
+			}
+			shot("offered")
+			test.Tap(b.start)
+			h.until("the hour's events", func() bool { return len(b.log.Events) == len(events) })
+			drops, _ := marks(b.line)
+			test.Tap(drops[len(drops)-1])
+			shot("running")
+			test.Tap(b.stop)
+			h.until("the stop", func() bool { return !b.busy })
+			shot("stopped")
+			// The timeline's own texts are read too: a lane's label and the
+			// tip.
+			if lane := z.lang.T("window.watch.lane.silent"); !slices.Contains(screens["running"], lane) {
+				t.Errorf("the timeline's lane %q is not among the texts read: %q", lane, screens["running"])
+			}
+			if !slices.Contains(screens["running"], b.line.tip) {
+				t.Errorf("the tip %q is not among the texts read", b.line.tip)
+			}
+			for name, texts := range screens {
+				if len(texts) == 0 {
+					t.Errorf("%s: no text", name)
+				}
+				for _, s := range texts {
+					switch {
+					case rawKey.MatchString(s):
+						t.Errorf("%s %s: a key is on screen: %q", lang, name, s)
+					case unfilled.MatchString(s):
+						t.Errorf("%s %s: a placeholder is not filled: %q", lang, name, s)
+					case lang != "en" && slices.Contains(english[name], s) && !slices.Contains(sameInEveryLanguage, s) &&
+						!shownSameInEveryLanguage.MatchString(s) && !clockTime.MatchString(s):
+						t.Errorf("%s %s: left in English: %q", lang, name, s)
+					}
+				}
+			}
+			if lang == "en" {
+				english = screens
+			}
+		})
 	}
 }
