@@ -84,9 +84,9 @@ func newWatchBox(z *Wizard) *watchBox {
 	return b
 }
 
-// offered reports whether Keep watching makes sense for run: a check that
-// reached the service (a connection that never opens cannot drop), not
-// the self-test (its server is on this computer).
+// watchOffered reports whether Keep watching makes sense for run: a
+// check that reached the service (a connection that never opens cannot
+// drop), not the self-test (its server is on this computer).
 func (z *Wizard) watchOffered(run *shownRun) bool {
 	return z.eng.Watch != nil && run != nil && run.Verdict.Works() && run.Session != nil && run.Session.Scope != session.ScopeSelfTest
 }
