@@ -130,7 +130,7 @@ FUZZ_TARGETS := \
 	./checks/engine:FuzzParseTarget \
 	./checks/netenv:FuzzPAC ./checks/netenv:FuzzParsePACResult ./checks/netenv:FuzzParseMode \
 	./checks/netenv:FuzzParseScutil ./checks/netenv:FuzzParseGSettings ./checks/netenv:FuzzParseKioslaverc \
-	./checks/netenv:FuzzWinBlobs \
+	./checks/netenv:FuzzWinBlobs ./checks/netenv:FuzzWiFiParsers \
 	./checks/preset:FuzzParse \
 	./checks/report:FuzzParseRender
 fuzz:
@@ -155,9 +155,12 @@ lab: deps
 
 # The Result screens of docs/screenshots (issue 21): real checks on
 # loopback in the test renderer at the fit sizes, in English, German and
-# Japanese (ui/screenshots_test.go). Look at each before committing.
+# Japanese (ui/screenshots_test.go); the HTML report's watch timeline in
+# headless Chromium (checks/report/watch_screenshot_test.go). Look at
+# each before committing.
 screenshots: deps
 	WSDOCTOR_SCREENSHOTS='$(abspath docs/screenshots)' xvfb-run -a $(GO) test ./ui/ -run '^TestScreenshots$$' -count=1
+	WSDOCTOR_SCREENSHOTS='$(abspath docs/screenshots)' $(GO) test ./checks/report/ -run '^TestWatchTimelineScreenshot$$' -count=1
 
 # The engine's benchmarks (in-process), then the command-line build's as
 # whole processes: start-up, and a check against the handshake+echo floor.

@@ -137,8 +137,7 @@ const usageWords = `WebSocket Doctor finds out why WebSockets do not work on thi
 Usage:
   wsdoctor                      open the window (if this build has one; else this help)
   wsdoctor check [URL] [flags]  check URL from the terminal (see: wsdoctor check -h)
-  wsdoctor watch [URL] [flags]  check URL, then keep watching it for drops and network
-                                changes (--for 30m|8h|until-stopped; see: wsdoctor watch -h)
+  wsdoctor watch [URL] [flags]  check URL, then watch it for drops (see: wsdoctor watch -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
   wsdoctor report FILE.json     show a saved JSON report again, in any format
                                 (--format html|json|md|text, --output FILE)

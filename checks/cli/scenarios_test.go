@@ -816,6 +816,39 @@ func TestScenarios(t *testing.T) {
 			code: ExitOK, first: "websocket-ok", not: []string{"fallback-works", "fallback-broken", "messages-blocked"},
 			evidence: []string{"upgrade status 101", "echo framework socketio", "echo socketio_answer connected", "fallback fallback_answer connected"},
 		},
+		{
+			// SignalR and SockJS (issue 23), on test servers written from
+			// their documented wire protocols (checktest.StartSignalR,
+			// StartSockJS: no WebSocket), behind a real nginx set up the
+			// usual way (proxy_pass: HTTP/1.0 to the app). With
+			// proxy_buffering on, nginx holds the stream back until the
+			// response ends; long polling still works.
+			name: "SignalR behind nginx with proxy_buffering on: its stream is held back, long polling works",
+			args: func(t *testing.T) []string { return streamAppArgs(t, "signalr", true) },
+			code: ExitProblem, first: "server-no-websocket", has: []string{"fallback-buffered"}, not: []string{"websocket-ok", "fallback-works", "fallback-broken"},
+			evidence: []string{"fallback fallback_streaming held", "fallback fallback_stream_transport sse", "fallback fallback_answer connected", "fallback fallback_held_by nginx"},
+			words:    []string{"proxy_buffering off", "X-Accel-Buffering: no"},
+		},
+		{
+			name: "SignalR behind nginx with proxy_buffering off: its stream comes live",
+			args: func(t *testing.T) []string { return streamAppArgs(t, "signalr", false) },
+			code: ExitProblem, first: "server-no-websocket", has: []string{"fallback-works"}, not: []string{"websocket-ok", "fallback-buffered", "fallback-broken"},
+			evidence: []string{"fallback fallback_streaming live", "fallback fallback_answer connected"},
+			words:    []string{"it uses SignalR"},
+		},
+		{
+			name: "SockJS behind nginx with proxy_buffering on: xhr_streaming is held back, xhr polling works",
+			args: func(t *testing.T) []string { return streamAppArgs(t, "sockjs", true) },
+			code: ExitProblem, first: "server-no-websocket", has: []string{"fallback-buffered"}, not: []string{"websocket-ok", "fallback-works", "fallback-broken"},
+			evidence: []string{"fallback fallback_streaming held", "fallback fallback_stream_transport xhr_streaming", "fallback fallback_send_status 204"},
+			words:    []string{"it uses SockJS"},
+		},
+		{
+			name: "SockJS behind nginx with proxy_buffering off: xhr_streaming comes live",
+			args: func(t *testing.T) []string { return streamAppArgs(t, "sockjs", false) },
+			code: ExitProblem, first: "server-no-websocket", has: []string{"fallback-works"}, not: []string{"websocket-ok", "fallback-buffered", "fallback-broken"},
+			evidence: []string{"fallback fallback_streaming live", "fallback fallback_answer open"},
+		},
 	}
 	lab := newLabTable(t)
 	for _, tc := range tests {
@@ -1243,6 +1276,17 @@ func h2Args(t *testing.T, mode, proxyAddr string) []string {
 // socketIOArgs are the arguments of a check of a real Socket.IO app's
 // WebSocket address, behind a checktest.StartSocketIORelay in mode when
 // mode is not empty.
+// streamAppArgs starts a SignalR or SockJS test server (no WebSocket)
+// behind nginx with proxy_buffering on or off, and returns the address
+// its client would open a WebSocket to.
+func streamAppArgs(t *testing.T, framework string, buffering bool) []string {
+	t.Helper()
+	if framework == "signalr" {
+		return []string{"ws://" + checktest.NginxBuffering(t, checktest.StartSignalR(t, checktest.StreamAppOptions{}), buffering) + "/chathub?id=abc"}
+	}
+	return []string{"ws://" + checktest.NginxBuffering(t, checktest.StartSockJS(t, checktest.StreamAppOptions{}), buffering) + "/echo/123/abcdef/websocket"}
+}
+
 func socketIOArgs(t *testing.T, mode string) []string {
 	t.Helper()
 	addr := checktest.StartSocketIO(t)

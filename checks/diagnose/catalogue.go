@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -118,6 +119,12 @@ var replacingCases = map[string][]string{
 	// last replacing case's words stand.
 	IDProxyUnreachable: {enteredCase, "went_away"},
 	IDProxyConfigured:  {enteredCase},
+	// SignalR's and SockJS's fallbacks: the same words for the person, the
+	// framework's own transports in the admin note.
+	IDFallbackWorks:  {"signalr", "sockjs"},
+	IDFallbackBroken: {"signalr", "sockjs"},
+	// A stream held on the service's side: its team, not the person's IT.
+	IDFallbackBuffered: {"service_side"},
 }
 
 // enteredCase is the case of a finding about the proxy that the person
@@ -138,6 +145,21 @@ var placeholderNames = []string{
 	"cause", "who", "verdict",
 	"extension_parameter", "extension_answer", "size_passed", "size_failed", "h2_answer", "product",
 	"proxy_gone_at", "lifetime", "data_every", "idle_needed_source",
+	"framework", "stream_transport", "held_by",
+	// The watch's (rules_watch.go): set whenever the finding that uses
+	// them is raised, so they need no fallback (watchPlaceholders).
+	"watch_minutes", "watch_drops", "watch_age", "watch_count", "outages", "outage_count", "outage_longest",
+	"change", "change_from", "change_to", "change_at", "change_drops", "change_window", "sleep_drops",
+	"unexplained_count", "unexplained_times", "unexplained_ends", "drops_earlier",
+}
+
+// watchOnlyPlaceholders are the placeholders only the watch's findings
+// use, always filled when they are raised (watchPlaceholders); they have
+// no fallback word.
+var watchOnlyPlaceholders = []string{
+	"watch_minutes", "watch_drops", "watch_age", "watch_count", "outages", "outage_count", "outage_longest",
+	"change", "change_from", "change_to", "change_at", "change_drops", "change_window", "sleep_drops",
+	"unexplained_count", "unexplained_times", "unexplained_ends", "drops_earlier",
 }
 
 // requiredLabels are the labels renderers and the summary use.
@@ -154,12 +176,15 @@ var requiredLabels = []string{
 	"hop.computer", "hop.vpn", "hop.proxy", "hop.internet", "hop.network", "hop.service",
 	"verdict.cut_idle", "verdict.cut_silent", "verdict.cut_lifetime", "verdict.cut_pings",
 	"need.preset", "need.socketio", "need.signalr", "need.phoenix", "need.actioncable", "need.sockjs", "need.default",
+	// A watch's network change in words (changeKinds).
+	"change.wifi", "change.wifi_up", "change.wifi_down", "change.vpn", "change.vpn_up", "change.vpn_down",
+	"change.interface", "change.route", "change.proxy", "change.pac", "change.dns", "change.other",
 }
 
 // requiredAdmin are the sentences the admin note is built from.
 var requiredAdmin = []string{
 	"header", "verdict", "open", "open_address", "proxy", "proxy_rules", "idle_measured", "idle_ok",
-	"idle_unmeasured", "tls_exempt", "findings", "footer", "lifetime_measured", "need_source",
+	"idle_unmeasured", "tls_exempt", "findings", "footer", "lifetime_measured", "need_source", "watch",
 }
 
 var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
@@ -371,6 +396,9 @@ func (c *Catalogue) validate() error {
 		case "cause", "who", "verdict", "ended_by":
 			continue // always filled by the code that uses them
 		}
+		if slices.Contains(watchOnlyPlaceholders, p) {
+			continue
+		}
 		if strings.TrimSpace(c.Placeholders[p]) == "" {
 			bad("placeholder %s: no fallback", p)
 		}
@@ -449,6 +477,9 @@ func (c *Catalogue) withLabels(vars map[string]string) map[string]string {
 	}
 	if s, ok := c.Labels["need."+vars["idle_needed_source"]]; ok {
 		out["idle_needed_source"] = s
+	}
+	if k := vars["change_kind"]; k != "" {
+		out["change"] = c.fill(c.Labels["change."+k], vars)
 	}
 	if host := vars["host"]; host != "" {
 		// An address or localhost has no subdomains to allow.
@@ -649,7 +680,12 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	if cut := cutLabel(rs); cut != "" && verdictFor(f, rs) == DoesNotWork {
 		vars["verdict"] = c.fill(c.Labels[cut], vars) // the cut, named
 	}
-	if e := f.ev(engine.ProbeIdle, engine.KeyIdleEndedBy); e != "" {
+	e := f.ev(engine.ProbeIdle, engine.KeyIdleEndedBy)
+	if w := f.watch; e == "" && w != nil && w.limit != "" && f.ev(engine.ProbeIdle, engine.KeyIdleLimit) == "" {
+		// The measured limit is the watch's (watchPlaceholders).
+		e = cmp.Or(w.limitEnded, "—")
+	}
+	if e != "" {
 		vars["ended_by"] = c.Labels["ended_by."+e]
 		if vars["ended_by"] == "" {
 			vars["ended_by"] = clean(e)
@@ -684,6 +720,9 @@ func (c *Catalogue) adminNote(f *facts, rs []raised, fs []Finding) string {
 	}
 	if src := f.vars["idle_needed_source"]; src != "" && src != engine.NeedDefault {
 		line("need_source")
+	}
+	if f.watch != nil {
+		line("watch")
 	}
 	for _, r := range rs {
 		if r.id == IDTLSIntercepted && r.sev != SeverityInfo {

@@ -21,7 +21,7 @@ type ArticleItem struct {
 var Coverage = []ArticleItem{
 	// 000: a hosted app (Starsky) needing WebSockets.
 	{"000 Starsky", "cause", "something in the network blocks WebSocket connections", []string{"tcp-blocked", "proxy-strips-upgrade", "messages-blocked"}, ""},
-	{"000 Starsky", "remedy", "use a different network connection", []string{"tcp-blocked", "no-network", "dns-failure", "connection-dropped", "handshake-timeout"}, ""},
+	{"000 Starsky", "remedy", "use a different network connection", []string{"tcp-blocked", "no-network", "dns-failure", "connection-dropped", "handshake-timeout", "drops-unexplained"}, ""},
 	{"000 Starsky", "remedy", "use or turn off a VPN", []string{"vpn-active", "tcp-blocked/vpn"}, ""},
 	{"000 Starsky", "remedy", "ask the administrator to open ports 80 and 443 to the service's addresses", []string{"tcp-blocked", "plain-ws-blocked"}, ""},
 	{"000 Starsky", "remedy", "allowlist the service's domains and subdomains on the firewall", []string{"tcp-blocked", "proxy-blocks-connect"}, ""},
@@ -43,7 +43,7 @@ var Coverage = []ArticleItem{
 	{"001 Fire Insights", "cause", "the browser version does not support the transport", []string{"browser-differs/browser_fails"}, ""},
 	{"001 Fire Insights", "cause", "a VPN or antivirus blocks WebSockets", []string{"vpn-active", "messages-blocked", "tls-intercepted"}, ""},
 	{"001 Fire Insights", "cause", "not enough memory (16 GB) for the server", nil, "sizing of one product's server, not visible from the user's machine"},
-	{"001 Fire Insights", "cause", "the WebSocket connection is dropped by a firewall or proxy", []string{"connection-dropped", "proxy-idle-timeout", "messages-blocked/closed"}, ""},
+	{"001 Fire Insights", "cause", "the WebSocket connection is dropped by a firewall or proxy", []string{"connection-dropped", "proxy-idle-timeout", "messages-blocked/closed", "drops-unexplained", "connection-max-lifetime/watch"}, ""},
 	{"001 Fire Insights", "remedy", "test with wscat, sending the page's cookie", []string{"server-refused/login"}, ""},
 	{"001 Fire Insights", "remedy", "install Node.js and wscat", nil, "this checker replaces the manual wscat test"},
 	{"001 Fire Insights", "remedy", "pass the client certificate and key", []string{"client-cert-required", "client-cert-required/none_given", "client-cert-required/cas"}, ""},

@@ -180,6 +180,10 @@ type Input struct {
 	// engine's Need* (a preset, a framework's heartbeat, the default); ""
 	// when not told.
 	RequiredIdleSource string
+	// Watch is the timeline of a watch that followed the run (issue 24):
+	// the pattern of its drops raises the watch's findings (rules_watch.go).
+	// nil when there was no watch.
+	Watch *engine.WatchLog
 	// SelfTest is set when the run checked the reference server on this
 	// computer only: a good result then proves nothing of the network.
 	SelfTest bool

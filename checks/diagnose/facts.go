@@ -25,6 +25,8 @@ type facts struct {
 	// viaProxy: the run went through a proxy.
 	viaProxy bool
 	secure   bool
+	// watch is the pattern of a watch's drops (Input.Watch), or nil.
+	watch *watchFacts
 	// vars fill the catalogue's placeholders.
 	vars map[string]string
 }
@@ -38,6 +40,7 @@ func newFacts(in Input) *facts {
 	f.works = in.Outcome.Works()
 	f.viaProxy = in.Env.ProxyURL != ""
 	f.secure = in.Outcome.Target.Scheme == "wss"
+	f.watch = readWatch(in.Watch)
 	f.vars = f.placeholders()
 	return f
 }
@@ -193,6 +196,11 @@ func (f *facts) placeholders() map[string]string {
 		// The wall clock, as the proxy's own logs write it.
 		set("proxy_gone_at", at.Local().Format("15:04:05"))
 	}
+	// The app's framework and its streaming fallback, by their own
+	// names (the same in every language), and what held the stream.
+	set("framework", frameworkNames[f.ev(engine.ProbeFallback, engine.KeyFallbackFramework)])
+	set("stream_transport", streamTransportNames[f.ev(engine.ProbeFallback, engine.KeyFallbackStreamTransport)])
+	set("held_by", f.ev(engine.ProbeFallback, engine.KeyFallbackHeldBy))
 	set("pac_error", f.pacError())
 	set("firefox_proxy", f.ev(engine.ProbeProxy, KeyFirefoxProxy))
 	set("firefox_differs", f.ev(engine.ProbeProxy, KeyFirefoxDiffers))
@@ -214,6 +222,7 @@ func (f *facts) placeholders() map[string]string {
 	if b := f.in.Browser; b != nil {
 		set("antivirus", strings.Join(b.Antivirus, ", "))
 	}
+	f.watchPlaceholders(v, set)
 	return v
 }
 

@@ -103,6 +103,30 @@ const (
 	// IDFallbackBroken: the WebSocket failed, and the app's own fallback
 	// fails too: blocked, closed, or unanswered.
 	IDFallbackBroken = "fallback-broken"
+
+	// The watch's findings (issue 24; rules_watch.go): the pattern of the
+	// drops of connections kept open for a long time.
+
+	// IDNetworkOutage: every connection dropped at once and reconnecting
+	// failed for a while: the network (or the way to the service) was
+	// down.
+	IDNetworkOutage = "network-outage"
+	// IDDropsOnNetworkChange: drops came with a change of the network
+	// under them (Wi-Fi, interface, route, VPN, proxy, PAC, DNS).
+	IDDropsOnNetworkChange = "drops-on-network-change"
+	// IDDropsAfterSleep: drops came when the computer woke from sleep:
+	// expected, nobody's fault; the app must reconnect (info).
+	IDDropsAfterSleep = "drops-after-sleep"
+	// IDDropsUnexplained: drops nothing else explains (no change, no
+	// sleep, no outage, no limit), with counts, times and endings for IT.
+	IDDropsUnexplained = "drops-unexplained"
+	// IDFallbackBuffered: the WebSocket failed; the app's polling
+	// fallback works, but its streaming one (SignalR's Server-Sent
+	// Events, SockJS's xhr_streaming) is held back by a buffering proxy
+	// (case named: the answer names it, {held_by}; service_side: the
+	// connection reaches the service with nothing of the person's network
+	// able to read it, so the service's own gateway buffers).
+	IDFallbackBuffered = "fallback-buffered"
 )
 
 // IDs lists every finding ID in the order of the connection's path (the
@@ -138,10 +162,15 @@ var IDs = []string{
 	IDMessageSizeLimit,
 	IDH2WebSocketBroken, // after the check's own way: browsers take another
 	IDFallbackBroken,    // after the WebSocket: the app's other way
+	IDFallbackBuffered,
+	IDDropsAfterSleep,      // the watch: what explains a drop; nobody's fault first
+	IDNetworkOutage,        // a network that was down: before the expected drops of a change
+	IDDropsOnNetworkChange, // a network that changed under the connection
 	IDConnectionDropped,
 	IDMaxLifetime,
 	IDPingsNotEnough,
 	IDProxyIdleTimeout,
+	IDDropsUnexplained, // the watch's drops nothing above explains
 	IDVPNActive,
 	IDProxyConfigured,
 	IDFirefoxOwnProxy,
@@ -175,13 +204,13 @@ var Cases = map[string][]string{
 	IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
 	IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end", "this_computer", "invalid_utf8", "too_large"},
 	IDConnectionDropped:  {"reset", "no_frame"},
-	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy", "long_enough", "need_source"},
+	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy", "long_enough", "need_source", "watch"},
 	IDVPNActive:          {"with_failure"},
 	IDProxyConfigured:    {"pac", "signed_in", "entered"}, // entered: enteredCase
 	IDFirefoxOwnProxy:    {},
 	IDCauseUnknown:       {},
 	IDCheckIncomplete:    {"cancelled", "deadline"},
-	IDWebSocketOK:        {"self_test"},
+	IDWebSocketOK:        {"self_test", "watch_steady"},
 	IDAddressNeeded:      {},
 	IDBrowserDiffers:     browserCases,
 	IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
@@ -195,10 +224,16 @@ var Cases = map[string][]string{
 	IDMessageSizeLimit:         {"close_1009", "closed", "timeout", "end_to_end"},
 	IDH2WebSocketBroken:        {"reset", "refused", "no_echo", "no_answer", "inspected"},
 	IDH2WebSocketOK:            {},
-	IDMaxLifetime:              {"via_proxy", "too_short", "need_source"},
-	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source"},
-	IDFallbackWorks:            {},
-	IDFallbackBroken:           {"blocked", "closed", "no_answer"},
+	IDMaxLifetime:              {"via_proxy", "too_short", "need_source", "watch"},
+	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source", "watch"},
+	IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
+	IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
+
+	IDNetworkOutage:        {"lost"},
+	IDDropsOnNetworkChange: {},
+	IDDropsAfterSleep:      {},
+	IDDropsUnexplained:     {"summarised"},
+	IDFallbackBuffered:     {"named", "service_side"},
 }
 
 // browserCases are the variants of browser-differs: which side failed

@@ -109,6 +109,7 @@ var rules = []func(*facts, *found){
 	ruleMiddlebox,
 	ruleOK,
 	rulePageAddress,
+	ruleWatch, // last: it adds to websocket-ok when a watch saw no drop
 }
 
 // applyRules decides the findings of a run.

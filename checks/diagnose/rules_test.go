@@ -40,7 +40,7 @@ func ruleCases() []ruleCase {
 	}
 	pacBroken := res("proxy", engine.Warn, engine.CodeProxyRouteError, "proxy_source", "pac")
 	pacBroken.Error = "PAC file http://wpad.corp.example/proxy.pac: the script did not finish in time (an endless loop, or DNS that does not answer)"
-	return append(pageRuleCases(), []ruleCase{
+	return append(append(pageRuleCases(), watchRuleCases()...), []ruleCase{
 		{
 			name:     "the proxy script is broken, the check went direct and works",
 			in:       diagnose.Input{Outcome: outcome("wss://app.example.com/socket", dnsOK, tcpOK, pacBroken, tlsOK, httpOK, up101, echoOK)},
@@ -327,6 +327,62 @@ func ruleCases() []ruleCase {
 			verdict:  diagnose.DoesNotWork,
 			who:      diagnose.FixerNetworkAdmin,
 			contains: []string{"was cut off or got no answer"},
+		},
+		{
+			// SignalR behind a buffering reverse proxy (nginx, buffering
+			// on): its Server-Sent Events are held back, its long polling
+			// works: fallback-buffered names nginx and says what to set.
+			name: "SignalR's stream held back by nginx, its long polling works: fallback-buffered",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_400", "status", "400", "server", "nginx/1.22.1"), skipEcho,
+				res("fallback", engine.Pass, "fallback_buffered", "fallback_framework", "signalr", "fallback_transport", "long_polling", "fallback_answer", "connected",
+					"fallback_open_status", "200", "fallback_send_status", "200", "fallback_receive_status", "200",
+					"fallback_stream_transport", "sse", "fallback_streaming", "held", "fallback_stream_wait_ms", "4001", "fallback_held_by", "nginx/1.22.1"))},
+			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible", "fallback-buffered warning sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerServiceAdmin,
+			uncertain: true,
+			contains:  []string{"it uses SignalR", "holds back the app's stream", "sits in between: nginx/1.22.1", "SignalR's streaming fallback (Server-Sent Events)", "proxy_buffering off", "X-Accel-Buffering: no"},
+		},
+		{
+			// wss:// to a publicly trusted certificate, no proxy: nothing
+			// of the person's network reads the stream, so the service's
+			// own gateway holds it: its team, not the person's IT.
+			name: "SockJS's stream held back end to end: fallback-buffered, service side",
+			in: diagnose.Input{Outcome: with(wssWorks,
+				res("upgrade", engine.Fail, "status_404", "status", "404", "server", "nginx"), skipEcho,
+				res("fallback", engine.Pass, "fallback_buffered", "fallback_framework", "sockjs", "fallback_transport", "xhr_polling", "fallback_answer", "open",
+					"fallback_stream_transport", "xhr_streaming", "fallback_streaming", "held", "fallback_stream_wait_ms", "4000", "fallback_held_by", "nginx"))},
+			want:     []string{"server-no-websocket problem sure", "fallback-buffered warning sure"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerServiceAdmin,
+			contains: []string{"the service's own gateway holds", "Send this report to the service's support team", "held back on the service's side", "sits in between: nginx", "it uses SockJS"},
+			lacks:    []string{"Ask your IT team to stop holding"},
+		},
+		{
+			name: "SockJS: the upgrade refused, xhr_streaming live: fallback-works says SockJS",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_404", "status", "404"), skipEcho,
+				res("fallback", engine.Pass, "ok", "fallback_framework", "sockjs", "fallback_transport", "xhr_polling", "fallback_answer", "open",
+					"fallback_stream_transport", "xhr_streaming", "fallback_streaming", "live", "fallback_stream_wait_ms", "2"))},
+			want:      []string{"server-no-websocket problem likely", "proxy-strips-upgrade problem possible", "fallback-works warning sure"},
+			verdict:   diagnose.DoesNotWork,
+			who:       diagnose.FixerServiceAdmin,
+			uncertain: true,
+			contains:  []string{"it uses SockJS", "can still work, more slowly", "SockJS's other transports", "xhr_streaming are tried"},
+			lacks:     []string{"Engine.IO"},
+		},
+		{
+			name: "SignalR blocked by a filter, negotiate answered 403: fallback-broken with SignalR's paths",
+			in: diagnose.Input{Outcome: with(wsWorks,
+				res("upgrade", engine.Fail, "status_403", "status", "403"), skipEcho,
+				res("fallback", engine.Fail, "status_403", "fallback_framework", "signalr", "fallback_transport", "long_polling", "fallback_stage", "open",
+					"fallback_open_status", "403", "fallback_open_ms", "2"))},
+			want:     []string{"fallback-broken problem sure", "server-refused problem likely"},
+			verdict:  diagnose.DoesNotWork,
+			who:      diagnose.FixerNetworkAdmin,
+			contains: []string{"it uses SignalR", "Let the hub's path", "showing a page of its own"},
+			lacks:    []string{"Engine.IO", "sid query"},
 		},
 		{
 			name:    "a working WebSocket needs no fallback: nothing said of it",

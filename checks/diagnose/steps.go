@@ -69,6 +69,10 @@ var stepAsks = map[string]Fixer{
 	"proxy-idle-timeout.case.long_enough.step.1":          FixerNetworkAdmin,
 	"h2-websocket-broken.step.1":                          FixerServiceAdmin,
 	"fallback-broken.step.1":                              FixerNetworkAdmin,
+	"fallback-broken.case.signalr.step.1":                 FixerNetworkAdmin,
+	"fallback-broken.case.sockjs.step.1":                  FixerNetworkAdmin,
+	"fallback-buffered.step.1":                            FixerNetworkAdmin,
+	"fallback-buffered.case.service_side.step.1":          FixerServiceAdmin,
 	"pings-not-enough.step.1":                             FixerServiceAdmin,
 	"pings-not-enough.step.2":                             FixerNetworkAdmin,
 	"connection-max-lifetime.step.1":                      FixerNetworkAdmin,
@@ -85,6 +89,10 @@ var stepAsks = map[string]Fixer{
 	"messages-altered.case.vendor_bitdefender.step.2":     FixerNetworkAdmin,
 	"messages-altered.case.vendor_norton.step.2":          FixerNetworkAdmin,
 	"messages-altered.case.vendor_trendmicro.step.2":      FixerNetworkAdmin,
+	"drops-after-sleep.step.2":                            FixerServiceAdmin,
+	"drops-on-network-change.step.2":                      FixerServiceAdmin,
+	"network-outage.step.2":                               FixerNetworkAdmin,
+	"drops-unexplained.step.2":                            FixerNetworkAdmin,
 }
 
 // stepFixer is who does the step with key (see stepAsks).

@@ -22,7 +22,7 @@ func Codes() []string {
 		CodeHeadersTooLarge, CodeMessageTooLarge, CodeInvalidUTF8, CodeTLSPort, CodePlainPort, CodeNotHTTP,
 		CodeAltered, CodeSizeLimit,
 		CodeH2NotOffered, CodeH2NoWebSocket, CodeH2StreamReset, CodeH2NoEcho,
-		CodeFallbackNotFramework, CodeFallbackNoAnswer,
+		CodeFallbackNotFramework, CodeFallbackNoAnswer, CodeFallbackBuffered,
 	}
 }
 

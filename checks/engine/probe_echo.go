@@ -115,7 +115,7 @@ func probeEcho(ctx context.Context, r *ProbeRun) Result {
 	stopClose := context.AfterFunc(ctx, func() { ws.Close() })
 	defer stopClose()
 	defer ws.Close()
-	if FallbackApplies(r.Target, r.Options) {
+	if socketIOApp(r.Target, r.Options) {
 		return probeEchoSocketIO(ctx, r, ws, res)
 	}
 

@@ -10,7 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// A Socket.IO app (FallbackApplies: its address or the preset says so)
+// A Socket.IO app (socketIOApp: its address or the preset says so)
 // does not echo what it is sent: its WebSocket speaks Engine.IO packets,
 // and a plain message is a protocol error it closes the connection on.
 // The echo probe then speaks its protocol instead, for one round trip:

@@ -77,26 +77,37 @@ func FallbackProbe() Probe {
 }
 
 // FallbackApplies reports whether FallbackProbe has something to try for
-// the target: a framework whose fallback it speaks, as opts.Framework (a
-// preset's) names it, else as the address shows it.
+// the target: a framework whose fallback it speaks (Socket.IO, SignalR,
+// SockJS), as opts.Framework (a preset's) names it, else as the address
+// shows it.
 func FallbackApplies(t Target, opts Options) bool {
-	f := opts.Framework
-	if f == "" {
-		f = FrameworkOf("http://x" + t.Path)
+	switch frameworkFor(t, opts) {
+	case NeedSocketIO, NeedSignalR, NeedSockJS:
+		return true
 	}
-	return f == NeedSocketIO
+	return false
 }
 
-func probeFallback(ctx context.Context, r *ProbeRun) Result {
-	res := r.Result()
-	if !FallbackApplies(r.Target, r.Options) {
-		res.Status, res.Code = Skip, CodeNotApplicable
-		res.Reason = "no real-time framework with a fallback the check speaks"
-		return res
+// frameworkFor is the framework of the target: opts.Framework (a
+// preset's), else the one its address shows.
+func frameworkFor(t Target, opts Options) string {
+	if opts.Framework != "" {
+		return opts.Framework
 	}
-	res.Evidence.Set(KeyFallbackFramework, NeedSocketIO)
-	res.Evidence.Set(KeyFallbackTransport, "polling")
+	return FrameworkOf("http://x" + t.Path)
+}
 
+// socketIOApp reports whether the target is a Socket.IO app, whose
+// WebSocket speaks Engine.IO packets (the echo speaks them; the idle test
+// is left out).
+func socketIOApp(t Target, opts Options) bool {
+	return frameworkFor(t, opts) == NeedSocketIO
+}
+
+// fallbackClient is an HTTP client that reaches the target through the
+// run's route (DialTarget: direct, or the proxy's tunnel), follows no
+// redirect and keeps at most one idle connection; stop closes it.
+func fallbackClient(r *ProbeRun) (client *http.Client, stop func()) {
 	tr := &http.Transport{
 		Proxy:                 nil, // the route is DialTarget's
 		DisableCompression:    true,
@@ -118,8 +129,28 @@ func probeFallback(ctx context.Context, r *ProbeRun) Result {
 			return tc, nil
 		},
 	}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return client, tr.CloseIdleConnections
+}
+
+func probeFallback(ctx context.Context, r *ProbeRun) Result {
+	res := r.Result()
+	if !FallbackApplies(r.Target, r.Options) {
+		res.Status, res.Code = Skip, CodeNotApplicable
+		res.Reason = "no real-time framework with a fallback the check speaks"
+		return res
+	}
+	switch frameworkFor(r.Target, r.Options) {
+	case NeedSignalR:
+		return probeFallbackSignalR(ctx, r, res)
+	case NeedSockJS:
+		return probeFallbackSockJS(ctx, r, res)
+	}
+	res.Evidence.Set(KeyFallbackFramework, NeedSocketIO)
+	res.Evidence.Set(KeyFallbackTransport, "polling")
+
+	client, stop := fallbackClient(r)
+	defer stop()
 
 	scheme := "http"
 	if r.Target.Secure() {

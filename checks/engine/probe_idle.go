@@ -253,7 +253,7 @@ func probeIdle(ctx context.Context, r *ProbeRun) Result {
 		res.Status, res.Reason = Skip, "no idle test asked for"
 		return res
 	}
-	if FallbackApplies(r.Target, r.Options) {
+	if socketIOApp(r.Target, r.Options) {
 		// A Socket.IO app closes a connection that misses its heartbeat
 		// and takes plain messages as protocol errors: the silent, pinged
 		// and busy connections would measure the app, not the network

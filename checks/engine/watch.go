@@ -296,9 +296,11 @@ func (wt *watcher) run(ctx context.Context) string {
 		ev.Detail = "socket.io"
 	}
 	wt.emit(ev)
+	// The length is the wall clock's: a computer that sleeps through
+	// part of an 8-hour watch ends it 8 hours after it began.
 	var end time.Time
 	if wt.w.For > 0 {
-		end = start.Add(wt.w.For)
+		end = start.Round(0).Add(wt.w.For)
 	}
 	for _, s := range wt.slots {
 		wt.startDial(s)
@@ -320,16 +322,17 @@ func (wt *watcher) run(ctx context.Context) string {
 			wt.emit(WatchEvent{At: now, Kind: WatchSleep, Took: jump})
 		}
 		lastWall, lastMono = wall, mono
-		if !end.IsZero() && !now.Before(end) {
+		if !end.IsZero() && !now.Round(0).Before(end) {
 			why = "length"
 			return why
 		}
 		next := wt.due(now)
 		next = earlier(next, now.Add(watchTick))
+		wait := next.Sub(now)
 		if !end.IsZero() {
-			next = earlier(next, end)
+			wait = min(wait, end.Sub(now.Round(0)))
 		}
-		timer.Reset(max(next.Sub(now), time.Millisecond))
+		timer.Reset(max(wait, time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return why

@@ -135,3 +135,42 @@ func TestWatchSleep(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchDialCode(t *testing.T) {
+	for err, want := range map[error]string{
+		errors.New("status_503: websocket: bad handshake"): "status_503",
+		context.DeadlineExceeded:                           CodeTimeout,
+		errors.New("something: else"):                      CodeError,
+	} {
+		if got := dialCode(err); got != want {
+			t.Errorf("dialCode(%v) = %q, want %q", err, got, want)
+		}
+	}
+}
+
+// An hour's watch whose clock jumps an hour ends at the next wake-up, not
+// an hour of timers later. (Go cannot make a time whose wall clock ran
+// ahead of its monotonic one: that the length compares wall clocks is
+// read in run, not proven here.)
+func TestWatchLengthIsWallClock(t *testing.T) {
+	calls := 0
+	now := func() time.Time {
+		calls++
+		if calls > 5 {
+			return time.Now().Round(0).Add(time.Hour)
+		}
+		return time.Now().Round(0)
+	}
+	r := &ProbeRun{shared: &shared{now: now}}
+	wt := newWatcher(r, WatchOptions{For: time.Hour}, nil)
+	wt.unit = 10 * time.Millisecond
+	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+		return nil, errors.New("connect: connection refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	if why := wt.run(ctx); why != "length" {
+		t.Errorf("ended by %q after %v, want length", why, time.Since(start))
+	}
+}

@@ -111,3 +111,24 @@ func FuzzPAC(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWiFiParsers: what netsh, nmcli, iwgetid and networksetup print. The
+// name found is bounded and free of control characters.
+func FuzzWiFiParsers(f *testing.F) {
+	for _, p := range []string{"netsh_wlan", "nmcli_wifi", "airport", "networksetup"} {
+		addFixtures(f, p, func(b []byte) { f.Add(string(b)) })
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		check := func(name, got string) {
+			if len(got) > maxSSID || strings.ContainsAny(got, "\x00\x1b\r\n") {
+				t.Fatalf("%s: %q", name, got)
+			}
+		}
+		check("netsh", ParseNetshWLAN(s))
+		check("nmcli", ParseNmcliWiFi(s))
+		check("iwgetid", ParseIwgetid(s))
+		a, _ := ParseAirportNetwork(s)
+		check("airport", a)
+		ParseHardwarePorts(s)
+	})
+}

@@ -3,6 +3,7 @@ package netenv
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 )
@@ -10,6 +11,13 @@ import (
 // ReadVPN finds VPN interfaces and the default routes, from the net
 // package and /proc/net/route and /proc/net/ipv6_route.
 func ReadVPN(ctx context.Context) VPN {
+	return readVPNLinux("/proc/net")
+}
+
+// readVPNLinux reads the routes from procNet: /proc/net is the process's
+// network namespace; a test reads /proc/thread-self/net from a thread
+// that entered another one.
+func readVPNLinux(procNet string) VPN {
 	ifs, err := goInterfaces()
 	var routes []DefaultRoute
 	var errs []string
@@ -17,10 +25,10 @@ func ReadVPN(ctx context.Context) VPN {
 		errs = append(errs, err.Error())
 	}
 	for _, f := range []struct {
-		path  string
+		name  string
 		parse func(string) ([]DefaultRoute, error)
-	}{{"/proc/net/route", ParseProcRoute}, {"/proc/net/ipv6_route", ParseProcIPv6Route}} {
-		b, err := os.ReadFile(f.path)
+	}{{"route", ParseProcRoute}, {"ipv6_route", ParseProcIPv6Route}} {
+		b, err := os.ReadFile(filepath.Join(procNet, f.name))
 		if err != nil {
 			if !os.IsNotExist(err) {
 				errs = append(errs, err.Error())

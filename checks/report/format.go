@@ -18,10 +18,16 @@ const (
 	FormatJSON     Format = "json"
 	FormatMarkdown Format = "md"
 	FormatText     Format = "text"
+	// FormatCSV is the watch's event log (a run without a watch: its
+	// probe results) as a table for support's tools; see CSV.
+	FormatCSV Format = "csv"
 )
 
-// Formats lists the formats, for usage texts.
+// Formats lists the formats of the whole report, for usage texts.
 var Formats = []Format{FormatHTML, FormatJSON, FormatMarkdown, FormatText}
+
+// Exports is every format Render writes: the report's and the CSV table.
+var Exports = []Format{FormatHTML, FormatJSON, FormatMarkdown, FormatText, FormatCSV}
 
 // ParseFormat reads a --format value; a few common spellings are accepted.
 func ParseFormat(s string) (Format, error) {
@@ -34,8 +40,10 @@ func ParseFormat(s string) (Format, error) {
 		return FormatMarkdown, nil
 	case "text", "txt":
 		return FormatText, nil
+	case "csv":
+		return FormatCSV, nil
 	}
-	return "", fmt.Errorf("unknown format %q: use html, json, md or text", s)
+	return "", fmt.Errorf("unknown format %q: use html, json, md, text or csv", s)
 }
 
 // FormatOf infers the format from a file name's extension.
@@ -49,13 +57,15 @@ func FormatOf(path string) (Format, bool) {
 		return FormatMarkdown, true
 	case ".txt", ".text":
 		return FormatText, true
+	case ".csv":
+		return FormatCSV, true
 	}
 	return "", false
 }
 
 // Render writes r in format f, in the language of words (English when
-// nil). JSON is the same in every language: its fields and values are
-// for machines and support.
+// nil). JSON and CSV are the same in every language: their fields and
+// values are for machines and support.
 func Render(w io.Writer, r Report, f Format, words *i18n.Words) error {
 	switch f {
 	case FormatHTML:
@@ -71,6 +81,8 @@ func Render(w io.Writer, r Report, f Format, words *i18n.Words) error {
 		return Markdown(w, r, words)
 	case FormatText:
 		return Text(w, r, words)
+	case FormatCSV:
+		return CSV(w, r)
 	}
 	return fmt.Errorf("report: unknown format %q", f)
 }

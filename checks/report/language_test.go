@@ -18,7 +18,7 @@ var en = wordingOf(nil)
 // read the same in another language as in English: names and words
 // borrowed as they are (an HTTP status line, which the note for the IT
 // team, in English, also names).
-var sameInEnglish = []string{"Proxy", "VPN", "Browser", "Status", "Options", "code", "error", "101 Switching Protocols"}
+var sameInEnglish = []string{"Proxy", "VPN", "Browser", "Status", "Options", "code", "error", "101 Switching Protocols", "Wi-Fi", "Route", "{h} h", "{h} h {min} min"}
 
 // rawKey is a catalogue key shown instead of its text; unfilled is a
 // placeholder left in a text.
@@ -71,7 +71,7 @@ func TestEveryLanguage(t *testing.T) {
 				}
 			}
 		}
-		for name, in := range map[string]Input{"failing": failingInput(), "healthy": healthyInput(), "browser": browserInput()} {
+		for name, in := range map[string]Input{"failing": failingInput(), "healthy": healthyInput(), "browser": browserInput(), "watched": watchedInput()} {
 			r := Build(inLanguage(in, lang))
 			for _, f := range Formats {
 				var b bytes.Buffer

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
 )
 
@@ -29,6 +30,8 @@ const (
 	// MaxListItems bounds any other list (steps, terms, timings, hops,
 	// and lists in fields this version does not know).
 	MaxListItems = 1024
+	// MaxWatchEvents bounds the watch's events: the most its log keeps.
+	MaxWatchEvents = engine.WatchLogCap
 	// MaxStringBytes bounds one string, as written in the file (the
 	// longest a check writes is an excerpt of a few KiB).
 	MaxStringBytes = 64 << 10
@@ -237,6 +240,8 @@ func listBound(path string) (string, int) {
 		return "evidence rows in one result", MaxEvidenceRows
 	case "$.findings[].evidence":
 		return "evidence rows in one finding", MaxEvidenceRows
+	case "$.watch.events":
+		return "watch events", MaxWatchEvents
 	}
 	return "items in one list", MaxListItems
 }

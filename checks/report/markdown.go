@@ -43,6 +43,19 @@ func Markdown(w io.Writer, r Report, words *i18n.Words) error {
 	} else if v.FirstFailure != nil {
 		fmt.Fprintf(&b, "**%s:** %s: %s\n\n", wd.T("report.first_failure"), mdEscape(wd.probeLabel(v.FirstFailure.Probe)), mdEscape(wd.detail(v.FirstFailure.Code, v.FirstFailure.Reason)))
 	}
+	if w := v.Watch; w != nil {
+		fmt.Fprintf(&b, "### %s\n\n", wd.T("report.section.watch"))
+		for _, s := range w.Summary {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(s))
+		}
+		for _, row := range w.lines() {
+			fmt.Fprintf(&b, "- %s **%s**: %s\n", mdEscape(row.Time), mdEscape(row.what()), mdEscape(row.Detail))
+		}
+		if m := w.moreLines(wd); m != "" {
+			fmt.Fprintf(&b, "\n%s\n", mdEscape(m))
+		}
+		b.WriteString("\n")
+	}
 	if len(v.Others) > 0 {
 		fmt.Fprintf(&b, "### %s\n\n", wd.T("report.also_found"))
 		for _, f := range v.Others {

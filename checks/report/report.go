@@ -156,6 +156,10 @@ type Report struct {
 	// BrowserWayWorks says whether that way worked: for "http/1.1" the
 	// upgrade's result, for "h2" the h2 probe's.
 	BrowserWayWorks bool `json:"browser_way_works,omitempty"`
+	// Watch is the watch's timeline (wsdoctor watch, Keep watching) when
+	// the run was watched after its check: engine.WatchLog's layout, times
+	// in UTC, its text redacted like the rest; nil for a check alone.
+	Watch *engine.WatchLog `json:"watch,omitempty"`
 }
 
 // Input is what a report is built from.
@@ -185,6 +189,9 @@ type Input struct {
 	// Browser is the person's own browser's answer on the same address,
 	// when they ran that test.
 	Browser *browser.Result
+	// Watch is the watch's log when the run was watched after its check
+	// (session.Run.Watch); nil for a check alone.
+	Watch *engine.WatchLog
 }
 
 // Build builds the report of a run from in. Unless in.NoRedact is set,
@@ -266,10 +273,15 @@ func Build(in Input) Report {
 			}
 		}
 	}
-	if !in.NoRedact {
-		r = redact(r, secretsOf(o, proxy))
+	if in.NoRedact {
+		r.Watch = watchOf(in.Watch, nil)
+		return r
 	}
-	return r
+	secrets := secretsOf(o, proxy)
+	// The watch's text is redacted before it is cut to length, so that no
+	// secret is cut in two past recognising.
+	r.Watch = watchOf(in.Watch, func(s string) string { return redactText(s, secrets) })
+	return redact(r, secrets)
 }
 
 // resultOf copies a probe's result into the report's form.

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // fixtures are the runs the golden files show.
 func fixtures() map[string]Input {
-	return map[string]Input{"healthy": healthyInput(), "failing": failingInput(), "diagnosed": diagnosedInput(), "browser": browserInput()}
+	return map[string]Input{"healthy": healthyInput(), "failing": failingInput(), "diagnosed": diagnosedInput(), "browser": browserInput(), "watched": watchedInput()}
 }
 
 var extOf = map[Format]string{FormatHTML: ".html", FormatJSON: ".json", FormatMarkdown: ".md", FormatText: ".txt"}

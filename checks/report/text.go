@@ -43,6 +43,18 @@ func Text(w io.Writer, r Report, words *i18n.Words) error {
 	} else if v.FirstFailure != nil {
 		fmt.Fprintf(&b, "\n%s: %s: %s\n", wd.T("report.first_failure"), wd.probeLabel(v.FirstFailure.Probe), wd.detail(v.FirstFailure.Code, v.FirstFailure.Reason))
 	}
+	if w := v.Watch; w != nil {
+		fmt.Fprintf(&b, "\n%s:\n", wd.T("report.section.watch"))
+		for _, s := range w.Summary {
+			b.WriteString(wrap(s, textWidth, "  ") + "\n")
+		}
+		for _, row := range w.lines() {
+			b.WriteString(wrap("- "+row.Time+"  "+row.what()+": "+row.Detail, textWidth, "    ")[2:] + "\n")
+		}
+		if m := w.moreLines(wd); m != "" {
+			b.WriteString(wrap(m, textWidth, "  ") + "\n")
+		}
+	}
 	if len(v.Others) > 0 {
 		fmt.Fprintf(&b, "\n%s:\n", wd.T("report.also_found"))
 		for _, f := range v.Others {

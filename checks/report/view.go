@@ -36,6 +36,8 @@ type view struct {
 	BrowserTitle string
 	Rows         []row
 	Run          []pair
+	// Watch is the watch's timeline and table; nil for a check alone.
+	Watch *watchView
 }
 
 type adminNote struct{ Title, Note string }
@@ -126,6 +128,7 @@ func newView(r Report, wd wording) view {
 	v.Browser, v.BrowserTitle = wd.browserPairs(r.Browser), wd.T("report.browser.title")
 	v.Rows = wd.rows(r)
 	v.Run = wd.runInfo(r)
+	v.Watch = wd.watchView(r)
 	return v
 }
 

@@ -39,10 +39,8 @@ type Checker struct {
 	// reports' and the browser page's; nil means English.
 	Words *i18n.Words
 	// NewSampler makes the Sampler of a watch of t: what changed under
-	// its connections, every WatchRequest.SampleEvery. nil: a watch
-	// samples nothing.
-	// TODO(issue 24): default to netenv.ReadSample/Changes once helper
-	// C's netenv.Sample is merged.
+	// its connections, every WatchRequest.SampleEvery. nil:
+	// MachineSampler, with ReadVPN.
 	NewSampler func(t engine.Target) Sampler
 	// Findings are the findings' words in the person's language; nil
 	// means those of Words' language. AdminFindings are the words of the
@@ -255,7 +253,7 @@ func (r *Run) diagnosisInput() diagnose.Input {
 	in := diagnose.Input{Outcome: r.Outcome, Other: r.Other, RequiredIdle: r.Outcome.Options.IdleRequired,
 		RequiredIdleSource: r.Outcome.Options.IdleNeedSource, SelfTest: r.Scope == ScopeSelfTest, Browser: r.Browser,
 		Catalogue: r.findings, AdminCatalogue: r.adminFindings}
-	// TODO(issue 24): in.Watch = r.Watch once helper B's diagnose.Input.Watch is merged.
+	in.Watch = r.Watch
 	if rt := r.Outcome.Route; rt != nil {
 		if p := rt.Proxy(); p != nil {
 			in.Env.ProxyURL, in.Env.ProxySource, in.Env.ProxyOrigin = p.Redacted(), string(rt.Source), rt.Origin
@@ -279,7 +277,7 @@ func (r *Run) diagnose() { r.Diagnosis = diagnose.Diagnose(r.diagnosisInput()) }
 // Report is the run's report; secrets are left out unless noRedact.
 func (r *Run) Report(noRedact bool) report.Report {
 	in := report.Input{Tool: r.Tool, Outcome: r.Outcome, Diagnosis: r.Diagnosis, NoRedact: noRedact, OSVersion: r.Machine.OSVersion, Scope: string(r.Scope), Browser: r.Browser}
-	// TODO(issue 24): in.Watch = r.Watch once helper D's report.Input.Watch is merged.
+	in.Watch = r.Watch
 	if v := r.Machine.VPN; v != nil {
 		in.VPN = report.VPNOf(*v)
 	}

@@ -33,7 +33,7 @@ type Sampler func(ctx context.Context) []engine.WatchEvent
 // run's target, through the route its check took, for w.For or until ctx
 // ends, and returns the run with the watch's log, diagnosed again: what
 // was seen so far is kept either way. Every SampleEvery it asks the
-// machine what changed (Checker.NewSampler; nil: no sampling). onEvent
+// machine what changed (Checker.NewSampler; nil: MachineSampler). onEvent
 // (nil: none) sees each event as it is logged, one call at a time; it
 // must return quickly.
 func (c *Checker) Watch(ctx context.Context, run *Run, w WatchRequest, onEvent func(engine.WatchEvent)) *Run {
@@ -57,11 +57,9 @@ func (c *Checker) Watch(ctx context.Context, run *Run, w WatchRequest, onEvent f
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	if c.NewSampler != nil {
-		sample := c.NewSampler(t)
-		every := orDefault(w.SampleEvery, DefaultSampleEvery)
-		wg.Go(func() { l.sample(wctx, sample, every) })
-	}
+	sample := c.sampler(t)
+	every := orDefault(w.SampleEvery, DefaultSampleEvery)
+	wg.Go(func() { l.sample(wctx, sample, every) })
 	_, err = (&engine.Runner{}).Watch(wctx, t, req.Options(), wo, l.add)
 	cancel()
 	wg.Wait()
