@@ -118,8 +118,9 @@ test: deps
 	CGO_ENABLED=0 $(GO) test ./checks/...
 	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test -race ./...
 	@# The window's run-state property test in full (500 sequences): under
-	@# -race above it runs 50.
-	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test ./ui/ -run '^TestRunStateProperty$$'
+	@# -race above it runs 50. Keep watching's layout at every fit size,
+	@# nine windows, which -race skips.
+	xvfb-run -a -s '-screen 0 1280x800x24' $(GO) test ./ui/ -run '^(TestRunStateProperty|TestWatchFits)$$'
 
 # Fuzz every parser of outside input for FUZZTIME each. go test takes one
 # -fuzz target per run, so they run one after another; crashers are kept in

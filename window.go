@@ -17,6 +17,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/assets"
 	"codeberg.org/wsdoctor/wsdoctor/checks/cli"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
@@ -52,6 +53,11 @@ func noCommand(langFlag, presetFile string, _ []string) int {
 		Check:      c.Check,
 		Idle:       c.Idle,
 		Connection: c.Connection,
+		// Keep watching: the watch's lengths are the window's choice; its
+		// intervals the defaults (25 s, 25 s, sampling every 10 s).
+		Watch: func(ctx context.Context, run *session.Run, length time.Duration, onEvent func(engine.WatchEvent)) *session.Run {
+			return c.Watch(ctx, run, session.WatchRequest{For: length}, onEvent)
+		},
 		Browser: func(ctx context.Context, run *session.Run, notLoaded func(page string)) (*session.Run, error) {
 			return c.BrowserWatch(ctx, run, func(page string) error {
 				u, err := url.Parse(page)

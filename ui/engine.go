@@ -32,6 +32,14 @@ type Engine struct {
 	// hidden.
 	Idle func(ctx context.Context, run *session.Run, length time.Duration) *session.Run
 
+	// Watch keeps connections open to the run's address through the
+	// run's route for length (0: until ctx ends), calls onEvent with each
+	// thing that happens to them, as it happens and from any goroutine,
+	// and returns run with what it saw, diagnosed again, also when ctx
+	// ends first (the user pressed Stop): Checker.Watch. Nil: no Keep
+	// watching on Result.
+	Watch func(ctx context.Context, run *session.Run, length time.Duration, onEvent func(engine.WatchEvent)) *session.Run
+
 	// Browser opens the run's address in the person's own browser and
 	// returns the run with its answer beside the check's, diagnosed again
 	// (Checker.Browser with the system's browser). It must return

@@ -149,6 +149,7 @@ type resultScreen struct {
 	idleEnd   time.Time
 
 	browser *browserBox
+	watch   *watchBox
 	// first is the first finding's title and explanation, which must be
 	// in view when the screen opens.
 	first []fyne.CanvasObject
@@ -178,6 +179,7 @@ func newResultScreen(z *Wizard) *resultScreen {
 	s.idleDone = wrapped("")
 	s.idleDone.Hide()
 	s.browser = newBrowserBox(z)
+	s.watch = newWatchBox(z)
 
 	s.fixBtn = newButton(l.T("window.result.fix"), func() { z.show(StepFix) }, z.escape)
 	s.fixBtn.Importance = widget.HighImportance
@@ -196,7 +198,7 @@ func newResultScreen(z *Wizard) *resultScreen {
 		s.banner, s.strip.root, s.compare, s.decide,
 		findTitle, s.findings,
 		container.NewHBox(s.fixBtn, s.again, s.shareBtn),
-		s.idleBox, s.idleDone, s.browser.root,
+		s.idleBox, s.idleDone, s.watch.root, s.browser.root,
 		widget.NewSeparator(),
 		pathTitle, container.NewPadded(s.path),
 	)
@@ -228,6 +230,8 @@ func (s *resultScreen) clear() {
 	s.idleDone.SetText("")
 	s.idleDone.Hide()
 	s.idleStart, s.idleEnd = time.Time{}, time.Time{}
+	s.watch.reset()
+	s.watch.root.Hide()
 }
 
 // update shows the current run.
@@ -291,6 +295,7 @@ func (s *resultScreen) update() {
 	} else if !s.z.idleBusy && s.idleDone.Text != l.T("window.idle.skipped") {
 		s.idleDone.Hide()
 	}
+	s.watch.update(run)
 	s.browser.update(run)
 	s.root.Refresh()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,13 @@ func (g *gatedEngine) check(ctx context.Context, req session.Request, onEvent fu
 	return run, nil
 }
 
+// watch draws one drop and holds on until stopped.
+func (g *gatedEngine) watch(ctx context.Context, run *session.Run, _ time.Duration, onEvent func(engine.WatchEvent)) *session.Run {
+	onEvent(engine.WatchEvent{At: time.Now(), Conn: engine.WatchSilent, Kind: engine.WatchDrop, EndedBy: engine.EndSilent})
+	<-ctx.Done()
+	return run
+}
+
 // idle holds on until skipped.
 func (g *gatedEngine) idle(ctx context.Context, run *session.Run, _ time.Duration) *session.Run {
 	<-ctx.Done()
@@ -97,12 +105,18 @@ func TestRunStateProperty(t *testing.T) {
 		sequences = 50
 	}
 	rng := rand.New(rand.NewPCG(21, 2026))
+	watched := 0 // sequences that kept watching a result
 	for seq := range sequences {
 		seed := rng.Uint64()
 		t.Run(fmt.Sprint(seq), func(t *testing.T) {
 			g := newGatedEngine()
-			h := newHarness(t, Engine{Check: g.check, Idle: g.idle})
+			h := newHarness(t, Engine{Check: g.check, Idle: g.idle, Watch: g.watch})
 			h.z.welcome.idle.SetSelectedIndex(1)
+			if seed%2 == 1 {
+				// Half the sequences start at an address that works, so
+				// that Keep watching is often offered.
+				h.z.welcome.address.SetText(addrB)
+			}
 			r := rand.New(rand.NewPCG(seed, 0))
 			var m runModel
 			var log []string
@@ -113,8 +127,15 @@ func TestRunStateProperty(t *testing.T) {
 					t.Fatalf("after %s: %v", strings.Join(log, ", "), err)
 				}
 			}
+			if slices.Contains(log, "keep watching") {
+				watched++
+			}
 		})
 	}
+	if watched == 0 {
+		t.Errorf("no sequence kept watching a result")
+	}
+	t.Logf("%d of %d sequences kept watching a result", watched, sequences)
 }
 
 // propertyStep does one random action and updates the model; it returns
@@ -135,7 +156,7 @@ func propertyStep(h *harness, g *gatedEngine, m *runModel, r *rand.Rand) string 
 		h.until("the first probe", func() bool { return z.checking.rows["dns"].state == rowRunning })
 		return true
 	}
-	switch r.IntN(10) {
+	switch r.IntN(11) {
 	case 0:
 		if z.step == StepWelcome && !m.running {
 			begin(func() { test.Tap(z.welcome.check) })
@@ -198,6 +219,19 @@ func propertyStep(h *harness, g *gatedEngine, m *runModel, r *rand.Rand) string 
 		addr := []string{addrA, addrB, addrA, addrB, "ws//nowhere", ""}[r.IntN(6)]
 		z.welcome.address.SetText(addr)
 		return "address " + addr
+	case 10:
+		b := z.result.watch
+		switch {
+		case b.busy:
+			test.Tap(b.stop)
+			h.until("the watch to stop", func() bool { return !b.busy })
+			return "stop watching"
+		case z.step == StepResult && b.root.Visible() && b.offer.Visible():
+			test.Tap(b.start)
+			h.until("the watch's drop", func() bool { return b.log.DropCount() == 1 })
+			return "keep watching"
+		}
+		return "watch"
 	default:
 		if z.step == StepWelcome && !m.running {
 			begin(func() { test.Tap(z.welcome.selfTest) })
@@ -236,6 +270,17 @@ func checkRunState(h *harness, m *runModel) error {
 		}
 	} else if z.step == StepResult && z.result.banner.text != z.lang.verdictText(z.run) {
 		return fmt.Errorf("banner %q, want %q", z.result.banner.text, z.lang.verdictText(z.run))
+	}
+	// The watch and its timeline belong to the run on screen, the title
+	// counts drops only while it goes on.
+	w := z.result.watch
+	switch {
+	case (w.busy || w.ended || len(w.log.Events) > 0) && (z.run == nil || !sameCheck(w.run, z.run)):
+		return fmt.Errorf("a watch's timeline (%d events) beside another run's result, or none", len(w.log.Events))
+	case z.run == nil && (w.live.Visible() || len(w.log.Events) > 0):
+		return fmt.Errorf("the timeline is shown with no run")
+	case w.busy != (z.Window.Title() != z.title):
+		return fmt.Errorf("watching %v, title %q", w.busy, z.Window.Title())
 	}
 	if z.prev != nil && (z.run == nil || z.prev.Request.Address != z.run.Request.Address) {
 		return fmt.Errorf("a before/after of another address")

@@ -12,12 +12,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
+	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
@@ -50,6 +53,13 @@ func TestScreenshots(t *testing.T) {
 		cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+r.screen+"/"+r.lang)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("%s/%s: %v\n%s", r.screen, r.lang, err, out)
+		}
+	}
+	for _, r := range watchShotRuns {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestWatchScreenshotVariant$")
+		cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+r.screen+"/"+r.lang)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("watch %s/%s: %v\n%s", r.screen, r.lang, err, out)
 		}
 	}
 }
@@ -144,4 +154,172 @@ func TestScreenshotVariant(t *testing.T) {
 	shoot("proxy-entered", echo.URL, "http://127.0.0.1:"+strconv.Itoa(checktest.FreePort(t)))
 	shoot("page-address", "http://"+pl.Addr().String()+"/workspace", "")
 	shoot("self-test", "", "")
+}
+
+// watchShotRuns are the Keep watching screens of docs/screenshots
+// (watch-timeline-*.png).
+var watchShotRuns = []struct{ screen, lang string }{
+	{"1093x614", "en"}, {"1093x614", "de"}, {"1093x614", "ja"}, {"1366x768-scale1.25", "en"},
+}
+
+// anHour is a watch's log as the window receives it, from 47 minutes ago:
+// a quiet connection forgotten by a NAT twice, all three dropped when the
+// Wi-Fi changed and when the computer slept, the busy one closed once by
+// the service.
+func anHour(start time.Time) []engine.WatchEvent {
+	at := func(m, s int) time.Time {
+		return start.Add(time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
+	}
+	opens := func(m, s int, conns ...string) []engine.WatchEvent {
+		var out []engine.WatchEvent
+		for _, c := range conns {
+			out = append(out, engine.WatchEvent{At: at(m, s), Conn: c, Kind: engine.WatchOpen, Took: 300 * time.Millisecond, Attempt: 1})
+		}
+		return out
+	}
+	all := engine.WatchConns
+	ev := []engine.WatchEvent{{At: at(0, 0), Kind: engine.WatchStart}}
+	ev = append(ev, opens(0, 1, all...)...)
+	ev = append(ev, engine.WatchEvent{At: at(6, 2), Conn: engine.WatchSilent, Kind: engine.WatchDrop, Age: 6 * time.Minute, EndedBy: engine.EndSilent})
+	ev = append(ev, opens(6, 4, engine.WatchSilent)...)
+	ev = append(ev, engine.WatchEvent{At: at(18, 30), Kind: engine.WatchChange, What: engine.ChangeWiFi, From: "Office", To: "Office-Guest"})
+	for _, c := range all {
+		ev = append(ev, engine.WatchEvent{At: at(18, 31), Conn: c, Kind: engine.WatchDrop, Age: 12 * time.Minute, EndedBy: engine.EndReset})
+	}
+	ev = append(ev, opens(18, 35, all...)...)
+	ev = append(ev, engine.WatchEvent{At: at(29, 10), Conn: engine.WatchSilent, Kind: engine.WatchDrop, Age: 10 * time.Minute, EndedBy: engine.EndSilent})
+	ev = append(ev, opens(29, 12, engine.WatchSilent)...)
+	ev = append(ev, engine.WatchEvent{At: at(38, 0), Kind: engine.WatchSleep, Took: 4 * time.Minute})
+	for _, c := range all {
+		ev = append(ev, engine.WatchEvent{At: at(38, 1), Conn: c, Kind: engine.WatchDrop, Age: 19 * time.Minute, EndedBy: engine.EndFIN})
+	}
+	ev = append(ev, opens(38, 3, all...)...)
+	ev = append(ev, engine.WatchEvent{At: at(44, 20), Conn: engine.WatchBusy, Kind: engine.WatchDrop, Age: 6 * time.Minute,
+		EndedBy: engine.EndCloseFrame, CloseCode: 1011, CloseReason: "internal error"})
+	ev = append(ev, engine.WatchEvent{At: at(44, 21), Conn: engine.WatchBusy, Kind: engine.WatchRetryFailed, Attempt: 1, Detail: "refused"})
+	return append(ev, opens(44, 23, engine.WatchBusy)...)
+}
+
+// TestWatchScreenshotVariant is one of TestScreenshots' Keep watching
+// windows: a real check of the reference server on loopback (a fake one
+// for TestWatchFits), then Keep watching for an hour with the events of
+// anHour handed to the window (an hour of real drops does not fit in a
+// test), the second drop's tip shown, scrolled to the timeline. Without WSDOCTOR_SCREENSHOTS it only
+// checks the layout (TestWatchFits).
+func TestWatchScreenshotVariant(t *testing.T) {
+	variant, dir := os.Getenv("WSDOCTOR_SHOT_VARIANT"), os.Getenv("WSDOCTOR_SCREENSHOTS")
+	if variant == "" {
+		t.Skip("run by TestScreenshots and TestWatchFits")
+	}
+	screen, lang, _ := strings.Cut(variant, "/")
+	i := 0
+	for i < len(fitScreens) && fitScreens[i].name != screen {
+		i++
+	}
+	if i == len(fitScreens) {
+		t.Fatalf("no screen %q", screen)
+	}
+	s := fitScreens[i]
+	echo, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer echo.Close()
+	words, findings := i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
+	c := &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"}, Words: words, Findings: findings,
+		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
+		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
+		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+	events := anHour(time.Now().Add(-47 * time.Minute))
+	watch := func(ctx context.Context, run *session.Run, _ time.Duration, onEvent func(engine.WatchEvent)) *session.Run {
+		for _, e := range events {
+			onEvent(e)
+		}
+		<-ctx.Done()
+		return run
+	}
+	check := c.Check
+	if dir == "" {
+		// Only the layout is checked: a fake check that works, quick
+		// under the race detector with the other windows in parallel.
+		check = (&fake{}).with(fakeDiagnose, companyEnv).check
+	}
+	h := newHarness(t, Engine{Check: check, Watch: watch, Words: words, Catalogue: findings})
+	h.app.Settings().SetTheme(forcedVariant{Theme(lang), theme.VariantLight})
+	cv := h.w.Canvas()
+	cv.(test.WindowlessCanvas).SetScale(s.scale)
+	h.w.Resize(fitSize(WindowSize(), s.w, s.h-int(40*s.scale), s.scale))
+	z := h.z
+	l := z.lang
+	z.title = "WebSocket Doctor"
+	z.welcome.address.SetText(echo.URL)
+	z.welcome.proxy.SetSelected(l.T("window.advanced.proxy_none"))
+	test.Tap(z.welcome.check)
+	h.until("the result", func() bool { return z.step == StepResult && !z.running && z.run != nil })
+	b := z.result.watch
+	b.length.SetSelectedIndex(1)
+	d := fyne.CurrentApp().Driver()
+	scrollTo := func() {
+		y := d.AbsolutePositionForObject(b.root).Y - d.AbsolutePositionForObject(z.scroll).Y + z.scroll.Offset.Y - theme.Padding()
+		z.scroll.Offset.Y = max(0, min(y, z.scroll.Content.MinSize().Height-z.scroll.Size().Height))
+		z.scroll.Refresh()
+	}
+	scrollTo()
+	for _, p := range layoutProblems(h.w, l) {
+		t.Errorf("%s, offered: %s", variant, p)
+	}
+	if !inView(z.scroll, b.start) {
+		t.Errorf("%s: Keep watching cannot be scrolled into view", variant)
+	}
+	test.Tap(b.start)
+	h.until("the hour's events", func() bool { return len(b.log.Events) == len(events) })
+	drops, _ := marks(b.line)
+	if len(drops) < 2 {
+		t.Fatalf("%d drop marks", len(drops))
+	}
+	test.Tap(drops[1])
+	scrollTo()
+	for _, p := range layoutProblems(h.w, l) {
+		t.Errorf("%s: %s", variant, p)
+	}
+	if !inView(z.scroll, b.line) {
+		t.Errorf("%s: the timeline is not in view", variant)
+	}
+	t.Logf("title: %s", h.w.Title())
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, "watch-timeline-"+screen+"-"+lang+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, cv.Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchFits lays Keep watching out, offered and running with an
+// hour's timeline, at the window size FitToScreen gives on each of
+// fitScreens, in English, German and Japanese: no text is cut, runs out
+// of the window or overlaps another (TestWatchScreenshotVariant, each in
+// a process of its own, as TestGoldenFit's). Under the race detector,
+// which makes each window ten times slower, it is left to make test's
+// plain run.
+func TestWatchFits(t *testing.T) {
+	if raceOn {
+		t.Skip("nine windows under -race: make test runs it without")
+	}
+	for _, s := range fitScreens {
+		for _, lang := range []string{"en", "de", "ja"} {
+			t.Run(s.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				cmd := exec.Command(os.Args[0], "-test.run", "^TestWatchScreenshotVariant$")
+				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%v\n%s", err, out)
+				}
+			})
+		}
+	}
 }

@@ -110,6 +110,9 @@ type Wizard struct {
 	prev     *shownRun
 	before   *shownRun
 	idleBusy bool
+	// title is the window's title, given back when a watch ends (the
+	// watch shows its count of drops there).
+	title string
 	// selfNote says, above every screen after Start, that the run is the
 	// self-test: this computer only.
 	selfNote fyne.CanvasObject
@@ -123,6 +126,7 @@ type Wizard struct {
 // runs and waits for it to end.
 func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	z := &Wizard{Window: w, eng: eng, lang: languageOf(eng), do: fyne.Do, settle: settleTime, cancels: map[string]context.CancelFunc{}}
+	z.title = w.Title()
 	l := z.lang
 	z.chooseFolder = z.folderDialog
 	z.openFolder = openInFileManager

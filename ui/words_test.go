@@ -25,6 +25,8 @@ var sameInEveryLanguage = []string{
 	"WebSocket Doctor", "Cookie", "Proxy", "VPN", "Internet", "Markdown", "OK", "Start", "Service", "Web",
 	"{probe}: {detail}", "http://proxy.example.com:8080", "1 minute", "2 minutes", "3 minutes", "5 minutes",
 	"Problem", "Stop", "Online", "Info", "Notes", "Note", "Options", ": ",
+	// The watch's: a list's comma, a lane's count, hours and minutes.
+	", ", "{lane}: {n}", "{h} h {min} min", "15 minutes",
 }
 
 // shownSameInEveryLanguage are texts on screen that are the same in
