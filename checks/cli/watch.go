@@ -174,6 +174,11 @@ func watchLine(words *i18n.Words, e engine.WatchEvent) string {
 	conn := words.T("cli.watch.conn." + e.Conn)
 	switch e.Kind {
 	case engine.WatchDrop:
+		if e.Conn == engine.WatchSilent && e.Idle > 0 && e.Age-e.Idle >= time.Second {
+			// The silent connection's quiet time is the network's idle
+			// limit; its age, how long the tests before took.
+			return words.T("cli.watch.drop_quiet", "time", at, "conn", conn, "age", words.Span(e.Age), "idle", words.Span(e.Idle), "how", endWords(words, e))
+		}
 		return words.T("cli.watch.drop", "time", at, "conn", conn, "age", words.Span(e.Age), "how", endWords(words, e))
 	case engine.WatchRetryFailed:
 		if e.Attempt != 1 {

@@ -94,6 +94,7 @@ func TestWatchLines(t *testing.T) {
 	at := time.Date(2026, 12, 6, 10, 0, 0, 0, time.Local)
 	events := []engine.WatchEvent{
 		{At: at, Conn: engine.WatchSilent, Kind: engine.WatchDrop, Age: 6 * time.Second, EndedBy: engine.EndSilent},
+		{At: at, Conn: engine.WatchSilent, Kind: engine.WatchDrop, Age: 19 * time.Second, Idle: 6 * time.Second, EndedBy: engine.EndSilent},
 		{At: at, Conn: engine.WatchPing, Kind: engine.WatchDrop, Age: 90 * time.Second, EndedBy: engine.EndCloseFrame, CloseCode: 1001},
 		{At: at, Conn: engine.WatchBusy, Kind: engine.WatchDrop, Age: time.Hour, EndedBy: engine.EndTLSAlert},
 		{At: at, Conn: engine.WatchBusy, Kind: engine.WatchDrop, EndedBy: engine.EndFIN},
@@ -120,6 +121,9 @@ func TestWatchLines(t *testing.T) {
 		if s := watchSummary(words, log); strings.Contains(s, "{") || strings.Contains(s, "cli.watch") {
 			t.Errorf("%s: summary %q", lang, s)
 		}
+	}
+	if s := watchLine(i18n.English(), events[1]); s != "10:00:00  Silent connection dropped after 19 s, the last 6 s quiet (went dead without a word)" {
+		t.Errorf("silent drop: %q", s)
 	}
 	if s := watchLine(i18n.English(), engine.WatchEvent{At: at, Conn: engine.WatchPing, Kind: engine.WatchOpen, Attempt: 1, Took: time.Second}); s != "" {
 		t.Errorf("an open at once has a line: %q", s)
