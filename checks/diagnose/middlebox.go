@@ -3,11 +3,13 @@ package diagnose
 // The products in the way, named by their maker: the fingerprints of
 // assets/middleboxes.json (data, not code), and a matcher that names a
 // product only on a strong sign (its certificate issuer) or on two weak
-// ones (headers, block page, proxy realm), never on one weak sign.
+// ones (headers, block page, proxy realm, the proxy script's host), never
+// on one weak sign.
 
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -37,7 +39,9 @@ type Middlebox struct {
 	BlockPage []string `json:"block_page"`
 	// ProxyRealm are words of its Proxy-Authenticate realm.
 	ProxyRealm []string `json:"proxy_realm"`
-	// PACHosts are host names its proxy scripts are served from.
+	// PACHosts are host names its proxy scripts are served from: where
+	// the run's proxy came from (proxy_origin) on one of them is a weak
+	// sign.
 	PACHosts []string `json:"pac_hosts"`
 	// Processes are the names of its programs or services on the
 	// computer, by GOOS.
@@ -140,6 +144,9 @@ func IdentifyAnswer(boxes []Middlebox, ev engine.Evidence) (Middlebox, []string,
 		if matchesAny(ev.Value(engine.KeyProxyAuth), m.ProxyRealm) {
 			signs = append(signs, engine.KeyProxyAuth)
 		}
+		if m.servesPAC(ev.Value(engine.KeyProxyOrigin)) {
+			signs = append(signs, engine.KeyProxyOrigin)
+		}
 		if len(signs) >= 2 {
 			slices.Sort(signs)
 			return m, signs, true
@@ -157,5 +164,29 @@ func (m Middlebox) shows(k, v string) bool {
 	if slices.Contains(blockPageKeys, k) && matchesAny(v, m.BlockPage) {
 		return true
 	}
+	if k == engine.KeyProxyOrigin {
+		return m.servesPAC(v)
+	}
 	return k == engine.KeyProxyAuth && matchesAny(v, m.ProxyRealm)
+}
+
+// servesPAC reports whether origins (where the run's proxy came from, one
+// a line) holds a proxy script's address on one of m's PAC hosts (the
+// host itself or a name under it): a weak sign, as anyone may name a
+// script so.
+func (m Middlebox) servesPAC(origins string) bool {
+	for _, o := range strings.Split(origins, "\n") {
+		u, err := url.Parse(strings.TrimSpace(o))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+			continue
+		}
+		h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		if slices.ContainsFunc(m.PACHosts, func(p string) bool {
+			p = strings.ToLower(p)
+			return p != "" && (h == p || strings.HasSuffix(h, "."+p))
+		}) {
+			return true
+		}
+	}
+	return false
 }

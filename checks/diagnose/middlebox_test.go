@@ -1,6 +1,7 @@
 package diagnose_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,5 +86,24 @@ func TestIdentify(t *testing.T) {
 	}
 	if m, signs, ok := diagnose.IdentifyAnswer(boxes, two); !ok || m.ID != "squid" || len(signs) != 2 {
 		t.Errorf("two weak signs: %v %v %v", m.ID, signs, ok)
+	}
+
+	// The proxy script's host is a weak sign: with the answer's
+	// Zscaler header it names Zscaler, alone it names nobody, and a host
+	// that only ends in the same letters is not the product's.
+	var pac, pacAndHeader, lookalike engine.Evidence
+	pac.Set(engine.KeyProxyOrigin, "https://pac.zscalertwo.net/acme.example/proxy.pac")
+	pacAndHeader.Set(engine.KeyProxyOrigin, "https://pac.zscalertwo.net/acme.example/proxy.pac")
+	pacAndHeader.Set("x_zscaler_transaction_id", "a1b2c3")
+	lookalike.Set(engine.KeyProxyOrigin, "http://notpac.zscalertwo.net.evil.example/proxy.pac")
+	lookalike.Set("x_zscaler_transaction_id", "a1b2c3")
+	if m, _, ok := diagnose.IdentifyAnswer(boxes, pac); ok {
+		t.Errorf("a PAC host alone named %s", m.ID)
+	}
+	if m, signs, ok := diagnose.IdentifyAnswer(boxes, pacAndHeader); !ok || m.ID != "zscaler" || !slices.Contains(signs, engine.KeyProxyOrigin) {
+		t.Errorf("PAC host and header: %v %v %v, want zscaler by proxy_origin too", m.ID, signs, ok)
+	}
+	if m, _, ok := diagnose.IdentifyAnswer(boxes, lookalike); ok {
+		t.Errorf("a look-alike PAC host and one header named %s", m.ID)
 	}
 }

@@ -233,6 +233,7 @@ var tellTaleHeaders = []string{
 	"X-Amz-Cf-Id",
 	"X-Azure-Ref",
 	"X-Iinfo",
+	"X-Zscaler-Transaction-Id",
 	"Retry-After",
 }
 
