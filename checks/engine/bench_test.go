@@ -26,7 +26,7 @@ type benchTarget struct {
 }
 
 // relayedEcho starts the reference server behind a delaying relay.
-func relayedEcho(b *testing.B, secure bool) benchTarget {
+func relayedEcho(b testing.TB, secure bool) benchTarget {
 	b.Helper()
 	var cfg *tls.Config
 	var t benchTarget

@@ -236,18 +236,22 @@ func probeEcho(ctx context.Context, r *ProbeRun) Result {
 	}
 	ladder := ""
 	var ladderErr error
+	var ladderWriter <-chan struct{}
 	switch {
 	case r.Options.NoLadder:
 		res.Evidence.Set(KeyLadder, "off")
 	case readErr == nil && werr == nil && mangled == nil && echoed == data && pongDone() && ctx.Err() == nil:
 		// Everything came back: climb the integrity ladder on the same
 		// connection (probe_ladder.go).
-		ladder, ladderErr = r.runLadder(ctx, ws, &res.Evidence)
+		ladder, ladderWriter, ladderErr = r.runLadder(ctx, ws, &res.Evidence, largestEcho(plan))
 	default:
 		res.Evidence.Set(KeyLadder, "not_run")
 	}
 	ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), bound(closeWriteWait))
 	ws.Close()
+	if ladderWriter != nil {
+		<-ladderWriter
+	}
 	if !writerDone {
 		werr = <-writeDone
 	}
@@ -359,6 +363,17 @@ func isReadTimeout(ctx context.Context, err error) bool {
 		return true
 	}
 	return errors.Is(context.Cause(ctx), context.DeadlineExceeded) && errors.Is(err, net.ErrClosed)
+}
+
+// largestEcho is the size of plan's largest data message.
+func largestEcho(plan []*echoMsg) int {
+	n := 0
+	for _, m := range plan {
+		if m.kind != websocket.PingMessage && len(m.data) > n {
+			n = len(m.data)
+		}
+	}
+	return n
 }
 
 // matchEcho is the message not yet echoed that msg echoes exactly.

@@ -13,6 +13,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -119,27 +120,54 @@ func ladderPayload(kind, n int) []byte {
 	return b
 }
 
-// runLadder climbs the ladder on ws, one message at a time, stopping at
-// the first failure, and notes what it saw in e. It returns CodeOK,
-// CodeAltered or CodeSizeLimit, and the read error of a failed step.
-func (r *ProbeRun) runLadder(ctx context.Context, ws *websocket.Conn, e *Evidence) (string, error) {
+// runLadder climbs the ladder on ws and notes what it saw in e. echoed is
+// the largest message that already came back on ws (the echo probe's).
+//
+// The steps are written one after the other without waiting for echoes,
+// so the ladder costs a round trip and the time the bytes take, not a
+// round trip a step. Only one size not yet seen to pass is ever on the way
+// (the writer holds a 4 MiB step until a 1 MiB one came back): a middle
+// box that closes the connection on a size cannot take the blame for it
+// away from that size, even when echoes of smaller messages were still on
+// the way and are lost with the connection. The echoes come back in order
+// and are compared by hash; the first step whose echo fails decides.
+//
+// It returns CodeOK, CodeAltered or CodeSizeLimit, a channel closed when
+// the ladder's writer has ended (a failed ladder may leave it writing: the
+// caller closes the connection, then waits), and the read error of a
+// failed step.
+func (r *ProbeRun) runLadder(ctx context.Context, ws *websocket.Conn, e *Evidence, echoed int) (string, <-chan struct{}, error) {
 	max := r.Options.ladderMax()
 	start := r.Now()
-	sent, passed := 0, 0
-	rate := 0.0 // bytes echoed per second by the last step that passed
+	var plan []ladderStep
+	total := 0
+	for _, st := range ladderPlan(max) {
+		if total+st.size > ladderBudget {
+			break
+		}
+		plan = append(plan, st)
+		total += st.size
+	}
+	w := newLadderWriter(r, ws, plan, echoed)
+	w.ctxDeadline, w.hasDeadline = ctx.Deadline()
+	go w.write(ctx)
+	passed := 0
 	defer func() {
-		e.Set(KeyLadderSent, strconv.Itoa(sent))
+		e.Set(KeyLadderSent, strconv.Itoa(w.sentBytes()))
 		e.Set(KeyLadderMS, msString(r.Since(start)))
 		e.Set(KeyLadderPassed, strconv.Itoa(passed))
 	}()
+	finish := func(code string, err error) (string, <-chan struct{}, error) {
+		close(w.stop)
+		return code, w.done, err
+	}
 	mr := newMsgReader(ws, int64(max)+4096, ladderBudget+(1<<20))
-	for _, st := range ladderPlan(max) {
-		if sent+st.size > ladderBudget || ctx.Err() != nil {
+	rate := 0.0 // bytes a second the last step that passed came back at
+	for i, st := range plan {
+		if ctx.Err() != nil {
 			break
 		}
-		data := ladderPayload(st.kind, st.size)
-		want := sha256.Sum256(data)
-		fail := func(how string, err error) (string, error) {
+		fail := func(st ladderStep, how string, err error) (string, <-chan struct{}, error) {
 			e.Set(KeyLadderFailed, strconv.Itoa(st.size))
 			e.Set(KeyLadderFailedStep, st.name)
 			e.Set(KeyLadderHow, how)
@@ -148,59 +176,271 @@ func (r *ProbeRun) runLadder(ctx context.Context, ws *websocket.Conn, e *Evidenc
 				code = CodeAltered
 			}
 			e.Set(KeyLadder, code)
-			return code, err
+			return finish(code, err)
 		}
-		ws.EnableWriteCompression(st.compress)
-		stepStart := r.Now()
-		wdl := stepStart.Add(ladderWait + time.Duration(st.size>>20)*time.Second)
-		capped := false
-		if dl, ok := ctx.Deadline(); ok && dl.Add(-ladderDeadlineSlack).Before(wdl) {
-			// Our own deadline first: the probe's closes the connection.
-			wdl, capped = dl.Add(-ladderDeadlineSlack), true
+		unfinished := func() (string, <-chan struct{}, error) {
+			e.Set(KeyLadder, "unfinished")
+			e.Set(KeyLadderFailedStep, st.name)
+			return finish(CodeOK, nil)
 		}
-		ws.SetWriteDeadline(wdl)
-		// Write and read at once: a big message's echo may start coming
-		// back before it is all sent.
-		werr := make(chan error, 1)
-		go func() { werr <- ws.WriteMessage(st.kind, data) }()
-		sent += st.size
-		ws.SetReadDeadline(wdl)
+		w.waitFor(i, r.Now())
 		kind, got, err := mr.Next()
-		wErr := <-werr
-		if err == nil && wErr != nil {
-			err = wErr
-		}
-		if err != nil {
-			how := ladderFailure(err)
-			if how == "timeout" && st.size <= passed {
-				// A message this size already came back on this
-				// connection: a cap cannot explain the silence, a slow
-				// path or a busy computer can (compressing 1 MiB of text
-				// takes seconds under the race detector). Not a limit.
-				e.Set(KeyLadder, "unfinished")
-				e.Set(KeyLadderFailedStep, st.name)
-				return CodeOK, nil
+		base, wdl, capped := w.window(i)
+		if err == nil && kind == st.kind && w.sum(i) == sha256.Sum256(got) {
+			passed = st.size
+			w.passed(st.size)
+			if took := r.Since(base); took > 0 {
+				rate = float64(st.size) / took.Seconds()
 			}
-			if how == "timeout" && capped && !waitedEnough(wdl.Sub(stepStart), st.size, rate) {
-				// The probe's time ran out before this size could
-				// come back on this path: unfinished, not a limit.
-				e.Set(KeyLadder, "unfinished")
-				e.Set(KeyLadderFailedStep, st.name)
-				return CodeOK, nil
+			continue
+		}
+		if err == nil {
+			if later := w.later(i, kind, got); later >= 0 {
+				// This step's echo never came, a later one's did:
+				// the message was dropped on the way.
+				return fail(st, "timeout", fmt.Errorf("no echo of the %s message; the %s message's came back", stepWords(st), stepWords(plan[later])))
 			}
-			return fail(how, err)
+			return fail(st, "altered", fmt.Errorf("the %s message came back changed (%d bytes back)", stepWords(st), len(got)))
 		}
-		if kind != st.kind || sha256.Sum256(got) != want {
-			return fail("altered", fmt.Errorf("the %s message came back changed (%d bytes back)", strings.ReplaceAll(st.name, "_", " "), len(got)))
+		how := ladderFailure(err)
+		proven := w.provenSize()
+		if how == "timeout" && st.size <= proven {
+			// A message this size already came back on this
+			// connection: a cap cannot explain the silence, a slow
+			// path or a busy computer can (compressing 1 MiB of text
+			// takes seconds under the race detector). Not a limit.
+			return unfinished()
 		}
-		passed = st.size
-		if took := r.Since(stepStart); took > 0 {
-			rate = float64(st.size) / took.Seconds()
+		if how == "timeout" && capped && !waitedEnough(wdl.Sub(base), st.size, rate) {
+			// The probe's time ran out before this size could come
+			// back on this path: unfinished, not a limit.
+			return unfinished()
+		}
+		if (how == "close_1009" || how == "closed") && st.size <= proven {
+			// Closed while a size that passed was on its way back:
+			// the larger message on its way out closed it.
+			if j := w.firstAbove(proven); j >= 0 {
+				st = plan[j]
+			}
+		}
+		return fail(st, how, err)
+	}
+	if ctx.Err() != nil || passed < lastSize(plan) {
+		e.Set(KeyLadder, "unfinished")
+		return finish(CodeOK, nil)
+	}
+	e.Set(KeyLadder, "passed")
+	return finish(CodeOK, nil)
+}
+
+// stepWords is a step's name in words: "binary 1mib".
+func stepWords(st ladderStep) string { return strings.ReplaceAll(st.name, "_", " ") }
+
+// lastSize is the size of plan's last step.
+func lastSize(plan []ladderStep) int {
+	if len(plan) == 0 {
+		return 0
+	}
+	return plan[len(plan)-1].size
+}
+
+// ladderWriter writes the ladder's steps one after the other, holding each
+// step until the sizes below it have passed (all but the next size up),
+// and tells the reader when each started, so that a step's wait for its
+// echo counts from when it could come back: after its write started and
+// after the echo before it.
+type ladderWriter struct {
+	run         *ProbeRun
+	ws          *websocket.Conn
+	plan        []ladderStep
+	ctxDeadline time.Time
+	hasDeadline bool
+	stop        chan struct{} // closed by the reader: write no more
+	done        chan struct{} // closed when write returns
+	progress    chan struct{} // a size passed: the writer may go on
+
+	mu      sync.Mutex
+	proven  int         // the largest message that came back
+	cur     int         // the step the reader waits for; -1 before
+	from    time.Time   // when the reader began to wait for it
+	started []time.Time // when each step's write started
+	sums    [][sha256.Size]byte
+	sent    int
+}
+
+func newLadderWriter(r *ProbeRun, ws *websocket.Conn, plan []ladderStep, proven int) *ladderWriter {
+	return &ladderWriter{run: r, ws: ws, plan: plan, proven: proven, cur: -1,
+		started: make([]time.Time, len(plan)), sums: make([][sha256.Size]byte, len(plan)),
+		stop: make(chan struct{}), done: make(chan struct{}), progress: make(chan struct{}, 1)}
+}
+
+// write sends every step, stopping at the first error or when told.
+func (w *ladderWriter) write(ctx context.Context) {
+	defer close(w.done)
+	defer w.ws.EnableWriteCompression(true)
+	for i, st := range w.plan {
+		for !w.mayWrite(i) {
+			select {
+			case <-w.progress:
+			case <-w.stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case <-w.stop:
+			return
+		case <-ctx.Done():
+			return
+		default:
+		}
+		data := ladderPayload(st.kind, st.size)
+		now := w.run.Now()
+		w.mu.Lock()
+		w.sums[i] = sha256.Sum256(data)
+		w.started[i] = now
+		w.sent += st.size
+		if w.cur == i {
+			w.setDeadline(i)
+		}
+		w.mu.Unlock()
+		w.ws.EnableWriteCompression(st.compress)
+		wdl, _ := w.deadline(i, now, now)
+		w.ws.SetWriteDeadline(wdl)
+		if err := w.ws.WriteMessage(st.kind, data); err != nil {
+			// The reader meets what ended the connection, or no
+			// echo within its wait.
+			return
 		}
 	}
-	ws.EnableWriteCompression(true)
-	e.Set(KeyLadder, "passed")
-	return CodeOK, nil
+}
+
+// mayWrite reports whether step i may go out now: its size came back
+// already, or it is the next size up and nothing larger is on the way.
+func (w *ladderWriter) mayWrite(i int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	size := w.plan[i].size
+	if size <= w.proven {
+		return true
+	}
+	for _, st := range w.plan[:i] {
+		if st.size > w.proven && st.size < size {
+			return false // a smaller size not yet seen to pass
+		}
+	}
+	return true
+}
+
+// passed notes that a message of size bytes came back.
+func (w *ladderWriter) passed(size int) {
+	w.mu.Lock()
+	if size > w.proven {
+		w.proven = size
+	}
+	w.mu.Unlock()
+	select {
+	case w.progress <- struct{}{}:
+	default:
+	}
+}
+
+// provenSize is the largest message that came back.
+func (w *ladderWriter) provenSize() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.proven
+}
+
+// firstAbove is the first step written that is larger than size, or -1.
+func (w *ladderWriter) firstAbove(size int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for j, st := range w.plan {
+		if st.size > size && !w.started[j].IsZero() {
+			return j
+		}
+	}
+	return -1
+}
+
+// deadline is when step i's echo is overdue, waiting from the later of
+// from and the step's start: ladderWait and a second a MiB, or the probe's
+// deadline less ladderDeadlineSlack if that comes first (capped).
+func (w *ladderWriter) deadline(i int, from, started time.Time) (time.Time, bool) {
+	base := from
+	if started.After(base) {
+		base = started
+	}
+	dl := base.Add(ladderWait + time.Duration(w.plan[i].size>>20)*time.Second)
+	if w.hasDeadline && w.ctxDeadline.Add(-ladderDeadlineSlack).Before(dl) {
+		// Our own deadline first: the probe's closes the connection.
+		return w.ctxDeadline.Add(-ladderDeadlineSlack), true
+	}
+	return dl, false
+}
+
+// setDeadline sets the read deadline of step i, the reader's; w.mu held.
+func (w *ladderWriter) setDeadline(i int) {
+	started := w.started[i]
+	if started.IsZero() {
+		// Not written yet (held, or the writer is behind): wait from
+		// now; the writer moves the deadline when the step starts.
+		started = w.from
+	}
+	dl, _ := w.deadline(i, w.from, started)
+	w.ws.SetReadDeadline(dl)
+}
+
+// waitFor makes step i the one the reader waits for from now, and sets
+// the read deadline.
+func (w *ladderWriter) waitFor(i int, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.cur, w.from = i, now
+	w.setDeadline(i)
+}
+
+// window is the reader's wait for step i: when it counts from (the later
+// of the wait's start and the step's), when it ends, and whether the
+// probe's deadline cut it short.
+func (w *ladderWriter) window(i int) (time.Time, time.Time, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	base := w.from
+	if w.started[i].After(base) {
+		base = w.started[i]
+	}
+	dl, capped := w.deadline(i, base, base)
+	return base, dl, capped
+}
+
+// sum is step i's hash (its echo has come, so it was written).
+func (w *ladderWriter) sum(i int) [sha256.Size]byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sums[i]
+}
+
+// later is the step after i that (kind, got) echoes, or -1.
+func (w *ladderWriter) later(i, kind int, got []byte) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	h := sha256.Sum256(got)
+	for j := i + 1; j < len(w.plan); j++ {
+		if !w.started[j].IsZero() && w.plan[j].kind == kind && w.sums[j] == h {
+			return j
+		}
+	}
+	return -1
+}
+
+// sentBytes is what the writer has sent (or begun to send).
+func (w *ladderWriter) sentBytes() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sent
 }
 
 // waitedEnough reports whether a step of size bytes that got no echo

@@ -74,6 +74,16 @@ func TestLadder(t *testing.T) {
 			ev: map[string]string{"ladder": "size_limit", "ladder_how": "close_1009", "ladder_passed_bytes": strconv.Itoa(mib), "ladder_failed_bytes": strconv.Itoa(4 * mib)},
 		},
 		{
+			// The default ladder: both 1 MiB steps go out together,
+			// neither comes back; the first is the one named.
+			name: "dropped above 64 KiB",
+			url: func(t *testing.T) string {
+				return checktest.FrameRelay(t, hostPort(t, startRef(t, nil)), "/ws", checktest.DropAbove, 64<<10)
+			},
+			status: engine.Warn, code: engine.CodeSizeLimit,
+			ev: map[string]string{"ladder": "size_limit", "ladder_how": "timeout", "ladder_failed_step": "binary_1mib", "ladder_passed_bytes": strconv.Itoa(64 << 10)},
+		},
+		{
 			name: "dropped above 4 MiB",
 			url: func(t *testing.T) string {
 				return checktest.FrameRelay(t, hostPort(t, big(t)), "/ws", checktest.DropAbove, 4*mib)
