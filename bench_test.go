@@ -32,14 +32,16 @@ func buildStatic(b *testing.B, dir, pkg string) string {
 	return bin
 }
 
-// paired runs a and b in turn b.N times each and reports each one's
-// mean in ms and the ratio a/b.
-func paired(b *testing.B, aName string, a []string, bName string, y []string) {
+// paired runs a and b in turn b.N times each, with env added to the
+// environment, and reports each one's mean in ms and the ratio a/b.
+func paired(b *testing.B, env []string, aName string, a []string, bName string, y []string) {
 	b.Helper()
 	var ta, tb time.Duration
 	run := func(args []string) time.Duration {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), env...)
 		start := time.Now()
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("%v: %v\n%s", args, err, out)
 		}
 		return time.Since(start)
@@ -63,12 +65,16 @@ func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	cli := buildStatic(b, dir, ".")
 	bare := buildStatic(b, dir, "./testdata/bare")
-	paired(b, "cli", []string{cli, "version"}, "bare", []string{bare})
+	paired(b, nil, "cli", []string{cli, "version"}, "bare", []string{bare})
 }
 
 // BenchmarkCheckProcess: a whole `wsdoctor-cli check` (every probe, no
 // idle test) of an echo server 50 ms away each way, against the floor: one
-// gorilla handshake and one echo, as a process too (testdata/floor).
+// gorilla handshake and one echo, as a process too (testdata/floor). For
+// wss:// the test authority is the machine's (SSL_CERT_FILE), as a
+// service's is: neither is given a CA file to read first. The no-ladder
+// runs are the same check without the integrity ladder, whose
+// 2 MiB each way cost a round trip more than one echo by their nature.
 func BenchmarkCheckProcess(b *testing.B) {
 	dir := b.TempDir()
 	cli := buildStatic(b, dir, ".")
@@ -80,11 +86,11 @@ func BenchmarkCheckProcess(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			var cfg *tls.Config
-			caFile := ""
+			var env []string
 			if secure {
 				ca := checktest.NewCA(b)
 				cfg = &tls.Config{Certificates: []tls.Certificate{ca.Valid(b)}}
-				caFile = ca.WriteFile(b)
+				env = []string{"SSL_CERT_FILE=" + ca.WriteFile(b), "SSL_CERT_DIR=" + b.TempDir()}
 			}
 			srv, err := refserver.StartTLS("127.0.0.1:0", cfg)
 			if err != nil {
@@ -95,11 +101,10 @@ func BenchmarkCheckProcess(b *testing.B) {
 			url := name + "://" + relay.Addr + "/ws"
 			check := []string{cli, "check", url, "--quiet", "--timeout", "10s"}
 			bare := []string{floor, url}
-			if secure {
-				check = append(check, "--ca", caFile)
-				bare = append(bare, caFile)
-			}
-			paired(b, "check", check, "floor", bare)
+			b.Run("full", func(b *testing.B) { paired(b, env, "check", check, "floor", bare) })
+			b.Run("no-ladder", func(b *testing.B) {
+				paired(b, env, "check", append(check[:len(check):len(check)], "--no-ladder"), "floor", bare)
+			})
 		})
 	}
 }

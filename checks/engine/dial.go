@@ -30,18 +30,53 @@ const fallbackDelay = 250 * time.Millisecond
 // is a *netenv.ProxyError, which Classify codes proxy_unreachable,
 // proxy_auth_required, proxy_refused_connect or proxy_error.
 func (r *ProbeRun) DialTarget(ctx context.Context) (net.Conn, error) {
-	if !r.direct {
+	if r.direct {
+		return r.dialDirect(ctx)
+	}
+	if r.shared.routeKnown == nil || r.shared.routeKnown() {
 		if route := r.Route(); !route.Direct() || route.Err != nil {
 			return r.dialRoute(ctx, route)
 		}
+		return r.dialDirect(ctx)
 	}
-	return r.dialDirect(ctx)
+	// The route waits for the machine's proxy settings (on Linux a
+	// gsettings run, several ms): connect directly meanwhile, as the tcp
+	// probe does anyway, and keep the connection if the route is direct.
+	type dialed struct {
+		c    net.Conn
+		err  error
+		took time.Duration
+	}
+	ch := make(chan dialed, 1)
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	t0 := r.Now()
+	r.shared.emit(Event{Kind: EventPhase, Probe: r.probe, Phase: PhaseConnect, Time: t0})
+	go func() {
+		c, err := r.dialAddrs(dctx)
+		ch <- dialed{c, err, r.Since(t0)}
+	}()
+	if route := r.Route(); !route.Direct() || route.Err != nil {
+		cancel()
+		if d := <-ch; d.c != nil {
+			d.c.Close()
+		}
+		return r.dialRoute(ctx, route)
+	}
+	d := <-ch
+	r.Record(PhaseConnect, t0, d.took)
+	return d.c, d.err
 }
 
 // dialDirect is DialTarget without a proxy.
 func (r *ProbeRun) dialDirect(ctx context.Context) (net.Conn, error) {
 	end := r.Begin(PhaseConnect)
 	defer end()
+	return r.dialAddrs(ctx)
+}
+
+// dialAddrs connects to the target's addresses, untimed.
+func (r *ProbeRun) dialAddrs(ctx context.Context) (net.Conn, error) {
 	addrs := r.Addrs()
 	if len(addrs) == 0 {
 		return r.Dial(ctx, "tcp", r.Target.HostPort())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/internal/bounded"
@@ -122,8 +123,9 @@ func (o Options) deadline() time.Duration     { return orDefault(o.Deadline, Def
 
 // TLSSetup is what the options' files hold, loaded once per run.
 type TLSSetup struct {
-	// Roots are the OS roots plus CAFile; nil means the OS roots alone.
-	Roots *x509.CertPool
+	// roots are the OS roots plus CAFile, made on first use (Roots);
+	// nil means the OS roots alone.
+	roots func() *x509.CertPool
 	// ExtraRoots are the certificates from CAFile alone.
 	ExtraRoots *x509.CertPool
 	// ClientCerts holds the client certificate, if one was given.
@@ -144,12 +146,17 @@ func (o Options) LoadTLS() (TLSSetup, error) {
 		if !extra.AppendCertsFromPEM(pem) {
 			return s, fmt.Errorf("read CA file %s: no PEM certificate in it", o.CAFile)
 		}
-		roots, err := x509.SystemCertPool()
-		if err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
-		roots.AppendCertsFromPEM(pem)
-		s.Roots, s.ExtraRoots = roots, extra
+		// Reading the OS roots takes 8-16 ms: Warm starts it while
+		// the connections are being made, and Roots waits for it.
+		s.roots = sync.OnceValue(func() *x509.CertPool {
+			roots, err := x509.SystemCertPool()
+			if err != nil || roots == nil {
+				roots = x509.NewCertPool()
+			}
+			roots.AppendCertsFromPEM(pem)
+			return roots
+		})
+		s.ExtraRoots = extra
 	}
 	if (o.ClientCert == "") != (o.ClientKey == "") {
 		return s, fmt.Errorf("client certificate: give both the certificate and the key file")
@@ -164,12 +171,37 @@ func (o Options) LoadTLS() (TLSSetup, error) {
 	return s, nil
 }
 
+// Roots are the OS roots plus the CA file's, or nil for the OS roots alone.
+func (s TLSSetup) Roots() *x509.CertPool {
+	if s.roots == nil {
+		return nil
+	}
+	return s.roots()
+}
+
+// Warm reads the roots a TLS handshake verifies with in the background, so
+// that they are there when the first certificate arrives a round trip
+// later; wait returns once they are.
+func (s TLSSetup) Warm() (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if s.roots != nil {
+			s.roots()
+		} else {
+			// crypto/tls's own: the OS roots, read once a process.
+			x509.SystemCertPool()
+		}
+	}()
+	return func() { <-done }
+}
+
 // Config is a TLS client configuration for host with these settings and the
 // given ALPN protocols.
 func (s TLSSetup) Config(host string, alpn ...string) *tls.Config {
 	return &tls.Config{
 		ServerName:         host,
-		RootCAs:            s.Roots,
+		RootCAs:            s.Roots(),
 		Certificates:       s.ClientCerts,
 		InsecureSkipVerify: s.Insecure,
 		NextProtos:         alpn,

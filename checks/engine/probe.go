@@ -87,8 +87,10 @@ type shared struct {
 	now      func() time.Time
 	emit     func(Event)
 
-	// route is the proxy decision, worked out once, on first use.
-	route func() netenv.Route
+	// route is the proxy decision, worked out once, on first use;
+	// routeKnown reports whether it has been.
+	route      func() netenv.Route
+	routeKnown func() bool
 
 	mu       sync.Mutex
 	results  map[string]Result

@@ -225,7 +225,7 @@ func handshakeAndVerify(ctx context.Context, r *ProbeRun, res Result) Result {
 	verify := func(roots *x509.CertPool) ([][]*x509.Certificate, error) {
 		return leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now})
 	}
-	osChains, osErr := verify(r.TLS.Roots)
+	osChains, osErr := verify(r.TLS.Roots())
 	if osErr == nil {
 		res.Evidence.Set(KeyVerifiedOS, "yes")
 	} else {

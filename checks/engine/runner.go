@@ -65,6 +65,9 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
+	if target.Secure() {
+		defer tlsSetup.Warm()()
+	}
 	probes := rn.Probes
 	if probes == nil {
 		probes = DefaultProbes()
@@ -152,6 +155,11 @@ func (rn *Runner) Run(ctx context.Context, target Target, opts Options) (Outcome
 		routed.Unlock()
 		return r
 	})
+	sh.routeKnown = func() bool {
+		routed.Lock()
+		defer routed.Unlock()
+		return routed.route != nil
+	}
 
 	done := make(map[string]chan struct{}, len(probes))
 	for _, p := range probes {
