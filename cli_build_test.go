@@ -14,7 +14,8 @@ import (
 // TestCLIBuild: `make build-cli`'s build (the tag nodesktop, no cgo) is a
 // static program without Fyne that runs the headless commands as the
 // window's binary does: version, help on no command, and a check of a
-// real echo server on loopback.
+// real echo server on loopback. Its packages do almost nothing at start-up
+// (checkLazyInit).
 func TestCLIBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds wsdoctor-cli")
@@ -61,6 +62,7 @@ func TestCLIBuild(t *testing.T) {
 	if out, code := run("version"); code != 0 || !strings.HasPrefix(out, "wsdoctor ") {
 		t.Errorf("version: exit %d\n%s", code, out)
 	}
+	checkLazyInit(t, bin)
 	if out, code := run(); code != 2 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "wsdoctor-cli check [URL]") {
 		t.Errorf("no command: exit %d, want 2 and the usage\n%s", code, out)
 	}

@@ -68,7 +68,7 @@ func noCommand(langFlag, presetFile string, _ []string) int {
 			}, notLoaded)
 		},
 		Preset:    uiPreset(pre),
-		Version:   cli.Version,
+		Version:   cli.BuildVersion(),
 		About:     cli.VersionString(),
 		Words:     words,
 		Catalogue: diagnose.MustCatalogue(words.Lang),

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -258,4 +259,6 @@ func (r *shownRun) problems() []diagnose.Finding {
 var allFormats = []string{"html", "json", "md", "text"}
 
 // formatExt is the file name extension of each format.
-var formatExt = map[string]string{"html": ".html", "json": ".json", "md": ".md", "text": ".txt"}
+var formatExt = sync.OnceValue(func() map[string]string {
+	return map[string]string{"html": ".html", "json": ".json", "md": ".md", "text": ".txt"}
+})

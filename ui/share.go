@@ -159,7 +159,7 @@ func reportName(run *shownRun, format string) string {
 	if day.IsZero() {
 		day = time.Now()
 	}
-	return fmt.Sprintf("wsdoctor-%s-%s%s", host, day.Format("2006-01-02-1504"), formatExt[format])
+	return fmt.Sprintf("wsdoctor-%s-%s%s", host, day.Format("2006-01-02-1504"), formatExt()[format])
 }
 
 // saveReport exports the run and writes it into the chosen folder under a

@@ -117,7 +117,9 @@ var (
 //go:embed page.html
 var pageSource string
 
-var page = template.Must(template.New("page").Parse(pageSource))
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageSource))
+})
 
 // Server serves the test page on a loopback port until it has the
 // browser's answer, or until Close.
@@ -345,7 +347,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	page.Execute(w, s.pageData())
+	page().Execute(w, s.pageData())
 }
 
 // pageData is what the page template reads: the server's values and the

@@ -25,6 +25,8 @@ import (
 )
 
 // Build information, set with -ldflags "-X wsdoctor/checks/cli.Version=...".
+// Read them through VersionString or BuildVersion, which complete them
+// from Go's build information on first use (stampBuildInfo).
 var (
 	Version = "dev"
 	Commit  = ""
@@ -95,6 +97,7 @@ func MainIn(words *i18n.Words, args []string, stdout, stderr io.Writer) int {
 // VersionString is the version line: version, commit and build date where
 // known.
 func VersionString() string {
+	stampBuildInfo()
 	s := "wsdoctor " + Version
 	if Commit != "" {
 		s += " (" + Commit
@@ -372,7 +375,7 @@ func (e Edges) check(ctx context.Context, words *i18n.Words, args []string, stdo
 }
 
 // Tool names this program in reports.
-func Tool() report.Tool { return report.Tool{Name: "wsdoctor", Version: Version} }
+func Tool() report.Tool { return report.Tool{Name: "wsdoctor", Version: BuildVersion()} }
 
 // progress prints a line as each probe starts and ends, its detail in the
 // language of words.

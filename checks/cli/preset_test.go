@@ -132,6 +132,7 @@ func TestPresetHeaders(t *testing.T) {
 }
 
 func TestVersionFromBuildInfo(t *testing.T) {
+	stampBuildInfo() // the test binary's own, before the fixtures below
 	defer func(v, c, d string) { Version, Commit, Date = v, c, d }(Version, Commit, Date)
 	Version, Commit, Date = "dev", "", ""
 	fillFromBuildInfo(&debug.BuildInfo{

@@ -1,16 +1,26 @@
 package cli
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"sync"
+)
 
-// init fills in what -ldflags did not set from the build information Go
-// records: the module version of `go install ...@v1.2.3`, and the commit and
-// its time when built from a git checkout with VCS stamping on.
-func init() {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return
+// stampBuildInfo fills in, once and on first use (not at start-up: the
+// build information is parsed text), what -ldflags did not set from the
+// build information Go records: the module version of `go install
+// ...@v1.2.3`, and the commit and its time when built from a git checkout
+// with VCS stamping on. Whatever reads Version, Commit or Date calls it
+// first.
+var stampBuildInfo = sync.OnceFunc(func() {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fillFromBuildInfo(bi)
 	}
-	fillFromBuildInfo(bi)
+})
+
+// BuildVersion is Version, completed from the build information.
+func BuildVersion() string {
+	stampBuildInfo()
+	return Version
 }
 
 func fillFromBuildInfo(bi *debug.BuildInfo) {

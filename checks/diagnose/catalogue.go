@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -106,26 +107,28 @@ var glossaryOrder = []string{
 
 // replacingCases are the cases whose words stand in for their finding's
 // instead of adding to them (CaseText.Replace): by finding ID.
-var replacingCases = map[string][]string{
-	IDWebSocketOK:            {"self_test"},
-	IDProxyAuthRequired:      {"windows_refused", "ticket_refused", "credentials_refused"},
-	IDProxySigninUnavailable: {"signin_needed"},
-	IDProxyBlocksCONN:        {"in_tunnel"},
-	IDTCPBlocked:             {"local_not_listening"},
-	IDServerNoWebSocket:      {"tls_port", "plain_port"},
-	IDBrowserDiffers:         {"browser_fails", "app_fails", "both_work", "both_fail"},
-	IDProxyIdleTimeout:       {"long_enough"},
-	// went_away after entered: the catalogue puts entered first, and the
-	// last replacing case's words stand.
-	IDProxyUnreachable: {enteredCase, "went_away"},
-	IDProxyConfigured:  {enteredCase},
-	// SignalR's and SockJS's fallbacks: the same words for the person, the
-	// framework's own transports in the admin note.
-	IDFallbackWorks:  {"signalr", "sockjs"},
-	IDFallbackBroken: {"signalr", "sockjs"},
-	// A stream held on the service's side: its team, not the person's IT.
-	IDFallbackBuffered: {"service_side"},
-}
+var replacingCases = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		IDWebSocketOK:            {"self_test"},
+		IDProxyAuthRequired:      {"windows_refused", "ticket_refused", "credentials_refused"},
+		IDProxySigninUnavailable: {"signin_needed"},
+		IDProxyBlocksCONN:        {"in_tunnel"},
+		IDTCPBlocked:             {"local_not_listening"},
+		IDServerNoWebSocket:      {"tls_port", "plain_port"},
+		IDBrowserDiffers:         {"browser_fails", "app_fails", "both_work", "both_fail"},
+		IDProxyIdleTimeout:       {"long_enough"},
+		// went_away after entered: the catalogue puts entered first, and the
+		// last replacing case's words stand.
+		IDProxyUnreachable: {enteredCase, "went_away"},
+		IDProxyConfigured:  {enteredCase},
+		// SignalR's and SockJS's fallbacks: the same words for the person, the
+		// framework's own transports in the admin note.
+		IDFallbackWorks:  {"signalr", "sockjs"},
+		IDFallbackBroken: {"signalr", "sockjs"},
+		// A stream held on the service's side: its team, not the person's IT.
+		IDFallbackBuffered: {"service_side"},
+	}
+})
 
 // enteredCase is the case of a finding about the proxy that the person
 // entered for the check (proxy_source "option": the window's advanced
@@ -187,7 +190,9 @@ var requiredAdmin = []string{
 	"idle_unmeasured", "tls_exempt", "findings", "footer", "lifetime_measured", "need_source", "watch",
 }
 
-var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{([^{}]*)\}`)
+})
 
 // NewCatalogue is the diagnosis's words in w's language, checked: every
 // finding ID with a title, an explanation and steps (but for the good news
@@ -272,7 +277,7 @@ func decodeCatalogue(w *i18n.Words) (*Catalogue, []error) {
 			if t.Cases == nil {
 				t.Cases = map[string]CaseText{}
 			}
-			ct.Replace = slices.Contains(replacingCases[id], cs)
+			ct.Replace = slices.Contains(replacingCases()[id], cs)
 			t.Cases[cs] = ct
 		}
 		c.Findings[id] = t
@@ -312,7 +317,7 @@ func (c *Catalogue) validate() error {
 			bad("%s: empty", where)
 			return
 		}
-		for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		for _, m := range placeholderRE().FindAllStringSubmatch(s, -1) {
 			if !slices.Contains(placeholderNames, m[1]) {
 				bad("%s: unknown placeholder {%s}", where, m[1])
 			}
@@ -338,7 +343,7 @@ func (c *Catalogue) validate() error {
 		if t.Admin != "" {
 			checkText(id+".admin", t.Admin)
 		}
-		for _, cs := range Cases[id] {
+		for _, cs := range Cases()[id] {
 			ct, ok := t.Cases[cs]
 			if !ok {
 				bad("finding %s: case %s missing", id, cs)
@@ -367,7 +372,7 @@ func (c *Catalogue) validate() error {
 			}
 		}
 		for cs := range t.Cases {
-			if !slices.Contains(Cases[id], cs) {
+			if !slices.Contains(Cases()[id], cs) {
 				bad("finding %s: case %s is raised by no rule", id, cs)
 			}
 		}
@@ -429,9 +434,9 @@ func (c *Catalogue) validate() error {
 			bad("glossary %s: missing", id)
 		}
 	}
-	for id, cases := range replacingCases {
+	for id, cases := range replacingCases() {
 		for _, cs := range cases {
-			if !slices.Contains(Cases[id], cs) {
+			if !slices.Contains(Cases()[id], cs) {
 				bad("finding %s: replacing case %s is raised by no rule", id, cs)
 			}
 		}
@@ -452,7 +457,7 @@ func (c *Catalogue) Label(key string) string { return c.Labels[key] }
 // fallback word. Values were cleaned when they were made and are never
 // read again for placeholders, so a value cannot inject one.
 func (c *Catalogue) fill(s string, vars map[string]string) string {
-	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
+	return placeholderRE().ReplaceAllStringFunc(s, func(m string) string {
 		name := m[1 : len(m)-1]
 		if v, ok := vars[name]; ok && v != "" {
 			return v
@@ -501,7 +506,7 @@ func (c *Catalogue) render(rs []raised, rawVars map[string]string) []Finding {
 	out := make([]Finding, 0, len(rs))
 	for _, r := range rs {
 		t := c.Findings[r.id]
-		if rawVars["proxy_source"] == "option" && slices.Contains(Cases[r.id], enteredCase) && !slices.Contains(r.cases, enteredCase) {
+		if rawVars["proxy_source"] == "option" && slices.Contains(Cases()[r.id], enteredCase) && !slices.Contains(r.cases, enteredCase) {
 			r.cases = append([]string{enteredCase}, r.cases...)
 		}
 		f := Finding{

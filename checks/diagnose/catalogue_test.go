@@ -201,7 +201,7 @@ func TestCoverage(t *testing.T) {
 			if !slices.Contains(diagnose.IDs, id) {
 				t.Errorf("%s %q: unknown finding %s", it.Article, it.Item, id)
 			}
-			if cs != "" && !slices.Contains(diagnose.Cases[id], cs) {
+			if cs != "" && !slices.Contains(diagnose.Cases()[id], cs) {
 				t.Errorf("%s %q: %s has no case %s", it.Article, it.Item, id, cs)
 			}
 		}

@@ -198,8 +198,8 @@ func (f *facts) placeholders() map[string]string {
 	}
 	// The app's framework and its streaming fallback, by their own
 	// names (the same in every language), and what held the stream.
-	set("framework", frameworkNames[f.ev(engine.ProbeFallback, engine.KeyFallbackFramework)])
-	set("stream_transport", streamTransportNames[f.ev(engine.ProbeFallback, engine.KeyFallbackStreamTransport)])
+	set("framework", frameworkNames()[f.ev(engine.ProbeFallback, engine.KeyFallbackFramework)])
+	set("stream_transport", streamTransportNames()[f.ev(engine.ProbeFallback, engine.KeyFallbackStreamTransport)])
 	set("held_by", f.ev(engine.ProbeFallback, engine.KeyFallbackHeldBy))
 	set("pac_error", f.pacError())
 	set("firefox_proxy", f.ev(engine.ProbeProxy, KeyFirefoxProxy))

@@ -1,5 +1,7 @@
 package diagnose
 
+import "sync"
+
 // The finding IDs: the contract reports and support teams rely on, the
 // order of the connection's path that breaks ties between findings (IDs),
 // and the variants of each finding's text a rule can ask for (Cases).
@@ -183,58 +185,61 @@ var IDs = []string{
 }
 
 // Cases are the variants of a finding's text a rule can ask for; the
-// catalogue must have every one (checked when it is loaded).
-var Cases = map[string][]string{
-	IDNoNetwork:              {"no_route", "unreachable", "no_answer"},
-	IDDNSFailure:             {"nxdomain", "no_answer", "proxy_may_resolve"},
-	IDProxyUnreachable:       {"refused", "timeout", "nxdomain", "went_away", "entered"}, // entered: enteredCase
-	IDProxyAuthRequired:      {"schemes", "windows_refused", "ticket_refused", "credentials_refused"},
-	IDProxySigninUnavailable: {"signin_needed"},
-	IDProxyBlocksCONN:        append([]string{"block_page", "in_tunnel"}, vendorCases("network")...), // in_tunnel: ruleTunnelPage; vendor_<id>: ruleMiddlebox
-	IDProxyCannotReach:       {"dns", "refused", "timeout"},
-	IDTCPBlocked:             {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
-	IDPlainWSBlocked:         {"target_plain", "target_secure"},
-	IDTLSVersion:             {"middle_box"},
-	IDTLSIntercepted:         append([]string{"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"}, vendorCases("network", "endpoint")...), // vendor_<id>: assets/middleboxes.json
-	IDTLSCertInvalid:         {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
-	IDProxyStripsUpg:         append([]string{"direct_works", "same_as_get", "closed", "plain", "hidden"}, vendorCases("network")...),
-	IDServerRefused:          {"login", "forbidden"},
-	IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same",
-		"closed_all", "not_http", "headers_too_large", "tls_port", "plain_port"}, // the last five: ruleHostile
-	IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
-	IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end", "this_computer", "invalid_utf8", "too_large"},
-	IDConnectionDropped:  {"reset", "no_frame"},
-	IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy", "long_enough", "need_source", "watch"},
-	IDVPNActive:          {"with_failure"},
-	IDProxyConfigured:    {"pac", "signed_in", "entered"}, // entered: enteredCase
-	IDFirefoxOwnProxy:    {},
-	IDCauseUnknown:       {},
-	IDCheckIncomplete:    {"cancelled", "deadline"},
-	IDWebSocketOK:        {"self_test", "watch_steady"},
-	IDAddressNeeded:      {},
-	IDBrowserDiffers:     browserCases,
-	IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
-	IDClientCertRequired: {"none_given", "not_accepted", "refused", "cas"},
-	IDPACBroken:          {},
-	IDCompressionInvalid: {"works_without"},
+// catalogue must have every one (checked when it is loaded). Built on
+// first use: the vendor cases come from assets/middleboxes.json.
+var Cases = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		IDNoNetwork:              {"no_route", "unreachable", "no_answer"},
+		IDDNSFailure:             {"nxdomain", "no_answer", "proxy_may_resolve"},
+		IDProxyUnreachable:       {"refused", "timeout", "nxdomain", "went_away", "entered"}, // entered: enteredCase
+		IDProxyAuthRequired:      {"schemes", "windows_refused", "ticket_refused", "credentials_refused"},
+		IDProxySigninUnavailable: {"signin_needed"},
+		IDProxyBlocksCONN:        append([]string{"block_page", "in_tunnel"}, vendorCases("network")...), // in_tunnel: ruleTunnelPage; vendor_<id>: ruleMiddlebox
+		IDProxyCannotReach:       {"dns", "refused", "timeout"},
+		IDTCPBlocked:             {"refused", "timeout", "reset", "unreachable", "partial", "other_port_ok", "during_tls", "vpn", "vpn_unknown", "local_not_listening"},
+		IDPlainWSBlocked:         {"target_plain", "target_secure"},
+		IDTLSVersion:             {"middle_box"},
+		IDTLSIntercepted:         append([]string{"product", "company_ca", "internal", "not_trusted", "differs_direct", "unexpected_issuer", "public_issuer"}, vendorCases("network", "endpoint")...), // vendor_<id>: assets/middleboxes.json
+		IDTLSCertInvalid:         {"cert_expired", "cert_not_yet_valid", "cert_hostname", "cert_self_signed", "cert_unknown_authority", "cert_invalid", "insecure"},
+		IDProxyStripsUpg:         append([]string{"direct_works", "same_as_get", "closed", "plain", "hidden"}, vendorCases("network")...),
+		IDServerRefused:          {"login", "forbidden"},
+		IDServerNoWebSocket: {"iis", "redirect", "not_found", "reverse_proxy", "server_error", "bad_accept", "same_as_get", "closed", "end_to_end", "direct_same",
+			"closed_all", "not_http", "headers_too_large", "tls_port", "plain_port"}, // the last five: ruleHostile
+		IDHandshakeTimeout:   {"slow", "via_proxy", "no_proxy"},
+		IDMessagesBlocked:    {"mangled", "no_echo", "partial", "no_pong", "closed", "close_frame", "plain", "end_to_end", "this_computer", "invalid_utf8", "too_large"},
+		IDConnectionDropped:  {"reset", "no_frame"},
+		IDProxyIdleTimeout:   {"close_frame", "fin", "reset", "silent", "pings_help", "pings_no_help", "via_proxy", "long_enough", "need_source", "watch"},
+		IDVPNActive:          {"with_failure"},
+		IDProxyConfigured:    {"pac", "signed_in", "entered"}, // entered: enteredCase
+		IDFirefoxOwnProxy:    {},
+		IDCauseUnknown:       {},
+		IDCheckIncomplete:    {"cancelled", "deadline"},
+		IDWebSocketOK:        {"self_test", "watch_steady"},
+		IDAddressNeeded:      {},
+		IDBrowserDiffers:     browserCases,
+		IDCaptivePortal:      {"redirect", "sign_in_page", "tls_name", "os_says"},
+		IDClientCertRequired: {"none_given", "not_accepted", "refused", "cas"},
+		IDPACBroken:          {},
+		IDCompressionInvalid: {"works_without"},
 
-	IDCompressionRefusedBySome: {},
-	IDIPv6Broken:               {},
-	IDMessagesAltered:          append([]string{"frame_broken", "tls_inspection", "end_to_end", "this_computer"}, vendorCases("network", "endpoint")...),
-	IDMessageSizeLimit:         {"close_1009", "closed", "timeout", "end_to_end"},
-	IDH2WebSocketBroken:        {"reset", "refused", "no_echo", "no_answer", "inspected"},
-	IDH2WebSocketOK:            {},
-	IDMaxLifetime:              {"via_proxy", "too_short", "need_source", "watch"},
-	IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source", "watch"},
-	IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
-	IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
+		IDCompressionRefusedBySome: {},
+		IDIPv6Broken:               {},
+		IDMessagesAltered:          append([]string{"frame_broken", "tls_inspection", "end_to_end", "this_computer"}, vendorCases("network", "endpoint")...),
+		IDMessageSizeLimit:         {"close_1009", "closed", "timeout", "end_to_end"},
+		IDH2WebSocketBroken:        {"reset", "refused", "no_echo", "no_answer", "inspected"},
+		IDH2WebSocketOK:            {},
+		IDMaxLifetime:              {"via_proxy", "too_short", "need_source", "watch"},
+		IDPingsNotEnough:           {"via_proxy", "long_enough", "need_source", "watch"},
+		IDFallbackWorks:            {"signalr", "sockjs"}, // the framework's own admin words (replacing)
+		IDFallbackBroken:           {"blocked", "closed", "no_answer", "signalr", "sockjs"},
 
-	IDNetworkOutage:        {"lost"},
-	IDDropsOnNetworkChange: {},
-	IDDropsAfterSleep:      {},
-	IDDropsUnexplained:     {"summarised"},
-	IDFallbackBuffered:     {"named", "service_side"},
-}
+		IDNetworkOutage:        {"lost"},
+		IDDropsOnNetworkChange: {},
+		IDDropsAfterSleep:      {},
+		IDDropsUnexplained:     {"summarised"},
+		IDFallbackBuffered:     {"named", "service_side"},
+	}
+})
 
 // browserCases are the variants of browser-differs: which side failed
 // (browser_fails, app_fails) or that both agree (both_work, both_fail);

@@ -15,8 +15,9 @@ import (
 )
 
 // catalogues build each language's catalogue once, on first use, from
-// its embedded words: a read-only table, one sync.OnceValues a language.
-var catalogues = func() map[string]func() (*Catalogue, error) {
+// its embedded words: a read-only table, itself made on first use, of one
+// sync.OnceValues a language.
+var catalogues = sync.OnceValue(func() map[string]func() (*Catalogue, error) {
 	m := make(map[string]func() (*Catalogue, error), len(i18n.Languages))
 	for _, lang := range i18n.Languages {
 		m[lang] = sync.OnceValues(func() (*Catalogue, error) {
@@ -28,13 +29,13 @@ var catalogues = func() map[string]func() (*Catalogue, error) {
 		})
 	}
 	return m
-}()
+})
 
 // Default is the embedded English catalogue. It is checked by the tests; a
 // broken one is a build mistake, so Default panics rather than diagnose
 // without words.
 func Default() *Catalogue {
-	c, err := catalogues["en"]()
+	c, err := catalogues()["en"]()
 	if err != nil {
 		panic(err)
 	}
@@ -50,7 +51,7 @@ func CatalogueFor(lang string) (*Catalogue, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	build, ok := catalogues[lang]
+	build, ok := catalogues()[lang]
 	if !ok {
 		return nil, fmt.Errorf("diagnose: no catalogue for %q; languages: %s", lang, strings.Join(i18n.Languages, ", "))
 	}
@@ -150,7 +151,7 @@ func (c *Catalogue) CheckVocabulary() error {
 	for _, k := range keys {
 		// Placeholders and command-line flags are not words a person reads
 		// as such: "{proxy}" becomes the proxy's address.
-		s := flagRE.ReplaceAllString(placeholderRE.ReplaceAllString(texts[k], "X"), "X")
+		s := flagRE().ReplaceAllString(placeholderRE().ReplaceAllString(texts[k], "X"), "X")
 		// A glossed term that holds a jargon word ("HTTP/2") explains it
 		// there.
 		for _, g := range glossed {
@@ -167,7 +168,9 @@ func (c *Catalogue) CheckVocabulary() error {
 	return errors.Join(errs...)
 }
 
-var flagRE = regexp.MustCompile(`--[a-z-]+`)
+var flagRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`--[a-z-]+`)
+})
 
 // usesJargon is usesWord, with case kept for all-capital words ("PAC"
 // is jargon, "pac" in a word is not).

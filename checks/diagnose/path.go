@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
@@ -87,41 +88,45 @@ const (
 
 // hopOfFinding says where each finding puts the trouble. Findings left
 // out (websocket-ok, proxy-configured, cause-unknown) put it nowhere.
-var hopOfFinding = map[string]hopPlace{
-	"no-network":               hopPlace(HopComputer),
-	"dns-failure":              hopPlace(HopInternet),
-	"tcp-blocked":              hopPlace(HopInternet),
-	"plain-ws-blocked":         placeMiddle,
-	"connection-dropped":       hopPlace(HopInternet),
-	"proxy-strips-upgrade":     placeMiddle,
-	"proxy-blocks-connect":     hopPlace(HopProxy),
-	"proxy-auth-required":      hopPlace(HopProxy),
-	"proxy-signin-unavailable": hopPlace(HopProxy),
-	"proxy-unreachable":        hopPlace(HopProxy),
-	"proxy-idle-timeout":       placeMiddle,
-	"connection-max-lifetime":  placeMiddle,
-	"pings-not-enough":         placeMiddle,
-	"handshake-timeout":        placeMiddle,
-	"messages-blocked":         placeMiddle,
-	"tls-intercepted":          placeMiddle,
-	"tls-cert-invalid":         hopPlace(HopService),
-	"tls-version-unsupported":  hopPlace(HopService),
-	"server-no-websocket":      hopPlace(HopService),
-	"vpn-active":               hopPlace(HopVPN),
-	"captive-portal":           hopPlace(HopInternet),
-	"websocket-address-needed": hopPlace(HopService),
-	"client-cert-required":     hopPlace(HopService),
-}
+var hopOfFinding = sync.OnceValue(func() map[string]hopPlace {
+	return map[string]hopPlace{
+		"no-network":               hopPlace(HopComputer),
+		"dns-failure":              hopPlace(HopInternet),
+		"tcp-blocked":              hopPlace(HopInternet),
+		"plain-ws-blocked":         placeMiddle,
+		"connection-dropped":       hopPlace(HopInternet),
+		"proxy-strips-upgrade":     placeMiddle,
+		"proxy-blocks-connect":     hopPlace(HopProxy),
+		"proxy-auth-required":      hopPlace(HopProxy),
+		"proxy-signin-unavailable": hopPlace(HopProxy),
+		"proxy-unreachable":        hopPlace(HopProxy),
+		"proxy-idle-timeout":       placeMiddle,
+		"connection-max-lifetime":  placeMiddle,
+		"pings-not-enough":         placeMiddle,
+		"handshake-timeout":        placeMiddle,
+		"messages-blocked":         placeMiddle,
+		"tls-intercepted":          placeMiddle,
+		"tls-cert-invalid":         hopPlace(HopService),
+		"tls-version-unsupported":  hopPlace(HopService),
+		"server-no-websocket":      hopPlace(HopService),
+		"vpn-active":               hopPlace(HopVPN),
+		"captive-portal":           hopPlace(HopInternet),
+		"websocket-address-needed": hopPlace(HopService),
+		"client-cert-required":     hopPlace(HopService),
+	}
+})
 
 // cutsWorking are the warnings that stop a connection which opened: it
 // worked, then was cut. Other warnings on a working run stop nothing.
-var cutsWorking = map[string]bool{
-	"proxy-idle-timeout":      true,
-	"connection-dropped":      true,
-	"messages-blocked":        true,
-	"connection-max-lifetime": true,
-	"pings-not-enough":        true,
-}
+var cutsWorking = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"proxy-idle-timeout":      true,
+		"connection-dropped":      true,
+		"messages-blocked":        true,
+		"connection-max-lifetime": true,
+		"pings-not-enough":        true,
+	}
+})
 
 // pathOf is the connection path of a diagnosed run: this computer, the
 // VPN when it carries the traffic, the proxy the run went through, the
@@ -160,11 +165,11 @@ func pathOf(f *facts, cat *Catalogue, findings []Finding, v Verdict) Path {
 		}
 	}
 	for _, fd := range findings {
-		pl, ok := hopOfFinding[fd.ID]
+		pl, ok := hopOfFinding()[fd.ID]
 		if !ok {
 			continue
 		}
-		if fd.Severity == SeverityProblem || (fd.Severity == SeverityWarning && cutsWorking[fd.ID]) {
+		if fd.Severity == SeverityProblem || (fd.Severity == SeverityWarning && cutsWorking()[fd.ID]) {
 			p.StopsAt, p.Why = resolve(pl), fd.ID
 			break
 		}

@@ -13,22 +13,27 @@ package diagnose
 
 import (
 	"strings"
+	"sync"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
 
 // frameworkNames are the frameworks' own names, by engine.Need*.
-var frameworkNames = map[string]string{
-	engine.NeedSocketIO: "Socket.IO",
-	engine.NeedSignalR:  "SignalR",
-	engine.NeedSockJS:   "SockJS",
-}
+var frameworkNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		engine.NeedSocketIO: "Socket.IO",
+		engine.NeedSignalR:  "SignalR",
+		engine.NeedSockJS:   "SockJS",
+	}
+})
 
 // streamTransportNames are the streaming transports' own names.
-var streamTransportNames = map[string]string{
-	"sse":           "Server-Sent Events",
-	"xhr_streaming": "xhr_streaming",
-}
+var streamTransportNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"sse":           "Server-Sent Events",
+		"xhr_streaming": "xhr_streaming",
+	}
+})
 
 func ruleFallback(f *facts, fd *found) {
 	fb, ok := f.get(engine.ProbeFallback)

@@ -63,7 +63,7 @@ func forApp(f *facts, r *raised, cut float64) bool {
 		r.sev, r.forApp = SeverityProblem, true
 		return true
 	}
-	if slices.Contains(Cases[r.id], "long_enough") {
+	if slices.Contains(Cases()[r.id], "long_enough") {
 		r.cases = append(r.cases, "long_enough")
 	}
 	return false

@@ -11,6 +11,7 @@ package diagnose
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 )
@@ -18,21 +19,23 @@ import (
 // nameableKinds are the kinds of product each finding may name: a proxy
 // that refuses a tunnel or drops the upgrade is a device on the network;
 // messages can also be changed by a program on the computer.
-var nameableKinds = map[string][]string{
-	IDProxyStripsUpg:  {"network"},
-	IDProxyBlocksCONN: {"network"},
-	IDMessagesAltered: {"network", "endpoint"},
-}
+var nameableKinds = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		IDProxyStripsUpg:  {"network"},
+		IDProxyBlocksCONN: {"network"},
+		IDMessagesAltered: {"network", "endpoint"},
+	}
+})
 
 // NameableKinds are the kinds of product finding id can name (none: it
 // names no product by its maker beyond tls-intercepted's issuer).
-func NameableKinds(id string) []string { return nameableKinds[id] }
+func NameableKinds(id string) []string { return nameableKinds()[id] }
 
 // ruleMiddlebox adds the vendor_<id> case, with the evidence that named
 // the product, to the findings of nameableKinds.
 func ruleMiddlebox(f *facts, fd *found) {
 	for _, r := range fd.list {
-		kinds, ok := nameableKinds[r.id]
+		kinds, ok := nameableKinds()[r.id]
 		// end_to_end: the service's own certificate, the change at the
 		// service itself, no box in between to name.
 		if !ok || slices.Contains(r.cases, "end_to_end") {
@@ -78,7 +81,7 @@ func (f *facts) middlebox(kinds []string) (Middlebox, []EvidenceRef, bool) {
 		}
 		for _, kv := range r.Evidence {
 			k := kv.Key
-			if a, ok := proxyHeaderKeys[k]; ok {
+			if a, ok := proxyHeaderKeys()[k]; ok {
 				k = a
 			}
 			if kv.Value == "" {
@@ -116,8 +119,10 @@ func (f *facts) middlebox(kinds []string) (Middlebox, []EvidenceRef, bool) {
 // proxyHeaderKeys are the evidence keys of a proxy's own answer headers
 // and the fingerprints' keys of the same headers; proxy_reason is the
 // error name of X-Squid-Error (netenv's ProxyError.Reason).
-var proxyHeaderKeys = map[string]string{
-	"proxy_server":        engine.KeyServer,
-	"proxy_via":           engine.KeyVia,
-	engine.KeyProxyReason: "x_squid_error",
-}
+var proxyHeaderKeys = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"proxy_server":        engine.KeyServer,
+		"proxy_via":           engine.KeyVia,
+		engine.KeyProxyReason: "x_squid_error",
+	}
+})

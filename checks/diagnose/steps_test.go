@@ -41,7 +41,7 @@ func TestStepsSayWhoDoesThem(t *testing.T) {
 			}
 		}
 	}
-	for key := range stepAsks {
+	for key := range stepAsks() {
 		if !seen[key] {
 			t.Errorf("stepAsks has %s, which is no step of the catalogue", key)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -22,17 +23,19 @@ const MaxHeaderValue = 8 << 10
 
 // reservedHeaders are set by the WebSocket handshake or by HTTP itself;
 // every Sec-WebSocket-* header is reserved too (see IsReservedHeader).
-var reservedHeaders = map[string]bool{
-	"Host": true, "Upgrade": true, "Connection": true,
-	"Content-Length": true, "Transfer-Encoding": true,
-}
+var reservedHeaders = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"Host": true, "Upgrade": true, "Connection": true,
+		"Content-Length": true, "Transfer-Encoding": true,
+	}
+})
 
 // IsReservedHeader reports whether name is a header the check writes
 // itself, which a person cannot set: Host, Upgrade, Connection,
 // Content-Length, Transfer-Encoding and every Sec-WebSocket-* header.
 func IsReservedHeader(name string) bool {
 	n := http.CanonicalHeaderKey(name)
-	return reservedHeaders[n] || strings.HasPrefix(n, "Sec-Websocket-")
+	return reservedHeaders()[n] || strings.HasPrefix(n, "Sec-Websocket-")
 }
 
 // HeaderError is an extra header that cannot be sent. Name is empty when

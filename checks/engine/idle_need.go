@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,13 +22,15 @@ const (
 )
 
 // frameworkNeeds is each framework's default heartbeat.
-var frameworkNeeds = map[string]time.Duration{
-	NeedSocketIO:    25 * time.Second,
-	NeedSignalR:     15 * time.Second,
-	NeedPhoenix:     30 * time.Second,
-	NeedActionCable: 3 * time.Second,
-	NeedSockJS:      25 * time.Second,
-}
+var frameworkNeeds = sync.OnceValue(func() map[string]time.Duration {
+	return map[string]time.Duration{
+		NeedSocketIO:    25 * time.Second,
+		NeedSignalR:     15 * time.Second,
+		NeedPhoenix:     30 * time.Second,
+		NeedActionCable: 3 * time.Second,
+		NeedSockJS:      25 * time.Second,
+	}
+})
 
 // Frameworks are the names of the frameworks FrameworkOf recognises, as a
 // preset's "framework" names them.
@@ -37,13 +40,15 @@ func Frameworks() []string {
 
 // KnownFramework reports whether name is one of Frameworks.
 func KnownFramework(name string) bool {
-	_, ok := frameworkNeeds[name]
+	_, ok := frameworkNeeds()[name]
 	return ok
 }
 
 // sockJSPath is SockJS's raw WebSocket address: /<prefix>/<server: three
 // digits>/<session>/websocket.
-var sockJSPath = regexp.MustCompile(`/[0-9]{3}/[^/]+/websocket/?$`)
+var sockJSPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/[0-9]{3}/[^/]+/websocket/?$`)
+})
 
 // FrameworkOf names the framework an address belongs to, by what only that
 // framework's addresses look like, or "" when none is recognised:
@@ -65,7 +70,7 @@ func FrameworkOf(address string) string {
 		return NeedSocketIO
 	case strings.HasSuffix(strings.TrimSuffix(p, "/"), "/socket/websocket"), strings.HasSuffix(strings.TrimSuffix(p, "/"), "/live/websocket"):
 		return NeedPhoenix
-	case sockJSPath.MatchString(p):
+	case sockJSPath().MatchString(p):
 		return NeedSockJS
 	case last == "negotiate", last == "hub", strings.HasSuffix(last, "hub") && u.Query().Has("id"):
 		return NeedSignalR
@@ -89,7 +94,7 @@ func IdleNeed(preset time.Duration, address string) (time.Duration, string) {
 		return preset, NeedPreset
 	}
 	if f := FrameworkOf(address); f != "" {
-		return frameworkNeeds[f], f
+		return frameworkNeeds()[f], f
 	}
 	return DefaultIdleRequired, NeedDefault
 }

@@ -212,19 +212,21 @@ func (s TLSSetup) Config(host string, alpn ...string) *tls.Config {
 }
 
 // sensitiveHeaders are request headers whose values are secrets.
-var sensitiveHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"X-Api-Key":           true,
-	"X-Auth-Token":        true,
-}
+var sensitiveHeaders = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"Authorization":       true,
+		"Proxy-Authorization": true,
+		"Cookie":              true,
+		"X-Api-Key":           true,
+		"X-Auth-Token":        true,
+	}
+})
 
 // IsSensitiveHeader reports whether a header's value must not be shown or
 // exported by default.
 func IsSensitiveHeader(name string) bool {
 	n := http.CanonicalHeaderKey(name)
-	if sensitiveHeaders[n] {
+	if sensitiveHeaders()[n] {
 		return true
 	}
 	l := strings.ToLower(n)

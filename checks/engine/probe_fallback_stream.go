@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -347,7 +348,9 @@ func signalRNegotiate(body string) (string, bool) {
 
 // classicSignalRPath is classic ASP.NET SignalR's WebSocket address:
 // /signalr/connect (or reconnect), with the transport in its query.
-var classicSignalRPath = regexp.MustCompile(`/signalr/(re)?connect$`)
+var classicSignalRPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/signalr/(re)?connect$`)
+})
 
 // signalRClassic reports whether a negotiate answer is classic ASP.NET
 // SignalR's (2.x: "ProtocolVersion", "TryWebSockets"), a protocol of its
@@ -387,7 +390,7 @@ func probeFallbackSignalR(ctx context.Context, r *ProbeRun, res Result) Result {
 	f, stop := newFBRun(ctx, r, &res)
 	defer stop()
 	hub := signalRHub(r.Target.Path)
-	if classicSignalRPath.MatchString(strings.ToLower(hub)) {
+	if classicSignalRPath().MatchString(strings.ToLower(hub)) {
 		res.Status, res.Code = Skip, CodeNotApplicable
 		res.Reason = "classic ASP.NET SignalR, whose fallback the check does not speak"
 		return res
@@ -505,7 +508,7 @@ func sockJSBase(p string) string {
 	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]
 	}
-	if loc := sockJSPath.FindStringIndex(strings.ToLower(p)); loc != nil {
+	if loc := sockJSPath().FindStringIndex(strings.ToLower(p)); loc != nil {
 		p = p[:loc[0]]
 	}
 	return strings.TrimSuffix(p, "/")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 )
@@ -21,7 +22,9 @@ var Languages = []string{"en", "de", "fr", "es", "pt-BR", "ja", "zh-Hans"}
 // matcher matches a tag to one of Languages with CLDR's language data
 // (golang.org/x/text/language): "de-CH" and "gsw" to German, "pt-PT" to
 // Brazilian Portuguese, "zh-SG" to Simplified Chinese.
-var matcher = language.NewMatcher(tagsOf(Languages))
+var matcher = sync.OnceValue(func() language.Matcher {
+	return language.NewMatcher(tagsOf(Languages))
+})
 
 func tagsOf(langs []string) []language.Tag {
 	tags := make([]language.Tag, len(langs))
@@ -51,7 +54,7 @@ func Match(tag string) (lang string, ok bool) {
 	if err != nil && !errors.As(err, &unknown) {
 		return "", false // not a tag at all; one with an unknown part is still read
 	}
-	_, i, conf := matcher.Match(t)
+	_, i, conf := matcher().Match(t)
 	if conf < language.High {
 		return "", false
 	}

@@ -40,23 +40,28 @@ type Words struct {
 }
 
 // pluralForms are the CLDR plural categories, as key suffixes.
-var pluralForms = map[plural.Form]string{
-	plural.Other: "other", plural.Zero: "zero", plural.One: "one",
-	plural.Two: "two", plural.Few: "few", plural.Many: "many",
-}
+var pluralForms = sync.OnceValue(func() map[plural.Form]string {
+	return map[plural.Form]string{
+		plural.Other: "other", plural.Zero: "zero", plural.One: "one",
+		plural.Two: "two", plural.Few: "few", plural.Many: "many",
+	}
+})
 
 // placeholder matches a named value in a text: {host}, {idle_limit}.
-var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+})
 
 // loaded reads each language's embedded catalogue once, on first use: a
-// read-only table, one sync.OnceValues a language.
-var loaded = func() map[string]func() (*Words, error) {
+// read-only table, itself made on first use, of one sync.OnceValues a
+// language.
+var loaded = sync.OnceValue(func() map[string]func() (*Words, error) {
 	m := make(map[string]func() (*Words, error), len(Languages))
 	for _, l := range Languages {
 		m[l] = sync.OnceValues(func() (*Words, error) { return lazyLoad(assets.Words(), l) })
 	}
 	return m
-}()
+})
 
 // Load is the embedded catalogue of lang (a language tag or locale that
 // Match takes; English when none matches), over English. It is read once
@@ -66,7 +71,7 @@ func Load(lang string) (*Words, error) {
 	if !ok {
 		l = "en"
 	}
-	return loaded[l]()
+	return loaded()[l]()
 }
 
 // MustLoad is Load for the embedded catalogues, which a test proves
@@ -136,7 +141,7 @@ func LoadFS(fsys fs.FS, lang string) (*Words, error) {
 		// rules may have none of English's "one".
 		for k := range own {
 			if base, ok := pluralBase(k); ok {
-				for _, f := range pluralForms {
+				for _, f := range pluralForms() {
 					if _, has := own[base+"_"+f]; !has {
 						delete(texts, base+"_"+f)
 					}
@@ -181,7 +186,7 @@ func pluralBase(key string) (string, bool) {
 		return "", false
 	}
 	suffix := key[i+1:]
-	for _, f := range pluralForms {
+	for _, f := range pluralForms() {
 		if f == suffix {
 			return key[:i], true
 		}
@@ -237,7 +242,7 @@ func (w *Words) T(key string, args ...any) string {
 // rules give n ("done_one", "done_other"), with {n} and args filled.
 func (w *Words) N(key string, n int, args ...any) string {
 	form := "other"
-	if f, ok := pluralForms[plural.Cardinal.MatchPlural(w.tag, abs(n), 0, 0, 0, 0)]; ok {
+	if f, ok := pluralForms()[plural.Cardinal.MatchPlural(w.tag, abs(n), 0, 0, 0, 0)]; ok {
 		form = f
 	}
 	s, ok := w.texts()[key+"_"+form]
@@ -267,7 +272,7 @@ func (w *Words) fill(s string, args []any) string {
 		name, _ := args[i].(string)
 		vals[name] = w.Format(args[i+1])
 	}
-	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
+	return placeholder().ReplaceAllStringFunc(s, func(m string) string {
 		if v, ok := vals[m[1:len(m)-1]]; ok {
 			return v
 		}
@@ -369,7 +374,7 @@ func (w *Words) Date(t time.Time) string {
 // Placeholders are the names in braces in s, sorted, each once.
 func Placeholders(s string) []string {
 	var names []string
-	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+	for _, m := range placeholder().FindAllStringSubmatch(s, -1) {
 		if !slices.Contains(names, m[1]) {
 			names = append(names, m[1])
 		}
@@ -460,7 +465,7 @@ func Problems(fsys fs.FS, allowMissing func(lang, key string) bool) []error {
 			if strings.TrimSpace(texts[k]) == "" {
 				errs = append(errs, fmt.Errorf("%s: %q is empty", lang, k))
 			}
-			if rest := placeholder.ReplaceAllString(texts[k], ""); strings.ContainsAny(rest, "{}") {
+			if rest := placeholder().ReplaceAllString(texts[k], ""); strings.ContainsAny(rest, "{}") {
 				errs = append(errs, fmt.Errorf("%s: %q has a brace that is no placeholder {name}: %q", lang, k, texts[k]))
 			}
 			if r := retiredIn(k, texts[k], retired); r != "" {
@@ -503,10 +508,10 @@ func placeholdersBut(s string, counted bool) []string {
 func formsOf(tag language.Tag) []string {
 	seen := map[string]bool{"other": true}
 	for n := 0; n <= 1000; n++ {
-		seen[pluralForms[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]] = true
+		seen[pluralForms()[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]] = true
 	}
 	for _, n := range []int{1000000, 2000000} {
-		seen[pluralForms[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]] = true
+		seen[pluralForms()[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]] = true
 	}
 	return slices.Sorted(maps.Keys(seen))
 }

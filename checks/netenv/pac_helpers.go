@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dop251/goja"
@@ -223,9 +224,13 @@ func (h *pacHelpers) timeArgs(c goja.FunctionCall) ([]string, time.Time) {
 	return args, now
 }
 
-var weekdays = map[string]int{"SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6}
+var weekdays = sync.OnceValue(func() map[string]int {
+	return map[string]int{"SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6}
+})
 
-var months = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+var months = sync.OnceValue(func() map[string]int {
+	return map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+})
 
 // inRange is lo <= v <= hi, wrapping round when lo > hi (FRI..MON).
 func inRange(v, lo, hi int) bool {
@@ -241,10 +246,10 @@ func (h *pacHelpers) weekdayRange(c goja.FunctionCall) goja.Value {
 	if len(args) < 1 || len(args) > 2 {
 		return h.val(false)
 	}
-	d1, ok1 := weekdays[strings.ToUpper(args[0])]
+	d1, ok1 := weekdays()[strings.ToUpper(args[0])]
 	d2, ok2 := d1, true
 	if len(args) == 2 {
-		d2, ok2 = weekdays[strings.ToUpper(args[1])]
+		d2, ok2 = weekdays()[strings.ToUpper(args[1])]
 	}
 	if !ok1 || !ok2 {
 		return h.val(false)
@@ -260,7 +265,7 @@ type dateComponent struct {
 }
 
 func parseDateComponent(s string) (dateComponent, bool) {
-	if m, ok := months[strings.ToUpper(s)]; ok {
+	if m, ok := months()[strings.ToUpper(s)]; ok {
 		return dateComponent{'m', m}, true
 	}
 	n, err := strconv.Atoi(s)

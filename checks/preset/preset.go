@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -336,7 +337,7 @@ func (p *Preset) Validate() error {
 	for _, l := range []struct{ name, tag string }{{"language", p.Language}, {"support_language", p.SupportLanguage}} {
 		switch {
 		case l.tag == "":
-		case !languageTag.MatchString(l.tag):
+		case !languageTag().MatchString(l.tag):
 			add(l.name, "%q is not a language tag such as \"en\", \"de\" or \"pt-BR\"", l.tag)
 		default:
 			if err := i18n.Check(l.tag); err != nil {
@@ -349,7 +350,9 @@ func (p *Preset) Validate() error {
 
 // languageTag is the shape of a BCP 47 tag as people write it: a language,
 // then subtags such as a region.
-var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$`)
+var languageTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$`)
+})
 
 // checkText is the problem with a one-line text of at most max characters,
 // or "".

@@ -3,12 +3,15 @@ package report
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // goOp matches the first link of a Go error chain: an operation with its
 // addresses ("dial tcp 127.0.0.1:9", "connect 127.0.0.1:9", `Get "URL"`)
 // or a package's prefix ("tls", "x509", "websocket").
-var goOp = regexp.MustCompile(`^(?:(?:dial|read|write|connect|lookup|proxyconnect|accept|listen)(?: \S+)*|(?:Get|Head|Post|GET|HEAD|POST|CONNECT) "[^"]*"|tls|x509|websocket|remote error|net/http|http2|socks5?|proxy)$`)
+var goOp = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:(?:dial|read|write|connect|lookup|proxyconnect|accept|listen)(?: \S+)*|(?:Get|Head|Post|GET|HEAD|POST|CONNECT) "[^"]*"|tls|x509|websocket|remote error|net/http|http2|socks5?|proxy)$`)
+})
 
 // ErrorCause is the one cause at the end of a Go error chain, for people:
 // "connect 127.0.0.1:9: dial tcp 127.0.0.1:9: connect: connection refused"
@@ -17,7 +20,7 @@ var goOp = regexp.MustCompile(`^(?:(?:dial|read|write|connect|lookup|proxyconnec
 func ErrorCause(s string) string {
 	s = strings.TrimSpace(s)
 	parts := strings.Split(s, ": ")
-	if len(parts) < 2 || !goOp.MatchString(parts[0]) {
+	if len(parts) < 2 || !goOp().MatchString(parts[0]) {
 		return s
 	}
 	last := strings.TrimSpace(parts[len(parts)-1])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"sync"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 )
@@ -79,7 +80,7 @@ func (wd wording) pathSVG(hops []diagnose.Hop, across bool) string {
 				fmt.Fprintf(&b, `<path class="%s" d="M%d %d V%d m-5 -7 l5 7 l5 -7"/>`, cls, x+bw/2, y0, y-3)
 			}
 		}
-		fmt.Fprintf(&b, `<rect class="hop %s" x="%d" y="%d" width="%d" height="%d" rx="8"/>`, hopClass[hp.State], x, y, bw, bh)
+		fmt.Fprintf(&b, `<rect class="hop %s" x="%d" y="%d" width="%d" height="%d" rx="8"/>`, hopClass()[hp.State], x, y, bw, bh)
 		label := hp.Label
 		if hp.State == diagnose.HopStops {
 			label = "✕ " + label
@@ -110,7 +111,9 @@ func (wd wording) pathSVG(hops []diagnose.Hop, across bool) string {
 }
 
 // hopClass is the style class of each hop state in the page.
-var hopClass = map[diagnose.HopState]string{diagnose.HopOK: "ok", diagnose.HopStops: "fail", diagnose.HopUnknown: "unknown"}
+var hopClass = sync.OnceValue(func() map[diagnose.HopState]string {
+	return map[diagnose.HopState]string{diagnose.HopOK: "ok", diagnose.HopStops: "fail", diagnose.HopUnknown: "unknown"}
+})
 
 // clip shortens s to n runes with an ellipsis.
 func clip(s string, n int) string {

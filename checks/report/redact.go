@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
@@ -18,23 +19,33 @@ const Mask = "[redacted]"
 const UserMask = "[user]"
 
 // queryParam finds name=value pairs of URLs (query or fragment) in free text.
-var queryParam = regexp.MustCompile(`([?&;#])([A-Za-z0-9_.\-\[\]]+)=([^&#\s"'<>]*)`)
+var queryParam = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([?&;#])([A-Za-z0-9_.\-\[\]]+)=([^&#\s"'<>]*)`)
+})
 
 // userinfo finds credentials in URLs inside free text.
-var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@"'<>]+@`)
+var userinfo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@"'<>]+@`)
+})
 
 // headerLine finds a secret header written out in free text ("Cookie: a=b",
 // "Authorization=Bearer x"); everything to the end of the line goes.
-var headerLine = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|(?:set-)?cookie|x-api-key|x-auth-token)(\s*[:=]\s*)([^\r\n]+)`)
+var headerLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|(?:set-)?cookie|x-api-key|x-auth-token)(\s*[:=]\s*)([^\r\n]+)`)
+})
 
 // authScheme finds credentials after an HTTP auth scheme ("Bearer eyJ...",
 // an NTLM or Negotiate token of a proxy sign-in).
-var authScheme = regexp.MustCompile(`(?i)\b(bearer|basic|ntlm|negotiate|kerberos)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)`)
+var authScheme = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(bearer|basic|ntlm|negotiate|kerberos)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)`)
+})
 
 // homePath finds the user's folder in a file path: /home/<user>,
 // /Users/<user>, C:\Users\<user> (also with doubled backslashes, as a quoted
 // error message writes them).
-var homePath = regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/Users/+|[A-Za-z]:[\\/]+Users[\\/]+|\\\\[^\\\s]+\\Users\\)([^\\/\s"'<>:;,|*?]+)`)
+var homePath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/Users/+|[A-Za-z]:[\\/]+Users[\\/]+|\\\\[^\\\s]+\\Users\\)([^\\/\s"'<>:;,|*?]+)`)
+})
 
 // secretsOf collects the secret strings a run was given, so they can be
 // replaced wherever they reappear (an error message, a header echoed back).
@@ -111,19 +122,19 @@ func redactText(s string, secrets []string) string {
 	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, Mask)
 	}
-	s = userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
-	s = headerLine.ReplaceAllString(s, "${1}${2}"+Mask)
-	s = authScheme.ReplaceAllStringFunc(s, func(m string) string {
-		p := authScheme.FindStringSubmatch(m)
+	s = userinfo().ReplaceAllString(s, "${1}"+Mask+"@")
+	s = headerLine().ReplaceAllString(s, "${1}${2}"+Mask)
+	s = authScheme().ReplaceAllStringFunc(s, func(m string) string {
+		p := authScheme().FindStringSubmatch(m)
 		// A plain word ("basic authentication") is not a credential.
 		if strings.IndexFunc(p[3], func(c rune) bool { return !unicode.IsLower(c) }) < 0 {
 			return m
 		}
 		return p[1] + p[2] + Mask
 	})
-	s = homePath.ReplaceAllString(s, "${1}${2}"+UserMask)
-	s = queryParam.ReplaceAllStringFunc(s, func(m string) string {
-		p := queryParam.FindStringSubmatch(m)
+	s = homePath().ReplaceAllString(s, "${1}${2}"+UserMask)
+	s = queryParam().ReplaceAllStringFunc(s, func(m string) string {
+		p := queryParam().FindStringSubmatch(m)
 		// Every value: which names carry a token is the service's choice.
 		if p[3] != "" && p[3] != Mask {
 			return p[1] + p[2] + "=" + Mask

@@ -4,34 +4,39 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // allowedHeaders are the request headers whose values a report shows: they
 // say what kind of client asked and never carry a credential. Every other
 // header value is masked, since services carry tokens under names of their
 // own (X-Session, Api-Key, X-Custom-Auth...).
-var allowedHeaders = map[string]bool{
-	"Origin":                 true,
-	"User-Agent":             true,
-	"Sec-Websocket-Protocol": true,
-}
+var allowedHeaders = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"Origin":                 true,
+		"User-Agent":             true,
+		"Sec-Websocket-Protocol": true,
+	}
+})
 
 // allowedHeader reports whether a request header's value may be shown: the
 // allow-list and the Accept-* family.
 func allowedHeader(name string) bool {
 	n := http.CanonicalHeaderKey(strings.TrimSpace(name))
-	return allowedHeaders[n] || strings.HasPrefix(n, "Accept")
+	return allowedHeaders()[n] || strings.HasPrefix(n, "Accept")
 }
 
 // secretAssign finds name=value and "name": "value" pairs whose name says
 // they hold a credential (token, session, key, password, secret), in text a
 // server sent: a body excerpt, a title, an error.
-var secretAssign = regexp.MustCompile(`(?i)("?\b[A-Za-z0-9_.\-]*(?:token|session|key|passw|secret)[A-Za-z0-9_.\-]*"?)(\s*=\s*|"\s*:\s*)("?)([^\s"'&<>,;)]+)`)
+var secretAssign = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)("?\b[A-Za-z0-9_.\-]*(?:token|session|key|passw|secret)[A-Za-z0-9_.\-]*"?)(\s*=\s*|"\s*:\s*)("?)([^\s"'&<>,;)]+)`)
+})
 
 // redactAssignments masks the values of secretAssign's pairs.
 func redactAssignments(s string) string {
-	return secretAssign.ReplaceAllStringFunc(s, func(m string) string {
-		p := secretAssign.FindStringSubmatch(m)
+	return secretAssign().ReplaceAllStringFunc(s, func(m string) string {
+		p := secretAssign().FindStringSubmatch(m)
 		name, sep := p[1], p[2]
 		// A JSON name is quoted on both sides; "x: y" alone is prose.
 		if strings.Contains(sep, ":") && !strings.HasPrefix(name, `"`) {
@@ -53,7 +58,9 @@ func isChallengeKey(key string) bool {
 }
 
 // token68 is the credential form of RFC 7235 ("NTLM TlRMTVNTUAAC...").
-var token68 = regexp.MustCompile(`^[A-Za-z0-9._~+/\-]+=*$`)
+var token68 = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9._~+/\-]+=*$`)
+})
 
 // redactChallenges keeps of auth challenges the schemes and realms, which
 // say how to sign in, and masks every other parameter and any token68 (an
@@ -73,7 +80,7 @@ func redactChallenges(v string) string {
 			continue
 		}
 		switch name, _, isParam := strings.Cut(rest, "="); {
-		case isParam && !token68.MatchString(rest):
+		case isParam && !token68().MatchString(rest):
 			if strings.EqualFold(strings.TrimSpace(name), "realm") {
 				break
 			}
