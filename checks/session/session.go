@@ -134,6 +134,9 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(engine.Ev
 	defer stop()
 	wait, stopMachine := c.readMachine(ctx)
 	defer stopMachine()
+	// The findings' words are read (about 4 ms) while the network is
+	// waited for, not after it answered: languages below waits for this.
+	go c.languages(req)
 	rn := &engine.Runner{OnEvent: onEvent}
 	out, other, err := RunWithCounterpart(ctx, rn, t, req.Options())
 	if err != nil {
