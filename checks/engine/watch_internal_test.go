@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
@@ -27,6 +28,11 @@ func TestWatchRetriesBackOff(t *testing.T) {
 	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 		return nil, errors.New("connect: connection refused")
 	}
+	// The path connects from the first look (a server that turns
+	// WebSockets away): the looks change nothing.
+	wt.lookEvery = unit / 2
+	looks := 0
+	wt.look = func(context.Context) error { looks++; return nil }
 	ctx, cancel := context.WithTimeout(context.Background(), 40*unit)
 	defer cancel()
 	if why := wt.run(ctx); why != "cancelled" {
@@ -56,6 +62,9 @@ func TestWatchRetriesBackOff(t *testing.T) {
 				}
 			}
 		}
+	}
+	if looks < 10 {
+		t.Errorf("%d looks at the path in 40 units, every half unit", looks)
 	}
 	if events[0].Kind != WatchStart || events[len(events)-1].Kind != WatchStop {
 		t.Errorf("events do not start and stop the log: %v ... %v", events[0].Kind, events[len(events)-1].Kind)
@@ -107,6 +116,7 @@ func TestWatchSleep(t *testing.T) {
 		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 			return nil, errors.New("connect: connection refused")
 		}
+		wt.look = lookRefused
 		base := time.Now()
 		calls := 0
 		wt.clock = func() (time.Time, time.Duration) {
@@ -167,10 +177,98 @@ func TestWatchLengthIsWallClock(t *testing.T) {
 	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 		return nil, errors.New("connect: connection refused")
 	}
+	wt.look = lookRefused
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	start := time.Now()
 	if why := wt.run(ctx); why != "length" {
 		t.Errorf("ended by %q after %v, want length", why, time.Since(start))
+	}
+}
+
+func lookRefused(context.Context) error { return errors.New("connect: connection refused") }
+
+// A path away, then back at 12 units (the reconnects' attempts come at 0,
+// 1, 3, 7 and 15 units): as soon as a look connects, after looks that did
+// not, every connection is dialled again, not at 15 units. Refused: the
+// dials fail at once while it is away; blackhole: they hang, and are given
+// up when it is back (no retry_failed for them).
+func TestWatchPathBack(t *testing.T) {
+	const unit = 100 * time.Millisecond
+	for _, blackhole := range []bool{false, true} {
+		var (
+			mu     sync.Mutex
+			events []WatchEvent
+			redial = map[string]time.Time{} // the first dial after the path is back
+			back   time.Time
+		)
+		isBack := func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return !back.IsZero()
+		}
+		r := &ProbeRun{shared: &shared{now: time.Now}}
+		wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) {
+			mu.Lock()
+			events = append(events, e)
+			mu.Unlock()
+		})
+		wt.unit, wt.lookEvery = unit, unit/4
+		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+			mu.Lock()
+			b := back
+			if !b.IsZero() && redial[s.role].IsZero() {
+				redial[s.role] = time.Now()
+			}
+			mu.Unlock()
+			if blackhole || !b.IsZero() {
+				<-ctx.Done() // hangs (after: stays in its handshake until the end)
+				return nil, ctx.Err()
+			}
+			return nil, errors.New("connect: connection refused")
+		}
+		wt.look = func(ctx context.Context) error {
+			if isBack() {
+				return nil
+			}
+			return errors.New("connect: network is unreachable")
+		}
+		time.AfterFunc(12*unit, func() {
+			mu.Lock()
+			back = time.Now()
+			mu.Unlock()
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 25*unit)
+		wt.run(ctx)
+		cancel()
+		mu.Lock()
+		fails := 0
+		for _, e := range events {
+			if e.Kind == WatchRetryFailed {
+				fails++
+				if e.At.After(back) {
+					t.Errorf("blackhole %v: an attempt failed at %v, after the path was back", blackhole, e.At.Sub(back))
+				}
+			}
+		}
+		if blackhole && fails != 0 {
+			t.Errorf("blackhole: %d failed attempts, want none (the hung ones are given up)", fails)
+		}
+		if !blackhole && fails < 3*3 {
+			t.Errorf("refused: %d failed attempts before the path was back, want 3 a connection at least", fails)
+		}
+		for _, c := range WatchConns {
+			at := redial[c]
+			if at.IsZero() {
+				t.Errorf("blackhole %v: %s was not dialled after the path was back", blackhole, c)
+				continue
+			}
+			// The next look after the path is back: a quarter unit, and
+			// a loaded machine's slack; the backoff would wait 3 units.
+			if d := at.Sub(back); d > 2*unit {
+				t.Errorf("blackhole %v: %s dialled %v after the path was back, want within %v", blackhole, c, d, 2*unit)
+			}
+		}
+		mu.Unlock()
 	}
 }
