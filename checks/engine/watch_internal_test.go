@@ -3,9 +3,15 @@ package engine
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 func TestWatchBackoff(t *testing.T) {
@@ -270,5 +276,58 @@ func TestWatchPathBack(t *testing.T) {
 			}
 		}
 		mu.Unlock()
+	}
+}
+
+// The look at the path goes where the watch's connections go first: the
+// target's addresses, or the route's first proxy; it closes what it
+// opened, and a refusal is its error.
+func TestWatchLookPath(t *testing.T) {
+	target, err := ParseTarget("ws://example.test:8080/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, _ := url.Parse("http://proxy.test:3128")
+	for _, tc := range []struct {
+		route netenv.Route
+		addrs []netip.Addr
+		want  string
+	}{
+		{netenv.Route{}, nil, "example.test:8080"},
+		{netenv.Route{}, []netip.Addr{netip.MustParseAddr("192.0.2.7")}, "192.0.2.7:8080"},
+		{netenv.Route{Proxies: []*url.URL{proxy, nil}}, []netip.Addr{netip.MustParseAddr("192.0.2.7")}, "proxy.test:3128"},
+		{netenv.Route{Proxies: []*url.URL{nil}}, nil, "example.test:8080"},
+	} {
+		var dialed []string
+		var conns []net.Conn
+		sh := &shared{now: time.Now, route: func() netenv.Route { return tc.route }, addrs: tc.addrs}
+		sh.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dialed = append(dialed, addr)
+			if _, ok := ctx.Deadline(); !ok {
+				t.Errorf("the look at %s has no deadline", addr)
+			}
+			a, b := net.Pipe()
+			conns = append(conns, b)
+			return a, nil
+		}
+		wt := newWatcher(&ProbeRun{Target: target, shared: sh}, WatchOptions{}, nil)
+		if err := wt.lookPath(context.Background()); err != nil {
+			t.Errorf("%v: %v", tc.route.Proxies, err)
+		}
+		if len(dialed) != 1 || dialed[0] != tc.want {
+			t.Errorf("route %v, addresses %v: looked at %v, want %s", tc.route.Proxies, tc.addrs, dialed, tc.want)
+		}
+		for _, c := range conns {
+			c.SetWriteDeadline(time.Now().Add(time.Second))
+			if _, err := c.Write([]byte("x")); !errors.Is(err, io.ErrClosedPipe) {
+				t.Errorf("the look left its connection open (%v)", err)
+			}
+		}
+		sh.dial = func(context.Context, string, string) (net.Conn, error) {
+			return nil, errors.New("connect: connection refused")
+		}
+		if err := wt.lookPath(context.Background()); err == nil {
+			t.Errorf("a refused look is no error")
+		}
 	}
 }
