@@ -149,6 +149,10 @@ type watchSlot struct {
 	// current one.
 	gen    int
 	cancel context.CancelFunc
+	// fresh: the current dial began when the path came back; it is not
+	// given up when the path comes back again (a flapping path would
+	// otherwise never let a handshake finish).
+	fresh bool
 
 	echoes bool // busy: an echo ever came (the service echoes)
 	mute   bool // busy: sends nothing (a Socket.IO app)
@@ -439,6 +443,7 @@ func (wt *watcher) startDial(s *watchSlot) {
 	s.dialing, s.retryAt = true, time.Time{}
 	s.attempt++
 	s.gen++
+	s.fresh = false
 	d := watchDialed{s: s, start: wt.r.Now(), gen: s.gen}
 	ctx, cancel := context.WithCancel(wt.dialCtx)
 	s.cancel = cancel
@@ -740,11 +745,15 @@ func (wt *watcher) lookedAt(err error) {
 	for _, s := range wt.slots {
 		s.steps = 0
 		if s.dialing {
+			if s.fresh {
+				continue
+			}
 			// Most likely stuck on a SYN the outage swallowed: given
 			// up, and dialled anew as the same attempt.
 			s.cancel()
 			s.attempt--
 		}
 		wt.startDial(s)
+		s.fresh = true
 	}
 }

@@ -198,21 +198,21 @@ func lookRefused(context.Context) error { return errors.New("connect: connection
 // 1, 3, 7 and 15 units): as soon as a look connects, after looks that did
 // not, every connection is dialled again, not at 15 units. Refused: the
 // dials fail at once while it is away; blackhole: they hang, and are given
-// up when it is back (no retry_failed for them).
+// up when it is back (no retry_failed for them); flapping: as blackhole,
+// but the path is lost and back again and again after: the dial begun when
+// it came back is kept (one dial a connection after it is back).
 func TestWatchPathBack(t *testing.T) {
 	const unit = 100 * time.Millisecond
-	for _, blackhole := range []bool{false, true} {
+	for _, mode := range []string{"refused", "blackhole", "flapping"} {
+		blackhole := mode != "refused"
 		var (
 			mu     sync.Mutex
 			events []WatchEvent
 			redial = map[string]time.Time{} // the first dial after the path is back
+			dials  = map[string]int{}       // dials after the path is back
+			looks  int
 			back   time.Time
 		)
-		isBack := func() bool {
-			mu.Lock()
-			defer mu.Unlock()
-			return !back.IsZero()
-		}
 		r := &ProbeRun{shared: &shared{now: time.Now}}
 		wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) {
 			mu.Lock()
@@ -223,8 +223,11 @@ func TestWatchPathBack(t *testing.T) {
 		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 			mu.Lock()
 			b := back
-			if !b.IsZero() && redial[s.role].IsZero() {
-				redial[s.role] = time.Now()
+			if !b.IsZero() {
+				dials[s.role]++
+				if redial[s.role].IsZero() {
+					redial[s.role] = time.Now()
+				}
 			}
 			mu.Unlock()
 			if blackhole || !b.IsZero() {
@@ -234,7 +237,14 @@ func TestWatchPathBack(t *testing.T) {
 			return nil, errors.New("connect: connection refused")
 		}
 		wt.look = func(ctx context.Context) error {
-			if isBack() {
+			mu.Lock()
+			b := !back.IsZero()
+			if b {
+				looks++
+			}
+			flap := mode == "flapping" && looks%2 == 0
+			mu.Unlock()
+			if b && !flap {
 				return nil
 			}
 			return errors.New("connect: network is unreachable")
@@ -253,7 +263,7 @@ func TestWatchPathBack(t *testing.T) {
 			if e.Kind == WatchRetryFailed {
 				fails++
 				if e.At.After(back) {
-					t.Errorf("blackhole %v: an attempt failed at %v, after the path was back", blackhole, e.At.Sub(back))
+					t.Errorf("%s: an attempt failed at %v, after the path was back", mode, e.At.Sub(back))
 				}
 			}
 		}
@@ -264,15 +274,18 @@ func TestWatchPathBack(t *testing.T) {
 			t.Errorf("refused: %d failed attempts before the path was back, want 3 a connection at least", fails)
 		}
 		for _, c := range WatchConns {
+			if dials[c] != 1 {
+				t.Errorf("%s: %s dialled %d times after the path was back, want once", mode, c, dials[c])
+			}
 			at := redial[c]
 			if at.IsZero() {
-				t.Errorf("blackhole %v: %s was not dialled after the path was back", blackhole, c)
+				t.Errorf("%s: %s was not dialled after the path was back", mode, c)
 				continue
 			}
 			// The next look after the path is back: a quarter unit, and
 			// a loaded machine's slack; the backoff would wait 3 units.
 			if d := at.Sub(back); d > 2*unit {
-				t.Errorf("blackhole %v: %s dialled %v after the path was back, want within %v", blackhole, c, d, 2*unit)
+				t.Errorf("%s: %s dialled %v after the path was back, want within %v", mode, c, d, 2*unit)
 			}
 		}
 		mu.Unlock()
