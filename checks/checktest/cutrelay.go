@@ -13,6 +13,10 @@ import (
 // goes away for a moment does: both sides are closed at once, no close
 // frame. For Down after each cut it turns new connections away (accepted
 // and closed at once), so reconnects fail until the network is back.
+//
+// A refusing CutRelay (NewRefuseRelay) stops listening instead for Down
+// after each cut, so connections to it are refused, as when a link or a
+// route is gone, and listens again on the same port after.
 type CutRelay struct {
 	// Addr is the relay's listening address (host:port).
 	Addr string
@@ -28,6 +32,8 @@ type CutRelay struct {
 	closed bool
 	upAt   time.Time // turned away before this
 	cuts   []time.Time
+	ups    []time.Time // refusing: when it listened again
+	refuse bool
 }
 
 // NewCutRelay starts a CutRelay to target that cuts every connection at
@@ -35,16 +41,31 @@ type CutRelay struct {
 // stops when the test ends.
 func NewCutRelay(tb testing.TB, target string, down time.Duration, at ...time.Duration) *CutRelay {
 	tb.Helper()
+	return newCutRelay(tb, target, down, false, at)
+}
+
+// NewRefuseRelay starts a CutRelay to target that cuts every connection
+// at each of at after it started, then refuses connections for down (it
+// does not listen); it stops when the test ends.
+func NewRefuseRelay(tb testing.TB, target string, down time.Duration, at ...time.Duration) *CutRelay {
+	tb.Helper()
+	return newCutRelay(tb, target, down, true, at)
+}
+
+func newCutRelay(tb testing.TB, target string, down time.Duration, refuse bool, at []time.Duration) *CutRelay {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("cut relay: listen: %v", err)
 	}
-	r := &CutRelay{Addr: ln.Addr().String(), ln: ln, target: target, down: down, conns: map[net.Conn]bool{}}
+	r := &CutRelay{Addr: ln.Addr().String(), ln: ln, target: target, down: down, conns: map[net.Conn]bool{}, refuse: refuse}
+	r.mu.Lock()
 	for _, d := range at {
 		r.timers = append(r.timers, time.AfterFunc(d, func() { r.Cut() }))
 	}
+	r.mu.Unlock()
 	r.wg.Add(1)
-	go r.accept()
+	go r.accept(ln)
 	tb.Cleanup(r.Close)
 	return r
 }
@@ -63,7 +84,42 @@ func (r *CutRelay) Cut() int {
 		delete(r.conns, c)
 		n++
 	}
+	if r.refuse && !r.closed && r.ln != nil {
+		r.ln.Close()
+		r.ln = nil
+		r.timers = append(r.timers, time.AfterFunc(r.down, r.listenAgain))
+	}
 	return n
+}
+
+// listenAgain listens on the relay's port again after a refusing cut (a
+// few tries: the port was just given up).
+func (r *CutRelay) listenAgain() {
+	for range 50 {
+		r.mu.Lock()
+		if r.closed || r.ln != nil {
+			r.mu.Unlock()
+			return
+		}
+		ln, err := net.Listen("tcp", r.Addr)
+		if err == nil {
+			r.ln = ln
+			r.ups = append(r.ups, time.Now())
+			r.wg.Add(1)
+			go r.accept(ln)
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Ups are when a refusing relay listened again after its cuts.
+func (r *CutRelay) Ups() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.ups...)
 }
 
 // Cuts are when the relay cut.
@@ -73,10 +129,10 @@ func (r *CutRelay) Cuts() []time.Time {
 	return append([]time.Time(nil), r.cuts...)
 }
 
-func (r *CutRelay) accept() {
+func (r *CutRelay) accept(ln net.Listener) {
 	defer r.wg.Done()
 	for {
-		c, err := r.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
@@ -127,15 +183,18 @@ func (r *CutRelay) pipe(src, dst net.Conn) {
 
 // Close stops the relay and every connection through it.
 func (r *CutRelay) Close() {
-	for _, t := range r.timers {
-		t.Stop()
-	}
 	r.mu.Lock()
 	r.closed = true
+	timers := r.timers
 	for c := range r.conns {
 		c.Close()
 	}
+	if r.ln != nil {
+		r.ln.Close()
+	}
 	r.mu.Unlock()
-	r.ln.Close()
+	for _, t := range timers {
+		t.Stop()
+	}
 	r.wg.Wait()
 }

@@ -46,6 +46,11 @@ const (
 	maxSilentTest = 30 * time.Minute
 	// watchTimingsKept bounds the handshake timings kept by a long watch.
 	watchTimingsKept = 32
+	// watchLookEvery is how often, while every connection is down, the
+	// watch looks whether the path is back (lookPath); watchLookTimeout
+	// bounds one look.
+	watchLookEvery   = time.Second
+	watchLookTimeout = 2 * time.Second
 )
 
 // WatchProbe is the watch as a Long probe: it keeps the three watch
@@ -72,6 +77,17 @@ const (
 // after 1 s, 2 s, 4 s ... up to 60 s between failed attempts; each failed
 // attempt is a retry_failed event, the success an open event (Took: from
 // the drop).
+//
+// While all three are down, the watch looks once a second whether the
+// path is back: a TCP connection to where the watch's connections go (the
+// target, or the route's first proxy), closed at once. When one connects
+// after one failed, the path has come back: every connection is dialled
+// again at once (one still dialling, most likely stuck on a SYN sent while
+// the path was away, is given up and dialled anew) and the backoff starts
+// over, so an outage ends in the log (the first open) within a second or
+// so of the path's return, not up to a backoff step after it. A path that
+// connects from the first look (a server that turns WebSockets away, a
+// proxy that is up when what lies behind it is not) changes nothing.
 //
 // Socket.IO apps (FallbackApplies): their server closes a connection that
 // does not answer its heartbeat in Socket.IO's own protocol, and takes a
@@ -125,8 +141,18 @@ type watchSlot struct {
 
 	down    time.Time // when it dropped; zero before the first open
 	attempt int       // dial attempts since it went down
+	steps   int       // failed attempts since it went down or the path came back: the backoff's
 	retryAt time.Time // the next attempt; zero: none waiting
 	dialing bool
+	// gen numbers s's dials; a dial of an older one was given up (the
+	// path came back) and its outcome is thrown away. cancel gives up the
+	// current one.
+	gen    int
+	cancel context.CancelFunc
+	// fresh: the current dial began when the path came back; it is not
+	// given up when the path comes back again (a flapping path would
+	// otherwise never let a handshake finish).
+	fresh bool
 
 	echoes bool // busy: an echo ever came (the service echoes)
 	mute   bool // busy: sends nothing (a Socket.IO app)
@@ -142,6 +168,7 @@ type watchDialed struct {
 	c     *idleConn
 	err   error
 	start time.Time
+	gen   int
 }
 
 // watcher is one watch: its slots, and the readers and dials working for
@@ -159,6 +186,17 @@ type watcher struct {
 	// connection for a slot (dialWS through the route; tests fake it).
 	unit time.Duration
 	dial func(ctx context.Context, s *watchSlot) (*idleConn, error)
+	// While every connection is down: look runs every lookEvery (tests
+	// shorten it) to see whether the path is back (lookPath; tests fake
+	// it); looking while one runs; lookAt is when the next is due (zero:
+	// none); pathLost says a look failed since the connections went
+	// down (so the next that connects is the path coming back).
+	look      func(ctx context.Context) error
+	lookEvery time.Duration
+	looked    chan error
+	looking   bool
+	lookAt    time.Time
+	pathLost  bool
 	// socketIO: the target is a Socket.IO app (see WatchProbe).
 	socketIO bool
 	// clock reads the wall clock and the monotonic one (since any fixed
@@ -202,13 +240,14 @@ func newWatcher(r *ProbeRun, w WatchOptions, log func(WatchEvent)) *watcher {
 	if log == nil {
 		log = func(WatchEvent) {}
 	}
-	wt := &watcher{r: r, w: w, log: log, unit: time.Second, open: map[*idleConn]bool{}}
+	wt := &watcher{r: r, w: w, log: log, unit: time.Second, lookEvery: watchLookEvery, open: map[*idleConn]bool{}}
 	wt.slots = []*watchSlot{
 		{role: WatchSilent},
 		{role: WatchPing, interval: w.PingEvery},
 		{role: WatchBusy, interval: w.DataEvery},
 	}
 	wt.dial = wt.dialWS
+	wt.look = wt.lookPath
 	base := time.Now()
 	wt.clock = func() (time.Time, time.Duration) {
 		now := time.Now()
@@ -259,6 +298,26 @@ func (wt *watcher) dialWS(ctx context.Context, s *watchSlot) (*idleConn, error) 
 	return &idleConn{role: s.role, ws: d.ws, born: bornOf(d), opened: d.done, last: d.done, interval: s.interval, socketIO: wt.socketIO}, nil
 }
 
+// lookPath is a look at whether the watch's path is there: a TCP
+// connection, with the run's dialer, to where the watch's connections go
+// first (the route's first proxy, or the target), closed at once.
+func (wt *watcher) lookPath(ctx context.Context) error {
+	r := wt.r
+	ctx, cancel := context.WithTimeout(ctx, watchLookTimeout)
+	defer cancel()
+	var c net.Conn
+	var err error
+	if route := r.Route(); !r.direct && !route.Direct() {
+		c, err = r.Dial(ctx, "tcp", route.Proxies[0].Host)
+	} else {
+		c, err = r.dialAddrs(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
 // trimTimings keeps the run's handshake timings bounded over a long watch:
 // the first ones are kept (firstTimings reports them).
 func (wt *watcher) trimTimings() {
@@ -282,6 +341,7 @@ func (wt *watcher) emit(e WatchEvent) {
 func (wt *watcher) run(ctx context.Context) string {
 	wt.events = make(chan idleEvent, 16)
 	wt.dialed = make(chan watchDialed, len(wt.slots))
+	wt.looked = make(chan error, 1)
 	wt.quit = make(chan struct{})
 	wt.dialCtx, wt.stopDl = context.WithCancel(ctx)
 	stopClose := context.AfterFunc(ctx, wt.closeAll)
@@ -327,6 +387,9 @@ func (wt *watcher) run(ctx context.Context) string {
 			return why
 		}
 		next := wt.due(now)
+		if at := wt.lookDue(now); !at.IsZero() {
+			next = earlier(next, at)
+		}
 		next = earlier(next, now.Add(watchTick))
 		wait := next.Sub(now)
 		if !end.IsZero() {
@@ -340,6 +403,8 @@ func (wt *watcher) run(ctx context.Context) string {
 			wt.saw(e)
 		case d := <-wt.dialed:
 			wt.took(d)
+		case err := <-wt.looked:
+			wt.lookedAt(err)
 		case <-timer.C:
 		}
 	}
@@ -377,18 +442,38 @@ func (wt *watcher) stop() {
 func (wt *watcher) startDial(s *watchSlot) {
 	s.dialing, s.retryAt = true, time.Time{}
 	s.attempt++
-	start := wt.r.Now()
+	s.gen++
+	s.fresh = false
+	d := watchDialed{s: s, start: wt.r.Now(), gen: s.gen}
+	ctx, cancel := context.WithCancel(wt.dialCtx)
+	s.cancel = cancel
 	wt.wg.Add(1)
 	go func() {
 		defer wt.wg.Done()
-		c, err := wt.dial(wt.dialCtx, s)
-		wt.dialed <- watchDialed{s: s, c: c, err: err, start: start}
+		defer cancel()
+		d.c, d.err = wt.dial(ctx, s)
+		select {
+		case wt.dialed <- d:
+		case <-wt.quit:
+			// The watch is over, and a given-up dial may find the
+			// channel full.
+			if d.c != nil {
+				d.c.ws.Close()
+			}
+		}
 	}()
 }
 
 // took puts a dialled connection to work, or schedules the next attempt.
 func (wt *watcher) took(d watchDialed) {
 	s := d.s
+	if d.gen != s.gen {
+		// Given up when the path came back; s is being dialled anew.
+		if d.c != nil {
+			d.c.ws.Close()
+		}
+		return
+	}
 	s.dialing = false
 	now := wt.r.Now()
 	if d.err != nil {
@@ -396,7 +481,8 @@ func (wt *watcher) took(d watchDialed) {
 			return
 		}
 		wt.emit(WatchEvent{At: now, Conn: s.role, Kind: WatchRetryFailed, Attempt: s.attempt, Took: now.Sub(d.start), Detail: dialCode(d.err)})
-		s.retryAt = now.Add(watchBackoff(wt.unit, s.attempt))
+		s.steps++
+		s.retryAt = now.Add(watchBackoff(wt.unit, s.steps))
 		return
 	}
 	c := d.c
@@ -405,7 +491,7 @@ func (wt *watcher) took(d watchDialed) {
 		took = c.opened.Sub(s.down)
 	}
 	wt.emit(WatchEvent{At: c.opened, Conn: s.role, Kind: WatchOpen, Took: took, Attempt: s.attempt})
-	s.c, s.attempt, s.down = c, 0, time.Time{}
+	s.c, s.attempt, s.steps, s.down = c, 0, 0, time.Time{}
 	if s.interval > 0 {
 		c.nextAt = c.opened.Add(s.interval)
 	}
@@ -597,6 +683,77 @@ func (wt *watcher) drop(s *watchSlot, how string, at time.Time, idle time.Durati
 	wt.mu.Lock()
 	delete(wt.open, c)
 	wt.mu.Unlock()
-	s.c, s.down, s.attempt = nil, at, 0
+	s.c, s.down, s.attempt, s.steps = nil, at, 0, 0
 	wt.startDial(s)
+}
+
+// allDown says whether every connection is down.
+func (wt *watcher) allDown() bool {
+	for _, s := range wt.slots {
+		if s.c != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// lookDue starts a look at the path when one is due (every connection
+// down for lookEvery, and lookEvery since the last one began) and returns
+// when the next falls due (zero: none, or one is running).
+func (wt *watcher) lookDue(now time.Time) time.Time {
+	switch {
+	case !wt.allDown() || wt.dialCtx.Err() != nil:
+		wt.lookAt, wt.pathLost = time.Time{}, false
+		return time.Time{}
+	case wt.looking:
+		return time.Time{}
+	case wt.lookAt.IsZero():
+		// Not at once: after a cut that the reconnects mend at once,
+		// no look at all.
+		wt.lookAt = now.Add(wt.lookEvery)
+	}
+	if now.Before(wt.lookAt) {
+		return wt.lookAt
+	}
+	wt.looking, wt.lookAt = true, now.Add(wt.lookEvery)
+	wt.wg.Add(1)
+	go func() {
+		defer wt.wg.Done()
+		err := wt.look(wt.dialCtx)
+		select {
+		case wt.looked <- err:
+		case <-wt.quit:
+		}
+	}()
+	return time.Time{}
+}
+
+// lookedAt takes a look's outcome: the path connecting after it did not
+// is the path coming back, and every connection is dialled at once.
+func (wt *watcher) lookedAt(err error) {
+	wt.looking = false
+	switch {
+	case !wt.allDown() || wt.dialCtx.Err() != nil:
+		return
+	case err != nil:
+		wt.pathLost = true
+		return
+	case !wt.pathLost:
+		return
+	}
+	wt.pathLost = false
+	for _, s := range wt.slots {
+		s.steps = 0
+		if s.dialing {
+			if s.fresh {
+				continue
+			}
+			// Most likely stuck on a SYN the outage swallowed: given
+			// up, and dialled anew as the same attempt.
+			s.cancel()
+			s.attempt--
+		}
+		wt.startDial(s)
+		s.fresh = true
+	}
 }

@@ -3,8 +3,15 @@ package engine
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"sync"
 	"testing"
 	"time"
+
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 func TestWatchBackoff(t *testing.T) {
@@ -27,6 +34,11 @@ func TestWatchRetriesBackOff(t *testing.T) {
 	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 		return nil, errors.New("connect: connection refused")
 	}
+	// The path connects from the first look (a server that turns
+	// WebSockets away): the looks change nothing.
+	wt.lookEvery = unit / 2
+	looks := 0
+	wt.look = func(context.Context) error { looks++; return nil }
 	ctx, cancel := context.WithTimeout(context.Background(), 40*unit)
 	defer cancel()
 	if why := wt.run(ctx); why != "cancelled" {
@@ -56,6 +68,9 @@ func TestWatchRetriesBackOff(t *testing.T) {
 				}
 			}
 		}
+	}
+	if looks < 10 {
+		t.Errorf("%d looks at the path in 40 units, every half unit", looks)
 	}
 	if events[0].Kind != WatchStart || events[len(events)-1].Kind != WatchStop {
 		t.Errorf("events do not start and stop the log: %v ... %v", events[0].Kind, events[len(events)-1].Kind)
@@ -107,6 +122,7 @@ func TestWatchSleep(t *testing.T) {
 		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 			return nil, errors.New("connect: connection refused")
 		}
+		wt.look = lookRefused
 		base := time.Now()
 		calls := 0
 		wt.clock = func() (time.Time, time.Duration) {
@@ -167,10 +183,164 @@ func TestWatchLengthIsWallClock(t *testing.T) {
 	wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
 		return nil, errors.New("connect: connection refused")
 	}
+	wt.look = lookRefused
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	start := time.Now()
 	if why := wt.run(ctx); why != "length" {
 		t.Errorf("ended by %q after %v, want length", why, time.Since(start))
+	}
+}
+
+func lookRefused(context.Context) error { return errors.New("connect: connection refused") }
+
+// A path away, then back at 12 units (the reconnects' attempts come at 0,
+// 1, 3, 7 and 15 units): as soon as a look connects, after looks that did
+// not, every connection is dialled again, not at 15 units. Refused: the
+// dials fail at once while it is away; blackhole: they hang, and are given
+// up when it is back (no retry_failed for them); flapping: as blackhole,
+// but the path is lost and back again and again after: the dial begun when
+// it came back is kept (one dial a connection after it is back).
+func TestWatchPathBack(t *testing.T) {
+	const unit = 100 * time.Millisecond
+	for _, mode := range []string{"refused", "blackhole", "flapping"} {
+		blackhole := mode != "refused"
+		var (
+			mu     sync.Mutex
+			events []WatchEvent
+			redial = map[string]time.Time{} // the first dial after the path is back
+			dials  = map[string]int{}       // dials after the path is back
+			looks  int
+			back   time.Time
+		)
+		r := &ProbeRun{shared: &shared{now: time.Now}}
+		wt := newWatcher(r, WatchOptions{}, func(e WatchEvent) {
+			mu.Lock()
+			events = append(events, e)
+			mu.Unlock()
+		})
+		wt.unit, wt.lookEvery = unit, unit/4
+		wt.dial = func(ctx context.Context, s *watchSlot) (*idleConn, error) {
+			mu.Lock()
+			b := back
+			if !b.IsZero() {
+				dials[s.role]++
+				if redial[s.role].IsZero() {
+					redial[s.role] = time.Now()
+				}
+			}
+			mu.Unlock()
+			if blackhole || !b.IsZero() {
+				<-ctx.Done() // hangs (after: stays in its handshake until the end)
+				return nil, ctx.Err()
+			}
+			return nil, errors.New("connect: connection refused")
+		}
+		wt.look = func(ctx context.Context) error {
+			mu.Lock()
+			b := !back.IsZero()
+			if b {
+				looks++
+			}
+			flap := mode == "flapping" && looks%2 == 0
+			mu.Unlock()
+			if b && !flap {
+				return nil
+			}
+			return errors.New("connect: network is unreachable")
+		}
+		time.AfterFunc(12*unit, func() {
+			mu.Lock()
+			back = time.Now()
+			mu.Unlock()
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 25*unit)
+		wt.run(ctx)
+		cancel()
+		mu.Lock()
+		fails := 0
+		for _, e := range events {
+			if e.Kind == WatchRetryFailed {
+				fails++
+				if e.At.After(back) {
+					t.Errorf("%s: an attempt failed at %v, after the path was back", mode, e.At.Sub(back))
+				}
+			}
+		}
+		if blackhole && fails != 0 {
+			t.Errorf("blackhole: %d failed attempts, want none (the hung ones are given up)", fails)
+		}
+		if !blackhole && fails < 3*3 {
+			t.Errorf("refused: %d failed attempts before the path was back, want 3 a connection at least", fails)
+		}
+		for _, c := range WatchConns {
+			if dials[c] != 1 {
+				t.Errorf("%s: %s dialled %d times after the path was back, want once", mode, c, dials[c])
+			}
+			at := redial[c]
+			if at.IsZero() {
+				t.Errorf("%s: %s was not dialled after the path was back", mode, c)
+				continue
+			}
+			// The next look after the path is back: a quarter unit, and
+			// a loaded machine's slack; the backoff would wait 3 units.
+			if d := at.Sub(back); d > 2*unit {
+				t.Errorf("%s: %s dialled %v after the path was back, want within %v", mode, c, d, 2*unit)
+			}
+		}
+		mu.Unlock()
+	}
+}
+
+// The look at the path goes where the watch's connections go first: the
+// target's addresses, or the route's first proxy; it closes what it
+// opened, and a refusal is its error.
+func TestWatchLookPath(t *testing.T) {
+	target, err := ParseTarget("ws://example.test:8080/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, _ := url.Parse("http://proxy.test:3128")
+	for _, tc := range []struct {
+		route netenv.Route
+		addrs []netip.Addr
+		want  string
+	}{
+		{netenv.Route{}, nil, "example.test:8080"},
+		{netenv.Route{}, []netip.Addr{netip.MustParseAddr("192.0.2.7")}, "192.0.2.7:8080"},
+		{netenv.Route{Proxies: []*url.URL{proxy, nil}}, []netip.Addr{netip.MustParseAddr("192.0.2.7")}, "proxy.test:3128"},
+		{netenv.Route{Proxies: []*url.URL{nil}}, nil, "example.test:8080"},
+	} {
+		var dialed []string
+		var conns []net.Conn
+		sh := &shared{now: time.Now, route: func() netenv.Route { return tc.route }, addrs: tc.addrs}
+		sh.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dialed = append(dialed, addr)
+			if _, ok := ctx.Deadline(); !ok {
+				t.Errorf("the look at %s has no deadline", addr)
+			}
+			a, b := net.Pipe()
+			conns = append(conns, b)
+			return a, nil
+		}
+		wt := newWatcher(&ProbeRun{Target: target, shared: sh}, WatchOptions{}, nil)
+		if err := wt.lookPath(context.Background()); err != nil {
+			t.Errorf("%v: %v", tc.route.Proxies, err)
+		}
+		if len(dialed) != 1 || dialed[0] != tc.want {
+			t.Errorf("route %v, addresses %v: looked at %v, want %s", tc.route.Proxies, tc.addrs, dialed, tc.want)
+		}
+		for _, c := range conns {
+			c.SetWriteDeadline(time.Now().Add(time.Second))
+			if _, err := c.Write([]byte("x")); !errors.Is(err, io.ErrClosedPipe) {
+				t.Errorf("the look left its connection open (%v)", err)
+			}
+		}
+		sh.dial = func(context.Context, string, string) (net.Conn, error) {
+			return nil, errors.New("connect: connection refused")
+		}
+		if err := wt.lookPath(context.Background()); err == nil {
+			t.Errorf("a refused look is no error")
+		}
 	}
 }

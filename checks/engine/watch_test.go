@@ -244,3 +244,58 @@ func TestWatchCancel(t *testing.T) {
 		t.Errorf("result %s %s", res.Status, res.Code)
 	}
 }
+
+// A network that goes away at 3 s for 3.3 s, connections refused
+// meanwhile: the reconnects' backoff would try at 3, 4, 6 and 10 s, 3.7 s
+// after it is back; the look at the path every second finds it back, and
+// every connection opens again within a second or so of that. The outage
+// in the log (every connection down: the first drop to the first open
+// after the last, as checks/diagnose reads it) is as long as the real one,
+// give or take a second and a half.
+func TestWatchOutageEnds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real time")
+	}
+	t.Parallel()
+	_, backend := watchRef(t)
+	const down = 3300 * time.Millisecond
+	relay := checktest.NewRefuseRelay(t, backend, down, 3*time.Second)
+	l, _ := watchFor(t, context.Background(), "ws://"+relay.Addr+"/ws", 12*time.Second)
+	cuts, ups := relay.Cuts(), relay.Ups()
+	if len(cuts) != 1 || len(ups) != 1 {
+		t.Fatalf("%d cuts, %d times listening again", len(cuts), len(ups))
+	}
+	t.Logf("cut at %v, listening again %v later", cuts[0].Format("15:04:05.000"), ups[0].Sub(cuts[0]))
+	var first, last time.Time // the outage's drops
+	for _, c := range engine.WatchConns {
+		drops := l.of(engine.WatchDrop, c)
+		if len(drops) != 1 {
+			t.Fatalf("%s dropped %d times, want once", c, len(drops))
+		}
+		if first.IsZero() || drops[0].At.Before(first) {
+			first = drops[0].At
+		}
+		if drops[0].At.After(last) {
+			last = drops[0].At
+		}
+		opens := l.of(engine.WatchOpen, c)
+		if len(opens) != 2 {
+			t.Fatalf("%s opened %d times, want twice", c, len(opens))
+		}
+		// Reconnected within 1.5 s of the path's return, not at the
+		// backoff's 10 s attempt.
+		within(t, c+" reopened after the path was back", opens[1].At.Sub(ups[0]), 0, 1500*time.Millisecond)
+	}
+	if n := len(l.of(engine.WatchRetryFailed, "")); n < 3 {
+		t.Errorf("%d failed attempts, want some while the path was away", n)
+	}
+	var end time.Time
+	for _, o := range l.of(engine.WatchOpen, "") {
+		if o.At.After(last) {
+			end = o.At
+			break
+		}
+	}
+	away := ups[0].Sub(cuts[0])
+	within(t, "the outage in the log", end.Sub(first), away-100*time.Millisecond, away+1500*time.Millisecond)
+}
