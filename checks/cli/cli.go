@@ -19,6 +19,7 @@ import (
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/i18n"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/preset"
 	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 	"codeberg.org/wsdoctor/wsdoctor/checks/report"
 	"codeberg.org/wsdoctor/wsdoctor/checks/session"
@@ -301,41 +302,11 @@ func (e Edges) check(ctx context.Context, words *i18n.Words, args []string, stdo
 		words = i18n.English()
 	}
 	var f checkFlags
-	fs := flag.NewFlagSet("wsdoctor check", flag.ContinueOnError)
-	fs.SetOutput(redactWriter{stderr}) // flag errors quote the value given
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: wsdoctor check [URL] [flags]\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	f.register(fs)
-	pos, code, done := parseArgs(fs, args)
+	p, code, done := e.parseRequest("check", "Usage: wsdoctor check [URL] [flags]", &f, args, stderr, nil)
 	if done {
 		return code
 	}
-	if err := checkAddressArgs(pos); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
-	}
-	var address string
-	if len(pos) == 1 {
-		address = pos[0]
-	}
-	req, err := f.request(address, e.readPassword)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
-	}
-	format, err := f.out.resolve(report.FormatText)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
-	}
-	pre, err := LoadPreset(f.preset)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor check: %v\n", err)
-		return ExitUsage
-	}
-	req.Preset = pre.Preset
+	req, format, pre := p.req, p.format, p.pre
 	switch plan := session.PlanOf(req); plan.Scope {
 	case session.ScopePreset:
 		fmt.Fprintf(stderr, "No address given: checking %s from the preset%s (%s).\n", plan.Address, presetName(pre.Preset), pre.Source)
@@ -372,6 +343,73 @@ func (e Edges) check(ctx context.Context, words *i18n.Words, args []string, stdo
 		return ExitOK
 	}
 	return ExitProblem
+}
+
+// commandFlags are the flags of a command that checks first (check,
+// watch): the check's and the command's own.
+type commandFlags interface {
+	register(fs *flag.FlagSet)
+	checkOnes() *checkFlags
+}
+
+func (f *checkFlags) checkOnes() *checkFlags { return f }
+
+// parsedRequest is what a checking command's words ask for: the check,
+// the report's format and the preset (already in req.Preset).
+type parsedRequest struct {
+	req    session.Request
+	format report.Format
+	pre    preset.Loaded
+}
+
+// parseRequest reads the words of `wsdoctor NAME` into f: its flags, at
+// most one address, the request they make, then more (the command's own
+// flags, nil for none; its error said with the addresses' credentials
+// hidden), the report's format and the preset. usage is the help's text
+// before the flags. done says the command ends here, with code: ExitOK
+// after -h, ExitUsage for bad usage (said on stderr).
+func (e Edges) parseRequest(name, usage string, f commandFlags, args []string, stderr io.Writer, more func() error) (p parsedRequest, code int, done bool) {
+	fs := flag.NewFlagSet("wsdoctor "+name, flag.ContinueOnError)
+	fs.SetOutput(redactWriter{stderr}) // flag errors quote the value given
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage+"\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	f.register(fs)
+	pos, code, done := parseArgs(fs, args)
+	if done {
+		return p, code, true
+	}
+	fail := func(err error) (parsedRequest, int, bool) {
+		fmt.Fprintf(stderr, "wsdoctor %s: %v\n", name, err)
+		return p, ExitUsage, true
+	}
+	if err := checkAddressArgs(pos); err != nil {
+		return fail(err)
+	}
+	var address string
+	if len(pos) == 1 {
+		address = pos[0]
+	}
+	cf := f.checkOnes()
+	req, err := cf.request(address, e.readPassword)
+	if err != nil {
+		return fail(err)
+	}
+	if more != nil {
+		if err := more(); err != nil {
+			return fail(redactErr(err))
+		}
+	}
+	if p.format, err = cf.out.resolve(report.FormatText); err != nil {
+		return fail(err)
+	}
+	if p.pre, err = LoadPreset(cf.preset); err != nil {
+		return fail(err)
+	}
+	req.Preset = p.pre.Preset
+	p.req = req
+	return p, ExitOK, false
 }
 
 // Tool names this program in reports.

@@ -66,49 +66,16 @@ func (e Edges) watch(ctx context.Context, words *i18n.Words, args []string, stdo
 		words = i18n.English()
 	}
 	var f watchFlags
-	fs := flag.NewFlagSet("wsdoctor watch", flag.ContinueOnError)
-	fs.SetOutput(redactWriter{stderr})
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: wsdoctor watch [URL] [--for 30m|8h|until-stopped] [--out FILE] [flags]\n\n"+
-			"Checks URL, then keeps three WebSockets open to it (silent, pinged, busy) and\n"+
-			"notes every drop, reconnect, network change and sleep until --for ends or\n"+
-			"Ctrl-C; then writes the report. Exit 0: nothing dropped; 1: something did.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	f.register(fs)
-	pos, code, done := parseArgs(fs, args)
+	var wreq session.WatchRequest
+	p, code, done := e.parseRequest("watch", "Usage: wsdoctor watch [URL] [--for 30m|8h|until-stopped] [--out FILE] [flags]\n\n"+
+		"Checks URL, then keeps three WebSockets open to it (silent, pinged, busy) and\n"+
+		"notes every drop, reconnect, network change and sleep until --for ends or\n"+
+		"Ctrl-C; then writes the report. Exit 0: nothing dropped; 1: something did.",
+		&f, args, stderr, func() (err error) { wreq, err = f.watchRequest(); return err })
 	if done {
 		return code
 	}
-	if err := checkAddressArgs(pos); err != nil {
-		fmt.Fprintf(stderr, "wsdoctor watch: %v\n", err)
-		return ExitUsage
-	}
-	var address string
-	if len(pos) == 1 {
-		address = pos[0]
-	}
-	req, err := f.request(address, e.readPassword)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor watch: %v\n", err)
-		return ExitUsage
-	}
-	wreq, err := f.watchRequest()
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor watch: %v\n", redactErr(err))
-		return ExitUsage
-	}
-	format, err := f.out.resolve(report.FormatText)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor watch: %v\n", err)
-		return ExitUsage
-	}
-	pre, err := LoadPreset(f.preset)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsdoctor watch: %v\n", err)
-		return ExitUsage
-	}
-	req.Preset = pre.Preset
+	req, format := p.req, p.format
 	if req.Insecure {
 		fmt.Fprintln(stderr, words.T("report.banner.insecure"))
 	}
