@@ -144,7 +144,7 @@ Usage:
   wsdoctor watch [URL] [flags]  check URL, then watch it for drops (see: wsdoctor watch -h)
   wsdoctor serve [flags]        run the reference echo server (see: wsdoctor serve -h)
   wsdoctor report FILE.json     show a saved JSON report again, in any format
-                                (--format html|json|md|text, --output FILE)
+                                (--format html|json|md|text|csv, --output FILE)
   wsdoctor env [URL] [flags]    show proxies, PAC and VPN, and the route to URL (see: wsdoctor env -h)
   wsdoctor preset check FILE    check a support preset (see: wsdoctor preset help)
   wsdoctor version              print the version
@@ -153,7 +153,8 @@ Usage:
 URL may be wss://host/path, ws://..., https://..., http://... or host[:port][/path].
 With no URL, check uses the preset's first target, or else starts the reference
 server on this machine and checks it. check --output FILE saves the report
-(.html, .json, .md or .txt); secrets are left out unless --no-redact.
+(.html, .json, .md, .txt, or .csv for a table of the steps or the watch's
+events); secrets are left out unless --no-redact.
 
 --preset FILE (before the command, or a flag of check) uses that preset instead
 of wsdoctor-preset.json beside the program, or else the built-in one.

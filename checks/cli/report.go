@@ -17,10 +17,10 @@ type outputFlags struct {
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (written whole or not at all); the format follows the extension: .html, .json, .md, .txt")
+	fs.StringVar(&o.output, "output", "", "write the report to `FILE` (written whole or not at all); the format follows the extension: .html, .json, .md, .txt, .csv")
 	fs.StringVar(&o.output, "o", "", "short for --output")
 	fs.BoolVar(&o.force, "force", false, "let --output replace a symbolic link (never a named pipe, a device or a socket)")
-	fs.StringVar(&o.format, "format", "", "report `format`: html, json, md or text (default: from the --output extension, else text)")
+	fs.StringVar(&o.format, "format", "", "report `format`: html, json, md, text or csv (default: from the --output extension, else text)")
 }
 
 // resolve picks the format: --format, else the extension of --output, else
@@ -38,7 +38,7 @@ func (o *outputFlags) resolve(def report.Format) (report.Format, error) {
 	case o.output != "":
 		var ok bool
 		if f, ok = report.FormatOf(o.output); !ok {
-			return "", fmt.Errorf("--output %s: cannot tell the format from the extension; name it .html, .json, .md or .txt, or add --format", o.output)
+			return "", fmt.Errorf("--output %s: cannot tell the format from the extension; name it .html, .json, .md, .txt or .csv, or add --format", o.output)
 		}
 	}
 	if o.output != "" {
@@ -76,7 +76,7 @@ func showReport(words *i18n.Words, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("wsdoctor report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: wsdoctor report FILE.json [--format html|json|md|text] [--output FILE]\n\nReads a report saved with `wsdoctor check --output FILE.json` and writes it again.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: wsdoctor report FILE.json [--format html|json|md|text|csv] [--output FILE]\n\nReads a report saved with `wsdoctor check --output FILE.json` and writes it again.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	out.register(fs)

@@ -144,3 +144,51 @@ func TestMainKnowsReport(t *testing.T) {
 		t.Errorf("report without a file: exit %d", code)
 	}
 }
+
+// TestReportNamesEveryFormat: `wsdoctor report`'s usage, its --format
+// flag and the help name every format it writes, and the one listed last
+// (CSV) works by --format and by --output's extension.
+func TestReportNamesEveryFormat(t *testing.T) {
+	var names []string
+	for _, f := range report.Exports {
+		names = append(names, string(f))
+	}
+	list := "--format " + strings.Join(names, "|")
+	var stdout, stderr bytes.Buffer
+	if code := Report([]string{"-h"}, &stdout, &stderr); code != ExitOK {
+		t.Fatalf("report -h: exit %d", code)
+	}
+	usage, flags, _ := strings.Cut(stderr.String(), "\n")
+	if !strings.Contains(usage, list) {
+		t.Errorf("report -h's usage %q does not say %q", usage, list)
+	}
+	var help bytes.Buffer
+	Main([]string{"help"}, &help, &stderr)
+	if !strings.Contains(help.String(), list) {
+		t.Errorf("help does not say %q for report:\n%s", list, help.String())
+	}
+	_, format, _ := strings.Cut(flags, "-format format")
+	format, _, _ = strings.Cut(format, "\n  -")
+	for _, n := range names {
+		if !strings.Contains(format, n) {
+			t.Errorf("--format's help %q does not name %s", format, n)
+		}
+	}
+
+	saved := "../report/testdata/watched.json"
+	const header = "time,connection,event,detail\r\n"
+	stdout.Reset()
+	if code := Report([]string{saved, "--format", "csv"}, &stdout, &stderr); code != ExitOK {
+		t.Fatalf("report --format csv: exit %d: %s", code, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), header) {
+		t.Errorf("report --format csv printed %.80q, not the watch's CSV", stdout.String())
+	}
+	out := filepath.Join(t.TempDir(), "events.csv")
+	if code := Report([]string{saved, "--output", out}, &stdout, &stderr); code != ExitOK {
+		t.Fatalf("report --output events.csv: exit %d: %s", code, stderr.String())
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(b), header) {
+		t.Errorf("events.csv holds %.80q (%v), not the watch's CSV", b, err)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +28,7 @@ type watchFlags struct {
 
 func (f *watchFlags) register(fs *flag.FlagSet) {
 	f.checkFlags.register(fs)
-	fs.StringVar(&f.out.output, "out", "", "short for --output (.html, .json, .md or .txt)")
+	fs.StringVar(&f.out.output, "out", "", "short for --output (.html, .json, .md, .txt or .csv)")
 	fs.StringVar(&f.length, "for", UntilStopped, "how long to watch: a duration such as `30m` or 8h, or until-stopped (Ctrl-C)")
 	fs.DurationVar(&f.pingEvery, "ping-every", engine.DefaultWatchEvery, "how often the pinged connection pings")
 	fs.DurationVar(&f.dataEvery, "data-every", engine.DefaultWatchEvery, "how often the busy connection sends a small message")
@@ -47,11 +46,6 @@ func (f *watchFlags) watchRequest() (session.WatchRequest, error) {
 			return w, fmt.Errorf("--for %q: give a duration such as 30m or 8h, or %s", engine.RedactURLText(f.length), UntilStopped)
 		}
 		w.For = d
-	}
-	if f.out.output != "" && f.out.format == "" && strings.EqualFold(filepath.Ext(f.out.output), ".csv") {
-		if _, ok := report.FormatOf(f.out.output); !ok {
-			return w, fmt.Errorf("--out %s: this build cannot write the watch's CSV yet; use .html, .json, .md or .txt", f.out.output)
-		}
 	}
 	return w, nil
 }
