@@ -3,7 +3,6 @@ package checktest
 import (
 	"io"
 	"net"
-	"sync"
 	"testing"
 	"time"
 )
@@ -18,22 +17,14 @@ import (
 // after each cut, so connections to it are refused, as when a link or a
 // route is gone, and listens again on the same port after.
 type CutRelay struct {
-	// Addr is the relay's listening address (host:port).
-	Addr string
-
-	ln     net.Listener
-	target string
+	tcpRelay
 	down   time.Duration
+	refuse bool
+	// Guarded by tcpRelay.mu:
 	timers []*time.Timer
-	wg     sync.WaitGroup
-
-	mu     sync.Mutex
-	conns  map[net.Conn]bool
-	closed bool
 	upAt   time.Time // turned away before this
 	cuts   []time.Time
 	ups    []time.Time // refusing: when it listened again
-	refuse bool
 }
 
 // NewCutRelay starts a CutRelay to target that cuts every connection at
@@ -54,36 +45,36 @@ func NewRefuseRelay(tb testing.TB, target string, down time.Duration, at ...time
 
 func newCutRelay(tb testing.TB, target string, down time.Duration, refuse bool, at []time.Duration) *CutRelay {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("cut relay: listen: %v", err)
-	}
-	r := &CutRelay{Addr: ln.Addr().String(), ln: ln, target: target, down: down, conns: map[net.Conn]bool{}, refuse: refuse}
+	r := &CutRelay{down: down, refuse: refuse}
+	r.admit = r.up
+	r.serve = func(c, up net.Conn) { bothWays(c, up, r.pipe) }
+	r.start(tb, "cut relay", target)
 	r.mu.Lock()
 	for _, d := range at {
 		r.timers = append(r.timers, time.AfterFunc(d, func() { r.Cut() }))
 	}
 	r.mu.Unlock()
-	r.wg.Add(1)
-	go r.accept(ln)
 	tb.Cleanup(r.Close)
 	return r
 }
 
-// Cut cuts every connection now (and turns new ones away for the relay's
-// down time); it returns how many TCP connections it closed.
+// up says the network is there: no cut's down time is running.
+func (r *CutRelay) up() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !time.Now().Before(r.upAt)
+}
+
+// Cut cuts every connection now (and turns new ones away, or refuses
+// them, for the relay's down time); it returns how many TCP connections
+// it closed.
 func (r *CutRelay) Cut() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
 	r.cuts = append(r.cuts, now)
 	r.upAt = now.Add(r.down)
-	n := 0
-	for c := range r.conns {
-		c.Close()
-		delete(r.conns, c)
-		n++
-	}
+	n := r.closeConns()
 	if r.refuse && !r.closed && r.ln != nil {
 		r.ln.Close()
 		r.ln = nil
@@ -129,69 +120,19 @@ func (r *CutRelay) Cuts() []time.Time {
 	return append([]time.Time(nil), r.cuts...)
 }
 
-func (r *CutRelay) accept(ln net.Listener) {
-	defer r.wg.Done()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		r.mu.Lock()
-		away := time.Now().Before(r.upAt)
-		r.mu.Unlock()
-		if away {
-			c.Close()
-			continue
-		}
-		up, err := net.DialTimeout("tcp", r.target, 5*time.Second)
-		if err != nil || !r.track(c, up) {
-			c.Close()
-			if up != nil {
-				up.Close()
-			}
-			continue
-		}
-		r.wg.Add(2)
-		go r.pipe(c, up)
-		go r.pipe(up, c)
-	}
-}
-
-func (r *CutRelay) track(cs ...net.Conn) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return false
-	}
-	for _, c := range cs {
-		r.conns[c] = true
-	}
-	return true
-}
-
 // pipe copies src to dst; when src ends, both are closed.
 func (r *CutRelay) pipe(src, dst net.Conn) {
-	defer r.wg.Done()
 	io.Copy(dst, src)
 	src.Close()
 	dst.Close()
-	r.mu.Lock()
-	delete(r.conns, src)
-	delete(r.conns, dst)
-	r.mu.Unlock()
+	r.untrack(src, dst)
 }
 
-// Close stops the relay and every connection through it.
+// Close stops the relay's cuts, the relay and every connection through it.
 func (r *CutRelay) Close() {
 	r.mu.Lock()
-	r.closed = true
+	r.closeLocked()
 	timers := r.timers
-	for c := range r.conns {
-		c.Close()
-	}
-	if r.ln != nil {
-		r.ln.Close()
-	}
 	r.mu.Unlock()
 	for _, t := range timers {
 		t.Stop()

@@ -7,43 +7,54 @@ import (
 	"time"
 )
 
-// Relay forwards TCP connections from a loopback port to a target, holding
-// every chunk of data for Delay in each direction: a network with a round
-// trip of 2*Delay, made on one machine.
-type Relay struct {
+// tcpRelay is the plumbing the relays share (Relay, DropRelay, CutRelay):
+// a loopback listener; for each connection accepted, one dialled to the
+// target and the two handed to serve; every connection tracked so that
+// Close ends them all and waits for every goroutine.
+type tcpRelay struct {
 	// Addr is the relay's listening address (host:port).
 	Addr string
 
-	ln     net.Listener
+	ln     net.Listener // guarded by mu; nil while a refusing CutRelay does not listen
 	target string
-	delay  time.Duration
-	wg     sync.WaitGroup
-	mu     sync.Mutex
+	// admit, when set, is asked as each connection comes: false turns
+	// it away (accepted and closed at once, nothing dialled).
+	admit func() bool
+	// serve passes data between the client's connection c and up, the
+	// target's, returning when both ways have ended.
+	serve func(c, up net.Conn)
+	wg    sync.WaitGroup
+
+	mu     sync.Mutex // guards conns and closed, and the state of the relay built on it
 	conns  map[net.Conn]bool
 	closed bool
 }
 
-// NewRelay starts a relay to target with the given one-way delay; it stops
-// when the test ends.
-func NewRelay(tb testing.TB, target string, delay time.Duration) *Relay {
+// start listens on loopback and accepts until the relay is closed (the
+// relay built on it has the test close it); name is the relay's in a
+// failure.
+func (r *tcpRelay) start(tb testing.TB, name, target string) {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatalf("relay: listen: %v", err)
+		tb.Fatalf("%s: listen: %v", name, err)
 	}
-	r := &Relay{Addr: ln.Addr().String(), ln: ln, target: target, delay: delay, conns: map[net.Conn]bool{}}
+	r.Addr, r.ln, r.target, r.conns = ln.Addr().String(), ln, target, map[net.Conn]bool{}
 	r.wg.Add(1)
-	go r.accept()
-	tb.Cleanup(r.Close)
-	return r
+	go r.accept(ln)
 }
 
-func (r *Relay) accept() {
+// accept serves ln until it is closed.
+func (r *tcpRelay) accept(ln net.Listener) {
 	defer r.wg.Done()
 	for {
-		c, err := r.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
+		}
+		if r.admit != nil && !r.admit() {
+			c.Close()
+			continue
 		}
 		up, err := net.DialTimeout("tcp", r.target, 5*time.Second)
 		if err != nil || !r.track(c, up) {
@@ -53,13 +64,15 @@ func (r *Relay) accept() {
 			}
 			continue
 		}
-		r.wg.Add(2)
-		go r.pipe(c, up)
-		go r.pipe(up, c)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.serve(c, up)
+		}()
 	}
 }
 
-func (r *Relay) track(cs ...net.Conn) bool {
+func (r *tcpRelay) track(cs ...net.Conn) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -71,10 +84,74 @@ func (r *Relay) track(cs ...net.Conn) bool {
 	return true
 }
 
+func (r *tcpRelay) untrack(cs ...net.Conn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range cs {
+		delete(r.conns, c)
+	}
+}
+
+// closeConns closes every connection through the relay and forgets it,
+// returning how many; r.mu is held.
+func (r *tcpRelay) closeConns() int {
+	n := len(r.conns)
+	for c := range r.conns {
+		c.Close()
+		delete(r.conns, c)
+	}
+	return n
+}
+
+// closeLocked marks the relay closed and closes its listener and every
+// connection through it; r.mu is held.
+func (r *tcpRelay) closeLocked() {
+	r.closed = true
+	r.closeConns()
+	if r.ln != nil {
+		r.ln.Close()
+	}
+}
+
+// Close stops the relay and every connection through it.
+func (r *tcpRelay) Close() {
+	r.mu.Lock()
+	r.closeLocked()
+	r.mu.Unlock()
+	r.wg.Wait()
+}
+
+// bothWays runs pipe from c to up and from up to c at once, and returns
+// when both have.
+func bothWays(c, up net.Conn, pipe func(src, dst net.Conn)) {
+	var w sync.WaitGroup
+	w.Go(func() { pipe(c, up) })
+	pipe(up, c)
+	w.Wait()
+}
+
+// Relay forwards TCP connections from a loopback port to a target, holding
+// every chunk of data for Delay in each direction: a network with a round
+// trip of 2*Delay, made on one machine.
+type Relay struct {
+	tcpRelay
+	delay time.Duration
+}
+
+// NewRelay starts a relay to target with the given one-way delay; it stops
+// when the test ends.
+func NewRelay(tb testing.TB, target string, delay time.Duration) *Relay {
+	tb.Helper()
+	r := &Relay{delay: delay}
+	r.serve = func(c, up net.Conn) { bothWays(c, up, r.pipe) }
+	r.start(tb, "relay", target)
+	tb.Cleanup(r.Close)
+	return r
+}
+
 // pipe copies src to dst, each chunk delivered Delay after it was read, in
 // order. When src ends, dst's write side is closed after the same delay.
 func (r *Relay) pipe(src, dst net.Conn) {
-	defer r.wg.Done()
 	type chunk struct {
 		b   []byte
 		due time.Time
@@ -112,16 +189,4 @@ func (r *Relay) pipe(src, dst net.Conn) {
 		}
 	}
 	w.Wait()
-}
-
-// Close stops the relay and every connection through it.
-func (r *Relay) Close() {
-	r.mu.Lock()
-	r.closed = true
-	for c := range r.conns {
-		c.Close()
-	}
-	r.mu.Unlock()
-	r.ln.Close()
-	r.wg.Wait()
 }
