@@ -57,7 +57,7 @@ func (c *Checker) Watch(ctx context.Context, run *Run, w WatchRequest, onEvent f
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	sample := c.sampler(t)
+	sample := c.sampler(t, req)
 	every := orDefault(w.SampleEvery, DefaultSampleEvery)
 	wg.Go(func() { l.sample(wctx, sample, every) })
 	_, err = (&engine.Runner{}).Watch(wctx, t, req.Options(), wo, l.add)

@@ -41,10 +41,16 @@ func MachineSampler(t engine.Target, rd *netenv.SampleReader) Sampler {
 }
 
 // sampler is c.NewSampler, or by default MachineSampler with c's VPN
-// reader.
-func (c *Checker) sampler(t engine.Target) Sampler {
+// reader and, when req goes as a PAC file answers (--pac FILE|URL,
+// --proxy pac:...), that file: its answer is the one the watch's
+// connections follow, so it is the one watched for a change.
+func (c *Checker) sampler(t engine.Target, req Request) Sampler {
 	if c.NewSampler != nil {
 		return c.NewSampler(t)
 	}
-	return MachineSampler(t, &netenv.SampleReader{VPN: c.ReadVPN})
+	rd := &netenv.SampleReader{VPN: c.ReadVPN}
+	if req.Proxy.Kind == netenv.ModePAC {
+		rd.PACURL = req.Proxy.PAC
+	}
+	return MachineSampler(t, rd)
 }

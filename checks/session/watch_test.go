@@ -2,12 +2,18 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
 	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
+	"codeberg.org/wsdoctor/wsdoctor/checks/refserver"
 )
 
 // TestWatchAfterTheCheck: a watch after a self-test gets a reference
@@ -94,5 +100,60 @@ func TestWatchCancelled(t *testing.T) {
 	}
 	if last := done.Watch.Events[len(done.Watch.Events)-1]; last.Kind != engine.WatchStop || last.Detail != "cancelled" {
 		t.Errorf("last event %+v", last)
+	}
+}
+
+// TestWatchSamplesTheRequestsPAC: a watch of a check told to go as a PAC
+// file answers (--pac URL) samples that file's answer, not the one of the
+// machine's proxy setting (none here). The PAC server answers each load
+// with a new script, every answer DIRECT first so that the connections
+// work: each sample after the first is a change of the PAC's answer.
+func TestWatchSamplesTheRequestsPAC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real time")
+	}
+	t.Parallel()
+	var mu sync.Mutex
+	loads := 0
+	pac := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		loads++
+		n := loads
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+		fmt.Fprintf(w, "function FindProxyForURL(url, host) { return \"DIRECT; PROXY 127.0.0.1:%d\"; }\n", 1000+n)
+	}))
+	defer pac.Close()
+	ws, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+
+	c := fakeMachine(func(context.Context) netenv.VPN { return netenv.VPN{} }, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	run, err := c.Check(ctx, Request{Address: ws.URL, Proxy: netenv.PACMode(pac.URL + "/proxy.pac"), NoLadder: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := run.Verdict(); v != diagnose.Works && v != diagnose.WorksWithWarnings {
+		t.Fatalf("the check through the PAC's DIRECT: %v", v)
+	}
+	done := c.Watch(ctx, run, WatchRequest{For: 3 * time.Second, SampleEvery: 500 * time.Millisecond}, nil)
+	var pacChanges []engine.WatchEvent
+	for _, e := range done.Watch.Events {
+		if e.Kind == engine.WatchChange && e.What == engine.ChangePAC {
+			pacChanges = append(pacChanges, e)
+		}
+	}
+	if len(pacChanges) == 0 {
+		t.Fatalf("no change of the PAC's answer in %d events: the watch did not sample --pac's file", len(done.Watch.Events))
+	}
+	if e := pacChanges[0]; !strings.HasPrefix(e.From, "DIRECT; PROXY 127.0.0.1:") || !strings.HasPrefix(e.To, "DIRECT; PROXY 127.0.0.1:") || e.From == e.To {
+		t.Errorf("PAC change %q to %q, want two of the script's answers", e.From, e.To)
+	}
+	if done.Watch.DropCount() != 0 {
+		t.Errorf("%d drops through the PAC's DIRECT", done.Watch.DropCount())
 	}
 }
