@@ -218,10 +218,14 @@ func (r *ProbeRun) runLadder(ctx context.Context, ws *websocket.Conn, e *Evidenc
 		}
 		if (how == "close_1009" || how == "closed") && st.size <= proven {
 			// Closed while a size that passed was on its way back:
-			// the larger message on its way out closed it.
-			if j := w.firstAbove(proven); j >= 0 {
-				st = plan[j]
+			// the larger message on its way out closed it. With none
+			// on its way, a size cannot explain the close.
+			j := w.firstAbove(proven)
+			if j < 0 {
+				e.Set(KeyLadderHow, how)
+				return unfinished()
 			}
+			st = plan[j]
 		}
 		return fail(st, how, err)
 	}

@@ -1,10 +1,14 @@
 package engine_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/checktest"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
@@ -115,5 +119,45 @@ func TestLadder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLadderCloseAtASizeThatPassed: a server that echoes the echo's six
+// messages and the ladder's up to the binary 1 MiB one, then closes on the
+// next (the text 1 MiB message, smaller on the wire, compressed): a size
+// cannot explain that, so the ladder is unfinished, not a size limit.
+func TestLadderCloseAtASizeThatPassed(t *testing.T) {
+	up := websocket.Upgrader{EnableCompression: true}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetReadLimit(8 << 20)
+		for n := 1; ; n++ {
+			kind, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if n == 14 { // 6 of the echo, 7 of the ladder: text_125b ... binary_1mib
+				c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+				return
+			}
+			if c.WriteMessage(kind, msg) != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	out := runCheck(t, nil, "ws"+srv.URL[len("http"):]+"/ws", engine.Options{})
+	e, _ := out.Result(engine.ProbeEcho)
+	if e.Status != engine.Pass {
+		t.Fatalf("echo = %s/%s (%s; %s), want pass with the ladder unfinished", e.Status, e.Code, e.Reason, e.Error)
+	}
+	for k, want := range map[string]string{"ladder": "unfinished", "ladder_how": "closed", "ladder_failed_step": "text_1mib", "ladder_passed_bytes": strconv.Itoa(1 << 20)} {
+		if got := e.Evidence.Value(k); got != want {
+			t.Errorf("evidence %s = %q, want %q", k, got, want)
+		}
 	}
 }
