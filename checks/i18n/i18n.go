@@ -49,6 +49,14 @@ func Match(tag string) (lang string, ok bool) {
 	if tag == "" || tag == "C" || tag == "POSIX" {
 		return "", false
 	}
+	// One of Languages itself, as presets and --lang name them: the
+	// matcher would answer it alone (TestMatchExact), and building the
+	// matcher is most of what `wsdoctor version` would spend here.
+	for _, l := range Languages {
+		if strings.EqualFold(tag, l) {
+			return l, true
+		}
+	}
 	t, err := language.Parse(tag)
 	var unknown interface{ Subtag() string }
 	if err != nil && !errors.As(err, &unknown) {

@@ -1,7 +1,10 @@
 package i18n
 
 import (
+	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
 )
 
 func TestMatch(t *testing.T) {
@@ -15,6 +18,22 @@ func TestMatch(t *testing.T) {
 		got, ok := Match(c.in)
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("Match(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
+// TestMatchExact: Match's shortcut for one of Languages answers what
+// CLDR's matcher answers, in any letter case.
+func TestMatchExact(t *testing.T) {
+	for _, l := range Languages {
+		for _, in := range []string{l, strings.ToUpper(l), strings.ToLower(l)} {
+			_, i, conf := matcher().Match(language.MustParse(in))
+			if Languages[i] != l || conf < language.High {
+				t.Errorf("the matcher reads %q as %q (%v)", in, Languages[i], conf)
+			}
+			if got, ok := Match(in); got != l || !ok {
+				t.Errorf("Match(%q) = %q, %v; want %q", in, got, ok, l)
+			}
 		}
 	}
 }
