@@ -13,7 +13,7 @@ func readOS(ctx context.Context, rd *OSReader, s *Settings) {
 	s.Desktop = rd.getenv("XDG_CURRENT_DESKTOP")
 	env := FromEnv(rd.getenv)
 	var gnome, kde *Config
-	if out, err := rd.command(ctx, "gsettings", "list-recursively", GNOMESchema); err == nil {
+	if out, err := readGSettings(ctx, rd); err == nil {
 		c := ParseGSettings(string(out))
 		gnome = &c
 	} else if !notInstalled(err) {
