@@ -47,6 +47,15 @@ var homePath = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(^|[\s"'=(,;:\[]|file://)((?:/var)?/home/+|/Users/+|[A-Za-z]:[\\/]+Users[\\/]+|\\\\[^\\\s]+\\Users\\)([^\\/\s"'<>:;,|*?]+)`)
 })
 
+// Warm makes the patterns that every report's redaction uses, which are
+// otherwise made by the first report: a check calls it while it waits
+// for the network.
+func Warm() {
+	for _, re := range []func() *regexp.Regexp{queryParam, userinfo, headerLine, authScheme, homePath, secretAssign, token68, goOp} {
+		re()
+	}
+}
+
 // secretsOf collects the secret strings a run was given, so they can be
 // replaced wherever they reappear (an error message, a header echoed back).
 func secretsOf(o engine.Outcome, proxy *Proxy) []string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/browser"
@@ -134,10 +135,29 @@ func (c *Checker) Check(ctx context.Context, req Request, onEvent func(engine.Ev
 	defer stop()
 	wait, stopMachine := c.readMachine(ctx)
 	defer stopMachine()
-	// The findings' words are read (about 4 ms) while the network is
-	// waited for, not after it answered: languages below waits for this.
-	go c.languages(req)
-	rn := &engine.Runner{OnEvent: onEvent}
+	// The findings' words (2-4 ms of a processor) and the report's
+	// patterns are made ready while the network is waited for: once the
+	// check's WebSocket is on its way, so that they do not hold up its
+	// setting out on a two-processor machine, and not after the network
+	// answered. languages below waits for them; a run with no upgrade
+	// makes them then.
+	var warm sync.Once
+	var warming sync.WaitGroup
+	defer warming.Wait()
+	events := func(e engine.Event) {
+		if e.Kind == engine.EventPhase && e.Probe == engine.ProbeUpgrade {
+			warm.Do(func() {
+				warming.Go(func() {
+					c.languages(req)
+					report.Warm()
+				})
+			})
+		}
+		if onEvent != nil {
+			onEvent(e)
+		}
+	}
+	rn := &engine.Runner{OnEvent: events}
 	out, other, err := RunWithCounterpart(ctx, rn, t, req.Options())
 	if err != nil {
 		return nil, err
