@@ -166,15 +166,15 @@ func pseudo(s string) string {
 // i18nPlaceholder is a named value in a catalogue's text, "{host}".
 var i18nPlaceholder = regexp.MustCompile(`\{[a-z][a-z0-9_]*\}`)
 
-// pseudoWords is English with every text of the window, and its units,
-// made pseudo.
+// pseudoWords is English with every text of the window, its headlines
+// and its units made pseudo.
 func pseudoWords(t *testing.T) *i18n.Words {
 	t.Helper()
 	en := i18n.English()
 	texts := map[string]string{}
 	for _, k := range en.Keys("") {
 		s, _ := en.Raw(k)
-		if strings.HasPrefix(k, "window.") || strings.HasPrefix(k, "unit.") && k != "unit.date_layout" {
+		if strings.HasPrefix(k, "window.") || strings.HasPrefix(k, "headline.") || strings.HasPrefix(k, "unit.") && k != "unit.date_layout" {
 			s = pseudo(s)
 		}
 		texts[k] = s

@@ -112,66 +112,29 @@ func partIcon(st diagnose.PartState) fyne.Resource {
 }
 
 // headline is the verdict of a run that does not work, naming the party
-// that fails: the service that does not answer, the proxy you entered,
-// your company's proxy, the network on the way; "" when the path does not
-// tell (the verdict's own words are used then).
+// that fails (diagnose.Headline, which every report heads the run with
+// too); "" when the path does not tell (the verdict's own words are used
+// then).
 func (l language) headline(run *shownRun) string {
-	if run.Verdict != diagnose.DoesNotWork || run.Session == nil {
+	if run.Session == nil {
 		return ""
 	}
-	if run.Session.Scope == session.ScopeSelfTest {
-		return l.T("window.headline.self_test_fails")
+	f := diagnose.HeadlineFacts{
+		Verdict:      run.Verdict,
+		SelfTest:     run.Session.Scope == session.ScopeSelfTest,
+		Path:         run.Path,
+		ProxyEntered: run.Session.ProxyEntered(),
+		Host:         run.Outcome.Target.Host,
+		Uncertain:    run.Session.Diagnosis.Uncertain,
 	}
-	stop, ok := run.Path.Stop()
-	if !ok {
+	if r, ok := run.Outcome.Result(engine.ProbeTCP); ok {
+		f.TCPCode = r.Code
+	}
+	key, args := diagnose.Headline(f)
+	if key == "" {
 		return ""
 	}
-	switch stop.Kind {
-	case diagnose.HopService:
-		if notAnswering(run) {
-			return l.T("window.headline.service_silent", "host", stop.Detail)
-		}
-		return l.T("window.headline.service", "host", stop.Detail)
-	case diagnose.HopProxy:
-		key := "window.headline.proxy"
-		if run.Session.ProxyEntered() {
-			key += "_entered"
-		}
-		if run.Path.Why == diagnose.IDProxyUnreachable {
-			key += "_silent"
-		}
-		return l.T(key, "proxy", stop.Detail)
-	case diagnose.HopInternet, diagnose.HopNetwork:
-		return l.T("window.headline."+string(stop.Kind), "host", serviceDetail(run))
-	case diagnose.HopVPN:
-		return l.T("window.headline.vpn")
-	case diagnose.HopComputer:
-		return l.T("window.headline.computer")
-	}
-	return ""
-}
-
-// notAnswering reports whether the service's computer turned the
-// connection away or never answered it: nothing listens there.
-func notAnswering(run *shownRun) bool {
-	if run.Path.Why == "probe:"+engine.ProbeTCP {
-		return true
-	}
-	if run.Path.Why != diagnose.IDTCPBlocked {
-		return false
-	}
-	r, ok := run.Outcome.Result(engine.ProbeTCP)
-	return ok && (r.Code == engine.CodeRefused || r.Code == engine.CodeTimeout)
-}
-
-// serviceDetail is the service's host as the path shows it.
-func serviceDetail(run *shownRun) string {
-	for _, h := range run.Path.Hops {
-		if h.Kind == diagnose.HopService {
-			return h.Detail
-		}
-	}
-	return run.Outcome.Target.Host
+	return l.T(key, args...)
 }
 
 // decidingText is the run's deciding fact in one line, "" when it has

@@ -84,7 +84,7 @@ func TestHTMLOrder(t *testing.T) {
 	page := string(render(t, Build(failingInput()), FormatHTML))
 	last := -1
 	for _, s := range []string{
-		"Live connections do not work", "Your company proxy removes the headers", "<h2>What to do",
+		"<h1>Your company proxy refuses live connections.", "Your company proxy removes the headers", "<h2>What to do",
 		"<h2>Also found", "<h2>Note for your IT team", "<h2>Connection path", "<svg",
 		"<h2>This computer", "windows (amd64)", "<h2>Steps checked", "<h2>Timings",
 		"<h2>Details", "Zscaler Inc.", "<h2>About this run", "fedcba9876543210", "2026-03-14 08:30:00 UTC", "01:30:00 PDT",

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"codeberg.org/wsdoctor/wsdoctor/checks/diagnose"
 	"codeberg.org/wsdoctor/wsdoctor/checks/engine"
+	"codeberg.org/wsdoctor/wsdoctor/checks/netenv"
 )
 
 // view is what the human formats (HTML, Markdown, text) show, worked out
@@ -149,7 +151,35 @@ func (wd wording) heading(r Report) string {
 	if key != "" && wd.Has(key) {
 		return wd.T(key)
 	}
+	if key, args := diagnose.Headline(headlineFacts(r)); key != "" && wd.Has(key) {
+		return wd.T(key, args...)
+	}
 	return wd.verdict(r.Verdict)
+}
+
+// headlineFacts are the report's own facts for diagnose.Headline, so the
+// heading names the party that fails as the window does, also for a
+// report read back from its JSON.
+func headlineFacts(r Report) diagnose.HeadlineFacts {
+	f := diagnose.HeadlineFacts{Verdict: r.Verdict, SelfTest: r.Scope == "self-test"}
+	if r.Summary != nil {
+		f.Uncertain = r.Summary.Uncertain
+	}
+	if r.Path != nil {
+		f.Path = *r.Path
+	}
+	if p := r.Environment.Proxy; p != nil && p.Configured && p.Source == string(netenv.SourceOption) {
+		f.ProxyEntered = true
+	}
+	for _, res := range r.Results {
+		if res.Probe == engine.ProbeTCP {
+			f.TCPCode = res.Code
+		}
+	}
+	if u, err := url.Parse(r.Target); err == nil {
+		f.Host = u.Hostname()
+	}
+	return f
 }
 
 // firstFailure is the result to name when there is no finding: the first
