@@ -60,12 +60,16 @@ func paired(b *testing.B, env []string, aName string, a []string, bName string, 
 }
 
 // BenchmarkStartup: `wsdoctor-cli version` against a bare static Go
-// program that prints a line (testdata/bare).
+// program that prints a line (testdata/bare); then, for scale, the floor's
+// own start-up (a program with gorilla, net/http and crypto/tls linked in,
+// printing a line) against the same.
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	cli := buildStatic(b, dir, ".")
 	bare := buildStatic(b, dir, "./testdata/bare")
-	paired(b, nil, "cli", []string{cli, "version"}, "bare", []string{bare})
+	floor := buildStatic(b, dir, "./testdata/floor")
+	b.Run("cli", func(b *testing.B) { paired(b, nil, "cli", []string{cli, "version"}, "bare", []string{bare}) })
+	b.Run("floor", func(b *testing.B) { paired(b, nil, "floor", []string{floor, "version"}, "bare", []string{bare}) })
 }
 
 // BenchmarkCheckProcess: a whole `wsdoctor-cli check` (every probe, no

@@ -2,7 +2,8 @@
 // see that a WebSocket works, one gorilla handshake and one echo, as a
 // process of its own (BenchmarkCheckProcess).
 //
-// Usage: floor URL [CA.pem]
+// Usage: floor URL [CA.pem]; floor version prints a line and exits, the
+// start-up of a program that can do this (BenchmarkStartup).
 package main
 
 import (
@@ -17,6 +18,10 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "version" {
+		fmt.Println("floor")
+		return
+	}
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	if len(os.Args) > 2 {
 		pem, err := os.ReadFile(os.Args[2])
