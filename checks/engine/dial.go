@@ -51,7 +51,6 @@ func (r *ProbeRun) DialTarget(ctx context.Context) (net.Conn, error) {
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	t0 := r.Now()
-	r.shared.emit(Event{Kind: EventPhase, Probe: r.probe, Phase: PhaseConnect, Time: t0})
 	go func() {
 		c, err := r.dialAddrs(dctx)
 		ch <- dialed{c, err, r.Since(t0)}
@@ -61,8 +60,11 @@ func (r *ProbeRun) DialTarget(ctx context.Context) (net.Conn, error) {
 		if d := <-ch; d.c != nil {
 			d.c.Close()
 		}
-		return r.dialRoute(ctx, route)
+		return r.dialRoute(ctx, route) // which says its own connect phase
 	}
+	// Said once the route is known, so a run through a proxy says its
+	// connect phase once (dialRoute's), with when it started.
+	r.shared.emit(Event{Kind: EventPhase, Probe: r.probe, Phase: PhaseConnect, Time: t0})
 	d := <-ch
 	r.Record(PhaseConnect, t0, d.took)
 	return d.c, d.err

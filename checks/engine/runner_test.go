@@ -522,3 +522,47 @@ func startNamingProxy(t *testing.T, hosts map[string]string) string {
 	}()
 	return ln.Addr().String()
 }
+
+// TestConnectPhaseOnceThroughAProxy: a probe that starts connecting
+// before the route is known (the machine's settings still being read),
+// and then goes through a proxy, says its connect phase once.
+func TestConnectPhaseOnceThroughAProxy(t *testing.T) {
+	srv, err := refserver.Start("127.0.0.1:0", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	proxy := startNamingProxy(t, map[string]string{srv.Addr: srv.Addr})
+	tg, err := ParseTarget("ws://" + srv.Addr + "/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, _ := url.Parse("http://" + proxy)
+	var mu sync.Mutex
+	connects := 0
+	rn := &Runner{
+		Route: func(context.Context, Target, Options) netenv.Route {
+			time.Sleep(50 * time.Millisecond) // as a gsettings run
+			return netenv.Route{Proxies: []*url.URL{pu}, Source: netenv.SourceEnv}
+		},
+		OnEvent: func(e Event) {
+			if e.Kind == EventPhase && e.Probe == ProbeUpgrade && e.Phase == PhaseConnect {
+				mu.Lock()
+				connects++
+				mu.Unlock()
+			}
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := rn.Run(ctx, tg, Options{ProbeTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up, _ := out.Result(ProbeUpgrade); up.Status != Pass {
+		t.Fatalf("upgrade %s %s (%s)", up.Status, up.Code, up.Reason)
+	}
+	if connects != 1 {
+		t.Errorf("the upgrade said its connect phase %d times, want once", connects)
+	}
+}
