@@ -217,6 +217,11 @@ func (z *Wizard) show(s Step) {
 		}
 		l.Refresh()
 	}
+	// The step in bold is wider: lay the bar out again, so its arrows sit
+	// evenly whichever step is bold.
+	if z.top != nil {
+		z.top.Refresh()
+	}
 	switch s {
 	case StepConnection:
 		z.conn.update()
@@ -271,6 +276,19 @@ func (z *Wizard) updateNav() {
 	// stays where it was before the window was resized.
 	if z.nav != nil {
 		z.nav.Refresh()
+	}
+	// With neither button (Start, before any run) the footer goes, and
+	// its room goes to the step: on a 125% laptop screen that is a line
+	// more of Start. The window is laid out again either way.
+	if empty := z.back.Hidden && z.next.Hidden; z.bottom != nil && z.bottom.Visible() == empty {
+		if empty {
+			z.bottom.Hide()
+		} else {
+			z.bottom.Show()
+		}
+		if c := z.Window.Content(); c != nil {
+			c.Refresh()
+		}
 	}
 }
 
