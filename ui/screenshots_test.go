@@ -34,7 +34,8 @@ var screenshotRuns = []struct{ screen, lang string }{
 	{"1093x614", "en"}, {"1366x768-scale1.25", "en"}, {"1366x768-scale1.25", "de"}, {"1366x768-scale1.25", "ja"},
 }
 
-// TestScreenshots writes the Result screens of four real checks on
+// TestScreenshots writes Start as the window opens, and the Result
+// screens of four real checks on
 // loopback (a stopped local service, a dead proxy entered under Advanced
 // in front of a working echo server, a web page's address, the
 // self-test) into the folder WSDOCTOR_SCREENSHOTS names, at the sizes
@@ -109,6 +110,23 @@ func TestScreenshotVariant(t *testing.T) {
 	z := h.z
 	l := z.lang
 
+	capture := func(file string) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, cv.Capture()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Start as the window opens, with no address yet.
+	for _, p := range layoutProblems(h.w, l) {
+		t.Errorf("%s start: %s", variant, p)
+	}
+	capture("start-" + screen + "-" + lang + ".png")
+
 	shoot := func(name, address, proxy string) {
 		t.Helper()
 		for z.step != StepWelcome {
@@ -130,15 +148,7 @@ func TestScreenshotVariant(t *testing.T) {
 		for _, p := range layoutProblems(h.w, l) {
 			t.Errorf("%s %s: %s", variant, name, p)
 		}
-		file := filepath.Join(dir, "result-"+name+"-"+screen+"-"+lang+".png")
-		f, err := os.Create(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, cv.Capture()); err != nil {
-			t.Fatal(err)
-		}
+		capture("result-" + name + "-" + screen + "-" + lang + ".png")
 	}
 	// Port 9 (discard) is the example; a free port where
 	// something listens there.
