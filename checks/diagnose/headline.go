@@ -77,7 +77,8 @@ func Headline(f HeadlineFacts) (key string, args []any) {
 // connection opened and was then cut, changed or capped; the proxy never
 // judged a sign-in, because the check could make none; the proxy could
 // not reach the service itself; the check refused the service's
-// certificate. Their own summary says what happened.
+// certificate, or one a box in between put in its place; the handshake
+// got no answer in time. Their own summary says what happened.
 var notRefused = sync.OnceValue(func() map[string]bool {
 	return map[string]bool{
 		IDProxyIdleTimeout:       true,
@@ -90,6 +91,8 @@ var notRefused = sync.OnceValue(func() map[string]bool {
 		IDProxySigninUnavailable: true,
 		IDProxyCannotReach:       true,
 		IDTLSCertInvalid:         true,
+		IDTLSIntercepted:         true,
+		IDHandshakeTimeout:       true,
 	}
 })
 

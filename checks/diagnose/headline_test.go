@@ -52,6 +52,8 @@ func TestHeadline(t *testing.T) {
 		{"no sign-in made", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDProxySigninUnavailable)}, ""},
 		{"the proxy could not reach the service", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDProxyCannotReach)}, ""},
 		{"a certificate the check refused", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopService, IDTLSCertInvalid)}, ""},
+		{"inspected TLS", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDTLSIntercepted)}, ""},
+		{"a handshake unanswered", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopInternet, IDHandshakeTimeout)}, ""},
 		{"uncertain", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDProxyStripsUpg), Uncertain: true}, ""},
 	} {
 		key, args := Headline(c.f)
