@@ -157,9 +157,9 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	}
 	z.back = newButton(l.T("window.back"), z.goBack, z.escape)
 	z.next = newButton(l.T("window.next"), z.goNext, z.escape)
-	// The footer keeps a button's height when both buttons are hidden (on
-	// Start): the window's layout is not redone when they appear, so a
-	// footer measured empty stayed squashed to a few pixels on every step.
+	// The footer keeps a button's height whatever it shows: measured
+	// empty, it stayed squashed to a few pixels on every step. With no
+	// button at all (Start) it is hidden instead (updateNav).
 	navHeight := canvas.NewRectangle(color.Transparent)
 	navHeight.SetMinSize(fyne.NewSize(0, z.next.MinSize().Height))
 	z.nav = container.NewHBox(z.back, layout.NewSpacer(), z.next)
