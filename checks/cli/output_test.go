@@ -16,16 +16,16 @@ import (
 )
 
 // TestCheckTextSaysThingsOnce: the text a terminal shows for a port where
-// nothing listens gives the headline once, no time on the steps that did
-// not run, and the error's cause instead of Go's chain; the JSON keeps the
-// chain.
+// nothing listens gives the headline (naming the service, as the window
+// does) once, no time on the steps that did not run, and the error's cause
+// instead of Go's chain; the JSON keeps the chain.
 func TestCheckTextSaysThingsOnce(t *testing.T) {
 	addr := closedPort(t)
 	out, errOut, code := run(t, "--quiet", "ws://"+addr+"/ws")
 	if code != ExitProblem {
 		t.Fatalf("exit %d, want %d\n%s%s", code, ExitProblem, out, errOut)
 	}
-	if n := strings.Count(strings.ToLower(out), "live connections do not work"); n != 1 {
+	if n := strings.Count(out, "The service at "+addr+" is not answering."); n != 1 {
 		t.Errorf("the headline is said %d times, want once:\n%s", n, out)
 	}
 	steps := out[strings.Index(out, "Steps checked:"):]
