@@ -78,21 +78,28 @@ func Headline(f HeadlineFacts) (key string, args []any) {
 // judged a sign-in, because the check could make none; the proxy could
 // not reach the service itself; the check refused the service's
 // certificate, or one a box in between put in its place; the handshake
-// got no answer in time. Their own summary says what happened.
+// got no answer in time. Nor does a failed step after the opening that no
+// finding explains (the echo, the idle test), or the way over HTTP/2 that
+// browsers take (h2-websocket-broken's summary says whose it is: the
+// service's, or an inspecting box's). Their own summary says what
+// happened.
 var notRefused = sync.OnceValue(func() map[string]bool {
 	return map[string]bool{
-		IDProxyIdleTimeout:       true,
-		IDConnectionDropped:      true,
-		IDMessagesBlocked:        true,
-		IDMaxLifetime:            true,
-		IDPingsNotEnough:         true,
-		IDMessagesAltered:        true,
-		IDMessageSizeLimit:       true,
-		IDProxySigninUnavailable: true,
-		IDProxyCannotReach:       true,
-		IDTLSCertInvalid:         true,
-		IDTLSIntercepted:         true,
-		IDHandshakeTimeout:       true,
+		IDProxyIdleTimeout:          true,
+		IDConnectionDropped:         true,
+		IDMessagesBlocked:           true,
+		IDMaxLifetime:               true,
+		IDPingsNotEnough:            true,
+		IDMessagesAltered:           true,
+		IDMessageSizeLimit:          true,
+		IDProxySigninUnavailable:    true,
+		IDProxyCannotReach:          true,
+		IDTLSCertInvalid:            true,
+		IDTLSIntercepted:            true,
+		IDHandshakeTimeout:          true,
+		"probe:" + engine.ProbeEcho: true,
+		"probe:" + engine.ProbeIdle: true,
+		"probe:" + engine.ProbeH2:   true,
 	}
 })
 

@@ -54,6 +54,8 @@ func TestHeadline(t *testing.T) {
 		{"a certificate the check refused", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopService, IDTLSCertInvalid)}, ""},
 		{"inspected TLS", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDTLSIntercepted)}, ""},
 		{"a handshake unanswered", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopInternet, IDHandshakeTimeout)}, ""},
+		{"the echo, unexplained", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopService, "probe:echo")}, ""},
+		{"the way browsers take", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopService, "probe:h2")}, ""},
 		{"uncertain", HeadlineFacts{Verdict: DoesNotWork, Path: path(HopProxy, IDProxyStripsUpg), Uncertain: true}, ""},
 	} {
 		key, args := Headline(c.f)
