@@ -34,16 +34,16 @@ var screenshotRuns = []struct{ screen, lang string }{
 	{"1093x614", "en"}, {"1366x768-scale1.25", "en"}, {"1366x768-scale1.25", "de"}, {"1366x768-scale1.25", "ja"},
 }
 
-// TestScreenshots writes Start as the window opens, and the Result
-// screens of four real checks on
-// loopback (a stopped local service, a dead proxy entered under Advanced
-// in front of a working echo server, a web page's address, the
-// self-test) into the folder WSDOCTOR_SCREENSHOTS names, at the sizes
-// FitToScreen gives on the screens of fitScreens, with the real session,
-// the real diagnosis and the carried fonts; English at both sizes, German
-// and Japanese the stopped service at 1366x768 at 125%. Skipped without
-// WSDOCTOR_SCREENSHOTS (make screenshots). Each window is a process of
-// its own, as in TestGoldenFit.
+// TestScreenshots writes into the folder WSDOCTOR_SCREENSHOTS names, at
+// the sizes FitToScreen gives on the screens of fitScreens, with the real
+// session, the real diagnosis and the carried fonts: Start as the window
+// opens and the Result screens of four real checks on loopback (a stopped
+// local service, a dead proxy entered under Advanced in front of a
+// working echo server, a web page's address, the self-test), English at
+// both sizes, German and Japanese the stopped service at 1366x768 at
+// 125%; the wizard's other steps (TestTourScreenshotVariant); the Keep
+// watching screens. Skipped without WSDOCTOR_SCREENSHOTS (make
+// screenshots). Each window is a process of its own, as in TestGoldenFit.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("WSDOCTOR_SCREENSHOTS")
 	if dir == "" {
@@ -54,6 +54,13 @@ func TestScreenshots(t *testing.T) {
 		cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+r.screen+"/"+r.lang)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("%s/%s: %v\n%s", r.screen, r.lang, err, out)
+		}
+	}
+	for _, screen := range []string{"1093x614", "1366x768-scale1.25"} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestTourScreenshotVariant$")
+		cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+screen+"/en")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("tour %s: %v\n%s", screen, err, out)
 		}
 	}
 	for _, r := range watchShotRuns {
@@ -112,6 +119,7 @@ func TestScreenshotVariant(t *testing.T) {
 
 	capture := func(file string) {
 		t.Helper()
+		relayout(h.w.Content())
 		f, err := os.Create(filepath.Join(dir, file))
 		if err != nil {
 			t.Fatal(err)
@@ -122,6 +130,7 @@ func TestScreenshotVariant(t *testing.T) {
 		}
 	}
 	// Start as the window opens, with no address yet.
+	relayout(h.w.Content())
 	for _, p := range layoutProblems(h.w, l) {
 		t.Errorf("%s start: %s", variant, p)
 	}
@@ -145,6 +154,7 @@ func TestScreenshotVariant(t *testing.T) {
 			test.Tap(z.welcome.check)
 		}
 		h.until("the result of "+name, func() bool { return z.step == StepResult && !z.running && z.run != nil })
+		relayout(h.w.Content())
 		for _, p := range layoutProblems(h.w, l) {
 			t.Errorf("%s %s: %s", variant, name, p)
 		}
@@ -331,5 +341,154 @@ func TestWatchFits(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTourFits walks the wizard of TestTourScreenshotVariant on every
+// screen of fitScreens in English, German and Japanese, and fails on any
+// layout problem on the way (no pictures).
+func TestTourFits(t *testing.T) {
+	if raceOn {
+		t.Skip("nine windows under -race: make test runs it without")
+	}
+	for _, s := range fitScreens {
+		for _, lang := range []string{"en", "de", "ja"} {
+			t.Run(s.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				cmd := exec.Command(os.Args[0], "-test.run", "^TestTourScreenshotVariant$")
+				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%v\n%s", err, out)
+				}
+			})
+		}
+	}
+}
+
+// TestTourScreenshotVariant is the walk through the wizard a support
+// team's customer takes, at one of fitScreens in one language: Start with
+// a preset, Your connection (this machine's real settings), Checking while
+// a server holds the upgrade unanswered, then Fix it and Share (the report
+// saved) after a check of a stopped local service. Each screen's layout is
+// checked; with WSDOCTOR_SCREENSHOTS (TestScreenshots) each is saved
+// there as a picture, else (TestTourFits) only checked.
+func TestTourScreenshotVariant(t *testing.T) {
+	variant, dir := os.Getenv("WSDOCTOR_SHOT_VARIANT"), os.Getenv("WSDOCTOR_SCREENSHOTS")
+	if variant == "" {
+		t.Skip("run by TestScreenshots and TestTourFits")
+	}
+	screen, lang, _ := strings.Cut(variant, "/")
+	i := 0
+	for i < len(fitScreens) && fitScreens[i].name != screen {
+		i++
+	}
+	if i == len(fitScreens) {
+		t.Fatalf("no screen %q", screen)
+	}
+	s := fitScreens[i]
+	stopped := "ws://127.0.0.1:9/socket"
+	if c, err := net.Dial("tcp", "127.0.0.1:9"); err == nil {
+		c.Close()
+		stopped = "ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/socket"
+	}
+	silent := checktest.Silent(t)
+
+	words, findings := i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
+	c := &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"}, Words: words, Findings: findings,
+		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
+		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
+		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+	h := newHarness(t, Engine{Check: c.Check, Connection: c.Connection, Words: words, Catalogue: findings,
+		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", Address: stopped, Origin: "built_in"}})
+	h.app.Settings().SetTheme(forcedVariant{Theme(lang), theme.VariantLight})
+	cv := h.w.Canvas()
+	cv.(test.WindowlessCanvas).SetScale(s.scale)
+	h.w.Resize(fitSize(WindowSize(), s.w, s.h-int(40*s.scale), s.scale))
+	z := h.z
+	capture := func(name string) {
+		t.Helper()
+		relayout(h.w.Content())
+		for _, p := range layoutProblems(h.w, z.lang) {
+			t.Errorf("%s %s: %s", variant, name, p)
+		}
+		if dir == "" {
+			return
+		}
+		f, err := os.Create(filepath.Join(dir, name+"-"+screen+"-"+lang+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, cv.Capture()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	capture("start-preset")
+
+	// Checking: the upgrade is held unanswered; the window as it is a
+	// second into the check, then Cancel.
+	z.welcome.address.SetText(silent)
+	test.Tap(z.welcome.check)
+	h.atStep(StepConnection)
+	h.until("the environment", func() bool { return !z.envBusy })
+	capture("connection")
+	test.Tap(z.conn.start)
+	h.atStep(StepChecking)
+	for second := time.After(time.Second); ; {
+		select {
+		case f := <-h.q:
+			f()
+			continue
+		case <-second:
+		}
+		break
+	}
+	capture("checking")
+	test.Tap(z.checking.action)
+	h.until("the cancelled check", func() bool { return !z.running })
+
+	for z.step != StepWelcome {
+		test.Tap(z.back)
+	}
+	z.welcome.address.SetText(stopped)
+	h.runToResult()
+	h.until("the result", func() bool { return !z.running && z.run != nil })
+	test.Tap(z.next)
+	h.atStep(StepFix)
+	capture("fix")
+	test.Tap(z.next)
+	h.atStep(StepShare)
+	z.share.folder.SetText(filepath.Join(t.TempDir(), "Documents"))
+	os.MkdirAll(z.share.folder.Text, 0o755)
+	test.Tap(z.share.save)
+	h.until("the saved report", func() bool { return z.share.saved != "" })
+	relayout(h.w.Content())
+	z.scroll.ScrollToBottom() // where it says the report was saved
+	capture("share")
+}
+
+// relayout lays o out again from the leaves up, as the real window does
+// before each frame (Fyne's canvas notices a shown widget or a grown label
+// and lays out its parent) and the test canvas, whose Refresh does
+// nothing, does not: without it a widget shown after the screen was laid
+// out (Open the folder, a probe's detail line) keeps its old place.
+func relayout(o fyne.CanvasObject) {
+	if !o.Visible() {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			relayout(c)
+		}
+		if x.Layout != nil {
+			x.Layout.Layout(x.Objects, x.Size())
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(x)
+		for _, c := range r.Objects() {
+			relayout(c)
+		}
+		r.Layout(x.Size())
 	}
 }
