@@ -99,8 +99,12 @@ func (r *probeRow) set(s rowState, status, detail, took string) {
 // checkingScreen is step 3: a row per probe with its live state, the
 // overall progress, and Cancel.
 type checkingScreen struct {
-	z        *Wizard
-	root     fyne.CanvasObject
+	z    *Wizard
+	root fyne.CanvasObject // the rows, in the page that scrolls
+	// head is pinned above the page while the step is on screen: what is
+	// checked, the bar, the time left, the message and Cancel stay in
+	// view when the page scrolls to the row that runs.
+	head     fyne.CanvasObject
 	target   *widget.Label
 	rows     map[string]*probeRow
 	order    []string
@@ -128,10 +132,9 @@ func newCheckingScreen(z *Wizard) *checkingScreen {
 	for _, p := range engine.DefaultProbes() {
 		s.addRow(p.Name)
 	}
-	// The button and the message sit above the rows, so they stay in view
-	// in a small window.
-	s.root = container.NewVBox(heading(l.T("window.checking.title")), s.target, s.progress, s.eta,
-		container.NewBorder(nil, nil, nil, s.action, s.message), s.list)
+	s.head = container.NewPadded(container.NewVBox(heading(l.T("window.checking.title")), s.target, s.progress, s.eta,
+		container.NewBorder(nil, nil, nil, s.action, s.message)))
+	s.root = s.list
 	return s
 }
 

@@ -444,6 +444,12 @@ func TestTourScreenshotVariant(t *testing.T) {
 		break
 	}
 	capture("checking")
+	// Cancel stays in view while the page follows the rows that run.
+	d := fyne.CurrentApp().Driver()
+	if a, sc := d.AbsolutePositionForObject(z.checking.action), d.AbsolutePositionForObject(z.scroll); !z.checking.action.Visible() ||
+		a.Y+z.checking.action.Size().Height > sc.Y+1 {
+		t.Errorf("%s: Cancel at y=%v, the page from y=%v (scrolled %v): not pinned above the rows", variant, a.Y, sc.Y, z.scroll.Offset.Y)
+	}
 	test.Tap(z.checking.action)
 	h.until("the cancelled check", func() bool { return !z.running })
 

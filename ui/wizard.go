@@ -77,6 +77,8 @@ type Wizard struct {
 	stepBar  []*widget.Label
 	content  *fyne.Container
 	scroll   *container.Scroll
+	pin      *fyne.Container // above scroll: the step's part that does not scroll
+	page     *fyne.Container // pin and scroll
 	back     *button
 	next     *button
 	about    *button
@@ -175,7 +177,11 @@ func NewWizard(w fyne.Window, eng Engine) *Wizard {
 	z.bottom = container.NewVBox(widget.NewSeparator(), container.NewPadded(nav))
 	// The order of the objects is the order of Tab: the step's own
 	// controls, then Back and Next, then About.
-	w.SetContent(container.New(layout.NewBorderLayout(z.top, z.bottom, nil, nil), z.scroll, z.bottom, z.top))
+	// A step's pinned part (Checking's head) sits between the step bar
+	// and the page; after the page in the order of Tab.
+	z.pin = container.NewVBox()
+	z.page = container.NewBorder(z.pin, nil, nil, nil, z.scroll)
+	w.SetContent(container.New(layout.NewBorderLayout(z.top, z.bottom, nil, nil), z.page, z.bottom, z.top))
 
 	w.SetOnClosed(func() { z.Stop(); z.Wait() })
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -205,6 +211,15 @@ func (z *Wizard) Step() Step { return z.step }
 // show puts step s on screen and sets the buttons for it.
 func (z *Wizard) show(s Step) {
 	z.step = s
+	z.pin.Objects = nil
+	z.pin.Hide() // no room kept for it on the other steps
+	if s == StepChecking {
+		z.pin.Objects = []fyne.CanvasObject{z.checking.head}
+		z.pin.Show()
+	}
+	// Lay the page out again: the scroll takes the pin's room, or gives
+	// it back (a shown or hidden top is not noticed by itself).
+	z.page.Refresh()
 	z.content.Objects = []fyne.CanvasObject{z.screens[s]}
 	if s != StepWelcome && z.selfTestOn(s) {
 		z.content.Objects = []fyne.CanvasObject{container.NewVBox(z.selfNote, z.screens[s])}
