@@ -24,3 +24,28 @@ func (a atLeast) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(size)
 	}
 }
+
+// besideLine lays its objects out at their own size, centred on the first
+// line of a label beside them (its height as it is now, whatever the
+// theme): a row's picture sits by its name, not halfway down a detail
+// line.
+type besideLine struct{ label fyne.CanvasObject }
+
+func (b besideLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(0, b.label.MinSize().Height)
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	return s
+}
+
+func (b besideLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	h := b.label.MinSize().Height
+	for _, o := range objs {
+		m := o.MinSize()
+		o.Resize(m)
+		o.Move(fyne.NewPos((size.Width-m.Width)/2, max(0, (h-m.Height)/2)))
+	}
+}

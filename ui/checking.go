@@ -54,8 +54,10 @@ func newProbeRow(l language, name string) *probeRow {
 	r.detail.Hide()
 	timeBox := container.New(atLeast{90}, r.time)
 	pic := container.NewGridWrap(fyne.NewSquareSize(theme.IconInlineSize()*1.5), container.NewStack(r.icon, r.spin))
-	r.root = container.NewBorder(nil, nil, container.NewCenter(pic), container.NewHBox(r.status, timeBox),
-		container.NewVBox(r.name, r.detail))
+	// The picture sits beside the probe's name, as its state's words do,
+	// not halfway down a row with a detail line.
+	r.root = container.NewBorder(nil, nil, container.New(besideLine{r.name}, pic),
+		container.NewHBox(r.status, timeBox), container.NewVBox(r.name, r.detail))
 	r.set(rowWaiting, l.T("window.state.waiting"), "", "")
 	return r
 }
@@ -132,8 +134,12 @@ func newCheckingScreen(z *Wizard) *checkingScreen {
 	for _, p := range engine.DefaultProbes() {
 		s.addRow(p.Name)
 	}
-	s.head = container.NewPadded(container.NewVBox(heading(l.T("window.checking.title")), s.target, s.progress, s.eta,
-		container.NewBorder(nil, nil, nil, s.action, s.message)))
+	// Cancel beside the title, the message (stopped, could not start)
+	// only when there is one: the head leaves the rows what room it can.
+	s.message.Hide()
+	s.head = container.NewPadded(container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewCenter(s.action), heading(l.T("window.checking.title"))),
+		s.target, s.progress, s.eta, s.message))
 	s.root = s.list
 	return s
 }
@@ -177,6 +183,7 @@ func (s *checkingScreen) reset(req Request) {
 	s.progress.SetValue(0)
 	s.message.SetText("")
 	s.message.Importance = widget.MediumImportance
+	s.message.Hide()
 	s.action.SetText(l.T("window.checking.cancel"))
 	s.action.Icon = theme.CancelIcon()
 	s.action.Importance = widget.MediumImportance
