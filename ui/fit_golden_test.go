@@ -18,14 +18,31 @@ import (
 // fitScreens are the screens the window must fit: a 1093×614 work area,
 // and the laptops most people have, 1366×768 at Windows' default 125% and
 // 1280×720 at 150%. Each loses a task bar of 40 px at the scale.
-var fitScreens = []struct {
-	name  string
-	w, h  int
-	scale float32
-}{
+var fitScreens = []fitScreen{
 	{"1093x614", 1093, 614, 1},
 	{"1366x768-scale1.25", 1366, 768, 1.25},
 	{"1280x720-scale1.5", 1280, 720, 1.5},
+}
+
+// fitScreen is a screen of fitScreens.
+type fitScreen struct {
+	name  string
+	w, h  int
+	scale float32
+}
+
+// variantScreen splits a variant "SCREEN/LANG" and finds its screen in
+// fitScreens.
+func variantScreen(t *testing.T, variant string) (fitScreen, string) {
+	t.Helper()
+	screen, lang, _ := strings.Cut(variant, "/")
+	for _, s := range fitScreens {
+		if s.name == screen {
+			return s, lang
+		}
+	}
+	t.Fatalf("no screen %q", screen)
+	return fitScreen{}, ""
 }
 
 // TestGoldenFit renders every step at the window size FitToScreen gives
@@ -59,15 +76,7 @@ func TestGoldenFitVariant(t *testing.T) {
 	if variant == "" {
 		t.Skip("run by TestGoldenFit")
 	}
-	screen, lang, _ := strings.Cut(variant, "/")
-	i := 0
-	for i < len(fitScreens) && fitScreens[i].name != screen {
-		i++
-	}
-	if i == len(fitScreens) {
-		t.Fatalf("no screen %q", screen)
-	}
-	s := fitScreens[i]
+	s, lang := variantScreen(t, variant)
 	var words *i18n.Words
 	var findings *diagnose.Catalogue
 	diag := fakeDiagnose
@@ -92,7 +101,7 @@ func TestGoldenFitVariant(t *testing.T) {
 	h.z.share.folder.SetText("/home/you/Documents")
 	shot := func(name string, image bool) {
 		t.Helper()
-		golden(t, "fit/"+screen+"/"+lang+"/"+name, c, image)
+		golden(t, "fit/"+s.name+"/"+lang+"/"+name, c, image)
 		for _, p := range layoutProblems(h.w, h.z.lang) {
 			t.Errorf("%s %s: %s", variant, name, p)
 		}

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -78,15 +77,8 @@ func TestScreenshotVariant(t *testing.T) {
 	if variant == "" || dir == "" {
 		t.Skip("run by TestScreenshots")
 	}
-	screen, lang, _ := strings.Cut(variant, "/")
-	i := 0
-	for i < len(fitScreens) && fitScreens[i].name != screen {
-		i++
-	}
-	if i == len(fitScreens) {
-		t.Fatalf("no screen %q", screen)
-	}
-	s := fitScreens[i]
+	s, lang := variantScreen(t, variant)
+	screen := s.name
 
 	echo, err := refserver.Start("127.0.0.1:0", "", "")
 	if err != nil {
@@ -104,11 +96,8 @@ func TestScreenshotVariant(t *testing.T) {
 	go page.Serve(pl)
 	defer page.Close()
 
-	words, findings := i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
-	c := &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"}, Words: words, Findings: findings,
-		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
-		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
-		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+	c := shotChecker(lang)
+	words, findings := c.Words, c.Findings
 	h := newHarness(t, Engine{Check: c.Check, Idle: c.Idle, Words: words, Catalogue: findings})
 	h.app.Settings().SetTheme(forcedVariant{Theme(lang), theme.VariantLight})
 	cv := h.w.Canvas()
@@ -160,13 +149,7 @@ func TestScreenshotVariant(t *testing.T) {
 		}
 		capture("result-" + name + "-" + screen + "-" + lang + ".png")
 	}
-	// Port 9 (discard) is the example; a free port where
-	// something listens there.
-	stopped := "ws://127.0.0.1:9/socket"
-	if c, err := net.Dial("tcp", "127.0.0.1:9"); err == nil {
-		c.Close()
-		stopped = "ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/socket"
-	}
+	stopped := stoppedService(t)
 	shoot("stopped-service", stopped, "")
 	if lang != "en" {
 		return
@@ -231,25 +214,15 @@ func TestWatchScreenshotVariant(t *testing.T) {
 	if variant == "" {
 		t.Skip("run by TestScreenshots and TestWatchFits")
 	}
-	screen, lang, _ := strings.Cut(variant, "/")
-	i := 0
-	for i < len(fitScreens) && fitScreens[i].name != screen {
-		i++
-	}
-	if i == len(fitScreens) {
-		t.Fatalf("no screen %q", screen)
-	}
-	s := fitScreens[i]
+	s, lang := variantScreen(t, variant)
+	screen := s.name
 	echo, err := refserver.Start("127.0.0.1:0", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer echo.Close()
-	words, findings := i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
-	c := &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"}, Words: words, Findings: findings,
-		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
-		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
-		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+	c := shotChecker(lang)
+	words, findings := c.Words, c.Findings
 	events := anHour(time.Now().Add(-47 * time.Minute))
 	watch := func(ctx context.Context, run *session.Run, _ time.Duration, onEvent func(engine.WatchEvent)) *session.Run {
 		for _, e := range events {
@@ -330,18 +303,7 @@ func TestWatchFits(t *testing.T) {
 	if raceOn {
 		t.Skip("nine windows under -race: make test runs it without")
 	}
-	for _, s := range fitScreens {
-		for _, lang := range []string{"en", "de", "ja"} {
-			t.Run(s.name+"/"+lang, func(t *testing.T) {
-				t.Parallel()
-				cmd := exec.Command(os.Args[0], "-test.run", "^TestWatchScreenshotVariant$")
-				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Errorf("%v\n%s", err, out)
-				}
-			})
-		}
-	}
+	everyFit(t, "TestWatchScreenshotVariant")
 }
 
 // TestTourFits walks the wizard of TestTourScreenshotVariant on every
@@ -351,18 +313,7 @@ func TestTourFits(t *testing.T) {
 	if raceOn {
 		t.Skip("nine windows under -race: make test runs it without")
 	}
-	for _, s := range fitScreens {
-		for _, lang := range []string{"en", "de", "ja"} {
-			t.Run(s.name+"/"+lang, func(t *testing.T) {
-				t.Parallel()
-				cmd := exec.Command(os.Args[0], "-test.run", "^TestTourScreenshotVariant$")
-				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Errorf("%v\n%s", err, out)
-				}
-			})
-		}
-	}
+	everyFit(t, "TestTourScreenshotVariant")
 }
 
 // TestTourScreenshotVariant is the walk through the wizard a support
@@ -377,27 +328,13 @@ func TestTourScreenshotVariant(t *testing.T) {
 	if variant == "" {
 		t.Skip("run by TestScreenshots and TestTourFits")
 	}
-	screen, lang, _ := strings.Cut(variant, "/")
-	i := 0
-	for i < len(fitScreens) && fitScreens[i].name != screen {
-		i++
-	}
-	if i == len(fitScreens) {
-		t.Fatalf("no screen %q", screen)
-	}
-	s := fitScreens[i]
-	stopped := "ws://127.0.0.1:9/socket"
-	if c, err := net.Dial("tcp", "127.0.0.1:9"); err == nil {
-		c.Close()
-		stopped = "ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/socket"
-	}
+	s, lang := variantScreen(t, variant)
+	screen := s.name
+	stopped := stoppedService(t)
 	silent := checktest.Silent(t)
 
-	words, findings := i18n.MustLoad(lang), diagnose.MustCatalogue(lang)
-	c := &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"}, Words: words, Findings: findings,
-		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
-		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
-		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+	c := shotChecker(lang)
+	words, findings := c.Words, c.Findings
 	h := newHarness(t, Engine{Check: c.Check, Idle: c.Idle, Connection: c.Connection, Words: words, Catalogue: findings,
 		Preset: Preset{ProductName: "Acme Chat", SupportEmail: "help@acme.example", Address: stopped, Origin: "built_in"}})
 	h.app.Settings().SetTheme(forcedVariant{Theme(lang), theme.VariantLight})
@@ -500,4 +437,44 @@ func relayout(o fyne.CanvasObject) {
 		}
 		r.Layout(x.Size())
 	}
+}
+
+// everyFit runs the test named (a variant that reads WSDOCTOR_SHOT_VARIANT)
+// in a process of its own for every screen of fitScreens in English,
+// German and Japanese, in parallel, with no pictures: only its checks.
+func everyFit(t *testing.T, name string) {
+	for _, s := range fitScreens {
+		for _, lang := range []string{"en", "de", "ja"} {
+			t.Run(s.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				cmd := exec.Command(os.Args[0], "-test.run", "^"+name+"$")
+				cmd.Env = append(os.Environ(), "WSDOCTOR_SHOT_VARIANT="+s.name+"/"+lang, "WSDOCTOR_SCREENSHOTS=")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%v\n%s", err, out)
+				}
+			})
+		}
+	}
+}
+
+// shotChecker is the real session for lang, with the VPN, the system's
+// version and the captive portal's answer fixed, so that pictures do not
+// show this machine's.
+func shotChecker(lang string) *session.Checker {
+	return &session.Checker{Tool: report.Tool{Name: "wsdoctor", Version: "1.9.0"},
+		Words: i18n.MustLoad(lang), Findings: diagnose.MustCatalogue(lang),
+		ReadVPN:       func(context.Context) netenv.VPN { return netenv.VPN{} },
+		ReadOSVersion: func(context.Context) string { return "Debian GNU/Linux 13" },
+		ReadCaptive:   func(context.Context) netenv.Captive { return netenv.CaptiveUnknown }}
+}
+
+// stoppedService is the address of a local service that is not running:
+// port 9 (discard), the example, or a free port where something
+// listens there.
+func stoppedService(t *testing.T) string {
+	if c, err := net.Dial("tcp", "127.0.0.1:9"); err == nil {
+		c.Close()
+		return "ws://127.0.0.1:" + strconv.Itoa(checktest.FreePort(t)) + "/socket"
+	}
+	return "ws://127.0.0.1:9/socket"
 }
