@@ -371,14 +371,13 @@ func TestTourScreenshotVariant(t *testing.T) {
 	capture("connection")
 	test.Tap(z.conn.start)
 	h.atStep(StepChecking)
-	for second := time.After(time.Second); ; {
+	for second, waiting := time.After(time.Second), true; waiting; {
 		select {
 		case f := <-h.q:
 			f()
-			continue
 		case <-second:
+			waiting = false
 		}
-		break
 	}
 	capture("checking")
 	// Cancel stays in view while the page follows the rows that run.
@@ -402,7 +401,9 @@ func TestTourScreenshotVariant(t *testing.T) {
 	test.Tap(z.next)
 	h.atStep(StepShare)
 	z.share.folder.SetText(filepath.Join(t.TempDir(), "Documents"))
-	os.MkdirAll(z.share.folder.Text, 0o755)
+	if err := os.Mkdir(z.share.folder.Text, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	test.Tap(z.share.save)
 	if z.share.saved == "" && z.share.early {
 		test.Tap(z.share.save) // Save now, without the idle test's result
